@@ -1,0 +1,3 @@
+from vbp_workshop.app import main
+
+raise SystemExit(main())

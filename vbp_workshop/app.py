@@ -1,0 +1,118 @@
+"""Command line and application start-up.
+
+    vbp-workshop                      the start screen
+    vbp-workshop FILE.vbpw            open a workshop
+    vbp-workshop --demo               a fresh copy of the built-in demo
+    vbp-workshop demo OUT.vbpw        write the demo workshop to a file (no display needed)
+    vbp-workshop export FILE -o X.xlsx   write the outcome workbook (no display needed)
+
+The headless commands import no Qt, so they work on a machine with no display.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from vbp_workshop import __version__
+
+
+def _gui_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="vbp-workshop",
+        description="Run a value-based partnership workshop: five steps, live phone voting, "
+                    "Excel outcome. Also: 'vbp-workshop demo OUT.vbpw' and "
+                    "'vbp-workshop export FILE.vbpw -o OUT.xlsx'.")
+    p.add_argument("file", nargs="?", help="a workshop file (.vbpw) to open")
+    p.add_argument("--demo", action="store_true", help="open a fresh copy of the demo workshop")
+    p.add_argument("--no-crash-dialog", action="store_true",
+                   help="print unexpected errors instead of showing a dialog (for automation)")
+    p.add_argument("--version", action="version", version=f"VBP Workshop {__version__}")
+    return p
+
+
+def cmd_demo(argv: list[str]) -> int:
+    p = argparse.ArgumentParser(prog="vbp-workshop demo", description="Write the demo workshop to a file.")
+    p.add_argument("out", help="where to write it (a new .vbpw file)")
+    args = p.parse_args(argv)
+    from vbp_workshop.core.demo import build_demo
+    from vbp_workshop.core.store import WorkshopFileError
+
+    out = Path(args.out)
+    if out.exists():
+        print(f"vbp-workshop: {out} already exists; choose a new file name.", file=sys.stderr)
+        return 2
+    try:
+        build_demo(out).close()
+    except (OSError, WorkshopFileError) as exc:
+        print(f"vbp-workshop: cannot write the demo: {exc}", file=sys.stderr)
+        return 1
+    print(f"Demo workshop written to {out}")
+    return 0
+
+
+def cmd_export(argv: list[str]) -> int:
+    p = argparse.ArgumentParser(prog="vbp-workshop export", description="Write the outcome workbook.")
+    p.add_argument("file", help="the workshop file (.vbpw)")
+    p.add_argument("-o", "--output", required=True, help="the workbook to write (.xlsx)")
+    p.add_argument("--names", action="store_true",
+                   help="include participants' names (pseudonymised by default)")
+    args = p.parse_args(argv)
+    from vbp_workshop.core.export import ExportError, export_workbook
+    from vbp_workshop.core.store import Store, WorkshopFileError
+
+    try:
+        store = Store.open(args.file)
+    except WorkshopFileError as exc:
+        print(f"vbp-workshop: {exc}", file=sys.stderr)
+        return 1
+    try:
+        export_workbook(store, Path(args.output), include_names=args.names)
+    except ExportError as exc:
+        print(f"vbp-workshop: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    print(f"Workbook written to {args.output}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "demo":
+        return cmd_demo(argv[1:])
+    if argv and argv[0] == "export":
+        return cmd_export(argv[1:])
+    args = _gui_parser().parse_args(argv)
+    try:
+        import PySide6  # noqa: F401
+    except ImportError as exc:  # before Qt: a plain message, not a traceback
+        print(f"vbp-workshop: the desktop window needs PySide6 ({exc}). "
+              "Install it with: pip install PySide6-Essentials", file=sys.stderr)
+        return 1
+    return run_gui(args.file, demo=args.demo, crash_dialog=not args.no_crash_dialog)
+
+
+def run_gui(file: str | None, *, demo: bool = False, crash_dialog: bool = True) -> int:
+    from vbp_workshop import ui  # noqa: F401  (binds pyqtgraph to PySide6 first)
+    from PySide6.QtWidgets import QApplication
+
+    from vbp_workshop.core.template import resource_path
+    from vbp_workshop.ui import crash
+    from vbp_workshop.ui.main_window import MainWindow
+    from vbp_workshop.ui.settings import Settings
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("VBP Workshop")
+    app.setOrganizationName("VBP Workshop")
+    app.setApplicationVersion(__version__)
+    app.setStyleSheet(resource_path("style.qss").read_text("utf-8"))
+    crash.install(dialog=crash_dialog)
+    window = MainWindow(Settings())
+    window.show()
+    if demo:
+        window.open_demo()
+    elif file:
+        window.open_path(file)
+    return int(app.exec())

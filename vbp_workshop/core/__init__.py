@@ -1,0 +1,1 @@
+"""The workshop domain, the workshop file, and the Excel workbook. Qt-free by contract."""

@@ -1,0 +1,217 @@
+"""Judgements the steps show: investment balance, RACI rules, metric validity, RAG status."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from vbp_workshop.core.domain import RESOURCES
+from vbp_workshop.core.store import Row, Store
+
+# -- step 2: is investment balanced? ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Balance:
+    shares: dict[str, float]  # partner name -> share of the total investment (0..1)
+    balanced: bool
+    message: str
+
+
+def investment_balance(store: Store) -> Balance:
+    partners = {p["id"]: p["name"] for p in store.rows("partners")}
+    totals = dict.fromkeys(partners, 0)
+    for c in store.rows("contributions"):
+        if c["partner_id"] in totals and c["resource"] in RESOURCES:
+            totals[c["partner_id"]] += int(c["level"] or 0)
+    grand = sum(totals.values())
+    if len(partners) < 2 or not grand:
+        return Balance({}, True, "Record what each partner brings to see whether it is balanced.")
+    shares = {partners[i]: v / grand for i, v in totals.items()}
+    top_name, top = max(shares.items(), key=lambda kv: kv[1])
+    absent = [n for n, s in shares.items() if s == 0]
+    # "Most of it" = more than half, or more than twice an equal share when there are many.
+    limit = max(0.5, 2 / len(partners)) if len(partners) > 2 else 0.65
+    if top > limit:
+        return Balance(shares, False, f"Unbalanced: {top_name} carries {top:.0%} of the investment.")
+    if absent:
+        return Balance(shares, False, f"Unbalanced: {', '.join(absent)} brings nothing yet.")
+    return Balance(shares, True, f"Balanced: no partner carries more than {top:.0%}.")
+
+
+# -- step 3: RACI -------------------------------------------------------------------------------
+
+
+class RaciError(ValueError):
+    pass
+
+
+def check_raci_assignment(store: Store, activity_id: int, partner_id: int, role: str) -> None:
+    """Refuse a second Accountable for an activity, with a message that says what to do."""
+    if role != "A":
+        return
+    for r in store.rows("raci", "activity_id = ? AND role = 'A' AND partner_id != ?",
+                        (activity_id, partner_id)):
+        other = store.row("partners", r["partner_id"])
+        name = other["name"] if other else "another partner"
+        activity = store.row("activities", activity_id) or {"name": "this activity"}
+        raise RaciError(
+            f"“{activity['name']}” already has an Accountable partner ({name}). An activity "
+            "has exactly one Accountable: change that one to R, C or I first."
+        )
+
+
+def raci_problems(store: Store) -> dict[int, str]:
+    """activity id -> what is wrong with its Accountable (none / several)."""
+    problems = {}
+    for a in store.rows("activities"):
+        n = store.scalar("SELECT COUNT(*) FROM raci WHERE activity_id = ? AND role = 'A'", (a["id"],))
+        if n == 0:
+            problems[a["id"]] = "No Accountable partner yet"
+        elif n > 1:
+            problems[a["id"]] = f"{n} Accountable partners: exactly one is needed"
+    return problems
+
+
+# -- step 4: metrics ----------------------------------------------------------------------------
+
+NUMERIC_METRIC_FIELDS = ("baseline_value", "target_value")
+DATE_FIELDS = ("baseline_date", "target_date")
+
+
+def parse_number(text: Any) -> float | None:
+    """'' -> None; '12.5', '1,200', '45%' -> float; anything else raises ValueError."""
+    if text is None:
+        return None
+    if isinstance(text, int | float) and not isinstance(text, bool):
+        if isinstance(text, float) and not math.isfinite(text):
+            raise ValueError("Enter a finite number.")
+        return float(text)
+    s = str(text).strip().replace(",", "").rstrip("%").strip()
+    if not s:
+        return None
+    try:
+        value = float(s)
+    except ValueError:
+        raise ValueError(f"“{text}” is not a number.") from None
+    if not math.isfinite(value):
+        raise ValueError("Enter a finite number.")
+    return value
+
+
+def parse_date(text: Any) -> str:
+    """'' -> ''; a YYYY-MM-DD date -> itself; anything else raises ValueError."""
+    s = str(text or "").strip()
+    if not s:
+        return ""
+    try:
+        return date.fromisoformat(s).isoformat()
+    except ValueError:
+        raise ValueError(f"“{s}” is not a date: use YYYY-MM-DD, e.g. 2027-03-31.") from None
+
+
+def is_rate(metric: Row) -> bool:
+    unit = str(metric.get("unit") or "").lower()
+    return bool(str(metric.get("numerator") or "").strip()) or "%" in unit or "rate" in unit \
+        or unit.startswith("per ") or " per " in unit
+
+
+def metric_problems(metric: Row) -> dict[str, str]:
+    """field -> message, for every rule the metric breaks."""
+    out: dict[str, str] = {}
+    if not str(metric.get("name") or "").strip():
+        out["name"] = "Give the metric a name."
+    for f in NUMERIC_METRIC_FIELDS:
+        try:
+            parse_number(metric.get(f))
+        except ValueError as exc:
+            out[f] = str(exc)
+    dates = {}
+    for f in DATE_FIELDS:
+        try:
+            dates[f] = parse_date(metric.get(f))
+        except ValueError as exc:
+            out[f] = str(exc)
+    if dates.get("baseline_date") and dates.get("target_date") and \
+            dates["target_date"] <= dates["baseline_date"]:
+        out["target_date"] = "The target date must be after the baseline date."
+    if is_rate(metric) and not str(metric.get("denominator") or "").strip():
+        out["denominator"] = "A rate needs a denominator (who is counted in the total)."
+    if "baseline_value" not in out and "target_value" not in out:
+        b, t = parse_number(metric.get("baseline_value")), parse_number(metric.get("target_value"))
+        if b is not None and t is not None and b != t:
+            lower = metric.get("direction") == "lower"
+            if lower and t > b:
+                out["target_value"] = "Lower is better, but the target is above the baseline."
+            if not lower and t < b:
+                out["target_value"] = "Higher is better, but the target is below the baseline."
+    return out
+
+
+# -- step 5: red / amber / green ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rag:
+    status: str  # "green" | "amber" | "red" | "grey"
+    progress: float | None  # share of the way from baseline to target (1.0 = met)
+    latest: float | None
+    reason: str
+
+
+def latest_actual(actuals: list[Row]) -> Row | None:
+    dated = [a for a in actuals if a.get("value") is not None]
+    return max(dated, key=lambda a: (a.get("date") or "", a["id"])) if dated else None
+
+
+def rag(metric: Row, actuals: list[Row]) -> Rag:
+    """Status from baseline, target and the latest actual; direction-aware.
+
+    Progress is the share of the distance from baseline to target covered. Where both dates
+    are known, it is compared with the share of time elapsed at the actual's date: on track
+    (within 10 points) is green, at least half the expected progress is amber, less is red.
+    """
+    latest = latest_actual(actuals)
+    target = _num(metric.get("target_value"))
+    baseline = _num(metric.get("baseline_value"))
+    lower = metric.get("direction") == "lower"
+    if latest is None:
+        return Rag("grey", None, None, "No actual value yet.")
+    value = float(latest["value"])
+    if target is None:
+        return Rag("grey", None, value, "No target set.")
+    met = value <= target if lower else value >= target
+    if met:
+        return Rag("green", 1.0, value, "Target met.")
+    if baseline is None or baseline == target:
+        return Rag("amber", None, value, "Target not met yet (no baseline to measure progress).")
+    progress = (value - baseline) / (target - baseline)
+    if progress < 0:
+        return Rag("red", progress, value, "Moving away from the target.")
+    expected = _elapsed(metric.get("baseline_date"), metric.get("target_date"), latest.get("date"))
+    if expected is None:
+        expected = 1.0
+    if progress >= expected - 0.1:
+        return Rag("green", progress, value, f"On track: {progress:.0%} of the way.")
+    if progress >= expected / 2:
+        return Rag("amber", progress, value, f"Behind: {progress:.0%} of the way, {expected:.0%} expected.")
+    return Rag("red", progress, value, f"Off track: {progress:.0%} of the way, {expected:.0%} expected.")
+
+
+def _num(v: Any) -> float | None:
+    try:
+        return parse_number(v)
+    except ValueError:
+        return None
+
+
+def _elapsed(start: Any, end: Any, at: Any) -> float | None:
+    try:
+        s, e, a = (date.fromisoformat(str(x)) for x in (start, end, at))
+    except ValueError:
+        return None
+    if e <= s:
+        return None
+    return min(1.0, max(0.0, (a - s).days / (e - s).days))

@@ -1,0 +1,83 @@
+"""Names and fixed vocabularies of the workshop domain (shared by the file, UI, server, export)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Stakeholder(StrEnum):
+    PATIENT = "patient"
+    PHARMA = "pharma"
+    MEDTECH = "medtech"
+    CLINICIAN = "clinician"
+    PROVIDER = "provider"
+    PAYER = "payer"
+    POLICY = "policy"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return STAKEHOLDER_LABELS[self]
+
+
+STAKEHOLDER_LABELS: dict[Stakeholder, str] = {
+    Stakeholder.PATIENT: "Patient organisation",
+    Stakeholder.PHARMA: "Life sciences — pharma",
+    Stakeholder.MEDTECH: "Life sciences — medtech",
+    Stakeholder.CLINICIAN: "Clinician group",
+    Stakeholder.PROVIDER: "Provider (NHS trust, GP federation)",
+    Stakeholder.PAYER: "Payer / commissioner (ICB)",
+    Stakeholder.POLICY: "Policymaker",
+    Stakeholder.OTHER: "Other",
+}
+
+# The label a group gets when it is too small to be shown on its own.
+OTHER_GROUP = "other"
+NO_GROUP = ""
+
+
+class StepStatus(StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+
+    @property
+    def label(self) -> str:
+        return {"not_started": "Not started", "in_progress": "In progress", "done": "Done"}[
+            self.value
+        ]
+
+
+STEP_TITLES: dict[int, str] = {
+    1: "Define a shared ambition",
+    2: "Build trust and relationships",
+    3: "Establish collaboration rules",
+    4: "Pilot projects",
+    5: "Evaluate and scale",
+}
+
+ALIGNMENT_CHOICES = {"": "—", "yes": "Yes", "reservations": "With reservations", "not_yet": "Not yet"}
+RESOURCES = ("time", "money", "data", "skills")
+CONTRIBUTION_LEVELS = {0: "None", 1: "Some", 2: "Significant", 3: "Major"}
+BARRIER_KINDS = {"hard": "Hard", "soft": "Soft"}
+RACI_ROLES = ("R", "A", "C", "I")
+RULE_CATEGORIES = {
+    "decision": "Decision making",
+    "data": "Data sharing",
+    "ip": "Intellectual property",
+    "funding": "Funding flows",
+    "coi": "Conflicts of interest",
+    "publication": "Publication",
+    "other": "Other",
+}
+METRIC_TYPES = {
+    "outcome": "Patient outcome",
+    "process": "Process",
+    "prom": "PROM",
+    "prem": "PREM",
+    "cost": "Cost",
+}
+DIRECTIONS = {"higher": "Higher is better", "lower": "Lower is better"}
+ACTION_KINDS = {"decision": "Decision", "action": "Action"}
+ACTION_STATUSES = {"open": "Open", "done": "Done", "dropped": "Dropped"}
+DECISIONS = {"": "—", "scale": "Scale", "adapt": "Adapt", "stop": "Stop"}

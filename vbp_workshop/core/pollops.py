@@ -1,0 +1,218 @@
+"""Operations on polls: define, open, close, reveal, re-vote rounds, hand counts, results.
+
+Live actions (open, close, reveal, new round) are committed at once and are not undoable: the
+room has seen them. Hand counts and poll definitions are edits, returned as undoable batches.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from typing import Any
+
+from vbp_workshop.core.polls import BallotError, Poll, encode, settings_problem, validate
+from vbp_workshop.core.store import Edit, Insert, Store, Update
+from vbp_workshop.core.tally import Tally, divergence, tally, tally_by_group
+from vbp_workshop.core.votes import LiveState, now_iso
+
+# Where "fill_from" polls take their options when they open with no ballots yet.
+FILL_SOURCES = {"ambitions": ("ambitions", "text"), "pilots": ("pilots", "name"),
+                "metrics": ("metrics", "name")}
+
+
+def get_poll(store: Store, poll_id: int) -> Poll:
+    row = store.row("polls", poll_id)
+    if row is None:
+        raise KeyError(f"poll {poll_id} does not exist")
+    return Poll.from_row(row)
+
+
+def polls(store: Store, step: int | None = None) -> list[Poll]:
+    rows = store.rows("polls", "step = ?", (step,)) if step is not None else store.rows("polls")
+    return [Poll.from_row(r) for r in rows]
+
+
+def ballots(store: Store, poll_id: int, round_: int) -> list[dict[str, Any]]:
+    return store.rows("ballots", "poll_id = ? AND round = ?", (poll_id, round_), order="id")
+
+
+def new_poll_edit(step: int, kind: str, question: str, options: list[str] | None = None,
+                  settings: dict[str, Any] | None = None, target: str = "") -> Insert:
+    return Insert("polls", {
+        "step": step, "kind": kind, "question": question,
+        "options": json.dumps(options or [], ensure_ascii=False),
+        "settings": json.dumps(settings or {}, ensure_ascii=False), "target": target,
+    })
+
+
+def duplicate_edit(poll: Poll) -> Insert:
+    return new_poll_edit(poll.step, poll.kind, poll.question + " (copy)", list(poll.options),
+                         poll.settings, "")
+
+
+def _fill_options(store: Store, poll: Poll) -> None:
+    source = FILL_SOURCES.get(str(poll.settings.get("fill_from", "")))
+    if source is None or store.scalar("SELECT COUNT(*) FROM ballots WHERE poll_id = ?", (poll.id,)):
+        return
+    table, column = source
+    names = [r[column] for r in store.rows(table) if str(r[column]).strip()]
+    if names:
+        store.apply([Update("polls", poll.id, {"options": json.dumps(names, ensure_ascii=False)})],
+                    origin="live")
+
+
+def open_poll(store: Store, live: LiveState, poll_id: int) -> Poll:
+    """Open a poll for votes (closing any other open poll: the room answers one at a time)."""
+    poll = get_poll(store, poll_id)
+    _fill_options(store, poll)
+    poll = get_poll(store, poll_id)
+    problem = settings_problem(poll.kind, list(poll.options), poll.settings)
+    if problem:
+        raise BallotError(problem)
+    for other in live.open_polls():
+        if other.id != poll_id:
+            close_poll(store, live, other.id)
+    with store.transaction() as conn:
+        conn.execute("UPDATE polls SET state = 'open', revealed = 0 WHERE id = ?", (poll_id,))
+        conn.execute(
+            "INSERT INTO poll_rounds(poll_id, round, opened_at) VALUES (?, ?, ?) "
+            "ON CONFLICT(poll_id, round) DO UPDATE SET closed_at = ''",
+            (poll_id, poll.round, now_iso()),
+        )
+    poll = get_poll(store, poll_id)
+    live.open_poll(poll)
+    store.notify_live("polls", poll_id)
+    return poll
+
+
+def close_poll(store: Store, live: LiveState, poll_id: int) -> None:
+    live.close_poll(poll_id)  # first: the writer refuses new votes from this moment
+    with store.transaction() as conn:
+        conn.execute("UPDATE polls SET state = 'closed' WHERE id = ?", (poll_id,))
+        conn.execute(
+            "UPDATE poll_rounds SET closed_at = ? WHERE poll_id = ? AND "
+            "round = (SELECT round FROM polls WHERE id = ?)",
+            (now_iso(), poll_id, poll_id),
+        )
+    store.notify_live("polls", poll_id)
+
+
+def reveal(store: Store, live: LiveState, poll_id: int, shown: bool) -> None:
+    with store.transaction() as conn:
+        conn.execute("UPDATE polls SET revealed = ? WHERE id = ?", (int(shown), poll_id))
+    poll = get_poll(store, poll_id)
+    live.show_result(poll_id, public_result(poll, round_tally(store, poll)) if shown else None)
+    store.notify_live("polls", poll_id)
+
+
+def new_round(store: Store, live: LiveState, poll_id: int) -> Poll:
+    """Start a re-vote: the next round opens empty; earlier rounds stay for comparison."""
+    poll = get_poll(store, poll_id)
+    if poll.is_open:
+        close_poll(store, live, poll_id)
+    with store.transaction() as conn:
+        conn.execute(
+            "UPDATE polls SET round = round + 1, revealed = 0, state = 'draft' WHERE id = ?",
+            (poll_id,),
+        )
+    live.show_result(poll_id, None)
+    return open_poll(store, live, poll_id)
+
+
+def hand_count_edits(poll: Poll, round_: int, entries: list[tuple[str, Any, int]]) -> list[Edit]:
+    """Edits that record hand counts: (stakeholder group, answer, how many hands) each.
+
+    Raises BallotError naming the first entry that does not fit the poll.
+    """
+    edits: list[Edit] = []
+    stamp = now_iso()
+    for n, (grp, answer, count) in enumerate(entries, 1):
+        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+            raise BallotError(f"Entry {n}: the count must be a whole number of hands.")
+        if count == 0:
+            continue
+        try:
+            clean = validate(poll, answer, hand=True)
+        except BallotError as exc:
+            raise BallotError(f"Entry {n}: {exc}") from None
+        edits.append(Insert("ballots", {
+            "poll_id": poll.id, "round": round_, "voter": "hand-" + secrets.token_hex(6),
+            "grp": grp, "source": "hand", "weight": count, "answer": encode(clean),
+            "ballot_uid": "", "created_at": stamp, "updated_at": stamp,
+        }))
+    return edits
+
+
+def round_tally(store: Store, poll: Poll, round_: int | None = None) -> Tally:
+    return tally(poll, ballots(store, poll.id, round_ or poll.round))
+
+
+def min_group(store: Store) -> int:
+    return int(store.workshop().get("min_group_size") or 3)
+
+
+def group_tallies(store: Store, poll: Poll, round_: int | None = None) -> dict[str, Tally]:
+    if poll.privacy == "anonymous_nogroup":
+        return {}
+    return tally_by_group(poll, ballots(store, poll.id, round_ or poll.round), min_group(store))
+
+
+def divergence_ranking(store: Store) -> list[tuple[Poll, float, tuple[str, str] | None]]:
+    """Polls ranked by how far apart the stakeholder groups answered (most first)."""
+    out = []
+    for poll in polls(store):
+        if poll.kind == "text":
+            continue
+        d, pair = divergence(poll, group_tallies(store, poll))
+        if pair:
+            out.append((poll, d, pair))
+    return sorted(out, key=lambda x: -x[1])
+
+
+def public_result(poll: Poll, t: Tally) -> dict[str, Any]:
+    """The revealed result a phone may show: shares and means, never who answered."""
+    out: dict[str, Any] = {"poll_id": poll.id, "kind": poll.kind, "respondents": t.respondents,
+                           "headline": t.headline()}
+    if poll.kind in ("single", "multiple", "points"):
+        out["bars"] = [[lbl, round(p, 1)] for lbl, p in zip(t.labels, t.percents, strict=False)]
+    elif poll.kind in ("scale", "fist"):
+        out["bars"] = [[str(lv), round(p, 1)] for lv, p in zip(t.levels, t.percents, strict=False)]
+    elif poll.kind == "ranking":
+        top = max(t.counts) if t.counts and max(t.counts) else 1
+        out["bars"] = [[lbl, round(100 * c / top, 1)] for lbl, c in zip(t.labels, t.counts, strict=False)]
+    elif poll.kind == "agreement":
+        out["bars"] = [[lbl, round(s or 0, 1)] for lbl, s in zip(t.labels, t.share_agreeing, strict=False)]
+    elif poll.kind in ("matrix", "importance"):
+        out["points"] = [[lbl, p] for lbl, p in zip(t.labels, t.points, strict=False)]
+    elif poll.kind == "text":
+        out["words"] = t.words[:10]
+    return out
+
+
+def consent_summary(t: Tally) -> str:
+    if not t.respondents:
+        return ""
+    verdict = "Adopted" if t.consensus else "Not adopted"
+    detail = "nobody below 3" if t.consensus else f"{t.below_three} below 3"
+    return f"{verdict} — {detail} (n={t.respondents}, mean {t.mean:.1f})"
+
+
+def apply_result_edits(store: Store, poll: Poll) -> list[Edit]:
+    """Edits that carry a closed poll's result into the step content it is linked to."""
+    t = round_tally(store, poll)
+    if not t.respondents:
+        return []
+    if poll.target.startswith("rule:") and poll.kind == "fist":
+        rule_id = int(poll.target.split(":", 1)[1])
+        if store.row("rules", rule_id):
+            return [Update("rules", rule_id, {"consent": consent_summary(t), "poll_id": poll.id})]
+    if poll.target == "pilots" and poll.kind == "matrix":
+        by_name = {r["name"]: r["id"] for r in store.rows("pilots")}
+        edits: list[Edit] = []
+        for label, point in zip(t.labels, t.points, strict=False):
+            if point and label in by_name:
+                # The matrix's x axis is effort and y is impact (see the template).
+                edits.append(Update("pilots", by_name[label],
+                                    {"effort": round(point[0], 2), "impact": round(point[1], 2)}))
+        return edits
+    return []

@@ -1,0 +1,292 @@
+"""The one vote intake: every phone ballot goes through here, and is on disk when it is acked.
+
+- `LiveState` is what the room can see right now (the poll on the phones, whether its result is
+  revealed). The GUI thread changes it; the server thread reads it. Plain locks, no Qt.
+- `VoteWriter` owns a thread with its own SQLite connection. Ballots are queued, committed in
+  batches (one fsync for many votes: "group commit"), and only then is each caller's future
+  resolved. Each stored ballot is also put on `notices`, a queue the GUI drains on a timer —
+  the server thread never touches Qt (STYLE.md: signals from a foreign thread crash PySide6).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import queue
+import secrets
+import sqlite3
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from vbp_workshop.core.polls import BallotError, Poll, encode
+from vbp_workshop.core.store import connect
+
+BATCH_MAX = 2000
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class PollClosed(BallotError):
+    """A vote for a poll (or round) that is not open."""
+
+
+@dataclass(frozen=True)
+class Vote:
+    poll_id: int
+    round: int
+    voter: str
+    grp: str
+    answer: Any  # already validated and canonical
+    ballot_uid: str
+    source: str = "phone"
+
+
+@dataclass(frozen=True)
+class Join:
+    token_hash: str
+    grp: str
+
+
+@dataclass(frozen=True)
+class Receipt:
+    ballot_id: int
+    replaced: bool
+    duplicate: bool
+
+
+class LiveState:
+    """The room's view: which poll is on the phones and what they may see of it."""
+
+    def __init__(self, join_code: str = "", min_group_size: int = 3) -> None:
+        self._lock = threading.Lock()
+        self.join_code = join_code
+        self.min_group_size = min_group_size
+        self._polls: dict[int, Poll] = {}  # open polls, by id
+        self._current: int | None = None  # the poll shown on phones
+        self._result: dict[str, Any] | None = None  # revealed result for the current poll
+        self.version = 0
+        self._subscribers: list[Callable[[], None]] = []
+
+    @property
+    def lock(self) -> threading.Lock:
+        return self._lock
+
+    def subscribe(self, callback: Callable[[], None]) -> None:
+        """`callback` runs (on the changing thread) after every change; keep it tiny."""
+        self._subscribers.append(callback)
+
+    def unsubscribe(self, callback: Callable[[], None]) -> None:
+        if callback in self._subscribers:
+            self._subscribers.remove(callback)
+
+    def _changed(self) -> None:
+        self.version += 1
+        for cb in list(self._subscribers):
+            cb()
+
+    def open_poll(self, poll: Poll) -> None:
+        with self._lock:
+            self._polls[poll.id] = poll
+            self._current = poll.id
+            self._result = None
+        self._changed()
+
+    def close_poll(self, poll_id: int) -> None:
+        with self._lock:
+            poll = self._polls.pop(poll_id, None)
+            if poll is None and self._current != poll_id:
+                return
+        self._changed()
+
+    def show_result(self, poll_id: int, result: dict[str, Any] | None) -> None:
+        with self._lock:
+            self._current = poll_id if result is not None else self._current
+            self._result = result
+        self._changed()
+
+    def set_join_code(self, code: str) -> None:
+        with self._lock:
+            self.join_code = code
+        self._changed()
+
+    def accepting(self, poll_id: int, round_: int) -> Poll | None:
+        """The poll if it takes votes for this round now (call with or without the lock)."""
+        poll = self._polls.get(poll_id)
+        return poll if poll is not None and poll.round == round_ else None
+
+    def open_polls(self) -> list[Poll]:
+        with self._lock:
+            return list(self._polls.values())
+
+    def snapshot(self) -> dict[str, Any]:
+        """What a phone is shown: the current poll (if open) and a revealed result."""
+        with self._lock:
+            poll = self._polls.get(self._current) if self._current is not None else None
+            return {
+                "version": self.version,
+                "poll": poll.public() if poll else None,
+                "closed_poll": self._current if poll is None else None,
+                "result": self._result,
+            }
+
+
+class VoteWriter:
+    """Commits ballots and joins on its own thread; resolves each caller's future after commit."""
+
+    def __init__(self, path: Path, live: LiveState) -> None:
+        self.path = path
+        self.live = live
+        self.notices: queue.SimpleQueue[dict[str, Any]] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[tuple[Vote | Join | None, Future[Any]]] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name="vote-writer", daemon=True)
+        self._ready = threading.Event()
+        self._error: BaseException | None = None
+        self.committed = 0
+        self.batches = 0
+
+    def start(self) -> None:
+        self._thread.start()
+        self._ready.wait(10)
+        if self._error:
+            raise self._error
+
+    def stop(self) -> None:
+        if self._thread.is_alive():
+            self._queue.put((None, Future()))
+            self._thread.join(10)
+
+    def submit(self, item: Vote | Join) -> Future[Any]:
+        fut: Future[Any] = Future()
+        self._queue.put((item, fut))
+        return fut
+
+    def vote(self, vote: Vote) -> Receipt:
+        """Blocking convenience for callers on a plain thread (tests, hand entry tools)."""
+        result: Receipt = self.submit(vote).result(timeout=30)
+        return result
+
+    # -- the writer thread -------------------------------------------------------------------
+
+    def _run(self) -> None:
+        try:
+            conn = connect(self.path)
+        except BaseException as exc:  # reported by start()
+            self._error = exc
+            self._ready.set()
+            return
+        self._ready.set()
+        try:
+            while True:
+                item, fut = self._queue.get()
+                if item is None:
+                    fut.set_result(None)
+                    return
+                batch = [(item, fut)]
+                while len(batch) < BATCH_MAX:
+                    try:
+                        nxt = self._queue.get_nowait()
+                    except queue.Empty:
+                        break
+                    if nxt[0] is None:
+                        self._queue.put(nxt)  # stop after this batch
+                        break
+                    batch.append(nxt)  # type: ignore[arg-type]
+                self._commit(conn, batch)
+        finally:
+            conn.close()
+
+    def _commit(self, conn: sqlite3.Connection, batch: list[tuple[Vote | Join, Future[Any]]]) -> None:
+        outcomes: list[tuple[Future[Any], Any, BaseException | None]] = []
+        notices: list[dict[str, Any]] = []
+        # Hold the live lock so a poll cannot close between the check and the commit.
+        with self.live.lock:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                for item, fut in batch:
+                    try:
+                        if isinstance(item, Join):
+                            outcomes.append((fut, self._join(conn, item), None))
+                        else:
+                            receipt, notice = self._store_vote(conn, item)
+                            outcomes.append((fut, receipt, None))
+                            if notice:
+                                notices.append(notice)
+                    except BallotError as exc:
+                        outcomes.append((fut, None, exc))
+                conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                for _item, fut in batch:
+                    if not fut.done():
+                        fut.set_exception(exc)
+                return
+        self.batches += 1
+        for notice in notices:
+            self.notices.put(notice)
+        for fut, result, error in outcomes:
+            if error is not None:
+                fut.set_exception(error)
+            else:
+                self.committed += 1
+                fut.set_result(result)
+
+    def _join(self, conn: sqlite3.Connection, join: Join) -> str:
+        row = conn.execute(
+            "SELECT pseudonym FROM devices WHERE token_hash = ?", (join.token_hash,)
+        ).fetchone()
+        if row:
+            conn.execute(
+                "UPDATE devices SET grp = ? WHERE token_hash = ?", (join.grp, join.token_hash)
+            )
+            return str(row[0])
+        pseudonym = "d-" + secrets.token_hex(6)
+        conn.execute(
+            "INSERT INTO devices(token_hash, pseudonym, grp, joined_at) VALUES (?, ?, ?, ?)",
+            (join.token_hash, pseudonym, join.grp, now_iso()),
+        )
+        self.notices.put({"type": "join"})
+        return pseudonym
+
+    def _store_vote(self, conn: sqlite3.Connection, v: Vote) -> tuple[Receipt, dict[str, Any] | None]:
+        existing = conn.execute(
+            "SELECT id, ballot_uid FROM ballots WHERE poll_id = ? AND round = ? AND voter = ?",
+            (v.poll_id, v.round, v.voter),
+        ).fetchone()
+        if existing and existing[1] == v.ballot_uid:
+            # A retry of a ballot already on disk: acknowledge again, change nothing.
+            return Receipt(int(existing[0]), replaced=False, duplicate=True), None
+        if self.live.accepting(v.poll_id, v.round) is None:
+            raise PollClosed("This poll is closed. Your earlier answer, if any, still counts.")
+        stamp = now_iso()
+        answer = encode(v.answer)
+        if existing:
+            conn.execute(
+                "UPDATE ballots SET answer = ?, grp = ?, ballot_uid = ?, updated_at = ? "
+                "WHERE id = ?",
+                (answer, v.grp, v.ballot_uid, stamp, existing[0]),
+            )
+            ballot_id, replaced = int(existing[0]), True
+        else:
+            cur = conn.execute(
+                "INSERT INTO ballots(poll_id, round, voter, grp, source, weight, answer, "
+                "ballot_uid, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?)",
+                (v.poll_id, v.round, v.voter, v.grp, v.source, answer, v.ballot_uid, stamp, stamp),
+            )
+            ballot_id, replaced = int(cur.lastrowid or 0), False
+        notice = {
+            "type": "vote", "id": ballot_id, "poll_id": v.poll_id, "round": v.round,
+            "voter": v.voter, "grp": v.grp, "source": v.source, "weight": 1,
+            "answer": answer, "hidden": 0, "replaced": replaced, "at": stamp,
+        }
+        return Receipt(ballot_id, replaced, duplicate=False), notice

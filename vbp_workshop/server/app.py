@@ -1,0 +1,254 @@
+"""The phones' HTTP API and page. Everything a phone sends is checked here before it is queued.
+
+Routes: GET / (the page), GET /static/*, POST /api/join, GET /api/state, GET /api/events (SSE),
+POST /api/vote. There are no facilitator controls over the network.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import secrets
+import sqlite3
+import time
+from collections.abc import Awaitable, Callable
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+from vbp_workshop.core.domain import STAKEHOLDER_LABELS, Stakeholder
+from vbp_workshop.core.polls import BallotError, validate
+from vbp_workshop.core.votes import Join, LiveState, PollClosed, Vote, VoteWriter, token_hash
+
+COOKIE = "vbp_device"
+MAX_BODY = 8 * 1024  # the largest honest ballot (30 items with two values each) is ~1 KB
+RATE_PER_S = 4.0
+RATE_BURST = 12.0
+STATIC = {"app.js": "application/javascript", "app.css": "text/css"}
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+GROUPS = [{"key": s.value, "label": STAKEHOLDER_LABELS[s]} for s in Stakeholder]
+GROUP_KEYS = {s.value for s in Stakeholder} | {""}
+KEY: web.AppKey[VoteApp] = web.AppKey("vote_app")
+
+
+def _phone_file(name: str) -> bytes:
+    return resources.files("vbp_workshop").joinpath("resources", "phone", name).read_bytes()
+
+
+def problem(status: int, message: str) -> web.Response:
+    return web.json_response({"ok": False, "error": message}, status=status)
+
+
+class VoteApp:
+    """The server's state: devices it knows, rate limits, and the wake-up for event streams."""
+
+    def __init__(self, live: LiveState, writer: VoteWriter, db_path: Path) -> None:
+        self.live = live
+        self.writer = writer
+        self.devices: dict[str, tuple[str, str]] = {}  # token hash -> (pseudonym, group)
+        self.buckets: dict[str, tuple[float, float]] = {}
+        self.files = {name: _phone_file(name) for name in ("index.html", *STATIC)}
+        self._event: asyncio.Event | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self.streams = 0
+        self._load_devices(db_path)
+
+    def _load_devices(self, db_path: Path) -> None:
+        conn = sqlite3.connect(f"{db_path.as_uri()}?mode=ro", uri=True)
+        try:
+            for h, pseudonym, grp in conn.execute("SELECT token_hash, pseudonym, grp FROM devices"):
+                self.devices[h] = (pseudonym, grp)
+        finally:
+            conn.close()
+
+    # -- live changes wake the event streams --------------------------------------------------
+
+    def attach(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        self._event = asyncio.Event()
+        self.live.subscribe(self._on_live_change)
+
+    def detach(self) -> None:
+        self.live.unsubscribe(self._on_live_change)
+
+    def _on_live_change(self) -> None:
+        # Called on the GUI thread: hand over to the server's loop, touch nothing else.
+        if self._loop is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self._wake)
+
+    def _wake(self) -> None:
+        event, self._event = self._event, asyncio.Event()
+        if event is not None:
+            event.set()
+
+    # -- helpers ----------------------------------------------------------------------------------
+
+    def device(self, request: web.Request) -> tuple[str, str] | None:
+        token = request.cookies.get(COOKIE, "")
+        if not token or len(token) > 100:
+            return None
+        return self.devices.get(token_hash(token))
+
+    def allow(self, key: str) -> bool:
+        """Token bucket per device: a few requests a second, short bursts allowed."""
+        now = time.monotonic()
+        tokens, last = self.buckets.get(key, (RATE_BURST, now))
+        tokens = min(RATE_BURST, tokens + (now - last) * RATE_PER_S)
+        if tokens < 1:
+            self.buckets[key] = (tokens, now)
+            return False
+        self.buckets[key] = (tokens - 1, now)
+        return True
+
+
+async def read_json(request: web.Request) -> dict[str, Any] | web.Response:
+    if request.content_type != "application/json":
+        return problem(415, "Send JSON.")
+    if request.content_length is not None and request.content_length > MAX_BODY:
+        return problem(413, "That request is too large.")
+    try:
+        raw = await request.read()
+    except web.HTTPRequestEntityTooLarge:
+        return problem(413, "That request is too large.")
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return problem(400, "That request is not valid JSON.")
+    if not isinstance(data, dict):
+        return problem(400, "That request is not a JSON object.")
+    return data
+
+
+async def index(request: web.Request) -> web.Response:
+    app = request.app[KEY]
+    return web.Response(body=app.files["index.html"], content_type="text/html", charset="utf-8")
+
+
+async def static(request: web.Request) -> web.Response:
+    name = request.match_info["name"]
+    if name not in STATIC:
+        return problem(404, "Not found.")
+    return web.Response(body=request.app[KEY].files[name], content_type=STATIC[name],
+                        headers={"Cache-Control": "no-cache"})
+
+
+async def join(request: web.Request) -> web.Response:
+    app = request.app[KEY]
+    data = await read_json(request)
+    if isinstance(data, web.Response):
+        return data
+    code, grp = data.get("code"), data.get("group", "")
+    if not isinstance(code, str) or not isinstance(grp, str):
+        return problem(400, "Send a join code and a group.")
+    if not app.allow("join:" + (request.remote or "")):
+        return problem(429, "Too many tries. Wait a few seconds.")
+    expected = app.live.join_code
+    if not expected or not hmac.compare_digest(code.strip().upper().encode(), expected.encode()):
+        return problem(403, "That join code is not right. Check the code on the screen.")
+    if grp not in GROUP_KEYS:
+        return problem(400, "Pick a group from the list.")
+    token = request.cookies.get(COOKIE, "")
+    if not token or len(token) > 100:
+        token = secrets.token_urlsafe(32)
+    h = token_hash(token)
+    pseudonym = await asyncio.wrap_future(app.writer.submit(Join(h, grp)))
+    app.devices[h] = (pseudonym, grp)
+    response = web.json_response({"ok": True, "group": grp})
+    response.set_cookie(COOKIE, token, httponly=True, samesite="Strict", max_age=7 * 24 * 3600, path="/")
+    return response
+
+
+async def state(request: web.Request) -> web.Response:
+    app = request.app[KEY]
+    device = app.device(request)
+    return web.json_response({"joined": device is not None, "groups": GROUPS,
+                              "group": device[1] if device else "", **app.live.snapshot()})
+
+
+async def events(request: web.Request) -> web.StreamResponse:
+    """Server-Sent Events: the room's state whenever it changes, a ping every 15 s."""
+    app = request.app[KEY]
+    if app.device(request) is None:
+        return problem(401, "Join first.")
+    response = web.StreamResponse(headers={"Content-Type": "text/event-stream",
+                                           "Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+    await response.prepare(request)
+    app.streams += 1
+    try:
+        while True:
+            event = app._event
+            snap = app.live.snapshot()
+            await response.write(f"data: {json.dumps(snap, ensure_ascii=False)}\n\n".encode())
+            try:
+                assert event is not None
+                await asyncio.wait_for(event.wait(), 15)
+            except TimeoutError:
+                await response.write(b": ping\n\n")
+    except (ConnectionResetError, asyncio.CancelledError):
+        pass
+    finally:
+        app.streams -= 1
+    return response
+
+
+async def vote(request: web.Request) -> web.Response:
+    app = request.app[KEY]
+    device = app.device(request)
+    if device is None:
+        return problem(401, "Join first: enter the code on the screen.")
+    pseudonym, grp = device
+    if not app.allow(pseudonym):
+        return problem(429, "Slow down a little, then send again.")
+    data = await read_json(request)
+    if isinstance(data, web.Response):
+        return data
+    poll_id, round_, uid = data.get("poll_id"), data.get("round"), data.get("ballot_id")
+    if not isinstance(poll_id, int) or isinstance(poll_id, bool) or not isinstance(round_, int) \
+            or isinstance(round_, bool):
+        return problem(400, "Which poll is this answer for?")
+    if not isinstance(uid, str) or not 8 <= len(uid) <= 64 or not uid.replace("-", "").isalnum():
+        return problem(400, "The answer is missing its id. Reload the page.")
+    if "answer" not in data:
+        return problem(400, "The answer is missing.")
+    poll = app.live.accepting(poll_id, round_)
+    try:
+        answer = validate(poll, data["answer"]) if poll else None
+        receipt = await asyncio.wrap_future(app.writer.submit(
+            Vote(poll_id, round_, pseudonym, grp if poll and poll.privacy != "anonymous_nogroup" else "",
+                 answer, uid)))
+    except PollClosed as exc:
+        return problem(409, str(exc))
+    except BallotError as exc:
+        return problem(422, str(exc))
+    return web.json_response({"ok": True, "replaced": receipt.replaced, "duplicate": receipt.duplicate})
+
+
+@web.middleware
+async def headers(request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> web.StreamResponse:
+    try:
+        response = await handler(request)
+    except web.HTTPException as exc:
+        response = problem(exc.status, exc.reason or "Request refused.")
+    response.headers["Content-Security-Policy"] = CSP
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Frame-Options"] = "DENY"
+    if request.path.startswith("/api/"):
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def make_app(vote_app: VoteApp) -> web.Application:
+    app = web.Application(client_max_size=MAX_BODY, middlewares=[headers])
+    app[KEY] = vote_app
+    app.router.add_get("/", index)
+    app.router.add_get("/static/{name}", static)
+    app.router.add_post("/api/join", join)
+    app.router.add_get("/api/state", state)
+    app.router.add_get("/api/events", events)
+    app.router.add_post("/api/vote", vote)
+    return app

@@ -1,0 +1,38 @@
+"""Where the stakeholder groups disagree most, across every poll of the workshop."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+
+from vbp_workshop.core import pollops
+from vbp_workshop.ui.poll_panel import GROUP_LABELS
+from vbp_workshop.ui.session import Session
+from vbp_workshop.ui.widgets import plain_label
+
+
+class DivergenceDialog(QDialog):
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Where groups disagree")
+        self.resize(900, 500)
+        lay = QVBoxLayout(self)
+        lay.addWidget(plain_label(
+            "Polls ranked by how far apart the stakeholder groups answered (0 = the same, 1 = "
+            f"opposite). Groups with fewer than {pollops.min_group(session.store)} respondents "
+            "are merged into “other”.", cls="hint"))
+        ranking = pollops.divergence_ranking(session.store)
+        self.table = QTableWidget(len(ranking), 4)
+        self.table.setObjectName("divergence_table")
+        self.table.setHorizontalHeaderLabels(["Step", "Poll", "Divergence", "Furthest apart"])
+        for r, (poll, d, pair) in enumerate(ranking):
+            groups = " vs ".join(GROUP_LABELS.get(g, g) for g in pair) if pair else ""
+            for c, text in enumerate([str(poll.step or ""), poll.question, f"{d:.2f}", groups]):
+                self.table.setItem(r, c, QTableWidgetItem(text))
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        lay.addWidget(self.table, 1)
+        if not ranking:
+            lay.addWidget(plain_label("No poll has enough answers per group to compare yet."))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)

@@ -1,0 +1,131 @@
+"""Counting hands: the facilitator enters how many people gave each answer, per group."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from vbp_workshop.core.domain import STAKEHOLDER_LABELS, Stakeholder
+from vbp_workshop.core.polls import AGREEMENT_LABELS, Poll
+from vbp_workshop.ui.widgets import plain_label
+
+
+def _spin(maximum: int = 10000) -> QSpinBox:
+    s = QSpinBox()
+    s.setRange(0, maximum)
+    return s
+
+
+class HandCountDialog(QDialog):
+    """Builds (group, answer, count) entries; pollops validates them against the poll."""
+
+    def __init__(self, poll: Poll, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.poll = poll
+        self.setWindowTitle("Hand count")
+        lay = QVBoxLayout(self)
+        lay.addWidget(plain_label(poll.question, cls="section"))
+        lay.addWidget(plain_label(self._hint(), cls="hint"))
+        self.group = QComboBox()
+        self.group.setObjectName("hand_group")
+        self.group.addItem("Whole room (no group)", "")
+        for s in Stakeholder:
+            self.group.addItem(STAKEHOLDER_LABELS[s], s.value)
+        lay.addWidget(self.group)
+        grid = QGridLayout()
+        lay.addLayout(grid)
+        self.cells: list[tuple[Any, QSpinBox]] = []
+        self.pairs: list[tuple[int, QSpinBox, QSpinBox]] = []
+        self.text = QLineEdit()
+        self.people = _spin()
+        lo, hi = poll.scale_range
+        kind = poll.kind
+        if kind in ("single", "multiple", "ranking", "points"):
+            for i, option in enumerate(poll.options):
+                grid.addWidget(plain_label(option), i, 0)
+                spin = _spin()
+                grid.addWidget(spin, i, 1)
+                self.cells.append((i, spin))
+        elif kind in ("scale", "fist"):
+            for r, level in enumerate(range(lo, hi + 1)):
+                grid.addWidget(QLabel(str(level)), r, 0)
+                spin = _spin()
+                grid.addWidget(spin, r, 1)
+                self.cells.append((level, spin))
+        elif kind == "agreement":
+            for c, label in enumerate(AGREEMENT_LABELS, 1):
+                grid.addWidget(QLabel(label), 0, c)
+            for r, statement in enumerate(poll.options, 1):
+                grid.addWidget(plain_label(statement), r, 0)
+                for level in range(1, 6):
+                    spin = _spin()
+                    grid.addWidget(spin, r, level)
+                    self.cells.append(((r - 1, level), spin))
+        elif kind in ("matrix", "importance"):
+            a, b = ("Importance", "Satisfaction") if kind == "importance" else (
+                poll.settings.get("x_label", "Effort"), poll.settings.get("y_label", "Impact"))
+            grid.addWidget(QLabel(a), 0, 1)
+            grid.addWidget(QLabel(b), 0, 2)
+            for r, item in enumerate(poll.options, 1):
+                grid.addWidget(plain_label(item), r, 0)
+                x, y = QSpinBox(), QSpinBox()
+                for s in (x, y):
+                    s.setRange(lo, hi)
+                    s.setValue((lo + hi) // 2)
+                grid.addWidget(x, r, 1)
+                grid.addWidget(y, r, 2)
+                self.pairs.append((r - 1, x, y))
+            grid.addWidget(QLabel("How many people agreed this placing"), len(poll.options) + 1, 0)
+            grid.addWidget(self.people, len(poll.options) + 1, 1)
+        else:
+            grid.addWidget(QLabel("Answer"), 0, 0)
+            grid.addWidget(self.text, 0, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+
+    def _hint(self) -> str:
+        return {
+            "ranking": "Count the hands for each option as first choice.",
+            "points": "Enter the total points (or dots) the group gave each option.",
+            "multiple": "Count the hands for each option; a person may raise a hand more than once.",
+            "agreement": "For each statement, count the hands at each level.",
+            "matrix": "Place each item where the group agreed, and say how many people that was.",
+            "importance": "Place each attribute where the group agreed, and say how many people.",
+            "text": "Type an answer given aloud.",
+        }.get(self.poll.kind, "Count the hands for each answer.")
+
+    def entries(self) -> list[tuple[str, Any, int]]:
+        grp = self.group.currentData()
+        kind = self.poll.kind
+        out: list[tuple[str, Any, int]] = []
+        for key, spin in self.cells:
+            n = spin.value()
+            if not n:
+                continue
+            if kind == "single" or kind in ("scale", "fist"):
+                out.append((grp, key, n))
+            elif kind in ("multiple", "ranking"):
+                out.append((grp, [key], n))
+            elif kind == "points":
+                out.append((grp, {str(key): n}, 1))
+            elif kind == "agreement":
+                statement, level = key
+                out.append((grp, {str(statement): level}, n))
+        if self.pairs and self.people.value():
+            out.append((grp, {str(i): [x.value(), y.value()] for i, x, y in self.pairs}, self.people.value()))
+        if kind == "text" and self.text.text().strip():
+            out.append((grp, self.text.text(), 1))
+        return out

@@ -1,0 +1,128 @@
+"""The room: phone voting (server on/off, join address, QR), the projector and the timer."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from vbp_workshop.core import pollops
+from vbp_workshop.core.polls import Poll
+from vbp_workshop.ui.session import Session
+from vbp_workshop.ui.timer import Countdown
+
+
+def qr_png(url: str) -> bytes:
+    import segno  # only when voting starts: keeps start-up light
+
+    buf = io.BytesIO()
+    segno.make(url, error="m").save(buf, kind="png", scale=10, border=2)
+    return buf.getvalue()
+
+
+class LiveRoom(QObject):
+    voting_changed = Signal(bool)
+    projected = Signal(object)  # Poll | None
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.countdown = Countdown(self)
+        self.projector: Any = None
+        self.server: Any = None
+        self.address = ""
+        self.poll_id: int | None = None
+        session.votes_arrived.connect(self._on_votes)
+        session.changed.connect(self._on_changed)
+
+    # -- projector --------------------------------------------------------------------------
+
+    def open_projector(self) -> Any:
+        from vbp_workshop.ui.projector import ProjectorWindow
+
+        if self.projector is None:
+            self.projector = ProjectorWindow(self.session, self.countdown)
+            self._push_join()
+            if self.poll_id:
+                self.projector.show_poll(pollops.get_poll(self.session.store, self.poll_id))
+        self.projector.place()
+        return self.projector
+
+    def show_poll(self, poll_id: int | None) -> None:
+        self.poll_id = poll_id
+        poll = pollops.get_poll(self.session.store, poll_id) if poll_id else None
+        if self.projector is not None:
+            self.projector.show_poll(poll)
+        self.projected.emit(poll)
+
+    def poll_updated(self, poll: Poll) -> None:
+        if self.projector is not None and poll.id == self.poll_id:
+            self.projector.refresh()
+
+    def _on_votes(self, votes: list[dict[str, Any]]) -> None:
+        if self.projector is not None and any(v["poll_id"] == self.poll_id for v in votes):
+            self.projector.refresh()
+
+    def _on_changed(self, changes: Any) -> None:
+        if self.projector is not None and changes.touches("polls", "ballots", "workshop"):
+            if self.poll_id and not self.session.store.row("polls", self.poll_id):
+                self.poll_id = None
+                self.projector.show_poll(None)
+            self.projector.refresh()
+
+    # -- phone voting ---------------------------------------------------------------------------
+
+    @property
+    def voting(self) -> bool:
+        return self.server is not None and self.server.running
+
+    def join_url(self) -> str:
+        if not self.voting:
+            return ""
+        return f"http://{self.address}:{self.server.port}/"
+
+    def start_voting(self, address: str, host: str = "0.0.0.0", port: int = 8765) -> str:
+        """Start the vote server; returns the join address. Raises OSError with a reason."""
+        from vbp_workshop.server.runner import VoteServer
+
+        if self.voting:
+            return self.join_url()
+        writer = self.session.start_writer()
+        self.server = VoteServer(self.session.live, writer, self.session.store.path, host=host, port=port)
+        try:
+            self.server.start()
+        except OSError:
+            self.server = None
+            raise
+        self.address = address
+        self._push_join()
+        self.voting_changed.emit(True)
+        return self.join_url()
+
+    def stop_voting(self) -> None:
+        if self.server is not None:
+            self.server.stop()
+            self.server = None
+        self.session.stop_writer()
+        self._push_join()
+        self.voting_changed.emit(False)
+
+    def set_address(self, address: str) -> None:
+        self.address = address
+        self._push_join()
+        self.voting_changed.emit(self.voting)
+
+    def _push_join(self) -> None:
+        if self.projector is None:
+            return
+        url = self.join_url()
+        code = self.session.live.join_code
+        self.projector.set_join(url, code, qr_png(f"{url}?c={code}") if url else None)
+
+    def shutdown(self) -> None:
+        self.stop_voting()
+        if self.projector is not None:
+            self.projector.close()
+            self.projector.deleteLater()
+            self.projector = None

@@ -1,0 +1,270 @@
+"""The main window: a frame with menus and file handling around the start screen or a workshop.
+
+It composes; it does not do the work. Each page is its own module, each file operation calls
+the core, and every message goes through the dialog service.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QStandardPaths
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu
+
+from vbp_workshop import __version__
+from vbp_workshop.core.store import FILE_SUFFIX, Store, WorkshopFileError
+from vbp_workshop.ui.dialogs import DialogService
+from vbp_workshop.ui.session import Session
+from vbp_workshop.ui.settings import Settings
+from vbp_workshop.ui.start_screen import StartScreen
+from vbp_workshop.ui.workshop_view import WorkshopView
+
+FILTER = f"VBP workshops (*{FILE_SUFFIX})"
+
+
+def demo_folder() -> Path:
+    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+    folder = Path(base or Path.home() / ".vbp-workshop") / "demos"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, settings: Settings, dialogs: DialogService | None = None) -> None:
+        super().__init__()
+        self.settings = settings
+        self.dialogs = dialogs or DialogService(self)
+        if self.dialogs.parent is None and type(self.dialogs) is DialogService:
+            self.dialogs.parent = self
+        self.session: Session | None = None
+        self.view: WorkshopView | None = None
+        self.undo_group = QUndoGroup(self)
+        self.setObjectName("main_window")
+        self.resize(1360, 860)
+        if settings.geometry is not None:
+            self.restoreGeometry(settings.geometry)
+        self.saved_label = QLabel("")
+        self.statusBar().addPermanentWidget(self.saved_label)
+        self._build_menus()
+        self.show_start()
+
+    # -- menus ------------------------------------------------------------------------------------
+
+    def _action(self, menu: QMenu, text: str, slot: object, shortcut: object = None,
+                name: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)  # type: ignore[arg-type]
+        action.triggered.connect(slot)  # type: ignore[arg-type]
+        if name:
+            action.setObjectName(name)
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file = bar.addMenu("&File")
+        self._action(file, "&New workshop…", self.new_workshop, QKeySequence.StandardKey.New, "new")
+        self._action(file, "&Open…", self.open_dialog, QKeySequence.StandardKey.Open, "open")
+        self.recent_menu = file.addMenu("Open &recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self._action(file, "Open the &demo workshop", self.open_demo, None, "demo")
+        file.addSeparator()
+        self.workshop_actions = [
+            self._action(file, "Save a &copy as…", self.save_copy, QKeySequence("Ctrl+Shift+S"), "save_copy"),
+            self._action(file, "&Export to Excel…", self.export_excel, QKeySequence("Ctrl+E"), "export"),
+            self._action(file, "Import &participants…", self.import_participants, None, "import_people"),
+            self._action(file, "Import metric &actuals…", self.import_actuals, None, "import_actuals"),
+            self._action(file, "&Close workshop", self.close_workshop, QKeySequence.StandardKey.Close, "close"),
+        ]
+        file.addSeparator()
+        self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit, "quit")
+
+        edit = bar.addMenu("&Edit")
+        undo = self.undo_group.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.undo_group.createRedoAction(self, "&Redo")
+        redo.setShortcut(QKeySequence.StandardKey.Redo)
+        edit.addAction(undo)
+        edit.addAction(redo)
+        edit.addSeparator()
+        self.workshop_actions.append(
+            self._action(edit, "Log an &action…", lambda: self.view and self.view.add_action(),
+                         QKeySequence("Ctrl+Shift+A"), "add_action"))
+
+        go = bar.addMenu("&Go")
+        self.workshop_actions += [
+            self._action(go, "&Next page", lambda: self.view and self.view.step_by(1), QKeySequence("Ctrl+PgDown")),
+            self._action(go, "&Previous page", lambda: self.view and self.view.step_by(-1), QKeySequence("Ctrl+PgUp")),
+        ]
+        live = bar.addMenu("&Live")
+        self.workshop_actions += [
+            self._action(live, "&Projector window", lambda: self.view and self.view.room.open_projector(),
+                         QKeySequence("F5"), "projector"),
+            self._action(live, "Where &groups disagree…", self.show_divergence, None, "divergence"),
+        ]
+        help_ = bar.addMenu("&Help")
+        self._action(help_, "Phone voting: &troubleshooting", self._troubleshooting)
+        self._action(help_, "&About VBP Workshop", self._about)
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for path in self.settings.recent:
+            self._action(self.recent_menu, path, lambda _c=False, p=path: self.open_path(p))
+        if self.recent_menu.isEmpty():
+            self.recent_menu.addAction("No recent workshops").setEnabled(False)
+
+    # -- what the window shows ---------------------------------------------------------------------
+
+    def show_start(self) -> None:
+        start = StartScreen(self.settings.recent)
+        start.new_requested.connect(self.new_workshop)
+        start.open_requested.connect(self.open_dialog)
+        start.demo_requested.connect(self.open_demo)
+        start.recent_requested.connect(self.open_path)
+        self.setCentralWidget(start)
+        self.setWindowTitle("VBP Workshop")
+        self.saved_label.setText("")
+        for a in self.workshop_actions:
+            a.setEnabled(False)
+
+    def _show_session(self, session: Session) -> None:
+        self.session = session
+        self.undo_group.addStack(session.undo_stack)
+        self.undo_group.setActiveStack(session.undo_stack)
+        self.view = WorkshopView(session, self.dialogs)
+        self.setCentralWidget(self.view)
+        for a in self.workshop_actions:
+            a.setEnabled(True)
+        self._update_title()
+        session.changed.connect(lambda c: c.touches("workshop") and self._update_title())
+        self.settings.add_recent(session.store.path)
+
+    def _update_title(self) -> None:
+        if self.session:
+            self.setWindowTitle(f"{self.session.title} — VBP Workshop")
+            self.saved_label.setText(f"Every change is saved to {self.session.store.path}")
+
+    # -- files -------------------------------------------------------------------------------------
+
+    def open_path(self, path: str | Path) -> bool:
+        """Open a workshop file; on any problem, say so and leave the file and window as they were."""
+        try:
+            store = Store.open(path)
+        except WorkshopFileError as exc:
+            self.dialogs.error("Cannot open this workshop", str(exc))
+            return False
+        if not self.close_workshop():
+            store.close()
+            return False
+        self._show_session(Session(store))
+        return True
+
+    def open_dialog(self) -> None:
+        path = self.dialogs.open_file("Open a workshop", FILTER + ";;All files (*)")
+        if path:
+            self.open_path(path)
+
+    def new_workshop(self) -> None:
+        from vbp_workshop.core.template import new_workshop
+
+        path = self.dialogs.save_file("New workshop", "workshop" + FILE_SUFFIX, FILTER)
+        if not path:
+            return
+        target = Path(path)
+        if target.suffix != FILE_SUFFIX:
+            target = target.with_suffix(FILE_SUFFIX)
+        if target.exists():
+            self.dialogs.error("File exists", f"“{target.name}” already exists. VBP Workshop never "
+                               "overwrites a workshop: choose a new name.")
+            return
+        if not self.close_workshop():
+            return
+        try:
+            store = new_workshop(target, target.stem.replace("-", " ").replace("_", " ").capitalize())
+        except (OSError, WorkshopFileError) as exc:
+            self.dialogs.error("Cannot create the workshop", str(exc))
+            return
+        self._show_session(Session(store))
+        if self.view:
+            self.view.show_page("setup")
+
+    def open_demo(self) -> bool:
+        """A fresh copy of the built-in demo, in the app's data folder (the shipped one is code)."""
+        from vbp_workshop.core.demo import build_demo
+
+        target = demo_folder() / f"demo-{datetime.now():%Y%m%d-%H%M%S-%f}{FILE_SUFFIX}"
+        if not self.close_workshop():
+            return False
+        build_demo(target).close()
+        return self.open_path(target)
+
+    def save_copy(self) -> None:
+        if not self.session:
+            return
+        path = self.dialogs.save_file("Save a copy as", self.session.store.path.stem + " copy" + FILE_SUFFIX, FILTER)
+        if path:
+            try:
+                self.session.store.save_copy(path)
+            except (OSError, WorkshopFileError) as exc:
+                self.dialogs.error("Copy not saved", str(exc))
+                return
+            self.statusBar().showMessage(f"Copy saved to {path}", 6000)
+
+    def close_workshop(self) -> bool:
+        if self.session is None:
+            return True
+        if self.view:
+            self.view.shutdown()
+        self.undo_group.removeStack(self.session.undo_stack)
+        self.session.close()
+        self.session = None
+        self.view = None
+        self.show_start()
+        return True
+
+    # -- workbook (see ui/workbook.py) ---------------------------------------------------------------
+
+    def export_excel(self) -> None:
+        from vbp_workshop.ui.workbook import export_dialog
+
+        if self.session:
+            export_dialog(self, self.session, self.dialogs)
+
+    def import_participants(self) -> None:
+        from vbp_workshop.ui.workbook import import_participants
+
+        if self.session:
+            import_participants(self.session, self.dialogs)
+
+    def import_actuals(self) -> None:
+        from vbp_workshop.ui.workbook import import_actuals
+
+        if self.session:
+            import_actuals(self.session, self.dialogs)
+
+    def show_divergence(self) -> None:
+        from vbp_workshop.ui.divergence import DivergenceDialog
+
+        if self.session:
+            DivergenceDialog(self.session, self).exec()
+
+    # -- help and closing ------------------------------------------------------------------------------
+
+    def _troubleshooting(self) -> None:
+        from vbp_workshop.ui.voting_bar import TROUBLESHOOTING
+
+        self.dialogs.info("Phone voting: troubleshooting", TROUBLESHOOTING)
+
+    def _about(self) -> None:
+        self.dialogs.info("About VBP Workshop",
+                          f"VBP Workshop {__version__}\n\nRuns a value-based partnership workshop "
+                          "entirely on this laptop: no internet, no accounts, no cloud.")
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.settings.geometry = self.saveGeometry()
+        self.settings.sync()
+        self.close_workshop()
+        event.accept()

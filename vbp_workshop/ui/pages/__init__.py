@@ -1,0 +1,1 @@
+"""One module per page: setup, the five step workspaces, decisions and actions, summary."""

@@ -1,0 +1,66 @@
+"""What every step workspace shares: a header, content tabs, a Polls tab and the guide."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
+
+from vbp_workshop.core.domain import STAKEHOLDER_LABELS
+from vbp_workshop.ui.dialogs import DialogService
+from vbp_workshop.ui.session import Session
+from vbp_workshop.ui.widgets import GuidePanel, StepHeader
+
+if TYPE_CHECKING:
+    from vbp_workshop.ui.live import LiveRoom
+
+
+@dataclass
+class PageContext:
+    session: Session
+    dialogs: DialogService
+    room: LiveRoom
+
+    def partner_names(self) -> dict[int, str]:
+        return {p["id"]: p["name"] for p in self.session.store.rows("partners")}
+
+    def stakeholder_labels(self) -> dict[str, str]:
+        return {k.value: v for k, v in STAKEHOLDER_LABELS.items()}
+
+
+class StepPage(QWidget):
+    """A step workspace. Subclasses add their content tabs in `build`."""
+
+    step = 0
+
+    def __init__(self, ctx: PageContext) -> None:
+        super().__init__()
+        from vbp_workshop.ui.poll_panel import PollPanel
+
+        self.ctx = ctx
+        self.setObjectName(f"step{self.step}")
+        self.header = StepHeader(ctx.session, self.step)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName(f"tabs{self.step}")
+        self.build()
+        self.polls = PollPanel(ctx, self.step)
+        self.tabs.addTab(self.polls, "Polls")
+        self.guide = GuidePanel(ctx.session, self.step)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.tabs)
+        splitter.addWidget(self.guide)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([900, 320])
+        self.header.guide_toggled.connect(self.guide.setVisible)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.header)
+        lay.addWidget(splitter, 1)
+
+    def build(self) -> None:
+        raise NotImplementedError
+
+    def show_polls(self) -> None:
+        self.tabs.setCurrentWidget(self.polls)

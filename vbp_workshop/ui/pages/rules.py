@@ -1,0 +1,164 @@
+"""Step 3: RACI, decision and governance rules with consent votes, glossary, timeline, and the
+UK joint-working checklist."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QHBoxLayout,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+from PySide6.QtCore import Qt
+
+from vbp_workshop.core import pollops
+from vbp_workshop.core.analysis import RaciError, check_raci_assignment, raci_problems
+from vbp_workshop.core.domain import RACI_ROLES, RULE_CATEGORIES
+from vbp_workshop.core.polls import BallotError
+from vbp_workshop.core.store import Update
+from vbp_workshop.core.template import load_template
+from vbp_workshop.ui.models import Column, GridModel, GridSpec, TableSpec
+from vbp_workshop.ui.pages.base import StepPage
+from vbp_workshop.ui.widgets import BoundText, ChoiceDelegate, RecordTable, plain_label
+
+RACI_CHOICES = {"": "—", **{r: r for r in RACI_ROLES}}
+
+
+class RulesPage(StepPage):
+    step = 3
+
+    def build(self) -> None:
+        s = self.ctx.session
+        raci = QSplitter(Qt.Orientation.Vertical)
+        raci.addWidget(RecordTable(s, TableSpec("activities", [Column("name", "Activity")],
+                                                noun="activity"), "Activities"))
+        gridbox = QWidget()
+        glay = QVBoxLayout(gridbox)
+        glay.setContentsMargins(0, 0, 0, 0)
+        glay.addWidget(plain_label("Who is Responsible, Accountable (exactly one), Consulted, "
+                                   "Informed", cls="section"))
+
+        def check(activity_id: int, partner_id: Any, role: Any) -> None:
+            try:
+                check_raci_assignment(s.store, activity_id, int(partner_id), str(role))
+            except RaciError as exc:
+                raise ValueError(str(exc)) from None
+
+        def verdict(row: Any, _values: dict[Any, Any]) -> str:
+            return raci_problems(s.store).get(row["id"], "✔ One Accountable")
+
+        self.raci = GridModel(s, GridSpec(
+            "activities", "name", "raci", "activity_id", "partner_id", "role",
+            lambda: [(p["id"], p["name"]) for p in s.store.rows("partners")], RACI_CHOICES,
+            check=check, extra=[("Check", verdict)],
+            problems=lambda row: raci_problems(s.store).get(row["id"], ""),
+            depends_on=("partners",)))
+        self.raci_view = QTableView()
+        self.raci_view.setObjectName("raci_grid")
+        self.raci_view.setModel(self.raci)
+        self.raci_view.setItemDelegate(ChoiceDelegate(self.raci, self.raci_view))
+        self.raci_view.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
+        self.raci_view.horizontalHeader().setStretchLastSection(True)
+        self.raci_view.horizontalHeader().setDefaultSectionSize(120)
+        glay.addWidget(self.raci_view, 1)
+        self.raci_message = plain_label(cls="problem")
+        self.raci_message.setObjectName("raci_message")
+        self.raci_message.hide()
+        self.raci.refused.connect(lambda m: (self.raci_message.setText("⚠ " + m), self.raci_message.show()))
+        glay.addWidget(self.raci_message)
+        raci.addWidget(gridbox)
+        raci.setSizes([180, 320])
+        self.tabs.addTab(raci, "Roles (RACI)")
+
+        rules = QWidget()
+        rlay = QVBoxLayout(rules)
+        self.rules = RecordTable(s, TableSpec("rules", [
+            Column("category", "Area", "choice", RULE_CATEGORIES, width=170),
+            Column("text", "Rule", width=460),
+            Column("consent", "Consent result", editable=False),
+        ], noun="rule"), "Rules", "Each rule is adopted by consent: fist-to-five, nobody below 3.")
+        rlay.addWidget(self.rules, 1)
+        row = QHBoxLayout()
+        vote = QPushButton("Consent vote on the selected rule…")
+        vote.setObjectName("consent_vote")
+        vote.clicked.connect(self.consent_vote)
+        row.addWidget(vote)
+        row.addStretch(1)
+        rlay.addLayout(row)
+        rlay.addWidget(plain_label("How decisions are made", cls="section"))
+        rlay.addWidget(BoundText(s, step=3, key="decision_rules", multiline=True,
+                                 placeholder="Who decides what, how fast, and how disagreements are settled"))
+        self.tabs.addTab(rules, "Rules")
+
+        words = QSplitter(Qt.Orientation.Vertical)
+        words.addWidget(RecordTable(s, TableSpec("glossary", [
+            Column("term", "Term", width=220), Column("meaning", "What we mean by it")],
+            noun="term"), "Common language"))
+        words.addWidget(RecordTable(s, TableSpec("milestones", [
+            Column("what", "Milestone", width=380), Column("date", "Date", "date")],
+            noun="milestone"), "Expected timeline", "Dates as YYYY-MM-DD"))
+        self.tabs.addTab(words, "Glossary and timeline")
+        self.tabs.addTab(self._joint_working(), "Joint working (UK)")
+
+    def _joint_working(self) -> QWidget:
+        page = QWidget()
+        lay = QVBoxLayout(page)
+        lay.addWidget(plain_label("NHS–industry joint-working checklist", cls="section"))
+        note = plain_label("ⓘ " + load_template()["disclaimer"], cls="disclaimer")
+        note.setObjectName("legal_note")
+        lay.addWidget(note)
+        self.jw_boxes: dict[str, QCheckBox] = {}
+        for item in load_template()["joint_working"]:
+            box = QCheckBox(f"{item['text']}  —  {item['source']}")
+            box.setObjectName(f"jw_{item['key']}")
+            box.toggled.connect(lambda on, k=item["key"]: self._tick(k, on))
+            lay.addWidget(box)
+            self.jw_boxes[item["key"]] = box
+        lay.addStretch(1)
+        self._load_jw()
+        self.ctx.session.changed.connect(lambda c: c.touches("steps") and self._load_jw())
+        return page
+
+    def _load_jw(self) -> None:
+        state = self.ctx.session.store.step_fields(3).get("joint_working", {})
+        for key, box in self.jw_boxes.items():
+            box.blockSignals(True)
+            box.setChecked(bool(state.get(key)))
+            box.blockSignals(False)
+
+    def _tick(self, key: str, on: bool) -> None:
+        fields = self.ctx.session.store.step_fields(3)
+        fields.setdefault("joint_working", {})[key] = on
+        self.ctx.session.edit([Update("steps", 3, {"fields": json.dumps(fields, ensure_ascii=False)})],
+                              "Tick joint-working item")
+
+    def consent_vote(self) -> None:
+        """Make (or reuse) the rule's fist-to-five poll, open it, and show the Polls tab."""
+        index = self.rules.view.currentIndex()
+        if not index.isValid():
+            self.rules.show_problem("Select a rule first.")
+            return
+        rule = self.rules.model.row_at(index.row())
+        s = self.ctx.session
+        target = f"rule:{rule['id']}"
+        existing = s.store.rows("polls", "target = ?", (target,))
+        if existing:
+            poll_id = existing[0]["id"]
+        else:
+            edit = pollops.new_poll_edit(3, "fist", f"Consent: {rule['text']}", [], {}, target)
+            back = s.edit([edit], "Add consent vote")
+            poll_id = back[0].id  # type: ignore[union-attr]
+        try:
+            pollops.open_poll(s.store, s.live, poll_id)
+        except BallotError as exc:
+            self.ctx.dialogs.error("Cannot open the vote", str(exc))
+            return
+        self.polls.select(poll_id)
+        self.show_polls()

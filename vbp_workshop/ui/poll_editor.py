@@ -1,0 +1,123 @@
+"""The dialog that defines a poll: type, question, options, settings, privacy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    QWidget,
+)
+
+from vbp_workshop.core.polls import KINDS, PRIVACY, Poll, settings_problem
+from vbp_workshop.ui.widgets import plain_label
+
+
+class PollEditor(QDialog):
+    def __init__(self, poll: Poll | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Edit poll" if poll else "Add poll")
+        self.setMinimumWidth(560)
+        form = QFormLayout(self)
+        self.kind = QComboBox()
+        self.kind.setObjectName("kind")
+        for key, label in KINDS.items():
+            self.kind.addItem(label, key)
+        self.question = QLineEdit()
+        self.question.setObjectName("question")
+        self.options = QPlainTextEdit()
+        self.options.setObjectName("options")
+        self.options.setPlaceholderText("One option, statement or item per line")
+        self.max_choices = QSpinBox()
+        self.max_choices.setRange(1, 30)
+        self.budget = QSpinBox()
+        self.budget.setRange(1, 1000)
+        self.budget.setValue(10)
+        self.lo = QSpinBox()
+        self.lo.setRange(0, 100)
+        self.hi = QSpinBox()
+        self.hi.setRange(1, 100)
+        self.hi.setValue(10)
+        self.x_label = QLineEdit("Effort")
+        self.y_label = QLineEdit("Impact")
+        self.privacy = QComboBox()
+        for key, label in PRIVACY.items():
+            self.privacy.addItem(label, key)
+        form.addRow("Type", self.kind)
+        form.addRow("Question", self.question)
+        form.addRow("Options", self.options)
+        self.rows = {"max_choices": ("Most choices per person", self.max_choices),
+                     "budget": ("Points per person", self.budget), "min": ("Scale from", self.lo),
+                     "max": ("Scale to", self.hi), "x_label": ("Across (x axis)", self.x_label),
+                     "y_label": ("Up (y axis)", self.y_label)}
+        for label, widget in self.rows.values():
+            form.addRow(label, widget)
+        form.addRow("Privacy", self.privacy)
+        self.problem = plain_label(cls="problem")
+        self.problem.setObjectName("problem")
+        form.addRow(self.problem)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.kind.currentIndexChanged.connect(self._show_settings)
+        if poll:
+            self.kind.setCurrentIndex(self.kind.findData(poll.kind))
+            self.question.setText(poll.question)
+            self.options.setPlainText("\n".join(poll.options))
+            s = poll.settings
+            self.max_choices.setValue(int(s.get("max_choices", max(1, len(poll.options)))))
+            self.budget.setValue(int(s.get("budget", 10)))
+            lo, hi = poll.scale_range
+            self.lo.setValue(lo)
+            self.hi.setValue(hi)
+            self.x_label.setText(str(s.get("x_label", "Effort")))
+            self.y_label.setText(str(s.get("y_label", "Impact")))
+            self.privacy.setCurrentIndex(self.privacy.findData(poll.privacy))
+            self._keep = {k: v for k, v in s.items() if k == "fill_from"}
+        else:
+            self._keep = {}
+        self._show_settings()
+
+    def _show_settings(self) -> None:
+        kind = self.kind.currentData()
+        shown = {"multiple": {"max_choices"}, "points": {"budget"}, "scale": {"min", "max"},
+                 "matrix": {"x_label", "y_label"}}.get(kind, set())
+        form = self.layout()
+        assert isinstance(form, QFormLayout)
+        for key, (_label, widget) in self.rows.items():
+            form.setRowVisible(widget, key in shown)
+        form.setRowVisible(self.options, kind not in ("scale", "fist", "text"))
+
+    def values(self) -> dict[str, Any]:
+        kind = self.kind.currentData()
+        options = [line.strip() for line in self.options.toPlainText().splitlines() if line.strip()]
+        if kind in ("scale", "fist", "text"):
+            options = []
+        settings: dict[str, Any] = dict(self._keep)
+        if kind == "multiple":
+            settings["max_choices"] = self.max_choices.value()
+        if kind == "points":
+            settings["budget"] = self.budget.value()
+        if kind == "scale":
+            settings.update(min=self.lo.value(), max=self.hi.value())
+        if kind == "matrix":
+            settings.update(min=1, max=5, x_label=self.x_label.text(), y_label=self.y_label.text())
+        return {"kind": kind, "question": self.question.text().strip(), "options": options,
+                "settings": settings, "privacy": self.privacy.currentData()}
+
+    def accept(self) -> None:
+        v = self.values()
+        problem = "Write the question." if not v["question"] else ""
+        if not problem and not v["settings"].get("fill_from"):
+            problem = settings_problem(v["kind"], v["options"], v["settings"])
+        if problem:
+            self.problem.setText("⚠ " + problem)
+            return
+        super().accept()

@@ -1,0 +1,164 @@
+"""The projector view: a second window for the back of the room.
+
+Large type, high contrast: the question, the response count (always), the chart once
+revealed, the timer, and how to join (address, code, QR code).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication, QKeySequence, QPixmap, QShortcut
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
+
+from vbp_workshop.core import pollops
+from vbp_workshop.core.polls import Poll
+from vbp_workshop.ui.charts import PollChart, chart_for
+from vbp_workshop.ui.session import Session
+from vbp_workshop.ui.timer import Countdown, fmt
+from vbp_workshop.ui.widgets import plain_label
+
+STYLE = """
+#projector { background: #ffffff; }
+#projector QLabel { color: #111111; }
+#proj_title { font-size: 20px; color: #444444; }
+#proj_timer { font-size: 64px; font-weight: 700; color: #12355b; }
+#proj_timer[ending="true"] { color: #b86e00; }
+#proj_timer[over="true"] { color: #ffffff; background: #c0262d; border-radius: 10px; padding: 0 14px; }
+#proj_question { font-size: 44px; font-weight: 700; color: #111111; }
+#proj_count { font-size: 34px; font-weight: 700; color: #12355b; }
+#proj_hidden { font-size: 30px; color: #444444; }
+#proj_join { font-size: 28px; color: #111111; }
+#proj_code { font-size: 56px; font-weight: 800; letter-spacing: 8px; color: #12355b; }
+#proj_headline { font-size: 30px; color: #111111; }
+"""
+
+
+class ProjectorWindow(QWidget):
+    def __init__(self, session: Session, countdown: Countdown) -> None:
+        super().__init__(None, Qt.WindowType.Window)
+        self.session = session
+        self.setObjectName("projector")
+        self.setWindowTitle("VBP Workshop — projector")
+        self.setStyleSheet(STYLE)
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.poll: Poll | None = None
+        self.charts: dict[str, PollChart] = {}
+
+        self.title = plain_label(session.title, wrap=False)
+        self.title.setObjectName("proj_title")
+        self.timer = QLabel("")
+        self.timer.setObjectName("proj_timer")
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        top.addWidget(self.timer)
+
+        self.question = plain_label("")
+        self.question.setObjectName("proj_question")
+        self.count = QLabel("")
+        self.count.setObjectName("proj_count")
+        self.headline = plain_label("")
+        self.headline.setObjectName("proj_headline")
+        self.stack = QStackedWidget()
+        self.hidden_note = plain_label("Results are hidden until everyone has voted.")
+        self.hidden_note.setObjectName("proj_hidden")
+        self.hidden_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stack.addWidget(self.hidden_note)
+
+        self.join_text = plain_label("")
+        self.join_text.setObjectName("proj_join")
+        self.code = QLabel("")
+        self.code.setObjectName("proj_code")
+        self.qr = QLabel()
+        self.qr.setObjectName("proj_qr")
+        self.qr.setFixedSize(260, 260)
+        self.qr.setScaledContents(True)
+        join = QVBoxLayout()
+        join.addWidget(self.join_text)
+        join.addWidget(self.code)
+        join.addWidget(self.qr, 0, Qt.AlignmentFlag.AlignHCenter)
+        join.addStretch(1)
+        self.join_box = QWidget()
+        self.join_box.setObjectName("proj_join_box")
+        self.join_box.setLayout(join)
+        self.join_box.setFixedWidth(360)
+
+        grid = QGridLayout(self)
+        grid.setContentsMargins(36, 24, 36, 24)
+        grid.addLayout(top, 0, 0, 1, 2)
+        grid.addWidget(self.question, 1, 0, 1, 2)
+        status = QHBoxLayout()
+        status.addWidget(self.count)
+        status.addStretch(1)
+        status.addWidget(self.headline)
+        grid.addLayout(status, 2, 0)
+        grid.addWidget(self.stack, 3, 0)
+        grid.addWidget(self.join_box, 2, 1, 2, 1)
+        grid.setRowStretch(3, 1)
+        grid.setColumnStretch(0, 1)
+        self.set_join("", "", None)
+        countdown.ticked.connect(lambda left: self._timer(fmt(left) if left > 0 else ""))
+        countdown.finished.connect(lambda: self._timer("Time!", over=True))
+        for key in ("Escape", "F11"):
+            QShortcut(QKeySequence(key), self, activated=self.toggle_full_screen)
+        self.show_poll(None)
+
+    def _timer(self, text: str, over: bool = False) -> None:
+        self.timer.setText(text)
+        self.timer.setProperty("over", over)
+        self.timer.style().unpolish(self.timer)
+        self.timer.style().polish(self.timer)
+
+    def place(self) -> None:
+        """Full screen on a second display when there is one; else a window to drag there."""
+        screens = QGuiApplication.screens()
+        if len(screens) > 1:
+            self.setGeometry(screens[1].geometry())
+            self.showFullScreen()
+        else:
+            self.resize(1280, 720)
+            self.show()
+
+    def toggle_full_screen(self) -> None:
+        self.showNormal() if self.isFullScreen() else self.showFullScreen()
+
+    def set_join(self, url: str, code: str, qr_png: bytes | None) -> None:
+        self.join_text.setText(f"Join on your phone:\n{url}" if url else
+                               "Phone voting is off.\nHands up counts too.")
+        self.code.setText(code if url else "")
+        self.qr.setVisible(bool(qr_png))
+        if qr_png:
+            pix = QPixmap()
+            pix.loadFromData(qr_png, "PNG")
+            self.qr.setPixmap(pix)
+
+    def show_poll(self, poll: Poll | None) -> None:
+        self.poll = poll
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.title.setText(self.session.title)
+        poll = self.poll
+        if poll is None:
+            self.question.setText(self.session.store.workshop().get("partnership") or self.session.title)
+            self.count.setText("")
+            self.headline.setText("")
+            self.stack.setCurrentWidget(self.hidden_note)
+            self.hidden_note.setText("Welcome. Questions will appear here.")
+            return
+        poll = self.poll = pollops.get_poll(self.session.store, poll.id)
+        tally = pollops.round_tally(self.session.store, poll)
+        self.question.setText(poll.question)
+        state = {"open": "voting open", "closed": "voting closed", "draft": "not open yet"}[poll.state]
+        self.count.setText(f"{tally.respondents} responses · {state}")
+        if poll.revealed:
+            chart = self.charts.get(poll.kind)
+            if chart is None:
+                chart = self.charts[poll.kind] = chart_for(poll.kind, large=True)
+                self.stack.addWidget(chart)
+            chart.set_tally(poll, tally)
+            self.stack.setCurrentWidget(chart)
+            self.headline.setText(tally.headline())
+        else:
+            self.headline.setText("")
+            self.hidden_note.setText("Results are hidden until the facilitator reveals them.")
+            self.stack.setCurrentWidget(self.hidden_note)

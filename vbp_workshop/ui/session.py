@@ -1,0 +1,116 @@
+"""One open workshop in the GUI: the store, its undo stack, the live state and the vote feed.
+
+Screens listen to `changed` (a Changes record) and decide what to redraw. Votes from phones
+arrive on the writer's queue (filled on another thread) and are drained here on a timer on
+the GUI thread, then announced in one `votes_arrived` signal per drain: bursts coalesce.
+"""
+
+from __future__ import annotations
+
+import queue
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from vbp_workshop.core.store import Changes, Edit, Store
+from vbp_workshop.core.votes import LiveState, VoteWriter
+
+DRAIN_MS = 25
+
+
+class EditCommand(QUndoCommand):
+    """Holds a batch already applied and the batch that undoes it (Orange's paint pattern)."""
+
+    def __init__(self, store: Store, forward: Sequence[Edit], backward: list[Edit], text: str) -> None:
+        super().__init__(text)
+        self._store = store
+        self._forward = list(forward)
+        self._backward = backward
+        self._first = True
+
+    def redo(self) -> None:
+        if self._first:  # applied already when the edit was made
+            self._first = False
+            return
+        self._backward = self._store.apply(self._forward, origin="redo")
+
+    def undo(self) -> None:
+        self._forward = self._store.apply(self._backward, origin="undo")
+
+
+class Session(QObject):
+    changed = Signal(object)  # Changes
+    votes_arrived = Signal(list)  # list of vote notice dicts, oldest first
+    devices_joined = Signal(int)  # how many joined in this drain
+
+    def __init__(self, store: Store, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.undo_stack = QUndoStack(self)
+        ws = store.workshop()
+        self.live = LiveState(ws.get("join_code", ""), int(ws.get("min_group_size") or 3))
+        self.writer: VoteWriter | None = None
+        self.drain_times: list[float] = []  # for the latency benchmark
+        store.listeners.append(self.changed.emit)
+        self._timer = QTimer(self)
+        self._timer.setInterval(DRAIN_MS)
+        self._timer.timeout.connect(self.drain)
+
+    @property
+    def title(self) -> str:
+        return self.store.workshop().get("title") or self.store.path.stem
+
+    def edit(self, edits: Sequence[Edit], text: str) -> list[Edit]:
+        """Apply an undoable batch of edits; returns the inverse."""
+        backward = self.store.apply(edits)
+        self.undo_stack.push(EditCommand(self.store, edits, backward, text))
+        return backward
+
+    # -- the vote feed ------------------------------------------------------------------------
+
+    def start_writer(self) -> VoteWriter:
+        if self.writer is None:
+            self.writer = VoteWriter(self.store.path, self.live)
+            self.writer.start()
+            self._timer.start()
+        return self.writer
+
+    def stop_writer(self) -> None:
+        if self.writer is not None:
+            self.writer.stop()
+            self.drain()
+            self.writer = None
+            self._timer.stop()
+
+    def drain(self) -> None:
+        if self.writer is None:
+            return
+        votes: list[dict[str, Any]] = []
+        joined = 0
+        notices = self.writer.notices
+        while True:
+            try:
+                n = notices.get_nowait()
+            except queue.Empty:
+                break
+            if n["type"] == "vote":
+                votes.append(n)
+            else:
+                joined += 1
+        if votes:
+            self.drain_times.append(time.perf_counter())
+            self.votes_arrived.emit(votes)
+        if joined:
+            self.devices_joined.emit(joined)
+
+    def close(self) -> None:
+        self.stop_writer()
+        if self.changed.emit in self.store.listeners:
+            self.store.listeners.remove(self.changed.emit)
+        self.store.close()
+
+    def notify(self, changes: Changes) -> None:
+        self.changed.emit(changes)

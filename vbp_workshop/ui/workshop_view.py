@@ -1,0 +1,134 @@
+"""An open workshop: the step navigator on the left, the page on the right, live bars on top.
+
+Pages are built the first time they are shown, so opening a workshop stays quick.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from vbp_workshop.core.domain import STEP_TITLES, StepStatus
+from vbp_workshop.ui.dialogs import DialogService
+from vbp_workshop.ui.live import LiveRoom
+from vbp_workshop.ui.pages.base import PageContext
+from vbp_workshop.ui.session import Session
+from vbp_workshop.ui.timer import TimerBar
+from vbp_workshop.ui.voting_bar import VotingBar
+
+STATUS_MARK = {"not_started": "○", "in_progress": "◐", "done": "●"}
+
+
+def _page_factories() -> list[tuple[str, Callable[[PageContext], QWidget]]]:
+    from vbp_workshop.ui.pages.actions import ActionsPage
+    from vbp_workshop.ui.pages.ambition import AmbitionPage
+    from vbp_workshop.ui.pages.evaluate import EvaluatePage
+    from vbp_workshop.ui.pages.pilots import PilotsPage
+    from vbp_workshop.ui.pages.rules import RulesPage
+    from vbp_workshop.ui.pages.setup import SetupPage
+    from vbp_workshop.ui.pages.summary import SummaryPage
+    from vbp_workshop.ui.pages.trust import TrustPage
+
+    return [("setup", SetupPage), ("step1", AmbitionPage), ("step2", TrustPage),
+            ("step3", RulesPage), ("step4", PilotsPage), ("step5", EvaluatePage),
+            ("actions", ActionsPage), ("summary", SummaryPage)]
+
+
+PAGE_KEYS = ["setup", "step1", "step2", "step3", "step4", "step5", "actions", "summary"]
+
+
+class WorkshopView(QWidget):
+    page_changed = Signal(str)
+
+    def __init__(self, session: Session, dialogs: DialogService) -> None:
+        super().__init__()
+        self.session = session
+        self.room = LiveRoom(session)
+        self.ctx = PageContext(session, dialogs, self.room)
+        self.factories = dict(_page_factories())
+        self.pages: dict[str, QWidget] = {}
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigator")
+        self.nav.setFixedWidth(270)
+        for key in PAGE_KEYS:
+            item = QListWidgetItem()
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            self.nav.addItem(item)
+        self.stack = QStackedWidget()
+        self.nav.currentRowChanged.connect(self._show_row)
+
+        bars = QHBoxLayout()
+        bars.addWidget(VotingBar(self.room, dialogs))
+        bars.addStretch(1)
+        bars.addWidget(TimerBar(self.room.countdown))
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.nav)
+        split.addWidget(self.stack)
+        split.setStretchFactor(1, 1)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 6, 6, 6)
+        lay.addLayout(bars)
+        lay.addWidget(split, 1)
+        self.refresh_nav()
+        session.changed.connect(lambda c: c.touches("steps") and self.refresh_nav())
+        self.nav.setCurrentRow(0)
+
+    def refresh_nav(self) -> None:
+        statuses = {s["id"]: s["status"] for s in self.session.store.rows("steps")}
+        for row, key in enumerate(PAGE_KEYS):
+            item = self.nav.item(row)
+            if key.startswith("step"):
+                n = int(key[4:])
+                status = statuses.get(n, "not_started")
+                item.setText(f"{STATUS_MARK[status]}  {n}. {STEP_TITLES[n]}")
+                item.setToolTip(StepStatus(status).label)
+            else:
+                item.setText({"setup": "⚙  Setup", "actions": "✎  Decisions and actions",
+                              "summary": "☰  Summary"}[key])
+
+    def page(self, key: str) -> QWidget:
+        if key not in self.pages:
+            page = self.factories[key](self.ctx)
+            self.pages[key] = page
+            self.stack.addWidget(page)
+        return self.pages[key]
+
+    def show_page(self, key: str) -> QWidget:
+        self.nav.setCurrentRow(PAGE_KEYS.index(key))
+        return self.pages[key]
+
+    def current_key(self) -> str:
+        return PAGE_KEYS[max(0, self.nav.currentRow())]
+
+    def _show_row(self, row: int) -> None:
+        if row < 0:
+            return
+        key = PAGE_KEYS[row]
+        self.stack.setCurrentWidget(self.page(key))
+        self.page_changed.emit(key)
+
+    def step_by(self, delta: int) -> None:
+        row = min(max(self.nav.currentRow() + delta, 0), len(PAGE_KEYS) - 1)
+        self.nav.setCurrentRow(row)
+
+    def add_action(self) -> None:
+        """Log an action against the current step, from anywhere (Ctrl+Shift+A)."""
+        key = self.current_key()
+        step = int(key[4:]) if key.startswith("step") else 0
+        page = self.show_page("actions")
+        page.table.model.add({"kind": "action", "step": step})  # type: ignore[attr-defined]
+        page.table.view.setFocus()  # type: ignore[attr-defined]
+
+    def shutdown(self) -> None:
+        self.room.shutdown()
