@@ -103,7 +103,13 @@ def run_gui(file: str | None, *, demo: bool = False, crash_dialog: bool = True) 
     from vbp_workshop.ui.main_window import MainWindow
     from vbp_workshop.ui.settings import Settings
 
+    from vbp_workshop.ui.qtcheck import check_binding
+
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    problem = check_binding()
+    if problem:
+        print(f"vbp-workshop: {problem}", file=sys.stderr)
+        return 1
     app.setApplicationName("VBP Workshop")
     app.setOrganizationName("VBP Workshop")
     app.setApplicationVersion(__version__)

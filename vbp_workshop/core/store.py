@@ -124,8 +124,12 @@ def inspect_file(path: Path) -> int:
         raise WorkshopFileError(
             f"“{path.name}” is a database, but not one written by VBP Workshop."
         )
+    # With no WAL left by a crash there is nothing to recover: open immutable, so not even an
+    # empty -wal or -shm file appears beside a file we may refuse.
+    has_wal = Path(f"{path}-wal").exists()
+    uri = f"{path.as_uri()}?mode=ro" if has_wal else f"{path.as_uri()}?mode=ro&immutable=1"
     try:
-        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, isolation_level=None)
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None)
         try:
             check = conn.execute("PRAGMA quick_check").fetchone()[0]
             if check != "ok":
@@ -184,20 +188,9 @@ class Store:
     # -- opening and closing -------------------------------------------------------------
 
     @classmethod
-    def create(cls, path: Path | str, *, upto: int = SCHEMA_VERSION) -> Store:
-        """Make a new, empty workshop file at `path` (which must not exist yet)."""
-        path = Path(path)
-        if path.exists():
-            raise WorkshopFileError(f"“{path.name}” already exists.")
-        conn = sqlite3.connect(str(path), isolation_level=None)
-        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = FULL")
-        _migrate(conn, 0, upto)  # only tests ask for an older format
-        conn.execute("INSERT INTO workshop(id, join_code) VALUES (1, ?)", (new_join_code(),))
-        for step in range(1, 6):
-            conn.execute("INSERT INTO steps(id) VALUES (?)", (step,))
-        conn.close()
+    def create(cls, path: Path | str) -> Store:
+        """Make a new, empty workshop file at `path` (which must not exist yet) and open it."""
+        init_file(Path(path))
         return cls.open(path)
 
     @classmethod
@@ -388,6 +381,23 @@ class Store:
         fields = self.step_fields(step)
         fields[key] = value
         return self.apply([Update("steps", step, {"fields": json.dumps(fields)})])
+
+
+def init_file(path: Path, upto: int = SCHEMA_VERSION) -> None:
+    """Write an empty workshop file in format `upto` (older formats only for upgrade tests)."""
+    if path.exists():
+        raise WorkshopFileError(f"“{path.name}” already exists.")
+    conn = sqlite3.connect(str(path), isolation_level=None)
+    try:
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+        _migrate(conn, 0, upto)
+        conn.execute("INSERT INTO workshop(id, join_code) VALUES (1, ?)", (new_join_code(),))
+        for step in range(1, 6):
+            conn.execute("INSERT INTO steps(id) VALUES (?)", (step,))
+    finally:
+        conn.close()
 
 
 @contextlib.contextmanager

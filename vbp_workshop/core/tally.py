@@ -264,7 +264,7 @@ def divergence(poll: Poll, by_group: dict[str, Tally]) -> tuple[float, tuple[str
             d = sum(abs(a - b) for a, b in zip(p1, p2, strict=True)) / 2
         else:
             d = max(abs(a - b) for a, b in zip(p1, p2, strict=True))
-        if d > best:
+        if d > best or pair is None:
             best, pair = d, (g1, g2)
     return round(min(best, 1.0), 4), pair
 

@@ -214,37 +214,49 @@ class ScatterChart(PollChart):
         for text, (x, y, anchor) in zip(quadrants, corners, strict=True):
             t = self.text_item(text, anchor=anchor, colour="#8a8a8a")
             t.setPos(x, y)
-        self.errors = pg.ErrorBarItem(x=np.full(n, mid), y=np.full(n, mid), width=np.zeros(n), height=np.zeros(n),
-                                      pen=pg.mkPen("#9bbbd4", width=2))
+        self.errors = pg.ErrorBarItem(x=np.full(n, mid), y=np.full(n, mid), width=np.zeros(n),
+                                      height=np.zeros(n), pen=pg.mkPen("#9bbbd4", width=2))
         self.plot_item.addItem(self.errors)
-        self.dots = pg.ScatterPlotItem(size=22 if self.large else 14, pen=pg.mkPen("w", width=1.5))
-        self.plot_item.addItem(self.dots)
-        self.names = [self.text_item(anchor=(0, 1)) for _ in range(n)]
+        # Items cluster (everyone rates trust as important), so names would collide: each dot
+        # carries its number, and a legend in the usually empty quadrant names it.
+        self.legend = pg.LegendItem(offset=(10, 10) if importance else (-10, -10),
+                                    labelTextColor=INK, labelTextSize=f"{self.font.pointSize()}pt")
+        self.legend.setParentItem(self.plot_item.getViewBox())
+        self.legend.setBrush(pg.mkBrush(255, 255, 255, 220))
+        self.dots = []
+        for i in range(n):
+            dot = pg.ScatterPlotItem(size=26 if self.large else 18, pen=pg.mkPen("w", width=1.5),
+                                     brush=pg.mkBrush(PALETTE[i % len(PALETTE)]))
+            self.plot_item.addItem(dot)
+            self.dots.append(dot)
+        self.numbers = [self.text_item(str(i + 1), anchor=(0.5, 0.5), colour="#ffffff") for i in range(n)]
         self.plot_item.getAxis("bottom").setLabel(x_label)
         self.plot_item.getAxis("left").setLabel(y_label)
         self.plot_item.setXRange(lo - 0.3, hi + 0.3, padding=0)
         self.plot_item.setYRange(lo - 0.3, hi + 0.3, padding=0)
 
     def update_data(self, poll: Poll, tally: Tally) -> None:
-        spots, xs, ys, spread = [], [], [], []
-        for i, p in enumerate(tally.points or [None] * len(poll.options)):
-            label = self.names[i]
+        xs, ys, spread = [], [], []
+        self.legend.clear()
+        points = tally.points or [None] * len(poll.options)
+        for i, p in enumerate(points):
+            dot, number = self.dots[i], self.numbers[i]
+            gap = f"  (gap {tally.means[i]:+.1f})" if poll.kind == "importance" and tally.means and tally.means[i] is not None else ""
             if p is None:
-                label.setText("")
+                dot.setData([])
+                number.setText("")
                 continue
-            colour = PALETTE[i % len(PALETTE)]
-            spots.append({"pos": p, "brush": pg.mkBrush(colour)})
+            dot.setData([p[0]], [p[1]])
+            number.setText(str(i + 1))
+            number.setPos(p[0], p[1])
+            self.legend.addItem(dot, f"{i + 1}  {_short(poll.options[i], 34)}{gap}")
             xs.append(p[0])
             ys.append(p[1])
             spread.append(2 * (tally.spreads[i] or 0) if tally.spreads else 0)
-            gap = f" (gap {tally.means[i]:+.1f})" if poll.kind == "importance" and tally.means else ""
-            label.setText(_short(poll.options[i], 28) + gap)
-            label.setColor(QColor(colour).darker(140))
-            label.setPos(p[0] + 0.06, p[1] - 0.06)
-        self.dots.setData(spots)
         if poll.kind == "matrix" and xs:
             w = np.asarray(spread, dtype=float)
             self.errors.setData(x=np.asarray(xs), y=np.asarray(ys), width=w, height=w)
+            self.errors.setVisible(True)
         else:
             self.errors.setVisible(False)
 

@@ -94,12 +94,12 @@ class TimerBar(QWidget):
             b.setFixedWidth(40)
             b.clicked.connect(lambda _c=False, m=m: countdown.start(m * 60))
             lay.addWidget(b)
-        for text, tip, slot in [("…", "Custom length", self.custom), ("⏯", "Pause / resume", self.toggle),
+        for text, tip, slot in [("…", "Custom length", self.custom), ("Pause", "Pause / resume", self.toggle),
                                 ("+1′", "Add a minute", lambda: countdown.add(60)),
                                 ("⟲", "Reset", countdown.reset)]:
             b = QPushButton(text)
             b.setToolTip(tip)
-            b.setFixedWidth(40)
+            b.setFixedWidth(56 if len(text) > 3 else 40)
             b.clicked.connect(slot)
             lay.addWidget(b)
         countdown.ticked.connect(self.show_left)

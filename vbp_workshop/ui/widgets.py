@@ -249,7 +249,8 @@ class GuidePanel(QScrollArea):
         self.session, self.step = session, step
         self.setObjectName("guide")
         self.setWidgetResizable(True)
-        self.setMinimumWidth(260)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setMinimumWidth(280)
         g = guide(step)
         body = QWidget()
         lay = QVBoxLayout(body)
@@ -266,10 +267,16 @@ class GuidePanel(QScrollArea):
         lay.addWidget(plain_label("What good looks like", cls="section"))
         self.checks: list[QCheckBox] = []
         for i, item in enumerate(g["checklist"]):
-            box = QCheckBox(item)
+            row = QHBoxLayout()
+            box = QCheckBox()
             box.setObjectName(f"check_{step}_{i}")
+            box.setAccessibleName(item)
             box.toggled.connect(lambda on, i=i: self._toggle(i, on))
-            lay.addWidget(box)
+            text = plain_label(item)
+            text.setBuddy(box)
+            row.addWidget(box, 0, Qt.AlignmentFlag.AlignTop)
+            row.addWidget(text, 1)
+            lay.addLayout(row)
             self.checks.append(box)
         lay.addWidget(plain_label("Sources to follow up", cls="section"))
         for s in g["sources"]:

@@ -60,7 +60,8 @@ class WorkshopView(QWidget):
 
         self.nav = QListWidget()
         self.nav.setObjectName("navigator")
-        self.nav.setFixedWidth(270)
+        self.nav.setFixedWidth(300)
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         for key in PAGE_KEYS:
             item = QListWidgetItem()
             item.setData(Qt.ItemDataRole.UserRole, key)

@@ -97,7 +97,9 @@ class EvaluatePage(StepPage):
             unit = m["unit"] or ""
 
             def fmt(v: Any, unit: str = unit) -> str:
-                return "" if v is None else f"{v:g} {unit}".strip()
+                if v is None:
+                    return ""
+                return f"{unit}{v:g}" if unit in ("£", "$", "€") else f"{v:g} {unit}".strip()
 
             cells = [m["name"], fmt(m["baseline_value"]), fmt(m["target_value"]),
                      fmt(status.latest),

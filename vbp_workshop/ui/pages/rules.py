@@ -66,7 +66,11 @@ class RulesPage(StepPage):
         self.raci_view.setItemDelegate(ChoiceDelegate(self.raci, self.raci_view))
         self.raci_view.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
         self.raci_view.horizontalHeader().setStretchLastSection(True)
-        self.raci_view.horizontalHeader().setDefaultSectionSize(120)
+        header = self.raci_view.horizontalHeader()
+        header.setDefaultSectionSize(130)
+        # Partner names are long: wrap them in a taller header rather than clip them.
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter | Qt.AlignmentFlag(Qt.TextFlag.TextWordWrap.value))
+        header.setMinimumHeight(58)
         glay.addWidget(self.raci_view, 1)
         self.raci_message = plain_label(cls="problem")
         self.raci_message.setObjectName("raci_message")

@@ -1,0 +1,111 @@
+"""Investment balance, RACI rules, metric validation and the RAG status."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from vbp_workshop.core.analysis import (
+    RaciError,
+    check_raci_assignment,
+    investment_balance,
+    metric_problems,
+    raci_problems,
+    rag,
+)
+from vbp_workshop.core.store import Insert, Store
+from vbp_workshop.core.template import ensure_partner_rows
+
+
+def _partners(store: Store, levels: dict[str, tuple[int, int, int, int]]) -> None:
+    for i, name in enumerate(levels, 1):
+        store.apply([Insert("partners", {"id": i, "name": name})])
+        store.apply(ensure_partner_rows(store, i))
+        for resource, level in zip(("time", "money", "data", "skills"), levels[name], strict=True):
+            store.conn.execute("UPDATE contributions SET level = ? WHERE partner_id = ? AND resource = ?",
+                               (level, i, resource))
+
+
+def test_balanced_investment(store: Store) -> None:
+    _partners(store, {"ICB": (2, 1, 2, 1), "Trust": (2, 1, 1, 2), "Pharma": (1, 2, 1, 2)})
+    b = investment_balance(store)
+    assert b.balanced and "Balanced" in b.message
+
+
+def test_one_partner_carrying_most_is_flagged(store: Store) -> None:
+    _partners(store, {"ICB": (1, 0, 0, 0), "Trust": (1, 0, 0, 1), "Pharma": (3, 3, 3, 3)})
+    b = investment_balance(store)
+    assert not b.balanced and "Pharma carries" in b.message
+
+
+def test_a_partner_bringing_nothing_is_flagged(store: Store) -> None:
+    _partners(store, {"ICB": (2, 2, 2, 2), "Trust": (2, 2, 2, 2), "Patients": (0, 0, 0, 0)})
+    assert "Patients brings nothing" in investment_balance(store).message
+
+
+def test_raci_refuses_a_second_accountable(store: Store) -> None:
+    store.apply([Insert("partners", {"id": 1, "name": "ICB"}), Insert("partners", {"id": 2, "name": "Trust"}),
+                 Insert("activities", {"id": 1, "name": "Steering"}),
+                 Insert("raci", {"activity_id": 1, "partner_id": 1, "role": "A"})])
+    with pytest.raises(RaciError, match="already has an Accountable partner \\(ICB\\)"):
+        check_raci_assignment(store, 1, 2, "A")
+    check_raci_assignment(store, 1, 2, "R")
+    check_raci_assignment(store, 1, 1, "A")  # re-setting the same partner is fine
+    store.apply([Insert("activities", {"id": 2, "name": "Data"})])
+    assert raci_problems(store) == {2: "No Accountable partner yet"}
+
+
+GOOD: dict[str, Any] = {"name": "LDL at target", "unit": "%", "numerator": "n", "denominator": "d",
+                        "direction": "higher", "baseline_value": 41, "baseline_date": "2026-09-30",
+                        "target_value": 70, "target_date": "2027-12-31"}
+
+
+@pytest.mark.parametrize(("change", "field", "message"), [
+    ({"baseline_value": "forty"}, "baseline_value", "not a number"),
+    ({"target_date": "31/12/2027"}, "target_date", "not a date"),
+    ({"target_date": "2026-01-01"}, "target_date", "after the baseline date"),
+    ({"denominator": ""}, "denominator", "needs a denominator"),
+    ({"numerator": "", "denominator": "", "unit": "per 1,000"}, "denominator", "needs a denominator"),
+    ({"direction": "lower"}, "target_value", "Lower is better"),
+    ({"target_value": 30}, "target_value", "Higher is better"),
+    ({"name": " "}, "name", "name"),
+])
+def test_metric_validation_names_the_field(change: dict[str, Any], field: str, message: str) -> None:
+    problems = metric_problems({**GOOD, **change})
+    assert message in problems[field]
+
+
+def test_a_good_metric_has_no_problems_and_counts_are_not_rates() -> None:
+    assert metric_problems(GOOD) == {}
+    assert metric_problems({"name": "Clinics held", "unit": "clinics", "baseline_value": "1,200"}) == {}
+
+
+M = {"baseline_value": 40.0, "target_value": 60.0, "baseline_date": "2026-01-01",
+     "target_date": "2027-01-01", "direction": "higher"}
+
+
+def actual(value: float | None, day: str = "2026-07-02", id_: int = 1) -> dict[str, Any]:
+    return {"id": id_, "value": value, "date": day}
+
+
+@pytest.mark.parametrize(("metric", "actuals", "status"), [
+    (M, [], "grey"),
+    (M, [actual(None)], "grey"),
+    ({**M, "target_value": None}, [actual(50)], "grey"),
+    (M, [actual(61)], "green"),                       # target met
+    (M, [actual(50)], "green"),                       # half way at half time
+    (M, [actual(46)], "amber"),                       # 30% at 50% time
+    (M, [actual(42)], "red"),                         # 10% at 50% time
+    (M, [actual(35)], "red"),                         # going the wrong way
+    (M, [actual(35, "2026-03-01"), actual(51, "2026-07-02", 2)], "green"),  # latest counts
+    ({**M, "baseline_date": "", "target_date": ""}, [actual(55)], "amber"),  # no dates: 75% of way
+    ({**M, "baseline_value": None}, [actual(55)], "amber"),                 # no baseline
+    ({**M, "direction": "lower", "baseline_value": 48.0, "target_value": 38.0}, [actual(37)], "green"),
+    ({**M, "direction": "lower", "baseline_value": 48.0, "target_value": 38.0}, [actual(43)], "green"),
+    ({**M, "direction": "lower", "baseline_value": 48.0, "target_value": 38.0}, [actual(50)], "red"),
+    ({**M, "direction": "lower", "baseline_value": 48.0, "target_value": 38.0}, [actual(46)], "red"),
+])
+def test_rag_status_is_direction_aware_and_handles_missing_data(metric: dict[str, Any],
+                                                                actuals: list[dict[str, Any]], status: str) -> None:
+    assert rag(metric, actuals).status == status

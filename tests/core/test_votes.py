@@ -1,0 +1,188 @@
+"""The vote intake: on disk before the ack, idempotent retries, closed polls refused, rounds,
+hand counts, and live poll operations."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from vbp_workshop.core import pollops
+from vbp_workshop.core.polls import BallotError
+from vbp_workshop.core.store import Store
+from vbp_workshop.core.votes import Join, LiveState, PollClosed, Vote, VoteWriter, token_hash
+
+
+@pytest.fixture
+def live_writer(store: Store):
+    live = LiveState(store.workshop()["join_code"])
+    writer = VoteWriter(store.path, live)
+    writer.start()
+    yield live, writer
+    writer.stop()
+
+
+def single_poll(store: Store) -> int:
+    return next(p.id for p in pollops.polls(store, 3) if p.kind == "single")
+
+
+def committed(path: Path, poll_id: int) -> list[tuple[str, str]]:
+    """What another connection sees on disk."""
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    try:
+        return list(conn.execute("SELECT voter, answer FROM ballots WHERE poll_id = ? ORDER BY id", (poll_id,)))
+    finally:
+        conn.close()
+
+
+def test_an_acknowledged_vote_is_already_on_disk(store: Store, live_writer) -> None:
+    live, writer = live_writer
+    pid = single_poll(store)
+    pollops.open_poll(store, live, pid)
+    receipt = writer.vote(Vote(pid, 1, "d-1", "pharma", 2, "uid-000001"))
+    assert committed(store.path, pid) == [("d-1", "2")]
+    assert not receipt.replaced and not receipt.duplicate
+    notice = writer.notices.get_nowait()
+    assert notice["poll_id"] == pid and notice["answer"] == "2"
+
+
+def test_a_retry_is_stored_once_and_a_change_replaces(store: Store, live_writer) -> None:
+    live, writer = live_writer
+    pid = single_poll(store)
+    pollops.open_poll(store, live, pid)
+    writer.vote(Vote(pid, 1, "d-1", "", 0, "uid-000001"))
+    again = writer.vote(Vote(pid, 1, "d-1", "", 0, "uid-000001"))
+    assert again.duplicate
+    changed = writer.vote(Vote(pid, 1, "d-1", "", 3, "uid-000002"))
+    assert changed.replaced
+    assert committed(store.path, pid) == [("d-1", "3")]
+
+
+def test_votes_on_a_closed_poll_are_refused_but_a_retry_of_a_stored_one_is_acked(store: Store, live_writer) -> None:
+    live, writer = live_writer
+    pid = single_poll(store)
+    with pytest.raises(PollClosed):
+        writer.vote(Vote(pid, 1, "d-1", "", 0, "uid-000001"))
+    pollops.open_poll(store, live, pid)
+    writer.vote(Vote(pid, 1, "d-1", "", 0, "uid-000001"))
+    pollops.close_poll(store, live, pid)
+    assert writer.vote(Vote(pid, 1, "d-1", "", 0, "uid-000001")).duplicate  # lost ack, retried
+    with pytest.raises(PollClosed, match="closed"):
+        writer.vote(Vote(pid, 1, "d-2", "", 0, "uid-000002"))
+    assert len(committed(store.path, pid)) == 1
+    row = store.rows("poll_rounds", "poll_id = ?", (pid,))[0]
+    assert row["opened_at"] and row["closed_at"]
+
+
+def test_a_new_round_opens_empty_and_keeps_the_first(store: Store, live_writer) -> None:
+    live, writer = live_writer
+    pid = single_poll(store)
+    pollops.open_poll(store, live, pid)
+    writer.vote(Vote(pid, 1, "d-1", "", 0, "uid-000001"))
+    poll = pollops.new_round(store, live, pid)
+    assert poll.round == 2 and poll.is_open
+    with pytest.raises(PollClosed):  # a phone still showing round 1
+        writer.vote(Vote(pid, 1, "d-2", "", 1, "uid-000002"))
+    writer.vote(Vote(pid, 2, "d-1", "", 1, "uid-000003"))
+    assert pollops.round_tally(store, poll, 1).counts[0] == 1
+    assert pollops.round_tally(store, poll, 2).counts[1] == 1
+
+
+def test_opening_one_poll_closes_the_other(store: Store, live_writer) -> None:
+    live, _writer = live_writer
+    a, b = [p.id for p in pollops.polls(store, 2)][:2]
+    pollops.open_poll(store, live, a)
+    pollops.open_poll(store, live, b)
+    assert [p.id for p in live.open_polls()] == [b]
+    assert pollops.get_poll(store, a).state == "closed"
+
+
+def test_a_poll_with_no_options_cannot_open(store: Store, live_writer) -> None:
+    live, _ = live_writer
+    pid = next(p.id for p in pollops.polls(store, 1) if p.kind == "points")  # fills from ambitions: none yet
+    with pytest.raises(BallotError, match="Add the options"):
+        pollops.open_poll(store, live, pid)
+    from vbp_workshop.core.store import Insert
+
+    store.apply([Insert("ambitions", {"text": "One"}), Insert("ambitions", {"text": "Two"})])
+    assert list(pollops.open_poll(store, live, pid).options) == ["One", "Two"]
+
+
+def test_joining_gives_a_pseudonym_and_remembers_the_device(store: Store, live_writer) -> None:
+    _live, writer = live_writer
+    first = writer.submit(Join(token_hash("tok"), "pharma")).result(5)
+    again = writer.submit(Join(token_hash("tok"), "payer")).result(5)
+    assert first == again and first.startswith("d-")
+    row = store.rows("devices")[0]
+    assert row["grp"] == "payer" and row["token_hash"] != "tok"
+
+
+def test_many_threads_voting_store_every_vote_exactly_once(store: Store, live_writer) -> None:
+    live, writer = live_writer
+    pid = single_poll(store)
+    pollops.open_poll(store, live, pid)
+    errors: list[BaseException] = []
+
+    def phone(n: int) -> None:
+        try:
+            for k in range(20):
+                writer.vote(Vote(pid, 1, f"d-{n}", "", k % 4, f"uid-{n:04d}-{k:04d}"))
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=phone, args=(n,)) for n in range(30)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    rows = committed(store.path, pid)
+    assert len(rows) == 30 and {a for _, a in rows} == {"3"}  # each phone's last answer
+    assert writer.batches < writer.committed  # votes were group-committed
+
+
+def test_hand_counts_are_validated_and_mix_with_phone_votes(store: Store, live_writer) -> None:
+    live, writer = live_writer
+    poll = pollops.get_poll(store, single_poll(store))
+    with pytest.raises(BallotError, match="Entry 2"):
+        pollops.hand_count_edits(poll, 1, [("", 0, 3), ("", 9, 2)])
+    with pytest.raises(BallotError, match="whole number"):
+        pollops.hand_count_edits(poll, 1, [("", 0, -1)])
+    store.apply(pollops.hand_count_edits(poll, 1, [("provider", 0, 12), ("pharma", 1, 0)]))
+    pollops.open_poll(store, live, poll.id)
+    writer.vote(Vote(poll.id, 1, "d-1", "pharma", 0, "uid-000001"))
+    t = pollops.round_tally(store, poll)
+    assert t.counts[0] == 13 and t.by_source == {"hand": 12, "phone": 1}
+
+
+def test_reveal_shows_the_result_to_phones_without_names(demo: Store) -> None:
+    live = LiveState("ABCDE")
+    poll = next(p for p in pollops.polls(demo) if p.kind == "single" and pollops.ballots(demo, p.id, 1))
+    pollops.reveal(demo, live, poll.id, True)
+    snap = live.snapshot()
+    assert snap["result"]["respondents"] == 33
+    text = str(snap)
+    for person in demo.rows("participants"):
+        if person["display_name"]:
+            assert person["display_name"] not in text
+    pollops.reveal(demo, live, poll.id, False)
+    assert live.snapshot()["result"] is None
+
+
+def test_consent_and_matrix_results_fill_the_step_content(demo: Store) -> None:
+    rule_poll = next(p for p in pollops.polls(demo) if p.target == "rule:1")
+    edits = pollops.apply_result_edits(demo, rule_poll)
+    assert edits and "Adopted" in edits[0].values["consent"]
+    matrix = next(p for p in pollops.polls(demo) if p.target == "pilots")
+    pilots = {e.values["impact"] for e in pollops.apply_result_edits(demo, matrix)}
+    assert len(pilots) == 4
+
+
+def test_divergence_ranking_puts_the_most_divided_poll_first(demo: Store) -> None:
+    ranking = pollops.divergence_ranking(demo)
+    assert ranking
+    values = [d for _, d, _ in ranking]
+    assert values == sorted(values, reverse=True)
