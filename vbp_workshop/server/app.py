@@ -144,10 +144,13 @@ async def join(request: web.Request) -> web.Response:
     code, grp = data.get("code"), data.get("group", "")
     if not isinstance(code, str) or not isinstance(grp, str):
         return problem(400, "Send a join code and a group.")
-    if not app.allow("join:" + (request.remote or "")):
-        return problem(429, "Too many tries. Wait a few seconds.")
+    # Only wrong codes count against an address: guessing is slowed, a room of phones is not.
+    guesser = "badjoin:" + (request.remote or "")
+    if app.buckets.get(guesser, (RATE_BURST, 0.0))[0] < 1 and not app.allow(guesser):
+        return problem(429, "Too many wrong codes. Wait a few seconds.")
     expected = app.live.join_code
     if not expected or not hmac.compare_digest(code.strip().upper().encode(), expected.encode()):
+        app.allow(guesser)
         return problem(403, "That join code is not right. Check the code on the screen.")
     if grp not in GROUP_KEYS:
         return problem(400, "Pick a group from the list.")

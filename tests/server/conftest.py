@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+
+from vbp_workshop.core import pollops
+from vbp_workshop.core.store import Store
+from vbp_workshop.core.votes import LiveState, VoteWriter
+from vbp_workshop.server.runner import VoteServer
+
+
+@dataclass
+class Room:
+    store: Store
+    live: LiveState
+    writer: VoteWriter
+    server: VoteServer
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.server.port}"
+
+    @property
+    def code(self) -> str:
+        return self.live.join_code
+
+    def poll_id(self, kind: str) -> int:
+        return next(p.id for p in pollops.polls(self.store) if p.kind == kind)
+
+    def open(self, kind: str) -> int:
+        pid = self.poll_id(kind)
+        pollops.open_poll(self.store, self.live, pid)
+        return pid
+
+
+@pytest.fixture
+def room(demo: Store) -> Iterator[Room]:
+    live = LiveState(demo.workshop()["join_code"])
+    writer = VoteWriter(demo.path, live)
+    writer.start()
+    server = VoteServer(live, writer, demo.path, host="127.0.0.1", port=18700)
+    server.start()
+    yield Room(demo, live, writer, server)
+    server.stop()
+    writer.stop()
+
