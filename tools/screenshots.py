@@ -9,10 +9,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from vbp_workshop import ui  # noqa: F401
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
+from vbp_workshop import ui  # noqa: F401
 from vbp_workshop.core import pollops
 from vbp_workshop.core.demo import build_demo
 from vbp_workshop.core.template import resource_path

@@ -12,6 +12,7 @@ The headless commands import no Qt, so they work on a machine with no display.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -95,15 +96,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_gui(file: str | None, *, demo: bool = False, crash_dialog: bool = True) -> int:
-    from vbp_workshop import ui  # noqa: F401  (binds pyqtgraph to PySide6 first)
     from PySide6.QtWidgets import QApplication
 
+    from vbp_workshop import ui  # noqa: F401  (binds pyqtgraph to PySide6 first)
     from vbp_workshop.core.template import resource_path
     from vbp_workshop.ui import crash
     from vbp_workshop.ui.main_window import MainWindow
-    from vbp_workshop.ui.settings import Settings
-
     from vbp_workshop.ui.qtcheck import check_binding
+    from vbp_workshop.ui.settings import Settings
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     problem = check_binding()
@@ -121,4 +121,10 @@ def run_gui(file: str | None, *, demo: bool = False, crash_dialog: bool = True) 
         window.open_demo()
     elif file:
         window.open_path(file)
+    quit_ms = os.environ.get("VBP_AUTOMATION_QUIT_MS", "")
+    if quit_ms.isdigit():  # for automated start-up checks: say what opened, then quit
+        from PySide6.QtCore import QTimer
+
+        print(f"opened: {window.session.title if window.session else 'start screen'}", flush=True)
+        QTimer.singleShot(int(quit_ms), window.close)
     return int(app.exec())

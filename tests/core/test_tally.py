@@ -53,7 +53,7 @@ def test_scale_mean_and_median_including_an_even_count() -> None:
     t = tally(poll("scale", (), min=0, max=10), [b(2), b(4), b(9), b(10)])
     assert t.mean == pytest.approx(6.25)
     assert t.median == pytest.approx(6.5)
-    assert t.levels == list(range(0, 11))
+    assert t.levels == list(range(11))
     assert t.counts[9] == 1
 
 
@@ -119,7 +119,7 @@ def test_small_groups_merge_into_other_and_a_tiny_other_is_left_out() -> None:
     ballots = [b(0, "provider")] * 4 + [b(1, "pharma")] * 3 + [b(1, "patient")] * 2
     groups = group_ballots(ballots, min_size=3)
     assert set(groups) == {"provider", "pharma"}  # 2 patients: merged to other (2 < 3), left out
-    groups = group_ballots(ballots + [b(0, "payer")], min_size=3)
+    groups = group_ballots([*ballots, b(0, "payer")], min_size=3)
     assert set(groups) == {"provider", "pharma", "other"}  # patients + payer = 3
     assert len(groups["other"]) == 3
 

@@ -16,9 +16,9 @@ from vbp_workshop.ui.workshop_view import PAGE_KEYS
 
 
 def test_the_start_screen_offers_new_open_recent_and_demo(window: MainWindow) -> None:
-    from vbp_workshop.ui.start_screen import StartScreen
-
     from PySide6.QtWidgets import QPushButton
+
+    from vbp_workshop.ui.start_screen import StartScreen
 
     start = window.centralWidget()
     assert isinstance(start, StartScreen)
@@ -94,7 +94,7 @@ def test_a_bad_file_gets_a_message_and_stays_untouched(window: MainWindow, dialo
     bad.write_bytes(b"\x00garbage" * 100)
     before = bad.read_bytes()
     assert not window.open_path(bad)
-    kind, title, text = dialogs.shown[-1]
+    kind, _title, text = dialogs.shown[-1]
     assert kind == "error" and "not a VBP Workshop file" in text
     assert bad.read_bytes() == before
     assert window.session is None  # still on the start screen, still running
@@ -192,7 +192,7 @@ def test_the_hand_count_dialog_builds_valid_entries(demo_window: MainWindow, kin
     from vbp_workshop.ui.hand_count import HandCountDialog
 
     step = {"single": 3, "multiple": 2, "agreement": 2, "fist": 1, "importance": 2, "text": 1}[kind]
-    panel, pid = _panel(demo_window, step, kind)
+    panel, _pid = _panel(demo_window, step, kind)
     dialog = HandCountDialog(panel.poll, panel)
     for _key, spin in dialog.cells[:2]:
         spin.setValue(3)
@@ -253,7 +253,8 @@ def test_the_summary_page_escapes_what_people_typed(demo_window: MainWindow) -> 
 def test_participant_text_is_plain_in_labels(demo_window: MainWindow) -> None:
     from PySide6.QtWidgets import QLabel
 
-    for label in demo_window.findChildren(QLabel, "chosen_ambition") + demo_window.findChildren(QLabel, "poll_question"):
+    labels = demo_window.findChildren(QLabel, "chosen_ambition") + demo_window.findChildren(QLabel, "poll_question")
+    for label in labels:
         assert label.textFormat() == Qt.TextFormat.PlainText
 
 

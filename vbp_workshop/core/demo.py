@@ -192,7 +192,7 @@ def build_demo(path: Path | str) -> Store:
         keys = ("pilot_id", "name", "type", "unit", "numerator", "denominator", "direction",
                 "baseline_value", "baseline_date", "target_value", "target_date", "source",
                 "frequency", "owner")
-        row = dict(zip(keys, m, strict=True))
+        row: dict[str, Any] = dict(zip(keys, m, strict=True))
         row["pilot_id"] = int(row["pilot_id"]) + 1
         row["definition"] = f"{row['numerator']} ÷ {row['denominator']}" if row["denominator"] else row["name"]
         edits.append(Insert("metrics", {"id": i, **row}))
@@ -293,7 +293,8 @@ def _cast_votes(store: Store, rng: random.Random) -> None:
 
     vote_on = [(1, "points", ""), (1, "fist", ""), (1, "text", ""), (2, "importance", "trust"),
                (2, "scale", ""), (2, "multiple", ""), (2, "agreement", ""), (3, "single", ""),
-               (4, "matrix", "pilots")] + [(3, "fist", f"rule:{r['id']}") for r in store.rows("rules")][:4]
+               (4, "matrix", "pilots")]
+    vote_on += [(3, "fist", f"rule:{r['id']}") for r in store.rows("rules")][:4]  # 2 rules not voted yet
     edits = []
     for key in vote_on:
         row = polls.get(key) or next(p for p in store.rows("polls") if (p["step"], p["kind"], p["target"]) == key)

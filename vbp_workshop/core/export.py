@@ -13,8 +13,8 @@ text as is; join the lines with LF; SHA-256 of the UTF-8 bytes, in lower-case he
 from __future__ import annotations
 
 import hashlib
-import math
 import json
+import math
 import os
 import warnings
 from collections.abc import Callable, Sequence
@@ -232,8 +232,8 @@ class WorkbookWriter:
         ws.oddFooter.center.text = f"{sheet.title} — page &P of &N"
         styled = sheet.styles or sheet.formats or sheet.fills
         # Wrapped cells: spreadsheet programs do not grow rows on opening, so size them here.
-        for (r, c), style in sheet.styles.items():
-            if style == "wrap" and r <= len(sheet.rows) and c <= len(sheet.rows[r - 1]):
+        for (r, c), kind in sheet.styles.items():
+            if kind == "wrap" and r <= len(sheet.rows) and c <= len(sheet.rows[r - 1]):
                 text = str(sheet.rows[r - 1][c - 1] or "")
                 width = widths.get(c, 10)
                 lines = sum(max(1, math.ceil(len(part) * 1.05 / max(width - 1, 1))) for part in text.split("\n"))
@@ -246,7 +246,8 @@ class WorkbookWriter:
                 continue
             cells = []
             for c, v in enumerate(row, 1):
-                style, fmt, fill = sheet.styles.get((r, c)), sheet.formats.get((r, c)), sheet.fills.get((r, c))
+                style: str | None = sheet.styles.get((r, c))
+                fmt, fill = sheet.formats.get((r, c)), sheet.fills.get((r, c))
                 if not (style or fmt or fill):
                     cells.append(v)
                     continue
@@ -646,8 +647,8 @@ def _poll_block(sh: Sheet, poll: Poll, t: Tally, groups: dict[str, list[Row]],
         for r in range(first + 1, last + 1):
             series = Series(Reference(sh, min_col=3, min_row=r), Reference(sh, min_col=2, min_row=r),
                             title_from_data=False)
-            from openpyxl.chart.series import SeriesLabel
             from openpyxl.chart.data_source import StrRef
+            from openpyxl.chart.series import SeriesLabel
 
             series.tx = SeriesLabel(strRef=StrRef(f"'{sh.title}'!$A${r}"))
             series.marker.symbol = "circle"
@@ -679,17 +680,16 @@ def _poll_block(sh: Sheet, poll: Poll, t: Tally, groups: dict[str, list[Row]],
                 tt = tallies[g]
                 if k in ("scale", "fist"):
                     row.append(round(tt.mean, 2) if tt.mean is not None else None)
-                elif k == "agreement":
-                    row.append(round(tt.means[i], 2) if tt.means[i] is not None else None)
-                elif k == "importance":
-                    row.append(round(tt.means[i], 2) if tt.means[i] is not None else None)
+                elif k in {"agreement", "importance"}:
+                    m = tt.means[i]
+                    row.append(round(m, 2) if m is not None else None)
                 elif k == "matrix":
                     p = tt.points[i]
                     row.append(round(p[1], 2) if p else None)
                 else:
                     row.append(round(profile(tt, poll)[i], 3))
             rows.append(row)
-        fmt = {c: "0%" for c in range(2, len(gnames) + 2)} if k in ("single", "multiple", "points", "ranking") else {}
+        fmt = dict.fromkeys(range(2, len(gnames) + 2), "0%") if k in ("single", "multiple", "points", "ranking") else {}
         gfirst, glast = sh.table(f"{name}Groups", ["Item", *gnames], rows, formats=fmt)
         gchart = BarChart()
         gchart.type = "bar"

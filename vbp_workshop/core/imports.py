@@ -63,8 +63,8 @@ def _table_from_file(path: Path) -> tuple[str, list[list[Any]]]:
         try:
             dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
         except csv.Error:
-            dialect = csv.excel  # type: ignore[assignment]
-        return "the CSV file", [row for row in csv.reader(io.StringIO(text), dialect)]
+            dialect = csv.excel
+        return "the CSV file", list(csv.reader(io.StringIO(text), dialect))
     wb = _open_workbook(path)
     try:
         ws = wb["Participants"] if "Participants" in wb.sheetnames else wb.worksheets[0]
@@ -97,7 +97,8 @@ def read_participants(path: Path, store: Store) -> ParticipantRows:
         raise ImportError_(f"No column in the first row of {where} is a participant column. "
                            "Name the columns Name, Partner (or Organisation) and Role.")
     if len(rows) - 1 > MAX_ROWS:
-        raise ImportError_(f"{where.capitalize()} has {len(rows) - 1} rows; at most {MAX_ROWS} can be imported at once.")
+        raise ImportError_(f"{where.capitalize()} has {len(rows) - 1} rows; "
+                           f"at most {MAX_ROWS} can be imported at once.")
     partners = {_key(p["name"]): p["id"] for p in store.rows("partners")}
     out = ParticipantRows()
     for n, row in enumerate(table[table.index(rows[0]) + 1:], start=table.index(rows[0]) + 2):

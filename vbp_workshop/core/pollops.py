@@ -178,7 +178,7 @@ def public_result(poll: Poll, t: Tally) -> dict[str, Any]:
     elif poll.kind in ("scale", "fist"):
         out["bars"] = [[str(lv), round(p, 1)] for lv, p in zip(t.levels, t.percents, strict=False)]
     elif poll.kind == "ranking":
-        top = max(t.counts) if t.counts and max(t.counts) else 1
+        top = max(t.counts, default=0.0) or 1.0
         out["bars"] = [[lbl, round(100 * c / top, 1)] for lbl, c in zip(t.labels, t.counts, strict=False)]
     elif poll.kind == "agreement":
         out["bars"] = [[lbl, round(s or 0, 1)] for lbl, s in zip(t.labels, t.share_agreeing, strict=False)]

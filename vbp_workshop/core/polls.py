@@ -111,7 +111,8 @@ def settings_problem(kind: str, options: list[str], settings: dict[str, Any]) ->
     if kind not in KINDS:
         return f"Unknown poll type “{kind}”."
     needs_options = kind not in ("scale", "fist", "text")
-    if needs_options and len([o for o in options if o.strip()]) < (1 if kind in ("agreement", "importance", "matrix") else 2):
+    fewest = 1 if kind in ("agreement", "importance", "matrix") else 2
+    if needs_options and len([o for o in options if o.strip()]) < fewest:
         return "Add the options (one per line) before opening this poll."
     if len(options) > MAX_OPTIONS:
         return f"A poll can have at most {MAX_OPTIONS} options."

@@ -85,7 +85,8 @@ class _FileLock:
             if os.name == "nt":  # pragma: no cover - Windows
                 import msvcrt
 
-                msvcrt.locking(self._fh.fileno(), msvcrt.LK_NBLCK, 1)
+                locking = getattr(msvcrt, "locking")  # noqa: B009 - absent from Linux stubs
+                locking(self._fh.fileno(), getattr(msvcrt, "LK_NBLCK"), 1)  # noqa: B009
             else:
                 import fcntl
 

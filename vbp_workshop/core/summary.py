@@ -39,7 +39,7 @@ def summarize(store: Store) -> Summary:
     actions = store.rows("actions")
     return Summary(
         workshop=store.workshop(),
-        partners=[(p["name"], labels.get(p["stakeholder"], p["stakeholder"])) for p in partners.values()],
+        partners=[(p["name"], labels.get(p["stakeholder"], str(p["stakeholder"]))) for p in partners.values()],
         ambition=chosen[0] if chosen else "",
         alignment=[(partners[a["partner_id"]]["name"], a["status"], a["note"])
                    for a in store.rows("alignment") if a["partner_id"] in partners],

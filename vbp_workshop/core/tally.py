@@ -21,9 +21,11 @@ from vbp_workshop.core.polls import Poll
 Ballot = dict[str, Any]
 
 STOPWORDS = frozenset(
-    "a an and are as at be but by for from has have i if in into is it its of on or our so "
-    "that the their them there these they this to was we were what when which who will with "
-    "would you your more less not no can should could all any be been being do does".split()
+    (
+        "a an and are as at be but by for from has have i if in into is it its of on or our so "
+        "that the their them there these they this to was we were what when which who will with "
+        "would you your more less not no can should could all any be been being do does"
+    ).split()
 )
 
 
@@ -239,7 +241,7 @@ def profile(t: Tally, poll: Poll) -> list[float]:
     if t.kind == "agreement":
         return [((m or 3) - 1) / 4 for m in t.means]
     if t.kind == "ranking":
-        top = max(t.counts) if t.counts and max(t.counts) else 1.0
+        top = max(t.counts, default=0.0) or 1.0
         return [c / top for c in t.counts]
     if t.kind in ("matrix", "importance"):
         out: list[float] = []

@@ -32,6 +32,7 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' 
        "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
 GROUPS = [{"key": s.value, "label": STAKEHOLDER_LABELS[s]} for s in Stakeholder]
 GROUP_KEYS = {s.value for s in Stakeholder} | {""}
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 KEY: web.AppKey[VoteApp] = web.AppKey("vote_app")
 
 
@@ -231,7 +232,7 @@ async def vote(request: web.Request) -> web.Response:
 
 
 @web.middleware
-async def headers(request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> web.StreamResponse:
+async def headers(request: web.Request, handler: Handler) -> web.StreamResponse:
     try:
         response = await handler(request)
     except web.HTTPException as exc:

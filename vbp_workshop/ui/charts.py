@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QFont
 
 from vbp_workshop.core.polls import AGREEMENT_LABELS, Poll
 from vbp_workshop.core.tally import Tally
@@ -241,7 +241,8 @@ class ScatterChart(PollChart):
         points = tally.points or [None] * len(poll.options)
         for i, p in enumerate(points):
             dot, number = self.dots[i], self.numbers[i]
-            gap = f"  (gap {tally.means[i]:+.1f})" if poll.kind == "importance" and tally.means and tally.means[i] is not None else ""
+            gap_value = tally.means[i] if poll.kind == "importance" and tally.means else None
+            gap = f"  (gap {gap_value:+.1f})" if gap_value is not None else ""
             if p is None:
                 dot.setData([])
                 number.setText("")

@@ -263,7 +263,7 @@ class MainWindow(QMainWindow):
                           f"VBP Workshop {__version__}\n\nRuns a value-based partnership workshop "
                           "entirely on this laptop: no internet, no accounts, no cloud.")
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.settings.geometry = self.saveGeometry()
         self.settings.sync()
         self.close_workshop()

@@ -76,7 +76,7 @@ class TableSpec:
     columns: list[Column]
     where: str = ""
     params: tuple[Any, ...] = ()
-    defaults: Callable[[], Row] = field(default=lambda: {})
+    defaults: Callable[[], Row] = field(default=dict)
     noun: str = "row"
     problems: Callable[[Row], dict[str, str]] | None = None  # soft problems, highlighted
     depends_on: tuple[str, ...] = ()  # other tables whose change redraws this one

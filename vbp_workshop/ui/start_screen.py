@@ -49,8 +49,12 @@ class StartScreen(QWidget):
             self.recent.addItem(item)
         if not recent:
             self.recent.addItem("No recent workshops yet.")
-        self.recent.itemActivated.connect(
-            lambda item: item.data(Qt.ItemDataRole.UserRole) and self.recent_requested.emit(item.data(Qt.ItemDataRole.UserRole)))
+        self.recent.itemActivated.connect(self._open_recent)
         col.addWidget(self.recent, 2)
         col.addWidget(plain_label(f"Version {__version__}", cls="hint"))
         col.addStretch(1)
+
+    def _open_recent(self, item: QListWidgetItem) -> None:
+        path = item.data(Qt.ItemDataRole.UserRole)
+        if path:
+            self.recent_requested.emit(path)

@@ -11,7 +11,7 @@ PRESETS_MIN = (2, 5, 10, 15, 20)
 
 
 def fmt(seconds: float) -> str:
-    s = max(0, int(round(seconds)))
+    s = max(0, round(seconds))
     return f"{s // 60:02d}:{s % 60:02d}"
 
 

@@ -13,8 +13,11 @@ from vbp_workshop.ui.widgets import plain_label
 
 TROUBLESHOOTING = """If phones cannot open the join address:
 
-• Phones and this laptop must be on the same network. Guest Wi-Fi often keeps devices apart ("client isolation"): switch on your phone's hotspot, join the laptop to it, and ask participants to join it too (or use a small travel router).
-• The first time voting starts, your operating system may ask whether to allow incoming connections: allow them on private networks.
+• Phones and this laptop must be on the same network. Guest Wi-Fi often keeps devices apart \
+("client isolation"): switch on your phone's hotspot, join the laptop to it, and ask participants \
+to join it too (or use a small travel router).
+• The first time voting starts, your operating system may ask whether to allow incoming \
+connections: allow them on private networks.
 • Pick the address of the network the phones are on in the address list (Wi-Fi is listed first).
 • Nothing needs the internet: the phones talk only to this laptop.
 • You can always count hands instead: every poll has "Hand count…", and hand counts and phone votes add up."""

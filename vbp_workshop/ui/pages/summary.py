@@ -66,7 +66,7 @@ class SummaryPage(QWidget):
         self.refresh()
         ctx.session.changed.connect(lambda _c: self.isVisible() and self.refresh())
 
-    def showEvent(self, event: object) -> None:  # noqa: N802
+    def showEvent(self, event: object) -> None:
         self.refresh()
         super().showEvent(event)  # type: ignore[arg-type]
 

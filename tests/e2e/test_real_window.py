@@ -1,0 +1,56 @@
+"""The real application window on an X server (Xvfb), as a person would see it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import need_tool
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def colours(png: Path) -> int:
+    """How many distinct colours a screenshot has (a blank window has one or two)."""
+    from PySide6.QtGui import QImage
+
+    img = QImage(str(png))
+    seen = set()
+    for y in range(0, img.height(), 17):
+        for x in range(0, img.width(), 13):
+            seen.add(img.pixel(x, y))
+    return len(seen)
+
+
+@pytest.mark.slow
+def test_the_window_and_projector_render_on_a_real_x_server(tmp_path: Path, qapp) -> None:
+    xvfb = need_tool("xvfb-run")
+    env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
+    result = subprocess.run([xvfb, "-a", "-s", "-screen 0 1600x1000x24", sys.executable,
+                             str(ROOT / "tools" / "screenshots.py"), str(tmp_path)],
+                            capture_output=True, text=True, timeout=240, env=env, check=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Fatal Python error" not in result.stderr
+    for name in ("start", "setup", "step1", "step2", "step3", "step4", "step5", "actions", "summary",
+                 "projector-importance", "projector-matrix", "projector-agreement"):
+        png = tmp_path / f"{name}.png"
+        assert png.exists(), name
+        assert colours(png) > 8, f"{name} looks blank"
+
+
+@pytest.mark.slow
+def test_the_app_starts_on_the_demo_and_quits_cleanly(tmp_path: Path) -> None:
+    """`vbp-workshop --demo` under Xvfb: the window comes up on the demo, and closes without error."""
+    xvfb = need_tool("xvfb-run")
+    env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
+    env.update(HOME=str(tmp_path), XDG_DATA_HOME=str(tmp_path / "data"), XDG_CONFIG_HOME=str(tmp_path / "cfg"),
+               VBP_AUTOMATION_QUIT_MS="2500")
+    result = subprocess.run([xvfb, "-a", sys.executable, "-m", "vbp_workshop", "--demo", "--no-crash-dialog"],
+                            capture_output=True, text=True, timeout=120, env=env, check=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "opened: Northbridge Heart Health Partnership" in result.stdout
+    assert list((tmp_path / "data").rglob("demo-*.vbpw"))

@@ -1,0 +1,94 @@
+"""The command line, as a facilitator or a script uses it (real processes, no display)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from vbp_workshop import __version__
+
+ENV = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+
+
+def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "vbp_workshop", *args], capture_output=True, text=True,
+                          env=ENV, cwd=cwd, timeout=120, check=False)
+
+
+def test_version_and_help() -> None:
+    assert cli("--version").stdout.strip() == f"VBP Workshop {__version__}"
+    helptext = cli("--help").stdout
+    assert "--demo" in helptext and "--no-crash-dialog" in helptext and "export" in helptext
+
+
+def test_demo_writes_a_workshop_without_a_display_and_never_overwrites(tmp_path: Path) -> None:
+    out = tmp_path / "demo.vbpw"
+    r = cli("demo", str(out))
+    assert r.returncode == 0, r.stderr
+    from vbp_workshop.core.store import Store
+
+    s = Store.open(out)
+    try:
+        assert len(s.rows("partners")) == 7 and s.scalar("SELECT COUNT(*) FROM ballots") > 300
+    finally:
+        s.close()
+    before = out.read_bytes()
+    again = cli("demo", str(out))
+    assert again.returncode == 2 and "already exists" in again.stderr
+    assert out.read_bytes() == before
+
+
+def test_export_writes_the_workbook(tmp_path: Path) -> None:
+    cli("demo", str(tmp_path / "d.vbpw"))
+    r = cli("export", str(tmp_path / "d.vbpw"), "-o", str(tmp_path / "d.xlsx"))
+    assert r.returncode == 0, r.stderr
+    assert openpyxl.load_workbook(tmp_path / "d.xlsx").sheetnames[0] == "Summary"
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"hello", "not a VBP Workshop file"),
+    (b"SQLite format 3\x00" + b"\x00" * 84 + b"junk" * 300, "not one written by VBP Workshop"),
+])
+def test_export_of_a_bad_file_is_one_clear_line_and_non_zero(tmp_path: Path, content: bytes, message: str) -> None:
+    bad = tmp_path / "bad.vbpw"
+    bad.write_bytes(content)
+    r = cli("export", str(bad), "-o", str(tmp_path / "x.xlsx"))
+    assert r.returncode == 1
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0] and "Traceback" not in r.stderr
+    assert bad.read_bytes() == content and not (tmp_path / "x.xlsx").exists()
+
+
+def test_the_wheel_ships_the_resources_and_installs_non_editable(tmp_path: Path) -> None:
+    """pip install . (not editable) into a fresh environment gives a working launcher."""
+    root = Path(__file__).resolve().parents[1]
+    wheels = tmp_path / "wheels"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+                    "-w", str(wheels), str(root)], check=True, timeout=300)
+    wheel = next(wheels.glob("vbp_workshop-*.whl"))
+    names = zipfile.ZipFile(wheel).namelist()
+    for needed in ("vbp_workshop/resources/template.json", "vbp_workshop/resources/style.qss",
+                   "vbp_workshop/resources/phone/index.html", "vbp_workshop/resources/phone/app.js",
+                   "vbp_workshop/resources/phone/app.css"):
+        assert needed in names
+    venv = tmp_path / "venv"
+    # The dependencies (PySide6 and the rest) come from this environment; the package from the wheel.
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
+    py = venv / "bin" / "python"
+    subprocess.run([str(py), "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall", str(wheel)],
+                   check=True, timeout=300)
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    run = subprocess.run([str(venv / "bin" / "vbp-workshop-cli"), "demo", str(outside / "d.vbpw")],
+                         capture_output=True, text=True, cwd=outside, env=ENV, timeout=120, check=False)
+    assert run.returncode == 0, run.stderr
+    where = subprocess.run([str(py), "-c", "import vbp_workshop; print(vbp_workshop.__file__)"],
+                           capture_output=True, text=True, cwd=outside, check=True).stdout
+    assert str(venv) in where  # the installed copy, not the source tree
+    assert (venv / "bin" / "vbp-workshop").exists()

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Install everything the tests need and run them: lint, types, architecture, the test suite.
+#   bash tools/test.sh            (as root on Debian/Ubuntu it also installs the system packages)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SYSTEM_PACKAGES=(xvfb xauth chromium libreoffice-calc-nogui poppler-utils fonts-dejavu-core
+  libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0
+  libxcb-image0 libxcb-render-util0 libegl1 libgl1 libfontconfig1 libdbus-1-3)
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  missing=()
+  for p in "${SYSTEM_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  if [ ${#missing[@]} -gt 0 ]; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q
+    apt-get install -y -q --no-install-recommends "${missing[@]}"
+  fi
+fi
+
+python3 -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip
+.venv/bin/python -m pip install -q -e ".[test]"
+export PATH="$PWD/.venv/bin:$PATH"
+
+echo "== ruff";        ruff check vbp_workshop tests benchmarks tools
+echo "== mypy";        mypy
+echo "== import-linter"; lint-imports
+echo "== pytest"
+python -m pytest "$@"
