@@ -230,7 +230,8 @@ class WorkbookWriter:
         if sheet.print_rows:
             ws.print_title_rows = sheet.print_rows
         ws.oddFooter.center.text = f"{sheet.title} — page &P of &N"
-        styled = sheet.styles or sheet.formats or sheet.fills
+        # Only rows with a style, format or fill need cell objects; the rest stream as values.
+        styled = {r for (r, _c) in sheet.styles} | {r for (r, _c) in sheet.formats} | {r for (r, _c) in sheet.fills}
         # Wrapped cells: spreadsheet programs do not grow rows on opening, so size them here.
         for (r, c), kind in sheet.styles.items():
             if kind == "wrap" and r <= len(sheet.rows) and c <= len(sheet.rows[r - 1]):
@@ -241,7 +242,7 @@ class WorkbookWriter:
                     height = ws.row_dimensions[r].height or 15
                     ws.row_dimensions[r].height = max(height, 15 * lines)
         for r, row in enumerate(sheet.rows, 1):
-            if not styled:
+            if r not in styled:
                 ws.append(row)
                 continue
             cells = []
@@ -548,31 +549,34 @@ def _poll_sheets(store: Store, progress: Callable[[float], None]) -> list[Sheet]
     all_polls = store.rows("polls", order="step, pos, id")
     by_poll: dict[int, list[Row]] = {}
     for b in store.conn.execute("SELECT * FROM ballots ORDER BY poll_id, round, id"):
-        by_poll.setdefault(b["poll_id"], []).append(dict(b))
+        row = dict(b)
+        row["parsed"] = json.loads(row["answer"])  # parsed once; the tallies use it as it is
+        by_poll.setdefault(b["poll_id"], []).append(row)
     n_polls = max(1, len(all_polls))
     for i, prow in enumerate(all_polls):
         poll = Poll.from_row(prow)
         ballots = by_poll.get(poll.id, [])
         lines = []
         for b in ballots:
-            answer = json.loads(b["answer"])
-            raw_rows.append([poll.id, b["round"], b["id"], b["answer"], GROUP_LABELS.get(b["grp"], b["grp"]),
-                             b["source"], b["weight"], poll.step or "", poll.question,
-                             readable_answer(poll, answer), b["updated_at"]])
-            lines.append([poll.id, b["round"], b["id"], b["answer"], GROUP_LABELS.get(b["grp"], b["grp"]),
-                          b["source"], b["weight"]])
+            group = GROUP_LABELS.get(b["grp"], b["grp"])
+            raw_rows.append([poll.id, b["round"], b["id"], b["answer"], group, b["source"], b["weight"],
+                             poll.step or "", poll.question, readable_answer(poll, b["parsed"]), b["updated_at"]])
+            lines.append([poll.id, b["round"], b["id"], b["answer"], group, b["source"], b["weight"]])
+        latest_tally = None
         for rnd in range(1, poll.round + 1):
             rb = [b for b in ballots if b["round"] == rnd]
             info = rounds.get((poll.id, rnd), {})
             t = tally(poll, rb)
+            if rnd == poll.round:
+                latest_tally = t
             audit_rows.append([poll.id, rnd, poll.step or "", poll.question, KINDS[poll.kind],
                                PRIVACY.get(poll.privacy, poll.privacy), info.get("opened_at", ""),
                                info.get("closed_at", ""), t.respondents, t.by_source.get("phone", 0),
                                t.by_source.get("hand", 0), len(rb),
                                checksum([x for x in lines if x[1] == rnd])])
         latest = [b for b in ballots if b["round"] == poll.round]
-        if latest:
-            _poll_block(results, poll, tally(poll, latest), group_ballots(latest, min_size)
+        if latest and latest_tally is not None:
+            _poll_block(results, poll, latest_tally, group_ballots(latest, min_size)
                         if poll.privacy != "anonymous_nogroup" else {}, BarChart, ScatterChart, Reference, Series)
         progress(0.2 + 0.5 * (i + 1) / n_polls)
     raw.table("RawVotes", raw_headers, raw_rows)

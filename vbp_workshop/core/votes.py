@@ -287,6 +287,6 @@ class VoteWriter:
         notice = {
             "type": "vote", "id": ballot_id, "poll_id": v.poll_id, "round": v.round,
             "voter": v.voter, "grp": v.grp, "source": v.source, "weight": 1,
-            "answer": answer, "hidden": 0, "replaced": replaced, "at": stamp,
+            "answer": answer, "hidden": 0, "replaced": replaced, "at": stamp, "uid": v.ballot_uid,
         }
         return Receipt(ballot_id, replaced, duplicate=False), notice

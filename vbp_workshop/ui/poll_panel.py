@@ -243,7 +243,8 @@ class PollPanel(QWidget):
             chart.set_tally(poll, t)
             self.stack.setCurrentWidget(chart)
             self.divergence.setText("")
-        self.ctx.room.poll_updated(poll)
+        if not chart_only:  # new votes reach the projector through its own feed
+            self.ctx.room.poll_updated(poll)
 
     def chart(self, kind: str) -> PollChart:
         if kind not in self.charts:
