@@ -26,7 +26,8 @@ async def phone(n: int, args: argparse.Namespace, session_factory: Any, log: Any
     async with session_factory() as s:
         for attempt in range(20):
             try:
-                r = await s.post(args.base + "/api/join", json={"code": args.code, "group": args.groups[n % len(args.groups)]})
+                group = args.groups[n % len(args.groups)]
+                r = await s.post(args.base + "/api/join", json={"code": args.code, "group": group})
                 if r.status == 200:
                     break
             except aiohttp.ClientError:
@@ -52,7 +53,7 @@ async def phone(n: int, args: argparse.Namespace, session_factory: Any, log: Any
             try:
                 r = await s.post(args.base + "/api/vote", json=body)
                 data = await r.json()
-            except (aiohttp.ClientError, asyncio.TimeoutError, json.JSONDecodeError):
+            except (TimeoutError, aiohttp.ClientError, json.JSONDecodeError):
                 stats["errors"] += 1
                 continue
             took = time.perf_counter() - t0
@@ -68,7 +69,8 @@ async def phone(n: int, args: argparse.Namespace, session_factory: Any, log: Any
 
 
 async def main_async(args: argparse.Namespace) -> dict[str, Any]:
-    stats: dict[str, Any] = {"ready": 0, "acked": 0, "errors": 0, "refused": {}, "latencies": [], "join_failed": 0, "no_poll": 0}
+    stats: dict[str, Any] = {"ready": 0, "acked": 0, "errors": 0, "refused": {}, "latencies": [],
+                             "join_failed": 0, "no_poll": 0}
     connector_limit = min(args.phones, 1000)
 
     def factory() -> aiohttp.ClientSession:
@@ -77,7 +79,7 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
                                      timeout=aiohttp.ClientTimeout(total=args.timeout))
 
     start = asyncio.Event()
-    with open(args.log, "a", encoding="utf-8") if args.log else open("/dev/null", "w") as log:  # noqa: PTH123
+    with open(args.log, "a", encoding="utf-8") if args.log else open("/dev/null", "w") as log:
         tasks = [asyncio.create_task(phone(n, args, factory, log, stats, start)) for n in range(args.phones)]
         # Let every phone join first, then vote together: the burst a room makes.
         deadline = time.perf_counter() + 90

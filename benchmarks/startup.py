@@ -70,8 +70,11 @@ def main() -> None:
         app.append(once(APP, str(demo), env=env))
         fresh.append(once(APP, "--demo", env=env))
     b, a, f = statistics.median(bare), statistics.median(app), statistics.median(fresh)
-    print(f"bare PySide6 + pyqtgraph window: median {b * 1000:.0f} ms  (runs: {', '.join(f'{x * 1000:.0f}' for x in bare)})")
-    print(f"VBP Workshop on the demo:        median {a * 1000:.0f} ms  (runs: {', '.join(f'{x * 1000:.0f}' for x in app)})")
+    def runs(xs: list[float]) -> str:
+        return ", ".join(f"{x * 1000:.0f}" for x in xs)
+
+    print(f"bare PySide6 + pyqtgraph window: median {b * 1000:.0f} ms  (runs: {runs(bare)})")
+    print(f"VBP Workshop on the demo:        median {a * 1000:.0f} ms  (runs: {runs(app)})")
     print(f"VBP Workshop --demo (builds a fresh copy first): median {f * 1000:.0f} ms")
     print(f"ratio, opening the demo file: {a / b:.2f}  (target <= 1.3)")
     print(f"ratio, --demo:                {f / b:.2f}")

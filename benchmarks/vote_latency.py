@@ -20,16 +20,16 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from vbp_workshop import ui  # noqa: E402,F401
-from PySide6.QtCore import QSettings, QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication
 
-from vbp_workshop.core import pollops  # noqa: E402
-from vbp_workshop.core.demo import build_demo  # noqa: E402
-from vbp_workshop.core.votes import Vote  # noqa: E402
-from vbp_workshop.ui.dialogs import ScriptedDialogs  # noqa: E402
-from vbp_workshop.ui.main_window import MainWindow  # noqa: E402
-from vbp_workshop.ui.settings import Settings  # noqa: E402
+from vbp_workshop import ui  # noqa: F401
+from vbp_workshop.core import pollops
+from vbp_workshop.core.demo import build_demo
+from vbp_workshop.core.votes import Vote
+from vbp_workshop.ui.dialogs import ScriptedDialogs
+from vbp_workshop.ui.main_window import MainWindow
+from vbp_workshop.ui.settings import Settings
 
 
 def pct(values: list[float], q: float) -> float:

@@ -16,10 +16,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from vbp_workshop import ui  # noqa: F401
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
+from vbp_workshop import ui  # noqa: F401
 from vbp_workshop.ui.dialogs import ScriptedDialogs
 from vbp_workshop.ui.main_window import MainWindow
 from vbp_workshop.ui.settings import Settings
