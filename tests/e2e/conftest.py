@@ -11,8 +11,10 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
+    # Module scope: Playwright's sync API keeps an event loop marked running while it lives,
+    # which would break asyncio.run() in the test modules that come after this one.
     path = need_tool("chromium", "chromium-browser")
     from playwright.sync_api import sync_playwright
 

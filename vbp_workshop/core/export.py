@@ -16,7 +16,9 @@ import hashlib
 import json
 import math
 import os
+import re
 import warnings
+import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -118,6 +120,9 @@ class Sheet:
     max_width: float = 60
     landscape: bool = True
     print_rows: str | None = None
+    # Data rows streamed as XML after openpyxl has written the sheet (see _splice_bulk): the
+    # raw votes are most of a large workbook's cells, and openpyxl's per-cell writer is the cost.
+    bulk: list[list[Any]] = field(default_factory=list)
 
     @property
     def next_row(self) -> int:
@@ -176,6 +181,73 @@ def _unique(names: list[str]) -> list[str]:
     return out
 
 
+def _bulk_table(sheet: Sheet, name: str, headers: Sequence[str], rows: list[list[Any]]) -> None:
+    """A table whose header is an ordinary row and whose data rows are streamed in bulk."""
+    from openpyxl.utils import get_column_letter
+
+    headers = _unique([str(h) for h in headers])
+    first = sheet.add(headers, "header")
+    sheet.bulk = rows
+    if rows:
+        ref = f"A{first}:{get_column_letter(len(headers))}{first + len(rows)}"
+        sheet.tables.append(_Table(name, ref, headers))
+
+
+_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _rows_xml(rows: list[list[Any]], first_row: int) -> str:
+    """<row> elements for sheetData: numbers as numbers, text as inline strings."""
+    from openpyxl.utils import get_column_letter
+
+    width = max((len(r) for r in rows), default=0)
+    letters = [get_column_letter(i + 1) for i in range(width)]
+    cache: dict[str, str] = {}
+    out: list[str] = []
+    for r, row in enumerate(rows, first_row):
+        cells = []
+        for c, v in enumerate(row):
+            if v is None or v == "":
+                continue
+            if isinstance(v, bool):
+                cells.append(f'<c r="{letters[c]}{r}" t="b"><v>{int(v)}</v></c>')
+            elif isinstance(v, int | float):
+                cells.append(f'<c r="{letters[c]}{r}"><v>{v!r}</v></c>')
+            else:
+                text = cache.get(v) if isinstance(v, str) else None
+                if text is None:
+                    raw = str(v)
+                    text = _ILLEGAL_XML.sub("", raw).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                    if isinstance(v, str) and len(cache) < 50_000:
+                        cache[v] = text
+                cells.append(f'<c r="{letters[c]}{r}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>')
+        out.append(f'<row r="{r}">{"".join(cells)}</row>')
+    return "".join(out)
+
+
+def _splice_bulk(path: Path, parts: list[tuple[str, Sheet]]) -> None:
+    """Put each sheet's bulk rows into its worksheet XML inside the saved workbook."""
+    by_name = {name: sheet for name, sheet in parts if sheet.bulk}
+    if not by_name:
+        return
+    spliced = path.with_name(path.name + ".splice")
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(spliced, "w", zipfile.ZIP_DEFLATED, compresslevel=3) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            sheet = by_name.get(info.filename)
+            if sheet is not None:
+                xml = data.decode("utf-8")
+                rows = _rows_xml(sheet.bulk, len(sheet.rows) + 1)
+                if "</sheetData>" in xml:
+                    xml = xml.replace("</sheetData>", rows + "</sheetData>", 1)
+                else:
+                    xml = xml.replace("<sheetData/>", f"<sheetData>{rows}</sheetData>", 1)
+                xml = re.sub(r'<dimension ref="[^"]*"\s*/>', "", xml, count=1)
+                data = xml.encode("utf-8")
+            dst.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=3)
+    os.replace(spliced, path)
+
+
 class WorkbookWriter:
     """Holds the openpyxl write-only workbook and its named styles."""
 
@@ -210,7 +282,7 @@ class WorkbookWriter:
 
         ws = self.wb.create_sheet(sheet.title)
         widths: dict[int, float] = {}
-        for r, row in enumerate(sheet.rows[:2000], 1):
+        for r, row in enumerate((sheet.rows + sheet.bulk)[:2000], 1):
             for c, v in enumerate(row, 1):
                 if v is None or sheet.styles.get((r, c)) in ("h1", "h2", "note"):
                     continue
@@ -579,7 +651,7 @@ def _poll_sheets(store: Store, progress: Callable[[float], None]) -> list[Sheet]
             _poll_block(results, poll, latest_tally, group_ballots(latest, min_size)
                         if poll.privacy != "anonymous_nogroup" else {}, BarChart, ScatterChart, Reference, Series)
         progress(0.2 + 0.5 * (i + 1) / n_polls)
-    raw.table("RawVotes", raw_headers, raw_rows)
+    _bulk_table(raw, "RawVotes", raw_headers, raw_rows)
     raw.widths = {1: 8, 2: 7, 3: 10, 4: 30, 5: 22, 6: 8, 7: 7, 8: 6, 9: 40, 10: 40, 11: 24}
     audit.table("Audit", ["Poll ID", "Round", "Step", "Question", "Type", "Privacy mode", "Opened",
                           "Closed", "Turnout", "Phone", "Hand", "Ballots", "SHA-256 of raw votes"], audit_rows)
@@ -761,6 +833,7 @@ def export_workbook(store: Store, path: Path, *, include_names: bool = False,
     if not path.parent.is_dir():
         raise ExportError(f"The folder “{path.parent}” does not exist.")
     writer = WorkbookWriter()
+    written: list[tuple[Any, Sheet]] = []
     progress(0.05)
     sheets = [summary_sheet(store), step1_sheet(store), step2_sheet(store), step3_sheet(store),
               *step4_sheets(store), step5_sheet(store), actions_sheet(store)]
@@ -768,11 +841,13 @@ def export_workbook(store: Store, path: Path, *, include_names: bool = False,
     sheets += _poll_sheets(store, progress)
     sheets += [participants_sheet(store, include_names), agenda_sheet(store)]
     for sh in sheets:
-        writer.write(sh)
+        written.append((writer.write(sh), sh))
     progress(0.8)
     tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.xlsx")
     try:
         writer.wb.save(tmp)
+        # openpyxl numbers worksheet parts when it saves; ws.path is only right after that.
+        _splice_bulk(tmp, [(ws.path.lstrip("/"), sh) for ws, sh in written])
         os.replace(tmp, path)
     except PermissionError as exc:
         raise ExportError(f"“{path.name}” cannot be written: it is open in another program or "
