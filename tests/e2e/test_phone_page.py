@@ -107,9 +107,10 @@ def test_a_phone_answers_every_poll_kind(room: Room, phone: Any, tmp_path: Path)
 
 
 def test_ranking_by_moving_items(room: Room, phone: Any, tmp_path: Path) -> None:
-    join(phone, room, tmp_path)  # the ranking poll fills its options from the demo's 5 metrics
-    pid = room.open("ranking")
+    join(phone, room, tmp_path)
+    pid = room.open("ranking")  # the demo's metric ranking: 5 options, already 27 answers
     poll = pollops.get_poll(room.store, pid)
+    before = pollops.round_tally(room.store, poll).counts
     phone.wait_for_selector("#poll:not([hidden])")
     phone.get_by_label(f"Move down: {poll.options[0]}").click()
     phone.get_by_label(f"Move up: {poll.options[2]}").click()
@@ -118,8 +119,8 @@ def test_ranking_by_moving_items(room: Room, phone: Any, tmp_path: Path) -> None
     shot(phone, "ranking", tmp_path)
     phone.click("#send")
     phone.wait_for_selector("#status.ok")
-    t = pollops.round_tally(room.store, poll)
-    assert t.counts == [2.0, 4.0, 3.0, 1.0, 0.0]  # Borda: first of 5 earns 4
+    after = pollops.round_tally(room.store, poll).counts
+    assert [a - b for a, b in zip(after, before, strict=True)] == [2.0, 4.0, 3.0, 1.0, 0.0]  # first of 5 earns 4
 
 
 def test_the_phone_follows_close_and_reveal_and_can_change_its_answer(room: Room, phone: Any, tmp_path: Path) -> None:
@@ -136,7 +137,7 @@ def test_the_phone_follows_close_and_reveal_and_can_change_its_answer(room: Room
     phone.wait_for_function("() => document.getElementById('status').className.includes('ok')")
     phone.wait_for_timeout(100)
     me = room.store.rows("devices", order="id")[-1]["pseudonym"]  # the device that just joined
-    mine = [b for b in pollops.ballots(room.store, pid, 1) if b["voter"] == me]
+    mine = [b for b in pollops.ballots(room.store, pid, poll.round) if b["voter"] == me]
     assert [b["answer"] for b in mine] == ["5"]  # changed, not counted twice
     pollops.close_poll(room.store, room.live, pid)
     phone.wait_for_selector("#wait:not([hidden])")
@@ -166,3 +167,22 @@ def test_the_page_weighs_under_60_kb_and_loads_nothing_external(room: Room, phon
     phone.wait_for_selector("#join:not([hidden])")
     assert all(u.startswith(room.base) for u in requests)
     assert sum(sizes) < 60 * 1024
+
+
+def test_the_phone_reconnects_after_the_laptop_drops_off(room: Room, phone: Any, tmp_path: Path) -> None:
+    from vbp_workshop.server.runner import VoteServer
+
+    join(phone, room, tmp_path)
+    phone.wait_for_function("() => document.getElementById('conn').textContent.includes('connected')")
+    port = room.server.port
+    room.server.stop()  # the Wi-Fi drops, or voting is switched off and on again
+    phone.wait_for_function("() => document.getElementById('conn').textContent.includes('Reconnecting')",
+                            timeout=15000)
+    room.server = VoteServer(room.live, room.writer, room.store.path, host="127.0.0.1", port=port)
+    assert room.server.start() == port
+    pid = room.open("single")
+    phone.wait_for_selector("#poll:not([hidden])", timeout=20000)
+    assert phone.inner_text("#question") == pollops.get_poll(room.store, pid).question
+    phone.locator("label.choice").nth(0).click()
+    phone.click("#send")
+    phone.wait_for_selector("#status.ok")

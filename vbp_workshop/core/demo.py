@@ -266,7 +266,9 @@ def _cast_votes(store: Store, rng: random.Random) -> None:
         if k == "points":
             return {"0": 6, "1": 3, "2": 1} if rng.random() < 0.6 else {"0": 4, "1": 4, "2": 2}
         if k == "fist":
-            return min(5, max(2 if rng.random() < 0.1 else 3, round(rng.gauss(4.2, 0.7))))
+            if poll.step == 1 and rng.random() < 0.15:  # objections before the wording was fixed
+                return rng.choice([1, 2])
+            return min(5, max(3, round(rng.gauss(4.2, 0.7))))
         if k == "importance":
             return {str(i): [min(5, max(1, round(rng.gauss(4.5, 0.5)))),
                              min(5, max(1, round(rng.gauss(_lean(grp, 2.3 + 0.3 * (i % 3), 3.6, 2.8), 0.7))))]
@@ -310,6 +312,29 @@ def _cast_votes(store: Store, rng: random.Random) -> None:
                                             "opened_at": "2026-11-24T10:12:00",
                                             "closed_at": "2026-11-24T10:16:00"}))
         edits.append(Update("polls", poll.id, {"state": "closed", "revealed": 1}))
+    # The metric ranking (options from the metric register), and a re-vote on the ambition:
+    # round 1 had objections, round 2 after discussion reached consensus.
+    ranking = next(p for p in store.rows("polls") if p["kind"] == "ranking")
+    metric_names = [m["name"] for m in store.rows("metrics")]
+    edits.append(Update("polls", ranking["id"], {"options": json.dumps(metric_names), "state": "closed",
+                                                  "revealed": 1}))
+    edits.append(Insert("poll_rounds", {"poll_id": ranking["id"], "round": 1, "opened_at": "2026-11-24T14:40:00",
+                                        "closed_at": "2026-11-24T14:44:00"}))
+    for voter, grp in devices[:27]:
+        order = sorted(range(len(metric_names)), key=lambda i: rng.random() + (0.4 if i in (0, 1) else 0) * -1)
+        edits.append(Insert("ballots", {
+            "poll_id": ranking["id"], "round": 1, "voter": voter, "grp": grp, "answer": encode(order[:4]),
+            "ballot_uid": secrets.token_hex(8), "created_at": "2026-11-24T14:42:00",
+            "updated_at": "2026-11-24T14:42:00"}))
+    ambition_fist = polls[(1, "fist", "")]
+    edits.append(Update("polls", ambition_fist["id"], {"round": 2}))
+    edits.append(Insert("poll_rounds", {"poll_id": ambition_fist["id"], "round": 2,
+                                        "opened_at": "2026-11-24T10:40:00", "closed_at": "2026-11-24T10:43:00"}))
+    for voter, grp in devices[:30]:
+        edits.append(Insert("ballots", {
+            "poll_id": ambition_fist["id"], "round": 2, "voter": voter, "grp": grp,
+            "answer": encode(min(5, max(3, round(rng.gauss(4.4, 0.6))))), "ballot_uid": secrets.token_hex(8),
+            "created_at": "2026-11-24T10:42:00", "updated_at": "2026-11-24T10:42:00"}))
     # A hand count, as when two latecomers had no phones.
     single = polls[(3, "single", "")]
     edits.append(Insert("ballots", {"poll_id": single["id"], "round": 1, "voter": "hand-demo",

@@ -102,7 +102,11 @@ class PollPanel(QWidget):
         self.round_box = QComboBox()
         self.round_box.setObjectName("round_box")
         self.round_box.currentIndexChanged.connect(lambda _i: self.refresh(chart_only=True))
+        self.compare = QCheckBox("Compare rounds")
+        self.compare.setObjectName("compare_rounds")
+        self.compare.toggled.connect(lambda _on: self.refresh())
         view.addWidget(self.by_group)
+        view.addWidget(self.compare)
         view.addWidget(QLabel("Round:"))
         view.addWidget(self.round_box)
         view.addStretch(1)
@@ -222,6 +226,7 @@ class PollPanel(QWidget):
                 self.round_box.addItem(f"{r}" + (" (current)" if r == poll.round else ""), r)
             self.round_box.blockSignals(False)
             self.by_group.setEnabled(poll.privacy != "anonymous_nogroup")
+            self.compare.setEnabled(poll.round > 1)
         t = self.current_tally()
         assert t is not None
         sources = ", ".join(f"{n} by {s}" for s, n in sorted(t.by_source.items()))
@@ -229,7 +234,13 @@ class PollPanel(QWidget):
         self.text_box.setVisible(poll.kind == "text")
         if poll.kind == "text":
             self._fill_answers()
-        if self.by_group.isChecked() and poll.privacy != "anonymous_nogroup":
+        if self.compare.isChecked() and poll.round > 1 and poll.kind != "text":
+            rounds = {f"round{r}": pollops.round_tally(self.session.store, poll, r) for r in range(1, poll.round + 1)}
+            self.group_chart.set_groups(poll, rounds, {f"round{r}": f"Round {r}" for r in range(1, poll.round + 1)})
+            self.stack.setCurrentWidget(self.group_chart)
+            d, pair = divergence(poll, rounds)
+            self.divergence.setText(f"Change between rounds: {d:.2f}" if pair else "")
+        elif self.by_group.isChecked() and poll.privacy != "anonymous_nogroup":
             groups = pollops.group_tallies(self.session.store, poll, self.round_box.currentData())
             self.group_chart.set_groups(poll, groups, GROUP_LABELS)
             self.stack.setCurrentWidget(self.group_chart)

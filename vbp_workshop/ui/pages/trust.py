@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QAbstractItemView, QTableView, QVBoxLayout, QWidge
 from vbp_workshop.core.analysis import investment_balance
 from vbp_workshop.core.domain import BARRIER_KINDS, CONTRIBUTION_LEVELS, RESOURCES
 from vbp_workshop.ui.models import Column, GridModel, GridSpec, TableSpec
-from vbp_workshop.ui.pages.base import StepPage
+from vbp_workshop.ui.pages.base import PageContext, StepPage
 from vbp_workshop.ui.widgets import BoundText, ChoiceDelegate, RecordTable, plain_label
 
 
@@ -46,6 +46,15 @@ class TrustPage(StepPage):
         self.balance = plain_label(cls="verdict")
         self.balance.setObjectName("balance")
         lay.addWidget(self.balance)
+        names = self.ctx.partner_names
+        lay.addWidget(RecordTable(s, TableSpec("contributions", [
+            Column("partner_id", "Partner", "choice", names, editable=False, width=300),
+            Column("resource", "Resource", "choice", {r: r.capitalize() for r in RESOURCES}, editable=False,
+                   width=90),
+            Column("level", "Level", "choice", CONTRIBUTION_LEVELS, width=110),
+            Column("note", "What exactly (hours a month, funding, data sets, expertise)"),
+        ], noun="contribution", depends_on=("partners",)), "What each contribution is",
+            movable=False, addable=False), 1)
         self.tabs.addTab(page, "Contributions")
         s.changed.connect(lambda c: c.touches("contributions", "partners") and self.show_balance())
         self.show_balance()
@@ -62,6 +71,7 @@ class TrustPage(StepPage):
         blay.addWidget(BoundText(s, step=2, key="risk_appetite", multiline=True,
                                  placeholder="How much risk is the partnership willing to take, and where?"))
         self.tabs.addTab(barriers, "Barriers and risk")
+        self.tabs.addTab(TrustPulse(self.ctx), "Trust pulse")
 
     def show_balance(self) -> None:
         b = investment_balance(self.ctx.session.store)
@@ -69,3 +79,53 @@ class TrustPage(StepPage):
         self.balance.setProperty("ok", b.balanced)
         self.balance.style().unpolish(self.balance)
         self.balance.style().polish(self.balance)
+
+
+class TrustPulse(QWidget):
+    """The trust pulse's importance-versus-satisfaction gap, biggest gaps first, and where the
+    stakeholder groups see it differently. Fed from the step's poll marked "trust"."""
+
+    def __init__(self, ctx: PageContext) -> None:
+        super().__init__()
+        from vbp_workshop.ui.charts import chart_for
+
+        self.ctx = ctx
+        lay = QVBoxLayout(self)
+        lay.addWidget(plain_label("Importance versus satisfaction: the gap is where to work", cls="section"))
+        self.chart = chart_for("importance")
+        self.chart.setObjectName("trust_chart")
+        lay.addWidget(self.chart, 3)
+        self.gaps = plain_label()
+        self.gaps.setObjectName("trust_gaps")
+        lay.addWidget(self.gaps, 1)
+        ctx.session.changed.connect(lambda c: c.touches("ballots", "polls") and self.refresh())
+        ctx.session.votes_arrived.connect(lambda _v: self.isVisible() and self.refresh())
+        self.refresh()
+
+    def poll(self) -> Any:
+        from vbp_workshop.core import pollops
+
+        found = [p for p in pollops.polls(self.ctx.session.store, 2) if p.target == "trust"]
+        return found[0] if found else None
+
+    def refresh(self) -> None:
+        from vbp_workshop.core import pollops
+        from vbp_workshop.core.tally import divergence
+        from vbp_workshop.ui.poll_panel import GROUP_LABELS
+
+        poll = self.poll()
+        if poll is None:
+            self.gaps.setText("No trust-pulse poll in this step (its target is “trust”).")
+            return
+        store = self.ctx.session.store
+        t = pollops.round_tally(store, poll)
+        self.chart.set_tally(poll, t)
+        ranked = sorted(((g, o) for o, g in zip(poll.options, t.means, strict=False) if g is not None),
+                        reverse=True)
+        lines = [f"{n}. {o}: gap {g:+.1f}" for n, (g, o) in enumerate(ranked, 1)]
+        d, pair = divergence(poll, pollops.group_tallies(store, poll))
+        if pair:
+            lines.append(f"Groups see it most differently: {GROUP_LABELS.get(pair[0], pair[0])} vs "
+                         f"{GROUP_LABELS.get(pair[1], pair[1])} (divergence {d:.2f}) — use “Split by "
+                         "stakeholder group” on the Polls tab.")
+        self.gaps.setText("\n".join(lines) if lines else f"No answers yet to “{poll.question}”.")

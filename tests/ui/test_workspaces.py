@@ -1,0 +1,208 @@
+"""Each workspace's tables: edit, undo, redo, and the edit is in the file after reopening.
+Plus the poll list, export off the GUI thread, imports, crash hook, geometry, rounds."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from vbp_workshop.core import pollops
+from vbp_workshop.ui.main_window import MainWindow
+from vbp_workshop.ui.widgets import RecordTable
+
+PAGES = ["setup", "step1", "step2", "step3", "step4", "step5", "actions"]
+
+
+def editable_text_cells(window: MainWindow, key: str) -> list[tuple[RecordTable, int, str]]:
+    page = window.view.show_page(key)
+    found = []
+    for table in page.findChildren(RecordTable):
+        for col, c in enumerate(table.model.spec.columns):
+            if c.editable and c.kind == "text" and table.model.rowCount():
+                found.append((table, col, c.key))
+                break
+    return found
+
+
+@pytest.mark.parametrize("key", PAGES)
+def test_every_table_edits_undoes_redoes_and_persists(demo_window: MainWindow, key: str) -> None:
+    session = demo_window.session
+    path = session.store.path
+    cells = editable_text_cells(demo_window, key)
+    assert cells, f"{key} has no editable table"
+    expected = {}
+    for n, (table, col, field) in enumerate(cells):
+        model = table.model
+        row = model.row_at(0)
+        old = row[field]
+        new = f"Edited {key} {n}"
+        assert model.setData(model.index(0, col), new)
+        assert session.store.row(model.spec.table, row["id"])[field] == new
+        session.undo_stack.undo()
+        assert session.store.row(model.spec.table, row["id"])[field] == old
+        session.undo_stack.redo()
+        assert model.data(model.index(0, col)) == new
+        expected[(model.spec.table, row["id"], field)] = new
+    demo_window.close_workshop()
+    assert demo_window.open_path(path)
+    for (table, id_, field), value in expected.items():
+        assert demo_window.session.store.row(table, id_)[field] == value
+
+
+def test_step_text_fields_and_checklists_persist(demo_window: MainWindow, qtbot) -> None:
+    from vbp_workshop.ui.widgets import BoundText
+
+    session = demo_window.session
+    page = demo_window.view.show_page("step5")
+    page.tabs.setCurrentIndex(2)
+    field = next(b for b in page.findChildren(BoundText) if b.key == "case_study")
+    field.edit.setPlainText("Our case study")
+    field.commit()
+    assert session.store.step_fields(5)["case_study"] == "Our case study"
+    guide = page.guide
+    guide.checks[4].setChecked(True)
+    assert 4 in guide.ticked()
+    session.undo_stack.undo()
+    assert 4 not in guide.ticked()
+    session.undo_stack.undo()
+    assert session.store.step_fields(5)["case_study"].startswith("Seven Northbridge")
+    assert field.text().startswith("Seven Northbridge")
+
+
+def test_poll_list_add_duplicate_move_delete_and_undo(demo_window: MainWindow) -> None:
+    session = demo_window.session
+    page = demo_window.view.show_page("step5")
+    page.show_polls()
+    panel = page.polls
+    before = [p.id for p in panel.polls()]
+    panel.list.setCurrentRow(0)
+    panel.duplicate()
+    after = panel.polls()
+    assert len(after) == len(before) + 1 and after[-1].question.endswith("(copy)")
+    panel.list.setCurrentRow(len(after) - 1)
+    panel.move(-1)
+    assert panel.polls()[-2].question.endswith("(copy)")
+    copy = panel.poll
+    panel.delete()
+    assert copy.id not in [p.id for p in panel.polls()]
+    session.undo_stack.undo()
+    assert copy.id in [p.id for p in panel.polls()]
+
+
+def test_the_poll_editor_refuses_an_incomplete_poll(demo_window: MainWindow) -> None:
+    from vbp_workshop.ui.poll_editor import PollEditor
+
+    editor = PollEditor(None, demo_window)
+    editor.kind.setCurrentIndex(editor.kind.findData("single"))
+    editor.question.setText("Which?")
+    editor.options.setPlainText("Only one")
+    editor.accept()
+    assert "Add the options" in editor.problem.text() and not editor.result()
+    editor.options.setPlainText("One\nTwo")
+    editor.accept()
+    assert editor.result() and editor.values()["options"] == ["One", "Two"]
+
+
+def test_export_runs_off_the_gui_thread_with_progress(demo_window: MainWindow, dialogs, qtbot, tmp_path: Path) -> None:
+    from vbp_workshop.ui.workbook import run_export
+
+    out = tmp_path / "outcome.xlsx"
+    thread, job = run_export(demo_window, demo_window.session, out, False, dialogs)
+    progress: list[int] = []
+    job.progress.connect(progress.append)
+    with qtbot.waitSignal(thread.finished, timeout=30000):
+        pass
+    assert out.exists()
+    assert dialogs.shown[-1][0] == "info" and str(out) in dialogs.shown[-1][2]
+
+
+def test_export_failure_is_reported(demo_window: MainWindow, dialogs, qtbot, tmp_path: Path) -> None:
+    from vbp_workshop.ui.workbook import run_export
+
+    (tmp_path / ".~lock.held.xlsx#").write_text("x")
+    thread, _job = run_export(demo_window, demo_window.session, tmp_path / "held.xlsx", False, dialogs)
+    with qtbot.waitSignal(thread.finished, timeout=30000):
+        pass
+    assert dialogs.shown[-1][0] == "error" and "LibreOffice" in dialogs.shown[-1][2]
+
+
+def test_import_participants_asks_first_and_cancel_imports_nothing(demo_window: MainWindow, dialogs,
+                                                                   tmp_path: Path) -> None:
+    from vbp_workshop.ui.workbook import import_participants
+
+    f = tmp_path / "people.csv"
+    f.write_text("Name,Partner,Role\nAnn,HeartVoice Patient Network,Patient rep\nBob,Unknown Org,CEO\n")
+    session = demo_window.session
+    before = len(session.store.rows("participants"))
+    dialogs.answers = [str(f), False]
+    import_participants(session, dialogs)
+    assert len(session.store.rows("participants")) == before
+    assert "1 rows cannot be used" in dialogs.shown[-1][2] and "Unknown Org" in dialogs.shown[-1][2]
+    dialogs.answers = [str(f), True]
+    import_participants(session, dialogs)
+    assert len(session.store.rows("participants")) == before + 1
+    session.undo_stack.undo()
+    assert len(session.store.rows("participants")) == before
+
+
+def test_import_actuals_from_a_foreign_file_says_why(demo_window: MainWindow, dialogs, tmp_path: Path) -> None:
+    from vbp_workshop.ui.workbook import import_actuals
+
+    f = tmp_path / "notes.xlsx"
+    f.write_text("not a workbook")
+    dialogs.answers = [str(f)]
+    import_actuals(demo_window.session, dialogs)
+    assert dialogs.shown[-1][0] == "error" and "not an Excel workbook" in dialogs.shown[-1][2]
+
+
+def test_the_crash_hook_reports_and_the_workshop_is_safe(demo_window: MainWindow) -> None:
+    from vbp_workshop.ui import crash
+
+    saved = sys.excepthook, __import__("threading").excepthook
+    try:
+        crash.install(dialog=False)
+        try:
+            raise ValueError("boom")
+        except ValueError:
+            sys.excepthook(*sys.exc_info())
+        assert "ValueError: boom" in crash.errors[-1]
+        assert demo_window.session.store.rows("partners")  # still open and usable
+    finally:
+        sys.excepthook, __import__("threading").excepthook = saved
+
+
+def test_window_geometry_is_remembered(qtbot, settings, dialogs) -> None:
+    first = MainWindow(settings, dialogs)
+    qtbot.addWidget(first)
+    first.show()
+    first.resize(640, 470)  # within the offscreen screen (800×800), which restoreGeometry clamps to
+    first.close()
+    second = MainWindow(settings, dialogs)
+    qtbot.addWidget(second)
+    assert (second.width(), second.height()) == (640, 470)
+
+
+def test_rounds_compare_side_by_side(demo_window: MainWindow) -> None:
+    page = demo_window.view.show_page("step1")
+    page.show_polls()
+    panel = page.polls
+    fist = next(p for p in panel.polls() if p.kind == "fist" and p.round == 2)
+    panel.select(fist.id)
+    assert panel.compare.isEnabled()
+    panel.compare.setChecked(True)
+    assert panel.stack.currentWidget() is panel.group_chart
+    assert "Change between rounds" in panel.divergence.text()
+    panel.round_box.setCurrentIndex(1)  # round 1
+    panel.compare.setChecked(False)
+    assert "4 below 3" in pollops.round_tally(demo_window.session.store, fist, 1).headline()
+
+
+def test_the_trust_pulse_ranks_the_gaps(demo_window: MainWindow) -> None:
+    page = demo_window.view.show_page("step2")
+    pulse = next(page.tabs.widget(i) for i in range(page.tabs.count()) if page.tabs.tabText(i) == "Trust pulse")
+    lines = pulse.gaps.text().splitlines()
+    assert lines[0].startswith("1. ") and "gap +" in lines[0]
+    gaps = [float(line.split("gap ")[1]) for line in lines if line[0].isdigit()]
+    assert gaps == sorted(gaps, reverse=True)
