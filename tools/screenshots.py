@@ -68,6 +68,14 @@ def main(out: Path) -> None:
         room.show_poll(poll.id)
         settle(app, 10)
         proj.grab().save(str(out / f"projector-{poll.kind}.png"))
+    # The back of the room: the smallest and the most common projector resolutions, voting on.
+    room.start_voting("192.168.1.23", host="127.0.0.1", port=18990)
+    room.countdown.start(5 * 60)
+    for w, h in ((1024, 768), (1920, 1080)):
+        proj.resize(w, h)
+        settle(app, 10)
+        proj.grab().save(str(out / f"projector-{w}x{h}.png"))
+    room.stop_voting()
     win.close()
 
 

@@ -64,6 +64,17 @@ class Tally:
         if self.kind in ("single", "multiple", "points", "ranking") and self.counts:
             top = max(range(len(self.counts)), key=lambda i: self.counts[i])
             return f"Leading: {self.labels[top]}"
+        known = [(v, i) for i, v in enumerate(self.share_agreeing or self.means) if v is not None]
+        if self.kind == "agreement" and known:
+            share, i = max(known)
+            return f"Most agreed: {self.labels[i]} ({share:.0f}%)"
+        if self.kind == "importance" and known:
+            gap, i = max(known)
+            return f"Biggest gap: {self.labels[i]} ({gap:+.1f})"
+        placed = [(p[1] - p[0], i) for i, p in enumerate(self.points) if p]
+        if self.kind == "matrix" and placed:  # most impact for least effort
+            _, i = max(placed)
+            return f"Best impact for effort: {self.labels[i]}"
         return f"{self.respondents} answers"
 
 

@@ -176,7 +176,7 @@ class DivergingChart(PollChart):
         for item in self.segments:
             legend.addItem(item, item.opts["name"])
         self.plot_item.setYRange(-0.6, n + 0.6, padding=0)
-        self.plot_item.setXRange(-105, 130, padding=0)
+        self.plot_item.setXRange(-105, 125 if self.large else 160, padding=0)
 
     def update_data(self, poll: Poll, tally: Tally) -> None:
         n = len(poll.options)
@@ -190,7 +190,10 @@ class DivergingChart(PollChart):
         for i, label in enumerate(self.share):
             share, mean = tally.share_agreeing[i] if tally.share_agreeing else None, \
                 tally.means[i] if tally.means else None
-            label.setText("" if share is None else f" {share:.0f}% agree · mean {mean:.1f}")
+            if share is None:
+                label.setText("")
+            else:  # the projector has room for the share only; the window shows the mean too
+                label.setText(f" {share:.0f}%" if self.large else f" {share:.0f}% agree · mean {mean:.1f}")
             label.setPos(starts[i] + sum(pct[i]), self.ys[i])
 
 

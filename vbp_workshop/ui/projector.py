@@ -6,6 +6,8 @@ revealed, the timer, and how to join (address, code, QR code).
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
@@ -17,7 +19,7 @@ from vbp_workshop.ui.session import Session
 from vbp_workshop.ui.timer import Countdown, fmt
 from vbp_workshop.ui.widgets import plain_label
 
-STYLE = """
+STYLE_720 = """
 #projector { background: #ffffff; }
 #projector QLabel { color: #111111; }
 #proj_title { font-size: 20px; color: #444444; }
@@ -27,10 +29,16 @@ STYLE = """
 #proj_question { font-size: 44px; font-weight: 700; color: #111111; }
 #proj_count { font-size: 34px; font-weight: 700; color: #12355b; }
 #proj_hidden { font-size: 30px; color: #444444; }
-#proj_join { font-size: 28px; color: #111111; }
-#proj_code { font-size: 56px; font-weight: 800; letter-spacing: 8px; color: #12355b; }
+#proj_join { font-size: 22px; color: #111111; }
+#proj_address { font-size: 24px; font-weight: 700; color: #111111; }
+#proj_code { font-size: 48px; font-weight: 800; letter-spacing: 6px; color: #12355b; }
 #proj_headline { font-size: 30px; color: #111111; }
 """
+
+
+def styled(scale: float) -> str:
+    """The stylesheet with every pixel size scaled: made for 720 lines, grown with the screen."""
+    return re.sub(r"(\d+)px", lambda m: f"{round(int(m.group(1)) * scale)}px", STYLE_720)
 
 
 class ProjectorWindow(QWidget):
@@ -39,7 +47,8 @@ class ProjectorWindow(QWidget):
         self.session = session
         self.setObjectName("projector")
         self.setWindowTitle("VBP Workshop — projector")
-        self.setStyleSheet(STYLE)
+        self._scale = 0.0
+        self.setStyleSheet(styled(1.0))
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.poll: Poll | None = None
         self.charts: dict[str, PollChart] = {}
@@ -48,8 +57,12 @@ class ProjectorWindow(QWidget):
         self.title.setObjectName("proj_title")
         self.timer = QLabel("")
         self.timer.setObjectName("proj_timer")
+        self.off_note = plain_label("Phone voting is off · hands up counts too", wrap=False)
+        self.off_note.setObjectName("proj_title")
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
+        top.addWidget(self.off_note)
+        top.addSpacing(24)
         top.addWidget(self.timer)
 
         self.question = plain_label("")
@@ -70,17 +83,22 @@ class ProjectorWindow(QWidget):
         self.code.setObjectName("proj_code")
         self.qr = QLabel()
         self.qr.setObjectName("proj_qr")
-        self.qr.setFixedSize(260, 260)
         self.qr.setScaledContents(True)
+        self.address = plain_label("", wrap=False)
+        self.address.setObjectName("proj_address")
+        self.code_caption = plain_label("", wrap=False)
+        self.code_caption.setObjectName("proj_join")
         join = QVBoxLayout()
         join.addWidget(self.join_text)
+        join.addWidget(self.address)
+        join.addWidget(self.code_caption)
         join.addWidget(self.code)
         join.addWidget(self.qr, 0, Qt.AlignmentFlag.AlignHCenter)
         join.addStretch(1)
         self.join_box = QWidget()
         self.join_box.setObjectName("proj_join_box")
         self.join_box.setLayout(join)
-        self.join_box.setFixedWidth(360)
+
 
         grid = QGridLayout(self)
         grid.setContentsMargins(36, 24, 36, 24)
@@ -118,9 +136,25 @@ class ProjectorWindow(QWidget):
     def toggle_full_screen(self) -> None:
         self.showNormal() if self.isFullScreen() else self.showFullScreen()
 
+    def resizeEvent(self, event: object) -> None:
+        # The join panel takes about a quarter of the width, so the chart keeps the rest even at
+        # 1024×768; the QR code stays big enough to scan from a few rows back.
+        scale = round(max(1.0, min(self.height() / 720, self.width() / 1280)), 2)
+        if scale != self._scale:
+            self._scale = scale
+            self.setStyleSheet(styled(scale))
+        side = max(300, min(520, int(self.width() * 0.26)))
+        self.join_box.setFixedWidth(side)
+        self.qr.setFixedSize(side - 30, side - 30)
+        super().resizeEvent(event)  # type: ignore[arg-type]
+
     def set_join(self, url: str, code: str, qr_png: bytes | None) -> None:
-        self.join_text.setText(f"Join on your phone:\n{url}" if url else
-                               "Phone voting is off.\nHands up counts too.")
+        self.join_box.setVisible(bool(url))  # voting off: the chart takes the whole width
+        self.off_note.setVisible(not url)
+        self.join_text.setText("Join on your phone at" if url else "")
+        # Without "http://" it fits a narrow panel; phones' browsers add it, and the QR has it.
+        self.address.setText(url.removeprefix("http://").rstrip("/") if url else "")
+        self.code_caption.setText("with the code" if url else "")
         self.code.setText(code if url else "")
         self.qr.setVisible(bool(qr_png))
         if qr_png:
