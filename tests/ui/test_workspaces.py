@@ -206,3 +206,28 @@ def test_the_trust_pulse_ranks_the_gaps(demo_window: MainWindow) -> None:
     assert lines[0].startswith("1. ") and "gap +" in lines[0]
     gaps = [float(line.split("gap ")[1]) for line in lines if line[0].isdigit()]
     assert gaps == sorted(gaps, reverse=True)
+
+
+def test_a_consent_vote_fills_the_rule_when_it_closes(demo_window: MainWindow, qtbot) -> None:
+    from vbp_workshop.core.votes import Vote
+
+    session = demo_window.session
+    page = demo_window.view.show_page("step3")
+    rules = page.rules
+    rules.view.setCurrentIndex(rules.model.index(5, 1))  # rule 6: no consent vote yet
+    rule = rules.model.row_at(5)
+    assert rule["consent"] == ""
+    page.consent_vote()
+    panel = page.polls
+    assert page.tabs.currentWidget() is panel and panel.poll.target == f"rule:{rule['id']}"
+    assert session.live.accepting(panel.poll.id, 1) is not None
+    writer = session.start_writer()
+    for n, level in enumerate([4, 5, 3, 2, 5]):
+        writer.vote(Vote(panel.poll.id, 1, f"d-{n}", "provider", level, f"uid-{n:08d}"))
+    qtbot.waitUntil(lambda: "5 responses" in panel.count.text(), timeout=5000)
+    panel.buttons["close"].click()
+    consent = session.store.row("rules", rule["id"])["consent"]
+    assert consent.startswith("Not adopted") and "1 below 3" in consent
+    assert rules.model.data(rules.model.index(5, 2)) == consent
+    session.undo_stack.undo()
+    assert session.store.row("rules", rule["id"])["consent"] == ""

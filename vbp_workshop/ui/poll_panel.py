@@ -296,6 +296,11 @@ class PollPanel(QWidget):
         assert self.poll
         poll_id = self.poll.id
         self._live(lambda: pollops.close_poll(self.session.store, self.session.live, poll_id))
+        # A consent vote or a 2×2 carries its result into the rule or the pilots when it closes
+        # (undoable, like any edit; "Apply result" does it again after hand counts).
+        edits = pollops.apply_result_edits(self.session.store, pollops.get_poll(self.session.store, poll_id))
+        if edits:
+            self.session.edit(edits, "Record the poll's result")
 
     def toggle_reveal(self) -> None:
         assert self.poll
