@@ -76,6 +76,12 @@ def main(out: Path) -> None:
         settle(app, 10)
         proj.grab().save(str(out / f"projector-{w}x{h}.png"))
     room.stop_voting()
+    from vbp_workshop.ui.pages.summary import summary_html
+
+    room.show_summary(summary_html(view.ctx))
+    proj.resize(1280, 720)
+    settle(app, 10)
+    proj.grab().save(str(out / "projector-summary.png"))
     win.close()
 
 

@@ -271,3 +271,24 @@ def test_divergence_dialog_lists_polls(demo_window: MainWindow) -> None:
     assert dialog.table.rowCount() >= 5
     first, second = float(dialog.table.item(0, 2).text()), float(dialog.table.item(1, 2).text())
     assert first >= second
+
+
+def test_the_group_split_and_the_summary_reach_the_projector(demo_window: MainWindow) -> None:
+    room = demo_window.view.room
+    projector = room.open_projector()
+    panel, pid = _panel(demo_window, 2, "agreement")
+    panel.project()
+    assert projector.stack.currentWidget() is projector.charts["agreement"]  # revealed in the demo
+    panel.by_group.setChecked(True)
+    assert projector.stack.currentWidget() is projector.group_chart
+    assert projector.headline.text().startswith("Furthest apart:")
+    panel.by_group.setChecked(False)
+    assert projector.stack.currentWidget() is projector.charts["agreement"]
+    page = demo_window.view.show_page("summary")
+    from PySide6.QtWidgets import QPushButton
+
+    page.findChild(QPushButton, "summary_projector").click()
+    assert projector.stack.currentWidget() is projector.summary
+    assert "Northbridge" in projector.summary.toPlainText()
+    room.show_poll(pid)
+    assert projector.stack.currentWidget() is not projector.summary

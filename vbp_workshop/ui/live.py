@@ -56,6 +56,15 @@ class LiveRoom(QObject):
             self.projector.show_poll(poll)
         self.projected.emit(poll)
 
+    def set_split(self, poll_id: int, on: bool) -> None:
+        """Show the projected poll's result per stakeholder group (the facilitator's toggle)."""
+        if self.projector is not None and poll_id == self.poll_id:
+            self.projector.split = on
+            self.projector.refresh()
+
+    def show_summary(self, html: str) -> None:
+        self.open_projector().show_summary(html)
+
     def poll_updated(self, poll: Poll) -> None:
         if self.projector is not None and poll.id == self.poll_id:
             self.projector.refresh()

@@ -98,7 +98,7 @@ class PollPanel(QWidget):
         view = QHBoxLayout()
         self.by_group = QCheckBox("Split by stakeholder group")
         self.by_group.setObjectName("by_group")
-        self.by_group.toggled.connect(lambda _on: self.refresh())
+        self.by_group.toggled.connect(self._toggle_groups)
         self.round_box = QComboBox()
         self.round_box.setObjectName("round_box")
         self.round_box.currentIndexChanged.connect(lambda _i: self.refresh(chart_only=True))
@@ -256,6 +256,11 @@ class PollPanel(QWidget):
             self.divergence.setText("")
         if not chart_only:  # new votes reach the projector through its own feed
             self.ctx.room.poll_updated(poll)
+
+    def _toggle_groups(self, on: bool) -> None:
+        self.refresh()
+        if self.poll:  # the room sees the split too, once the result is revealed
+            self.ctx.room.set_split(self.poll.id, on)
 
     def chart(self, kind: str) -> PollChart:
         if kind not in self.charts:

@@ -10,11 +10,12 @@ import re
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence, QPixmap, QShortcut
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QStackedWidget, QTextBrowser, QVBoxLayout, QWidget
 
 from vbp_workshop.core import pollops
 from vbp_workshop.core.polls import Poll
-from vbp_workshop.ui.charts import PollChart, chart_for
+from vbp_workshop.core.tally import divergence
+from vbp_workshop.ui.charts import GroupChart, PollChart, chart_for
 from vbp_workshop.ui.session import Session
 from vbp_workshop.ui.timer import Countdown, fmt
 from vbp_workshop.ui.widgets import plain_label
@@ -76,6 +77,14 @@ class ProjectorWindow(QWidget):
         self.hidden_note.setObjectName("proj_hidden")
         self.hidden_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.stack.addWidget(self.hidden_note)
+        self.group_chart = GroupChart(large=True)
+        self.stack.addWidget(self.group_chart)
+        self.split = False  # show the result side by side per stakeholder group
+        self.summary = QTextBrowser()
+        self.summary.setObjectName("proj_summary")
+        self.summary.setFrameShape(QTextBrowser.Shape.NoFrame)
+        self.stack.addWidget(self.summary)
+        self.summary_html: str | None = None
 
         self.join_text = plain_label("")
         self.join_text.setObjectName("proj_join")
@@ -164,10 +173,26 @@ class ProjectorWindow(QWidget):
 
     def show_poll(self, poll: Poll | None) -> None:
         self.poll = poll
+        self.summary_html = None
+        self.refresh()
+
+    def show_summary(self, html: str) -> None:
+        """The end of the day: the partnership at a glance instead of a poll."""
+        self.poll = None
+        self.summary_html = html
         self.refresh()
 
     def refresh(self) -> None:
         self.title.setText(self.session.title)
+        if self.summary_html is not None:
+            self.question.setText("What we agreed today")
+            self.count.setText("")
+            self.headline.setText("")
+            # A stylesheet, not setFont: the application's stylesheet would win over a font.
+            self.summary.setStyleSheet(f"font-size: {round(16 * max(self._scale, 1.0))}pt;")
+            self.summary.setHtml(self.summary_html)
+            self.stack.setCurrentWidget(self.summary)
+            return
         poll = self.poll
         if poll is None:
             self.question.setText(self.session.store.workshop().get("partnership") or self.session.title)
@@ -181,7 +206,16 @@ class ProjectorWindow(QWidget):
         self.question.setText(poll.question)
         state = {"open": "voting open", "closed": "voting closed", "draft": "not open yet"}[poll.state]
         self.count.setText(f"{tally.respondents} responses · {state}")
-        if poll.revealed:
+        groups = pollops.group_tallies(self.session.store, poll) if self.split and poll.revealed else {}
+        if groups and poll.kind != "text":
+            from vbp_workshop.ui.poll_panel import GROUP_LABELS
+
+            self.group_chart.set_groups(poll, groups, GROUP_LABELS)
+            self.stack.setCurrentWidget(self.group_chart)
+            d, pair = divergence(poll, groups)
+            self.headline.setText(f"Furthest apart: {GROUP_LABELS.get(pair[0], pair[0])} and "
+                                  f"{GROUP_LABELS.get(pair[1], pair[1])}" if pair else tally.headline())
+        elif poll.revealed:
             chart = self.charts.get(poll.kind)
             if chart is None:
                 chart = self.charts[poll.kind] = chart_for(poll.kind, large=True)

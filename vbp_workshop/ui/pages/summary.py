@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from vbp_workshop.core.domain import ALIGNMENT_CHOICES
 from vbp_workshop.core.summary import summarize
@@ -46,8 +46,9 @@ def summary_html(ctx: PageContext) -> str:
     parts.append("<h2>Open actions</h2><table>" + "".join(
         f"<tr><td>{e(wt)}</td><td>{e(o)}</td><td>{e(d)}</td></tr>"
         for wt, o, d in s.open_actions) + "</table>")
-    style = ("<style>h1{font-size:22pt;color:#12355b} h2{font-size:14pt;color:#12355b;"
-             "margin-top:14px} .sub{color:#555} .ambition{font-size:15pt;font-style:italic}"
+    # Sizes relative to the body, so the same page reads on the window and on the projector.
+    style = ("<style>h1{font-size:1.8em;color:#12355b} h2{font-size:1.25em;color:#12355b;"
+             "margin-top:14px} .sub{color:#555} .ambition{font-size:1.35em;font-style:italic}"
              " td{padding:2px 10px 2px 0}</style>")
     return style + "".join(parts)
 
@@ -58,7 +59,13 @@ class SummaryPage(QWidget):
         self.ctx = ctx
         self.setObjectName("summary")
         lay = QVBoxLayout(self)
-        lay.addWidget(plain_label("Summary · the partnership at a glance", wrap=False, cls="pageTitle"))
+        top = QHBoxLayout()
+        top.addWidget(plain_label("Summary · the partnership at a glance", wrap=False, cls="pageTitle"), 1)
+        project = QPushButton("Show on the projector")
+        project.setObjectName("summary_projector")
+        project.clicked.connect(lambda: ctx.room.show_summary(summary_html(ctx)))
+        top.addWidget(project)
+        lay.addLayout(top)
         self.view = QTextBrowser()
         self.view.setObjectName("summary_view")
         self.view.setOpenLinks(False)
