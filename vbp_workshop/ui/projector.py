@@ -212,7 +212,7 @@ class ProjectorWindow(QWidget):
 
             self.group_chart.set_groups(poll, groups, GROUP_LABELS)
             self.stack.setCurrentWidget(self.group_chart)
-            d, pair = divergence(poll, groups)
+            _distance, pair = divergence(poll, groups)
             self.headline.setText(f"Furthest apart: {GROUP_LABELS.get(pair[0], pair[0])} and "
                                   f"{GROUP_LABELS.get(pair[1], pair[1])}" if pair else tally.headline())
         elif poll.revealed:
