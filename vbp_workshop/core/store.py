@@ -373,16 +373,6 @@ class Store:
                 found.setdefault(fk[2], []).append((child, fk[3], fk[6]))
         return found
 
-    # -- convenience edits (return the inverse, like apply) -------------------------------------
-
-    def set(self, table: str, id_: int, **values: Any) -> list[Edit]:
-        return self.apply([Update(table, id_, values)])
-
-    def set_step_field(self, step: int, key: str, value: Any) -> list[Edit]:
-        fields = self.step_fields(step)
-        fields[key] = value
-        return self.apply([Update("steps", step, {"fields": json.dumps(fields)})])
-
 
 def init_file(path: Path, upto: int = SCHEMA_VERSION) -> None:
     """Write an empty workshop file in format `upto` (older formats only for upgrade tests)."""

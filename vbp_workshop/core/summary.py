@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from vbp_workshop.core.analysis import rag
-from vbp_workshop.core.domain import ACTION_STATUSES, STAKEHOLDER_LABELS, STEP_TITLES, Stakeholder, StepStatus
+from vbp_workshop.core.domain import STAKEHOLDER_LABELS, STEP_TITLES, Stakeholder, StepStatus
 from vbp_workshop.core.store import Store
 
 
@@ -54,6 +54,3 @@ def summarize(store: Store) -> Summary:
         decision=str(store.step_fields(5).get("decision", "")),
     )
 
-
-def action_status_label(status: str) -> str:
-    return ACTION_STATUSES.get(status, status)

@@ -114,11 +114,6 @@ class LiveState:
             self._result = result
         self._changed()
 
-    def set_join_code(self, code: str) -> None:
-        with self._lock:
-            self.join_code = code
-        self._changed()
-
     def accepting(self, poll_id: int, round_: int) -> Poll | None:
         """The poll if it takes votes for this round now (call with or without the lock)."""
         poll = self._polls.get(poll_id)

@@ -8,14 +8,13 @@ the GUI thread, then announced in one `votes_arrived` signal per drain: bursts c
 from __future__ import annotations
 
 import queue
-import time
 from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from vbp_workshop.core.store import Changes, Edit, Store
+from vbp_workshop.core.store import Edit, Store
 from vbp_workshop.core.votes import LiveState, VoteWriter
 
 DRAIN_MS = 25
@@ -53,7 +52,6 @@ class Session(QObject):
         ws = store.workshop()
         self.live = LiveState(ws.get("join_code", ""), int(ws.get("min_group_size") or 3))
         self.writer: VoteWriter | None = None
-        self.drain_times: list[float] = []  # for the latency benchmark
         store.listeners.append(self.changed.emit)
         self._timer = QTimer(self)
         self._timer.setInterval(DRAIN_MS)
@@ -101,7 +99,6 @@ class Session(QObject):
             else:
                 joined += 1
         if votes:
-            self.drain_times.append(time.perf_counter())
             self.votes_arrived.emit(votes)
         if joined:
             self.devices_joined.emit(joined)
@@ -111,6 +108,3 @@ class Session(QObject):
         if self.changed.emit in self.store.listeners:
             self.store.listeners.remove(self.changed.emit)
         self.store.close()
-
-    def notify(self, changes: Changes) -> None:
-        self.changed.emit(changes)
