@@ -292,3 +292,22 @@ def test_the_group_split_and_the_summary_reach_the_projector(demo_window: MainWi
     assert "Northbridge" in projector.summary.toPlainText()
     room.show_poll(pid)
     assert projector.stack.currentWidget() is not projector.summary
+
+
+def test_running_an_agenda_item_times_it_and_records_the_actual_minutes(demo_window: MainWindow) -> None:
+    session, view = demo_window.session, demo_window.view
+    bar = view.timer_bar
+    projector = view.room.open_projector()
+    item = session.store.rows("agenda")[1]  # step 1, 60 minutes planned
+    bar.run_item(item["id"])
+    assert 3590 <= view.room.countdown.left() <= 3600
+    assert item["title"] in bar.item_label.text() and item["title"] in projector.title.text()
+    bar._item_started -= 17 * 60 + 5  # seventeen minutes and a bit later
+    nxt = session.store.rows("agenda")[2]
+    bar.run_item(nxt["id"])  # starting the next item finishes this one
+    assert session.store.row("agenda", item["id"])["actual_min"] == 18
+    bar.finish_item()
+    assert session.store.row("agenda", nxt["id"])["actual_min"] == 1
+    assert bar.item_label.text() == "" and "now:" not in projector.title.text()
+    session.undo_stack.undo()
+    assert session.store.row("agenda", nxt["id"])["actual_min"] is None

@@ -33,6 +33,7 @@ class LiveRoom(QObject):
         self.server: Any = None
         self.address = ""
         self.poll_id: int | None = None
+        self.activity = ""
         session.votes_arrived.connect(self._on_votes)
         session.changed.connect(self._on_changed)
 
@@ -43,6 +44,7 @@ class LiveRoom(QObject):
 
         if self.projector is None:
             self.projector = ProjectorWindow(self.session, self.countdown)
+            self.projector.set_activity(self.activity)
             self._push_join()
             if self.poll_id:
                 self.projector.show_poll(pollops.get_poll(self.session.store, self.poll_id))
@@ -61,6 +63,12 @@ class LiveRoom(QObject):
         if self.projector is not None and poll_id == self.poll_id:
             self.projector.split = on
             self.projector.refresh()
+
+    def set_activity(self, title: str) -> None:
+        """The agenda item being timed, shown beside the timer on the projector."""
+        self.activity = title
+        if self.projector is not None:
+            self.projector.set_activity(title)
 
     def show_summary(self, html: str) -> None:
         self.open_projector().show_summary(html)
@@ -130,6 +138,7 @@ class LiveRoom(QObject):
         self.projector.set_join(url, code, qr_png(f"{url}?c={code}") if url else None)
 
     def shutdown(self) -> None:
+        self.countdown.reset()
         self.stop_voting()
         if self.projector is not None:
             self.projector.close()

@@ -120,11 +120,18 @@ class ProjectorWindow(QWidget):
         grid.setRowStretch(3, 1)
         grid.setColumnStretch(0, 1)
         self.set_join("", "", None)
-        countdown.ticked.connect(lambda left: self._timer(fmt(left) if left > 0 else ""))
-        countdown.finished.connect(lambda: self._timer("Time!", over=True))
+        # Bound methods, not lambdas: Qt drops them when this window is deleted.
+        countdown.ticked.connect(self._on_tick)
+        countdown.finished.connect(self._on_finished)
         for key in ("Escape", "F11"):
             QShortcut(QKeySequence(key), self, activated=self.toggle_full_screen)
         self.show_poll(None)
+
+    def _on_tick(self, left: float) -> None:
+        self._timer(fmt(left) if left > 0 else "")
+
+    def _on_finished(self) -> None:
+        self._timer("Time!", over=True)
 
     def _timer(self, text: str, over: bool = False) -> None:
         self.timer.setText(text)
@@ -171,6 +178,10 @@ class ProjectorWindow(QWidget):
             pix.loadFromData(qr_png, "PNG")
             self.qr.setPixmap(pix)
 
+    def set_activity(self, title: str) -> None:
+        self.title.setText(f"{self.session.title}  ·  now: {title}" if title else self.session.title)
+        self._activity = title
+
     def show_poll(self, poll: Poll | None) -> None:
         self.poll = poll
         self.summary_html = None
@@ -183,7 +194,7 @@ class ProjectorWindow(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        self.title.setText(self.session.title)
+        self.set_activity(getattr(self, "_activity", ""))
         if self.summary_html is not None:
             self.question.setText("What we agreed today")
             self.count.setText("")

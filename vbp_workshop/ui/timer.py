@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import math
 import time
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QHBoxLayout, QInputDialog, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QInputDialog, QLabel, QMenu, QPushButton, QWidget
+
+from vbp_workshop.core.store import Update
+from vbp_workshop.ui.session import Session
 
 PRESETS_MIN = (2, 5, 10, 15, 20)
 
@@ -75,13 +79,30 @@ class Countdown(QObject):
 
 
 class TimerBar(QWidget):
-    """The facilitator's timer controls: presets, custom, pause, +1 min, reset."""
+    """The facilitator's timer controls: presets, custom, pause, +1 min, reset, and the agenda:
+    running an item times it by its planned minutes; finishing it records the actual minutes."""
 
-    def __init__(self, countdown: Countdown) -> None:
+    item_changed = Signal(str)  # the agenda item now running, or ""
+
+    def __init__(self, countdown: Countdown, session: Session | None = None) -> None:
         super().__init__()
         self.countdown = countdown
+        self.session = session
+        self.running_item: int | None = None
+        self._item_started = 0.0
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
+        if session is not None:
+            self.item_label = QLabel("")
+            self.item_label.setObjectName("agenda_item")
+            agenda = QPushButton("Agenda")
+            agenda.setObjectName("agenda_button")
+            agenda.setToolTip("Run an agenda item: its timebox starts; finishing it records the actual time")
+            self.agenda_menu = QMenu(agenda)
+            self.agenda_menu.aboutToShow.connect(self._fill_agenda)
+            agenda.setMenu(self.agenda_menu)
+            lay.addWidget(self.item_label)
+            lay.addWidget(agenda)
         self.display = QLabel("00:00")
         self.display.setObjectName("timer_display")
         self.display.setProperty("class", "timer")
@@ -104,6 +125,42 @@ class TimerBar(QWidget):
             lay.addWidget(b)
         countdown.ticked.connect(self.show_left)
         countdown.finished.connect(self.ended)
+
+    def _fill_agenda(self) -> None:
+        assert self.session is not None
+        self.agenda_menu.clear()
+        for item in self.session.store.rows("agenda"):
+            done = f" — took {item['actual_min']} min" if item["actual_min"] is not None else ""
+            action = self.agenda_menu.addAction(f"{item['title']} ({item['planned_min']} min){done}")
+            action.triggered.connect(lambda _c=False, i=item["id"]: self.run_item(i))
+        if self.running_item is not None:
+            self.agenda_menu.addSeparator()
+            self.agenda_menu.addAction("Finish the running item", self.finish_item)
+
+    def run_item(self, item_id: int) -> None:
+        """Start an agenda item's timebox (finishing the one that was running)."""
+        assert self.session is not None
+        self.finish_item()
+        item = self.session.store.row("agenda", item_id)
+        if item is None:
+            return
+        self.running_item = item_id
+        self._item_started = time.monotonic()
+        self.countdown.start(int(item["planned_min"] or 0) * 60)
+        self.item_label.setText(f"Now: {item['title']}")
+        self.item_changed.emit(item["title"])
+
+    def finish_item(self) -> None:
+        """Record how long the running item actually took, in whole minutes (undoable)."""
+        if self.running_item is None or self.session is None:
+            return
+        minutes = max(1, math.ceil((time.monotonic() - self._item_started) / 60))
+        if self.session.store.row("agenda", self.running_item):
+            self.session.edit([Update("agenda", self.running_item, {"actual_min": minutes})],
+                              "Record the actual time")
+        self.running_item = None
+        self.item_label.setText("")
+        self.item_changed.emit("")
 
     def show_left(self, left: float) -> None:
         self.display.setText(fmt(left))

@@ -72,7 +72,9 @@ class WorkshopView(QWidget):
         bars = QHBoxLayout()
         bars.addWidget(VotingBar(self.room, dialogs))
         bars.addStretch(1)
-        bars.addWidget(TimerBar(self.room.countdown))
+        self.timer_bar = TimerBar(self.room.countdown, session)
+        self.timer_bar.item_changed.connect(self.room.set_activity)
+        bars.addWidget(self.timer_bar)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.nav)
         split.addWidget(self.stack)
@@ -132,4 +134,5 @@ class WorkshopView(QWidget):
         page.table.view.setFocus()  # type: ignore[attr-defined]
 
     def shutdown(self) -> None:
+        self.timer_bar.finish_item()
         self.room.shutdown()
