@@ -8,6 +8,7 @@ source "hand" and a weight (how many hands), so phone and hand answers add up in
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -107,7 +108,7 @@ def _wstdev(pairs: list[tuple[float, float]]) -> float | None:
     total = sum(w for _, w in pairs)
     if m is None or total <= 1:
         return 0.0 if m is not None else None
-    return (sum(w * (v - m) ** 2 for v, w in pairs) / total) ** 0.5
+    return float(math.sqrt(sum(w * (v - m) ** 2 for v, w in pairs) / total))
 
 
 def _answer(ballot: Ballot) -> Any:
