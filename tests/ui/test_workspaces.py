@@ -231,3 +231,18 @@ def test_a_consent_vote_fills_the_rule_when_it_closes(demo_window: MainWindow, q
     assert rules.model.data(rules.model.index(5, 2)) == consent
     session.undo_stack.undo()
     assert session.store.row("rules", rule["id"])["consent"] == ""
+
+
+def test_a_bad_date_is_explained_and_not_saved(demo_window: MainWindow) -> None:
+    from vbp_workshop.ui.widgets import BoundText
+
+    page = demo_window.view.show_page("setup")
+    field = next(b for b in page.findChildren(BoundText) if b.key == "date")
+    field.edit.setText("next Tuesday")
+    field.commit()
+    assert "not a date" in field.problem.text() and not field.problem.isHidden()
+    assert field.text() == "next Tuesday"  # what was typed is kept
+    assert demo_window.session.store.workshop()["date"] == "2026-11-24"
+    field.edit.setText("2026-11-25")
+    field.commit()
+    assert field.problem.isHidden() and demo_window.session.store.workshop()["date"] == "2026-11-25"

@@ -61,6 +61,7 @@ class PollEditor(QDialog):
         form.addRow("Privacy", self.privacy)
         self.problem = plain_label(cls="problem")
         self.problem.setObjectName("problem")
+        self.problem.hide()
         form.addRow(self.problem)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
@@ -119,5 +120,6 @@ class PollEditor(QDialog):
             problem = settings_problem(v["kind"], v["options"], v["settings"])
         if problem:
             self.problem.setText("⚠ " + problem)
+            self.problem.show()
             return
         super().accept()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -176,9 +177,11 @@ class BoundText(QWidget):
     committed = Signal()
 
     def __init__(self, session: Session, *, table: str = "", id_: int = 0, key: str,
-                 step: int = 0, multiline: bool = False, placeholder: str = "") -> None:
+                 step: int = 0, multiline: bool = False, placeholder: str = "",
+                 parse: Callable[[str], str] | None = None) -> None:
         super().__init__()
         self.session, self.table, self.id, self.key, self.step = session, table, id_, key, step
+        self.parse = parse  # raises ValueError with a message for the facilitator
         self.edit: QLineEdit | QPlainTextEdit
         if multiline:
             self.edit = _CommittingPlainText(self.commit)
@@ -191,6 +194,9 @@ class BoundText(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.edit)
+        self.problem = plain_label(cls="problem")
+        self.problem.hide()
+        lay.addWidget(self.problem)
         self.load()
         session.changed.connect(self._on_changed)
 
@@ -218,6 +224,14 @@ class BoundText(QWidget):
 
     def commit(self) -> None:
         new = self.text().strip()
+        if self.parse is not None:
+            try:
+                new = self.parse(new)
+            except ValueError as exc:  # keep what was typed, say why it is not saved
+                self.problem.setText(f"⚠ {exc} Not saved yet.")
+                self.problem.show()
+                return
+        self.problem.hide()
         if new == self.value().strip():
             return
         if self.step:

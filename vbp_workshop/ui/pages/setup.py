@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QSpinBox, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
+from vbp_workshop.core.analysis import parse_date
 from vbp_workshop.core.domain import STEP_TITLES, Stakeholder
 from vbp_workshop.core.store import Update
 from vbp_workshop.core.template import ensure_partner_rows
@@ -34,7 +35,8 @@ class SetupPage(QWidget):
             ("pathway", "Care pathway or challenge", "e.g. secondary prevention of cardiovascular disease"),
             ("date", "Date", "YYYY-MM-DD"), ("venue", "Venue", ""), ("facilitator", "Facilitator", ""),
         ]:
-            form.addRow(label, BoundText(s, table="workshop", id_=1, key=key, placeholder=hint))
+            form.addRow(label, BoundText(s, table="workshop", id_=1, key=key, placeholder=hint,
+                                         parse=parse_date if key == "date" else None))
         self.min_group = QSpinBox()
         self.min_group.setObjectName("min_group_size")
         self.min_group.setRange(1, 50)
