@@ -51,6 +51,7 @@ class VoteApp:
         self.live = live
         self.writer = writer
         self.devices: dict[str, tuple[str, str]] = {}  # token hash -> (pseudonym, group)
+        self.by_token: dict[str, tuple[str, str]] = {}  # token -> the same, to skip hashing per vote
         self.buckets: dict[str, tuple[float, float]] = {}
         self.files = {name: _phone_file(name) for name in ("index.html", *STATIC)}
         self._event: asyncio.Event | None = None
@@ -92,7 +93,12 @@ class VoteApp:
         token = request.cookies.get(COOKIE, "")
         if not token or len(token) > 100:
             return None
-        return self.devices.get(token_hash(token))
+        found = self.by_token.get(token)
+        if found is None:
+            found = self.devices.get(token_hash(token))
+            if found is not None:
+                self.by_token[token] = found
+        return found
 
     def allow(self, key: str) -> bool:
         """Token bucket per device: a few requests a second, short bursts allowed."""
@@ -160,7 +166,7 @@ async def join(request: web.Request) -> web.Response:
         token = secrets.token_urlsafe(32)
     h = token_hash(token)
     pseudonym = await asyncio.wrap_future(app.writer.submit(Join(h, grp)))
-    app.devices[h] = (pseudonym, grp)
+    app.devices[h] = app.by_token[token] = (pseudonym, grp)
     response = web.json_response({"ok": True, "group": grp})
     response.set_cookie(COOKIE, token, httponly=True, samesite="Strict", max_age=7 * 24 * 3600, path="/")
     return response
