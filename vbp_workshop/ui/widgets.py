@@ -102,6 +102,10 @@ class RecordTable(QWidget):
                 self.view.setColumnWidth(i, col.width)
             else:
                 header.setSectionResizeMode(i, QHeaderView.ResizeMode.Interactive)
+        # Rules, goals and lessons are sentences: rows grow to show them whole.
+        header.sectionResized.connect(lambda *_a: self.view.resizeRowsToContents())
+        for signal in (self.model.modelReset, self.model.dataChanged, self.model.rowsInserted):
+            signal.connect(lambda *_a: self.view.resizeRowsToContents())
         self.message = plain_label(cls="problem")
         self.message.setObjectName("problem")
         self.message.hide()
