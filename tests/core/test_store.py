@@ -262,3 +262,20 @@ def test_an_edit_survives_sigkill_right_after_it_returns(tmp_path: Path, store: 
         assert [p["name"] for p in again.rows("partners")] == ["made before the kill"]
     finally:
         again.close()
+
+
+def test_old_demo_copies_are_pruned_but_never_an_open_one(tmp_path: Path) -> None:
+    from vbp_workshop.core.demo import build_demo, prune_demo_copies
+
+    old, open_one, fresh = (tmp_path / f"demo-{n}.vbpw" for n in ("old", "open", "fresh"))
+    for p in (old, open_one, fresh):
+        build_demo(p).close()
+    week_ago = time.time() - 8 * 86400
+    for p in (old, open_one):
+        os.utime(p, (week_ago, week_ago))
+    held = Store.open(open_one)
+    try:
+        assert prune_demo_copies(tmp_path) == [old]
+    finally:
+        held.close()
+    assert not old.exists() and open_one.exists() and fresh.exists()

@@ -311,3 +311,24 @@ def test_running_an_agenda_item_times_it_and_records_the_actual_minutes(demo_win
     assert bar.item_label.text() == "" and "now:" not in projector.title.text()
     session.undo_stack.undo()
     assert session.store.row("agenda", nxt["id"])["actual_min"] is None
+
+
+def test_the_group_chart_updates_in_place_until_its_groups_change(qapp) -> None:
+    from vbp_workshop.core.polls import Poll
+    from vbp_workshop.core.tally import tally
+    from vbp_workshop.ui.charts import GroupChart
+
+    poll = Poll(id=1, kind="single", question="Q", options=("A", "B"), state="open")
+
+    def ballots(a: int, b: int) -> list[dict[str, object]]:
+        return [{"answer": "0", "weight": 1}] * a + [{"answer": "1", "weight": 1}] * b
+
+    chart = GroupChart()
+    chart.set_groups(poll, {"nhs": tally(poll, ballots(3, 1)), "pharma": tally(poll, ballots(1, 3))}, {})
+    bar = chart._bars["nhs"]
+    chart.set_groups(poll, {"nhs": tally(poll, ballots(4, 0)), "pharma": tally(poll, ballots(1, 3))}, {})
+    assert chart._bars["nhs"] is bar  # same item, new data
+    assert list(bar.opts["width"]) == [100.0, 0.0]
+    assert chart._names["nhs"].text == "nhs (n=4)"
+    chart.set_groups(poll, {"nhs": tally(poll, ballots(4, 0))}, {})
+    assert set(chart._bars) == {"nhs"} and chart._bars["nhs"] is not bar  # groups changed: rebuilt

@@ -9,13 +9,14 @@ from __future__ import annotations
 import json
 import random
 import secrets
+import time
 from pathlib import Path
 from typing import Any
 
 from vbp_workshop.core.domain import RESOURCES
 from vbp_workshop.core.pollops import apply_result_edits, new_poll_edit
 from vbp_workshop.core.polls import Poll, encode
-from vbp_workshop.core.store import Edit, Insert, Store, Update
+from vbp_workshop.core.store import Edit, FileLock, Insert, Store, Update, WorkshopFileError
 from vbp_workshop.core.template import new_workshop
 
 PARTNERS = [
@@ -348,3 +349,23 @@ def _cast_votes(store: Store, rng: random.Random) -> None:
         result_edits = apply_result_edits(store, poll)
         if result_edits:
             store.apply(result_edits, origin="demo")
+
+
+def prune_demo_copies(folder: Path, keep_days: float = 7.0) -> list[Path]:
+    """Delete demo copies older than `keep_days` from `folder`; never one that is open."""
+    removed = []
+    cutoff = time.time() - keep_days * 86400
+    for path in sorted(Path(folder).glob("demo-*.vbpw")):
+        if path.stat().st_mtime > cutoff:
+            continue
+        try:
+            lock = FileLock(path)  # refused while a window has it open
+        except (WorkshopFileError, OSError):
+            continue
+        try:
+            for part in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+                part.unlink(missing_ok=True)
+            removed.append(path)
+        finally:
+            lock.release()
+    return removed

@@ -76,7 +76,7 @@ def connect(path: Path | str) -> sqlite3.Connection:
     return conn
 
 
-class _FileLock:
+class FileLock:
     """Held while a window has the file open, so a second window or process is refused."""
 
     def __init__(self, path: Path) -> None:
@@ -178,7 +178,7 @@ def _migrate(conn: sqlite3.Connection, start: int, stop: int = SCHEMA_VERSION) -
 class Store:
     """An open workshop file. Use from one thread (the GUI's); votes use their own connection."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection, lock: _FileLock | None) -> None:
+    def __init__(self, path: Path, conn: sqlite3.Connection, lock: FileLock | None) -> None:
         self.path = path
         self.conn = conn
         self._lock = lock
@@ -198,7 +198,7 @@ class Store:
     def open(cls, path: Path | str) -> Store:
         path = Path(path).resolve()
         version = inspect_file(path)
-        lock = _FileLock(path)
+        lock = FileLock(path)
         try:
             conn = connect(path)
             if version < SCHEMA_VERSION:

@@ -287,33 +287,52 @@ class WordsChart(PollChart):
 
 
 class GroupChart(PollChart):
-    """Groups side by side: one bar per group per item, on the kind's headline measure."""
+    """Groups (or rounds) side by side: a bar per group per item, on the kind's headline measure.
+
+    Rebuilt only when the items or the groups change; otherwise the bars' widths and the legend's
+    counts are updated in place, like the other charts.
+    """
 
     def __init__(self, large: bool = False, parent: Any = None) -> None:
         super().__init__(large, parent)
-        self.legend = None
+        self.legend: Any = None
+        self._bars: dict[str, Any] = {}
+        self._names: dict[str, Any] = {}
 
     def set_groups(self, poll: Poll, tallies: dict[str, Tally], labels: dict[str, str]) -> None:
-        self.plot_item.clear()
-        if self.legend is not None:
-            self.legend.scene().removeItem(self.legend) if self.legend.scene() else None
-        self.legend = self.plot_item.addLegend(offset=(-10, 5), labelTextColor=INK)
+        groups = sorted(tallies)
         items = list(poll.options) if poll.options else [poll.question]
-        n, k = len(items), max(1, len(tallies))
+        shape = ("groups", poll.kind, tuple(items), tuple(groups))
+        if shape != self._shape:
+            self._build(poll, items, groups)
+            self._shape = shape
+        for group in groups:
+            t = tallies[group]
+            self._bars[group].setOpts(width=group_measure(poll, t))
+            self._names[group].setText(f"{labels.get(group, group)} (n={t.respondents})")
+        self.updates += 1
+
+    def _build(self, poll: Poll, items: list[str], groups: list[str]) -> None:
+        self.plot_item.clear()
+        if self.legend is not None and self.legend.scene():
+            self.legend.scene().removeItem(self.legend)
+        self.legend = self.plot_item.addLegend(offset=(-10, 5), labelTextColor=INK)
+        self._bars, self._names = {}, {}
+        n, k = len(items), max(1, len(groups))
         height = 0.8 / k
+        for g_i, group in enumerate(groups):
+            ys = [n - 1 - i + 0.4 - height * (g_i + 0.5) for i in range(n)]
+            bar = pg.BarGraphItem(x0=[0] * n, y=ys, height=height * 0.9, width=[0] * n,
+                                  brush=PALETTE[g_i % len(PALETTE)], pen=None)
+            self.plot_item.addItem(bar)
+            self.legend.addItem(bar, group)
+            self._bars[group] = bar
+            self._names[group] = self.legend.items[-1][1]
         measure = "mean" if poll.kind in ("agreement", "scale", "fist") else "%"
         if poll.kind == "importance":
             measure = "gap (importance − satisfaction)"
-        for g_i, (group, t) in enumerate(sorted(tallies.items())):
-            values = group_measure(poll, t)
-            ys = [n - 1 - i + 0.4 - height * (g_i + 0.5) for i in range(n)]
-            bar = pg.BarGraphItem(x0=[0] * n, y=ys, height=height * 0.9, width=values,
-                                  brush=PALETTE[g_i % len(PALETTE)], pen=None)
-            self.plot_item.addItem(bar)
-            self.legend.addItem(bar, f"{labels.get(group, group)} (n={t.respondents})")
         self.plot_item.getAxis("left").setTicks([[(n - 1 - i, _short(o)) for i, o in enumerate(items)]])
         self.plot_item.getAxis("bottom").setLabel(measure)
-        self.updates += 1
 
 
 def group_measure(poll: Poll, t: Tally) -> list[float]:

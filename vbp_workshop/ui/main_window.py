@@ -193,8 +193,9 @@ class MainWindow(QMainWindow):
 
     def open_demo(self) -> bool:
         """A fresh copy of the built-in demo, in the app's data folder (the shipped one is code)."""
-        from vbp_workshop.core.demo import build_demo
+        from vbp_workshop.core.demo import build_demo, prune_demo_copies
 
+        prune_demo_copies(demo_folder())  # each --demo makes a copy: keep only the last week's
         target = demo_folder() / f"demo-{datetime.now():%Y%m%d-%H%M%S-%f}{FILE_SUFFIX}"
         if not self.close_workshop():
             return False
