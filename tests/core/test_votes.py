@@ -186,3 +186,17 @@ def test_divergence_ranking_puts_the_most_divided_poll_first(demo: Store) -> Non
     assert ranking
     values = [d for _, d, _ in ranking]
     assert values == sorted(values, reverse=True)
+
+
+def test_an_unexpected_error_fails_only_its_batch_and_the_writer_goes_on(store: Store, live_writer,
+                                                                        monkeypatch) -> None:
+    live, writer = live_writer
+    pid = single_poll(store)
+    pollops.open_poll(store, live, pid)
+    reported: list[BaseException] = []
+    monkeypatch.setattr(threading, "excepthook", lambda args: reported.append(args.exc_value))
+    with pytest.raises(TypeError):
+        writer.vote(Vote(pid, 1, "d-1", "", object(), "uid-000001"))  # not JSON: a bug upstream
+    assert reported and isinstance(reported[0], TypeError)
+    assert writer.vote(Vote(pid, 1, "d-2", "", 1, "uid-000002")).ballot_id  # still voting
+    assert committed(store.path, pid) == [("d-2", "1")]

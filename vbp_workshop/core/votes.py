@@ -196,7 +196,15 @@ class VoteWriter:
                         self._queue.put(nxt)  # stop after this batch
                         break
                     batch.append(nxt)  # type: ignore[arg-type]
-                self._commit(conn, batch)
+                try:
+                    self._commit(conn, batch)
+                except Exception as exc:  # a bug must not stop the room voting: fail this batch only
+                    if conn.in_transaction:
+                        conn.execute("ROLLBACK")
+                    for _item, fut in batch:
+                        if not fut.done():
+                            fut.set_exception(exc)
+                    threading.excepthook(threading.ExceptHookArgs((type(exc), exc, exc.__traceback__, None)))
         finally:
             conn.close()
 
