@@ -193,7 +193,7 @@ class PollPanel(QWidget):
         if not self.poll:
             return None
         r = self.round_box.currentData() or self.poll.round
-        return pollops.round_tally(self.session.store, self.poll, r)
+        return self.session.round_tally(self.poll, r)
 
     def refresh(self, chart_only: bool = False) -> None:
         poll = self.poll
@@ -235,7 +235,7 @@ class PollPanel(QWidget):
         if poll.kind == "text":
             self._fill_answers()
         if self.compare.isChecked() and poll.round > 1 and poll.kind != "text":
-            rounds = {f"round{r}": pollops.round_tally(self.session.store, poll, r) for r in range(1, poll.round + 1)}
+            rounds = {f"round{r}": self.session.round_tally(poll, r) for r in range(1, poll.round + 1)}
             self.group_chart.set_groups(poll, rounds, {f"round{r}": f"Round {r}" for r in range(1, poll.round + 1)})
             self.stack.setCurrentWidget(self.group_chart)
             d, pair = divergence(poll, rounds)

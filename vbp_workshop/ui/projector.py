@@ -213,7 +213,7 @@ class ProjectorWindow(QWidget):
             self.hidden_note.setText("Welcome. Questions will appear here.")
             return
         poll = self.poll = pollops.get_poll(self.session.store, poll.id)
-        tally = pollops.round_tally(self.session.store, poll)
+        tally = self.session.round_tally(poll)
         self.question.setText(poll.question)
         state = {"open": "voting open", "closed": "voting closed", "draft": "not open yet"}[poll.state]
         self.count.setText(f"{tally.respondents} responses · {state}")

@@ -14,7 +14,10 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from vbp_workshop.core.store import Edit, Store
+from vbp_workshop.core import pollops
+from vbp_workshop.core.polls import Poll
+from vbp_workshop.core.store import Changes, Edit, Store
+from vbp_workshop.core.tally import Tally
 from vbp_workshop.core.votes import LiveState, VoteWriter
 
 DRAIN_MS = 25
@@ -52,6 +55,10 @@ class Session(QObject):
         ws = store.workshop()
         self.live = LiveState(ws.get("join_code", ""), int(ws.get("min_group_size") or 3))
         self.writer: VoteWriter | None = None
+        # Tallies shared by every screen until the votes or the polls change: the panel, the
+        # projector and the trust pulse each ask for the same one on every drain.
+        self._tallies: dict[tuple[int, int, int], Tally] = {}
+        store.listeners.append(self._forget_tallies)
         store.listeners.append(self.changed.emit)
         self._timer = QTimer(self)
         self._timer.setInterval(DRAIN_MS)
@@ -60,6 +67,17 @@ class Session(QObject):
     @property
     def title(self) -> str:
         return self.store.workshop().get("title") or self.store.path.stem
+
+    def round_tally(self, poll: Poll, round_: int | None = None) -> Tally:
+        """The tally of a poll round, computed once per change of its votes."""
+        key = (poll.id, round_ or poll.round, hash(poll.options))
+        if key not in self._tallies:
+            self._tallies[key] = pollops.round_tally(self.store, poll, round_)
+        return self._tallies[key]
+
+    def _forget_tallies(self, changes: Changes) -> None:
+        if changes.touches("ballots", "polls"):
+            self._tallies.clear()
 
     def edit(self, edits: Sequence[Edit], text: str) -> list[Edit]:
         """Apply an undoable batch of edits; returns the inverse."""
@@ -99,6 +117,8 @@ class Session(QObject):
             else:
                 joined += 1
         if votes:
+            for v in votes:
+                self._tallies = {k: t for k, t in self._tallies.items() if k[:2] != (v["poll_id"], v["round"])}
             self.votes_arrived.emit(votes)
         if joined:
             self.devices_joined.emit(joined)

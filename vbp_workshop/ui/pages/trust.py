@@ -118,7 +118,7 @@ class TrustPulse(QWidget):
             self.gaps.setText("No trust-pulse poll in this step (its target is “trust”).")
             return
         store = self.ctx.session.store
-        t = pollops.round_tally(store, poll)
+        t = self.ctx.session.round_tally(poll)
         self.chart.set_tally(poll, t)
         ranked = sorted(((g, o) for o, g in zip(poll.options, t.means, strict=False) if g is not None),
                         reverse=True)
