@@ -332,3 +332,27 @@ def test_the_group_chart_updates_in_place_until_its_groups_change(qapp) -> None:
     assert chart._names["nhs"].text == "nhs (n=4)"
     chart.set_groups(poll, {"nhs": tally(poll, ballots(4, 0))}, {})
     assert set(chart._bars) == {"nhs"} and chart._bars["nhs"] is not bar  # groups changed: rebuilt
+
+
+def test_ctrl_number_goes_to_a_page_and_a_new_join_code_shows_everywhere(demo_window: MainWindow, qtbot) -> None:
+    from PySide6.QtGui import QAction
+
+    go = {a.objectName(): a for a in demo_window.findChildren(QAction) if a.objectName().startswith("go_")}
+    assert go["go_step4"].shortcut().toString() == "Ctrl+5"
+    go["go_step4"].trigger()
+    assert demo_window.view.current_key() == "step4"
+    room = demo_window.view.room
+    session = demo_window.session
+    old = session.live.join_code
+    room.start_voting("127.0.0.1", host="127.0.0.1", port=18930)
+    try:
+        projector = room.open_projector()
+        code = room.new_join_code()
+        assert code != old and session.live.join_code == code
+        assert session.store.workshop()["join_code"] == code
+        assert projector.code.text() == code
+        from PySide6.QtWidgets import QLabel
+
+        assert code in demo_window.view.findChild(QLabel, "join_label").text()
+    finally:
+        room.stop_voting()

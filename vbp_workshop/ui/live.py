@@ -125,6 +125,19 @@ class LiveRoom(QObject):
         self._push_join()
         self.voting_changed.emit(False)
 
+    def new_join_code(self) -> str:
+        """A fresh code (if the old one spread beyond the room); joined phones stay joined."""
+        from vbp_workshop.core.store import new_join_code
+
+        code = new_join_code()
+        with self.session.store.transaction() as conn:
+            conn.execute("UPDATE workshop SET join_code = ? WHERE id = 1", (code,))
+        with self.session.live.lock:
+            self.session.live.join_code = code
+        self._push_join()
+        self.voting_changed.emit(self.voting)
+        return code
+
     def set_address(self, address: str) -> None:
         self.address = address
         self._push_join()

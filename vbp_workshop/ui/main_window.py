@@ -95,6 +95,15 @@ class MainWindow(QMainWindow):
                          QKeySequence("Ctrl+Shift+A"), "add_action"))
 
         go = bar.addMenu("&Go")
+        from vbp_workshop.ui.workshop_view import PAGE_KEYS
+
+        for n, key in enumerate(PAGE_KEYS, 1):  # Ctrl+1 … Ctrl+8: straight to a page
+            label = {"setup": "Setup", "actions": "Decisions and actions", "summary": "Summary"}.get(
+                key, f"Step {key[4:]}")
+            self.workshop_actions.append(self._action(
+                go, label, lambda _c=False, k=key: self.view and self.view.show_page(k),
+                QKeySequence(f"Ctrl+{n}"), f"go_{key}"))
+        go.addSeparator()
         self.workshop_actions += [
             self._action(go, "&Next page", lambda: self.view and self.view.step_by(1), QKeySequence("Ctrl+PgDown")),
             self._action(go, "&Previous page", lambda: self.view and self.view.step_by(-1), QKeySequence("Ctrl+PgUp")),
@@ -104,6 +113,8 @@ class MainWindow(QMainWindow):
             self._action(live, "&Projector window", lambda: self.view and self.view.room.open_projector(),
                          QKeySequence("F5"), "projector"),
             self._action(live, "Where &groups disagree…", self.show_divergence, None, "divergence"),
+            self._action(live, "New &join code", lambda: self.view and self.view.room.new_join_code(), None,
+                         "new_code"),
         ]
         help_ = bar.addMenu("&Help")
         self._action(help_, "Phone voting: &troubleshooting", self._troubleshooting)
