@@ -356,3 +356,28 @@ def test_ctrl_number_goes_to_a_page_and_a_new_join_code_shows_everywhere(demo_wi
         assert code in demo_window.view.findChild(QLabel, "join_label").text()
     finally:
         room.stop_voting()
+
+
+def test_a_poll_left_open_by_a_crash_takes_votes_again_after_reopening(demo_window: MainWindow, tmp_path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    session = demo_window.session
+    path = session.store.path
+    pid = next(p.id for p in pollops.polls(session.store) if p.kind == "scale" and p.state == "draft")
+    demo_window.close_workshop()
+    code = ("import sys, time\nfrom vbp_workshop.core.store import Store\nfrom vbp_workshop.core import pollops\n"
+            "from vbp_workshop.core.votes import LiveState\n"
+            f"s = Store.open({str(path)!r}); pollops.open_poll(s, LiveState(), {pid}); print('open', flush=True)\n"
+            "time.sleep(60)")
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    assert child.stdout.readline().strip() == "open"
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait()
+    assert demo_window.open_path(path)
+    session = demo_window.session
+    assert session.live.accepting(pid, 1) is not None
+    writer = session.start_writer()
+    assert writer.vote(Vote(pid, 1, "d-x", "", 5, "uid-crash-0001")).ballot_id

@@ -55,6 +55,11 @@ class Session(QObject):
         ws = store.workshop()
         self.live = LiveState(ws.get("join_code", ""), int(ws.get("min_group_size") or 3))
         self.writer: VoteWriter | None = None
+        # A poll the file says is open (the app was closed or crashed mid-vote) takes votes again
+        # as soon as phone voting restarts, as the panel shows it.
+        for poll in pollops.polls(store):
+            if poll.is_open:
+                self.live.open_poll(poll)
         # Tallies shared by every screen until the votes or the polls change: the panel, the
         # projector and the trust pulse each ask for the same one on every drain.
         self._tallies: dict[tuple[int, int, int], Tally] = {}
