@@ -95,6 +95,9 @@ class Poll:
             "id": self.id, "kind": self.kind, "question": self.question,
             "options": list(self.options), "round": self.round, "state": self.state,
             "min": lo, "max": hi,
+            # Said on the phone, so people know what is kept: never a name, at most a group.
+            "privacy": ("Anonymous: no name is stored, only the group you chose" if self.privacy == "anonymous"
+                        else "Anonymous: no name and no group is stored"),
         }
         if self.kind == "multiple":
             out["max_choices"] = self.max_choices

@@ -216,7 +216,9 @@ class ProjectorWindow(QWidget):
         tally = self.session.round_tally(poll)
         self.question.setText(poll.question)
         state = {"open": "voting open", "closed": "voting closed", "draft": "not open yet"}[poll.state]
-        self.count.setText(f"{tally.respondents} responses · {state}")
+        joined = int(self.session.store.scalar("SELECT COUNT(*) FROM devices") or 0)
+        of = f" of {joined} phones" if joined and tally.by_source.get("hand", 0) == 0 else ""
+        self.count.setText(f"{tally.respondents} responses{of} · {state}")
         groups = pollops.group_tallies(self.session.store, poll) if self.split and poll.revealed else {}
         if groups and poll.kind != "text":
             from vbp_workshop.ui.poll_panel import GROUP_LABELS

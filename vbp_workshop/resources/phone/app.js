@@ -130,7 +130,7 @@
     answer = saved ? JSON.parse(saved) : null;
     show("poll");
     $("question").textContent = p.question;
-    $("poll-meta").textContent = p.round > 1 ? "Round " + p.round + " — vote again" : "";
+    $("poll-meta").textContent = (p.round > 1 ? "Round " + p.round + " — vote again · " : "") + (p.privacy || "");
     const form = $("answer");
     form.textContent = "";
     const kinds = { single, multiple, agreement, scale: scaleKind, fist: scaleKind, ranking, points,
