@@ -144,6 +144,16 @@ def _bytes(p: Path) -> bytes:
     return p.read_bytes()
 
 
+def _raw_sql(path: Path, sql: str) -> None:
+    """Change a file behind the store's back, as another program would."""
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute(sql)
+        conn.commit()
+    finally:
+        conn.close()
+
+
 def test_a_file_that_is_not_a_database(tmp_path: Path) -> None:
     p = tmp_path / "notes.vbpw"
     p.write_text("minutes of the meeting\n")
@@ -163,10 +173,7 @@ def test_an_empty_file(tmp_path: Path) -> None:
 
 def test_another_programs_database(tmp_path: Path) -> None:
     p = tmp_path / "other.vbpw"
-    conn = sqlite3.connect(p)
-    conn.execute("CREATE TABLE t(x)")
-    conn.commit()
-    conn.close()
+    _raw_sql(p, "CREATE TABLE t(x)")
     before = _bytes(p)
     with pytest.raises(WorkshopFileError, match="not one written by VBP Workshop"):
         Store.open(p)
@@ -191,10 +198,7 @@ def test_a_damaged_file(tmp_path: Path, demo: Store) -> None:
 def test_a_file_from_a_newer_version(tmp_path: Path, store: Store) -> None:
     path = store.path
     store.close()
-    conn = sqlite3.connect(path)
-    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
-    conn.commit()
-    conn.close()
+    _raw_sql(path, f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     before = _bytes(path)
     with pytest.raises(WorkshopFileError, match="newer version"):
         Store.open(path)

@@ -31,9 +31,13 @@ STAKEHOLDER_LABELS: dict[Stakeholder, str] = {
     Stakeholder.OTHER: "Other",
 }
 
+
+
 # The label a group gets when it is too small to be shown on its own.
 OTHER_GROUP = "other"
 NO_GROUP = ""
+GROUP_LABELS: dict[str, str] = {**{s.value: STAKEHOLDER_LABELS[s] for s in Stakeholder},
+                                OTHER_GROUP: "Other (merged)", NO_GROUP: "Not given"}
 
 
 class StepStatus(StrEnum):

@@ -21,12 +21,13 @@ from vbp_workshop.core.domain import (
     CONTRIBUTION_LEVELS,
     DECISIONS,
     DIRECTIONS,
+    GROUP_LABELS,
     METRIC_TYPES,
     RESOURCES,
     RULE_CATEGORIES,
     STEP_TITLES,
 )
-from vbp_workshop.core.export_polls import GROUP_LABELS, checksum, poll_sheets, readable_answer
+from vbp_workshop.core.export_polls import checksum, poll_sheets, readable_answer
 from vbp_workshop.core.store import Row, Store
 from vbp_workshop.core.summary import summarize
 from vbp_workshop.core.template import load_template

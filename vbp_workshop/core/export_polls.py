@@ -14,14 +14,11 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from vbp_workshop.core.domain import STAKEHOLDER_LABELS, Stakeholder
+from vbp_workshop.core.domain import GROUP_LABELS
 from vbp_workshop.core.polls import AGREEMENT_LABELS, KINDS, PRIVACY, Poll
 from vbp_workshop.core.store import Row, Store
-from vbp_workshop.core.tally import Tally, group_ballots, tally
+from vbp_workshop.core.tally import Tally, group_ballots, profile, tally
 from vbp_workshop.core.xlsx import Sheet, bulk_table
-
-GROUP_LABELS = {**{s.value: STAKEHOLDER_LABELS[s] for s in Stakeholder}, "other": "Other (merged)",
-                "": "Not given"}
 
 
 def checksum(lines: Sequence[Sequence[Any]]) -> str:
@@ -200,16 +197,12 @@ def _poll_block(sh: Sheet, poll: Poll, t: Tally, groups: dict[str, list[Row]],
             chart = _bar(BarChart, Reference, sh, first, last, 2, horizontal=True)
     chart_col = 0
     if len(groups) >= 2 and k != "text":
-        from vbp_workshop.core.tally import tally as _tally
-
-        tallies = {g: _tally(poll, bs) for g, bs in groups.items()}
+        tallies = {g: tally(poll, bs) for g, bs in groups.items()}
         items = list(poll.options) if k not in ("scale", "fist") else ["Mean"]
         measure = _group_measure_name(k)
         sh.blank()
         sh.add([f"By stakeholder group — {measure}"], "label")
         gnames = [f"{GROUP_LABELS.get(g, g)} (n={tallies[g].respondents})" for g in sorted(tallies)]
-        from vbp_workshop.core.tally import profile
-
         rows = []
         for i, item in enumerate(items):
             row: list[Any] = [item]

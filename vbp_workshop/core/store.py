@@ -184,6 +184,7 @@ class Store:
         self._lock = lock
         self._open = True
         self.listeners: list[Callable[[Changes], None]] = []
+        self._columns: dict[str, list[str]] = {}
         self._children = self._foreign_keys()
 
     # -- opening and closing -------------------------------------------------------------
@@ -267,7 +268,10 @@ class Store:
         return json.loads(row["fields"]) if row else {}
 
     def columns(self, table: str) -> list[str]:
-        return [r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")]
+        # Read once per table: the schema is fixed while the file is open.
+        if table not in self._columns:
+            self._columns[table] = [r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")]
+        return self._columns[table]
 
     def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
         r = self.conn.execute(sql, params).fetchone()

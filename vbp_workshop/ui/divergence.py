@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 from vbp_workshop.core import pollops
-from vbp_workshop.ui.poll_panel import GROUP_LABELS
+from vbp_workshop.core.domain import GROUP_LABELS
 from vbp_workshop.ui.session import Session
 from vbp_workshop.ui.widgets import plain_label
 

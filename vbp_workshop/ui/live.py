@@ -8,7 +8,6 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from vbp_workshop.core import pollops
-from vbp_workshop.core.polls import Poll
 from vbp_workshop.ui.session import Session
 from vbp_workshop.ui.timer import Countdown
 
@@ -72,10 +71,6 @@ class LiveRoom(QObject):
 
     def show_summary(self, html: str) -> None:
         self.open_projector().show_summary(html)
-
-    def poll_updated(self, poll: Poll) -> None:
-        if self.projector is not None and poll.id == self.poll_id:
-            self.projector.refresh()
 
     def _on_votes(self, votes: list[dict[str, Any]]) -> None:
         if self.projector is not None and any(v["poll_id"] == self.poll_id for v in votes):

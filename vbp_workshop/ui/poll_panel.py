@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from vbp_workshop.core import pollops
-from vbp_workshop.core.domain import STAKEHOLDER_LABELS, Stakeholder
+from vbp_workshop.core.domain import GROUP_LABELS
 from vbp_workshop.core.polls import KINDS, PRIVACY, BallotError, Poll
 from vbp_workshop.core.store import Delete, Update
 from vbp_workshop.core.tally import Tally, divergence
@@ -28,7 +28,6 @@ from vbp_workshop.ui.charts import GroupChart, PollChart, chart_for
 from vbp_workshop.ui.pages.base import PageContext
 from vbp_workshop.ui.widgets import plain_label
 
-GROUP_LABELS = {**{s.value: STAKEHOLDER_LABELS[s] for s in Stakeholder}, "other": "Other (merged)"}
 STATE_LABELS = {"draft": "Not opened yet", "open": "OPEN — taking votes", "closed": "Closed"}
 
 
@@ -254,8 +253,6 @@ class PollPanel(QWidget):
             chart.set_tally(poll, t)
             self.stack.setCurrentWidget(chart)
             self.divergence.setText("")
-        if not chart_only:  # new votes reach the projector through its own feed
-            self.ctx.room.poll_updated(poll)
 
     def _toggle_groups(self, on: bool) -> None:
         self.refresh()

@@ -221,7 +221,7 @@ class ProjectorWindow(QWidget):
         self.count.setText(f"{tally.respondents} responses{of} · {state}")
         groups = pollops.group_tallies(self.session.store, poll) if self.split and poll.revealed else {}
         if groups and poll.kind != "text":
-            from vbp_workshop.ui.poll_panel import GROUP_LABELS
+            from vbp_workshop.core.domain import GROUP_LABELS
 
             self.group_chart.set_groups(poll, groups, GROUP_LABELS)
             self.stack.setCurrentWidget(self.group_chart)

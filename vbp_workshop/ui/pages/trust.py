@@ -110,8 +110,8 @@ class TrustPulse(QWidget):
 
     def refresh(self) -> None:
         from vbp_workshop.core import pollops
+        from vbp_workshop.core.domain import GROUP_LABELS
         from vbp_workshop.core.tally import divergence
-        from vbp_workshop.ui.poll_panel import GROUP_LABELS
 
         poll = self.poll()
         if poll is None:
