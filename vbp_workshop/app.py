@@ -125,6 +125,9 @@ def run_gui(file: str | None, *, demo: bool = False, crash_dialog: bool = True) 
     if quit_ms.isdigit():  # for automated start-up checks: say what opened, then quit
         from PySide6.QtCore import QTimer
 
-        print(f"opened: {window.session.title if window.session else 'start screen'}", flush=True)
-        QTimer.singleShot(int(quit_ms), window.close)
+        def report_and_quit() -> None:  # the demo is built on a worker: report once it opened
+            print(f"opened: {window.session.title if window.session else 'start screen'}", flush=True)
+            window.close()
+
+        QTimer.singleShot(int(quit_ms), report_and_quit)
     return int(app.exec())

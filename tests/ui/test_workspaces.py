@@ -1,10 +1,9 @@
 """Each workspace's tables: edit, undo, redo, and the edit is in the file after reopening.
-Plus the poll list, export off the GUI thread, imports, crash hook, geometry, rounds."""
+Plus the poll list, crash hook, geometry, rounds."""
 
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -103,58 +102,6 @@ def test_the_poll_editor_refuses_an_incomplete_poll(demo_window: MainWindow) -> 
     editor.options.setPlainText("One\nTwo")
     editor.accept()
     assert editor.result() and editor.values()["options"] == ["One", "Two"]
-
-
-def test_export_runs_off_the_gui_thread_with_progress(demo_window: MainWindow, dialogs, qtbot, tmp_path: Path) -> None:
-    from vbp_workshop.ui.workbook import run_export
-
-    out = tmp_path / "outcome.xlsx"
-    thread, job = run_export(demo_window, demo_window.session, out, False, dialogs)
-    progress: list[int] = []
-    job.progress.connect(progress.append)
-    with qtbot.waitSignal(thread.finished, timeout=30000):
-        pass
-    assert out.exists()
-    assert dialogs.shown[-1][0] == "info" and str(out) in dialogs.shown[-1][2]
-
-
-def test_export_failure_is_reported(demo_window: MainWindow, dialogs, qtbot, tmp_path: Path) -> None:
-    from vbp_workshop.ui.workbook import run_export
-
-    (tmp_path / ".~lock.held.xlsx#").write_text("x")
-    thread, _job = run_export(demo_window, demo_window.session, tmp_path / "held.xlsx", False, dialogs)
-    with qtbot.waitSignal(thread.finished, timeout=30000):
-        pass
-    assert dialogs.shown[-1][0] == "error" and "LibreOffice" in dialogs.shown[-1][2]
-
-
-def test_import_participants_asks_first_and_cancel_imports_nothing(demo_window: MainWindow, dialogs,
-                                                                   tmp_path: Path) -> None:
-    from vbp_workshop.ui.workbook import import_participants
-
-    f = tmp_path / "people.csv"
-    f.write_text("Name,Partner,Role\nAnn,HeartVoice Patient Network,Patient rep\nBob,Unknown Org,CEO\n")
-    session = demo_window.session
-    before = len(session.store.rows("participants"))
-    dialogs.answers = [str(f), False]
-    import_participants(session, dialogs)
-    assert len(session.store.rows("participants")) == before
-    assert "1 rows cannot be used" in dialogs.shown[-1][2] and "Unknown Org" in dialogs.shown[-1][2]
-    dialogs.answers = [str(f), True]
-    import_participants(session, dialogs)
-    assert len(session.store.rows("participants")) == before + 1
-    session.undo_stack.undo()
-    assert len(session.store.rows("participants")) == before
-
-
-def test_import_actuals_from_a_foreign_file_says_why(demo_window: MainWindow, dialogs, tmp_path: Path) -> None:
-    from vbp_workshop.ui.workbook import import_actuals
-
-    f = tmp_path / "notes.xlsx"
-    f.write_text("not a workbook")
-    dialogs.answers = [str(f)]
-    import_actuals(demo_window.session, dialogs)
-    assert dialogs.shown[-1][0] == "error" and "not an Excel workbook" in dialogs.shown[-1][2]
 
 
 def test_the_crash_hook_reports_and_the_workshop_is_safe(demo_window: MainWindow) -> None:

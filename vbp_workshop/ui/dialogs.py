@@ -5,7 +5,21 @@ Tests replace `DialogService` with a scripted one so they never block on a modal
 
 from __future__ import annotations
 
+from PySide6.QtCore import QCoreApplication, QThread
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+
+
+def on_gui_thread() -> bool:
+    app = QCoreApplication.instance()
+    return app is not None and QThread.currentThread() is app.thread()
+
+
+def message_box(kind: str, title: str, text: str, parent: QWidget | None = None) -> QMessageBox:
+    """The box `error` and `info` show (also built by the screenshot tool, so they match)."""
+    icon = QMessageBox.Icon.Warning if kind == "error" else QMessageBox.Icon.Information
+    box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
+    box.setObjectName(f"message_{kind}")
+    return box
 
 
 class DialogService:
@@ -13,14 +27,25 @@ class DialogService:
         self.parent = parent
 
     def error(self, title: str, text: str) -> None:
-        QMessageBox.warning(self.parent, title, text)
+        message_box("error", title, text, self.parent).exec()
 
     def info(self, title: str, text: str) -> None:
-        QMessageBox.information(self.parent, title, text)
+        message_box("info", title, text, self.parent).exec()
 
     def confirm(self, title: str, text: str) -> bool:
         answer = QMessageBox.question(self.parent, title, text)
         return answer == QMessageBox.StandardButton.Yes
+
+    def choose(self, title: str, text: str, options: list[str], default: int = 0) -> int | None:
+        """Index of the option pressed (Enter presses `default`), or None when dismissed."""
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton,
+                          self.parent)
+        buttons = [box.addButton(o, QMessageBox.ButtonRole.AcceptRole) for o in options]
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(buttons[default])
+        box.exec()
+        clicked = box.clickedButton()
+        return buttons.index(clicked) if clicked in buttons else None  # type: ignore[arg-type]
 
     def open_file(self, title: str, filters: str) -> str:
         return QFileDialog.getOpenFileName(self.parent, title, "", filters)[0]
@@ -34,25 +59,42 @@ class DialogService:
 
 
 class ScriptedDialogs(DialogService):
-    """For tests and automation: answers from a script, records what was shown."""
+    """For tests and automation: answers from a script, records what was shown.
+
+    A dialog is a widget, and a widget built off the GUI thread crashes Qt: every call is
+    checked, so a test fails as soon as a message would come from a worker thread.
+    """
 
     def __init__(self) -> None:
         super().__init__(None)
         self.shown: list[tuple[str, str, str]] = []
         self.answers: list[object] = []
+        self.off_thread: list[str] = []
+
+    def _record(self, kind: str, title: str, text: str) -> None:
+        if not on_gui_thread():
+            self.off_thread.append(title)
+        assert on_gui_thread(), f"dialog “{title}” requested off the GUI thread"
+        self.shown.append((kind, title, text))
 
     def _next(self, default: object) -> object:
         return self.answers.pop(0) if self.answers else default
 
     def error(self, title: str, text: str) -> None:
-        self.shown.append(("error", title, text))
+        self._record("error", title, text)
 
     def info(self, title: str, text: str) -> None:
-        self.shown.append(("info", title, text))
+        self._record("info", title, text)
 
     def confirm(self, title: str, text: str) -> bool:
-        self.shown.append(("confirm", title, text))
+        self._record("confirm", title, text)
         return bool(self._next(True))
+
+    def choose(self, title: str, text: str, options: list[str], default: int = 0) -> int | None:
+        """Unscripted, it presses the default button, as Enter would."""
+        self._record("choose", title, text)
+        answer = self._next(default)
+        return None if answer is None else int(answer)  # type: ignore[call-overload]
 
     def open_file(self, title: str, filters: str) -> str:
         return str(self._next(""))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths
+from PySide6.QtCore import QCoreApplication, QStandardPaths
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu
 
@@ -19,14 +19,19 @@ from vbp_workshop.ui.dialogs import DialogService
 from vbp_workshop.ui.session import Session
 from vbp_workshop.ui.settings import Settings
 from vbp_workshop.ui.start_screen import StartScreen
+from vbp_workshop.ui.tasks import Progress, Task, TaskRunner
+from vbp_workshop.ui.workbook import unexpected
 from vbp_workshop.ui.workshop_view import WorkshopView
 
 FILTER = f"VBP workshops (*{FILE_SUFFIX})"
 
 
 def demo_folder() -> Path:
-    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
-    folder = Path(base or Path.home() / ".vbp-workshop") / "demos"
+    # AppDataLocation is <data>/<organisation>/<application>: "VBP Workshop/VBP Workshop". The
+    # generic folder plus the application's name is one level, named once.
+    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.GenericDataLocation)
+    name = QCoreApplication.applicationName() or "VBP Workshop"
+    folder = (Path(base) / name if base else Path.home() / ".vbp-workshop") / "demos"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
@@ -41,6 +46,7 @@ class MainWindow(QMainWindow):
         self.session: Session | None = None
         self.view: WorkshopView | None = None
         self.undo_group = QUndoGroup(self)
+        self.tasks = TaskRunner(self, lambda label, exc, trace: unexpected(label, exc, trace, self.dialogs))
         self.setObjectName("main_window")
         self.resize(1360, 860)
         if settings.geometry is not None:
@@ -202,16 +208,22 @@ class MainWindow(QMainWindow):
         if self.view:
             self.view.show_page("setup")
 
-    def open_demo(self) -> bool:
-        """A fresh copy of the built-in demo, in the app's data folder (the shipped one is code)."""
+    def open_demo(self) -> Task | None:
+        """A fresh copy of the built-in demo, in the app's data folder (the shipped one is code),
+        built on a worker thread and opened here when it is written."""
         from vbp_workshop.core.demo import build_demo, prune_demo_copies
 
-        prune_demo_copies(demo_folder())  # each --demo makes a copy: keep only the last week's
-        target = demo_folder() / f"demo-{datetime.now():%Y%m%d-%H%M%S-%f}{FILE_SUFFIX}"
+        folder = demo_folder()
+        target = folder / f"demo-{datetime.now():%Y%m%d-%H%M%S-%f}{FILE_SUFFIX}"
         if not self.close_workshop():
-            return False
-        build_demo(target).close()
-        return self.open_path(target)
+            return None
+
+        def work(_progress: Progress) -> Path:
+            prune_demo_copies(folder)  # each --demo makes a copy: keep only the last week's
+            build_demo(target).close()
+            return target
+
+        return self.tasks.run("Building the demo workshop…", work, self.open_path)
 
     def save_copy(self) -> None:
         if not self.session:
@@ -228,6 +240,7 @@ class MainWindow(QMainWindow):
     def close_workshop(self) -> bool:
         if self.session is None:
             return True
+        self.tasks.shutdown()  # an export or import of this workshop ends before it closes
         if self.view:
             self.view.shutdown()
         self.undo_group.removeStack(self.session.undo_stack)
@@ -239,23 +252,20 @@ class MainWindow(QMainWindow):
 
     # -- workbook (see ui/workbook.py) ---------------------------------------------------------------
 
-    def export_excel(self) -> None:
+    def export_excel(self) -> Task | None:
         from vbp_workshop.ui.workbook import export_dialog
 
-        if self.session:
-            export_dialog(self, self.session, self.dialogs)
+        return export_dialog(self.tasks, self.session, self.dialogs) if self.session else None
 
-    def import_participants(self) -> None:
+    def import_participants(self) -> Task | None:
         from vbp_workshop.ui.workbook import import_participants
 
-        if self.session:
-            import_participants(self.session, self.dialogs)
+        return import_participants(self.tasks, self.session, self.dialogs) if self.session else None
 
-    def import_actuals(self) -> None:
+    def import_actuals(self) -> Task | None:
         from vbp_workshop.ui.workbook import import_actuals
 
-        if self.session:
-            import_actuals(self.session, self.dialogs)
+        return import_actuals(self.tasks, self.session, self.dialogs) if self.session else None
 
     def show_divergence(self) -> None:
         from vbp_workshop.ui.divergence import DivergenceDialog
@@ -278,5 +288,6 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.settings.geometry = self.saveGeometry()
         self.settings.sync()
+        self.tasks.shutdown()  # cancel and wait: no work outlives the window
         self.close_workshop()
         event.accept()
