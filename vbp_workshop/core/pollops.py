@@ -122,7 +122,9 @@ def new_round(store: Store, live: LiveState, poll_id: int) -> Poll:
 def hand_count_edits(poll: Poll, round_: int, entries: list[tuple[str, Any, int]]) -> list[Edit]:
     """Edits that record hand counts: (stakeholder group, answer, how many hands) each.
 
-    Raises BallotError naming the first entry that does not fit the poll.
+    For a points poll an entry is the group's total points per option and how many people
+    placed them (points are not people). Raises BallotError naming the first entry that does
+    not fit the poll.
     """
     edits: list[Edit] = []
     stamp = now_iso()
@@ -130,6 +132,8 @@ def hand_count_edits(poll: Poll, round_: int, entries: list[tuple[str, Any, int]
         if isinstance(count, bool) or not isinstance(count, int) or count < 0:
             raise BallotError(f"Entry {n}: the count must be a whole number of hands.")
         if count == 0:
+            if poll.kind == "points" and answer:
+                raise BallotError(f"Entry {n}: say how many people placed these points.")
             continue
         try:
             clean = validate(poll, answer, hand=True)

@@ -13,7 +13,7 @@ import json
 import os
 import secrets
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,16 +52,44 @@ class Delete:
 Edit = Insert | Update | Delete
 
 
+# Who started a change (`Changes.origin`): screens may treat a vote from a phone (redraw the
+# chart) differently from an edit the facilitator made (reload the lists).
+FACILITATOR = "facilitator"
+PHONE = "phone"
+IMPORT = "import"
+UNDO = "undo"
+REDO = "redo"
+LIVE = "live"  # open, close, reveal, new round, join code: committed at once, not undoable
+
+
 @dataclass(frozen=True)
 class Changes:
-    """What an operation changed: the tables touched, and who started it."""
+    """What an operation changed: the tables touched, the row ids, and who started it.
+
+    `rows` holds (table, id) pairs, so a screen can tell "poll 7 changed" from "ballot 7".
+    `ids` is every id without its table (kept for callers written before `rows`).
+    """
 
     tables: frozenset[str]
-    origin: str = "edit"
+    origin: str = FACILITATOR
     ids: frozenset[int] = field(default_factory=frozenset)
+    rows: frozenset[tuple[str, int]] = field(default_factory=frozenset)
 
     def touches(self, *tables: str) -> bool:
         return bool(self.tables.intersection(tables))
+
+    def ids_in(self, table: str) -> frozenset[int]:
+        return frozenset(i for t, i in self.rows if t == table)
+
+    @classmethod
+    def of(cls, rows: Iterable[tuple[str, int]], origin: str, tables: Iterable[str] = ()) -> Changes:
+        rows = frozenset(rows)
+        return cls(frozenset({t for t, _ in rows}.union(tables)), origin,
+                   frozenset(i for _, i in rows), rows)
+
+
+# A rule run inside an edit batch's transaction, before its edits (see `Store.apply`).
+Check = Callable[["Store", Sequence["Edit"]], None]
 
 
 def connect(path: Path | str) -> sqlite3.Connection:
@@ -279,30 +307,36 @@ class Store:
 
     # -- writing -----------------------------------------------------------------------------
 
-    def apply(self, edits: Sequence[Edit], origin: str = "edit") -> list[Edit]:
-        """Run `edits` in one committed transaction; return the edits that undo them."""
+    def apply(self, edits: Sequence[Edit], origin: str = FACILITATOR, check: Check | None = None) -> list[Edit]:
+        """Run `edits` in one committed transaction; return the edits that undo them.
+
+        `check` runs first inside the same transaction (so a vote committed meanwhile cannot
+        slip between the rule and the edits); whatever it raises rolls the batch back.
+        """
         if self.closed:
             raise WorkshopFileError("The workshop is closed.")
         inverse: list[list[Edit]] = []
         touched: set[str] = set()
-        ids: set[int] = set()
+        rows: set[tuple[str, int]] = set()
         with self.transaction():
+            if check is not None:
+                check(self, edits)
             for edit in edits:
                 _check_name(edit.table)
                 touched.add(edit.table)
                 if isinstance(edit, Insert):
                     new_id = self._insert(edit.table, edit.values)
-                    ids.add(new_id)
+                    rows.add((edit.table, new_id))
                     inverse.append([Delete(edit.table, new_id)])
                 elif isinstance(edit, Update):
-                    ids.add(edit.id)
+                    rows.add((edit.table, edit.id))
                     inverse.append([self._update(edit)])
                 else:
-                    ids.add(edit.id)
+                    rows.add((edit.table, edit.id))
                     undo = self._delete(edit.table, edit.id)
                     touched.update(e.table for e in undo)
                     inverse.append(undo)
-        self.notify(Changes(frozenset(touched), origin, frozenset(ids)))
+        self.notify(Changes.of(rows, origin, touched))
         return [e for group in reversed(inverse) for e in group]
 
     def notify(self, changes: Changes) -> None:
@@ -311,7 +345,7 @@ class Store:
 
     def notify_live(self, table: str, id_: int) -> None:
         """Tell the screens about a live action (open, close, reveal) committed directly."""
-        self.notify(Changes(frozenset({table}), "live", frozenset({id_})))
+        self.notify(Changes.of({(table, id_)}, LIVE))
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:

@@ -178,8 +178,11 @@ def tally(poll: Poll, ballots: Sequence[Ballot]) -> Tally:
     elif kind == "points":
         totals = [0.0] * n
         for b in ballots:
+            # A hand count holds the group's total points and, as its weight, how many people
+            # placed them: the points are not multiplied by the people.
+            times = 1 if b.get("source") == "hand" else b.get("weight", 1)
             for k, v in _answer(b).items():
-                totals[int(k)] += v * b.get("weight", 1)
+                totals[int(k)] += v * times
         t.counts = totals
         grand = sum(totals)
         t.percents = [100 * v / grand if grand else 0.0 for v in totals]

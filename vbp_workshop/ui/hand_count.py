@@ -57,6 +57,10 @@ class HandCountDialog(QDialog):
                 spin = _spin()
                 grid.addWidget(spin, i, 1)
                 self.cells.append((i, spin))
+            if kind == "points":  # points are not people: the tally needs both
+                grid.addWidget(QLabel("How many people placed these points"), len(poll.options), 0)
+                grid.addWidget(self.people, len(poll.options), 1)
+                self.people.setObjectName("hand_people")
         elif kind in ("scale", "fist"):
             for r, level in enumerate(range(lo, hi + 1)):
                 grid.addWidget(QLabel(str(level)), r, 0)
@@ -111,6 +115,7 @@ class HandCountDialog(QDialog):
         grp = self.group.currentData()
         kind = self.poll.kind
         out: list[tuple[str, Any, int]] = []
+        spread: dict[str, int] = {}  # points: the group's total per option, one entry
         for key, spin in self.cells:
             n = spin.value()
             if not n:
@@ -120,10 +125,12 @@ class HandCountDialog(QDialog):
             elif kind in ("multiple", "ranking"):
                 out.append((grp, [key], n))
             elif kind == "points":
-                out.append((grp, {str(key): n}, 1))
+                spread[str(key)] = n
             elif kind == "agreement":
                 statement, level = key
                 out.append((grp, {str(statement): level}, n))
+        if spread:
+            out.append((grp, spread, self.people.value()))
         if self.pairs and self.people.value():
             out.append((grp, {str(i): [x.value(), y.value()] for i, x, y in self.pairs}, self.people.value()))
         if kind == "text" and self.text.text().strip():

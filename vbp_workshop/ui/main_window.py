@@ -157,6 +157,7 @@ class MainWindow(QMainWindow):
             a.setEnabled(True)
         self._update_title()
         session.changed.connect(lambda c: c.touches("workshop") and self._update_title())
+        session.refused.connect(lambda why: self.dialogs.error("Not done", why))
         self.settings.add_recent(session.store.path)
 
     def _update_title(self) -> None:

@@ -20,7 +20,8 @@ from vbp_workshop.ui.widgets import plain_label
 
 
 class PollEditor(QDialog):
-    def __init__(self, poll: Poll | None, parent: QWidget | None = None) -> None:
+    def __init__(self, poll: Poll | None, parent: QWidget | None = None, frozen: str = "") -> None:
+        """`frozen`: why the type, options and scale cannot change (the poll has answers)."""
         super().__init__(parent)
         self.setWindowTitle("Edit poll" if poll else "Add poll")
         self.setMinimumWidth(560)
@@ -85,6 +86,12 @@ class PollEditor(QDialog):
         else:
             self._keep = {}
         self._show_settings()
+        if frozen:
+            for w in (self.kind, self.options, self.lo, self.hi):
+                w.setEnabled(False)
+            self.frozen = plain_label("🔒 " + frozen, cls="hint")
+            self.frozen.setObjectName("frozen")
+            form.insertRow(0, self.frozen)
 
     def _show_settings(self) -> None:
         kind = self.kind.currentData()

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from vbp_workshop.core import pollops
 from vbp_workshop.core.domain import GROUP_LABELS
+from vbp_workshop.core.operations import Refused, answer_count, frozen_reason
 from vbp_workshop.core.polls import KINDS, PRIVACY, BallotError, Poll
 from vbp_workshop.core.store import Delete, Update
 from vbp_workshop.core.tally import Tally, divergence
@@ -378,21 +379,19 @@ class PollPanel(QWidget):
 
         if not self.poll:
             return
-        editor = PollEditor(self.poll, self)
-        has_votes = bool(pollops.ballots(self.session.store, self.poll.id, self.poll.round))
+        # Once a poll has answers its type and options are fixed: the editor says why.
+        editor = PollEditor(self.poll, self, frozen=frozen_reason(self.session.store, self.poll.id))
         if editor.exec():
             v = editor.values()
-            if has_votes and (v["kind"] != self.poll.kind or v["options"] != list(self.poll.options)):
-                self.ctx.dialogs.error("Poll has answers",
-                                       "This poll already has answers, so its type and options "
-                                       "cannot change. Duplicate it and edit the copy.")
-                return
             import json
 
-            self.session.edit([Update("polls", self.poll.id, {
-                "kind": v["kind"], "question": v["question"], "privacy": v["privacy"],
-                "options": json.dumps(v["options"], ensure_ascii=False),
-                "settings": json.dumps(v["settings"], ensure_ascii=False)})], "Edit poll")
+            try:
+                self.session.edit([Update("polls", self.poll.id, {
+                    "kind": v["kind"], "question": v["question"], "privacy": v["privacy"],
+                    "options": json.dumps(v["options"], ensure_ascii=False),
+                    "settings": json.dumps(v["settings"], ensure_ascii=False)})], "Edit poll")
+            except Refused as exc:
+                self.ctx.dialogs.error("Poll has answers", str(exc))
 
     def duplicate(self) -> None:
         if self.poll:
@@ -402,8 +401,7 @@ class PollPanel(QWidget):
     def delete(self) -> None:
         if not self.poll:
             return
-        n = self.session.store.scalar("SELECT COALESCE(SUM(weight), 0) FROM ballots WHERE poll_id = ?",
-                                      (self.poll.id,))
+        n = answer_count(self.session.store, self.poll.id)
         if n and not self.ctx.dialogs.confirm("Delete poll?", f"This poll has {n} answers. Delete "
                                               "it and its answers? (Edit › Undo brings it back.)"):
             return

@@ -14,9 +14,10 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from vbp_workshop.core import pollops
+from vbp_workshop.core import operations, pollops
+from vbp_workshop.core.operations import Refused
 from vbp_workshop.core.polls import Poll
-from vbp_workshop.core.store import Changes, Edit, Store
+from vbp_workshop.core.store import FACILITATOR, REDO, UNDO, Changes, Edit, Store
 from vbp_workshop.core.tally import Tally
 from vbp_workshop.core.votes import LiveState, VoteWriter
 
@@ -24,11 +25,16 @@ DRAIN_MS = 25
 
 
 class EditCommand(QUndoCommand):
-    """Holds a batch already applied and the batch that undoes it (Orange's paint pattern)."""
+    """Holds a batch already applied and the batch that undoes it (Orange's paint pattern).
 
-    def __init__(self, store: Store, forward: Sequence[Edit], backward: list[Edit], text: str) -> None:
+    Undo and redo go through the same operation as the edit, so the same rules hold; one that
+    is refused (its poll has votes since) leaves the workshop as it is, says why, and drops out
+    of the stack.
+    """
+
+    def __init__(self, session: Session, forward: Sequence[Edit], backward: list[Edit], text: str) -> None:
         super().__init__(text)
-        self._store = store
+        self._session = session
         self._forward = list(forward)
         self._backward = backward
         self._first = True
@@ -37,14 +43,25 @@ class EditCommand(QUndoCommand):
         if self._first:  # applied already when the edit was made
             self._first = False
             return
-        self._backward = self._store.apply(self._forward, origin="redo")
+        try:
+            self._backward = self._session.apply(self._forward, REDO)
+        except Refused as exc:
+            self._refuse(f"“{self.text()}” cannot be redone. {exc}")
 
     def undo(self) -> None:
-        self._forward = self._store.apply(self._backward, origin="undo")
+        try:
+            self._forward = self._session.apply(self._backward, UNDO)
+        except Refused as exc:
+            self._refuse(f"“{self.text()}” cannot be undone. {exc}")
+
+    def _refuse(self, message: str) -> None:
+        self.setObsolete(True)  # QUndoStack deletes an obsolete command after undo/redo
+        self._session.refused.emit(message)
 
 
 class Session(QObject):
     changed = Signal(object)  # Changes
+    refused = Signal(str)  # an undo or redo the workshop's rules refused, and why
     votes_arrived = Signal(list)  # list of vote notice dicts, oldest first
     devices_joined = Signal(int)  # how many joined in this drain
 
@@ -84,10 +101,14 @@ class Session(QObject):
         if changes.touches("ballots", "polls"):
             self._tallies.clear()
 
+    def apply(self, edits: Sequence[Edit], origin: str = FACILITATOR) -> list[Edit]:
+        """Apply a batch through the core operation (its rules included); returns the inverse."""
+        return operations.apply_edits(self.store, self.live, edits, origin)
+
     def edit(self, edits: Sequence[Edit], text: str) -> list[Edit]:
-        """Apply an undoable batch of edits; returns the inverse."""
-        backward = self.store.apply(edits)
-        self.undo_stack.push(EditCommand(self.store, edits, backward, text))
+        """Apply an undoable batch of edits; returns the inverse. Raises `Refused` with a reason."""
+        backward = self.apply(edits)
+        self.undo_stack.push(EditCommand(self, edits, backward, text))
         return backward
 
     # -- the vote feed ------------------------------------------------------------------------

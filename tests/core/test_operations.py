@@ -1,0 +1,141 @@
+"""Core operations: the rules every change goes through, whoever asks (a screen, undo, redo).
+
+Each test here reproduces a defect of the first build and failed before its fix.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+
+from vbp_workshop.core import pollops
+from vbp_workshop.core.operations import Refused, apply_edits, frozen_reason
+from vbp_workshop.core.store import UNDO, Changes, Delete, Store, Update
+from vbp_workshop.core.votes import LiveState, PollClosed, Vote, VoteWriter
+
+
+@pytest.fixture
+def live_writer(store: Store):
+    live = LiveState(store.workshop()["join_code"])
+    writer = VoteWriter(store.path, live)
+    writer.start()
+    yield live, writer
+    writer.stop()
+
+
+def _poll(store: Store, kind: str) -> int:
+    return next(p.id for p in pollops.polls(store) if p.kind == kind)
+
+
+def test_options_are_frozen_once_any_round_has_answers(store: Store, live_writer) -> None:
+    """Defect: options edited after round 1's votes (round 2 still empty) broke round 1's tally."""
+    live, writer = live_writer
+    pid = _poll(store, "single")
+    pollops.open_poll(store, live, pid)
+    writer.vote(Vote(pid, 1, "d-1", "", 2, "uid-000001"))  # the third option
+    pollops.new_round(store, live, pid)  # round 2: no answers yet
+    fewer = Update("polls", pid, {"options": json.dumps(["Only", "Two"])})
+    with pytest.raises(Refused, match="Duplicate"):
+        apply_edits(store, live, [fewer])
+    poll = pollops.get_poll(store, pid)
+    assert len(poll.options) >= 3  # unchanged
+    assert pollops.round_tally(store, poll, 1).counts[2] == 1  # round 1 still tallies
+    # A wording fix is still fine, and so is any change before the first answer.
+    apply_edits(store, live, [Update("polls", pid, {"question": "Reworded?"})])
+    assert pollops.get_poll(store, pid).question == "Reworded?"
+    other = _poll(store, "multiple")
+    assert not frozen_reason(store, other)
+    apply_edits(store, live, [Update("polls", other, {"options": json.dumps(["X", "Y"])})])
+
+
+def test_a_scale_cannot_shrink_under_its_answers(store: Store, live_writer) -> None:
+    live, writer = live_writer
+    pid = _poll(store, "scale")
+    pollops.open_poll(store, live, pid)
+    writer.vote(Vote(pid, 1, "d-1", "", 9, "uid-000001"))
+    with pytest.raises(Refused):
+        apply_edits(store, live, [Update("polls", pid, {"settings": json.dumps({"min": 0, "max": 5})})])
+
+
+def test_undo_of_an_options_edit_after_votes_is_refused(store: Store, live_writer) -> None:
+    """The inverse of an edit goes through the same rule: options edited, votes cast, undo."""
+    live, writer = live_writer
+    pid = _poll(store, "single")
+    backward = apply_edits(store, live, [Update("polls", pid, {"options": json.dumps(list("ABCDEF"))})])
+    pollops.open_poll(store, live, pid)
+    writer.vote(Vote(pid, 1, "d-1", "", 5, "uid-000001"))  # "F", which the undo would remove
+    with pytest.raises(Refused):
+        apply_edits(store, live, backward, UNDO)
+    assert pollops.round_tally(store, pollops.get_poll(store, pid)).counts[5] == 1
+
+
+def test_deleting_an_open_poll_closes_it_so_votes_are_refused_not_failed(store: Store, live_writer) -> None:
+    """Defect: undoing "Add poll" while it was open left it open on the phones; the next vote
+    for it failed its whole batch on a foreign key (500 for every phone in that batch)."""
+    live, writer = live_writer
+    added = pollops.new_poll_edit(1, "single", "Added?", ["Yes", "No"])
+    undo_add = apply_edits(store, live, [added])
+    assert isinstance(undo_add[0], Delete)
+    pid = undo_add[0].id
+    pollops.open_poll(store, live, pid)
+    writer.vote(Vote(pid, 1, "d-1", "", 0, "uid-000001"))
+    apply_edits(store, live, undo_add, UNDO)
+    assert store.row("polls", pid) is None
+    assert live.accepting(pid, 1) is None
+    assert live.snapshot()["poll"] is None
+    with pytest.raises(PollClosed):  # a clear refusal, never sqlite3.IntegrityError
+        writer.vote(Vote(pid, 1, "d-2", "", 0, "uid-000002"))
+    # A vote for another poll still goes through.
+    other = _poll(store, "scale")
+    pollops.open_poll(store, live, other)
+    assert writer.vote(Vote(other, 1, "d-2", "", 3, "uid-000003")).ballot_id
+
+
+def test_the_store_refuses_to_delete_an_open_poll_directly(store: Store) -> None:
+    live = LiveState()
+    pid = _poll(store, "single")
+    pollops.open_poll(store, live, pid)
+    from vbp_workshop.core.operations import poll_integrity
+
+    with pytest.raises(Refused, match="close it"):
+        store.apply([Delete("polls", pid)], check=poll_integrity)
+    assert store.row("polls", pid) is not None
+
+
+def test_a_points_hand_count_counts_people_not_options(store: Store) -> None:
+    """Defect: each option's points were an entry of weight 1, so three options with points
+    made three "respondents"; a count of people multiplied the points instead."""
+    back = store.apply([pollops.new_poll_edit(4, "points", "Where?", ["A", "B", "C"], {"budget": 10})])
+    poll = pollops.get_poll(store, back[0].id)  # type: ignore[union-attr]
+    entries = [("payer", {"0": 12, "1": 8, "2": 5}, 4)]  # 4 people placed 25 points
+    store.apply(pollops.hand_count_edits(poll, poll.round, entries))
+    t = pollops.round_tally(store, poll)
+    assert t.respondents == 4
+    assert t.counts[:3] == [12, 8, 5]
+    assert t.by_source == {"hand": 4}
+    with pytest.raises(Exception, match="how many people"):
+        pollops.hand_count_edits(poll, poll.round, [("", {"0": 3}, 0)])
+
+
+def test_every_edit_says_which_rows_and_who(store: Store) -> None:
+    seen: list[Changes] = []
+    store.listeners.append(seen.append)
+    backward = apply_edits(store, None, [Update("workshop", 1, {"title": "T"})])
+    apply_edits(store, None, backward, UNDO)
+    assert seen[0].rows == {("workshop", 1)} and seen[0].origin == "facilitator"
+    assert seen[1].origin == "undo" and seen[1].ids_in("workshop") == {1}
+
+
+def test_a_refused_batch_writes_nothing(store: Store, live_writer) -> None:
+    live, writer = live_writer
+    pid = _poll(store, "single")
+    pollops.open_poll(store, live, pid)
+    writer.vote(Vote(pid, 1, "d-1", "", 0, "uid-000001"))
+    with pytest.raises(Refused):
+        apply_edits(store, live, [Update("workshop", 1, {"title": "Changed"}),
+                                  Update("polls", pid, {"kind": "multiple"})])
+    assert store.workshop()["title"] != "Changed"
+    with sqlite3.connect(store.path) as conn:
+        assert conn.execute("SELECT kind FROM polls WHERE id = ?", (pid,)).fetchone()[0] == "single"

@@ -1,0 +1,94 @@
+"""Defects reproduced through the real window: each test failed before its fix.
+
+- (a) a poll's options edited after it had votes broke its tally;
+- (b) undoing "Add poll" while that poll was open failed every phone's vote in the batch;
+- (d) a hand count for a points poll over-counted its respondents.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from vbp_workshop.core import pollops
+from vbp_workshop.core.votes import PollClosed, Vote
+from vbp_workshop.ui.main_window import MainWindow
+
+
+def _panel(window: MainWindow, kind: str):
+    for step in range(1, 6):
+        page = window.view.show_page(f"step{step}")
+        page.show_polls()
+        panel = page.polls
+        found = [p for p in panel.polls() if p.kind == kind and len(p.options) >= 3]
+        if found:
+            panel.select(found[0].id)
+            return panel, found[0].id
+    raise AssertionError(f"the demo has no {kind} poll")
+
+
+def test_options_cannot_change_after_an_earlier_rounds_votes(demo_window: MainWindow, monkeypatch) -> None:
+    from vbp_workshop.ui import poll_editor
+
+    session = demo_window.session
+    panel, pid = _panel(demo_window, "single")
+    panel.buttons["open"].click()
+    writer = session.start_writer()
+    last = len(panel.poll.options) - 1
+    writer.vote(Vote(pid, panel.poll.round, "d-x", "", last, "uid-integrity-1"))
+    panel.ctx.dialogs.answers.append(True)  # "Start a new round?" — yes
+    panel.new_round()  # the new round has no answers yet; the first one has
+    seen: list[str] = []
+
+    def exec_(editor) -> int:
+        seen.append(editor.frozen.text() if hasattr(editor, "frozen") else "")
+        editor.options.setPlainText("Only one\nAnd two")
+        return 1
+
+    monkeypatch.setattr(poll_editor.PollEditor, "exec", exec_)
+    panel.edit_poll()
+    poll = pollops.get_poll(session.store, pid)
+    assert len(poll.options) == last + 1  # unchanged
+    assert "Duplicate" in seen[0]  # the editor said why before the facilitator typed
+    assert panel.ctx.dialogs.shown[-1][0] == "error" and "Duplicate" in panel.ctx.dialogs.shown[-1][2]
+    first = pollops.round_tally(session.store, poll, 1)  # raised IndexError before
+    assert first.counts[last] >= 1
+
+
+def test_undo_of_add_poll_while_it_is_open_never_fails_the_vote_batch(demo_window: MainWindow) -> None:
+    session = demo_window.session
+    panel, _ = _panel(demo_window, "single")
+    back = session.edit([pollops.new_poll_edit(panel.step, "single", "Added?", ["Yes", "No"])], "Add poll")
+    pid = back[0].id  # type: ignore[union-attr]
+    panel.select(pid)
+    panel.buttons["open"].click()
+    writer = session.start_writer()
+    writer.vote(Vote(pid, 1, "d-1", "", 0, "uid-added-1"))
+    session.undo_stack.undo()  # undo "Add poll" while the room is voting on it
+    assert session.store.row("polls", pid) is None
+    assert session.live.accepting(pid, 1) is None
+    late = writer.submit(Vote(pid, 1, "d-2", "", 1, "uid-added-2"))
+    with pytest.raises(PollClosed):  # was sqlite3.IntegrityError: FOREIGN KEY constraint failed
+        late.result(timeout=10)
+    session.undo_stack.redo()  # the poll comes back closed, with its vote
+    poll = pollops.get_poll(session.store, pid)
+    assert poll.state == "closed" and pollops.round_tally(session.store, poll).respondents == 1
+
+
+def test_a_points_hand_count_counts_the_people_who_placed_them(demo_window: MainWindow) -> None:
+    from vbp_workshop.ui.hand_count import HandCountDialog
+
+    session = demo_window.session
+    panel, pid = _panel(demo_window, "points")
+    before = pollops.round_tally(session.store, panel.poll)
+    dialog = HandCountDialog(panel.poll, panel)
+    for (_key, spin), n in zip(dialog.cells, (12, 8, 5), strict=False):
+        spin.setValue(n)
+    dialog.people.setValue(4)  # 4 people placed 25 points
+    assert panel.record_hand_count(dialog.entries())
+    after = pollops.round_tally(session.store, pollops.get_poll(session.store, pid))
+    assert after.respondents - before.respondents == 4
+    assert [a - b for a, b in zip(after.counts[:3], before.counts[:3], strict=True)] == [12, 8, 5]
+    assert json.loads(session.store.rows("ballots", "poll_id = ? AND source = 'hand'", (pid,))[-1]["answer"]) == {
+        "0": 12, "1": 8, "2": 5}

@@ -1,0 +1,12 @@
+"""Operations: every change to a workshop is one function here.
+
+Each operation validates, writes in one transaction through the store (the one place SQL
+lives) and tells the screens what changed with a `Changes` record (tables, row ids and who
+started it: facilitator, phone, import, undo, live). The UI and the server change a workshop
+only through these; undo replays the inverse edits through `apply_edits`, so the same rules
+hold for an undo as for the edit itself.
+"""
+
+from vbp_workshop.core.operations.edits import Refused, answer_count, apply_edits, frozen_reason, poll_integrity
+
+__all__ = ["Refused", "answer_count", "apply_edits", "frozen_reason", "poll_integrity"]

@@ -1,0 +1,81 @@
+"""Edit batches (Insert/Update/Delete) made by the facilitator, by undo and by redo.
+
+The rules that keep a workshop consistent whatever the screen that asks: a poll's answers
+always point at options that exist, and an open poll is closed before it disappears.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from vbp_workshop.core import pollops
+from vbp_workshop.core.store import FACILITATOR, Delete, Edit, Store, Update
+from vbp_workshop.core.votes import LiveState
+
+
+class Refused(ValueError):
+    """An operation that would break the workshop; the message says why and what to do."""
+
+
+# Settings that change what a stored answer means (an index past the end, a level off the scale).
+_ANSWER_SETTINGS = ("min", "max")
+
+
+def answer_count(store: Store, poll_id: int) -> int:
+    """How many answers a poll holds in any round (hand counts count their hands)."""
+    return int(store.scalar("SELECT COALESCE(SUM(weight), 0) FROM ballots WHERE poll_id = ?", (poll_id,)) or 0)
+
+
+def _shape(row: dict[str, Any]) -> tuple[Any, ...]:
+    settings = json.loads(row.get("settings") or "{}")
+    return (row.get("kind"), json.loads(row.get("options") or "[]"),
+            *(settings.get(k) for k in _ANSWER_SETTINGS))
+
+
+def frozen_reason(store: Store, poll_id: int) -> str:
+    """Why a poll's type, options and scale cannot change now, or '' when they can."""
+    n = answer_count(store, poll_id)
+    if not n:
+        return ""
+    return (f"This poll already has {n} answer{'s' if n != 1 else ''} (in this or an earlier round), "
+            "and each answer points at an option, so its type, options and scale are fixed. "
+            "To ask a changed version, use Duplicate and edit the copy (it starts empty); "
+            "to ask the same question again, start a New round.")
+
+
+def poll_integrity(store: Store, edits: Sequence[Edit]) -> None:
+    """Refuse edits that would leave answers pointing nowhere. Runs inside the batch's transaction."""
+    for edit in edits:
+        if edit.table != "polls" or not isinstance(edit, Update | Delete):
+            continue
+        old = store.row("polls", edit.id)
+        if old is None:
+            continue
+        if isinstance(edit, Delete):
+            if old["state"] == "open":
+                raise Refused(f"“{old['question']}” is open for votes: close it before removing it.")
+            continue
+        if _shape({**old, **edit.values}) != _shape(old):
+            reason = frozen_reason(store, edit.id)
+            if reason:
+                raise Refused(reason)
+
+
+def apply_edits(store: Store, live: LiveState | None, edits: Sequence[Edit],
+                origin: str = FACILITATOR) -> list[Edit]:
+    """Apply a batch under the workshop's rules; return the batch that undoes it.
+
+    An open poll about to be deleted (the undo of "Add poll", say) is closed first, the way the
+    Close button closes it: the vote writer refuses its ballots from that moment, instead of
+    failing a whole batch of votes on a foreign key.
+    """
+    if live is not None:
+        open_ids = {p.id for p in live.open_polls()}
+        for edit in edits:
+            if isinstance(edit, Delete) and edit.table == "polls":
+                row = store.row("polls", edit.id)
+                if edit.id in open_ids or (row is not None and row["state"] == "open"):
+                    pollops.close_poll(store, live, edit.id)
+    return store.apply(edits, origin, check=poll_integrity)
