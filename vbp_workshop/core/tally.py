@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -18,16 +17,10 @@ from typing import Any
 
 from vbp_workshop.core.domain import NO_GROUP, OTHER_GROUP
 from vbp_workshop.core.polls import Poll
+from vbp_workshop.core.words import frequent_words, plural
 
 Ballot = dict[str, Any]
 
-STOPWORDS = frozenset(
-    (
-        "a an and are as at be but by for from has have i if in into is it its of on or our so "
-        "that the their them there these they this to was we were what when which who will with "
-        "would you your more less not no can should could all any be been being do does"
-    ).split()
-)
 
 
 @dataclass
@@ -76,7 +69,7 @@ class Tally:
         if self.kind == "matrix" and placed:  # most impact for least effort
             _, i = max(placed)
             return f"Best impact for effort: {self.labels[i]}"
-        return f"{self.respondents} answers"
+        return plural(self.respondents, "answer")
 
 
 def _weighted_median(pairs: list[tuple[float, float]]) -> float | None:
@@ -209,12 +202,7 @@ def tally(poll: Poll, ballots: Sequence[Ballot]) -> Tally:
     elif kind == "text":
         visible = [b for b in ballots if not b.get("hidden")]
         t.answers = [(int(b.get("id", 0)), str(_answer(b))) for b in visible]
-        words: Counter[str] = Counter()
-        for _, text in t.answers:
-            for w in re.findall(r"[A-Za-z][A-Za-z'-]{2,}", text.lower()):
-                if w not in STOPWORDS:
-                    words[w] += 1
-        t.words = words.most_common(20)
+        t.words = frequent_words(text for _, text in t.answers)
     return t
 
 
