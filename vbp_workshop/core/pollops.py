@@ -151,6 +151,11 @@ def round_tally(store: Store, poll: Poll, round_: int | None = None) -> Tally:
     return tally(poll, ballots(store, poll.id, round_ or poll.round))
 
 
+def joined_devices(store: Store) -> int:
+    """How many phones have joined the workshop (the projector's "of N phones")."""
+    return int(store.scalar("SELECT COUNT(*) FROM devices") or 0)
+
+
 def min_group(store: Store) -> int:
     return int(store.workshop().get("min_group_size") or 3)
 

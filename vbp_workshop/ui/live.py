@@ -63,6 +63,12 @@ class LiveRoom(QObject):
             self.projector.split = on
             self.projector.refresh()
 
+    def set_compare(self, poll_id: int, on: bool) -> None:
+        """Show every round of the projected poll side by side (the facilitator's toggle)."""
+        if self.projector is not None and poll_id == self.poll_id:
+            self.projector.compare = on
+            self.projector.refresh()
+
     def set_activity(self, title: str) -> None:
         """The agenda item being timed, shown beside the timer on the projector."""
         self.activity = title

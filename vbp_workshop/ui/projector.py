@@ -1,45 +1,83 @@
 """The projector view: a second window for the back of the room.
 
 Large type, high contrast: the question, the response count (always), the chart once
-revealed, the timer, and how to join (address, code, QR code).
+revealed, the timer, and how to join (address, code, QR code). Made for a 1024×768 projector
+and grown with the window: every size is a multiple of min(width / 1024, height / 768).
 """
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence, QPixmap, QShortcut
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QStackedWidget, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
 
 from vbp_workshop.core import pollops
+from vbp_workshop.core.domain import GROUP_LABELS
 from vbp_workshop.core.polls import Poll
-from vbp_workshop.core.tally import divergence
+from vbp_workshop.core.tally import Tally, divergence
+from vbp_workshop.core.words import plural
+from vbp_workshop.ui.answers_view import AnswersView
 from vbp_workshop.ui.charts import GroupChart, PollChart, chart_for
+from vbp_workshop.ui.paged_text import PagedText
 from vbp_workshop.ui.session import Session
 from vbp_workshop.ui.timer import Countdown, fmt
 from vbp_workshop.ui.widgets import plain_label
 
-STYLE_720 = """
+# Sizes for 1024×768; `styled` multiplies them. The question is 32 px here and 45 px at 1080p.
+STYLE_768 = """
 #projector { background: #ffffff; }
 #projector QLabel { color: #111111; }
-#proj_title { font-size: 20px; color: #444444; }
-#proj_timer { font-size: 64px; font-weight: 700; color: #12355b; }
+#proj_title { font-size: 18px; color: #333333; }
+#proj_timer { font-size: 52px; font-weight: 700; color: #12355b; }
 #proj_timer[ending="true"] { color: #b86e00; }
 #proj_timer[over="true"] { color: #ffffff; background: #c0262d; border-radius: 10px; padding: 0 14px; }
-#proj_question { font-size: 44px; font-weight: 700; color: #111111; }
-#proj_count { font-size: 34px; font-weight: 700; color: #12355b; }
-#proj_hidden { font-size: 30px; color: #444444; }
-#proj_join { font-size: 22px; color: #111111; }
-#proj_address { font-size: 24px; font-weight: 700; color: #111111; }
-#proj_code { font-size: 48px; font-weight: 800; letter-spacing: 6px; color: #12355b; }
-#proj_headline { font-size: 30px; color: #111111; }
+#proj_question { font-size: 32px; font-weight: 700; color: #111111; }
+#proj_count { font-size: 24px; font-weight: 700; color: #12355b; }
+#proj_hidden { font-size: 26px; color: #333333; }
+#proj_answers { font-size: 22px; color: #111111; }
+#proj_join { font-size: 18px; color: #111111; }
+#proj_address { font-size: 20px; font-weight: 700; color: #111111; }
+#proj_code { font-size: 40px; font-weight: 800; letter-spacing: 4px; color: #12355b; }
+#proj_headline { font-size: 24px; color: #111111; }
+#proj_pager { font-size: 16px; color: #333333; }
 """
+BASE_W, BASE_H = 1024, 768
+CHART_PX = 17  # chart text at 1024×768
+SUMMARY_PX = 20
+QR_SHARE = 0.3  # of the window's height: ~230 px at 768, ~320 px at 1080
 
 
 def styled(scale: float) -> str:
-    """The stylesheet with every pixel size scaled: made for 720 lines, grown with the screen."""
-    return re.sub(r"(\d+)px", lambda m: f"{round(int(m.group(1)) * scale)}px", STYLE_720)
+    """The stylesheet with every pixel size scaled: made for 768 lines, grown with the screen."""
+    return re.sub(r"(\d+)px", lambda m: f"{max(1, round(int(m.group(1)) * scale))}px", STYLE_768)
+
+
+def scale_for(width: int, height: int) -> float:
+    return round(max(0.6, min(width / BASE_W, height / BASE_H)), 2)
+
+
+class ElidedLabel(QLabel):
+    """One line that never asks for more width than it gets: the end gives way to "…"."""
+
+    def __init__(self, text: str = "") -> None:
+        super().__init__()
+        self.full = text
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setText(text)
+
+    def set_full(self, text: str) -> None:
+        self.full = text
+        self._elide()
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        self.setText(self.fontMetrics().elidedText(self.full, Qt.TextElideMode.ElideRight, max(0, self.width())))
 
 
 class ProjectorWindow(QWidget):
@@ -48,13 +86,15 @@ class ProjectorWindow(QWidget):
         self.session = session
         self.setObjectName("projector")
         self.setWindowTitle("VBP Workshop — projector")
-        self._scale = 0.0
+        self._scale = 1.0
         self.setStyleSheet(styled(1.0))
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.poll: Poll | None = None
         self.charts: dict[str, PollChart] = {}
+        self._activity = ""
+        self._qr_source: QPixmap | None = None
 
-        self.title = plain_label(session.title, wrap=False)
+        self.title = ElidedLabel(session.title)
         self.title.setObjectName("proj_title")
         self.timer = QLabel("")
         self.timer.setObjectName("proj_timer")
@@ -63,16 +103,21 @@ class ProjectorWindow(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
         top.addWidget(self.off_note)
-        top.addSpacing(24)
+        top.addSpacing(16)
         top.addWidget(self.timer)
 
         self.question = plain_label("")
         self.question.setObjectName("proj_question")
-        self.count = QLabel("")
+        self.count = plain_label("")
         self.count.setObjectName("proj_count")
         self.headline = plain_label("")
         self.headline.setObjectName("proj_headline")
+        self.pager = QLabel("")
+        self.pager.setObjectName("proj_pager")
+        self.pager.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.stack = QStackedWidget()
+        self.stack.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Expanding)
+        self.stack.setMinimumSize(120, 120)
         self.hidden_note = plain_label("Results are hidden until everyone has voted.")
         self.hidden_note.setObjectName("proj_hidden")
         self.hidden_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -80,52 +125,65 @@ class ProjectorWindow(QWidget):
         self.group_chart = GroupChart(large=True)
         self.stack.addWidget(self.group_chart)
         self.split = False  # show the result side by side per stakeholder group
-        self.summary = QTextBrowser()
+        self.compare = False  # show every round of the poll side by side
+        self.answers = AnswersView(large=True)
+        self.stack.addWidget(self.answers)
+        self.summary = PagedText()
         self.summary.setObjectName("proj_summary")
-        self.summary.setFrameShape(QTextBrowser.Shape.NoFrame)
+        self.summary.paged.connect(self._on_paged)
         self.stack.addWidget(self.summary)
         self.summary_html: str | None = None
 
-        self.join_text = plain_label("")
+        left = QVBoxLayout()
+        left.addWidget(self.question)
+        left.addWidget(self.count)
+        left.addWidget(self.stack, 1)
+        left.addWidget(self.headline)
+        left.addWidget(self.pager)
+
+        self.join_text = plain_label("Join on your phone at", wrap=False)
         self.join_text.setObjectName("proj_join")
         self.code = QLabel("")
         self.code.setObjectName("proj_code")
         self.qr = QLabel()
         self.qr.setObjectName("proj_qr")
-        self.qr.setScaledContents(True)
+        self.qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.address = plain_label("", wrap=False)
         self.address.setObjectName("proj_address")
-        self.code_caption = plain_label("", wrap=False)
+        self.code_caption = plain_label("with the code", wrap=False)
         self.code_caption.setObjectName("proj_join")
         join = QVBoxLayout()
-        join.addWidget(self.join_text)
-        join.addWidget(self.address)
-        join.addWidget(self.code_caption)
-        join.addWidget(self.code)
+        join.setContentsMargins(0, 0, 0, 0)
+        for w in (self.join_text, self.address, self.code_caption, self.code):
+            join.addWidget(w)
         join.addWidget(self.qr, 0, Qt.AlignmentFlag.AlignHCenter)
         join.addStretch(1)
         self.join_box = QWidget()
         self.join_box.setObjectName("proj_join_box")
         self.join_box.setLayout(join)
 
-
-        grid = QGridLayout(self)
-        grid.setContentsMargins(36, 24, 36, 24)
-        grid.addLayout(top, 0, 0, 1, 2)
-        grid.addWidget(self.question, 1, 0, 1, 2)
-        grid.addWidget(self.count, 2, 0)
-        grid.addWidget(self.stack, 3, 0)
-        grid.addWidget(self.headline, 4, 0)
-        grid.addWidget(self.join_box, 2, 1, 3, 1)
-        grid.setRowStretch(3, 1)
-        grid.setColumnStretch(0, 1)
+        body = QHBoxLayout()
+        body.addLayout(left, 1)
+        self.body_gap = 24
+        body.addSpacing(self.body_gap)
+        body.addWidget(self.join_box)
+        self.root = QVBoxLayout(self)
+        self.root.addLayout(top)
+        self.root.addLayout(body, 1)
+        self._margins(1.0)
         self.set_join("", "", None)
         # Bound methods, not lambdas: Qt drops them when this window is deleted.
         countdown.ticked.connect(self._on_tick)
         countdown.finished.connect(self._on_finished)
         for key in ("Escape", "F11"):
             QShortcut(QKeySequence(key), self, activated=self.toggle_full_screen)
+        for key in ("PgDown", "Right", "Space"):
+            QShortcut(QKeySequence(key), self, activated=self.next_page)
+        for key in ("PgUp", "Left"):
+            QShortcut(QKeySequence(key), self, activated=self.previous_page)
         self.show_poll(None)
+
+    # -- the room's furniture ---------------------------------------------------------------------
 
     def _on_tick(self, left: float) -> None:
         self._timer(fmt(left) if left > 0 else "")
@@ -146,41 +204,60 @@ class ProjectorWindow(QWidget):
             self.setGeometry(screens[1].geometry())
             self.showFullScreen()
         else:
-            self.resize(1280, 720)
+            self.resize(BASE_W, BASE_H)
             self.show()
 
     def toggle_full_screen(self) -> None:
         self.showNormal() if self.isFullScreen() else self.showFullScreen()
 
-    def resizeEvent(self, event: object) -> None:
-        # The join panel takes about a quarter of the width, so the chart keeps the rest even at
-        # 1024×768; the QR code stays big enough to scan from a few rows back.
-        scale = round(max(1.0, min(self.height() / 720, self.width() / 1280)), 2)
+    def _margins(self, scale: float) -> None:
+        m = round(20 * scale)
+        self.root.setContentsMargins(m, round(14 * scale), m, round(14 * scale))
+        self.root.setSpacing(round(8 * scale))
+
+    def resizeEvent(self, event: Any) -> None:
+        scale = scale_for(self.width(), self.height())
         if scale != self._scale:
             self._scale = scale
             self.setStyleSheet(styled(scale))
-        side = max(300, min(520, int(self.width() * 0.26)))
-        self.join_box.setFixedWidth(side)
-        self.qr.setFixedSize(side - 30, side - 30)
-        super().resizeEvent(event)  # type: ignore[arg-type]
+            self._margins(scale)
+            for chart in (*self.charts.values(), self.group_chart, self.answers.words):
+                chart.set_text_px(round(CHART_PX * scale))
+            self.refresh()
+        self._size_qr()
+        super().resizeEvent(event)
+
+    def _size_qr(self) -> None:
+        """The QR code: square, whole, a share of the height, scaled by whole pixels per pixel
+        where it can be (sharp module edges scan best); the white around it is its quiet zone."""
+        if self._qr_source is None or self._qr_source.isNull():
+            return
+        side = max(120, round(self.height() * QR_SHARE))
+        pix = self._qr_source.scaled(side, side, Qt.AspectRatioMode.KeepAspectRatio,
+                                     Qt.TransformationMode.FastTransformation)
+        self.qr.setPixmap(pix)
+        self.qr.setFixedSize(pix.size())
 
     def set_join(self, url: str, code: str, qr_png: bytes | None) -> None:
         self.join_box.setVisible(bool(url))  # voting off: the chart takes the whole width
         self.off_note.setVisible(not url)
-        self.join_text.setText("Join on your phone at" if url else "")
         # Without "http://" it fits a narrow panel; phones' browsers add it, and the QR has it.
         self.address.setText(url.removeprefix("http://").rstrip("/") if url else "")
-        self.code_caption.setText("with the code" if url else "")
         self.code.setText(code if url else "")
         self.qr.setVisible(bool(qr_png))
+        self._qr_source = None
         if qr_png:
             pix = QPixmap()
             pix.loadFromData(qr_png, "PNG")
-            self.qr.setPixmap(pix)
+            self._qr_source = pix
+            self._size_qr()
 
     def set_activity(self, title: str) -> None:
-        self.title.setText(f"{self.session.title}  ·  now: {title}" if title else self.session.title)
         self._activity = title
+        # What is happening now comes first: if the line is too long, the workshop's name gives way.
+        self.title.set_full(f"Now: {title}  ·  {self.session.title}" if title else self.session.title)
+
+    # -- what is shown ------------------------------------------------------------------------------
 
     def show_poll(self, poll: Poll | None) -> None:
         self.poll = poll
@@ -188,22 +265,40 @@ class ProjectorWindow(QWidget):
         self.refresh()
 
     def show_summary(self, html: str) -> None:
-        """The end of the day: the partnership at a glance instead of a poll."""
+        """The end of the day: the partnership at a glance instead of a poll, a page at a time."""
         self.poll = None
         self.summary_html = html
+        self.summary.page = 0
         self.refresh()
 
+    def next_page(self) -> None:
+        if self.summary_html is not None:
+            self.summary.turn(1)
+
+    def previous_page(self) -> None:
+        if self.summary_html is not None:
+            self.summary.turn(-1)
+
+    def _on_paged(self, page: int, pages: int) -> None:
+        shown = self.summary_html is not None and pages > 1
+        self.pager.setText(f"Page {page + 1} of {pages}  ·  Page Down / Page Up" if shown else "")
+        self.pager.setVisible(shown)
+
     def refresh(self) -> None:
-        self.set_activity(getattr(self, "_activity", ""))
+        self.set_activity(self._activity)
         if self.summary_html is not None:
             self.question.setText("What we agreed today")
             self.count.setText("")
+            self.count.hide()
             self.headline.setText("")
-            # A stylesheet, not setFont: the application's stylesheet would win over a font.
-            self.summary.setStyleSheet(f"font-size: {round(16 * max(self._scale, 1.0))}pt;")
-            self.summary.setHtml(self.summary_html)
+            page = self.summary.page
+            self.summary.set_html(self.summary_html, round(SUMMARY_PX * self._scale))
+            self.summary.page = page
             self.stack.setCurrentWidget(self.summary)
+            self.summary.turn(0)
             return
+        self.count.show()
+        self.pager.hide()
         poll = self.poll
         if poll is None:
             self.question.setText(self.session.store.workshop().get("partnership") or self.session.title)
@@ -216,27 +311,51 @@ class ProjectorWindow(QWidget):
         tally = self.session.round_tally(poll)
         self.question.setText(poll.question)
         state = {"open": "voting open", "closed": "voting closed", "draft": "not open yet"}[poll.state]
-        joined = int(self.session.store.scalar("SELECT COUNT(*) FROM devices") or 0)
-        of = f" of {joined} phones" if joined and tally.by_source.get("hand", 0) == 0 else ""
-        self.count.setText(f"{tally.respondents} responses{of} · {state}")
-        groups = pollops.group_tallies(self.session.store, poll) if self.split and poll.revealed else {}
-        if groups and poll.kind != "text":
-            from vbp_workshop.core.domain import GROUP_LABELS
-
-            self.group_chart.set_groups(poll, groups, GROUP_LABELS)
-            self.stack.setCurrentWidget(self.group_chart)
-            _distance, pair = divergence(poll, groups)
-            self.headline.setText(f"Furthest apart: {GROUP_LABELS.get(pair[0], pair[0])} and "
-                                  f"{GROUP_LABELS.get(pair[1], pair[1])}" if pair else tally.headline())
-        elif poll.revealed:
-            chart = self.charts.get(poll.kind)
-            if chart is None:
-                chart = self.charts[poll.kind] = chart_for(poll.kind, large=True)
-                self.stack.addWidget(chart)
-            chart.set_tally(poll, tally)
-            self.stack.setCurrentWidget(chart)
-            self.headline.setText(tally.headline())
-        else:
+        joined = pollops.joined_devices(self.session.store)
+        of = f" of {plural(joined, 'phone')}" if joined and tally.by_source.get("hand", 0) == 0 else ""
+        rnd = f" · round {poll.round}" if poll.round > 1 else ""
+        self.count.setText(f"{plural(tally.respondents, 'response')}{of} · {state}{rnd}")
+        if not poll.revealed:
             self.headline.setText("")
             self.hidden_note.setText("Results are hidden until the facilitator reveals them.")
             self.stack.setCurrentWidget(self.hidden_note)
+        elif poll.kind == "text":
+            self.answers.set_tally(poll, tally)
+            self.stack.setCurrentWidget(self.answers)
+            self.headline.setText("")
+        elif self.compare and poll.round > 1:
+            self._show_rounds(poll)
+        elif self.split and self._show_groups(poll, tally):
+            pass
+        else:
+            chart = self.chart(poll.kind)
+            chart.set_tally(poll, tally)
+            self.stack.setCurrentWidget(chart)
+            self.headline.setText(tally.headline())
+
+    def chart(self, kind: str) -> PollChart:
+        chart = self.charts.get(kind)
+        if chart is None:
+            chart = self.charts[kind] = chart_for(kind, large=True)
+            chart.set_text_px(round(CHART_PX * self._scale))
+            self.stack.addWidget(chart)
+        return chart
+
+    def _show_groups(self, poll: Poll, tally: Tally) -> bool:
+        groups = pollops.group_tallies(self.session.store, poll)
+        if not groups:
+            return False
+        self.group_chart.set_groups(poll, groups, GROUP_LABELS)
+        self.stack.setCurrentWidget(self.group_chart)
+        _distance, pair = divergence(poll, groups)
+        self.headline.setText(f"Furthest apart: {GROUP_LABELS.get(pair[0], pair[0])} and "
+                              f"{GROUP_LABELS.get(pair[1], pair[1])}" if pair else tally.headline())
+        return True
+
+    def _show_rounds(self, poll: Poll) -> None:
+        rounds = {f"round{r}": self.session.round_tally(poll, r) for r in range(1, poll.round + 1)}
+        self.group_chart.set_groups(poll, rounds, {f"round{r}": f"Round {r}" for r in range(1, poll.round + 1)})
+        self.stack.setCurrentWidget(self.group_chart)
+        last, before = rounds[f"round{poll.round}"], rounds[f"round{poll.round - 1}"]
+        self.headline.setText(f"Round {poll.round - 1}: {before.headline()}  →  "
+                              f"Round {poll.round}: {last.headline()}")
