@@ -25,6 +25,7 @@ from vbp_workshop.core.operations import Refused, answer_count, frozen_reason
 from vbp_workshop.core.polls import KINDS, PRIVACY, BallotError, Poll
 from vbp_workshop.core.store import Delete, Update
 from vbp_workshop.core.tally import Tally, divergence
+from vbp_workshop.core.words import plural
 from vbp_workshop.ui.charts import GroupChart, PollChart, chart_for
 from vbp_workshop.ui.pages.base import PageContext
 from vbp_workshop.ui.widgets import plain_label
@@ -104,7 +105,7 @@ class PollPanel(QWidget):
         self.round_box.currentIndexChanged.connect(lambda _i: self.refresh(chart_only=True))
         self.compare = QCheckBox("Compare rounds")
         self.compare.setObjectName("compare_rounds")
-        self.compare.toggled.connect(lambda _on: self.refresh())
+        self.compare.toggled.connect(self._toggle_compare)
         view.addWidget(self.by_group)
         view.addWidget(self.compare)
         view.addWidget(QLabel("Round:"))
@@ -230,7 +231,7 @@ class PollPanel(QWidget):
         t = self.current_tally()
         assert t is not None
         sources = ", ".join(f"{n} by {s}" for s, n in sorted(t.by_source.items()))
-        self.count.setText(f"{t.respondents} responses" + (f" ({sources})" if len(t.by_source) > 1 else ""))
+        self.count.setText(plural(t.respondents, "response") + (f" ({sources})" if len(t.by_source) > 1 else ""))
         self.text_box.setVisible(poll.kind == "text")
         if poll.kind == "text":
             self._fill_answers()
@@ -259,6 +260,11 @@ class PollPanel(QWidget):
         self.refresh()
         if self.poll:  # the room sees the split too, once the result is revealed
             self.ctx.room.set_split(self.poll.id, on)
+
+    def _toggle_compare(self, on: bool) -> None:
+        self.refresh()
+        if self.poll:  # the room compares the rounds too, once the result is revealed
+            self.ctx.room.set_compare(self.poll.id, on)
 
     def chart(self, kind: str) -> PollChart:
         if kind not in self.charts:

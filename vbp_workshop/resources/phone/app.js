@@ -106,7 +106,7 @@
     box.hidden = !result;
     if (!result) return;
     box.appendChild(el("h2", {}, "Results: " + result.headline));
-    box.appendChild(el("p", { class: "muted" }, result.respondents + " answers"));
+    box.appendChild(el("p", { class: "muted" }, result.respondents + (result.respondents === 1 ? " answer" : " answers")));
     for (const [label, pct] of result.bars || []) {
       const bar = el("div", { class: "bar" });
       const row = el("div", { class: "row" });
