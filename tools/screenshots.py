@@ -13,7 +13,6 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from vbp_workshop import ui  # noqa: F401
-from vbp_workshop.core import pollops
 from vbp_workshop.core.demo import build_demo
 from vbp_workshop.core.template import resource_path
 from vbp_workshop.ui.dialogs import ScriptedDialogs
@@ -53,35 +52,10 @@ def main(out: Path) -> None:
                 name = tabs.tabText(i).lower().replace(" ", "-").replace("(", "").replace(")", "")
                 win.grab().save(str(out / f"{key}-{name}.png"))
             tabs.setCurrentIndex(0)
-    # The projector, one poll of each kind revealed.
-    session = win.session
-    assert session is not None
-    room = view.room
-    proj = room.open_projector()
-    proj.resize(1280, 720)
-    seen = set()
-    for poll in pollops.polls(session.store):
-        if poll.kind in seen or not pollops.ballots(session.store, poll.id, poll.round):
-            continue
-        seen.add(poll.kind)
-        pollops.reveal(session.store, session.live, poll.id, True)
-        room.show_poll(poll.id)
-        settle(app, 10)
-        proj.grab().save(str(out / f"projector-{poll.kind}.png"))
-    # The back of the room: the smallest and the most common projector resolutions, voting on.
-    room.start_voting("192.168.1.23", host="127.0.0.1", port=18990)
-    room.countdown.start(5 * 60)
-    for w, h in ((1024, 768), (1920, 1080)):
-        proj.resize(w, h)
-        settle(app, 10)
-        proj.grab().save(str(out / f"projector-{w}x{h}.png"))
-    room.stop_voting()
-    from vbp_workshop.ui.pages.summary import summary_html
+    # The projector, every poll kind at the sizes of real rooms: tools/screenshots_projector.py.
+    from screenshots_projector import projector_shots  # beside this script
 
-    room.show_summary(summary_html(view.ctx))
-    proj.resize(1280, 720)
-    settle(app, 10)
-    proj.grab().save(str(out / "projector-summary.png"))
+    projector_shots(win, app, out)
     win.close()
 
 
