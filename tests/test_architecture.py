@@ -1,8 +1,10 @@
-"""The core and the server are Qt-free: no import of Qt, pyqtgraph or the UI, even indirectly."""
+"""The layers hold: the core and the server are Qt-free (no import of Qt, pyqtgraph or the UI,
+even indirectly), and the UI writes no SQL (it changes a workshop only through core operations)."""
 
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -34,11 +36,87 @@ def test_no_qt_import_in_core_or_server_source() -> None:
 
 
 def test_loading_every_core_and_server_module_loads_no_qt() -> None:
-    modules = [f"vbp_workshop.{layer}.{p.stem}" for layer in ("core", "server")
-               for p in (PACKAGE / layer).glob("*.py") if p.stem != "__init__"]
+    modules = [".".join(("vbp_workshop", *p.relative_to(PACKAGE).with_suffix("").parts))
+               for layer in ("core", "server") for p in (PACKAGE / layer).rglob("*.py")]
+    assert "vbp_workshop.core.operations.live" in modules  # sub-packages are loaded too
     code = ("import importlib, sys\n"
             f"for m in {modules!r}: importlib.import_module(m)\n"
             "bad = [m for m in sys.modules if m.startswith(('PySide6', 'pyqtgraph', 'shiboken6'))]\n"
             "print(bad); sys.exit(1 if bad else 0)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# SQL in a string: a statement keyword (upper case, as SQL is written here) followed by what a
+# statement has next, or a comparison against a placeholder ("target = ?").
+SQL_TEXT = re.compile(r"\b(SELECT|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|PRAGMA|CREATE\s+TABLE|"
+                      r"ALTER\s+TABLE|DROP\s+TABLE|COALESCE|MAX\(id\))\b|\w+\s*(=|<|>|!=)\s*\?")
+# Calls that run SQL or reach past the store's operations to its connection.
+SQL_CALLS = {"execute", "executemany", "executescript", "scalar", "transaction", "cursor", "apply"}
+
+
+def sql_in_ui(path: Path) -> list[str]:
+    found = []
+    tree = ast.parse(path.read_text("utf-8"))
+    for node in ast.walk(tree):
+        where = f"{path.relative_to(PACKAGE)}:{getattr(node, 'lineno', 0)}"
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and SQL_TEXT.search(node.value):
+            found.append(f"{where}: SQL text {node.value[:40]!r}")
+        elif isinstance(node, ast.Attribute) and node.attr == "conn":
+            found.append(f"{where}: reaches the store's connection")
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            name = node.func.attr
+            on_store = (isinstance(node.func.value, ast.Attribute) and node.func.value.attr == "store") or (
+                isinstance(node.func.value, ast.Name) and node.func.value.id == "store")
+            if name in SQL_CALLS - {"apply"} or (name == "apply" and on_store):
+                found.append(f"{where}: .{name}(…)")
+            elif name == "rows" and (len(node.args) > 1 or node.keywords):
+                found.append(f"{where}: .rows() with a WHERE clause (use store.find)")
+    return found + [f"{path.relative_to(PACKAGE)}: imports {n}" for n in imported(path)
+                    if n.split(".")[0] in ("sqlite3", "apsw")]
+
+
+def test_the_ui_writes_no_sql() -> None:
+    """Every change goes through a core operation; every read through the store's queries."""
+    offenders = [f for path in sorted((PACKAGE / "ui").rglob("*.py")) for f in sql_in_ui(path)]
+    assert offenders == []
+
+
+def test_the_sql_check_sees_each_way_sql_could_come_back(tmp_path: Path) -> None:
+    """The check above would catch what the first build did (so it cannot pass vacuously)."""
+    samples = {
+        "scalar": 'n = self.session.store.scalar("SELECT COUNT(*) FROM devices")\n',
+        "execute": 'with store.transaction() as conn:\n    conn.execute("UPDATE workshop SET join_code = ?", (c,))\n',
+        "max_id": 'new_id = f"SELECT COALESCE(MAX(id), 0) + 1 FROM {t}"\n',
+        "where": 'rows = store.rows("polls", "target = ?", (t,))\n',
+        "apply": 'store.apply([edit])\n',
+        "import": 'import sqlite3\n',
+        "conn": 'c = session.store.conn\n',
+    }
+    ui = tmp_path / "vbp_workshop" / "ui"
+    ui.mkdir(parents=True)
+    for name, code in samples.items():
+        path = ui / f"{name}.py"
+        path.write_text(code)
+        assert sql_in_ui_at(path, tmp_path / "vbp_workshop"), name
+    clean = ui / "clean.py"
+    clean.write_text('label = "Update the poll: select the options"\nrows = store.find("polls", target=t)\n')
+    assert sql_in_ui_at(clean, tmp_path / "vbp_workshop") == []
+
+
+def sql_in_ui_at(path: Path, package: Path) -> list[str]:
+    global PACKAGE
+    saved, PACKAGE = PACKAGE, package
+    try:
+        return sql_in_ui(path)
+    finally:
+        PACKAGE = saved
+
+
+def test_import_linter_forbids_sqlite_in_the_ui() -> None:
+    import tomllib
+
+    config = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text("utf-8"))
+    contracts = config["tool"]["importlinter"]["contracts"]
+    ui = [c for c in contracts if "vbp_workshop.ui" in c.get("source_modules", ())]
+    assert any("sqlite3" in c["forbidden_modules"] for c in ui)

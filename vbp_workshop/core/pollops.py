@@ -1,7 +1,8 @@
-"""Operations on polls: define, open, close, reveal, re-vote rounds, hand counts, results.
+"""Polls: reading them and their tallies, and building the edits that define them and record
+hand counts (returned as undoable batches).
 
-Live actions (open, close, reveal, new round) are committed at once and are not undoable: the
-room has seen them. Hand counts and poll definitions are edits, returned as undoable batches.
+The live actions (open, close, reveal, new round) are operations in
+`vbp_workshop.core.operations.live`; they are re-exported here for older callers.
 """
 
 from __future__ import annotations
@@ -10,10 +11,10 @@ import json
 import secrets
 from typing import Any
 
-from vbp_workshop.core.polls import BallotError, Poll, encode, settings_problem, validate
+from vbp_workshop.core.polls import BallotError, Poll, encode, validate
 from vbp_workshop.core.store import Edit, Insert, Store, Update
 from vbp_workshop.core.tally import Tally, divergence, tally, tally_by_group
-from vbp_workshop.core.votes import LiveState, now_iso
+from vbp_workshop.core.votes import now_iso
 
 # Where "fill_from" polls take their options when they open with no ballots yet.
 FILL_SOURCES = {"ambitions": ("ambitions", "text"), "pilots": ("pilots", "name"),
@@ -36,6 +37,12 @@ def ballots(store: Store, poll_id: int, round_: int) -> list[dict[str, Any]]:
     return store.rows("ballots", "poll_id = ? AND round = ?", (poll_id, round_), order="id")
 
 
+def answer_count(store: Store, poll_id: int) -> int:
+    """How many answers a poll holds in all its rounds (a hand count counts its hands)."""
+    return int(store.scalar("SELECT COALESCE(SUM(weight), 0) FROM ballots WHERE poll_id = ?", (poll_id,)) or 0)
+
+
+
 def new_poll_edit(step: int, kind: str, question: str, options: list[str] | None = None,
                   settings: dict[str, Any] | None = None, target: str = "") -> Insert:
     return Insert("polls", {
@@ -48,75 +55,6 @@ def new_poll_edit(step: int, kind: str, question: str, options: list[str] | None
 def duplicate_edit(poll: Poll) -> Insert:
     return new_poll_edit(poll.step, poll.kind, poll.question + " (copy)", list(poll.options),
                          poll.settings, "")
-
-
-def _fill_options(store: Store, poll: Poll) -> None:
-    source = FILL_SOURCES.get(str(poll.settings.get("fill_from", "")))
-    if source is None or store.scalar("SELECT COUNT(*) FROM ballots WHERE poll_id = ?", (poll.id,)):
-        return
-    table, column = source
-    names = [r[column] for r in store.rows(table) if str(r[column]).strip()]
-    if names:
-        store.apply([Update("polls", poll.id, {"options": json.dumps(names, ensure_ascii=False)})],
-                    origin="live")
-
-
-def open_poll(store: Store, live: LiveState, poll_id: int) -> Poll:
-    """Open a poll for votes (closing any other open poll: the room answers one at a time)."""
-    poll = get_poll(store, poll_id)
-    _fill_options(store, poll)
-    poll = get_poll(store, poll_id)
-    problem = settings_problem(poll.kind, list(poll.options), poll.settings)
-    if problem:
-        raise BallotError(problem)
-    for other in live.open_polls():
-        if other.id != poll_id:
-            close_poll(store, live, other.id)
-    with store.transaction() as conn:
-        conn.execute("UPDATE polls SET state = 'open', revealed = 0 WHERE id = ?", (poll_id,))
-        conn.execute(
-            "INSERT INTO poll_rounds(poll_id, round, opened_at) VALUES (?, ?, ?) "
-            "ON CONFLICT(poll_id, round) DO UPDATE SET closed_at = ''",
-            (poll_id, poll.round, now_iso()),
-        )
-    poll = get_poll(store, poll_id)
-    live.open_poll(poll)
-    store.notify_live("polls", poll_id)
-    return poll
-
-
-def close_poll(store: Store, live: LiveState, poll_id: int) -> None:
-    live.close_poll(poll_id)  # first: the writer refuses new votes from this moment
-    with store.transaction() as conn:
-        conn.execute("UPDATE polls SET state = 'closed' WHERE id = ?", (poll_id,))
-        conn.execute(
-            "UPDATE poll_rounds SET closed_at = ? WHERE poll_id = ? AND "
-            "round = (SELECT round FROM polls WHERE id = ?)",
-            (now_iso(), poll_id, poll_id),
-        )
-    store.notify_live("polls", poll_id)
-
-
-def reveal(store: Store, live: LiveState, poll_id: int, shown: bool) -> None:
-    with store.transaction() as conn:
-        conn.execute("UPDATE polls SET revealed = ? WHERE id = ?", (int(shown), poll_id))
-    poll = get_poll(store, poll_id)
-    live.show_result(poll_id, public_result(poll, round_tally(store, poll)) if shown else None)
-    store.notify_live("polls", poll_id)
-
-
-def new_round(store: Store, live: LiveState, poll_id: int) -> Poll:
-    """Start a re-vote: the next round opens empty; earlier rounds stay for comparison."""
-    poll = get_poll(store, poll_id)
-    if poll.is_open:
-        close_poll(store, live, poll_id)
-    with store.transaction() as conn:
-        conn.execute(
-            "UPDATE polls SET round = round + 1, revealed = 0, state = 'draft' WHERE id = ?",
-            (poll_id,),
-        )
-    live.show_result(poll_id, None)
-    return open_poll(store, live, poll_id)
 
 
 def hand_count_edits(poll: Poll, round_: int, entries: list[tuple[str, Any, int]]) -> list[Edit]:
@@ -225,3 +163,9 @@ def apply_result_edits(store: Store, poll: Poll) -> list[Edit]:
                                     {"effort": round(point[0], 2), "impact": round(point[1], 2)}))
         return edits
     return []
+
+
+# Kept for callers written before the live operations moved (imported last: they use this module).
+from vbp_workshop.core.operations.live import close_poll, new_round, open_poll, reveal  # noqa: E402
+
+__all__ = ["close_poll", "new_round", "open_poll", "reveal"]

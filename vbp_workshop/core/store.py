@@ -74,6 +74,8 @@ class Changes:
     origin: str = FACILITATOR
     ids: frozenset[int] = field(default_factory=frozenset)
     rows: frozenset[tuple[str, int]] = field(default_factory=frozenset)
+    event: str = ""  # what a live operation did: "open", "close", "reveal", "round", "votes", …
+    polls: frozenset[int] = field(default_factory=frozenset)  # polls whose answers came in (votes)
 
     def touches(self, *tables: str) -> bool:
         return bool(self.tables.intersection(tables))
@@ -82,10 +84,11 @@ class Changes:
         return frozenset(i for t, i in self.rows if t == table)
 
     @classmethod
-    def of(cls, rows: Iterable[tuple[str, int]], origin: str, tables: Iterable[str] = ()) -> Changes:
+    def of(cls, rows: Iterable[tuple[str, int]], origin: str, tables: Iterable[str] = (),
+           event: str = "", polls: Iterable[int] = ()) -> Changes:
         rows = frozenset(rows)
         return cls(frozenset({t for t, _ in rows}.union(tables)), origin,
-                   frozenset(i for _, i in rows), rows)
+                   frozenset(i for _, i in rows), rows, event, frozenset(polls))
 
 
 # A rule run inside an edit batch's transaction, before its edits (see `Store.apply`).
@@ -283,6 +286,13 @@ class Store:
         sql += f" ORDER BY {order}"
         return [dict(r) for r in self.conn.execute(sql, params)]
 
+    def find(self, table: str, **equal: Any) -> list[Row]:
+        """The rows whose columns equal the given values (for callers that write no SQL: the UI)."""
+        for column in equal:
+            _check_name(column)
+        where = " AND ".join(f"{c} = ?" for c in equal)
+        return self.rows(table, where, tuple(equal.values()))
+
     def row(self, table: str, id_: int) -> Row | None:
         _check_name(table)
         r = self.conn.execute(f"SELECT * FROM {table} WHERE id = ?", (id_,)).fetchone()
@@ -301,13 +311,19 @@ class Store:
             self._columns[table] = [r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")]
         return self._columns[table]
 
+    def next_id(self, table: str) -> int:
+        """The id the next row of `table` will get, for a batch whose later edits refer to it."""
+        _check_name(table)
+        return int(self.scalar(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}"))
+
     def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
         r = self.conn.execute(sql, params).fetchone()
         return r[0] if r else None
 
     # -- writing -----------------------------------------------------------------------------
 
-    def apply(self, edits: Sequence[Edit], origin: str = FACILITATOR, check: Check | None = None) -> list[Edit]:
+    def apply(self, edits: Sequence[Edit], origin: str = FACILITATOR, check: Check | None = None,
+              event: str = "") -> list[Edit]:
         """Run `edits` in one committed transaction; return the edits that undo them.
 
         `check` runs first inside the same transaction (so a vote committed meanwhile cannot
@@ -336,16 +352,12 @@ class Store:
                     undo = self._delete(edit.table, edit.id)
                     touched.update(e.table for e in undo)
                     inverse.append(undo)
-        self.notify(Changes.of(rows, origin, touched))
+        self.notify(Changes.of(rows, origin, touched, event))
         return [e for group in reversed(inverse) for e in group]
 
     def notify(self, changes: Changes) -> None:
         for listener in list(self.listeners):
             listener(changes)
-
-    def notify_live(self, table: str, id_: int) -> None:
-        """Tell the screens about a live action (open, close, reveal) committed directly."""
-        self.notify(Changes.of({(table, id_)}, LIVE))
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:

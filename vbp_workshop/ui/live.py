@@ -1,4 +1,9 @@
-"""The room: phone voting (server on/off, join address, QR), the projector and the timer."""
+"""The room: phone voting (server on/off, join address, QR), the projector and the timer.
+
+The room follows the workshop's change records: wherever a poll is opened from (the poll panel,
+a rule's consent vote), the "open" record puts it on the projector; votes from phones redraw the
+projected poll; a new join code reaches the projector and the voting bar.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,8 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from vbp_workshop.core import pollops
+from vbp_workshop.core.operations import live as live_ops
+from vbp_workshop.core.store import PHONE, Changes
 from vbp_workshop.ui.session import Session
 from vbp_workshop.ui.timer import Countdown
 
@@ -33,7 +40,6 @@ class LiveRoom(QObject):
         self.address = ""
         self.poll_id: int | None = None
         self.activity = ""
-        session.votes_arrived.connect(self._on_votes)
         session.changed.connect(self._on_changed)
 
     # -- projector --------------------------------------------------------------------------
@@ -78,12 +84,23 @@ class LiveRoom(QObject):
     def show_summary(self, html: str) -> None:
         self.open_projector().show_summary(html)
 
-    def _on_votes(self, votes: list[dict[str, Any]]) -> None:
-        if self.projector is not None and any(v["poll_id"] == self.poll_id for v in votes):
-            self.projector.refresh()
-
-    def _on_changed(self, changes: Any) -> None:
-        if self.projector is not None and changes.touches("polls", "ballots", "workshop"):
+    def _on_changed(self, changes: Changes) -> None:
+        if changes.event == live_ops.OPENED:
+            store = self.session.store
+            opened = [p for p in sorted(changes.ids_in("polls"))
+                      if (store.row("polls", p) or {}).get("state") == "open"]
+            if opened and opened[0] != self.poll_id:
+                self.show_poll(opened[0])  # one path: the projector shows what was opened
+                return
+        if changes.event == live_ops.JOIN_CODE:
+            self._push_join()
+            self.voting_changed.emit(self.voting)
+        if self.projector is None:
+            return
+        if changes.origin == PHONE:
+            if self.poll_id in changes.polls or changes.touches("devices"):
+                self.projector.refresh()
+        elif changes.touches("polls", "ballots", "workshop"):
             if self.poll_id and not self.session.store.row("polls", self.poll_id):
                 self.poll_id = None
                 self.projector.show_poll(None)
@@ -127,17 +144,10 @@ class LiveRoom(QObject):
         self.voting_changed.emit(False)
 
     def new_join_code(self) -> str:
-        """A fresh code (if the old one spread beyond the room); joined phones stay joined."""
-        from vbp_workshop.core.store import new_join_code
+        """A fresh code (if the old one spread beyond the room); joined phones stay joined.
 
-        code = new_join_code()
-        with self.session.store.transaction() as conn:
-            conn.execute("UPDATE workshop SET join_code = ? WHERE id = 1", (code,))
-        with self.session.live.lock:
-            self.session.live.join_code = code
-        self._push_join()
-        self.voting_changed.emit(self.voting)
-        return code
+        The operation's change record tells the projector and the voting bar."""
+        return live_ops.rotate_join_code(self.session.store, self.session.live)
 
     def set_address(self, address: str) -> None:
         self.address = address

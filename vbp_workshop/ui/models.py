@@ -74,8 +74,7 @@ class Column:
 class TableSpec:
     table: str
     columns: list[Column]
-    where: str = ""
-    params: tuple[Any, ...] = ()
+    match: dict[str, Any] = field(default_factory=dict)  # only rows with these column values
     defaults: Callable[[], Row] = field(default=dict)
     noun: str = "row"
     problems: Callable[[Row], dict[str, str]] | None = None  # soft problems, highlighted
@@ -99,7 +98,7 @@ class RecordTableModel(QAbstractTableModel):
     # -- data ---------------------------------------------------------------------------------
 
     def reload(self) -> None:
-        rows = self.session.store.rows(self.spec.table, self.spec.where, self.spec.params)
+        rows = self.session.store.find(self.spec.table, **self.spec.match)
         if [r["id"] for r in rows] == [r["id"] for r in self._rows]:
             self._rows = rows
             if rows:
@@ -199,7 +198,7 @@ class RecordTableModel(QAbstractTableModel):
     def add(self, values: Row | None = None) -> int:
         """Add a row; returns its new id."""
         store = self.session.store
-        new_id = int(store.scalar(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {self.spec.table}"))
+        new_id = store.next_id(self.spec.table)
         edits: list[Edit] = [Insert(self.spec.table,
                                     {**self.spec.defaults(), **(values or {}), "id": new_id})]
         if self.spec.companions:

@@ -23,7 +23,7 @@ from vbp_workshop.core import pollops
 from vbp_workshop.core.domain import GROUP_LABELS
 from vbp_workshop.core.operations import Refused, answer_count, frozen_reason
 from vbp_workshop.core.polls import KINDS, PRIVACY, BallotError, Poll
-from vbp_workshop.core.store import Delete, Update
+from vbp_workshop.core.store import PHONE, Changes, Delete, Update
 from vbp_workshop.core.tally import Tally, divergence
 from vbp_workshop.core.words import plural
 from vbp_workshop.ui.charts import GroupChart, PollChart, chart_for
@@ -140,7 +140,6 @@ class PollPanel(QWidget):
         lay.addWidget(split)
         self.reload_list()
         self.session.changed.connect(self._on_changed)
-        self.session.votes_arrived.connect(self._on_votes)
 
     # -- the list -------------------------------------------------------------------------------
 
@@ -178,15 +177,14 @@ class PollPanel(QWidget):
         self.poll = pollops.get_poll(self.session.store, item.data(Qt.ItemDataRole.UserRole)) if item else None
         self.refresh()
 
-    def _on_changed(self, changes: Any) -> None:
-        if changes.touches("polls"):
+    def _on_changed(self, changes: Changes) -> None:
+        if changes.origin == PHONE:  # votes coming in: the chart and the count only
+            if self.poll and self.poll.id in changes.polls and self.isVisible():
+                self.refresh(chart_only=True)
+        elif changes.touches("polls"):
             self.reload_list()
         elif changes.touches("ballots") and self.poll:
             self.refresh()
-
-    def _on_votes(self, votes: list[dict[str, Any]]) -> None:
-        if self.poll and any(v["poll_id"] == self.poll.id for v in votes) and self.isVisible():
-            self.refresh(chart_only=True)
 
     # -- showing --------------------------------------------------------------------------------
 
@@ -298,8 +296,8 @@ class PollPanel(QWidget):
     def open_poll(self) -> None:
         assert self.poll
         poll_id = self.poll.id
+        # The room puts it on the projector when it hears the "open" change record.
         self._live(lambda: pollops.open_poll(self.session.store, self.session.live, poll_id))
-        self.ctx.room.show_poll(poll_id)
 
     def close_poll(self) -> None:
         assert self.poll
@@ -323,7 +321,6 @@ class PollPanel(QWidget):
                                     "The room votes again on the same question. This round's "
                                     "answers are kept and can be compared."):
             self._live(lambda: pollops.new_round(self.session.store, self.session.live, poll_id))
-            self.ctx.room.show_poll(poll_id)
 
     def project(self) -> None:
         if self.poll:

@@ -1,8 +1,10 @@
 """One open workshop in the GUI: the store, its undo stack, the live state and the vote feed.
 
-Screens listen to `changed` (a Changes record) and decide what to redraw. Votes from phones
-arrive on the writer's queue (filled on another thread) and are drained here on a timer on
-the GUI thread, then announced in one `votes_arrived` signal per drain: bursts coalesce.
+One notification path: screens listen to `changed` (a `Changes` record: tables, rows, origin,
+event) and decide what to redraw. Edits, undo, the live operations and the phones' votes all
+arrive there. Votes come on the writer's queue (filled on another thread), are drained here on a
+timer on the GUI thread and announced as one record per drain (origin "phone"): bursts coalesce.
+`votes_arrived` and `devices_joined` are kept, emitted from the same drain, for older callers.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from vbp_workshop.core import operations, pollops
 from vbp_workshop.core.operations import Refused
 from vbp_workshop.core.polls import Poll
-from vbp_workshop.core.store import FACILITATOR, REDO, UNDO, Changes, Edit, Store
+from vbp_workshop.core.store import FACILITATOR, PHONE, REDO, UNDO, Changes, Edit, Store
 from vbp_workshop.core.tally import Tally
 from vbp_workshop.core.votes import LiveState, VoteWriter
 
@@ -60,10 +62,10 @@ class EditCommand(QUndoCommand):
 
 
 class Session(QObject):
-    changed = Signal(object)  # Changes
+    changed = Signal(object)  # Changes: the one signal screens redraw from
     refused = Signal(str)  # an undo or redo the workshop's rules refused, and why
-    votes_arrived = Signal(list)  # list of vote notice dicts, oldest first
-    devices_joined = Signal(int)  # how many joined in this drain
+    votes_arrived = Signal(list)  # compatibility: the vote notices of a drain (also in `changed`)
+    devices_joined = Signal(int)  # compatibility: phones joined in a drain (also in `changed`)
 
     def __init__(self, store: Store, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -72,11 +74,11 @@ class Session(QObject):
         ws = store.workshop()
         self.live = LiveState(ws.get("join_code", ""), int(ws.get("min_group_size") or 3))
         self.writer: VoteWriter | None = None
-        # A poll the file says is open (the app was closed or crashed mid-vote) takes votes again
-        # as soon as phone voting restarts, as the panel shows it.
-        for poll in pollops.polls(store):
-            if poll.is_open:
-                self.live.open_poll(poll)
+        # The phones' view is derived from the file: a poll the file says is open (the app was
+        # closed or crashed mid-vote) takes votes again as soon as phone voting restarts, and
+        # any later change to the polls (an edit, an undo) reaches the phones the same way.
+        operations.derive(store, self.live)
+        store.listeners.append(self._derive_live)
         # Tallies shared by every screen until the votes or the polls change: the panel, the
         # projector and the trust pulse each ask for the same one on every drain.
         self._tallies: dict[tuple[int, int, int], Tally] = {}
@@ -96,6 +98,10 @@ class Session(QObject):
         if key not in self._tallies:
             self._tallies[key] = pollops.round_tally(self.store, poll, round_)
         return self._tallies[key]
+
+    def _derive_live(self, changes: Changes) -> None:
+        if changes.touches("polls", "workshop"):
+            operations.derive(self.store, self.live)
 
     def _forget_tallies(self, changes: Changes) -> None:
         if changes.touches("ballots", "polls"):
@@ -145,12 +151,16 @@ class Session(QObject):
         if votes:
             for v in votes:
                 self._tallies = {k: t for k, t in self._tallies.items() if k[:2] != (v["poll_id"], v["round"])}
+            self.changed.emit(Changes.of({("ballots", int(v["id"])) for v in votes}, PHONE, event="votes",
+                                         polls={int(v["poll_id"]) for v in votes}))
             self.votes_arrived.emit(votes)
         if joined:
+            self.changed.emit(Changes(frozenset({"devices"}), PHONE, event="join"))
             self.devices_joined.emit(joined)
 
     def close(self) -> None:
         self.stop_writer()
-        if self.changed.emit in self.store.listeners:
-            self.store.listeners.remove(self.changed.emit)
+        for listener in (self.changed.emit, self._derive_live, self._forget_tallies):
+            if listener in self.store.listeners:
+                self.store.listeners.remove(listener)
         self.store.close()

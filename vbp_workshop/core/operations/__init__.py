@@ -7,6 +7,16 @@ only through these; undo replays the inverse edits through `apply_edits`, so the
 hold for an undo as for the edit itself.
 """
 
-from vbp_workshop.core.operations.edits import Refused, answer_count, apply_edits, frozen_reason, poll_integrity
+from vbp_workshop.core.operations.edits import Refused, apply_edits, frozen_reason, poll_integrity
+from vbp_workshop.core.operations.live import (
+    close_poll,
+    derive,
+    new_round,
+    open_poll,
+    reveal,
+    rotate_join_code,
+)
+from vbp_workshop.core.pollops import answer_count
 
-__all__ = ["Refused", "answer_count", "apply_edits", "frozen_reason", "poll_integrity"]
+__all__ = ["Refused", "answer_count", "apply_edits", "close_poll", "derive", "frozen_reason", "new_round",
+           "open_poll", "poll_integrity", "reveal", "rotate_join_code"]

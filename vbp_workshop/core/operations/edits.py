@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from vbp_workshop.core import pollops
+from vbp_workshop.core.operations.live import close_poll
 from vbp_workshop.core.store import FACILITATOR, Delete, Edit, Store, Update
 from vbp_workshop.core.votes import LiveState
 
@@ -23,11 +24,6 @@ class Refused(ValueError):
 _ANSWER_SETTINGS = ("min", "max")
 
 
-def answer_count(store: Store, poll_id: int) -> int:
-    """How many answers a poll holds in any round (hand counts count their hands)."""
-    return int(store.scalar("SELECT COALESCE(SUM(weight), 0) FROM ballots WHERE poll_id = ?", (poll_id,)) or 0)
-
-
 def _shape(row: dict[str, Any]) -> tuple[Any, ...]:
     settings = json.loads(row.get("settings") or "{}")
     return (row.get("kind"), json.loads(row.get("options") or "[]"),
@@ -36,7 +32,7 @@ def _shape(row: dict[str, Any]) -> tuple[Any, ...]:
 
 def frozen_reason(store: Store, poll_id: int) -> str:
     """Why a poll's type, options and scale cannot change now, or '' when they can."""
-    n = answer_count(store, poll_id)
+    n = pollops.answer_count(store, poll_id)
     if not n:
         return ""
     return (f"This poll already has {n} answer{'s' if n != 1 else ''} (in this or an earlier round), "
@@ -77,5 +73,5 @@ def apply_edits(store: Store, live: LiveState | None, edits: Sequence[Edit],
             if isinstance(edit, Delete) and edit.table == "polls":
                 row = store.row("polls", edit.id)
                 if edit.id in open_ids or (row is not None and row["state"] == "open"):
-                    pollops.close_poll(store, live, edit.id)
+                    close_poll(store, live, edit.id)
     return store.apply(edits, origin, check=poll_integrity)

@@ -54,7 +54,7 @@ class AmbitionPage(StepPage):
         self.show_chosen()
 
     def show_chosen(self) -> None:
-        chosen = self.ctx.session.store.rows("ambitions", "chosen = 1")
+        chosen = self.ctx.session.store.find("ambitions", chosen=1)
         self.chosen.setText(chosen[0]["text"] if chosen else "Not chosen yet: select a statement and choose it.")
 
     def choose_selected(self) -> None:

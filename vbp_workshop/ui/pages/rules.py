@@ -152,7 +152,7 @@ class RulesPage(StepPage):
         rule = self.rules.model.row_at(index.row())
         s = self.ctx.session
         target = f"rule:{rule['id']}"
-        existing = s.store.rows("polls", "target = ?", (target,))
+        existing = s.store.find("polls", target=target)
         if existing:
             poll_id = existing[0]["id"]
         else:

@@ -98,8 +98,8 @@ class TrustPulse(QWidget):
         self.gaps = plain_label()
         self.gaps.setObjectName("trust_gaps")
         lay.addWidget(self.gaps, 1)
-        ctx.session.changed.connect(lambda c: c.touches("ballots", "polls") and self.refresh())
-        ctx.session.votes_arrived.connect(lambda _v: self.isVisible() and self.refresh())
+        ctx.session.changed.connect(
+            lambda c: c.touches("ballots", "polls") and (c.origin != "phone" or self.isVisible()) and self.refresh())
         self.refresh()
 
     def poll(self) -> Any:

@@ -1,0 +1,66 @@
+"""One way to change a workshop, one way to hear about it: change records drive every screen.
+
+- A poll opened from anywhere (the rules workspace's consent vote too) reaches the projector.
+- The phones' live state is derived from the file: an open poll reworded reaches the phones.
+- Votes from phones arrive as one change record per drain (origin "phone") on `changed`.
+- A new join code is an operation whose record reaches the projector and the voting bar.
+"""
+
+from __future__ import annotations
+
+from vbp_workshop.core import pollops
+from vbp_workshop.core.store import Changes, Update
+from vbp_workshop.core.votes import Vote
+from vbp_workshop.ui.main_window import MainWindow
+
+
+def test_a_consent_vote_opened_from_the_rules_goes_on_the_projector(demo_window: MainWindow) -> None:
+    room = demo_window.view.room
+    projector = room.open_projector()
+    page = demo_window.view.show_page("step3")
+    page.rules.view.setCurrentIndex(page.rules.model.index(5, 1))
+    page.consent_vote()
+    poll = page.polls.poll
+    assert poll is not None and poll.is_open
+    assert room.poll_id == poll.id  # the first build left the projector on the previous poll
+    assert projector.question.text() == poll.question
+
+
+def test_an_open_poll_reworded_reaches_the_phones(demo_window: MainWindow) -> None:
+    session = demo_window.session
+    pid = next(p.id for p in pollops.polls(session.store) if p.kind == "scale")
+    pollops.open_poll(session.store, session.live, pid)
+    session.edit([Update("polls", pid, {"question": "Reworded for the room?"})], "Edit poll")
+    assert session.live.snapshot()["poll"]["question"] == "Reworded for the room?"
+    session.undo_stack.undo()
+    assert session.live.snapshot()["poll"]["question"] != "Reworded for the room?"
+
+
+def test_votes_arrive_as_one_change_record_per_drain(demo_window: MainWindow, qtbot) -> None:
+    session = demo_window.session
+    pid = next(p.id for p in pollops.polls(session.store) if p.kind == "scale")
+    pollops.open_poll(session.store, session.live, pid)
+    seen: list[Changes] = []
+    session.changed.connect(seen.append)
+    writer = session.start_writer()
+    for n in range(5):
+        writer.vote(Vote(pid, 1, f"d-{n}", "", 3, f"uid-onepath-{n}"))
+    qtbot.waitUntil(lambda: sum(len(c.ids_in("ballots")) for c in seen if c.origin == "phone") == 5, timeout=5000)
+    phone = [c for c in seen if c.origin == "phone"]
+    assert all(c.event == "votes" and c.polls == {pid} for c in phone)
+
+
+def test_a_new_join_code_is_an_operation_every_screen_hears(demo_window: MainWindow) -> None:
+    session, room = demo_window.session, demo_window.view.room
+    projector = room.open_projector()
+    room.start_voting("127.0.0.1", host="127.0.0.1", port=0)  # port 0: any free port
+    try:
+        seen: list[Changes] = []
+        session.changed.connect(seen.append)
+        old = session.live.join_code
+        code = room.new_join_code()
+        assert code != old and session.live.join_code == code == session.store.workshop()["join_code"]
+        assert [c.event for c in seen] == ["join_code"] and seen[0].origin == "live"
+        assert projector.code.text() == code
+    finally:
+        room.stop_voting()
