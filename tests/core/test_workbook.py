@@ -53,7 +53,7 @@ def test_the_summary_matches_the_workshop(book, demo: Store) -> None:
 
 
 def test_step_sheets_hold_the_step_content(book, demo: Store) -> None:
-    raci = table_rows(book["3 Rules"], "RACI")
+    raci = table_rows(book["3 Roles (RACI)"], "RACI")
     assert [r["Activity"] for r in raci] == [a["name"] for a in demo.rows("activities")]
     assert raci[-1]["Check"] == "No Accountable partner yet"
     metrics = table_rows(book["Metrics"], "MetricRegister")

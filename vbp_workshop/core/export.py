@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from vbp_workshop import __version__
 from vbp_workshop.core.analysis import investment_balance, raci_problems, rag
 from vbp_workshop.core.domain import (
     ACTION_KINDS,
@@ -31,9 +33,11 @@ from vbp_workshop.core.export_polls import checksum, poll_sheets, readable_answe
 from vbp_workshop.core.store import Row, Store
 from vbp_workshop.core.summary import summarize
 from vbp_workshop.core.template import load_template
-from vbp_workshop.core.xlsx import Sheet, WorkbookWriter, splice_bulk
+from vbp_workshop.core.text import name_key
+from vbp_workshop.core.xlsx import Cancelled, Sheet, WorkbookWriter
 
-__all__ = ["ACTUALS_HEADERS", "ACTUALS_SHEET", "ExportError", "checksum", "export_workbook", "readable_answer"]
+__all__ = ["ACTUALS_HEADERS", "ACTUALS_SHEET", "ExportCancelled", "ExportError", "checksum", "export_workbook",
+           "readable_answer"]
 
 METRICS_SHEET = "Metrics"
 ACTUALS_SHEET = "Metric actuals"
@@ -43,6 +47,10 @@ RAG_FILL = {"green": "1B7F3B", "amber": "B86E00", "red": "C0262D", "grey": "6B72
 
 class ExportError(Exception):
     """The workbook could not be written; the message says why and what to do."""
+
+
+class ExportCancelled(ExportError):
+    """The person cancelled the export; no file was written or changed."""
 
 
 def _partner_names(store: Store) -> dict[int, str]:
@@ -57,9 +65,11 @@ def summary_sheet(store: Store) -> Sheet:
     sh.add([w.get("title", "")], "note")
     sh.blank()
     for label, key in [("Workshop", "title"), ("Partnership", "partnership"),
-                       ("Care pathway / challenge", "pathway"), ("Date", "date"), ("Venue", "venue"),
-                       ("Facilitator", "facilitator")]:
+                       ("Care pathway / challenge", "pathway"), ("Venue", "venue"), ("Facilitator", "facilitator")]:
         sh.kv(label, w.get(key, ""))
+    sh.kv("Date", _date(w.get("date", "")), "d mmmm yyyy")
+    sh.kv("Exported (UTC)", datetime.now(UTC).replace(tzinfo=None, microsecond=0), "d mmmm yyyy hh:mm")
+    sh.kv("Exported by", f"VBP Workshop {__version__}")
     sh.blank()
     sh.heading("Shared ambition", 2)
     r = sh.add([s.ambition or "Not chosen yet"])
@@ -91,7 +101,8 @@ def summary_sheet(store: Store) -> Sheet:
     sh.table("SummaryDecisions", ["Decision", "By"], [list(d) for d in s.decisions], wrap=(1,))
     sh.blank()
     sh.heading("Open actions", 2)
-    sh.table("SummaryActions", ["Action", "Owner", "Due"], [list(a) for a in s.open_actions], wrap=(1,))
+    sh.table("SummaryActions", ["Action", "Owner", "Due"], [[w_, o, _date(d)] for w_, o, d in s.open_actions],
+             formats={3: "yyyy-mm-dd"}, wrap=(1,))
     sh.blank()
     sh.add(["Steps"], "h2")
     for title, status in s.steps:
@@ -135,7 +146,7 @@ def step2_sheet(store: Store) -> Sheet:
         rows.append([p["name"], *levels, sum(levels), balance.shares.get(p["name"], 0.0)])
     sh.table("Contributions", ["Partner", *[r.capitalize() for r in RESOURCES], "Total", "Share"], rows,
              formats={7: "0%"})
-    sh.add([("Balanced: " if balance.balanced else "Flag: ") + balance.message], "label")
+    sh.add([balance.message], "label")  # the message says "Balanced: …" or "Unbalanced: …" itself
     notes = [[(store.row("partners", c["partner_id"]) or {}).get("name", ""), c["resource"].capitalize(),
               CONTRIBUTION_LEVELS.get(c["level"], ""), c["note"]] for c in store.rows("contributions") if c["note"]]
     if notes:
@@ -152,17 +163,27 @@ def step2_sheet(store: Store) -> Sheet:
     return sh
 
 
-def step3_sheet(store: Store) -> Sheet:
+def raci_sheet(store: Store) -> Sheet:
+    """The RACI grid on a sheet of its own: narrow partner columns with wrapped headings, so it
+    prints legibly (beside the rules' wide text columns it printed unreadably small)."""
     partners = store.rows("partners")
-    sh = Sheet("3 Rules")
-    sh.heading(f"Step 3 · {STEP_TITLES[3]}")
-    sh.blank()
+    sh = Sheet("3 Roles (RACI)", freeze=(3, 1), print_rows=(3, 3))
     sh.heading("Roles (RACI): Responsible, Accountable (exactly one), Consulted, Informed", 2)
+    sh.blank()
     raci = {(c["activity_id"], c["partner_id"]): c["role"] for c in store.rows("raci")}
     problems = raci_problems(store)
     sh.table("RACI", ["Activity", *[p["name"] for p in partners], "Check"],
              [[a["name"], *[raci.get((a["id"], p["id"]), "") for p in partners],
-               problems.get(a["id"], "One Accountable")] for a in store.rows("activities")])
+               problems.get(a["id"], "One Accountable")] for a in store.rows("activities")], wrap=(1,))
+    sh.widths = {1: 30, **dict.fromkeys(range(2, len(partners) + 2), 11), len(partners) + 2: 24}
+    return sh
+
+
+def step3_sheet(store: Store) -> Sheet:
+    sh = Sheet("3 Rules")
+    sh.heading(f"Step 3 · {STEP_TITLES[3]}")
+    sh.blank()
+    sh.add(["The roles (RACI) are on the next sheet, “3 Roles (RACI)”."], "note")
     sh.blank()
     sh.heading("Rules and their consent votes (adopted when nobody is below 3)", 2)
     sh.table("Rules", ["Area", "Rule", "Consent result"],
@@ -207,7 +228,7 @@ def step4_sheets(store: Store) -> list[Sheet]:
                p["success"]] for p in store.rows("pilots")], formats={3: "0.0", 4: "0.0"}, wrap=(2, 6))
     sh.widths = {1: 40, 2: 44, 6: 50}
     pilots = {p["id"]: p["name"] for p in store.rows("pilots")}
-    m = Sheet(METRICS_SHEET, freeze="C2", print_rows="1:1")
+    m = Sheet(METRICS_SHEET, freeze=(1, 2), print_rows=(1, 1))
     m.table("MetricRegister",
             ["Metric ID", "Metric", "Pilot", "Definition", "Type", "Unit", "Numerator", "Denominator",
              "Direction", "Baseline", "Baseline date", "Target", "Target date", "Data source",
@@ -217,9 +238,11 @@ def step4_sheets(store: Store) -> list[Sheet]:
               DIRECTIONS.get(x["direction"], x["direction"]), x["baseline_value"], _date(x["baseline_date"]),
               x["target_value"], _date(x["target_date"]), x["source"], x["frequency"], x["owner"]]
              for x in store.rows("metrics")],
-            formats={11: "yyyy-mm-dd", 13: "yyyy-mm-dd"})
-    m.max_width = 40
-    a = Sheet(ACTUALS_SHEET, freeze="A2", print_rows="1:1")
+            formats={11: "yyyy-mm-dd", 13: "yyyy-mm-dd"}, wrap=(2, 3, 4, 7, 8, 14))
+    # Narrow, wrapped columns: the register prints at a readable size (see xlsx._print_setup).
+    m.widths = {1: 7, 2: 22, 3: 16, 4: 28, 5: 11, 6: 8, 7: 16, 8: 16, 9: 11, 10: 9, 11: 11, 12: 9,
+                13: 11, 14: 16, 15: 11, 16: 14}
+    a = Sheet(ACTUALS_SHEET, freeze=(1, 0), print_rows=(1, 1))
     names = {x["id"]: x["name"] for x in store.rows("metrics")}
     rows = [[x["metric_id"], names.get(x["metric_id"], ""), _date(x["date"]), x["value"], x["note"]]
             for x in store.rows("actuals", order="metric_id, date, id")]
@@ -261,7 +284,7 @@ def step5_sheet(store: Store) -> Sheet:
 
 
 def actions_sheet(store: Store) -> Sheet:
-    sh = Sheet("Decisions and actions", freeze="A2", print_rows="1:1")
+    sh = Sheet("Decisions and actions", freeze=(1, 0), print_rows=(1, 1))
     steps = {0: "Whole workshop", **{k: f"{k}. {v}" for k, v in STEP_TITLES.items()}}
     sh.table("Actions", ["Kind", "Step", "What", "Owner", "Due", "Status"],
              [[ACTION_KINDS.get(a["kind"], a["kind"]), steps.get(a["step"], ""), a["what"], a["owner"],
@@ -273,16 +296,51 @@ def actions_sheet(store: Store) -> Sheet:
 
 def participants_sheet(store: Store, include_names: bool) -> Sheet:
     names = _partner_names(store)
-    sh = Sheet("Participants", freeze="A2", print_rows="1:1")
-    rows = [[(p["display_name"] or f"Participant {i:03d}") if include_names else f"Participant {i:03d}",
-             names.get(p["partner_id"], ""), p["role"]] for i, p in enumerate(store.rows("participants"), 1)]
-    sh.table("Participants", ["Participant" if include_names else "Participant (pseudonymised)", "Partner", "Role"],
-             rows)
+    people = store.rows("participants")
+    sh = Sheet("Participants", freeze=(1, 0), print_rows=(1, 1))
+    if include_names:
+        rows = [[p["display_name"] or f"Participant {i:03d}", names.get(p["partner_id"], ""), p["role"]]
+                for i, p in enumerate(people, 1)]
+        sh.table("Participants", ["Participant", "Partner", "Role"], rows)
+        return sh
+    rows = pseudonymised_participants(people, names, min_group_size(store))
+    sh.table("Participants", ["Participant (pseudonymised)", "Partner", "Role"], rows)
+    sh.add([])
+    sh.add([f"No row singles a person out: a partner is named only when at least {min_group_size(store)} "
+            "people came from it, and a role only when at least as many from that partner share it; "
+            "otherwise the cell says it is merged."], "note")
     return sh
 
 
+MERGED_PARTNER = "Other partners (merged)"
+MERGED_ROLE = "Not shown (too few share it)"
+
+
+def min_group_size(store: Store) -> int:
+    return int(store.workshop().get("min_group_size") or 3)
+
+
+def pseudonymised_participants(people: list[Row], partner_names: dict[int, str], k: int) -> list[list[Any]]:
+    """Rows where every (partner, role) shown is shared by at least `k` people (k-anonymity):
+    a partner that sent fewer than k people is merged, and so is a role fewer than k share."""
+    from collections import Counter
+
+    per_partner = Counter(p["partner_id"] for p in people)
+    per_role = Counter((p["partner_id"], name_key(p["role"] or "")) for p in people)
+    rows = []
+    for i, p in enumerate(people, 1):
+        partner = partner_names.get(p["partner_id"], "") if p["partner_id"] else ""
+        role = p["role"] or ""
+        if p["partner_id"] and per_partner[p["partner_id"]] < k:
+            partner = MERGED_PARTNER
+        if role and (partner == MERGED_PARTNER or per_role[(p["partner_id"], name_key(role))] < k):
+            role = MERGED_ROLE
+        rows.append([f"Participant {i:03d}", partner, role])
+    return rows
+
+
 def agenda_sheet(store: Store) -> Sheet:
-    sh = Sheet("Agenda", freeze="A2")
+    sh = Sheet("Agenda", freeze=(1, 0), print_rows=(1, 1))
     sh.table("Agenda", ["Item", "Step", "Planned (min)", "Actual (min)", "Notes"],
              [[a["title"], a["step"] or "", a["planned_min"], a["actual_min"], a["notes"]]
               for a in store.rows("agenda")])
@@ -302,8 +360,16 @@ def locked_by_other_program(path: Path) -> str:
 
 
 def export_workbook(store: Store, path: Path, *, include_names: bool = False,
-                    progress: Callable[[float], None] = lambda _f: None) -> Path:
-    """Write the workbook to `path` (via a temporary file, so a failure leaves no half file)."""
+                    progress: Callable[[float], None] = lambda _f: None,
+                    cancel: Callable[[], bool] = lambda: False) -> Path:
+    """Write the workbook to `path` (via a temporary file, so a failure leaves no half file).
+
+    `progress` gets a fraction 0–1; `cancel` is asked between sheets (and every few thousand
+    rows of a long one): when it returns True the export stops, removes its temporary file,
+    leaves `path` as it was and raises ExportCancelled.
+    """
+    from xlsxwriter.exceptions import FileCreateError, XlsxWriterException
+
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise ExportError(f"“{path.name}” should end in .xlsx.")
@@ -313,28 +379,45 @@ def export_workbook(store: Store, path: Path, *, include_names: bool = False,
                           "(or choose another file name).")
     if not path.parent.is_dir():
         raise ExportError(f"The folder “{path.parent}” does not exist.")
-    writer = WorkbookWriter()
-    written: list[tuple[Any, Sheet]] = []
-    progress(0.05)
-    sheets = [summary_sheet(store), step1_sheet(store), step2_sheet(store), step3_sheet(store),
-              *step4_sheets(store), step5_sheet(store), actions_sheet(store)]
-    progress(0.2)
-    sheets += poll_sheets(store, progress)
-    sheets += [participants_sheet(store, include_names), agenda_sheet(store)]
-    for sh in sheets:
-        written.append((writer.write(sh), sh))
-    progress(0.8)
+
+    def check() -> None:
+        if cancel():
+            raise ExportCancelled("The export was cancelled; no file was written.")
+
     tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.xlsx")
+    writer = WorkbookWriter(tmp)
     try:
-        writer.wb.save(tmp)
-        # openpyxl numbers worksheet parts when it saves; ws.path is only right after that.
-        splice_bulk(tmp, [(ws.path.lstrip("/"), sh) for ws, sh in written])
+        progress(0.05)
+        sheets = [summary_sheet(store), step1_sheet(store), step2_sheet(store), step3_sheet(store),
+                  raci_sheet(store), *step4_sheets(store), step5_sheet(store), actions_sheet(store)]
+        check()
+        progress(0.2)
+        sheets += poll_sheets(store, progress)
+        sheets += [participants_sheet(store, include_names), agenda_sheet(store)]
+        check()
+        for n, sh in enumerate(sheets, 1):
+            writer.write(sh, cancel)
+            check()
+            progress(0.6 + 0.25 * n / len(sheets))
+        w = store.workshop()
+        writer.wb.set_properties({"title": w.get("partnership") or w.get("title") or "Workshop",
+                                  "subject": "Value-based partnership workshop outcome",
+                                  "comments": f"Exported by VBP Workshop {__version__}",
+                                  "created": datetime.now(UTC).replace(tzinfo=None)})
+        writer.wb.close()
+        check()
         os.replace(tmp, path)
+    except Cancelled:
+        raise ExportCancelled("The export was cancelled; no file was written.") from None
+    except FileCreateError as exc:
+        raise ExportError(f"“{path.name}” cannot be written: {exc}.") from exc
     except PermissionError as exc:
         raise ExportError(f"“{path.name}” cannot be written: it is open in another program or "
                           "read-only. Close it there, then export again.") from exc
     except OSError as exc:
         raise ExportError(f"“{path.name}” cannot be written: {exc.strerror or exc}.") from exc
+    except XlsxWriterException as exc:
+        raise ExportError(f"The workbook could not be built: {exc}.") from exc
     finally:
         tmp.unlink(missing_ok=True)
     progress(1.0)

@@ -1,24 +1,34 @@
 """The poll sheets of the workbook: results with native charts (and the group split), the raw
 anonymous votes, and the audit sheet whose checksums let anyone verify the raw votes.
 
-Checksum (documented on the Audit sheet): for one poll, take its rows on the Raw votes sheet
-in order of (round, ballot id); for each row join these seven fields with a TAB:
+Checksum (documented on the Audit sheet): for one poll round, take its rows on the Raw votes
+sheet in order of ballot id; for each row join these seven fields with a TAB:
 poll id, round, ballot id, answer (JSON), group, source, count — numbers in plain decimal,
 text as is; join the lines with LF; SHA-256 of the UTF-8 bytes, in lower-case hex.
+
+The checksum is over exactly what the sheet shows, so anyone can recompute it from the sheet:
+the stored canonical answer (JSON) after `cell_text` (which removes only characters XML forbids,
+already removed where answers enter), the group as shown (groups below the minimum size merged,
+as on every other sheet), and `null` for an open-text answer the facilitator hid.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
-from vbp_workshop.core.domain import GROUP_LABELS
+from vbp_workshop.core.domain import GROUP_LABELS, OTHER_GROUP
 from vbp_workshop.core.polls import AGREEMENT_LABELS, KINDS, PRIVACY, Poll
 from vbp_workshop.core.store import Row, Store
 from vbp_workshop.core.tally import Tally, group_ballots, profile, tally
-from vbp_workshop.core.xlsx import Sheet, bulk_table
+from vbp_workshop.core.xlsx import Chart, Series, Sheet, cell_text
+
+HIDDEN = "Hidden by the facilitator"
+WITHHELD = "Not shown (too few in the group)"
 
 
 def checksum(lines: Sequence[Sequence[Any]]) -> str:
@@ -28,6 +38,7 @@ def checksum(lines: Sequence[Sequence[Any]]) -> str:
 
 
 def _canon(v: Any) -> str:
+    """A value as the sheet shows it; text is passed in as the sheet shows it (see poll_sheets)."""
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
     return "" if v is None else str(v)
@@ -58,22 +69,48 @@ def readable_answer(poll: Poll, answer: Any) -> str:
     return str(answer)
 
 
-# -- a buffered write-only sheet ---------------------------------------------------------------
+
+# -- the sheets -----------------------------------------------------------------------------------
+
+
+def utc_time(stamp: str) -> datetime | None:
+    """A stored ISO time as a UTC datetime without tzinfo (Excel has no time zones; the column
+    header says UTC). Stored times carry +00:00; older naive ones were written in UTC too."""
+    if not stamp:
+        return None
+    try:
+        t = datetime.fromisoformat(stamp)
+    except ValueError:
+        return None
+    if t.tzinfo is not None:
+        t = t.astimezone(UTC).replace(tzinfo=None)
+    return t
+
+
+def shown_groups(ballots: list[Row], min_size: int, grouped: bool) -> dict[int, str]:
+    """ballot id -> the group label shown for it: groups below `min_size` merged into
+    "other" (or withheld when still too few), exactly as the results are split."""
+    if not grouped:
+        return {b["id"]: "" for b in ballots}
+    out = dict.fromkeys((b["id"] for b in ballots), WITHHELD)
+    for g, bs in group_ballots(ballots, min_size).items():
+        label = GROUP_LABELS[OTHER_GROUP] if g == OTHER_GROUP else GROUP_LABELS.get(g, g)
+        for b in bs:
+            out[b["id"]] = label
+    return out
 
 
 def poll_sheets(store: Store, progress: Callable[[float], None]) -> list[Sheet]:
-    from openpyxl.chart import BarChart, Reference, ScatterChart, Series
-
     min_size = int(store.workshop().get("min_group_size") or 3)
     results = Sheet("Poll results", landscape=True)
     results.heading("Poll results")
     results.add(["Each poll's latest round, with a chart; groups with fewer than "
                  f"{min_size} respondents are merged into “other” (or left out if still too few)."], "note")
-    raw = Sheet("Raw votes", freeze="A2", print_rows="1:1", max_width=50)
+    raw = Sheet("Raw votes", freeze=(1, 0), print_rows=(1, 1), max_width=50)
     raw_headers = ["Poll ID", "Round", "Ballot ID", "Answer (JSON)", "Group", "Source", "Count",
-                   "Step", "Question", "Answer", "Time"]
+                   "Step", "Question", "Answer", "Time (UTC)"]
     raw_rows: list[list[Any]] = []
-    audit = Sheet("Audit", freeze="A2", print_rows="1:1")
+    audit = Sheet("Audit", freeze=(1, 0), print_rows=(1, 1))
     audit_rows: list[list[Any]] = []
     rounds = {(r["poll_id"], r["round"]): r for r in store.rows("poll_rounds")}
     all_polls = store.rows("polls", order="step, pos, id")
@@ -83,63 +120,81 @@ def poll_sheets(store: Store, progress: Callable[[float], None]) -> list[Sheet]:
         row["parsed"] = json.loads(row["answer"])  # parsed once; the tallies use it as it is
         by_poll.setdefault(b["poll_id"], []).append(row)
     n_polls = max(1, len(all_polls))
+    sources = functools.lru_cache(maxsize=64)(cell_text)
     for i, prow in enumerate(all_polls):
         poll = Poll.from_row(prow)
         ballots = by_poll.get(poll.id, [])
-        lines = []
-        for b in ballots:
-            group = GROUP_LABELS.get(b["grp"], b["grp"])
-            raw_rows.append([poll.id, b["round"], b["id"], b["answer"], group, b["source"], b["weight"],
-                             poll.step or "", poll.question, readable_answer(poll, b["parsed"]), b["updated_at"]])
-            lines.append([poll.id, b["round"], b["id"], b["answer"], group, b["source"], b["weight"]])
+        question = cell_text(poll.question)
         latest_tally = None
         for rnd in range(1, poll.round + 1):
             rb = [b for b in ballots if b["round"] == rnd]
+            groups = shown_groups(rb, min_size, poll.privacy != "anonymous_nogroup")
+            lines = []
+            for b in rb:
+                hidden = bool(b.get("hidden"))
+                answer = "null" if hidden else cell_text(b["answer"])
+                line = [poll.id, rnd, b["id"], answer, groups[b["id"]], sources(b["source"]), b["weight"]]
+                lines.append(line)
+                raw_rows.append([*line, poll.step or "", question,
+                                 HIDDEN if hidden else readable_answer(poll, b["parsed"]),
+                                 utc_time(b["updated_at"])])
             info = rounds.get((poll.id, rnd), {})
             t = tally(poll, rb)
             if rnd == poll.round:
                 latest_tally = t
-            audit_rows.append([poll.id, rnd, poll.step or "", poll.question, KINDS[poll.kind],
-                               PRIVACY.get(poll.privacy, poll.privacy), info.get("opened_at", ""),
-                               info.get("closed_at", ""), t.respondents, t.by_source.get("phone", 0),
-                               t.by_source.get("hand", 0), len(rb),
-                               checksum([x for x in lines if x[1] == rnd])])
+            audit_rows.append([poll.id, rnd, poll.step or "", question, KINDS[poll.kind],
+                               PRIVACY.get(poll.privacy, poll.privacy), utc_time(info.get("opened_at", "")),
+                               utc_time(info.get("closed_at", "")), t.respondents, t.by_source.get("phone", 0),
+                               t.by_source.get("hand", 0), len(rb), checksum(lines)])
         latest = [b for b in ballots if b["round"] == poll.round]
         if latest and latest_tally is not None:
             _poll_block(results, poll, latest_tally, group_ballots(latest, min_size)
-                        if poll.privacy != "anonymous_nogroup" else {}, BarChart, ScatterChart, Reference, Series)
-        progress(0.2 + 0.5 * (i + 1) / n_polls)
-    bulk_table(raw, "RawVotes", raw_headers, raw_rows)
-    raw.widths = {1: 8, 2: 7, 3: 10, 4: 30, 5: 22, 6: 8, 7: 7, 8: 6, 9: 40, 10: 40, 11: 24}
-    audit.table("Audit", ["Poll ID", "Round", "Step", "Question", "Type", "Privacy mode", "Opened",
-                          "Closed", "Turnout", "Phone", "Hand", "Ballots", "SHA-256 of raw votes"], audit_rows)
+                        if poll.privacy != "anonymous_nogroup" else {})
+        progress(0.2 + 0.4 * (i + 1) / n_polls)
+    raw.table("RawVotes", raw_headers, raw_rows, formats={11: "yyyy-mm-dd hh:mm:ss"})
+    raw.widths = {1: 8, 2: 7, 3: 10, 4: 30, 5: 22, 6: 8, 7: 7, 8: 6, 9: 40, 10: 40, 11: 20}
+    audit.table("Audit", ["Poll ID", "Round", "Step", "Question", "Type", "Privacy mode", "Opened (UTC)",
+                          "Closed (UTC)", "Turnout", "Phone", "Hand", "Ballots", "SHA-256 of raw votes"],
+                audit_rows, formats={7: "yyyy-mm-dd hh:mm", 8: "yyyy-mm-dd hh:mm"}, wrap=(4,))
     audit.add([])
-    audit.add(["How to verify: take the poll's rows on the Raw votes sheet in order of Round, then "
-               "Ballot ID; join Poll ID, Round, Ballot ID, Answer (JSON), Group, Source and Count with "
-               "a TAB; join the rows with a line feed; the SHA-256 of those UTF-8 bytes, in lower-case "
-               "hex, must equal the checksum above."], "note")
-    audit.widths = {4: 50, 7: 24, 8: 24, 13: 66}
+    audit.add(["How to verify: take the poll round's rows on the Raw votes sheet in order of Ballot ID; "
+               "join Poll ID, Round, Ballot ID, Answer (JSON), Group, Source and Count with a TAB, as the "
+               "sheet shows them; join the rows with a line feed; the SHA-256 of those UTF-8 bytes, in "
+               "lower-case hex, must equal the checksum above. Groups below the minimum size show merged, "
+               "and an open-text answer the facilitator hid shows as null, here and in the checksum."], "note")
+    audit.widths = {4: 40, 6: 22, 7: 17, 8: 17, 13: 66}
     return [results, raw, audit]
 
 
-def _poll_block(sh: Sheet, poll: Poll, t: Tally, groups: dict[str, list[Row]],
-                BarChart: Any, ScatterChart: Any, Reference: Any, Series: Any) -> None:  # noqa: N803
+def _short(text: str, n: int = 80) -> str:
+    text = cell_text(text)
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _poll_block(sh: Sheet, poll: Poll, t: Tally, groups: dict[str, list[Row]]) -> None:
     sh.blank()
     top = sh.next_row
+    if len(sh.rows) > 4:
+        sh.page_breaks.append(top)  # one poll per printed page: its charts are never split
     sh.heading(f"Step {poll.step or '–'} · {poll.question}", 2)
     sources = ", ".join(f"{n} {s}" for s, n in sorted(t.by_source.items()))
-    sh.add([f"{KINDS[poll.kind]} · round {poll.round} · {t.respondents} responses ({sources}) · "
+    sh.add([f"{KINDS[poll.kind]} · round {poll.round} · {t.respondents} "
+            f"{'response' if t.respondents == 1 else 'responses'} ({sources}) · "
             f"{PRIVACY.get(poll.privacy, poll.privacy)}"], "note")
-    chart: Any = None
+    chart: Chart | None = None
     name = f"Poll{poll.id}"
     k = poll.kind
+    title = _short(poll.question)
     if k in ("single", "multiple", "points", "ranking"):
         value = {"points": "Points", "ranking": "Borda score"}.get(k, "Answers")
-        first, last = sh.table(name, ["Option", value, "Share"],
-                               [[o, c, (p / 100 if t.percents else None)] for o, c, p in
-                                zip(poll.options, t.counts, t.percents or [0] * len(t.counts), strict=True)],
-                               formats={3: "0%"})
-        chart = _bar(BarChart, Reference, sh, first, last, 2, horizontal=True)
+        if t.percents:
+            rows = [[o, c, p / 100] for o, c, p in zip(poll.options, t.counts, t.percents, strict=True)]
+            first, last = sh.table(name, ["Option", value, "Share"], rows, formats={3: "0%"}, wrap=(1,))
+        else:  # a ranking has scores, not shares: no empty column
+            first, last = sh.table(name, ["Option", value], [list(r) for r in zip(poll.options, t.counts,
+                                                                                strict=True)], wrap=(1,))
+        chart = Chart("bar", title, [Series(value, (first + 1, last, 1), (first + 1, last, 2))],
+                      axis="count", max_value=max(t.counts, default=0), y_title=value.lower())
     elif k in ("scale", "fist"):
         first, last = sh.table(name, ["Answer", "Count", "Share"],
                                [[lv, c, p / 100] for lv, c, p in zip(t.levels, t.counts, t.percents, strict=True)],
@@ -148,19 +203,17 @@ def _poll_block(sh: Sheet, poll: Poll, t: Tally, groups: dict[str, list[Row]],
         sh.add(["Median", t.median])
         if k == "fist":
             sh.add(["Consensus (all ≥ 3)", "Yes" if t.consensus else "No", f"{t.below_three} below 3"])
-        chart = _bar(BarChart, Reference, sh, first, last, 2, horizontal=False)
+        chart = Chart("column", title, [Series("Count", (first + 1, last, 1), (first + 1, last, 2))],
+                      axis="count", max_value=max(t.counts, default=0), y_title="answers")
     elif k == "agreement":
         rows = [[o, *row, m, (s or 0) / 100] for o, row, m, s in
                 zip(poll.options, t.distribution, t.means, t.share_agreeing, strict=True)]
         first, last = sh.table(name, ["Statement", *AGREEMENT_LABELS, "Mean", "Agreeing"], rows,
-                               formats={7: "0.00", 8: "0%"})
-        chart = BarChart()
-        chart.type, chart.grouping, chart.overlap = "bar", "percentStacked", 100
-        chart.add_data(Reference(sh, min_col=2, max_col=6, min_row=first, max_row=last), titles_from_data=True)
-        chart.set_categories(Reference(sh, min_col=1, min_row=first + 1, max_row=last))
-        chart.y_axis.title = "share of answers"
-        for s, colour in zip(chart.series, ["B2182B", "EF8A62", "BDBDBD", "67A9CF", "2166AC"], strict=False):
-            s.graphicalProperties.solidFill = colour
+                               formats={7: "0.00", 8: "0%"}, wrap=(1,))
+        colours = ["#B2182B", "#EF8A62", "#BDBDBD", "#67A9CF", "#2166AC"]
+        chart = Chart("percent_bar", title,
+                      [Series((first, c), (first + 1, last, 1), (first + 1, last, c), colours[c - 2])
+                       for c in range(2, 7)], axis="share", legend=True, y_title="share of answers")
     elif k in ("matrix", "importance"):
         xl, yl = ("Importance", "Satisfaction") if k == "importance" else (
             poll.settings.get("x_label", "Effort"), poll.settings.get("y_label", "Impact"))
@@ -170,32 +223,19 @@ def _poll_block(sh: Sheet, poll: Poll, t: Tally, groups: dict[str, list[Row]],
             rows = [[*r, g] for r, g in zip(rows, t.means, strict=True)]
         first, last = sh.table(name, ["Item", f"{xl} (mean)", f"{yl} (mean)", "Spread (SD)",
                                       *(["Gap"] if k == "importance" else [])], rows,
-                               formats={2: "0.00", 3: "0.00", 4: "0.00", 5: "0.00"})
-        chart = ScatterChart()
-        chart.style = 13
-        chart.x_axis.title, chart.y_axis.title = xl, yl
+                               formats={2: "0.00", 3: "0.00", 4: "0.00", 5: "0.00"}, wrap=(1,))
         lo, hi = poll.scale_range
-        for ax in (chart.x_axis, chart.y_axis):
-            ax.scaling.min, ax.scaling.max = lo, hi
-            ax.delete = False
-        for r in range(first + 1, last + 1):
-            series = Series(Reference(sh, min_col=3, min_row=r), Reference(sh, min_col=2, min_row=r),
-                            title_from_data=False)
-            from openpyxl.chart.data_source import StrRef
-            from openpyxl.chart.series import SeriesLabel
-
-            series.tx = SeriesLabel(strRef=StrRef(f"'{sh.title}'!$A${r}"))
-            series.marker.symbol = "circle"
-            series.marker.size = 9
-            series.graphicalProperties.line.noFill = True
-            chart.series.append(series)
+        chart = Chart("scatter", title, [Series((r, 1), (r, r, 2), (r, r, 3)) for r in range(first + 1, last + 1)],
+                      axis="scale", scale=(lo, hi), x_title=str(xl), y_title=str(yl), legend=True)
     elif k == "text":
         sh.table(name, ["Answer"], [[a] for _, a in t.answers], wrap=(1,))
         if t.words:
             sh.blank()
             first, last = sh.table(name + "Words", ["Word", "Mentions"], [list(w) for w in t.words[:15]])
-            chart = _bar(BarChart, Reference, sh, first, last, 2, horizontal=True)
-    chart_col = 0
+            chart = Chart("bar", title, [Series("Mentions", (first + 1, last, 1), (first + 1, last, 2))],
+                          axis="count", max_value=max((w[1] for w in t.words[:15]), default=0),
+                          y_title="mentions")
+    gchart: Chart | None = None
     if len(groups) >= 2 and k != "text":
         tallies = {g: tally(poll, bs) for g, bs in groups.items()}
         items = list(poll.options) if k not in ("scale", "fist") else ["Mean"]
@@ -219,29 +259,29 @@ def _poll_block(sh: Sheet, poll: Poll, t: Tally, groups: dict[str, list[Row]],
                 else:
                     row.append(round(profile(tt, poll)[i], 3))
             rows.append(row)
-        fmt = dict.fromkeys(range(2, len(gnames) + 2), "0%") if k in ("single", "multiple", "points", "ranking") else {}
-        gfirst, glast = sh.table(f"{name}Groups", ["Item", *gnames], rows, formats=fmt)
-        gchart = BarChart()
-        gchart.type = "bar"
-        gchart.add_data(Reference(sh, min_col=2, max_col=len(gnames) + 1, min_row=gfirst, max_row=glast),
-                        titles_from_data=True)
-        gchart.set_categories(Reference(sh, min_col=1, min_row=gfirst + 1, max_row=glast))
-        gchart.title = "By group"
-        gchart.height, gchart.width = 7, 14
-        chart_col = 1
-    from openpyxl.utils import get_column_letter
-
+        shares = k in ("single", "multiple", "points", "ranking")
+        fmt = dict.fromkeys(range(2, len(gnames) + 2), "0%" if shares else "0.00")
+        gfirst, glast = sh.table(f"{name}Groups", ["Item", *gnames], rows, formats=fmt, wrap=(1,))
+        lo, hi = poll.scale_range
+        scale: tuple[float, float] = (1, 5) if k == "agreement" else (lo, hi)
+        if k == "importance":
+            scale = (-(hi - lo), hi - lo)  # a gap: importance minus satisfaction
+        gchart = Chart("bar", "By group", [Series((gfirst, c), (gfirst + 1, glast, 1), (gfirst + 1, glast, c),
+                                                  GROUP_COLOURS[(c - 2) % len(GROUP_COLOURS)])
+                                           for c in range(2, len(gnames) + 2)],
+                       axis="share" if shares else "mean", scale=None if shares else scale, legend=True,
+                       y_title=measure)
     widest = max((len(r) for r in sh.rows[top - 1:]), default=1)
     first_col = max(widest, 4) + 2  # charts start two columns right of the block's tables
     if chart is not None:
-        chart.title = poll.question[:80]
-        chart.height, chart.width = 7, 14
-        chart.legend = chart.legend if k in ("agreement", "matrix", "importance") else None
-        sh.charts.append((chart, f"{get_column_letter(first_col)}{top}"))
-    if chart_col:
-        sh.charts.append((gchart, f"{get_column_letter(first_col + (8 if chart is not None else 0))}{top}"))
+        sh.charts.append((chart, top, first_col))
+    if gchart is not None:
+        sh.charts.append((gchart, top, first_col + (9 if chart is not None else 0)))
     while sh.next_row - top < 16:  # leave room for the charts beside the tables
         sh.blank()
+
+
+GROUP_COLOURS = ["#12355B", "#E07A1F", "#2E8B57", "#8E44AD", "#C0262D", "#4C9BD6", "#7F7F7F"]
 
 
 def _group_measure_name(kind: str) -> str:
@@ -249,19 +289,3 @@ def _group_measure_name(kind: str) -> str:
             "points": "share of points", "ranking": "Borda score relative to the top option",
             "agreement": "mean agreement (1–5)", "scale": "mean", "fist": "mean support (0–5)",
             "importance": "gap: importance − satisfaction", "matrix": "mean impact (y)"}[kind]
-
-
-def _bar(BarChart: Any, Reference: Any, sh: Sheet, first: int, last: int, col: int, horizontal: bool) -> Any:  # noqa: N803
-    chart = BarChart()
-    chart.type = "bar" if horizontal else "col"
-    chart.add_data(Reference(sh, min_col=col, min_row=first, max_row=last), titles_from_data=True)
-    chart.set_categories(Reference(sh, min_col=1, min_row=first + 1, max_row=last))
-    chart.varyColors = False
-    if horizontal:
-        chart.x_axis.scaling.orientation = "maxMin"  # first option on top, as on screen
-    return chart
-
-
-# -- writing ---------------------------------------------------------------------------------------
-
-

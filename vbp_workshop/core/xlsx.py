@@ -1,31 +1,98 @@
-"""Spreadsheet writing for the workbook: buffered sheets streamed through openpyxl's write-only
-mode, with named styles, Excel tables, charts, fitted columns and print set-up.
+"""Spreadsheet writing for the workbook, with XlsxWriter: named styles, real Excel tables with
+filters, native charts with visible axes, fitted columns and A4 print set-up.
 
-Each sheet is buffered as rows first so column widths can be fitted before the rows stream out.
-A sheet's `bulk` rows (the raw votes: most of a large workbook's cells) skip openpyxl's per-cell
-writer: they are written as XML into the saved file by `splice_bulk`.
+Each sheet is buffered as rows first (so column widths and row heights can be fitted), then
+written cell by cell. Every text goes through `cell_text` and `write_string`: text from a person
+is never a formula, whatever it starts with ("=", "+", "-", "@"), and never holds a character
+XML forbids. XlsxWriter's default mode is used, not constant_memory: it cannot write tables in
+constant_memory mode (measured figures in benchmarks/export.py).
 """
 
 from __future__ import annotations
 
 import math
-import os
-import re
-import warnings
-import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-NAVY = "12355B"
+from vbp_workshop.core.text import EXCEL_CELL_LIMIT, clean_text
+
+NAVY = "#12355B"
+MAX_ROW_HEIGHT = 409  # points: Excel's limit
+LINE_HEIGHT = 15
+# A4 landscape, 0.7" side margins: the printable width in character-width units (~5.6 pt each).
+A4_LANDSCAPE_CHARS = 130
+MIN_PRINT_SCALE = 0.7  # below this a printed sheet is unreadably small: print it two pages wide
+
+STYLES: dict[str, dict[str, Any]] = {
+    "h1": {"bold": True, "font_size": 16, "font_color": NAVY},
+    "h2": {"bold": True, "font_size": 12, "font_color": NAVY},
+    "header": {"bold": True, "font_color": "#FFFFFF", "bg_color": NAVY, "text_wrap": True,
+               "valign": "vcenter", "bottom": 1, "bottom_color": "#B7C3D0"},
+    "label": {"bold": True, "font_color": "#333333", "valign": "top"},
+    "wrap": {"text_wrap": True, "valign": "top"},
+    "note": {"italic": True, "font_color": "#555555", "valign": "top"},
+}
+
+
+def cut_marker(extra: int) -> str:
+    return f" … [cut: {extra:,} characters more; the whole text is in the workshop file]"
+
+
+def cell_text(value: str) -> str:
+    """Text as a cell shows it: characters XML forbids removed, and a text over Excel's cell
+    limit cut visibly, never silently."""
+    text = clean_text(value)
+    if len(text) > EXCEL_CELL_LIMIT // 2 and _units(text) > EXCEL_CELL_LIMIT:
+        # Excel counts UTF-16 units (an emoji is two); cut on characters until it fits.
+        room = EXCEL_CELL_LIMIT - len(cut_marker(len(text)))
+        while _units(text[:room]) + len(cut_marker(len(text) - room)) > EXCEL_CELL_LIMIT:
+            room -= max(1, (_units(text[:room]) + len(cut_marker(len(text) - room)) - EXCEL_CELL_LIMIT) // 2)
+        text = text[:room] + cut_marker(len(text) - room)
+    return text
+
+
+def _units(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
 
 
 @dataclass
-class _Table:
+class Table:
     name: str
-    ref: str
+    first_row: int  # 1-based, the header row
+    last_row: int
     headers: list[str]
+
+
+@dataclass
+class Series:
+    """One chart series; rows and columns are 1-based cells of the chart's own sheet."""
+    name: str | tuple[int, int]  # a literal name, or (row, col) of a cell holding it
+    categories: tuple[int, int, int] | None  # (first_row, last_row, col)
+    values: tuple[int, int, int]  # (first_row, last_row, col)
+    colour: str = ""
+
+
+@dataclass
+class Chart:
+    """A native chart. `kind`: bar (horizontal), column, percent_bar (stacked to 100 %) or scatter.
+
+    `axis`: how the value axis runs — "share" 0–100 %, "count" from 0 in whole numbers, "mean"
+    over `scale`, or "scale" for both axes of a scatter chart.
+    """
+    kind: str
+    title: str
+    series: list[Series]
+    axis: str = "count"
+    scale: tuple[float, float] | None = None
+    x_title: str = ""
+    y_title: str = ""
+    legend: bool = False
+    top_first: bool = True  # horizontal bars: the first category on top, as on screen
+    max_value: float = 0.0
+    size: tuple[int, int] = (530, 265)  # pixels: width, height
 
 
 @dataclass
@@ -35,16 +102,14 @@ class Sheet:
     styles: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) 1-based
     fills: dict[tuple[int, int], str] = field(default_factory=dict)
     formats: dict[tuple[int, int], str] = field(default_factory=dict)
-    tables: list[_Table] = field(default_factory=list)
-    charts: list[tuple[Any, str]] = field(default_factory=list)
-    freeze: str | None = None
+    tables: list[Table] = field(default_factory=list)
+    charts: list[tuple[Chart, int, int]] = field(default_factory=list)  # chart, row, col (1-based)
+    freeze: tuple[int, int] | None = None  # rows, columns kept in view
     widths: dict[int, float] = field(default_factory=dict)
     max_width: float = 60
     landscape: bool = True
-    print_rows: str | None = None
-    # Data rows streamed as XML after openpyxl has written the sheet (see _splice_bulk): the
-    # raw votes are most of a large workbook's cells, and openpyxl's per-cell writer is the cost.
-    bulk: list[list[Any]] = field(default_factory=list)
+    print_rows: tuple[int, int] | None = None  # 1-based rows repeated on every printed page
+    page_breaks: list[int] = field(default_factory=list)  # 1-based rows that start a page
 
     @property
     def next_row(self) -> int:
@@ -67,15 +132,17 @@ class Sheet:
     def heading(self, text: str, level: int = 1) -> None:
         self.add([text], "h1" if level == 1 else "h2")
 
-    def kv(self, label: str, value: Any) -> None:
+    def kv(self, label: str, value: Any, fmt: str = "") -> None:
         r = self.add([label, value])
         self.styles[(r, 1)] = "label"
         self.styles[(r, 2)] = "wrap"
+        if fmt:
+            self.formats[(r, 2)] = fmt
 
     def table(self, name: str, headers: Sequence[str], rows: Sequence[Sequence[Any]],
               formats: dict[int, str] | None = None, wrap: Sequence[int] = ()) -> tuple[int, int]:
         """A header row and data rows, made an Excel table (with filters) when it has data."""
-        headers = unique([str(h) for h in headers])
+        headers = unique([cell_text(str(h)) for h in headers])
         first = self.add(headers, "header")
         for row in rows:
             r = self.add(row)
@@ -85,196 +152,245 @@ class Sheet:
                 self.styles[(r, c)] = "wrap"
         last = self.next_row - 1
         if rows:
-            from openpyxl.utils import get_column_letter
-
-            ref = f"A{first}:{get_column_letter(len(headers))}{last}"
-            self.tables.append(_Table(name, ref, [str(h) for h in headers]))
+            self.tables.append(Table(name, first, last, headers))
         return first, last
 
 
 def unique(names: list[str]) -> list[str]:
-    """Excel table headers must differ: add a counter to repeats."""
+    """Excel table headers must differ (and be at most 255 characters): add a counter to repeats."""
     seen: dict[str, int] = {}
     out = []
     for n in names:
-        n = n or "Column"
-        seen[n] = seen.get(n, 0) + 1
-        out.append(n if seen[n] == 1 else f"{n} ({seen[n]})")
+        n = (n or "Column")[:255]
+        key = n.casefold()  # Excel compares table headers without case
+        seen[key] = seen.get(key, 0) + 1
+        out.append(n if seen[key] == 1 else f"{n[:248]} ({seen[key]})")
     return out
 
 
-def bulk_table(sheet: Sheet, name: str, headers: Sequence[str], rows: list[list[Any]]) -> None:
-    """A table whose header is an ordinary row and whose data rows are streamed in bulk."""
-    from openpyxl.utils import get_column_letter
-
-    headers = unique([str(h) for h in headers])
-    first = sheet.add(headers, "header")
-    sheet.bulk = rows
-    if rows:
-        ref = f"A{first}:{get_column_letter(len(headers))}{first + len(rows)}"
-        sheet.tables.append(_Table(name, ref, headers))
-
-
-_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def _rows_xml(rows: list[list[Any]], first_row: int) -> str:
-    """<row> elements for sheetData: numbers as numbers, text as inline strings."""
-    from openpyxl.utils import get_column_letter
-
-    width = max((len(r) for r in rows), default=0)
-    letters = [get_column_letter(i + 1) for i in range(width)]
-    cache: dict[str, str] = {}
-    out: list[str] = []
-    for r, row in enumerate(rows, first_row):
-        cells = []
-        for c, v in enumerate(row):
-            if v is None or v == "":
-                continue
-            if isinstance(v, bool):
-                cells.append(f'<c r="{letters[c]}{r}" t="b"><v>{int(v)}</v></c>')
-            elif isinstance(v, int | float):
-                cells.append(f'<c r="{letters[c]}{r}"><v>{v!r}</v></c>')
-            else:
-                text = cache.get(v) if isinstance(v, str) else None
-                if text is None:
-                    raw = str(v)
-                    text = _ILLEGAL_XML.sub("", raw).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-                    if isinstance(v, str) and len(cache) < 50_000:
-                        cache[v] = text
-                cells.append(f'<c r="{letters[c]}{r}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>')
-        out.append(f'<row r="{r}">{"".join(cells)}</row>')
-    return "".join(out)
-
-
-def splice_bulk(path: Path, parts: list[tuple[str, Sheet]]) -> None:
-    """Put each sheet's bulk rows into its worksheet XML inside the saved workbook."""
-    by_name = {name: sheet for name, sheet in parts if sheet.bulk}
-    if not by_name:
-        return
-    spliced = path.with_name(path.name + ".splice")
-    with zipfile.ZipFile(path) as src, zipfile.ZipFile(spliced, "w", zipfile.ZIP_DEFLATED, compresslevel=3) as dst:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            sheet = by_name.get(info.filename)
-            if sheet is not None:
-                xml = data.decode("utf-8")
-                rows = _rows_xml(sheet.bulk, len(sheet.rows) + 1)
-                if "</sheetData>" in xml:
-                    xml = xml.replace("</sheetData>", rows + "</sheetData>", 1)
-                else:
-                    xml = xml.replace("<sheetData/>", f"<sheetData>{rows}</sheetData>", 1)
-                xml = re.sub(r'<dimension ref="[^"]*"\s*/>', "", xml, count=1)
-                data = xml.encode("utf-8")
-            dst.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=3)
-    os.replace(spliced, path)
-
-
 class WorkbookWriter:
-    """Holds the openpyxl write-only workbook and its named styles."""
+    """Holds the XlsxWriter workbook and its formats; `write` adds one buffered sheet."""
 
-    def __init__(self) -> None:
-        from openpyxl import Workbook
-        from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+    def __init__(self, path: Path) -> None:
+        import xlsxwriter
 
-        self.wb = Workbook(write_only=True)
-        thin = Side(style="thin", color="B7C3D0")
-        named = {
-            "h1": NamedStyle("h1", font=Font(size=16, bold=True, color=NAVY)),
-            "h2": NamedStyle("h2", font=Font(size=12, bold=True, color=NAVY)),
-            "header": NamedStyle("header", font=Font(bold=True, color="FFFFFF"),
-                                 fill=PatternFill("solid", fgColor=NAVY),
-                                 alignment=Alignment(wrap_text=True, vertical="center"),
-                                 border=Border(bottom=thin)),
-            "label": NamedStyle("label", font=Font(bold=True, color="333333"),
-                                alignment=Alignment(vertical="top")),
-            "wrap": NamedStyle("wrap", alignment=Alignment(wrap_text=True, vertical="top")),
-            "note": NamedStyle("note", font=Font(italic=True, color="555555"),
-                               alignment=Alignment(wrap_text=False, vertical="top")),
-        }
-        for style in named.values():
-            self.wb.add_named_style(style)
-        self.PatternFill, self.Font = PatternFill, Font
-        self._fill_cache: dict[str, Any] = {}
+        # strings_to_formulas etc. off: no text ever becomes a formula, number or link.
+        self.wb = xlsxwriter.Workbook(str(path), {
+            "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False,
+            "nan_inf_to_errors": True, "default_date_format": "yyyy-mm-dd",
+            # in_memory: no temporary file per part (hundreds of them cost a second to remove)
+            "in_memory": True})
+        self._formats: dict[tuple[str, str, str], Any] = {}
 
-    def write(self, sheet: Sheet) -> Any:
-        from openpyxl.cell import WriteOnlyCell
-        from openpyxl.utils import get_column_letter
-        from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
+    def fmt(self, style: str = "", number: str = "", fill: str = "") -> Any:
+        key = (style, number, fill)
+        if key not in self._formats:
+            props: dict[str, Any] = dict(STYLES.get(style, {}))
+            if number:
+                props["num_format"] = number
+            if fill:
+                props.update(bg_color=f"#{fill}", bold=True, font_color="#FFFFFF")
+            self._formats[key] = self.wb.add_format(props) if props else None
+        return self._formats[key]
 
-        ws = self.wb.create_sheet(sheet.title)
+    def write(self, sheet: Sheet, cancelled: Callable[[], bool] = lambda: False) -> None:
+        ws = self.wb.add_worksheet(sheet.title[:31])
+        widths = self._widths(sheet)
+        for c, w in widths.items():
+            ws.set_column(c - 1, c - 1, w)
+        if sheet.freeze:
+            ws.freeze_panes(*sheet.freeze)
+        self._print_setup(ws, sheet, widths)
+        heights = self._heights(sheet, widths)
+        for r, h in heights.items():
+            ws.set_row(r - 1, h)
+        # Tables first: add_table writes the header cells (with the header format); the data
+        # cells written below fill the table's rows.
+        for t in sheet.tables:
+            ws.add_table(t.first_row - 1, 0, t.last_row - 1, len(t.headers) - 1, {
+                "name": t.name, "style": "Table Style Light 9", "autofilter": True,
+                "columns": [{"header": h, "header_format": self.fmt("header")} for h in t.headers]})
+        styles, formats, fills = sheet.styles, sheet.formats, sheet.fills
+        by_row: dict[int, dict[int, Any]] = {}  # 0-based row -> column -> format
+        for r, c in {*styles, *formats, *fills}:
+            by_row.setdefault(r - 1, {})[c - 1] = self._cell_format(sheet, r, c)
+        no_formats: dict[int, Any] = {}
+        texts: dict[str, str] = {}  # the raw votes repeat their texts: clean each once
+        write_string, write_number = ws.write_string, ws.write_number
+        for r, row in enumerate(sheet.rows):
+            if r % 5000 == 4999 and cancelled():
+                raise Cancelled
+            row_formats = by_row.get(r, no_formats)
+            for c, v in enumerate(row):
+                if v is None or v == "":
+                    continue
+                f = row_formats.get(c)
+                if isinstance(v, str):
+                    text = texts.get(v)
+                    if text is None:
+                        text = cell_text(v)
+                        if len(texts) < 100_000 and len(v) < 500:
+                            texts[v] = text
+                    write_string(r, c, text, f)
+                elif isinstance(v, bool):
+                    ws.write_boolean(r, c, v, f)
+                elif isinstance(v, int | float):
+                    if math.isfinite(v):
+                        write_number(r, c, v, f)
+                elif isinstance(v, datetime | date):
+                    number = formats.get((r + 1, c + 1)) or (
+                        "yyyy-mm-dd hh:mm" if isinstance(v, datetime) else "yyyy-mm-dd")
+                    ws.write_datetime(r, c, v, self.fmt(styles.get((r + 1, c + 1), ""), number,
+                                                       fills.get((r + 1, c + 1), "")))
+                else:
+                    write_string(r, c, cell_text(str(v)), f)
+        for chart, at_row, at_col in sheet.charts:
+            ws.insert_chart(at_row - 1, at_col - 1, self._chart(sheet, chart), {"object_position": 1})
+
+    def _cell_format(self, sheet: Sheet, r: int, c: int) -> Any:
+        style, number, fill = sheet.styles.get((r, c), ""), sheet.formats.get((r, c), ""), sheet.fills.get((r, c), "")
+        if not (style or number or fill):
+            return None
+        return self.fmt(style, number, fill)
+
+    @staticmethod
+    def _widths(sheet: Sheet) -> dict[int, float]:
         widths: dict[int, float] = {}
-        for r, row in enumerate((sheet.rows + sheet.bulk)[:2000], 1):
+        for r, row in enumerate(sheet.rows[:2000], 1):
             for c, v in enumerate(row, 1):
                 if v is None or sheet.styles.get((r, c)) in ("h1", "h2", "note"):
                     continue
-                text = str(v)
-                widths[c] = max(widths.get(c, 8), min(sheet.max_width, max(len(t) for t in text.split("\n")) * 1.1 + 2))
+                if isinstance(v, datetime):
+                    n = 17
+                elif isinstance(v, date):
+                    n = 11
+                else:
+                    n = max(len(t) for t in str(v).split("\n"))
+                widths[c] = max(widths.get(c, 8), min(sheet.max_width, n * 1.1 + 2))
         widths.update(sheet.widths)
-        for c, w in widths.items():
-            ws.column_dimensions[get_column_letter(c)].width = w
-        if sheet.freeze:
-            ws.freeze_panes = sheet.freeze
-        ws.page_setup.orientation = "landscape" if sheet.landscape else "portrait"
-        ws.page_setup.paperSize = 9  # A4
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.print_options.gridLines = False
-        if sheet.print_rows:
-            ws.print_title_rows = sheet.print_rows
-        ws.oddFooter.center.text = f"{sheet.title} — page &P of &N"
-        # Only rows with a style, format or fill need cell objects; the rest stream as values.
-        styled = {r for (r, _c) in sheet.styles} | {r for (r, _c) in sheet.formats} | {r for (r, _c) in sheet.fills}
-        # Wrapped cells: spreadsheet programs do not grow rows on opening, so size them here.
+        return widths
+
+    @staticmethod
+    def _heights(sheet: Sheet, widths: dict[int, float]) -> dict[int, float]:
+        """Wrapped cells: spreadsheet programs do not grow rows on opening, so size them here
+        (never over Excel's 409 pt)."""
+        heights: dict[int, float] = {}
         for (r, c), kind in sheet.styles.items():
-            if kind == "wrap" and r <= len(sheet.rows) and c <= len(sheet.rows[r - 1]):
-                text = str(sheet.rows[r - 1][c - 1] or "")
-                width = widths.get(c, 10)
-                lines = sum(max(1, math.ceil(len(part) * 1.05 / max(width - 1, 1))) for part in text.split("\n"))
-                if lines > 1:
-                    height = ws.row_dimensions[r].height or 15
-                    ws.row_dimensions[r].height = max(height, 15 * lines)
-        for r, row in enumerate(sheet.rows, 1):
-            if r not in styled:
-                ws.append(row)
+            if kind not in ("wrap", "header") or r > len(sheet.rows) or c > len(sheet.rows[r - 1]):
                 continue
-            cells = []
-            for c, v in enumerate(row, 1):
-                style: str | None = sheet.styles.get((r, c))
-                fmt, fill = sheet.formats.get((r, c)), sheet.fills.get((r, c))
-                if not (style or fmt or fill):
-                    cells.append(v)
-                    continue
-                cell = WriteOnlyCell(ws, value=v)
-                if style:
-                    cell.style = style
-                if fmt:
-                    cell.number_format = fmt
-                if fill:
-                    cell.fill = self._fill(fill)
-                    cell.font = self.Font(bold=True, color="FFFFFF")
-                cells.append(cell)
-            ws.append(cells)
-        for t in sheet.tables:
-            table = Table(displayName=t.name, ref=t.ref)
-            # Write-only mode does not read the header cells back: name the columns here.
-            table.tableColumns = [TableColumn(id=i, name=h) for i, h in enumerate(t.headers, 1)]
-            table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
-            with warnings.catch_warnings():
-                # openpyxl warns on every write-only add_table; the columns are named above.
-                warnings.filterwarnings("ignore", "In write-only mode", UserWarning)
-                ws.add_table(table)
-        for chart, anchor in sheet.charts:
-            ws.add_chart(chart, anchor)
-        return ws
+            text = str(sheet.rows[r - 1][c - 1] or "")
+            width = widths.get(c, 10)
+            lines = sum(max(1, math.ceil(len(part) * 1.05 / max(width - 1, 1))) for part in text.split("\n"))
+            if lines > 1:
+                heights[r] = min(MAX_ROW_HEIGHT, max(heights.get(r, LINE_HEIGHT), LINE_HEIGHT * lines))
+        return heights
 
-    def _fill(self, colour: str) -> Any:
-        if colour not in self._fill_cache:
-            self._fill_cache[colour] = self.PatternFill("solid", fgColor=colour)
-        return self._fill_cache[colour]
+    @staticmethod
+    def _print_setup(ws: Any, sheet: Sheet, widths: dict[int, float]) -> None:
+        ws.set_paper(9)  # A4
+        if sheet.landscape:
+            ws.set_landscape()
+        else:
+            ws.set_portrait()
+        ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+        # Fit to the page's width, unless that would print smaller than MIN_PRINT_SCALE: then
+        # two (or more) pages wide, with the first column repeated so each page reads alone.
+        ncols = max((len(r) for r in sheet.rows), default=1)
+        total = sum(widths.get(c, 8.43) for c in range(1, ncols + 1))
+        page = A4_LANDSCAPE_CHARS if sheet.landscape else A4_LANDSCAPE_CHARS * 0.68
+        wide = max(1, math.ceil(total / (page / MIN_PRINT_SCALE)))
+        ws.fit_to_pages(wide, 0)
+        if wide > 1:
+            ws.repeat_columns(0)
+        if sheet.print_rows:
+            ws.repeat_rows(sheet.print_rows[0] - 1, sheet.print_rows[1] - 1)
+        if sheet.page_breaks:
+            ws.set_h_pagebreaks([r - 1 for r in sheet.page_breaks])
+        ws.set_footer(f"&C{_footer_safe(sheet.title)} — page &P of &N")
+
+    def _chart(self, sheet: Sheet, spec: Chart) -> Any:
+        title = sheet.title[:31]
+        if spec.kind == "scatter":
+            chart = self.wb.add_chart({"type": "scatter"})
+        elif spec.kind == "percent_bar":
+            chart = self.wb.add_chart({"type": "bar", "subtype": "percent_stacked"})
+        else:
+            chart = self.wb.add_chart({"type": "bar" if spec.kind == "bar" else "column"})
+        _show_axes(chart)
+        for s in spec.series:
+            props: dict[str, Any] = {
+                "values": [title, s.values[0] - 1, s.values[2] - 1, s.values[1] - 1, s.values[2] - 1]}
+            if s.categories:
+                props["categories"] = [title, s.categories[0] - 1, s.categories[2] - 1,
+                                       s.categories[1] - 1, s.categories[2] - 1]
+            if isinstance(s.name, tuple):
+                props["name"] = [title, s.name[0] - 1, s.name[1] - 1]
+            else:
+                props["name"] = cell_text(s.name)
+            if spec.kind == "scatter":
+                props["marker"] = {"type": "circle", "size": 9,
+                                   **({"fill": {"color": s.colour}} if s.colour else {})}
+            elif s.colour:
+                props["fill"] = {"color": s.colour}
+            else:
+                props["fill"] = {"color": NAVY}
+            chart.add_series(props)
+        chart.set_title({"name": cell_text(spec.title)[:250], "name_font": {"size": 11}})
+        if not spec.legend:
+            chart.set_legend({"none": True})
+        else:
+            chart.set_legend({"position": "bottom"})
+        value_axis: dict[str, Any] = {"min": 0, "major_gridlines": {"visible": True}}
+        if spec.axis == "share":
+            value_axis.update(max=1, num_format="0%", major_unit=0.25)
+        elif spec.axis == "count":
+            # whole numbers: a tick every 1, 2, 5, 10 … so that there are at most ~8
+            top = max(1.0, spec.max_value)
+            step = next(s for s in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 10**6) if top / s <= 8)
+            value_axis.update(num_format="0", major_unit=step)
+        elif spec.scale:
+            value_axis.update(min=spec.scale[0], max=spec.scale[1])
+        if spec.y_title:
+            value_axis["name"] = cell_text(spec.y_title)
+        if spec.kind == "scatter":
+            lo, hi = spec.scale or (0, 10)
+            chart.set_x_axis({"min": lo, "max": hi, "name": cell_text(spec.x_title),
+                              "major_gridlines": {"visible": True}})
+            chart.set_y_axis({"min": lo, "max": hi, "name": cell_text(spec.y_title),
+                              "major_gridlines": {"visible": True}})
+        elif spec.kind in ("bar", "percent_bar"):
+            # In a horizontal bar chart XlsxWriter's x axis is the (horizontal) value axis.
+            chart.set_x_axis(value_axis)
+            chart.set_y_axis({"reverse": spec.top_first, "name": cell_text(spec.x_title)} if spec.top_first
+                             else {"name": cell_text(spec.x_title)})
+        else:
+            chart.set_y_axis(value_axis)
+            chart.set_x_axis({"name": cell_text(spec.x_title)} if spec.x_title else {})
+        chart.set_size({"width": spec.size[0], "height": spec.size[1]})
+        return chart
 
 
-# -- the sheets -------------------------------------------------------------------------------------
+class Cancelled(Exception):
+    """The person asked to stop the export; nothing was written."""
+
+
+def _footer_safe(title: str) -> str:
+    return title.replace("&", "&&")
+
+
+def _show_axes(chart: Any) -> None:
+    """Write `<c:delete val="0"/>` on every visible axis.
+
+    XlsxWriter writes <c:delete> only for a hidden axis; recent Excel versions have been seen
+    to hide axes that do not say they are shown, so each one says so. The element goes where
+    the schema puts it (after <c:scaling>, before <c:axPos>); tests read the chart XML.
+    """
+    original = chart._write_axis_pos
+
+    def write_axis_pos(*args: Any) -> None:
+        chart._write_delete(0)
+        original(*args)
+
+    chart._write_axis_pos = write_axis_pos
 
 
