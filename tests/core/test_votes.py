@@ -202,3 +202,71 @@ def test_an_unexpected_error_fails_only_its_batch_and_the_writer_goes_on(store: 
     assert reported and isinstance(reported[0], TypeError)
     assert writer.vote(Vote(pid, 1, "d-2", "", 1, "uid-000002")).ballot_id  # still voting
     assert committed(store.path, pid) == [("d-2", "1")]
+
+
+def test_a_poison_ballot_fails_alone_and_the_honest_ones_in_its_batch_are_stored(store: Store, live_writer,
+                                                                                 monkeypatch) -> None:
+    """Numbers past 64 bits cannot even be bound by SQLite; the writer must fail that ballot only."""
+    live, writer = live_writer
+    pid = single_poll(store)
+    pollops.open_poll(store, live, pid)
+    monkeypatch.setattr(threading, "excepthook", lambda args: None)
+    gate = threading.Event()
+    writer.submit(Join(token_hash("t"), "")).add_done_callback(lambda _f: None)
+    writer.before_commit = lambda: gate.wait(5)  # hold the first batch so the rest queue up as one
+    first = writer.submit(Vote(pid, 1, "d-0", "", 1, "uid-000000"))
+    honest = [writer.submit(Vote(pid, 1, f"d-{i}", "", 1, f"uid-{i:06d}")) for i in range(1, 11)]
+    poison = [writer.submit(Vote(2**70, 1, "d-x", "", 1, "uid-poison1")),
+              writer.submit(Vote(pid, 2**64, "d-y", "", 1, "uid-poison2")),
+              writer.submit(Vote(pid, 1, "d-z", "", object(), "uid-poison3"))]
+    honest += [writer.submit(Vote(pid, 1, f"d-{i}", "", 2, f"uid-{i:06d}")) for i in range(11, 21)]
+    writer.before_commit = None
+    gate.set()
+    first.result(10)
+    assert all(not f.result(10).duplicate for f in honest)
+    for f in poison:
+        with pytest.raises((BallotError, TypeError)):
+            f.result(10)
+    stored = committed(store.path, pid)
+    assert sorted(v for v, _ in stored if v.startswith("d-")) == sorted(f"d-{i}" for i in range(21))
+    assert writer.batches <= 4  # the poison really shared a batch with honest ballots
+
+
+def test_a_late_resend_of_an_older_ballot_never_replaces_the_newer(store: Store, live_writer) -> None:
+    live, writer = live_writer
+    pid = single_poll(store)
+    pollops.open_poll(store, live, pid)
+    writer.vote(Vote(pid, 1, "d-1", "", 0, "uid-older01"))
+    writer.vote(Vote(pid, 1, "d-1", "", 3, "uid-newer01"))
+    late = writer.vote(Vote(pid, 1, "d-1", "", 0, "uid-older01"))  # its ack was lost; the phone retried
+    assert late.stale and late.duplicate and not late.replaced
+    assert committed(store.path, pid) == [("d-1", "3")]
+    # With the phone's own sequence number, even an older ballot never seen before is kept out.
+    writer.vote(Vote(pid, 1, "d-2", "", 1, "uid-seq00005", seq=5))
+    assert writer.vote(Vote(pid, 1, "d-2", "", 2, "uid-seq00004", seq=4)).stale
+    assert writer.vote(Vote(pid, 1, "d-2", "", 3, "uid-seq00006", seq=6)).replaced
+    assert committed(store.path, pid) == [("d-1", "3"), ("d-2", "3")]
+
+
+def test_the_live_lock_is_free_while_the_writer_commits(store: Store, live_writer) -> None:
+    """A slow disk (a COMMIT held for 1.5 s) must not stall readers of the live state."""
+    live, writer = live_writer
+    pid = single_poll(store)
+    pollops.open_poll(store, live, pid)
+    in_commit, release = threading.Event(), threading.Event()
+
+    def slow_disk() -> None:
+        in_commit.set()
+        release.wait(1.5)
+    writer.before_commit = slow_disk
+    fut = writer.submit(Vote(pid, 1, "d-1", "", 1, "uid-000001"))
+    assert in_commit.wait(5)
+    import time
+
+    t0 = time.perf_counter()
+    assert live.snapshot()["poll"]["id"] == pid
+    took = time.perf_counter() - t0
+    assert not fut.done()  # still committing
+    release.set()
+    fut.result(10)
+    assert took < 0.5, took

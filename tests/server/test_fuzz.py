@@ -116,3 +116,39 @@ def test_fuzz_join_bodies(room: Room) -> None:
 
     check()
     assert room.store.scalar("SELECT COUNT(*) FROM devices") == before
+
+
+big_ints = st.integers(min_value=-(2**200), max_value=2**200).filter(lambda n: not 0 <= n < 2**63) | \
+    st.sampled_from([2**63, 2**64, 2**64 + 1, -(2**63) - 1, -1])
+
+
+def _nested(depth: int, leaf: Any) -> Any:
+    for i in range(depth):
+        leaf = [leaf] if i % 2 else {"a": leaf}
+    return leaf
+
+
+def test_fuzz_big_integers_and_deep_nesting_are_refused_at_the_edge(room: Room) -> None:
+    """Numbers past 64 bits or negative, and bodies nested deeper than any honest one: 400, never a 500."""
+    pid = room.open("single")
+    before = room.store.scalar("SELECT COUNT(*) FROM ballots")
+    counter = iter(range(10**6))
+
+    @SETTINGS
+    @given(st.sampled_from(["poll_id", "round", "seq"]), big_ints, st.integers(0, 5000), st.booleans())
+    def check(field: str, number: int, depth: int, nest: bool) -> None:
+        body: dict[str, Any] = {"poll_id": pid, "round": 1, "ballot_id": f"g{next(counter):015d}", "answer": 1}
+        if nest and depth > 8:
+            body["answer"] = _nested(depth, 1)
+            raw = json.dumps(body).encode() if depth < 900 else \
+                (f'{{"poll_id": {pid}, "round": 1, "ballot_id": "x{next(counter):015d}", "answer": '
+                 + "[" * depth + "]" * depth + "}").encode()
+        else:
+            body[field] = number
+            raw = json.dumps(body).encode()
+        status = asyncio.run(_send(room, "/api/vote", raw=raw))
+        assert status in (400, 413), (field, number, depth, nest, status)
+
+    check()
+    _still_serving(room)
+    assert room.store.scalar("SELECT COUNT(*) FROM ballots") == before

@@ -20,12 +20,18 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from vbp_workshop.core.polls import BallotError, Poll, encode
 from vbp_workshop.core.store import connect
 
 BATCH_MAX = 2000
+INT64_MAX = 2**63 - 1  # SQLite's INTEGER: a larger number cannot even be bound
+
+
+def in_range(n: object) -> TypeGuard[int]:
+    """A whole number SQLite can store and a phone may send (never a bool, a float or negative)."""
+    return isinstance(n, int) and not isinstance(n, bool) and 0 <= n <= INT64_MAX
 
 
 def now_iso() -> str:
@@ -49,6 +55,7 @@ class Vote:
     answer: Any  # already validated and canonical
     ballot_uid: str
     source: str = "phone"
+    seq: int | None = None  # the phone's own order of its ballots, if it sends one
 
 
 @dataclass(frozen=True)
@@ -62,6 +69,7 @@ class Receipt:
     ballot_id: int
     replaced: bool
     duplicate: bool
+    stale: bool = False  # an older answer re-sent after a newer one: acknowledged, not stored
 
 
 class LiveState:
@@ -148,6 +156,13 @@ class VoteWriter:
         self._error: BaseException | None = None
         self.committed = 0
         self.batches = 0
+        self.item_errors = 0
+        # Called on the writer thread just before each COMMIT (tests use it to simulate a slow disk).
+        self.before_commit: Callable[[], None] | None = None
+        # Ballot ids each voter has had stored per (poll, round): a late re-send of one that was
+        # since replaced is acknowledged but never brought back over the newer answer.
+        self._stored_uids: dict[tuple[int, int, str], set[str]] = {}
+        self._seqs: dict[tuple[int, int, str], int] = {}
 
     def start(self) -> None:
         self._thread.start()
@@ -211,30 +226,51 @@ class VoteWriter:
     def _commit(self, conn: sqlite3.Connection, batch: list[tuple[Vote | Join, Future[Any]]]) -> None:
         outcomes: list[tuple[Future[Any], Any, BaseException | None]] = []
         notices: list[dict[str, Any]] = []
-        # Hold the live lock so a poll cannot close between the check and the commit.
-        with self.live.lock:
-            try:
-                conn.execute("BEGIN IMMEDIATE")
+        memos: list[Callable[[], None]] = []
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            # The live lock is held while the ballots are checked and written, so a poll cannot
+            # close between the check and the write; it is released before COMMIT, so the state
+            # endpoint and the event streams never wait for the disk. A poll closed meanwhile
+            # still sees these ballots first: close_poll's own transaction waits for this COMMIT.
+            with self.live.lock:
                 for item, fut in batch:
+                    # One savepoint per item: a failing ballot (a bug, an out-of-range number)
+                    # is rolled back alone and the rest of the batch is still committed.
+                    conn.execute("SAVEPOINT item")
                     try:
                         if isinstance(item, Join):
-                            outcomes.append((fut, self._join(conn, item), None))
+                            pseudonym, notice = self._join(conn, item)
+                            outcomes.append((fut, pseudonym, None))
                         else:
-                            receipt, notice = self._store_vote(conn, item)
+                            receipt, notice, memo = self._store_vote(conn, item)
                             outcomes.append((fut, receipt, None))
-                            if notice:
-                                notices.append(notice)
-                    except BallotError as exc:
+                            if memo:
+                                memos.append(memo)
+                        if notice:
+                            notices.append(notice)
+                        conn.execute("RELEASE item")
+                    except Exception as exc:  # whatever one item raises, it fails alone
+                        conn.execute("ROLLBACK TO item")
+                        conn.execute("RELEASE item")
                         outcomes.append((fut, None, exc))
-                conn.execute("COMMIT")
-            except sqlite3.Error as exc:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                for _item, fut in batch:
-                    if not fut.done():
-                        fut.set_exception(exc)
-                return
+                        if not isinstance(exc, BallotError):  # a bug upstream: report it, go on
+                            self.item_errors += 1
+                            threading.excepthook(threading.ExceptHookArgs(
+                                (type(exc), exc, exc.__traceback__, None)))
+            if self.before_commit is not None:
+                self.before_commit()
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            for _item, fut in batch:
+                if not fut.done():
+                    fut.set_exception(exc)
+            return
         self.batches += 1
+        for memo in memos:
+            memo()
         for notice in notices:
             self.notices.put(notice)
         for fut, result, error in outcomes:
@@ -244,7 +280,7 @@ class VoteWriter:
                 self.committed += 1
                 fut.set_result(result)
 
-    def _join(self, conn: sqlite3.Connection, join: Join) -> str:
+    def _join(self, conn: sqlite3.Connection, join: Join) -> tuple[str, dict[str, Any] | None]:
         row = conn.execute(
             "SELECT pseudonym FROM devices WHERE token_hash = ?", (join.token_hash,)
         ).fetchone()
@@ -252,23 +288,33 @@ class VoteWriter:
             conn.execute(
                 "UPDATE devices SET grp = ? WHERE token_hash = ?", (join.grp, join.token_hash)
             )
-            return str(row[0])
+            return str(row[0]), None
         pseudonym = "d-" + secrets.token_hex(6)
         conn.execute(
             "INSERT INTO devices(token_hash, pseudonym, grp, joined_at) VALUES (?, ?, ?, ?)",
             (join.token_hash, pseudonym, join.grp, now_iso()),
         )
-        self.notices.put({"type": "join"})
-        return pseudonym
+        return pseudonym, {"type": "join"}
 
-    def _store_vote(self, conn: sqlite3.Connection, v: Vote) -> tuple[Receipt, dict[str, Any] | None]:
+    def _store_vote(self, conn: sqlite3.Connection, v: Vote
+                    ) -> tuple[Receipt, dict[str, Any] | None, Callable[[], None] | None]:
+        """(receipt, notice for the GUI, what to remember once committed)."""
+        if not (in_range(v.poll_id) and in_range(v.round) and (v.seq is None or in_range(v.seq))):
+            raise BallotError("That answer names a poll that does not exist.")
+        slot = (v.poll_id, v.round, v.voter)
         existing = conn.execute(
             "SELECT id, ballot_uid FROM ballots WHERE poll_id = ? AND round = ? AND voter = ?",
             (v.poll_id, v.round, v.voter),
         ).fetchone()
         if existing and existing[1] == v.ballot_uid:
             # A retry of a ballot already on disk: acknowledge again, change nothing.
-            return Receipt(int(existing[0]), replaced=False, duplicate=True), None
+            return Receipt(int(existing[0]), replaced=False, duplicate=True), None, None
+        known_seq = self._seqs.get(slot)
+        if existing and (v.ballot_uid in self._stored_uids.get(slot, ())
+                         or (v.seq is not None and known_seq is not None and v.seq < known_seq)):
+            # A late re-send of an answer since replaced (its ack was lost, the phone retried):
+            # acknowledged, but the newer answer stays.
+            return Receipt(int(existing[0]), replaced=False, duplicate=True, stale=True), None, None
         if self.live.accepting(v.poll_id, v.round) is None:
             raise PollClosed("This poll is closed. Your earlier answer, if any, still counts.")
         stamp = now_iso()
@@ -292,4 +338,9 @@ class VoteWriter:
             "voter": v.voter, "grp": v.grp, "source": v.source, "weight": 1,
             "answer": answer, "hidden": 0, "replaced": replaced, "at": stamp, "uid": v.ballot_uid,
         }
-        return Receipt(ballot_id, replaced, duplicate=False), notice
+
+        def remember() -> None:
+            self._stored_uids.setdefault(slot, set()).add(v.ballot_uid)
+            if v.seq is not None:
+                self._seqs[slot] = max(v.seq, self._seqs.get(slot, v.seq))
+        return Receipt(ballot_id, replaced, duplicate=False), notice, remember

@@ -21,10 +21,12 @@ from aiohttp import web
 
 from vbp_workshop.core.domain import STAKEHOLDER_LABELS, Stakeholder
 from vbp_workshop.core.polls import BallotError, validate
-from vbp_workshop.core.votes import Join, LiveState, PollClosed, Vote, VoteWriter, token_hash
+from vbp_workshop.core.text import clean_text
+from vbp_workshop.core.votes import Join, LiveState, PollClosed, Vote, VoteWriter, in_range, token_hash
 
 COOKIE = "vbp_device"
 MAX_BODY = 8 * 1024  # the largest honest ballot (30 items with two values each) is ~1 KB
+MAX_DEPTH = 8  # an honest body nests 3 deep (object > answer list > item pair)
 RATE_PER_S = 4.0
 RATE_BURST = 12.0
 STATIC = {"app.js": "application/javascript", "app.css": "text/css"}
@@ -123,11 +125,36 @@ async def read_json(request: web.Request) -> dict[str, Any] | web.Response:
         return problem(413, "That request is too large.")
     try:
         data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         return problem(400, "That request is not valid JSON.")
     if not isinstance(data, dict):
         return problem(400, "That request is not a JSON object.")
+    if depth(data) > MAX_DEPTH:
+        return problem(400, "That request is nested too deeply.")
     return data
+
+
+def depth(value: Any) -> int:
+    """How deeply `value` nests lists and objects (iterative: no recursion to exhaust)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level)
+            if level <= MAX_DEPTH:
+                stack.extend((child, level + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
+def cleaned(value: Any) -> Any:
+    """Every text inside a phone's answer with the characters a workbook cannot hold removed."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list):
+        return [cleaned(v) for v in value]
+    if isinstance(value, dict):
+        return {clean_text(k): cleaned(v) for k, v in value.items()}
+    return value
 
 
 async def index(request: web.Request) -> web.Response:
@@ -216,25 +243,28 @@ async def vote(request: web.Request) -> web.Response:
     data = await read_json(request)
     if isinstance(data, web.Response):
         return data
-    poll_id, round_, uid = data.get("poll_id"), data.get("round"), data.get("ballot_id")
-    if not isinstance(poll_id, int) or isinstance(poll_id, bool) or not isinstance(round_, int) \
-            or isinstance(round_, bool):
+    poll_id, round_, uid, seq = data.get("poll_id"), data.get("round"), data.get("ballot_id"), data.get("seq")
+    # Every number from the network is bounded here: past 64 bits SQLite cannot even store it.
+    if not in_range(poll_id) or not in_range(round_):
         return problem(400, "Which poll is this answer for?")
+    if seq is not None and not in_range(seq):
+        return problem(400, "The answer's sequence number is not valid. Reload the page.")
     if not isinstance(uid, str) or not 8 <= len(uid) <= 64 or not uid.replace("-", "").isalnum():
         return problem(400, "The answer is missing its id. Reload the page.")
     if "answer" not in data:
         return problem(400, "The answer is missing.")
     poll = app.live.accepting(poll_id, round_)
     try:
-        answer = validate(poll, data["answer"]) if poll else None
+        answer = validate(poll, cleaned(data["answer"])) if poll else None
         receipt = await asyncio.wrap_future(app.writer.submit(
             Vote(poll_id, round_, pseudonym, grp if poll and poll.privacy != "anonymous_nogroup" else "",
-                 answer, uid)))
+                 answer, uid, seq=seq)))
     except PollClosed as exc:
         return problem(409, str(exc))
     except BallotError as exc:
         return problem(422, str(exc))
-    return web.json_response({"ok": True, "replaced": receipt.replaced, "duplicate": receipt.duplicate})
+    return web.json_response({"ok": True, "replaced": receipt.replaced, "duplicate": receipt.duplicate,
+                              "stale": receipt.stale})
 
 
 @web.middleware
