@@ -3,7 +3,9 @@
 The real main window and projector are up (offscreen), a poll is open and revealed; a feeder
 thread (standing in for the server thread: it never touches Qt) submits votes at the rate of
 500 phones. Prints the p50, p95 and maximum arrival-to-chart time (target p95 < 100 ms) and
-the longest GUI event-loop stall.
+the longest GUI event-loop stall, and where the time goes, part by part, for each vote:
+waiting for the writer, the commit (with its fsync), waiting for the GUI's drain timer, and
+the drain itself (tallies and chart updates for the panel, projector and trust pulse).
 
     python benchmarks/vote_latency.py [--votes 50000] [--rate 2000]
 """
@@ -12,11 +14,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import queue
 import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -29,12 +33,66 @@ from vbp_workshop.core.demo import build_demo
 from vbp_workshop.core.votes import Vote
 from vbp_workshop.ui.dialogs import ScriptedDialogs
 from vbp_workshop.ui.main_window import MainWindow
+from vbp_workshop.ui.session import DRAIN_MS
 from vbp_workshop.ui.settings import Settings
 
 
 def pct(values: list[float], q: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, int(len(values) * q))]
+
+
+class Parts:
+    """Times each vote at every hand-over: submitted, its batch's commit start and end (the notice
+    is put on the queue right after), taken from the queue by the drain, and the drain's end."""
+
+    def __init__(self) -> None:
+        self.commit_start: dict[str, float] = {}
+        self.put: dict[str, float] = {}
+        self.got: dict[str, float] = {}
+        self.split: dict[str, list[float]] = {"waiting for the writer": [], "commit (fsync included)": [],
+                                              "waiting for the drain timer": [], "drain: tallies and charts": []}
+        self.drains: list[float] = []
+
+    def wrap_notices(self, q: queue.SimpleQueue[dict[str, Any]]) -> Any:
+        parts = self
+
+        class Timed:
+            def put(self, notice: dict[str, Any]) -> None:
+                if notice.get("type") == "vote":
+                    parts.put[str(notice["uid"])] = time.perf_counter()
+                q.put(notice)
+
+            def get_nowait(self) -> dict[str, Any]:
+                notice = q.get_nowait()
+                if notice.get("type") == "vote":
+                    parts.got[str(notice["uid"])] = time.perf_counter()
+                return notice
+
+        return Timed()
+
+    def wrap_commit(self, commit: Any) -> Any:
+        def timed(conn: Any, batch: list[Any]) -> None:
+            start = time.perf_counter()
+            for item, _fut in batch:
+                self.commit_start[getattr(item, "ballot_uid", "")] = start
+            commit(conn, batch)
+
+        return timed
+
+    def record(self, uid: str, submitted: float, charted: float) -> None:
+        marks = [submitted, self.commit_start.pop(uid), self.put.pop(uid), self.got.pop(uid), charted]
+        for name, a, b in zip(self.split, marks, marks[1:], strict=False):
+            self.split[name].append(b - a)
+
+    def report(self) -> None:
+        print("where the time goes, per vote (p50 / p95 / max):")
+        for name, values in self.split.items():
+            print(f"  {name:<30} {1000 * pct(values, 0.5):6.1f} / {1000 * pct(values, 0.95):6.1f} / "
+                  f"{1000 * max(values):6.1f} ms")
+        print(f"  one drain (all screens)        {1000 * pct(self.drains, 0.5):6.1f} / "
+              f"{1000 * pct(self.drains, 0.95):6.1f} / {1000 * max(self.drains):6.1f} ms over "
+              f"{len(self.drains)} drains (drain timer every {DRAIN_MS} ms)")
 
 
 def main() -> None:
@@ -64,15 +122,20 @@ def main() -> None:
     writer = session.start_writer()
     submitted: dict[str, float] = {}
     latencies: list[float] = []
+    parts = Parts()
+    writer.notices = parts.wrap_notices(writer.notices)  # type: ignore[assignment]
+    writer._commit = parts.wrap_commit(writer._commit)  # type: ignore[method-assign]
     stall = {"last": time.perf_counter(), "max": 0.0}
 
     def on_votes(votes: list[dict[str, object]]) -> None:
         # Connected after the panel and projector: by now their charts hold these votes.
         now = time.perf_counter()
+        parts.drains.append(now - parts.got[str(votes[0]["uid"])])
         for v in votes:
             t = submitted.pop(str(v["uid"]), None)
             if t is not None:
                 latencies.append(now - t)
+                parts.record(str(v["uid"]), t, now)
 
     session.votes_arrived.connect(on_votes)
 
@@ -117,6 +180,7 @@ def main() -> None:
           f"{projector.charts[poll.kind].updates}")
     print(f"longest GUI event-loop stall: {1000 * stall['max']:.1f} ms")
     print(f"writer: {writer.committed} votes in {writer.batches} commits")
+    parts.report()
     win.close()
 
 
