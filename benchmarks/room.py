@@ -216,14 +216,16 @@ def check_file(path: Path, phones: list[Phone], keys: list[tuple[int, int]]) -> 
             "voters_twice": len(ours) - len({(voter, uid[:4]) for uid, voter in ours})}
 
 
-async def app_run(n: int, spread: float, kinds: list[str], nofile: int, tmp: Path) -> dict[str, Any]:
+async def app_run(n: int, spread: float, kinds: list[str], nofile: int, tmp: Path,
+                  switch_ms: float = 0.0) -> dict[str, Any]:
     path = tmp / f"room-{n}.vbpw"
     proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "vbp_workshop", "demo", str(path),
                                                 stdout=asyncio.subprocess.DEVNULL)
     await proc.wait()
     poll_ids = pick_polls(path, kinds)
     log = tmp / f"room-{n}.log"
-    app = await spawn(str(ROOT / "benchmarks" / "room_app.py"), str(path), nofile=nofile, log=log)
+    extra = ["--switch-ms", str(switch_ms)] if switch_ms else []
+    app = await spawn(str(ROOT / "benchmarks" / "room_app.py"), str(path), *extra, nofile=nofile, log=log)
     stop = asyncio.Event()
     out: dict[str, Any] = {"polls": [], "app_nofile": nofile}
     try:
@@ -327,7 +329,7 @@ async def main_async(args: argparse.Namespace) -> None:
     for n in args.phones:
         load = os.getloadavg()
         bare = await bare_run(n, args.spread)
-        app = await app_run(n, args.spread, kinds, args.app_nofile, tmp)
+        app = await app_run(n, args.spread, kinds, args.app_nofile, tmp, args.switch_ms)
         report(n, bare, app, load)
 
 
@@ -336,6 +338,8 @@ def main() -> None:
     ap.add_argument("--phones", type=int, nargs="+", default=[500])
     ap.add_argument("--polls", default="single,agreement,multiple,scale,text")
     ap.add_argument("--spread", type=float, default=3.0, help="each phone votes within this many seconds")
+    ap.add_argument("--switch-ms", type=float, default=0.0,
+                    help="an experiment: the app's GIL switch interval (sys.setswitchinterval), in ms")
     ap.add_argument("--app-nofile", type=int, default=1024, help="the app's descriptor limit at start")
     args = ap.parse_args()
     _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)

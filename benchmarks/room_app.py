@@ -46,7 +46,10 @@ def say(**fields: Any) -> None:
 def main() -> int:
     p = argparse.ArgumentParser()
     p.add_argument("file")
+    p.add_argument("--switch-ms", type=float, default=0.0, help="an experiment: sys.setswitchinterval")
     args = p.parse_args()
+    if args.switch_ms:
+        sys.setswitchinterval(args.switch_ms / 1000)
     app = QApplication(sys.argv[:1])
     tmp = Path(tempfile.mkdtemp())
     win = MainWindow(Settings(QSettings(str(tmp / "s.ini"), QSettings.Format.IniFormat)), ScriptedDialogs())
