@@ -38,7 +38,7 @@ def peak_rss_mb(pid: int) -> float:
 
 
 def bare_round(phones: int, votes: int) -> dict[str, object]:
-    server = subprocess.Popen([sys.executable, str(ROOT / "benchmarks" / "bare_server.py"), "18950"],
+    server = subprocess.Popen([sys.executable, str(ROOT / "benchmarks" / "bare_server.py")],
                               stdout=subprocess.PIPE, text=True)
     try:
         assert server.stdout is not None
