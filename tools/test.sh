@@ -17,6 +17,16 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   fi
 fi
 
+# axe-core (npm, pinned by tools/axe/package-lock.json) checks the phone page for WCAG violations
+# in Chromium (tests/e2e/test_phone_a11y.py); installed once, again only when the lockfile changes.
+if [ "$(id -u)" = 0 ] && ! command -v npm >/dev/null && command -v apt-get >/dev/null; then
+  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends npm
+fi
+if ! cmp -s tools/axe/package-lock.json tools/axe/node_modules/.installed-from; then
+  npm ci --prefix tools/axe --no-audit --no-fund --loglevel=error
+  cp tools/axe/package-lock.json tools/axe/node_modules/.installed-from
+fi
+
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".[test]"

@@ -3,7 +3,6 @@ poll kind, see the confirmation, and find the answer in the facilitator's tally.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -12,54 +11,9 @@ import pytest
 from vbp_workshop.core import pollops
 
 from .conftest import Room
+from .phone_steps import answer, join, my_ballots, shot
 
 pytestmark = pytest.mark.browser
-SHOTS = os.environ.get("VBP_SCREENSHOTS", "")
-
-
-def shot(page: Any, name: str, tmp_path: Path) -> None:
-    folder = Path(SHOTS) if SHOTS else tmp_path
-    folder.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(folder / f"phone-{name}.png"), full_page=True)
-
-
-def join(page: Any, room: Room, tmp_path: Path) -> None:
-    page.goto(f"{room.base}/?c={room.code}")
-    page.wait_for_selector("#join:not([hidden])")
-    assert page.input_value("#code") == room.code  # the QR code's address fills the code in
-    page.select_option("#group", "provider")
-    shot(page, "join", tmp_path)
-    page.get_by_role("button", name="Join", exact=True).click()
-    page.wait_for_selector("#wait:not([hidden])")
-    assert "You're in" in page.inner_text("#wait-title")
-
-
-def answer(page: Any, kind: str, poll: Any) -> None:
-    form = page.locator("#answer")
-    if kind == "single":
-        form.locator("label.choice").nth(1).click()
-    elif kind == "multiple":
-        form.locator("label.choice").nth(0).click()
-        form.locator("label.choice").nth(2).click()
-    elif kind == "agreement":
-        for i in range(len(poll.options)):
-            form.locator(".item").nth(i).locator("button", has_text="4").click()
-    elif kind in ("scale", "fist"):
-        form.locator(".scale button", has_text="4").first.click()
-    elif kind == "ranking":
-        page.get_by_label(f"Move down: {poll.options[0]}").click()
-    elif kind == "points":
-        plus = page.get_by_label(f"One point more: {poll.options[1]}")
-        for _ in range(3):
-            plus.click()
-        assert "7 of 10 points left" in page.inner_text(".budget")
-    elif kind in ("matrix", "importance"):
-        for i in range(len(poll.options)):
-            rows = form.locator(".item").nth(i).locator(".scale")
-            rows.nth(0).locator("button", has_text="2").click()
-            rows.nth(1).locator("button", has_text="5").click()
-    elif kind == "text":
-        page.fill("#text-answer", "Patients <b>know</b> their numbers")
 
 
 EXPECT = {
@@ -79,6 +33,7 @@ EXPECT = {
 def test_a_phone_answers_every_poll_kind(room: Room, phone: Any, tmp_path: Path) -> None:
     store = room.store
     join(phone, room, tmp_path)
+    assert "You're in" in phone.inner_text("#wait-title")
     seen_kinds = set()
     for poll in pollops.polls(store):
         if poll.kind in seen_kinds or poll.settings.get("fill_from") == "metrics":
@@ -137,9 +92,7 @@ def test_the_phone_follows_close_and_reveal_and_can_change_its_answer(room: Room
     phone.click("#send")
     phone.wait_for_function("() => document.getElementById('status').className.includes('ok')")
     phone.wait_for_timeout(100)
-    me = room.store.rows("devices", order="id")[-1]["pseudonym"]  # the device that just joined
-    mine = [b for b in pollops.ballots(room.store, pid, poll.round) if b["voter"] == me]
-    assert [b["answer"] for b in mine] == ["5"]  # changed, not counted twice
+    assert [b["answer"] for b in my_ballots(room, poll)] == ["5"]  # changed, not counted twice
     pollops.close_poll(room.store, room.live, pid)
     phone.wait_for_selector("#wait:not([hidden])")
     assert "closed" in phone.inner_text("#wait-title")
@@ -168,22 +121,3 @@ def test_the_page_weighs_under_60_kb_and_loads_nothing_external(room: Room, phon
     phone.wait_for_selector("#join:not([hidden])")
     assert all(u.startswith(room.base) for u in requests)
     assert sum(sizes) < 60 * 1024
-
-
-def test_the_phone_reconnects_after_the_laptop_drops_off(room: Room, phone: Any, tmp_path: Path) -> None:
-    from vbp_workshop.server.runner import VoteServer
-
-    join(phone, room, tmp_path)
-    phone.wait_for_function("() => document.getElementById('conn').textContent.includes('connected')")
-    port = room.server.port
-    room.server.stop()  # the Wi-Fi drops, or voting is switched off and on again
-    phone.wait_for_function("() => document.getElementById('conn').textContent.includes('Reconnecting')",
-                            timeout=15000)
-    room.server = VoteServer(room.live, room.writer, room.store.path, host="127.0.0.1", port=port)
-    assert room.server.start() == port
-    pid = room.open("single")
-    phone.wait_for_selector("#poll:not([hidden])", timeout=20000)
-    assert phone.inner_text("#question") == pollops.get_poll(room.store, pid).question
-    phone.locator("label.choice").nth(0).click()
-    phone.click("#send")
-    phone.wait_for_selector("#status.ok")

@@ -4,10 +4,18 @@
   const $ = (id) => document.getElementById(id);
   const AGREE = ["Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree"];
   const FIST = ["Block", "Serious concerns", "Concerns", "Can live with it", "Support", "Full support"];
-  let current = null;      // the poll on screen
-  let answer = null;       // the answer being built
-  let source = null;       // EventSource
+  const STALE_MS = 45000;    // the server pings every 15 s: three missed pings mean the stream is dead
+  let current = null;        // the poll on screen
+  let answer = null;         // the answer being built
   let groups = [];
+  let joined = false;
+  let stream = null;         // AbortController of the open event stream
+  let lastData = 0;          // when the stream last delivered anything, a ping included
+  let failures = 0;          // reconnect attempts since the stream last worked
+  let retryTimer = 0;
+  let sending = "";         // the poll whose ballot is in flight: one at a time, so an old one never overtakes a new one
+  let focusAfterJoin = false;
+  let waitShown = "";
 
   function el(tag, attrs, text) {
     const e = document.createElement(tag);
@@ -19,21 +27,51 @@
   }
   function show(id) { for (const s of ["join", "wait", "poll"]) $(s).hidden = s !== id; }
   function status(text, kind) { const s = $("status"); s.textContent = text; s.className = "status " + (kind || ""); }
+  function conn(on, text) { const c = $("conn"); c.textContent = text; c.className = "conn " + (on ? "on" : "off"); }
+  function notice(text) { const n = $("notice"); n.textContent = text || ""; n.hidden = !text; }
+  let announceTimer = 0;
+  function announce(text) {
+    // Emptied first so the same words twice (an item moved back and forth) are read twice.
+    const a = $("announce");
+    a.textContent = "";
+    clearTimeout(announceTimer);
+    announceTimer = setTimeout(() => { a.textContent = text; }, 60);
+  }
+  function landFocus(target, force) {
+    // Focus moves only when asked (just joined) or when it was lost with a screen that went away.
+    const a = document.activeElement;
+    if (force || !a || a === document.body || a.closest("[hidden]")) target.focus();
+  }
   function uid() {
     const a = new Uint8Array(16); crypto.getRandomValues(a);
     return Array.from(a, (b) => b.toString(16).padStart(2, "0")).join("");
   }
+  // Waits grow and are spread at random, so a hall of phones that lost the same Wi-Fi
+  // does not come back in the same instant.
+  function backoff(n, base, cap) { return 400 + Math.random() * Math.min(cap, base * 2 ** Math.min(n, 10)); }
+  const sleep = (ms) => new Promise((res) => setTimeout(res, ms));
   const key = (p) => "vbp:" + p.id + ":" + p.round;
+  const pendingKey = (p) => "vbp:pending:" + p.id + ":" + p.round;
+  function load(k) { try { return JSON.parse(localStorage.getItem(k)); } catch (e) { return null; } }
+  function store(k, v) { try { if (v === null) localStorage.removeItem(k); else localStorage.setItem(k, JSON.stringify(v)); } catch (e) { /* private mode */ } }
+  function message(v, fallback) { return typeof v === "string" && v ? v.slice(0, 300) : fallback; }
+  function retryAfter(res) { const s = Number(res.headers.get("Retry-After")); return s > 0 ? Math.min(s, 60) * 1000 : 0; }
 
   async function api(path, body) {
-    const res = await fetch(path, {
-      method: body ? "POST" : "GET", credentials: "same-origin",
-      headers: body ? { "Content-Type": "application/json" } : {},
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    let data = {};
-    try { data = await res.json(); } catch (e) { data = { error: "Unexpected reply from the laptop." }; }
-    return { status: res.status, data };
+    const ctl = new AbortController();
+    const timer = setTimeout(() => ctl.abort(), 15000);
+    try {
+      const res = await fetch(path, {
+        method: body ? "POST" : "GET", credentials: "same-origin", cache: "no-store", signal: ctl.signal,
+        headers: body ? { "Content-Type": "application/json" } : {},
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      let data = null;
+      try { data = await res.json(); } catch (e) { /* not JSON: described below */ }
+      if (!data || typeof data !== "object") data = {};
+      if (!res.ok) data.error = message(data.error, "The laptop refused this (" + res.status + "). Try again in a moment.");
+      return { status: res.status, data, wait: retryAfter(res) };
+    } finally { clearTimeout(timer); }
   }
 
   // ---- joining --------------------------------------------------------------------------
@@ -42,62 +80,144 @@
     sel.textContent = "";
     sel.appendChild(el("option", { value: "" }, "Prefer not to say"));
     for (const g of groups) {
-      const o = el("option", { value: g.key }, g.label);
+      const o = el("option", { value: String(g.key) }, String(g.label));
       if (g.key === selected) o.selected = true;
       sel.appendChild(o);
     }
   }
+  function showJoin(code) {
+    joined = false; current = null; stopStream(); notice("");
+    $("code").value = code;
+    fillGroups("");
+    show("join");
+    ($("code").value ? $("group") : $("code")).focus();
+  }
+  function joinError(text, badCode) {
+    $("join-error").textContent = text;
+    if (badCode) { $("code").setAttribute("aria-invalid", "true"); $("code").focus(); }
+  }
   async function join(ev) {
     ev.preventDefault();
+    const button = $("join-button");
+    if (button.disabled) return;
     const code = $("code").value.trim().toUpperCase();
-    if (!code) { $("join-error").textContent = "Enter the code shown on the screen."; $("code").focus(); return; }
+    $("code").removeAttribute("aria-invalid");
+    if (!code) { joinError("Enter the code shown on the screen.", true); return; }
     $("join-error").textContent = "";
+    button.disabled = true;
     try {
       const r = await api("/api/join", { code, group: $("group").value });
-      if (!r.data.ok) { $("join-error").textContent = r.data.error || "Could not join."; return; }
-      start();
-    } catch (e) { $("join-error").textContent = "Cannot reach the laptop. Check you are on the room's Wi-Fi."; }
+      if (!r.data.ok) { joinError(message(r.data.error, "Could not join."), r.status === 403); return; }
+      focusAfterJoin = true;
+      await start();
+    } catch (e) {
+      joinError("Cannot reach the laptop. Check you are on the room's Wi-Fi.", false);
+    } finally { button.disabled = false; }
   }
 
   // ---- following the room -----------------------------------------------------------------
   async function start() {
-    let r;
-    try { r = await api("/api/state"); } catch (e) { $("conn").textContent = "Offline — retrying…"; setTimeout(start, 3000); return; }
-    groups = r.data.groups || [];
-    if (!r.data.joined) {
-      const params = new URLSearchParams(location.search);
-      $("code").value = (params.get("c") || "").toUpperCase();
-      fillGroups("");
-      show("join");
-      ($("code").value ? $("group") : $("code")).focus();
+    clearTimeout(retryTimer);
+    let r = null;
+    try { r = await api("/api/state"); } catch (e) { /* offline: retried below */ }
+    if (!r || r.status === 429 || r.status >= 500) {
+      conn(false, "Offline — retrying…");
+      if (r) notice(r.data.error);
+      retryTimer = setTimeout(start, (r && r.wait) || backoff(failures++, 1000, 30000));
       return;
     }
+    groups = Array.isArray(r.data.groups) ? r.data.groups : [];
+    if (!r.data.joined) { showJoin((new URLSearchParams(location.search).get("c") || "").toUpperCase()); return; }
+    joined = true;
     render(r.data);
     listen();
   }
-  function listen() {
-    if (source) source.close();
-    source = new EventSource("/api/events");
-    source.onopen = () => { $("conn").textContent = "● connected"; };
-    source.onmessage = (m) => { try { render(JSON.parse(m.data)); } catch (e) { /* ignore a bad frame */ } };
-    source.onerror = () => {
-      $("conn").textContent = "Reconnecting…";
-      if (source.readyState === EventSource.CLOSED) { setTimeout(start, 2000); }
-    };
+
+  function stopStream() { const s = stream; stream = null; clearTimeout(retryTimer); if (s) s.abort(); }
+  // The event stream is read with fetch rather than EventSource: it shows the server's reason when
+  // a stream is refused, sees the pings (a dead Wi-Fi link is noticed), and reconnects on our
+  // schedule with jitter instead of the browser's fixed delay.
+  async function listen() {
+    stopStream();
+    const ctl = new AbortController();
+    stream = ctl;
+    lastData = Date.now();
+    let wait = 0;
+    let why = "";
+    try {
+      const res = await fetch("/api/events", { credentials: "same-origin", cache: "no-store", signal: ctl.signal,
+        headers: { Accept: "text/event-stream" } });
+      if (res.status === 401) { if (stream === ctl) { stream = null; start(); } return; }
+      if (!res.ok || !res.body) {
+        wait = retryAfter(res);
+        try { why = message((await res.json()).error, ""); } catch (e) { /* no reason given */ }
+        throw new Error("refused");
+      }
+      conn(true, "Connected");
+      notice("");
+      failures = 0;
+      const reader = res.body.getReader();
+      const decoder = new TextDecoder();
+      let buf = "";
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done || stream !== ctl) break;
+        lastData = Date.now();
+        buf += decoder.decode(value, { stream: true }).replace(/\r\n?/g, "\n");
+        let cut;
+        while ((cut = buf.indexOf("\n\n")) >= 0) { frame(buf.slice(0, cut)); buf = buf.slice(cut + 2); }
+        if (buf.length > 262144) break; // no honest frame is this large: drop it and reconnect
+      }
+      ctl.abort();
+    } catch (e) { /* a drop: reconnect below */ }
+    if (stream !== ctl) return; // replaced or stopped on purpose
+    stream = null;
+    conn(false, "Reconnecting…");
+    notice(why);
+    retryTimer = setTimeout(listen, wait || backoff(failures++, 1000, 30000));
   }
+  function frame(text) {
+    const data = text.split("\n").filter((l) => l.startsWith("data:")).map((l) => l.slice(5).replace(/^ /, "")).join("\n");
+    if (!data) return; // a ping
+    let snap;
+    try { snap = JSON.parse(data); } catch (e) { return; } // ignore a bad frame
+    render(snap);
+  }
+  function reconnectSoon() {
+    // Back from the lock screen or a Wi-Fi gap: catch up now (with a little jitter), not after the backoff.
+    if (!joined || document.visibilityState === "hidden") return;
+    if (stream && Date.now() - lastData < 20000) return;
+    stopStream();
+    failures = 0;
+    retryTimer = setTimeout(listen, Math.random() * 1000);
+  }
+  setInterval(() => {
+    if (stream && Date.now() - lastData > STALE_MS) { stopStream(); conn(false, "Reconnecting…"); retryTimer = setTimeout(listen, backoff(failures++, 1000, 30000)); }
+  }, 5000);
 
   function render(snap) {
+    if (!snap || typeof snap !== "object") return;
     const p = snap.poll;
-    if (p) {
+    if (p && typeof p === "object") {
       if (!current || current.id !== p.id || current.round !== p.round) build(p);
+      resend();
       return;
     }
     current = null;
-    show("wait");
-    $("wait-title").textContent = snap.closed_poll ? "Voting has closed" : "You're in";
-    $("wait-text").textContent = snap.closed_poll ? "Thank you. The next question will appear here." :
+    const closed = !!snap.closed_poll;
+    const title = closed ? "Voting has closed" : "You're in";
+    const shown = title + (snap.result ? ":result:" + JSON.stringify(snap.result).length : "");
+    $("wait-title").textContent = title;
+    $("wait-text").textContent = closed ? "Thank you. The next question will appear here." :
       "Waiting for the facilitator to open a question…";
     showResult(snap.result);
+    show("wait");
+    if (shown !== waitShown) {
+      waitShown = shown;
+      if (!focusAfterJoin) announce(snap.result ? "Results: " + message(snap.result.headline, "") : title);
+    }
+    landFocus($("wait-title"), focusAfterJoin);
+    focusAfterJoin = false;
   }
 
   function showResult(result) {
@@ -105,20 +225,21 @@
     box.textContent = "";
     box.hidden = !result;
     if (!result) return;
-    box.appendChild(el("h2", {}, "Results: " + result.headline));
-    box.appendChild(el("p", { class: "muted" }, result.respondents + (result.respondents === 1 ? " answer" : " answers")));
+    box.appendChild(el("h2", {}, "Results: " + message(result.headline, "")));
+    const n = Number(result.respondents);
+    box.appendChild(el("p", { class: "muted" }, n + (n === 1 ? " answer" : " answers")));
     for (const [label, pct] of result.bars || []) {
       const bar = el("div", { class: "bar" });
       const row = el("div", { class: "row" });
-      row.appendChild(el("span", {}, label));
+      row.appendChild(el("span", {}, String(label)));
       row.appendChild(el("span", {}, Math.round(pct) + "%"));
       const track = el("div", { class: "track" });
       const fill = el("div", { class: "fill" });
-      fill.style.width = Math.max(0, Math.min(100, pct)) + "%";
+      fill.style.width = Math.max(0, Math.min(100, Number(pct) || 0)) + "%";
       track.appendChild(fill); bar.appendChild(row); bar.appendChild(track); box.appendChild(bar);
     }
     for (const [label, pt] of result.points || []) {
-      if (pt) box.appendChild(el("p", {}, label + ": " + pt[0].toFixed(1) + " / " + pt[1].toFixed(1)));
+      if (pt) box.appendChild(el("p", {}, label + ": " + Number(pt[0]).toFixed(1) + " / " + Number(pt[1]).toFixed(1)));
     }
     for (const [word, n] of result.words || []) box.appendChild(el("p", {}, word + " (" + n + ")"));
   }
@@ -126,8 +247,10 @@
   // ---- building the answer form for each kind ------------------------------------------------------
   function build(p) {
     current = p;
-    const saved = localStorage.getItem(key(p));
-    answer = saved ? JSON.parse(saved) : null;
+    waitShown = "";
+    const saved = load(key(p));
+    const pending = load(pendingKey(p));
+    answer = pending && pending.draft !== undefined ? pending.draft : saved;
     show("poll");
     $("question").textContent = p.question;
     $("poll-meta").textContent = (p.round > 1 ? "Round " + p.round + " — vote again · " : "") + (p.privacy || "");
@@ -136,9 +259,12 @@
     const kinds = { single, multiple, agreement, scale: scaleKind, fist: scaleKind, ranking, points,
       matrix: pairs, importance: pairs, text };
     (kinds[p.kind] || (() => {}))(p, form);
-    status(saved ? "Your answer is recorded. You can change it while voting is open." : "", saved ? "ok" : "");
-    $("send").textContent = saved ? "Change my answer" : "Send answer";
-    $("send").disabled = false;
+    status(saved !== null ? "Your answer is recorded. You can change it while voting is open." : "", saved !== null ? "ok" : "");
+    $("send").textContent = saved !== null ? "Change my answer" : "Send answer";
+    $("send").disabled = sending === pendingKey(p);
+    if (!focusAfterJoin) announce("New question: " + p.question);
+    landFocus($("question"), focusAfterJoin);
+    focusAfterJoin = false;
   }
 
   function single(p, form) {
@@ -167,10 +293,13 @@
     });
     answer = Array.from(picked);
   }
+  // A row of toggle buttons. Each name starts with its visible number (WCAG 2.5.3), then the words.
   function buttons(values, labels, selected, onPick, name) {
     const row = el("div", { class: "scale", role: "group", "aria-label": name });
     values.forEach((v, i) => {
-      const b = el("button", { type: "button", "aria-pressed": String(selected === v), "aria-label": labels ? labels[i] : String(v) }, String(v));
+      const attrs = { type: "button", "aria-pressed": String(selected === v) };
+      if (labels) attrs["aria-label"] = v + " — " + labels[i];
+      const b = el("button", attrs, String(v));
       b.addEventListener("click", () => {
         for (const x of row.children) x.setAttribute("aria-pressed", "false");
         b.setAttribute("aria-pressed", "true");
@@ -180,7 +309,7 @@
     });
     return row;
   }
-  function ends(a, b) { const e = el("div", { class: "scale-ends" }); e.appendChild(el("span", {}, a)); e.appendChild(el("span", {}, b)); return e; }
+  function ends(a, b) { const e = el("div", { class: "scale-ends", "aria-hidden": "true" }); e.appendChild(el("span", {}, a)); e.appendChild(el("span", {}, b)); return e; }
   function range(lo, hi) { const r = []; for (let v = lo; v <= hi; v++) r.push(v); return r; }
   function agreement(p, form) {
     answer = answer && typeof answer === "object" ? answer : {};
@@ -188,33 +317,39 @@
       const box = el("div", { class: "item" });
       box.appendChild(el("div", { class: "item-title" }, o));
       box.appendChild(buttons([1, 2, 3, 4, 5], AGREE, answer[i], (v) => { answer[i] = v; }, o));
-      box.appendChild(ends("Strongly disagree", "Strongly agree"));
+      box.appendChild(ends("1 Strongly disagree", "5 Strongly agree"));
       form.appendChild(box);
     });
   }
   function scaleKind(p, form) {
-    const labels = p.kind === "fist" ? FIST.map((t, i) => i + " — " + t) : null;
-    form.appendChild(buttons(range(p.min, p.max), labels, answer, (v) => { answer = v; }, p.question));
-    form.appendChild(ends(p.kind === "fist" ? "0 block" : String(p.min), p.kind === "fist" ? "5 full support" : String(p.max)));
-    if (p.kind === "fist") form.appendChild(el("p", { class: "fist-help" }, "3 or more means you can support it. Below 3: say what would change your mind."));
+    const fist = p.kind === "fist";
+    form.appendChild(buttons(range(p.min, p.max), fist ? FIST : null, answer, (v) => { answer = v; }, p.question));
+    form.appendChild(ends(fist ? "0 block" : String(p.min), fist ? "5 full support" : String(p.max)));
+    if (fist) form.appendChild(el("p", { class: "fist-help" }, "3 or more means you can support it. Below 3: say what would change your mind."));
   }
   function ranking(p, form) {
-    let order = Array.isArray(answer) && answer.length === p.options.length ? answer.slice() : p.options.map((_, i) => i);
+    const order = Array.isArray(answer) && answer.length === p.options.length ? answer.slice() : p.options.map((_, i) => i);
     answer = order.slice();
     form.appendChild(el("p", { class: "muted" }, "Move your top choice to the top. Use the arrows."));
     const list = el("ol", { class: "ranklist" });
     form.appendChild(list);
+    function move(pos, to) {
+      [order[to], order[pos]] = [order[pos], order[to]];
+      answer = order.slice();
+      draw(to, to < pos ? "up" : "down");
+      announce(p.options[order[to]] + " moved to position " + (to + 1) + " of " + order.length);
+    }
     function draw(focusIdx, dir) {
       list.textContent = "";
       order.forEach((opt, pos) => {
         const li = el("li", { class: "rank" });
-        li.appendChild(el("span", { class: "pos" }, String(pos + 1)));
+        li.appendChild(el("span", { class: "pos", "aria-hidden": "true" }, String(pos + 1)));
         li.appendChild(el("span", { class: "label" }, p.options[opt]));
         const up = el("button", { type: "button", "aria-label": "Move up: " + p.options[opt] }, "↑");
         const down = el("button", { type: "button", "aria-label": "Move down: " + p.options[opt] }, "↓");
         up.disabled = pos === 0; down.disabled = pos === order.length - 1;
-        up.addEventListener("click", () => { [order[pos - 1], order[pos]] = [order[pos], order[pos - 1]]; answer = order.slice(); draw(pos - 1, "up"); });
-        down.addEventListener("click", () => { [order[pos + 1], order[pos]] = [order[pos], order[pos + 1]]; answer = order.slice(); draw(pos + 1, "down"); });
+        up.addEventListener("click", () => move(pos, pos - 1));
+        down.addEventListener("click", () => move(pos, pos + 1));
         li.appendChild(up); li.appendChild(down); list.appendChild(li);
         if (pos === focusIdx) (dir === "up" && !up.disabled ? up : down.disabled ? up : down).focus();
       });
@@ -223,23 +358,26 @@
   }
   function points(p, form) {
     answer = answer && typeof answer === "object" ? answer : {};
-    const budget = el("div", { class: "budget", "aria-live": "polite" });
+    const budget = el("div", { class: "budget" });
     form.appendChild(budget);
     const used = () => Object.values(answer).reduce((a, b) => a + b, 0);
+    const left = () => p.budget - used();
     const update = () => {
-      const left = p.budget - used();
-      budget.textContent = left >= 0 ? left + " of " + p.budget + " points left" : "Over budget by " + (-left);
-      budget.classList.toggle("over", left < 0);
+      budget.textContent = left() >= 0 ? left() + " of " + p.budget + " points left" : "Over budget by " + (-left());
+      budget.classList.toggle("over", left() < 0);
     };
     p.options.forEach((o, i) => {
       const row = el("div", { class: "item points" });
       row.appendChild(el("span", { class: "label" }, o));
+      const stepper = el("span", { class: "stepper" });
       const minus = el("button", { type: "button", "aria-label": "One point less: " + o }, "−");
-      const out = el("output", {}, String(answer[i] || 0));
+      const out = el("output", { "aria-label": "Points for " + o }, String(answer[i] || 0));
       const plus = el("button", { type: "button", "aria-label": "One point more: " + o }, "+");
-      minus.addEventListener("click", () => { if ((answer[i] || 0) > 0) { answer[i] = (answer[i] || 0) - 1; if (!answer[i]) delete answer[i]; out.textContent = String(answer[i] || 0); update(); } });
-      plus.addEventListener("click", () => { if (used() < p.budget) { answer[i] = (answer[i] || 0) + 1; out.textContent = String(answer[i]); update(); } else status("No points left: take one from another option.", "bad"); });
-      row.appendChild(minus); row.appendChild(out); row.appendChild(plus); form.appendChild(row);
+      const changed = () => { out.textContent = String(answer[i] || 0); update(); announce(o + ": " + (answer[i] || 0) + " points. " + left() + " of " + p.budget + " left."); };
+      minus.addEventListener("click", () => { if ((answer[i] || 0) > 0) { answer[i] = (answer[i] || 0) - 1; if (!answer[i]) delete answer[i]; changed(); } });
+      plus.addEventListener("click", () => { if (used() < p.budget) { answer[i] = (answer[i] || 0) + 1; changed(); } else status("No points left: take one from another option.", "bad"); });
+      stepper.appendChild(minus); stepper.appendChild(out); stepper.appendChild(plus);
+      row.appendChild(stepper); form.appendChild(row);
     });
     update();
   }
@@ -254,16 +392,16 @@
       box.appendChild(buttons(range(p.min, p.max), null, cur[0], (v) => { answer[i] = [v, (answer[i] || [null, null])[1]]; }, o + ": " + a));
       box.appendChild(el("div", { class: "axis" }, b));
       box.appendChild(buttons(range(p.min, p.max), null, cur[1], (v) => { answer[i] = [(answer[i] || [null, null])[0], v]; }, o + ": " + b));
-      box.appendChild(ends("low", "high"));
+      box.appendChild(ends(p.min + " low", p.max + " high"));
       form.appendChild(box);
     });
   }
   function text(p, form) {
     const lab = el("label", { for: "text-answer" }, "Your answer");
-    const area = el("textarea", { id: "text-answer", maxlength: "280" });
+    const area = el("textarea", { id: "text-answer", maxlength: "280", "aria-describedby": "text-counter" });
     area.value = typeof answer === "string" ? answer : "";
-    const counter = el("div", { class: "counter" }, area.value.length + " / 280");
-    area.addEventListener("input", () => { answer = area.value; counter.textContent = area.value.length + " / 280"; });
+    const counter = el("div", { class: "counter", id: "text-counter" }, area.value.length + " / 280 characters");
+    area.addEventListener("input", () => { answer = area.value; counter.textContent = area.value.length + " / 280 characters"; });
     form.appendChild(lab); form.appendChild(area); form.appendChild(counter);
   }
 
@@ -286,37 +424,65 @@
     return a;
   }
 
-  async function send() {
+  // ---- sending: every ballot keeps one id until the laptop acknowledges it ---------------------------
+  function send() {
     const p = current;
-    if (!p) return;
+    if (!p || sending === pendingKey(p)) return;
     if (!complete(p, answer)) { status("Answer first, then send.", "bad"); return; }
-    const body = { poll_id: p.id, round: p.round, ballot_id: uid(), answer: clean(p, answer) };
+    const cleaned = clean(p, answer);
+    const old = load(pendingKey(p));
+    // The same answer re-sent keeps its id, so a ballot whose acknowledgement was lost counts once.
+    const ballot = old && JSON.stringify(old.answer) === JSON.stringify(cleaned) ? old :
+      { uid: uid(), answer: cleaned, draft: JSON.parse(JSON.stringify(answer)) };
+    store(pendingKey(p), ballot);
+    deliver(p, ballot);
+  }
+  function resend() {
+    // After a reconnect (or a reload) a ballot still waiting for its acknowledgement goes again, same id.
+    const p = current;
+    const pending = p && sending !== pendingKey(p) ? load(pendingKey(p)) : null;
+    if (pending && typeof pending.uid === "string") deliver(p, pending);
+  }
+  async function deliver(p, ballot) {
+    const k = pendingKey(p);
+    sending = k;
+    const here = () => current === p;
     $("send").disabled = true;
     status("Sending…");
-    for (let attempt = 0; attempt < 4; attempt++) {
-      try {
-        // The same ballot_id on every retry: the laptop stores it once however often it arrives.
-        const r = await api("/api/vote", body);
-        if (r.data.ok) {
-          localStorage.setItem(key(p), JSON.stringify(answer));
-          status("✓ Your answer is recorded. You can change it while voting is open.", "ok");
-          $("send").textContent = "Change my answer";
-          $("send").disabled = false;
+    const body = { poll_id: p.id, round: p.round, ballot_id: ballot.uid, answer: ballot.answer };
+    try {
+      for (let attempt = 0; attempt < 5; attempt++) {
+        let r = null;
+        try { r = await api("/api/vote", body); } catch (e) { /* network drop: retry below */ }
+        if (r && r.data.ok) {
+          store(k, null);
+          store(key(p), ballot.draft !== undefined ? ballot.draft : ballot.answer);
+          if (here()) { status("✓ Your answer is recorded. You can change it while voting is open.", "ok"); $("send").textContent = "Change my answer"; }
           return;
         }
-        if (r.status === 401) { status(r.data.error, "bad"); setTimeout(start, 1500); return; }
-        if (r.status !== 429 && r.status < 500) { status(r.data.error || "Not recorded.", "bad"); $("send").disabled = false; return; }
-      } catch (e) { /* network drop: retry below */ }
-      await new Promise((res) => setTimeout(res, 700 * (attempt + 1)));
+        if (r && r.status === 401) { store(k, null); if (here()) status(r.data.error, "bad"); setTimeout(start, 1500); return; }
+        if (r && r.status !== 408 && r.status !== 429 && r.status < 500) {
+          store(k, null); // refused for good (closed, invalid): sending again would not help
+          if (here()) status(r.data.error, "bad");
+          return;
+        }
+        if (here()) status(r ? r.data.error + " Retrying…" : "Sending… (the connection is weak, trying again)");
+        await sleep((r && r.wait) || backoff(attempt, 700, 8000));
+      }
+      if (here()) status("Not sent yet: the laptop cannot be reached. It goes as soon as the connection is back.", "bad");
+    } finally {
+      if (sending === k) sending = "";
+      if (here()) $("send").disabled = false;
     }
-    status("Not sent: the laptop cannot be reached. Check the Wi-Fi and try again.", "bad");
-    $("send").disabled = false;
   }
 
   document.addEventListener("DOMContentLoaded", () => {
     $("join-form").addEventListener("submit", join);
     $("send").addEventListener("click", send);
-    $("change-group").addEventListener("click", () => { if (source) source.close(); current = null; fillGroups(""); $("code").value = ""; show("join"); $("code").focus(); });
+    $("change-group").addEventListener("click", () => showJoin(""));
+    document.addEventListener("visibilitychange", reconnectSoon);
+    window.addEventListener("online", reconnectSoon);
+    window.addEventListener("pageshow", (e) => { if (e.persisted) reconnectSoon(); });
     start();
   });
 })();
