@@ -45,6 +45,12 @@ def wrap(text: str, width: int, lines: int) -> str:
     return "\n".join(out)
 
 
+def set_key(label: Any, text: str) -> None:
+    """A legend entry's new name (kept whole, so a narrow chart can shorten it for display)."""
+    label.full = text
+    label.setText(text)
+
+
 class CountAxis(pg.AxisItem):
     """An axis of counts: ticks at whole numbers only (there is no half a vote)."""
 
@@ -131,7 +137,7 @@ class PollChart(pg.PlotWidget):
         """A legend in a band above the plot: it can never cover the data."""
         self.drop_legend()
         legend = pg.LegendItem(labelTextColor=INK, labelTextSize=f"{self.text_px}px",
-                               horSpacing=round(self.text_px * 1.2), verSpacing=-2)
+                               horSpacing=round(self.text_px * 1.2), verSpacing=0)
         legend.setParentItem(self.plot_item)
         self.legend = legend
         return legend
@@ -173,7 +179,8 @@ class PollChart(pg.PlotWidget):
 
     def fit(self, *_args: Any) -> None:
         """Lay out what depends on pixels: wrapped names, the legend band, room for labels."""
-        if getattr(self, "_fitting", True):  # True also while pyqtgraph is still constructing
+        # Not while pyqtgraph is still constructing (no _fitting yet) nor once closed (no plotItem).
+        if getattr(self, "_fitting", True) or getattr(self, "plotItem", None) is None:
             return
         self._fitting = True
         try:
@@ -206,14 +213,26 @@ class PollChart(pg.PlotWidget):
         room = max(50.0, self.plot_item.width() - x0 - 4)
         items = legend.items
         if items:
-            widths = [sample.width() + label.width() + legend.layout.horizontalSpacing() + 6
-                      for sample, label in items]
+            for _sample, label in items:  # back to the whole names before measuring
+                full = label.__dict__.setdefault("full", label.text)
+                if label.text != full:
+                    label.setText(full)
+            # As many columns as fit: start with all in one row, drop one until the legend fits.
             columns = len(items)
-            while columns > 1 and sum(sorted(widths, reverse=True)[:columns]) > room:
-                columns -= 1
             if legend.columnCount != columns:
                 legend.setColumnCount(columns)
             legend.updateSize()
+            while columns > 1 and legend.width() > room:
+                columns -= 1
+                legend.setColumnCount(columns)
+                legend.updateSize()
+            if legend.width() > room:  # one column and still too wide: the names give way
+                font = QFont(self.font)
+                fm = QFontMetrics(font)
+                for sample, label in items:
+                    space = int(room - sample.width() - legend.layout.horizontalSpacing() - 12)
+                    label.setText(fm.elidedText(label.full, Qt.TextElideMode.ElideMiddle, max(20, space)))
+                legend.updateSize()
         legend.setPos(x0, 2)
         band = legend.height() + 6 if items else 1
         if abs(self.plot_item.layout.getContentsMargins()[1] - band) > 0.5:
@@ -321,8 +340,8 @@ class HistogramChart(PollChart):
             if value is not None:
                 line.setValue(value)
         names = self.legend.items
-        names[0][1].setText(f"mean {tally.mean:.1f}" if tally.mean is not None else "mean")
-        names[1][1].setText(f"median {tally.median:g}" if tally.median is not None else "median")
+        set_key(names[0][1], f"mean {tally.mean:.1f}" if tally.mean is not None else "mean")
+        set_key(names[1][1], f"median {tally.median:g}" if tally.median is not None else "median")
         self.counts = list(counts)
 
     def fit_range(self) -> None:
@@ -438,7 +457,7 @@ class ScatterChart(PollChart):
             dot.setData([p[0]], [p[1]])
             number.setText(str(i + 1))
             number.setPos(p[0], p[1])
-            self.legend.addItem(dot, f"{i + 1}  {_short(poll.options[i], 34)}{gap}")
+            self.legend.addItem(dot, f"{i + 1}  {_short(poll.options[i], 60)}{gap}")
             xs.append(p[0])
             ys.append(p[1])
             spread.append(2 * (tally.spreads[i] or 0) if tally.spreads else 0)
@@ -507,7 +526,7 @@ class GroupChart(PollChart):
             measure = group_measure(poll, t)
             values += measure
             self._bars[group].setOpts(width=measure)
-            self._names[group].setText(f"{labels.get(group, group)} (n={t.respondents})")
+            set_key(self._names[group], f"{labels.get(group, group)} (n={t.respondents})")
             for label, y, v in zip(self._values[group], self._ys[group], measure, strict=False):
                 label.setText(" " + fmt.format(v) if t.respondents else "")
                 label.setPos(max(v, 0.0), y)

@@ -1,0 +1,211 @@
+"""Charts read from the back row: legends beside the data, labels inside the view, whole counts.
+
+Real pyqtgraph charts in a real (offscreen) window, fed real tallies; geometry is read from
+the scene, where it is drawn.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QRectF
+from PySide6.QtWidgets import QApplication
+
+from vbp_workshop.core.polls import Poll
+from vbp_workshop.core.tally import Tally, tally
+from vbp_workshop.ui.charts import CountAxis, GroupChart, PollChart, chart_for
+
+LONG = ("Partnerships between the NHS and industry should have a national performance indicator "
+        "that every integrated care board reports")
+SIZES = [(520, 360), (700, 470), (1300, 700)]
+
+
+def settle(n: int = 4) -> None:
+    for _ in range(n):
+        QApplication.processEvents()
+
+
+def poll(kind: str, options: tuple[str, ...] = (), **settings: Any) -> Poll:
+    return Poll(id=1, kind=kind, question="How far do you agree?", options=options, state="closed",
+                settings=settings, revealed=True)
+
+
+def b(answer: Any, weight: int = 1) -> dict[str, Any]:
+    return {"answer": answer, "weight": weight, "source": "phone"}
+
+
+def example(kind: str) -> tuple[Poll, Tally]:
+    if kind in ("single", "multiple", "points", "ranking"):
+        p = poll(kind, ("Majority of partners", "Consent (no reasoned objection)", LONG, "Escalate"),
+                 max_choices=2, budget=10)
+        answers = {"single": [1] * 30 + [0] * 3 + [2],
+                   "multiple": [[0, 1]] * 12 + [[1]] * 9 + [[2, 3]],
+                   "points": [{"0": 6, "1": 4}] * 7 + [{"2": 10}],
+                   "ranking": [[1, 0, 2, 3]] * 9 + [[2, 1, 0, 3]] * 2}[kind]
+    elif kind in ("scale", "fist"):
+        p = poll(kind, min=0, max=10)
+        answers = [4, 4, 4, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 3] if kind == "fist" else [7, 7, 8, 9, 10, 10, 10, 6]
+    elif kind == "agreement":
+        p = poll(kind, ("Short one", LONG, "A model governance framework would help us"))
+        answers = [{"0": 5, "1": 4, "2": 2}] * 18 + [{"0": 1, "1": 5, "2": 5}] * 3
+    elif kind in ("matrix", "importance"):
+        p = poll(kind, ("Mutual trust", "Shared vision", LONG))
+        answers = [{"0": [5, 2], "1": [4, 4], "2": [3, 5]}] * 6
+    else:
+        p = poll("text")
+        answers = [json.dumps(a) for a in ("Heart health for all", "Fewer heart attacks in Northbridge",
+                                          "the data and the people")]
+    return p, tally(p, [b(a) for a in answers])
+
+
+def shown(chart: PollChart, w: int, h: int) -> PollChart:
+    chart.resize(w, h)
+    chart.show()
+    settle()
+    return chart
+
+
+def scene_rect(item: Any) -> QRectF:
+    return item.mapRectToScene(item.boundingRect())
+
+
+def view_rect(chart: PollChart) -> QRectF:
+    vb = chart.plot_item.getViewBox()
+    return vb.mapRectToScene(vb.boundingRect())
+
+
+def bar_rects(item: Any) -> list[QRectF]:
+    """Each bar of a BarGraphItem, in scene coordinates."""
+    item.drawPicture() if item.picture is None else None
+    return [item.mapRectToScene(r) for r in item._rectarray.instances()]  # noqa: SLF001
+
+
+KINDS = ["single", "multiple", "points", "ranking", "scale", "fist", "agreement", "matrix", "importance", "text"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("large", [False, True])
+def test_value_labels_are_inside_the_view_at_every_size(qapp, kind: str, large: bool) -> None:
+    p, t = example(kind)
+    chart = chart_for(kind, large=large)
+    chart.set_tally(p, t)
+    for w, h in SIZES:
+        shown(chart, w, h)
+        view = view_rect(chart).adjusted(-1, -1, 1, 1)
+        labels = [lb for lb in chart.value_labels if lb.textItem.toPlainText().strip()]
+        if kind not in ("matrix", "importance", "text"):
+            assert labels, "the chart shows its values"
+        for label in labels:
+            assert view.contains(scene_rect(label)), (kind, w, h, label.textItem.toPlainText())
+    chart.close()
+
+
+@pytest.mark.parametrize("kind", ["agreement", "scale", "fist", "matrix", "importance"])
+def test_legends_sit_beside_the_data_and_never_cover_it(qapp, kind: str) -> None:
+    p, t = example(kind)
+    chart = chart_for(kind, large=True)
+    chart.set_tally(p, t)
+    for w, h in SIZES:
+        shown(chart, w, h)
+        legend = scene_rect(chart.legend)
+        assert legend.height() > 0
+        assert not legend.intersects(view_rect(chart)), (kind, w, h)
+        # Inside the chart: a legend cut off at the edge would be no legend.
+        assert legend.right() <= chart.width() + 1 and legend.top() >= 0
+    chart.close()
+
+
+def test_every_agreement_level_and_every_group_is_in_the_legend(qapp) -> None:
+    p, t = example("agreement")
+    chart = chart_for("agreement", large=True)
+    chart.set_tally(p, t)
+    names = [label.text for _, label in chart.legend.items]
+    assert names == ["Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree"]
+    groups = GroupChart(large=True)
+    tallies = {"nhs": t, "pharma": t, "patients": t}
+    groups.set_groups(p, tallies, {"nhs": "NHS", "pharma": "Pharma"})
+    shown(groups, 700, 470)
+    assert [label.text for _, label in groups.legend.items] == [
+        f"NHS (n={t.respondents})", f"Pharma (n={t.respondents})", f"patients (n={t.respondents})"]
+    legend = scene_rect(groups.legend)
+    for bar in groups._bars.values():  # noqa: SLF001
+        for rect in bar_rects(bar):
+            assert not legend.intersects(rect)
+    for labels in groups._values.values():  # noqa: SLF001 - every group's values are labelled, in view
+        for label in labels:
+            assert label.textItem.toPlainText().strip()
+            assert view_rect(groups).adjusted(-1, -1, 1, 1).contains(scene_rect(label))
+    chart.close()
+    groups.close()
+
+
+def test_long_statements_wrap_instead_of_being_cut(qapp) -> None:
+    p, t = example("agreement")
+    chart = shown(chart_for("agreement", large=True), 1300, 700)
+    chart.set_tally(p, t)
+    settle()
+    ticks = dict(chart.plot_item.getAxis("left")._tickLevels[0])  # noqa: SLF001
+    long_tick = next(text for text in ticks.values() if text.startswith("Partnerships"))
+    assert "\n" in long_tick
+    shown_words = long_tick.replace("\n", " ").replace("…", "").split()
+    assert len(shown_words) >= 12  # most of the statement, on more than one line
+    assert all(w in LONG for w in shown_words)
+    assert ticks[min(ticks)] == "A model governance framework would help us".replace(" help", "\nhelp") or \
+        ticks[min(ticks)].replace("\n", " ") == "A model governance framework would help us"
+    chart.close()
+
+
+def tick_values(axis: Any, lo: float, hi: float, px: float) -> list[float]:
+    return [v for _, values in axis.tickValues(lo, hi, px) for v in values]
+
+
+def test_count_axes_tick_in_whole_numbers(qapp) -> None:
+    axis = CountAxis("bottom")
+    for hi in (1.2, 2.5, 3.0, 7.0, 40.0):
+        values = tick_values(axis, 0, hi, 600)
+        assert values and all(float(v).is_integer() for v in values), (hi, values)
+    # The charts that count use it: a poll with one or two answers has no half-answer ticks.
+    for kind, side in (("single", "bottom"), ("fist", "left"), ("text", "bottom")):
+        p, _ = example(kind)
+        t = tally(p, [b(3 if kind == "fist" else 0 if kind == "single" else json.dumps("heart health"))])
+        chart = shown(chart_for(kind, large=True), 700, 470)
+        chart.set_tally(p, t)
+        settle()
+        axis = chart.plot_item.getAxis(side)
+        lo, hi = chart.plot_item.getViewBox().viewRange()[0 if side == "bottom" else 1]
+        values = tick_values(axis, lo, hi, 400)
+        assert isinstance(axis, CountAxis)
+        assert values and all(float(v).is_integer() for v in values), (kind, values)
+        chart.close()
+
+
+def test_fist_to_five_labels_do_not_overlap(qapp) -> None:
+    p, t = example("fist")
+    for w, h in SIZES:
+        chart = shown(chart_for("fist", large=True), w, h)
+        chart.set_tally(p, t)
+        settle()
+        texts = [lb for lb in chart.value_labels if lb.textItem.toPlainText().strip()]
+        texts += [label for _, label in chart.legend.items]
+        rects = [scene_rect(x) for x in texts]
+        for (i, a), (j, c) in itertools.combinations(enumerate(rects), 2):
+            assert not a.intersects(c), (w, h, i, j)
+        names = [label.text for _, label in chart.legend.items]
+        assert names[0].startswith("mean ") and names[1].startswith("median ") and "consent" in names[2]
+        chart.close()
+
+
+def test_charts_grow_their_type_and_keep_their_data(qapp) -> None:
+    p, t = example("single")
+    chart = shown(chart_for("single", large=True), 700, 470)
+    chart.set_tally(p, t)
+    before = chart.labels[1].textItem.font().pixelSize()
+    chart.set_text_px(30)
+    settle()
+    assert chart.labels[1].textItem.font().pixelSize() == 30 > before
+    assert chart.labels[1].textItem.toPlainText().strip() == "30 (88%)"
+    assert chart.plot_item.getAxis("left").style["tickFont"].pixelSize() == 30
+    chart.close()
