@@ -80,7 +80,7 @@ def view_rect(chart: PollChart) -> QRectF:
 def bar_rects(item: Any) -> list[QRectF]:
     """Each bar of a BarGraphItem, in scene coordinates."""
     item.drawPicture() if item.picture is None else None
-    return [item.mapRectToScene(r) for r in item._rectarray.instances()]  # noqa: SLF001
+    return [item.mapRectToScene(r) for r in item._rectarray.instances()]
 
 
 KINDS = ["single", "multiple", "points", "ranking", "scale", "fist", "agreement", "matrix", "importance", "text"]
@@ -131,10 +131,10 @@ def test_every_agreement_level_and_every_group_is_in_the_legend(qapp) -> None:
     assert [label.text for _, label in groups.legend.items] == [
         f"NHS (n={t.respondents})", f"Pharma (n={t.respondents})", f"patients (n={t.respondents})"]
     legend = scene_rect(groups.legend)
-    for bar in groups._bars.values():  # noqa: SLF001
+    for bar in groups._bars.values():
         for rect in bar_rects(bar):
             assert not legend.intersects(rect)
-    for labels in groups._values.values():  # noqa: SLF001 - every group's values are labelled, in view
+    for labels in groups._values.values():
         for label in labels:
             assert label.textItem.toPlainText().strip()
             assert view_rect(groups).adjusted(-1, -1, 1, 1).contains(scene_rect(label))
@@ -147,7 +147,7 @@ def test_long_statements_wrap_instead_of_being_cut(qapp) -> None:
     chart = shown(chart_for("agreement", large=True), 1300, 700)
     chart.set_tally(p, t)
     settle()
-    ticks = dict(chart.plot_item.getAxis("left")._tickLevels[0])  # noqa: SLF001
+    ticks = dict(chart.plot_item.getAxis("left")._tickLevels[0])
     long_tick = next(text for text in ticks.values() if text.startswith("Partnerships"))
     assert "\n" in long_tick
     shown_words = long_tick.replace("\n", " ").replace("…", "").split()

@@ -227,16 +227,26 @@ class PollChart(pg.PlotWidget):
                 legend.setColumnCount(columns)
                 legend.updateSize()
             if legend.width() > room:  # one column and still too wide: the names give way
-                font = QFont(self.font)
-                fm = QFontMetrics(font)
+                fm = QFontMetrics(self.font)
+                entries = []
                 for sample, label in items:
                     space = int(room - sample.width() - legend.layout.horizontalSpacing() - 12)
-                    label.setText(fm.elidedText(label.full, Qt.TextElideMode.ElideMiddle, max(20, space)))
+                    entries.append((sample.item, label.full,
+                                    fm.elidedText(label.full, Qt.TextElideMode.ElideMiddle, max(20, space))))
+                # Added afresh: a label keeps its old width in the legend's layout when it shrinks.
+                legend.clear()
+                for item, full, shown in entries:
+                    legend.addItem(item, shown)
+                    legend.items[-1][1].full = full
                 legend.updateSize()
+                self.legend_rebuilt()
         legend.setPos(x0, 2)
         band = legend.height() + 6 if items else 1
         if abs(self.plot_item.layout.getContentsMargins()[1] - band) > 0.5:
             self.plot_item.layout.setContentsMargins(1, band, 1, 1)
+
+    def legend_rebuilt(self) -> None:
+        """The legend's labels are new objects: charts that keep them look them up again."""
 
     def fit_range(self) -> None:
         """Subclasses pad their view range here so their value labels stay inside it."""
@@ -537,6 +547,9 @@ class GroupChart(PollChart):
     def redraw(self) -> None:
         assert self._last is not None
         self.set_groups(*self._last)
+
+    def legend_rebuilt(self) -> None:
+        self._names = {group: label for group, (_sample, label) in zip(self._names, self.legend.items, strict=True)}
 
     def _build(self, poll: Poll, items: list[str], groups: list[str]) -> None:
         self.plot_item.clear()
