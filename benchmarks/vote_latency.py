@@ -95,6 +95,52 @@ class Parts:
               f"{len(self.drains)} drains (drain timer every {DRAIN_MS} ms)")
 
 
+class Inside:
+    """Time spent in the parts a drain calls (patched on the classes before any window exists,
+    so the signal connections use the timed versions). Nested parts count in each."""
+
+    def __init__(self) -> None:
+        self.spent: dict[str, float] = {}
+        self.calls: dict[str, int] = {}
+
+    def patch(self, owner: Any, name: str, label: str) -> None:
+        original = getattr(owner, name)
+        spent, calls = self.spent, self.calls
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            t0 = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                spent[label] = spent.get(label, 0.0) + time.perf_counter() - t0
+                calls[label] = calls.get(label, 0) + 1
+
+        setattr(owner, name, timed)
+
+    def report(self, drains: int) -> None:
+        print(f"inside the drains, per drain ({drains} drains; the patched parts only):")
+        for label, total in sorted(self.spent.items(), key=lambda kv: -kv[1]):
+            print(f"  {label:<44} {1000 * total / max(1, drains):6.2f} ms  ({self.calls[label]} calls)")
+
+
+def patch_parts() -> Inside:
+    from vbp_workshop.ui import live, models, poll_panel, projector, widgets
+    from vbp_workshop.ui.pages import summary, trust
+
+    inside = Inside()
+    inside.patch(pollops, "round_tally", "tally: pollops.round_tally (SQL + count)")
+    inside.patch(poll_panel.PollPanel, "_on_changed", "poll panel: _on_changed")
+    inside.patch(poll_panel.PollPanel, "refresh", "poll panel: refresh")
+    inside.patch(projector.ProjectorWindow, "refresh", "projector: refresh")
+    inside.patch(live.LiveRoom, "_on_changed", "live room: _on_changed (projector)")
+    inside.patch(trust.TrustPulse, "refresh", "trust pulse: refresh")
+    inside.patch(summary.SummaryPage, "refresh", "summary page: refresh")
+    inside.patch(models.RecordTableModel, "_on_changed", "record table models: _on_changed")
+    inside.patch(models.GridModel, "_on_changed", "grid models: _on_changed")
+    inside.patch(widgets.BoundText, "_on_changed", "bound text fields: _on_changed")
+    return inside
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--votes", type=int, default=50_000)
@@ -103,6 +149,7 @@ def main() -> None:
     ap.add_argument("--kind", default="agreement")
     args = ap.parse_args()
     app = QApplication(sys.argv[:1])
+    inside = patch_parts()
     tmp = Path(tempfile.mkdtemp())
     build_demo(tmp / "d.vbpw").close()
     win = MainWindow(Settings(QSettings(str(tmp / "s.ini"), QSettings.Format.IniFormat)), ScriptedDialogs())
@@ -181,6 +228,7 @@ def main() -> None:
     print(f"longest GUI event-loop stall: {1000 * stall['max']:.1f} ms")
     print(f"writer: {writer.committed} votes in {writer.batches} commits")
     parts.report()
+    inside.report(len(parts.drains))
     win.close()
 
 
