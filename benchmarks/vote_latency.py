@@ -124,11 +124,16 @@ class Inside:
 
 
 def patch_parts() -> Inside:
-    from vbp_workshop.ui import live, models, poll_panel, projector, widgets
+    import pyqtgraph
+
+    from vbp_workshop.ui import live, models, poll_panel, projector, session, widgets
     from vbp_workshop.ui.pages import summary, trust
 
     inside = Inside()
     inside.patch(pollops, "round_tally", "tally: pollops.round_tally (SQL + count)")
+    if hasattr(session, "tally"):
+        inside.patch(session, "tally", "tally: counting the kept ballots")
+    inside.patch(pyqtgraph.GraphicsView, "paintEvent", "paint: the chart views (after the drain)")
     inside.patch(poll_panel.PollPanel, "_on_changed", "poll panel: _on_changed")
     inside.patch(poll_panel.PollPanel, "refresh", "poll panel: refresh")
     inside.patch(projector.ProjectorWindow, "refresh", "projector: refresh")

@@ -9,6 +9,7 @@ timer on the GUI thread and announced as one record per drain (origin "phone"): 
 
 from __future__ import annotations
 
+import json
 import queue
 from collections.abc import Sequence
 from typing import Any
@@ -20,7 +21,7 @@ from vbp_workshop.core import operations, pollops
 from vbp_workshop.core.operations import Refused
 from vbp_workshop.core.polls import Poll
 from vbp_workshop.core.store import FACILITATOR, PHONE, REDO, UNDO, Changes, Edit, Store
-from vbp_workshop.core.tally import Tally
+from vbp_workshop.core.tally import Tally, tally
 from vbp_workshop.core.votes import LiveState, VoteWriter
 
 DRAIN_MS = 25
@@ -82,6 +83,10 @@ class Session(QObject):
         # Tallies shared by every screen until the votes or the polls change: the panel, the
         # projector and the trust pulse each ask for the same one on every drain.
         self._tallies: dict[tuple[int, int, int], Tally] = {}
+        # Each tallied round's ballots by id, answers parsed, kept current from the drained vote
+        # notices: a drain re-tallies without reading the file again (measured with 2,000 ballots:
+        # reading them back cost ~30 ms of the GUI thread per drain, the tally itself ~6 ms).
+        self._ballots: dict[tuple[int, int], dict[int, dict[str, Any]]] = {}
         store.listeners.append(self._forget_tallies)
         store.listeners.append(self.changed.emit)
         self._timer = QTimer(self)
@@ -94,9 +99,15 @@ class Session(QObject):
 
     def round_tally(self, poll: Poll, round_: int | None = None) -> Tally:
         """The tally of a poll round, computed once per change of its votes."""
-        key = (poll.id, round_ or poll.round, hash(poll.options))
+        r = round_ or poll.round
+        key = (poll.id, r, hash(poll.options))
         if key not in self._tallies:
-            self._tallies[key] = pollops.round_tally(self.store, poll, round_)
+            rows = self._ballots.get((poll.id, r))
+            if rows is None:
+                rows = self._ballots[(poll.id, r)] = {
+                    int(b["id"]): {**b, "parsed": json.loads(b["answer"])}
+                    for b in pollops.ballots(self.store, poll.id, r)}
+            self._tallies[key] = tally(poll, list(rows.values()))
         return self._tallies[key]
 
     def _derive_live(self, changes: Changes) -> None:
@@ -104,8 +115,30 @@ class Session(QObject):
             operations.derive(self.store, self.live)
 
     def _forget_tallies(self, changes: Changes) -> None:
-        if changes.touches("ballots", "polls"):
+        if changes.touches("ballots", "polls"):  # edits, hand counts, undo: read the file again
             self._tallies.clear()
+            self._ballots.clear()
+
+    def _keep_ballots(self, votes: list[dict[str, Any]]) -> None:
+        """Apply drained vote notices to the kept rounds (a replaced ballot keeps its id, its
+        place and whether the facilitator hid it), and forget those rounds' tallies."""
+        touched = set()
+        for v in votes:
+            where = (int(v["poll_id"]), int(v["round"]))
+            touched.add(where)
+            rows = self._ballots.get(where)
+            if rows is None:
+                continue  # not tallied yet: read from the file when first asked
+            fresh = {"answer": v["answer"], "parsed": json.loads(v["answer"]), "grp": v["grp"],
+                     "ballot_uid": v["uid"], "updated_at": v["at"]}
+            old = rows.get(int(v["id"]))
+            if old is not None:
+                old.update(fresh)
+            else:
+                rows[int(v["id"])] = {"id": int(v["id"]), "poll_id": where[0], "round": where[1],
+                                      "voter": v["voter"], "source": v["source"], "weight": v["weight"],
+                                      "hidden": v["hidden"], "created_at": v["at"], **fresh}
+        self._tallies = {k: t for k, t in self._tallies.items() if k[:2] not in touched}
 
     def apply(self, edits: Sequence[Edit], origin: str = FACILITATOR) -> list[Edit]:
         """Apply a batch through the core operation (its rules included); returns the inverse."""
@@ -149,8 +182,7 @@ class Session(QObject):
             else:
                 joined += 1
         if votes:
-            for v in votes:
-                self._tallies = {k: t for k, t in self._tallies.items() if k[:2] != (v["poll_id"], v["round"])}
+            self._keep_ballots(votes)
             self.changed.emit(Changes.of({("ballots", int(v["id"])) for v in votes}, PHONE, event="votes",
                                          polls={int(v["poll_id"]) for v in votes}))
             self.votes_arrived.emit(votes)
