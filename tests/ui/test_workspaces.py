@@ -148,7 +148,7 @@ def test_rounds_compare_side_by_side(demo_window: MainWindow) -> None:
 
 def test_the_trust_pulse_ranks_the_gaps(demo_window: MainWindow) -> None:
     page = demo_window.view.show_page("step2")
-    pulse = next(page.tabs.widget(i) for i in range(page.tabs.count()) if page.tabs.tabText(i) == "Trust pulse")
+    pulse = page.tab("Trust pulse")
     lines = pulse.gaps.text().splitlines()
     assert lines[0].startswith("1. ") and "gap +" in lines[0]
     gaps = [float(line.split("gap ")[1]) for line in lines if line[0].isdigit()]
@@ -166,7 +166,7 @@ def test_a_consent_vote_fills_the_rule_when_it_closes(demo_window: MainWindow, q
     assert rule["consent"] == ""
     page.consent_vote()
     panel = page.polls
-    assert page.tabs.currentWidget() is panel and panel.poll.target == f"rule:{rule['id']}"
+    assert page.tab("Polls") is panel and panel.isVisible() and panel.poll.target == f"rule:{rule['id']}"
     assert session.live.accepting(panel.poll.id, 1) is not None
     writer = session.start_writer()
     for n, level in enumerate([4, 5, 3, 2, 5]):

@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QStandardPaths
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu
 
 from vbp_workshop import __version__
@@ -48,13 +48,26 @@ class MainWindow(QMainWindow):
         self.undo_group = QUndoGroup(self)
         self.tasks = TaskRunner(self, lambda label, exc, trace: unexpected(label, exc, trace, self.dialogs))
         self.setObjectName("main_window")
-        self.resize(1360, 860)
-        if settings.geometry is not None:
-            self.restoreGeometry(settings.geometry)
+        restored = settings.geometry is not None and self.restoreGeometry(settings.geometry)
+        self.fit_to_screen(keep_size=restored)
         self.saved_label = QLabel("")
         self.statusBar().addPermanentWidget(self.saved_label)
         self._build_menus()
         self.show_start()
+
+    def fit_to_screen(self, keep_size: bool = False) -> None:
+        """Open at 1360×860 where there is room, else at what the screen has (a 1366×768 laptop,
+        a 1280×720 projector as the main screen), never beyond its edges."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        room = screen.availableGeometry()
+        frame = 32  # the title bar the window manager adds, which the window cannot see yet
+        w, h = (self.width(), self.height()) if keep_size else (1360, 860)
+        w, h = min(w, room.width()), min(h, room.height() - frame)
+        self.resize(w, h)
+        if not room.contains(self.frameGeometry().topLeft()):
+            self.move(room.topLeft())
 
     # -- menus ------------------------------------------------------------------------------------
 
@@ -163,7 +176,9 @@ class MainWindow(QMainWindow):
     def _update_title(self) -> None:
         if self.session:
             self.setWindowTitle(f"{self.session.title} — VBP Workshop")
-            self.saved_label.setText(f"Every change is saved to {self.session.store.path}")
+            # The file's name (the full path is in the tooltip): a long path never widens the window.
+            self.saved_label.setText(f"Every change is saved to {self.session.store.path.name}")
+            self.saved_label.setToolTip(str(self.session.store.path))
 
     # -- files -------------------------------------------------------------------------------------
 

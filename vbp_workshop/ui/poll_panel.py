@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -27,6 +28,7 @@ from vbp_workshop.core.store import PHONE, Changes, Delete, Update
 from vbp_workshop.core.tally import Tally, divergence
 from vbp_workshop.core.words import plural
 from vbp_workshop.ui.charts import GroupChart, PollChart, chart_for
+from vbp_workshop.ui.flow import FlowLayout
 from vbp_workshop.ui.pages.base import PageContext
 from vbp_workshop.ui.widgets import plain_label
 
@@ -50,16 +52,18 @@ class PollPanel(QWidget):
         llay.setContentsMargins(0, 0, 0, 0)
         llay.addWidget(plain_label("Polls for this step", cls="section"))
         llay.addWidget(self.list, 1)
-        row = QHBoxLayout()
-        for name, text, slot in [("add", "Add…", self.add_poll), ("edit", "Edit…", self.edit_poll),
-                                 ("dup", "Duplicate", self.duplicate), ("del", "Delete", self.delete),
-                                 ("up", "↑", lambda: self.move(-1)), ("down", "↓", lambda: self.move(1))]:
+        row = QGridLayout()  # three rows of two: fits the narrow list column with no wrapping
+        row.setSpacing(4)
+        for n, (name, text, slot) in enumerate([
+                ("add", "Add…", self.add_poll), ("edit", "Edit…", self.edit_poll),
+                ("dup", "Duplicate", self.duplicate), ("del", "Delete", self.delete),
+                ("up", "↑", lambda: self.move(-1)), ("down", "↓", lambda: self.move(1))]):
             b = QPushButton(text)
             b.setObjectName(f"poll_{name}")
             b.clicked.connect(slot)
             if name in ("up", "down"):
-                b.setFixedWidth(30)
-            row.addWidget(b)
+                b.setToolTip("Move the selected poll " + ("up" if name == "up" else "down"))
+            row.addWidget(b, n // 2, n % 2)
         llay.addLayout(row)
 
         right = QWidget()
@@ -70,17 +74,17 @@ class PollPanel(QWidget):
         self.meta = plain_label(cls="hint")
         self.state = QLabel()
         self.state.setObjectName("poll_state")
-        self.count = QLabel()
+        self.count = plain_label(cls="count")  # "12 responses (9 by phone, 3 by hand)" wraps
         self.count.setObjectName("poll_count")
-        self.count.setProperty("class", "count")
+        self.count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         rlay.addWidget(self.question)
         rlay.addWidget(self.meta)
         status = QHBoxLayout()
         status.addWidget(self.state)
         status.addStretch(1)
-        status.addWidget(self.count)
+        status.addWidget(self.count, 1)
         rlay.addLayout(status)
-        controls = QHBoxLayout()
+        controls = FlowLayout(spacing=4)
         self.buttons: dict[str, QPushButton] = {}
         for name, text, slot in [("open", "Open voting", self.open_poll),
                                  ("close", "Close", self.close_poll),
@@ -94,9 +98,8 @@ class PollPanel(QWidget):
             b.clicked.connect(slot)
             controls.addWidget(b)
             self.buttons[name] = b
-        controls.addStretch(1)
         rlay.addLayout(controls)
-        view = QHBoxLayout()
+        view = FlowLayout()
         self.by_group = QCheckBox("Split by stakeholder group")
         self.by_group.setObjectName("by_group")
         self.by_group.toggled.connect(self._toggle_groups)
@@ -108,12 +111,15 @@ class PollPanel(QWidget):
         self.compare.toggled.connect(self._toggle_compare)
         view.addWidget(self.by_group)
         view.addWidget(self.compare)
-        view.addWidget(QLabel("Round:"))
-        view.addWidget(self.round_box)
-        view.addStretch(1)
-        self.divergence = plain_label(cls="hint")
-        view.addWidget(self.divergence)
+        round_row = QWidget()
+        rr = QHBoxLayout(round_row)
+        rr.setContentsMargins(0, 0, 0, 0)
+        rr.addWidget(QLabel("Round:"))
+        rr.addWidget(self.round_box)
+        view.addWidget(round_row)
         rlay.addLayout(view)
+        self.divergence = plain_label(cls="hint")
+        rlay.addWidget(self.divergence)
         self.stack = QStackedWidget()
         self.group_chart = GroupChart()
         self.stack.addWidget(self.group_chart)

@@ -6,9 +6,10 @@ import math
 import time
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QHBoxLayout, QInputDialog, QLabel, QMenu, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QInputDialog, QLabel, QMenu, QPushButton, QWidget
 
 from vbp_workshop.core.store import Update
+from vbp_workshop.ui.flow import FlowLayout
 from vbp_workshop.ui.session import Session
 
 PRESETS_MIN = (2, 5, 10, 15, 20)
@@ -90,8 +91,7 @@ class TimerBar(QWidget):
         self.session = session
         self.running_item: int | None = None
         self._item_started = 0.0
-        lay = QHBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
+        lay = FlowLayout(self, spacing=4)
         if session is not None:
             self.item_label = QLabel("")
             self.item_label.setObjectName("agenda_item")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QComboBox, QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from vbp_workshop.server.network import local_addresses
 from vbp_workshop.ui.dialogs import DialogService
+from vbp_workshop.ui.flow import FlowLayout
 from vbp_workshop.ui.live import LiveRoom, qr_png
 from vbp_workshop.ui.widgets import plain_label
 
@@ -27,8 +28,7 @@ class VotingBar(QWidget):
     def __init__(self, room: LiveRoom, dialogs: DialogService) -> None:
         super().__init__()
         self.room, self.dialogs = room, dialogs
-        lay = QHBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
+        lay = FlowLayout(self)
         self.toggle = QPushButton("Start phone voting")
         self.toggle.setObjectName("voting_toggle")
         self.toggle.setCheckable(True)

@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
 from vbp_workshop.core.domain import STEP_TITLES, StepStatus
 from vbp_workshop.core.store import Changes, Update
 from vbp_workshop.core.template import guide
+from vbp_workshop.ui.flow import FlowLayout
 from vbp_workshop.ui.models import RecordTableModel, TableSpec
 from vbp_workshop.ui.session import Session
 
@@ -43,6 +45,51 @@ def plain_label(text: str = "", *, wrap: bool = True, cls: str = "") -> QLabel:
     if cls:
         label.setProperty("class", cls)
     return label
+
+
+def info_note(text: str, name: str = "") -> QWidget:
+    """A note with the platform's information icon (a drawn icon: no font lacks it)."""
+    note = QFrame()
+    note.setProperty("class", "note")
+    if name:
+        note.setObjectName(name)
+    lay = QHBoxLayout(note)
+    lay.setContentsMargins(6, 4, 6, 4)
+    icon = QLabel()
+    size = note.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize)
+    icon.setPixmap(note.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation).pixmap(size, size))
+    lay.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
+    label = plain_label(text)
+    lay.addWidget(label, 1)
+    note.text = label  # type: ignore[attr-defined]
+    return note
+
+
+class VerticalScroll(QScrollArea):
+    """Tall content scrolls up and down, never sideways: the area is as wide as its content needs
+    (so nothing is clipped) but only a little tall (so a 720-pixel screen reaches all of it)."""
+
+    def __init__(self, content: QWidget) -> None:
+        super().__init__()
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setWidget(content)
+
+    def minimumSizeHint(self) -> QSize:
+        content = self.widget()
+        need = content.minimumSizeHint().expandedTo(content.minimumSize()) if content else QSize()
+        bar = self.verticalScrollBar().sizeHint().width()
+        return QSize(need.width() + bar, min(need.height(), 120))
+
+    def sizeHint(self) -> QSize:
+        content = self.widget()
+        return content.sizeHint() + QSize(self.verticalScrollBar().sizeHint().width(), 0) if content \
+            else super().sizeHint()
+
+
+def scrolling(content: QWidget) -> VerticalScroll:
+    return VerticalScroll(content)
 
 
 class ChoiceDelegate(QStyledItemDelegate):
@@ -115,13 +162,12 @@ class RecordTable(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        bar = QHBoxLayout()
+        bar = FlowLayout()  # title, hint and buttons wrap on a narrow screen
         if title:
-            bar.addWidget(plain_label(title, cls="section"))
+            bar.addWidget(plain_label(title, wrap=False, cls="section"))
         if hint:
             hint_label = plain_label(hint, cls="hint")
-            bar.addWidget(hint_label, 1)
-        bar.addStretch(0)
+            bar.addWidget(hint_label)
         self.buttons: dict[str, QPushButton] = {}
         actions = []
         if addable:
@@ -268,7 +314,7 @@ class GuidePanel(QScrollArea):
         self.setObjectName("guide")
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setMinimumWidth(280)
+        self.setMinimumWidth(210)
         g = guide(step)
         body = QWidget()
         lay = QVBoxLayout(body)
@@ -332,7 +378,7 @@ class StepHeader(QFrame):
         self.session, self.step = session, step
         self.setObjectName("stepHeader")
         lay = QHBoxLayout(self)
-        lay.addWidget(plain_label(f"Step {step} · {STEP_TITLES[step]}", wrap=False, cls="pageTitle"), 1)
+        lay.addWidget(plain_label(f"Step {step} · {STEP_TITLES[step]}", cls="pageTitle"), 1)
         lay.addWidget(QLabel("Status:"))
         self.status = QComboBox()
         self.status.setObjectName(f"status_{step}")

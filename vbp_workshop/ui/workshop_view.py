@@ -9,7 +9,6 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QListWidget,
     QListWidgetItem,
     QSplitter,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from vbp_workshop.core.domain import STEP_TITLES, StepStatus
 from vbp_workshop.ui.dialogs import DialogService
+from vbp_workshop.ui.flow import FlowLayout
 from vbp_workshop.ui.live import LiveRoom
 from vbp_workshop.ui.pages.base import PageContext
 from vbp_workshop.ui.session import Session
@@ -60,7 +60,9 @@ class WorkshopView(QWidget):
 
         self.nav = QListWidget()
         self.nav.setObjectName("navigator")
-        self.nav.setFixedWidth(300)
+        self.nav.setMinimumWidth(170)  # long step titles wrap rather than widen the window
+        self.nav.setMaximumWidth(300)
+        self.nav.setWordWrap(True)
         self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         for key in PAGE_KEYS:
             item = QListWidgetItem()
@@ -69,19 +71,23 @@ class WorkshopView(QWidget):
         self.stack = QStackedWidget()
         self.nav.currentRowChanged.connect(self._show_row)
 
-        bars = QHBoxLayout()
-        bars.addWidget(VotingBar(self.room, dialogs))
-        bars.addStretch(1)
+        bars = QWidget()
+        bars.setObjectName("top_bars")
+        flow = FlowLayout(bars, spacing=16)  # the timer moves under the voting bar when narrow
+        self.voting_bar = VotingBar(self.room, dialogs)
+        flow.addWidget(self.voting_bar)
         self.timer_bar = TimerBar(self.room.countdown, session)
         self.timer_bar.item_changed.connect(self.room.set_activity)
-        bars.addWidget(self.timer_bar)
+        flow.addWidget(self.timer_bar)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.nav)
         split.addWidget(self.stack)
         split.setStretchFactor(1, 1)
+        split.setSizes([240, 1000])
+        split.setChildrenCollapsible(False)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 6, 6, 6)
-        lay.addLayout(bars)
+        lay.addWidget(bars)
         lay.addWidget(split, 1)
         self.refresh_nav()
         session.changed.connect(lambda c: c.touches("steps") and self.refresh_nav())

@@ -32,8 +32,9 @@ class AmbitionPage(StepPage):
         ], noun="statement"), "Candidate statements",
             "Patient value first: outcomes that matter to patients, over the whole cycle of care.")
         lay.addWidget(self.statements, 1)
-        choose = QPushButton("Choose the selected statement as the shared ambition")
+        choose = QPushButton("Choose as the shared ambition")
         choose.setObjectName("choose_ambition")
+        choose.setToolTip("Make the selected statement the partnership's shared ambition")
         choose.clicked.connect(self.choose_selected)
         lay.addWidget(choose)
         lay.addWidget(plain_label("Shared ambition", cls="section"))

@@ -11,7 +11,9 @@ from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
 from vbp_workshop.core.domain import STAKEHOLDER_LABELS
 from vbp_workshop.ui.dialogs import DialogService
 from vbp_workshop.ui.session import Session
-from vbp_workshop.ui.widgets import GuidePanel, StepHeader
+from vbp_workshop.ui.widgets import GuidePanel, StepHeader, VerticalScroll
+
+TALL = 180  # pixels: a tab whose content needs more scrolls vertically
 
 if TYPE_CHECKING:
     from vbp_workshop.ui.live import LiveRoom
@@ -47,6 +49,9 @@ class StepPage(QWidget):
         self.build()
         self.polls = PollPanel(ctx, self.step)
         self.tabs.addTab(self.polls, "Polls")
+        for i in range(self.tabs.count()):  # every tab reachable on a 720-pixel screen
+            if self.tabs.widget(i).minimumSizeHint().height() > TALL:
+                self._wrap(i)
         self.guide = GuidePanel(ctx.session, self.step)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.tabs)
@@ -62,5 +67,19 @@ class StepPage(QWidget):
     def build(self) -> None:
         raise NotImplementedError
 
+    def _wrap(self, i: int) -> None:
+        text, content = self.tabs.tabText(i), self.tabs.widget(i)
+        self.tabs.removeTab(i)
+        self.tabs.insertTab(i, VerticalScroll(content), text)
+
+    def tab(self, text: str) -> QWidget:
+        """The content of the tab called `text` (inside its scroll area, if it has one)."""
+        for i in range(self.tabs.count()):
+            if self.tabs.tabText(i) == text:
+                w = self.tabs.widget(i)
+                return w.widget() if isinstance(w, VerticalScroll) else w
+        raise KeyError(text)
+
     def show_polls(self) -> None:
-        self.tabs.setCurrentWidget(self.polls)
+        self.tabs.setCurrentIndex(next(i for i in range(self.tabs.count()) if self.tab(self.tabs.tabText(i))
+                                       is self.polls))

@@ -26,7 +26,7 @@ from vbp_workshop.core.store import Update
 from vbp_workshop.core.template import load_template
 from vbp_workshop.ui.models import Column, GridModel, GridSpec, TableSpec
 from vbp_workshop.ui.pages.base import StepPage
-from vbp_workshop.ui.widgets import BoundText, ChoiceDelegate, RecordTable, plain_label
+from vbp_workshop.ui.widgets import BoundText, ChoiceDelegate, RecordTable, info_note, plain_label, scrolling
 
 RACI_CHOICES = {"": "—", **{r: r for r in RACI_ROLES}}
 
@@ -115,20 +115,25 @@ class RulesPage(StepPage):
         page = QWidget()
         lay = QVBoxLayout(page)
         lay.addWidget(plain_label("NHS–industry joint-working checklist", cls="section"))
-        note = plain_label("ⓘ " + load_template()["disclaimer"], cls="disclaimer")
-        note.setObjectName("legal_note")
-        lay.addWidget(note)
+        lay.addWidget(info_note(load_template()["disclaimer"], "legal_note"))
         self.jw_boxes: dict[str, QCheckBox] = {}
         for item in load_template()["joint_working"]:
-            box = QCheckBox(f"{item['text']}  —  {item['source']}")
+            # A check box's own text never wraps: the long items sit in a wrapping label beside it.
+            box = QCheckBox()
             box.setObjectName(f"jw_{item['key']}")
+            box.setAccessibleName(item["text"])
             box.toggled.connect(lambda on, k=item["key"]: self._tick(k, on))
-            lay.addWidget(box)
+            text = plain_label(f"{item['text']}  —  {item['source']}")
+            text.setBuddy(box)
+            row = QHBoxLayout()
+            row.addWidget(box, 0, Qt.AlignmentFlag.AlignTop)
+            row.addWidget(text, 1)
+            lay.addLayout(row)
             self.jw_boxes[item["key"]] = box
         lay.addStretch(1)
         self._load_jw()
         self.ctx.session.changed.connect(lambda c: c.touches("steps") and self._load_jw())
-        return page
+        return scrolling(page)
 
     def _load_jw(self) -> None:
         state = self.ctx.session.store.step_fields(3).get("joint_working", {})

@@ -24,7 +24,7 @@ class SetupPage(QWidget):
         s = ctx.session
         lay = QVBoxLayout(self)
         lay.addWidget(plain_label("Setup · the partnership, partners, participants and agenda",
-                                  wrap=False, cls="pageTitle"))
+                                  cls="pageTitle"))
         tabs = QTabWidget()
         lay.addWidget(tabs, 1)
 

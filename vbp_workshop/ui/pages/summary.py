@@ -19,9 +19,11 @@ def summary_html(ctx: PageContext) -> str:
     s = summarize(ctx.session.store)
     w = s.workshop
     e = escape
+    facts = [e(str(w.get(k) or "")) for k in ("pathway", "date", "venue")]
+    if w.get("facilitator"):
+        facts.append(f"facilitated by {e(w['facilitator'])}")
     parts = [f"<h1>{e(w.get('partnership') or w.get('title') or 'Workshop')}</h1>",
-             f"<p class='sub'>{e(w.get('pathway', ''))} · {e(w.get('date', ''))} · "
-             f"{e(w.get('venue', ''))} · facilitated by {e(w.get('facilitator', ''))}</p>",
+             f"<p class='sub'>{' · '.join(f for f in facts if f)}</p>",
              "<h2>Shared ambition</h2>",
              f"<p class='ambition'>{e(s.ambition) or '<i>Not chosen yet</i>'}</p>"]
     if s.alignment:
@@ -42,7 +44,8 @@ def summary_html(ctx: PageContext) -> str:
     if s.decision:
         parts.append(f"<h2>Decision</h2><p><b>{e(s.decision.capitalize())}</b></p>")
     parts.append("<h2>Decisions</h2><ul>" + "".join(
-        f"<li>{e(d)} <span class='sub'>({e(o)})</span></li>" for d, o in s.decisions) + "</ul>")
+        f"<li>{e(d)}" + (f" <span class='sub'>({e(o)})</span>" if o else "") + "</li>"
+        for d, o in s.decisions) + "</ul>")
     parts.append("<h2>Open actions</h2><table>" + "".join(
         f"<tr><td>{e(wt)}</td><td>{e(o)}</td><td>{e(d)}</td></tr>"
         for wt, o, d in s.open_actions) + "</table>")
@@ -60,7 +63,7 @@ class SummaryPage(QWidget):
         self.setObjectName("summary")
         lay = QVBoxLayout(self)
         top = QHBoxLayout()
-        top.addWidget(plain_label("Summary · the partnership at a glance", wrap=False, cls="pageTitle"), 1)
+        top.addWidget(plain_label("Summary · the partnership at a glance", cls="pageTitle"), 1)
         project = QPushButton("Show on the projector")
         project.setObjectName("summary_projector")
         project.clicked.connect(lambda: ctx.room.show_summary(summary_html(ctx)))
