@@ -35,11 +35,16 @@ def test_the_window_and_projector_render_on_a_real_x_server(tmp_path: Path, qapp
                             capture_output=True, text=True, timeout=240, env=env, check=False)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Fatal Python error" not in result.stderr
-    for name in ("start", "setup", "step1", "step2", "step3", "step4", "step5", "actions", "summary"):
+    from PySide6.QtGui import QImage
+
+    for name in ("start", "setup", "step1", "step2", "step3", "step4", "step5", "actions", "summary",
+                 "step2-polls", "step2-polls-1280x720", "export-progress", "export-done"):
         png = tmp_path / f"{name}.png"
         assert png.exists(), name
         assert colours(png) > 8, f"{name} looks blank"
-    from PySide6.QtGui import QImage
+    for name in ("setup", "step3-polls", "summary"):  # the main window at the laptop size it claims
+        assert QImage(str(tmp_path / f"{name}.png")).size().toTuple() == (1366, 768), name
+    assert QImage(str(tmp_path / "step2-polls-1280x720.png")).size().toTuple() == (1280, 720)
 
     from vbp_workshop.core.polls import KINDS
 

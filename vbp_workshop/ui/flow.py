@@ -62,7 +62,8 @@ class FlowLayout(QLayout):
     def _place(self, rect: QRect, move: bool) -> int:
         m = self.contentsMargins()
         area = rect.adjusted(m.left(), m.top(), -m.right(), -m.bottom())
-        x, y, line = area.x(), area.y(), 0
+        lines: list[list[tuple[QLayoutItem, QSize]]] = [[]]
+        x = area.x()
         for item in self._items:
             if item.isEmpty():
                 continue
@@ -70,9 +71,17 @@ class FlowLayout(QLayout):
             if hint.width() < item.sizeHint().width() and item.hasHeightForWidth():
                 hint.setHeight(item.heightForWidth(hint.width()))  # a wrapping item wraps in turn
             if x > area.x() and x + hint.width() > area.right() + 1:
-                x, y, line = area.x(), y + line + self._spacing, 0
-            if move:
-                item.setGeometry(QRect(QPoint(x, y), hint))
+                lines.append([])
+                x = area.x()
+            lines[-1].append((item, hint))
             x += hint.width() + self._spacing
-            line = max(line, hint.height())
-        return y + line - rect.y() + m.bottom()
+        y = area.y()
+        for line in lines:
+            height = max((h.height() for _, h in line), default=0)
+            x = area.x()
+            for item, hint in line:
+                if move:  # centred in the line: a label sits level with the buttons beside it
+                    item.setGeometry(QRect(QPoint(x, y + (height - hint.height()) // 2), hint))
+                x += hint.width() + self._spacing
+            y += height + self._spacing
+        return max(0, y - self._spacing) - rect.y() + m.bottom()

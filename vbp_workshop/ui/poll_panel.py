@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -46,6 +47,9 @@ class PollPanel(QWidget):
 
         self.list = QListWidget()
         self.list.setObjectName("poll_list")
+        self.list.setWordWrap(True)  # whole questions, no sideways scrolling
+        self.list.setResizeMode(QListView.ResizeMode.Adjust)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.currentRowChanged.connect(self._on_select)
         left = QWidget()
         llay = QVBoxLayout(left)

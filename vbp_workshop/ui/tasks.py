@@ -72,6 +72,7 @@ class Task(QObject):
             self.dialog = QProgressDialog(label, "Cancel", 0, 100, dialog_parent)
             self.dialog.setObjectName("task_progress")
             self.dialog.setWindowTitle("VBP Workshop")
+            self.dialog.setMinimumWidth(360)
             self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
             self.dialog.setMinimumDuration(400)  # quick jobs never flash a dialog
             self.dialog.setAutoClose(False)

@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QListView,
     QListWidget,
     QListWidgetItem,
     QSplitter,
@@ -63,6 +64,7 @@ class WorkshopView(QWidget):
         self.nav.setMinimumWidth(170)  # long step titles wrap rather than widen the window
         self.nav.setMaximumWidth(300)
         self.nav.setWordWrap(True)
+        self.nav.setResizeMode(QListView.ResizeMode.Adjust)  # re-wrap when the splitter moves
         self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         for key in PAGE_KEYS:
             item = QListWidgetItem()
@@ -83,7 +85,7 @@ class WorkshopView(QWidget):
         split.addWidget(self.nav)
         split.addWidget(self.stack)
         split.setStretchFactor(1, 1)
-        split.setSizes([240, 1000])
+        split.setSizes([250, 1000])
         split.setChildrenCollapsible(False)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 6, 6, 6)
