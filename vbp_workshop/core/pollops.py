@@ -118,22 +118,8 @@ def divergence_ranking(store: Store) -> list[tuple[Poll, float, tuple[str, str] 
 
 def public_result(poll: Poll, t: Tally) -> dict[str, Any]:
     """The revealed result a phone may show: shares and means, never who answered."""
-    out: dict[str, Any] = {"poll_id": poll.id, "kind": poll.kind, "respondents": t.respondents,
-                           "headline": t.headline()}
-    if poll.kind in ("single", "multiple", "points"):
-        out["bars"] = [[lbl, round(p, 1)] for lbl, p in zip(t.labels, t.percents, strict=False)]
-    elif poll.kind in ("scale", "fist"):
-        out["bars"] = [[str(lv), round(p, 1)] for lv, p in zip(t.levels, t.percents, strict=False)]
-    elif poll.kind == "ranking":
-        top = max(t.counts, default=0.0) or 1.0
-        out["bars"] = [[lbl, round(100 * c / top, 1)] for lbl, c in zip(t.labels, t.counts, strict=False)]
-    elif poll.kind == "agreement":
-        out["bars"] = [[lbl, round(s or 0, 1)] for lbl, s in zip(t.labels, t.share_agreeing, strict=False)]
-    elif poll.kind in ("matrix", "importance"):
-        out["points"] = [[lbl, p] for lbl, p in zip(t.labels, t.points, strict=False)]
-    elif poll.kind == "text":
-        out["words"] = t.words[:10]
-    return out
+    return {"poll_id": poll.id, "kind": poll.kind, "respondents": t.respondents, "headline": t.headline(),
+            **poll.plugin.result(poll, t)}
 
 
 def consent_summary(t: Tally) -> str:

@@ -1,0 +1,157 @@
+"""What every poll kind provides, and the checks and statistics the kinds share.
+
+A kind is one module in this package holding one `PollKind` subclass: how a ballot is checked,
+how a round is tallied, what a phone is sent, the revealed result, the group measure, the
+hand-count form and the editor's settings. `vbp_workshop.core.kinds.get(name)` finds it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Sequence
+from typing import Any, ClassVar
+
+from vbp_workshop.core.polls import BallotError, Poll
+from vbp_workshop.core.tally import Ballot, Tally
+
+
+class PollKind:
+    """Defaults for a kind that asks for one of its options; subclasses override what differs."""
+
+    name: ClassVar[str] = ""
+    label: ClassVar[str] = ""
+    needs_options: ClassVar[bool] = True
+    fewest_options: ClassVar[int] = 2
+    # The poll editor's settings rows for this kind (keys of the editor's setting widgets).
+    editor_fields: ClassVar[frozenset[str]] = frozenset()
+    # The hand-count form: "options" (hands per option), "levels" (hands per scale level),
+    # "statements" (hands per statement and level), "placing" (an agreed placing and how many
+    # people), "text" (an answer said aloud); `people` adds "how many people" to "options".
+    hand_form: ClassVar[str] = "options"
+    hand_people: ClassVar[bool] = False
+    hand_hint: ClassVar[str] = "Count the hands for each answer."
+    # How far apart two groups' profiles are: "shares" (total-variation distance of two shares
+    # that sum to one) or "largest" (the largest difference of any one value).
+    distance: ClassVar[str] = "largest"
+
+    # -- definition --------------------------------------------------------------------------
+
+    def scale_range(self, poll: Poll) -> tuple[int, int]:
+        return (int(poll.settings.get("min", 0)), int(poll.settings.get("max", 10)))
+
+    def settings_problem(self, poll: Poll) -> str:
+        return ""
+
+    # -- a ballot ----------------------------------------------------------------------------
+
+    def validate(self, poll: Poll, answer: Any, hand: bool) -> Any:
+        raise BallotError("This poll cannot take answers.")
+
+    # -- a round -----------------------------------------------------------------------------
+
+    def tally(self, poll: Poll, ballots: Sequence[Ballot], t: Tally) -> None:
+        """Fill the kind's fields of `t` (respondents and sources are already counted)."""
+
+    def headline(self, t: Tally) -> str:
+        return ""
+
+    def profile(self, t: Tally, poll: Poll) -> list[float]:
+        """The group measure: a group's answer as numbers in [0, 1], comparable between groups."""
+        return []
+
+    # -- what a phone sees --------------------------------------------------------------------
+
+    def public(self, poll: Poll) -> dict[str, Any]:
+        """Fields of the poll a phone needs beyond id, question, options and range."""
+        return {}
+
+    def result(self, poll: Poll, t: Tally) -> dict[str, Any]:
+        """The revealed result's chart data: shares and means, never who answered."""
+        return {"bars": [[lbl, round(p, 1)] for lbl, p in zip(t.labels, t.percents, strict=False)]}
+
+
+# -- checks --------------------------------------------------------------------------------------
+
+
+def index(value: Any, n: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < n:
+        raise BallotError("That option is not on this poll.")
+    return value
+
+
+def level(value: Any, lo: int, hi: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+        raise BallotError(f"Choose a whole number from {lo} to {hi}.")
+    return value
+
+
+def keyed(answer: Any, n: int) -> dict[int, Any]:
+    if not isinstance(answer, dict) or not answer:
+        raise BallotError("Answer at least one item.")
+    out: dict[int, Any] = {}
+    for key, value in answer.items():
+        try:
+            i = int(key)
+        except (TypeError, ValueError):
+            raise BallotError("That item is not on this poll.") from None
+        out[index(i, n)] = value
+    return out
+
+
+# -- statistics ----------------------------------------------------------------------------------
+
+
+def answer_of(ballot: Ballot) -> Any:
+    if "parsed" in ballot:  # callers that tally one ballot many times parse it once
+        return ballot["parsed"]
+    a = ballot["answer"]
+    return json.loads(a) if isinstance(a, str) else a
+
+
+def weight(ballot: Ballot) -> float:
+    return float(ballot.get("weight", 1))
+
+
+def share(counts: Sequence[float], total: float) -> list[float]:
+    return [100 * c / total if total else 0.0 for c in counts]
+
+
+def wmean(pairs: Iterable[tuple[float, float]]) -> float | None:
+    pairs = list(pairs)
+    total = sum(w for _, w in pairs)
+    return sum(v * w for v, w in pairs) / total if total else None
+
+
+def wstdev(pairs: list[tuple[float, float]]) -> float | None:
+    m = wmean(pairs)
+    total = sum(w for _, w in pairs)
+    if m is None or total <= 1:
+        return 0.0 if m is not None else None
+    return float(math.sqrt(sum(w * (v - m) ** 2 for v, w in pairs) / total))
+
+
+def weighted_median(pairs: list[tuple[float, float]]) -> float | None:
+    pairs = sorted(pairs)
+    total = sum(w for _, w in pairs)
+    if total <= 0:
+        return None
+    # Expand to the two middle positions so an even count averages like statistics.median.
+    lo_pos, hi_pos = (total - 1) / 2, total / 2
+    vals = []
+    for target in (lo_pos, hi_pos):
+        seen = 0.0
+        for value, w in pairs:
+            seen += w
+            if seen > target:
+                vals.append(value)
+                break
+    return sum(vals) / len(vals) if vals else None
+
+
+def leading(t: Tally) -> str:
+    """The headline of a kind that counts per option: the option with the most."""
+    if not t.counts:
+        return ""
+    top = max(range(len(t.counts)), key=lambda i: t.counts[i])
+    return f"Leading: {t.labels[top]}"

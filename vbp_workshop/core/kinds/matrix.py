@@ -1,0 +1,78 @@
+"""2×2 matrix: each person places each item on two scales (effort across, impact up, by default)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from vbp_workshop.core.kinds.base import PollKind, answer_of, keyed, level, weight, wmean, wstdev
+from vbp_workshop.core.polls import BallotError, Poll
+from vbp_workshop.core.tally import Ballot, Tally
+
+
+class Matrix(PollKind):
+    name = "matrix"
+    label = "2×2 matrix"
+    fewest_options = 1
+    editor_fields = frozenset({"x_label", "y_label"})
+    hand_form = "placing"
+    hand_hint = "Place each item where the group agreed, and say how many people that was."
+
+    def axes(self, poll: Poll) -> tuple[str, str]:
+        return (str(poll.settings.get("x_label", "Effort")), str(poll.settings.get("y_label", "Impact")))
+
+    def scale_range(self, poll: Poll) -> tuple[int, int]:
+        return (int(poll.settings.get("min", 1)), int(poll.settings.get("max", 5)))
+
+    def validate(self, poll: Poll, answer: Any, hand: bool) -> Any:
+        lo, hi = self.scale_range(poll)
+        out = {}
+        for k, v in sorted(keyed(answer, len(poll.options)).items()):
+            if not isinstance(v, list) or len(v) != 2:
+                raise BallotError("Each item needs two values.")
+            out[str(k)] = [level(v[0], lo, hi), level(v[1], lo, hi)]
+        return out
+
+    def tally(self, poll: Poll, ballots: Sequence[Ballot], t: Tally) -> None:
+        n = len(poll.options)
+        xs: list[list[tuple[float, float]]] = [[] for _ in range(n)]
+        ys: list[list[tuple[float, float]]] = [[] for _ in range(n)]
+        for b in ballots:
+            w = weight(b)
+            for k, (x, y) in answer_of(b).items():
+                xs[int(k)].append((float(x), w))
+                ys[int(k)].append((float(y), w))
+        pts: list[tuple[float, float] | None] = []
+        spreads: list[float | None] = []
+        for i in range(n):
+            mx, my = wmean(xs[i]), wmean(ys[i])
+            pts.append((mx, my) if mx is not None and my is not None else None)
+            sx, sy = wstdev(xs[i]), wstdev(ys[i])
+            spreads.append(max(sx or 0.0, sy or 0.0) if xs[i] else None)
+        t.points = pts
+        t.spreads = spreads
+
+    def headline(self, t: Tally) -> str:
+        placed = [(p[1] - p[0], i) for i, p in enumerate(t.points) if p]
+        if not placed:
+            return ""
+        _, i = max(placed)  # most impact for least effort
+        return f"Best impact for effort: {t.labels[i]}"
+
+    def profile(self, t: Tally, poll: Poll) -> list[float]:
+        lo, hi = self.scale_range(poll)
+        span = (hi - lo) or 1
+        out: list[float] = []
+        for p in t.points:
+            out.extend([(p[0] - lo) / span, (p[1] - lo) / span] if p else [0.5, 0.5])
+        return out
+
+    def public(self, poll: Poll) -> dict[str, Any]:
+        x, y = self.axes(poll)
+        return {"x_label": x, "y_label": y}
+
+    def result(self, poll: Poll, t: Tally) -> dict[str, Any]:
+        return {"points": [[lbl, p] for lbl, p in zip(t.labels, t.points, strict=False)]}
+
+
+KIND = Matrix()

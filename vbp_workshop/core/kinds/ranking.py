@@ -1,0 +1,52 @@
+"""Ranking: each person orders the options (all or only their top few); Borda points."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from vbp_workshop.core.kinds.base import PollKind, answer_of, index, leading, weight
+from vbp_workshop.core.polls import BallotError, Poll
+from vbp_workshop.core.tally import Ballot, Tally
+
+
+class Ranking(PollKind):
+    name = "ranking"
+    label = "Ranking"
+    hand_hint = "Count the hands for each option as first choice."
+
+    def validate(self, poll: Poll, answer: Any, hand: bool) -> Any:
+        if not isinstance(answer, list) or not answer:
+            raise BallotError("Rank at least one option.")
+        order = [index(a, len(poll.options)) for a in answer]
+        if len(set(order)) != len(order):
+            raise BallotError("Each option can be ranked once.")
+        return order
+
+    def tally(self, poll: Poll, ballots: Sequence[Ballot], t: Tally) -> None:
+        # Borda: with n options, first place earns n-1 points ... last earns 0. In a partial
+        # ranking the unranked options share no points (they are below every ranked one).
+        n = len(poll.options)
+        borda = [0.0] * n
+        dist = [[0.0] * n for _ in range(n)]  # option -> count per rank position
+        for b in ballots:
+            w = weight(b)
+            for pos, opt in enumerate(answer_of(b)):
+                borda[opt] += w * (n - 1 - pos)
+                dist[opt][pos] += w
+        t.counts = borda
+        t.distribution = dist
+
+    def headline(self, t: Tally) -> str:
+        return leading(t)
+
+    def profile(self, t: Tally, poll: Poll) -> list[float]:
+        top = max(t.counts, default=0.0) or 1.0
+        return [c / top for c in t.counts]
+
+    def result(self, poll: Poll, t: Tally) -> dict[str, Any]:
+        top = max(t.counts, default=0.0) or 1.0
+        return {"bars": [[lbl, round(100 * c / top, 1)] for lbl, c in zip(t.labels, t.counts, strict=False)]}
+
+
+KIND = Ranking()
