@@ -1,10 +1,14 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+import threading
+from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from benchmarks.lossy_proxy import Faults, LossyProxy
 from tests.conftest import IN_CI, need_tool
 from tests.server.conftest import Room, room
 
@@ -53,4 +57,60 @@ def axe_source() -> str:
     return ""
 
 
-__all__ = ["Room", "room"]
+class ProxyThread:
+    """The lossy proxy (benchmarks/lossy_proxy.py) between Chromium and the vote server, on its own
+    event loop thread so a synchronous Playwright test can cut links and keep phones away."""
+
+    def __init__(self, target_port: int, faults: Faults) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, name="lossy-proxy", daemon=True)
+        self.thread.start()
+        self.proxy = LossyProxy("127.0.0.1", target_port, faults)
+        self.port = self._run(self.proxy.start())
+
+    def _run(self, coro: Coroutine[Any, Any, Any]) -> Any:
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(15)
+
+    def _call(self, fn: Callable[[], Any]) -> Any:
+        async def call() -> Any:
+            return fn()
+        return self._run(call())
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def drop(self) -> int:
+        """The Wi-Fi goes: every open link is reset and new ones are refused until back()."""
+        def go() -> int:
+            self.proxy.away = True
+            return self.proxy.cut_all()
+        return int(self._call(go))
+
+    def back(self) -> None:
+        self._call(lambda: setattr(self.proxy, "away", False))
+
+    def stats(self) -> dict[str, int]:
+        return dict(self._call(lambda: dict(self.proxy.stats)))
+
+    def stop(self) -> None:
+        self._run(self.proxy.stop())
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(10)
+        self.loop.close()
+
+
+@pytest.fixture
+def lossy(room: Room) -> Iterator[Callable[[Faults], ProxyThread]]:
+    made: list[ProxyThread] = []
+
+    def make(faults: Faults) -> ProxyThread:
+        made.append(ProxyThread(room.server.port, faults))
+        return made[-1]
+
+    yield make
+    for p in made:
+        p.stop()
+
+
+__all__ = ["Faults", "Room", "room"]

@@ -22,8 +22,9 @@ def shot(page: Any, name: str, tmp_path: Path) -> None:
     page.screenshot(path=str(folder / f"phone-{name}.png"), full_page=True)
 
 
-def join(page: Any, room: Room, tmp_path: Path | None = None, group: str = "provider") -> None:
-    page.goto(f"{room.base}/?c={room.code}")
+def join(page: Any, room: Room, tmp_path: Path | None = None, group: str = "provider",
+         base: str = "") -> None:
+    page.goto(f"{base or room.base}/?c={room.code}")
     page.wait_for_selector("#join:not([hidden])")
     assert page.input_value("#code") == room.code  # the QR code's address fills the code in
     page.select_option("#group", group)

@@ -186,6 +186,7 @@
   function reconnectSoon() {
     // Back from the lock screen or a Wi-Fi gap: catch up now (with a little jitter), not after the backoff.
     if (!joined || document.visibilityState === "hidden") return;
+    resend();
     if (stream && Date.now() - lastData < 20000) return;
     stopStream();
     failures = 0;
