@@ -5,7 +5,7 @@ limit lowered, so the drills' own sockets never count against it; the attacks co
 127.0.0.2 and the honest phones from 127.0.0.3+ (Linux routes all of 127/8 to loopback).
 
     python tools/server_attacks.py                 # every drill, server limit 1024 descriptors
-    python tools/server_attacks.py --only flood    # one drill: flood poison deep host forged bytes streams
+    python tools/server_attacks.py --only flood    # one drill: flood poison deep host forged bytes streams raw
     python tools/server_attacks.py serve --nofile 1024   # the child (used by the drills and tests)
 """
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import random
 import resource
@@ -47,7 +48,10 @@ def serve(args: argparse.Namespace) -> int:
         pollops.open_poll(store, live, pid)
         print(json.dumps({"port": server.port, "code": live.join_code, "poll": pid, "db": str(store.path),
                           "nofile": resource.getrlimit(resource.RLIMIT_NOFILE)}), flush=True)
-        sys.stdin.read()
+        for line in sys.stdin:  # "stats": the server's own figures; end of input: stop
+            if line.strip() == "stats":
+                stats = server.server_stats() if hasattr(server, "server_stats") else {}
+                print(json.dumps(stats), flush=True)
         server.stop()
         writer.stop()
         store.close()
@@ -63,17 +67,32 @@ class Child:
         self.info = json.loads(self.proc.stdout.readline())
         self.base = f"http://127.0.0.1:{self.info['port']}"
 
+    def stats(self) -> dict[str, Any]:
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.proc.stdin.write("stats\n")
+        self.proc.stdin.flush()
+        return dict(json.loads(self.proc.stdout.readline()))
+
+    def logged(self) -> int:
+        """Bytes the server has logged so far."""
+        return Path(self.log.name).stat().st_size
+
+    def log_text(self, limit: int = 20_000) -> str:
+        with open(self.log.name, encoding="utf-8", errors="replace") as f:
+            return f.read(limit)
+
     def stop(self) -> int:
         """Stop the child; returns the bytes it logged."""
         assert self.proc.stdin is not None
-        self.proc.stdin.close()
+        with contextlib.suppress(OSError):
+            self.proc.stdin.close()
         try:
             self.proc.wait(20)
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
         self.log.close()
-        size = Path(self.log.name).stat().st_size
+        size = self.logged()
         Path(self.log.name).unlink()
         return size
 
@@ -215,35 +234,70 @@ async def transfer(c: Child) -> dict[str, Any]:
     return total
 
 
-async def streams(c: Child, n: int = 1000) -> dict[str, Any]:
-    """One client opens `n` event streams (one device, then fresh devices), then honest phones try."""
+async def streams(c: Child, n: int = 1100) -> dict[str, Any]:
+    """One client opens `n` event streams: on one device, then on fresh devices from three
+    addresses; then honest phones from other addresses join and vote while the streams stay open."""
     opened: list[aiohttp.ClientResponse] = []
     statuses: dict[Any, int] = {}
-    async with session(ATTACKER, timeout=aiohttp.ClientTimeout(total=None, sock_connect=5)) as s:
-        await join(s, c)
-
-        async def one() -> None:
+    sessions = [session(f"127.0.0.{2 + k}", timeout=aiohttp.ClientTimeout(total=None, sock_connect=5))
+                for k in range(3)]
+    try:
+        async def one(s: aiohttp.ClientSession, fresh: bool) -> None:
             try:
-                r = await s.get(c.base + "/api/events")
+                if fresh:  # a new device: its own cookie jar on the address's connections
+                    s = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True), connector=s.connector,
+                                              connector_owner=False, timeout=s.timeout)
+                    st = await asyncio.wait_for(join(s, c), 15)
+                    if st != 200:  # no device: the per-address join cap
+                        statuses[f"join_{st}"] = statuses.get(f"join_{st}", 0) + 1
+                        return
+                r = await asyncio.wait_for(s.get(c.base + "/api/events"), 15)  # until the headers arrive
                 statuses[r.status] = statuses.get(r.status, 0) + 1
                 if r.status == 200:
                     opened.append(r)
                 else:
                     await r.read()
-            except (aiohttp.ClientError, TimeoutError) as exc:
+            except (aiohttp.ClientError, TimeoutError, OSError) as exc:
                 statuses[type(exc).__name__] = statuses.get(type(exc).__name__, 0) + 1
         t0 = time.perf_counter()
-        for k in range(0, n, 100):
-            await asyncio.gather(*(one() for _ in range(min(100, n - k))))
+        await asyncio.wait_for(join(sessions[0], c), 15)
+        await asyncio.gather(*(one(sessions[0], False) for _ in range(50)))  # one device, many streams
+        for k in range(50, n, 50):
+            await asyncio.gather(*(one(sessions[(k // 50) % 3], True) for _ in range(min(50, n - k))))
         took = time.perf_counter() - t0
-        honest = await asyncio.gather(*(honest_phone(c, i) for i in range(5)))
+        honest = await asyncio.gather(*(honest_phone(c, 10 + i) for i in range(5)))
+        logged = c.logged()
+        stats = c.stats()
         for r in opened:
             r.close()
-    return {"streams_tried": n, "seconds": round(took, 2), "statuses": statuses, "honest": honest}
+    finally:
+        for s in sessions:
+            await s.close()
+    return {"streams_tried": n, "seconds": round(took, 2), "statuses": statuses, "honest": honest,
+            "server_log_bytes_at_honest": logged, "server_stats": stats}
+
+
+async def raw_burst(c: Child, n: int = 1300) -> dict[str, Any]:
+    """Raw connections beyond the server's descriptor limit, held 5 s: how much does it log?"""
+    socks = []
+    for _ in range(n):
+        try:
+            _r, w = await asyncio.wait_for(
+                asyncio.open_connection("127.0.0.1", c.info["port"], local_addr=(ATTACKER, 0)), 3)
+            socks.append(w)
+        except (OSError, TimeoutError):
+            break
+    await asyncio.sleep(5)
+    logged = c.logged()
+    for w in socks:
+        w.close()
+    await asyncio.sleep(1.5)
+    return {"raw_connections": len(socks), "server_log_bytes_after_5s": logged,
+            "honest_after": await honest_phone(c, 20)}
 
 
 DRILLS = {"flood": flood, "poison": poison, "deep": deep, "host": host, "forged": forged, "bytes": transfer,
-          "streams": streams}
+          "streams": streams, "raw": raw_burst}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -98,6 +98,10 @@ def main(argv: list[str] | None = None) -> int:
 def run_gui(file: str | None, *, demo: bool = False, crash_dialog: bool = True) -> int:
     from PySide6.QtWidgets import QApplication
 
+    from vbp_workshop.server.oslimits import raise_nofile
+
+    raise_nofile()  # a GUI app starts with 256 open files on macOS: too few for a room of phones
+
     from vbp_workshop import ui  # noqa: F401  (binds pyqtgraph to PySide6 first)
     from vbp_workshop.core.template import resource_path
     from vbp_workshop.ui import crash

@@ -7,10 +7,15 @@ to loopback, so each source address is a different "phone" to the server.
 from __future__ import annotations
 
 import asyncio
+import gzip
+import socket
 import sqlite3
 from typing import Any
 
 import aiohttp
+from yarl import URL
+
+from vbp_workshop.core.votes import token_hash
 
 from .conftest import Room
 
@@ -111,3 +116,113 @@ def test_text_from_a_phone_is_cleaned_before_it_is_stored(room: Room) -> None:
     finally:
         conn.close()
     assert "fair share of risk" in answer and "\x01" not in answer and "\ufffe" not in answer
+
+
+def test_a_join_flood_from_one_address_is_capped_and_honest_phones_still_join(room: Room) -> None:
+    pid = room.open("single")
+    devices_before = room.store.scalar("SELECT COUNT(*) FROM devices")
+
+    async def go() -> tuple[dict[int, int], set[str], list[int]]:
+        statuses: dict[int, int] = {}
+        errors: set[str] = set()
+        async with phone() as s:
+            async def one() -> None:
+                s.cookie_jar.clear()  # drop the cookie: each join asks for a new device
+                r = await s.post(room.base + "/api/join", json={"code": room.code, "group": ""})
+                statuses[r.status] = statuses.get(r.status, 0) + 1
+                if r.status != 200:
+                    errors.add((await r.json())["error"])
+            for _ in range(10):
+                await asyncio.gather(*(one() for _ in range(100)))
+        honest = []
+        for i in range(5):
+            async with phone(f"127.0.0.{3 + i}") as s:
+                honest.append((await join(room, s)).status)
+                r = await s.post(room.base + "/api/vote", json={"poll_id": pid, "round": 1,
+                                                                "ballot_id": f"after{i:011d}", "answer": 2})
+                honest.append(r.status)
+        return statuses, errors, honest
+
+    statuses, errors, honest = asyncio.run(go())
+    made = statuses.get(200, 0)
+    assert 300 <= made <= 340, statuses  # the burst, plus 1 a second while the flood lasted
+    assert statuses.get(429, 0) == 1000 - made
+    assert len(errors) == 1 and "Too many phones have joined from this network" in errors.pop()
+    assert honest == [200] * 10
+    assert room.store.scalar("SELECT COUNT(*) FROM devices") == devices_before + made + 5
+    stats = room.server.server_stats()
+    assert stats["devices_by_address"][0] == (ATTACKER, made)
+    assert stats["refused"]["join"] == 1000 - made
+    assert stats["joins_last_min"] == made + 5
+
+
+def test_a_forged_device_token_is_never_adopted(room: Room) -> None:
+    chosen = "attacker-chosen-token-0123456789"
+
+    async def go() -> tuple[str, str, str]:
+        async with phone() as s:
+            s.cookie_jar.update_cookies({"vbp_device": chosen}, URL(room.base))
+            assert (await join(room, s)).status == 200
+            issued = next(m.value for m in s.cookie_jar if m.key == "vbp_device")
+            # A phone that joins again with the token it was given keeps its identity.
+            assert (await join(room, s, "pharma")).status == 200
+            again = next(m.value for m in s.cookie_jar if m.key == "vbp_device")
+            state = await (await s.get(room.base + "/api/state")).json()
+            return issued, again, state["group"]
+
+    issued, again, group = asyncio.run(go())
+    assert issued != chosen and len(issued) >= 40
+    assert again == issued and group == "pharma"
+    assert room.store.scalar("SELECT COUNT(*) FROM devices WHERE token_hash = ?", (token_hash(chosen),)) == 0
+    assert room.store.scalar("SELECT COUNT(*) FROM devices WHERE token_hash = ?", (token_hash(issued),)) == 1
+    assert room.server.server_stats()["joins_total"] == 1
+
+
+def test_a_request_for_another_host_name_is_refused(room: Room) -> None:
+    """DNS rebinding: a page on attacker.example re-pointed at the laptop sends its own Host."""
+    port = room.server.port
+
+    async def go() -> dict[str, int]:
+        out = {}
+        async with phone() as s:
+            for host in ("attacker.example", f"attacker.example:{port}", "127.0.0.1.attacker.example",
+                         "localhost", f"localhost:{port}", f"127.0.0.1:{port}", f"[::1]:{port}",
+                         socket.gethostname()):
+                r = await s.get(room.base + "/api/state", headers={"Host": host})
+                body = await r.json()
+                out[host] = r.status
+                if r.status != 200:
+                    assert "not the workshop laptop" in body["error"]
+            r = await s.post(room.base + "/api/join", json={"code": room.code, "group": ""},
+                             headers={"Host": "attacker.example"})
+            out["join"] = r.status
+        return out
+
+    statuses = asyncio.run(go())
+    assert statuses == {"attacker.example": 421, f"attacker.example:{port}": 421,
+                        "127.0.0.1.attacker.example": 421, "join": 421,
+                        "localhost": 200, f"localhost:{port}": 200, f"127.0.0.1:{port}": 200,
+                        f"[::1]:{port}": 200, socket.gethostname(): 200}
+
+
+def test_the_page_is_served_compressed_and_revalidated_by_etag(room: Room) -> None:
+    from vbp_workshop.server.page import load_page
+
+    page = load_page()
+
+    async def go() -> None:
+        async with phone("127.0.0.3", auto_decompress=False) as s:
+            for path, name in (("/", "index.html"), ("/static/app.js", "app.js"), ("/static/app.css", "app.css")):
+                r = await s.get(room.base + path, headers={"Accept-Encoding": "gzip, deflate"})
+                body = await r.read()
+                assert r.status == 200 and r.headers["Content-Encoding"] == "gzip"
+                assert gzip.decompress(body) == page[name].body and len(body) < len(page[name].body) * 0.6
+                etag = r.headers["ETag"]
+                again = await s.get(room.base + path, headers={"Accept-Encoding": "gzip", "If-None-Match": etag})
+                assert again.status == 304 and await again.read() == b""
+                plain = await s.get(room.base + path, headers={"Accept-Encoding": "identity"})
+                assert "Content-Encoding" not in plain.headers and await plain.read() == page[name].body
+                assert plain.headers["ETag"] != etag
+                assert "Content-Security-Policy" in again.headers
+
+    asyncio.run(go())

@@ -10,10 +10,10 @@ import asyncio
 import hmac
 import json
 import secrets
+import socket
 import sqlite3
 import time
 from collections.abc import Awaitable, Callable
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -23,23 +23,23 @@ from vbp_workshop.core.domain import STAKEHOLDER_LABELS, Stakeholder
 from vbp_workshop.core.polls import BallotError, validate
 from vbp_workshop.core.text import clean_text
 from vbp_workshop.core.votes import Join, LiveState, PollClosed, Vote, VoteWriter, in_range, token_hash
+from vbp_workshop.server.guard import Limits, RoomGuard
+from vbp_workshop.server.network import local_addresses
+from vbp_workshop.server.page import load_page, respond
 
 COOKIE = "vbp_device"
 MAX_BODY = 8 * 1024  # the largest honest ballot (30 items with two values each) is ~1 KB
 MAX_DEPTH = 8  # an honest body nests 3 deep (object > answer list > item pair)
 RATE_PER_S = 4.0
 RATE_BURST = 12.0
-STATIC = {"app.js": "application/javascript", "app.css": "text/css"}
+STATIC = ("app.js", "app.css")
+TOKEN_CHARS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
 GROUPS = [{"key": s.value, "label": STAKEHOLDER_LABELS[s]} for s in Stakeholder]
 GROUP_KEYS = {s.value for s in Stakeholder} | {""}
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 KEY: web.AppKey[VoteApp] = web.AppKey("vote_app")
-
-
-def _phone_file(name: str) -> bytes:
-    return resources.files("vbp_workshop").joinpath("resources", "phone", name).read_bytes()
 
 
 def problem(status: int, message: str) -> web.Response:
@@ -49,17 +49,23 @@ def problem(status: int, message: str) -> web.Response:
 class VoteApp:
     """The server's state: devices it knows, rate limits, and the wake-up for event streams."""
 
-    def __init__(self, live: LiveState, writer: VoteWriter, db_path: Path) -> None:
+    def __init__(self, live: LiveState, writer: VoteWriter, db_path: Path, limits: Limits | None = None) -> None:
         self.live = live
         self.writer = writer
         self.devices: dict[str, tuple[str, str]] = {}  # token hash -> (pseudonym, group)
         self.by_token: dict[str, tuple[str, str]] = {}  # token -> the same, to skip hashing per vote
         self.buckets: dict[str, tuple[float, float]] = {}
-        self.files = {name: _phone_file(name) for name in ("index.html", *STATIC)}
+        self.page = load_page()
+        self.guard = RoomGuard(limits)
         self._event: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
-        self.streams = 0
+        self._hosts: set[str] = set()
+        self._hosts_at = 0.0
         self._load_devices(db_path)
+
+    @property
+    def streams(self) -> int:
+        return self.guard.streams
 
     def _load_devices(self, db_path: Path) -> None:
         conn = sqlite3.connect(f"{db_path.as_uri()}?mode=ro", uri=True)
@@ -95,12 +101,44 @@ class VoteApp:
         token = request.cookies.get(COOKIE, "")
         if not token or len(token) > 100:
             return None
+        return self.known(token)
+
+    def known(self, token: str) -> tuple[str, str] | None:
+        """The device this server issued `token` to, or None (a forged or foreign token)."""
         found = self.by_token.get(token)
         if found is None:
             found = self.devices.get(token_hash(token))
             if found is not None:
                 self.by_token[token] = found
         return found
+
+    def host_allowed(self, request: web.Request) -> bool:
+        """Is the Host header one of this laptop's names or addresses? (DNS rebinding guard.)
+
+        A page on another site whose name was re-pointed at this laptop sends its own name.
+        """
+        host = request.headers.get("Host")
+        if host is None:
+            return True  # HTTP/1.0 without Host: no browser, so no rebinding
+        name = host.strip().lower()
+        if name.startswith("["):
+            name = name[1:].partition("]")[0]
+        elif name.count(":") == 1:
+            name = name.partition(":")[0]
+        name = name.rstrip(".")
+        sockname = request.transport.get_extra_info("sockname") if request.transport else None
+        if sockname and name == str(sockname[0]).lower().removeprefix("::ffff:"):
+            return True  # the very address the phone connected to
+        if name in self._hosts:
+            return True
+        if time.monotonic() - self._hosts_at > 10:  # the laptop may have changed network
+            self._hosts = laptop_names()
+            self._hosts_at = time.monotonic()
+        return name in self._hosts
+
+    def stats(self) -> dict[str, Any]:
+        """For the facilitator: joins per minute, devices per address, refusals, open streams."""
+        return self.guard.snapshot()
 
     def allow(self, key: str) -> bool:
         """Token bucket per device: a few requests a second, short bursts allowed."""
@@ -157,17 +195,29 @@ def cleaned(value: Any) -> Any:
     return value
 
 
+def laptop_names() -> set[str]:
+    names = {"localhost", "127.0.0.1", "::1"}
+    for name in (socket.gethostname(), socket.getfqdn()):
+        if name:
+            names |= {name.lower(), name.lower().split(".")[0], name.lower().split(".")[0] + ".local"}
+    names |= {ip for _name, ip in local_addresses()}
+    try:
+        for info in socket.getaddrinfo(socket.gethostname(), None):
+            names.add(str(info[4][0]).lower())
+    except OSError:
+        pass
+    return names
+
+
 async def index(request: web.Request) -> web.Response:
-    app = request.app[KEY]
-    return web.Response(body=app.files["index.html"], content_type="text/html", charset="utf-8")
+    return respond(request, request.app[KEY].page["index.html"])
 
 
 async def static(request: web.Request) -> web.Response:
     name = request.match_info["name"]
     if name not in STATIC:
         return problem(404, "Not found.")
-    return web.Response(body=request.app[KEY].files[name], content_type=STATIC[name],
-                        headers={"Cache-Control": "no-cache"})
+    return respond(request, request.app[KEY].page[name])
 
 
 async def join(request: web.Request) -> web.Response:
@@ -188,8 +238,13 @@ async def join(request: web.Request) -> web.Response:
         return problem(403, "That join code is not right. Check the code on the screen.")
     if grp not in GROUP_KEYS:
         return problem(400, "Pick a group from the list.")
+    # The device's identity is issued here only: a cookie is kept only if this server issued it;
+    # a forged or unknown one is replaced, never adopted.
     token = request.cookies.get(COOKIE, "")
-    if not token or len(token) > 100:
+    if not (0 < len(token) <= 100 and set(token) <= TOKEN_CHARS and app.known(token) is not None):
+        if not app.guard.may_add_device(request.remote or ""):
+            return problem(429, "Too many phones have joined from this network in a short time. "
+                                "Wait a minute and try again, or ask the facilitator.")
         token = secrets.token_urlsafe(32)
     h = token_hash(token)
     pseudonym = await asyncio.wrap_future(app.writer.submit(Join(h, grp)))
@@ -209,13 +264,21 @@ async def state(request: web.Request) -> web.Response:
 async def events(request: web.Request) -> web.StreamResponse:
     """Server-Sent Events: the room's state whenever it changes, a ping every 15 s."""
     app = request.app[KEY]
-    if app.device(request) is None:
+    device = app.device(request)
+    if device is None:
         return problem(401, "Join first.")
+    address = request.remote or ""
+    refused = app.guard.open_stream(address, device[0])
+    if refused == "capacity":
+        # The laptop keeps descriptors for votes: a phone without live updates can still vote.
+        return problem(503, "The laptop is serving as many phones as it can. Your answers still count: "
+                            "reload the page in a minute for live updates.")
+    if refused:
+        return problem(429, "Too many live connections from this phone or network. Close other tabs.")
     response = web.StreamResponse(headers={"Content-Type": "text/event-stream",
                                            "Cache-Control": "no-store", "X-Accel-Buffering": "no"})
-    await response.prepare(request)
-    app.streams += 1
     try:
+        await response.prepare(request)
         while True:
             event = app._event
             snap = app.live.snapshot()
@@ -228,7 +291,7 @@ async def events(request: web.Request) -> web.StreamResponse:
     except (ConnectionResetError, asyncio.CancelledError):
         pass
     finally:
-        app.streams -= 1
+        app.guard.close_stream(address, device[0])
     return response
 
 
@@ -269,10 +332,15 @@ async def vote(request: web.Request) -> web.Response:
 
 @web.middleware
 async def headers(request: web.Request, handler: Handler) -> web.StreamResponse:
-    try:
-        response = await handler(request)
-    except web.HTTPException as exc:
-        response = problem(exc.status, exc.reason or "Request refused.")
+    if not request.app[KEY].host_allowed(request):
+        request.app[KEY].guard.refuse("host")
+        response: web.StreamResponse = problem(421, "This address is not the workshop laptop's. "
+                                                    "Open the address shown on the screen.")
+    else:
+        try:
+            response = await handler(request)
+        except web.HTTPException as exc:
+            response = problem(exc.status, exc.reason or "Request refused.")
     response.headers["Content-Security-Policy"] = CSP
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "no-referrer"

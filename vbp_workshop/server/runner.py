@@ -4,20 +4,27 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import threading
 from pathlib import Path
+from typing import Any
 
 from aiohttp import web
 
 from vbp_workshop.core.votes import LiveState, VoteWriter
+from vbp_workshop.server import oslimits, quietlog
 from vbp_workshop.server.app import VoteApp, make_app
+from vbp_workshop.server.guard import Limits
 from vbp_workshop.server.network import DEFAULT_PORT, choose_port
+
+KEEPALIVE_S = 10.0  # an idle phone connection gives its descriptor back soon (aiohttp's default: 75 s)
 
 
 class VoteServer:
     def __init__(self, live: LiveState, writer: VoteWriter, db_path: Path,
-                 host: str = "0.0.0.0", port: int = DEFAULT_PORT) -> None:
+                 host: str = "0.0.0.0", port: int = DEFAULT_PORT, limits: Limits | None = None) -> None:
         self.live, self.writer, self.db_path = live, writer, db_path
+        self.limits = limits
         self.host = host
         self.preferred_port = port
         self.port = 0
@@ -34,7 +41,8 @@ class VoteServer:
 
     def start(self, timeout: float = 15) -> int:
         """Start serving; returns the port. Raises OSError if no port could be bound."""
-        self.port = choose_port(self.host, self.preferred_port)
+        oslimits.raise_nofile()  # also here, so tests and benchmarks get it as the app does
+        self.port = choose_port(self.host, self.preferred_port) if self.preferred_port else 0
         self._thread = threading.Thread(target=self._run, name="vote-server", daemon=True)
         self._thread.start()
         if not self._ready.wait(timeout):
@@ -42,6 +50,12 @@ class VoteServer:
         if self._error:
             raise self._error
         return self.port
+
+    def server_stats(self) -> dict[str, Any]:
+        """Joins per minute, devices per address, refusals, open streams (safe from any thread)."""
+        if self.vote_app is None or not self.running:
+            return {}
+        return {**self.vote_app.stats(), "nofile": oslimits.nofile()[0]}
 
     def stop(self, timeout: float = 10) -> None:
         if self._loop is not None and self._stop is not None and not self._loop.is_closed():
@@ -64,15 +78,23 @@ class VoteServer:
 
     async def _serve(self) -> None:
         self._stop = asyncio.Event()
-        self.vote_app = VoteApp(self.live, self.writer, self.db_path)
-        self.vote_app.attach(asyncio.get_running_loop())
+        loop = asyncio.get_running_loop()
+        quietlog.install(loop)
+        limits = self.limits or Limits()
+        if limits.stream_budget is None:  # not set by the caller: from the descriptor limit
+            limits = dataclasses.replace(limits, stream_budget=oslimits.stream_budget())
+        self.vote_app = VoteApp(self.live, self.writer, self.db_path, limits)
+        self.vote_app.attach(loop)
         # access_log=None: nothing that could identify a person is logged.
         runner = web.AppRunner(make_app(self.vote_app), access_log=None, handle_signals=False,
-                               shutdown_timeout=1.0)
+                               shutdown_timeout=1.0, keepalive_timeout=KEEPALIVE_S)
         await runner.setup()
         try:
             site = web.TCPSite(runner, self.host, self.port, backlog=1024, reuse_address=True)
             await site.start()
+            if not self.port:  # port 0: the system chose one
+                server = getattr(site, "_server", None)
+                self.port = int(server.sockets[0].getsockname()[1]) if server and server.sockets else 0
             self._ready.set()
             await self._stop.wait()
         finally:

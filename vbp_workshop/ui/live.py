@@ -38,6 +38,7 @@ class LiveRoom(QObject):
         self.projector: Any = None
         self.server: Any = None
         self.address = ""
+        self._code_fresh = False
         self.poll_id: int | None = None
         self.activity = ""
         session.changed.connect(self._on_changed)
@@ -123,6 +124,9 @@ class LiveRoom(QObject):
 
         if self.voting:
             return self.join_url()
+        if not self._code_fresh:  # a code is good for one sitting: last session's may have left the room
+            self.new_join_code()
+            self._code_fresh = True
         writer = self.session.start_writer()
         self.server = VoteServer(self.session.live, writer, self.session.store.path, host=host, port=port)
         try:

@@ -10,6 +10,7 @@ from vbp_workshop.server.network import local_addresses
 from vbp_workshop.ui.dialogs import DialogService
 from vbp_workshop.ui.flow import FlowLayout
 from vbp_workshop.ui.live import LiveRoom, qr_png
+from vbp_workshop.ui.room_stats import RoomStatsLabel
 from vbp_workshop.ui.widgets import plain_label
 
 TROUBLESHOOTING = """If phones cannot open the join address:
@@ -55,7 +56,8 @@ class VotingBar(QWidget):
         projector.setObjectName("projector_button")
         projector.setToolTip("Open the projector window (F5)")
         projector.clicked.connect(room.open_projector)
-        for w in (self.toggle, self.address, self.join, self.joined, qr, help_, projector):
+        self.stats = RoomStatsLabel(room)  # join rate, live connections, refusals
+        for w in (self.toggle, self.address, self.join, self.joined, self.stats, qr, help_, projector):
             lay.addWidget(w)
         self.devices = 0
         room.voting_changed.connect(self.refresh)

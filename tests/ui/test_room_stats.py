@@ -1,0 +1,57 @@
+"""The facilitator sees the join rate, devices per address and refusals while phones join."""
+
+from __future__ import annotations
+
+import asyncio
+
+import aiohttp
+from PySide6.QtWidgets import QLabel
+
+from vbp_workshop.ui.main_window import MainWindow
+
+
+def test_the_voting_bar_shows_joins_per_address_and_refusals(demo_window: MainWindow) -> None:
+    room = demo_window.view.room
+    label = demo_window.view.findChild(QLabel, "room_stats")
+    assert label is not None and label.text() == ""
+    room.start_voting("127.0.0.1", host="127.0.0.1", port=0)
+    try:
+        code = demo_window.session.live.join_code
+        base = f"http://127.0.0.1:{room.server.port}"
+
+        async def phones() -> list[int]:
+            out = []
+            for n in range(3):
+                jar = aiohttp.CookieJar(unsafe=True)
+                conn = aiohttp.TCPConnector(local_addr=("127.0.0.2", 0))
+                async with aiohttp.ClientSession(cookie_jar=jar, connector=conn) as s:
+                    r = await s.post(base + "/api/join", json={"code": code, "group": ""})
+                    out.append(r.status)
+                    if n == 2:  # a request meant for another site's name: refused and counted
+                        r = await s.get(base + "/api/state", headers={"Host": "attacker.example"})
+                        out.append(r.status)
+            return out
+
+        assert asyncio.run(phones()) == [200, 200, 200, 421]
+        label.refresh()
+        assert label.text().startswith("· 3 joins/min · 0 live · 1 refused"), label.text()
+        assert "127.0.0.2: 3" in label.toolTip() and "1 requests for another address refused" in label.toolTip()
+        assert "bold" in label.styleSheet()
+    finally:
+        room.stop_voting()
+    label.refresh()
+    assert label.text() == ""
+
+
+def test_each_sitting_gets_a_fresh_join_code(demo_window: MainWindow) -> None:
+    """The code saved with the workshop last time is not the one phones use today."""
+    session, room = demo_window.session, demo_window.view.room
+    saved = session.store.workshop()["join_code"]
+    room.start_voting("127.0.0.1", host="127.0.0.1", port=0)
+    fresh = session.live.join_code
+    room.stop_voting()
+    room.start_voting("127.0.0.1", host="127.0.0.1", port=0)  # a break in the same sitting: same code
+    try:
+        assert fresh != saved and session.live.join_code == fresh == session.store.workshop()["join_code"]
+    finally:
+        room.stop_voting()

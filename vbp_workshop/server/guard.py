@@ -1,0 +1,122 @@
+"""What keeps one source address from stuffing or starving the room, and what the facilitator sees.
+
+- New devices per address: a token bucket. A burst of JOIN_BURST lets a whole room behind one NAT
+  (a hotel or conference router) join at once; after that JOIN_PER_S a second, a late trickle.
+  At those figures a flood of 10,000 joins in 20 s from one address makes ~320 devices instead
+  of 10,000, and the facilitator sees it. Joins with a device the server already knows are free.
+- Event streams: a few per device (tabs, reconnects), a cap per address, and a budget for the
+  whole process taken from its descriptor limit with headroom kept for votes.
+- The laptop itself (127.0.0.1, ::1) is exempt from the per-address caps: nothing on the network
+  can send from it, and the load tests and benchmarks run there.
+
+All counts live behind one lock: the GUI thread reads a snapshot while the server thread writes.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter, deque
+from dataclasses import dataclass, field
+from typing import Any
+
+JOIN_BURST = 300.0
+JOIN_PER_S = 1.0
+
+
+@dataclass(frozen=True)
+class Limits:
+    join_burst: float = JOIN_BURST
+    join_per_s: float = JOIN_PER_S
+    streams_per_device: int = 3
+    streams_per_address: int = 400
+    stream_budget: int | None = None  # None: set from the descriptor limit when the server starts
+    trusted: frozenset[str] = field(default_factory=lambda: frozenset({"127.0.0.1", "::1"}))
+
+
+class RoomGuard:
+    def __init__(self, limits: Limits | None = None) -> None:
+        self.limits = limits or Limits()
+        self._lock = threading.Lock()
+        self._buckets: dict[str, tuple[float, float]] = {}
+        self._devices: Counter[str] = Counter()  # new devices made per address
+        self._streams_by_address: Counter[str] = Counter()
+        self._streams_by_device: Counter[str] = Counter()
+        self._joins: deque[float] = deque()  # monotonic times of new devices in the last minute
+        self.joins_total = 0
+        self.refused: Counter[str] = Counter()
+        self.streams = 0
+
+    def _trusted(self, address: str) -> bool:
+        return address in self.limits.trusted
+
+    # -- joins ------------------------------------------------------------------------------------
+
+    def may_add_device(self, address: str) -> bool:
+        """Take one new-device token for `address`; False (and counted) when it has none left."""
+        now = time.monotonic()
+        with self._lock:
+            if not self._trusted(address):
+                burst, rate = self.limits.join_burst, self.limits.join_per_s
+                tokens, last = self._buckets.get(address, (burst, now))
+                tokens = min(burst, tokens + (now - last) * rate)
+                if tokens < 1:
+                    self._buckets[address] = (tokens, now)
+                    self.refused["join"] += 1
+                    return False
+                self._buckets[address] = (tokens - 1, now)
+            self._devices[address] += 1
+            self.joins_total += 1
+            self._joins.append(now)
+            return True
+
+    # -- event streams ----------------------------------------------------------------------------
+
+    def open_stream(self, address: str, device: str) -> str | None:
+        """Count a new stream in, or say why it is refused ("device", "address" or "capacity")."""
+        lim = self.limits
+        with self._lock:
+            reason = None
+            if lim.stream_budget is not None and self.streams >= lim.stream_budget:
+                reason = "capacity"
+            elif self._streams_by_device[device] >= lim.streams_per_device:
+                reason = "device"
+            elif not self._trusted(address) and self._streams_by_address[address] >= lim.streams_per_address:
+                reason = "address"
+            if reason:
+                self.refused["stream_" + reason] += 1
+                return reason
+            self.streams += 1
+            self._streams_by_address[address] += 1
+            self._streams_by_device[device] += 1
+            return None
+
+    def close_stream(self, address: str, device: str) -> None:
+        with self._lock:
+            self.streams -= 1
+            for counter, key in ((self._streams_by_address, address), (self._streams_by_device, device)):
+                counter[key] -= 1
+                if counter[key] <= 0:
+                    del counter[key]
+
+    def refuse(self, kind: str) -> None:
+        with self._lock:
+            self.refused[kind] += 1
+
+    # -- what the facilitator sees ----------------------------------------------------------------
+
+    def snapshot(self, top: int = 5) -> dict[str, Any]:
+        """Joins in the last minute, devices per address (the busiest), refusals, open streams."""
+        now = time.monotonic()
+        with self._lock:
+            while self._joins and self._joins[0] < now - 60:
+                self._joins.popleft()
+            return {
+                "joins_last_min": len(self._joins),
+                "joins_total": self.joins_total,
+                "devices_by_address": self._devices.most_common(top),
+                "addresses": len(self._devices),
+                "refused": dict(self.refused),
+                "open_streams": self.streams,
+                "stream_budget": self.limits.stream_budget,
+            }
