@@ -168,6 +168,18 @@ def test_open_text_shows_the_answers_but_never_a_hidden_one(room: Any) -> None:
     assert view.words.isVisible() and view.words.width() < view.answers.width()
 
 
+def test_the_same_answer_from_many_people_is_one_line_with_its_count(room: Any) -> None:
+    proj = room.projector
+    poll = one_poll_per_kind(room)["text"]
+    add_ballots(room, poll, ["Shared  data", "shared data", "Shared data", "One plan per patient"])
+    pollops.reveal(room.session.store, room.session.live, poll.id, True)
+    room.show_poll(poll.id)
+    proj.resize(1024, 768)
+    settle()
+    shown = proj.answers.shown
+    assert shown[0] == "One plan per patient" and shown[1] == "Shared data  (×3)"
+
+
 def test_answers_that_do_not_fit_are_counted_not_cut(room: Any) -> None:
     proj = room.projector
     poll = one_poll_per_kind(room)["text"]

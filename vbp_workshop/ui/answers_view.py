@@ -35,11 +35,19 @@ class AnswersView(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.answers, 3)
         lay.addWidget(self.words, 2)
-        self.texts: list[str] = []
-        self.shown: list[str] = []  # the answers on screen now (for tests)
+        self.texts: list[str] = []  # every visible answer, newest first
+        self.counts: dict[str, int] = {}  # how many gave each answer (by its normalised text)
+        self.first: dict[str, str] = {}  # each distinct answer as first typed
+        self.shown: list[str] = []  # the lines on screen now
 
     def set_tally(self, poll: Poll, tally: Tally) -> None:
         self.texts = [text for _, text in reversed(tally.answers)]
+        # The same answer from many people is one line with a count: the room sees more ideas.
+        self.counts, self.first = {}, {}
+        for text in self.texts:
+            key = " ".join(text.casefold().split())
+            self.counts[key] = self.counts.get(key, 0) + 1
+            self.first.setdefault(key, text)
         self.words.set_tally(poll, tally)
         self._fit()
 
@@ -53,18 +61,22 @@ class AnswersView(QWidget):
         room = self.answers.height()
         fm = self.answers.fontMetrics()
         gap = fm.height() // 2
-        used, shown = 0, []
-        for i, text in enumerate(self.texts):
-            more = len(self.texts) - i - 1
+        used, shown, told = 0, [], 0
+        distinct = list(self.first.items())
+        for i, (key, text) in enumerate(distinct):
+            n = self.counts[key]
+            line = f"{text}  (×{n})" if n > 1 else text
+            more = len(distinct) - i - 1
             need = fm.boundingRect(0, 0, width - fm.horizontalAdvance("• "), 10_000,
-                                   Qt.TextFlag.TextWordWrap, text).height() + gap
+                                   Qt.TextFlag.TextWordWrap, line).height() + gap
             reserve = fm.height() if more else 0
             if shown and used + need + reserve > room:
                 break
-            shown.append(text)
+            shown.append(line)
+            told += n
             used += need
         self.shown = shown
-        rest = len(self.texts) - len(shown)
+        rest = len(self.texts) - told
         items = "".join(f"<p style='margin-bottom:{gap}px'>• {escape(t)}</p>" for t in shown)
         if rest:
             items += f"<p style='color:#444444'>+ {plural(rest, 'more answer')}</p>"
