@@ -19,6 +19,7 @@ KINDS = ("single", "multiple", "agreement", "scale", "ranking", "points", "matri
 def shot(page: Any, name: str, tmp_path: Path) -> None:
     folder = Path(SHOTS) if SHOTS else tmp_path
     folder.mkdir(parents=True, exist_ok=True)
+    page.evaluate("() => window.scrollTo(0, 0)")  # a full-page shot draws sticky parts where they are now
     page.screenshot(path=str(folder / f"phone-{name}.png"), full_page=True)
 
 
