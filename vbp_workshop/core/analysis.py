@@ -152,6 +152,10 @@ def metric_problems(metric: Row) -> dict[str, str]:
 
 # -- step 5: red / amber / green ----------------------------------------------------------------
 
+# The one palette for a metric's status, on screen and in the workbook (hex, as Qt and Excel take it).
+RAG_COLOURS = {"green": "#1b7f3b", "amber": "#b86e00", "red": "#c0262d", "grey": "#6b7280"}
+RAG_LABELS = {"green": "Green", "amber": "Amber", "red": "Red", "grey": "No data"}
+
 
 @dataclass(frozen=True)
 class Rag:

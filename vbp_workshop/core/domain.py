@@ -33,6 +33,10 @@ STAKEHOLDER_LABELS: dict[Stakeholder, str] = {
 
 
 
+# Results by stakeholder group show a group on its own only from this many respondents (the
+# workshop's own setting, `workshop.min_group_size`, overrides it); smaller groups merge.
+DEFAULT_MIN_GROUP = 3
+
 # The label a group gets when it is too small to be shown on its own.
 OTHER_GROUP = "other"
 NO_GROUP = ""
@@ -59,6 +63,16 @@ STEP_TITLES: dict[int, str] = {
     4: "Pilot projects",
     5: "Evaluate and scale",
 }
+
+
+
+def step_label(step: int) -> str:
+    """How a step is named on a page title and a workbook sheet: "Step 2 · Build trust …"."""
+    return f"Step {step} · {STEP_TITLES[step]}"
+
+
+# How a step is offered in a list (agenda items, actions): "2. Build trust and relationships".
+NUMBERED_STEPS: dict[int, str] = {k: f"{k}. {v}" for k, v in STEP_TITLES.items()}
 
 ALIGNMENT_CHOICES = {"": "—", "yes": "Yes", "reservations": "With reservations", "not_yet": "Not yet"}
 RESOURCES = ("time", "money", "data", "skills")

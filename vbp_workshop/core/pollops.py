@@ -11,6 +11,7 @@ import json
 import secrets
 from typing import Any
 
+from vbp_workshop.core.domain import DEFAULT_MIN_GROUP
 from vbp_workshop.core.polls import BallotError, Poll, encode, validate
 from vbp_workshop.core.store import Edit, Insert, Store, Update
 from vbp_workshop.core.tally import Tally, divergence, tally, tally_by_group
@@ -95,7 +96,8 @@ def joined_devices(store: Store) -> int:
 
 
 def min_group(store: Store) -> int:
-    return int(store.workshop().get("min_group_size") or 3)
+    """The smallest stakeholder group shown on its own (the one rule: everything asks here)."""
+    return int(store.workshop().get("min_group_size") or DEFAULT_MIN_GROUP)
 
 
 def group_tallies(store: Store, poll: Poll, round_: int | None = None) -> dict[str, Tally]:

@@ -73,7 +73,7 @@ class Session(QObject):
         self.store = store
         self.undo_stack = QUndoStack(self)
         ws = store.workshop()
-        self.live = LiveState(ws.get("join_code", ""), int(ws.get("min_group_size") or 3))
+        self.live = LiveState(ws.get("join_code", ""), pollops.min_group(store))
         self.writer: VoteWriter | None = None
         # The phones' view is derived from the file: a poll the file says is open (the app was
         # closed or crashed mid-vote) takes votes again as soon as phone voting restarts, and

@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vbp_workshop.core.domain import STEP_TITLES, StepStatus
+from vbp_workshop.core.domain import StepStatus, step_label
+from vbp_workshop.core.operations import step_field_edit
 from vbp_workshop.core.store import Changes, Update
 from vbp_workshop.core.template import guide
 from vbp_workshop.ui.flow import FlowLayout
@@ -285,9 +286,7 @@ class BoundText(QWidget):
         if new == self.value().strip():
             return
         if self.step:
-            fields = self.session.store.step_fields(self.step)
-            fields[self.key] = new
-            edit = Update("steps", self.step, {"fields": json.dumps(fields, ensure_ascii=False)})
+            edit = step_field_edit(self.session.store, self.step, self.key, new)
         else:
             edit = Update(self.table, self.id, {self.key: new})
         self.session.edit([edit], f"Edit {self.key.replace('_', ' ')}")
@@ -378,7 +377,7 @@ class StepHeader(QFrame):
         self.session, self.step = session, step
         self.setObjectName("stepHeader")
         lay = QHBoxLayout(self)
-        lay.addWidget(plain_label(f"Step {step} · {STEP_TITLES[step]}", cls="pageTitle"), 1)
+        lay.addWidget(plain_label(step_label(step), cls="pageTitle"), 1)
         lay.addWidget(QLabel("Status:"))
         self.status = QComboBox()
         self.status.setObjectName(f"status_{step}")

@@ -27,6 +27,7 @@ def derive(store: Store, live: LiveState) -> None:
     if code and code != live.join_code:
         with live.lock:
             live.join_code = code
+    live.min_group_size = pollops.min_group(store)
     now = {p.id: p for p in pollops.polls(store) if p.is_open}
     for old in live.open_polls():
         if old.id not in now:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from vbp_workshop.core.domain import ACTION_KINDS, ACTION_STATUSES, STEP_TITLES
+from vbp_workshop.core.domain import ACTION_KINDS, ACTION_STATUSES, NUMBERED_STEPS
 from vbp_workshop.ui.models import Column, TableSpec
 from vbp_workshop.ui.pages.base import PageContext
 from vbp_workshop.ui.widgets import RecordTable, plain_label
 
-STEPS = {0: "Whole workshop", **{k: f"{k}. {v}" for k, v in STEP_TITLES.items()}}
+STEPS = {0: "Whole workshop", **NUMBERED_STEPS}
 
 
 class ActionsPage(QWidget):

@@ -17,15 +17,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vbp_workshop.core.analysis import rag
+from vbp_workshop.core.analysis import RAG_COLOURS, RAG_LABELS, rag
 from vbp_workshop.core.domain import DECISIONS
-from vbp_workshop.core.store import Update
+from vbp_workshop.core.operations import step_field_edit
 from vbp_workshop.ui.models import Column, TableSpec
 from vbp_workshop.ui.pages.base import StepPage
 from vbp_workshop.ui.widgets import BoundText, RecordTable, plain_label
-
-RAG_COLOURS = {"green": "#1b7f3b", "amber": "#b86e00", "red": "#c0262d", "grey": "#6b7280"}
-RAG_LABELS = {"green": "Green", "amber": "Amber", "red": "Red", "grey": "No data"}
 
 
 class EvaluatePage(StepPage):
@@ -120,11 +117,8 @@ class EvaluatePage(StepPage):
         self.decision.blockSignals(False)
 
     def _set_decision(self) -> None:
-        import json
-
-        fields = self.ctx.session.store.step_fields(5)
-        if fields.get("decision", "") == self.decision.currentData():
+        store = self.ctx.session.store
+        if store.step_fields(5).get("decision", "") == self.decision.currentData():
             return
-        fields["decision"] = self.decision.currentData()
-        self.ctx.session.edit([Update("steps", 5, {"fields": json.dumps(fields, ensure_ascii=False)})],
+        self.ctx.session.edit([step_field_edit(store, 5, "decision", self.decision.currentData())],
                               "Record the decision")

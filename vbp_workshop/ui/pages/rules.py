@@ -3,7 +3,6 @@ UK joint-working checklist."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -21,8 +20,8 @@ from PySide6.QtWidgets import (
 from vbp_workshop.core import pollops
 from vbp_workshop.core.analysis import RaciError, check_raci_assignment, raci_problems
 from vbp_workshop.core.domain import RACI_ROLES, RULE_CATEGORIES
+from vbp_workshop.core.operations import step_field_edit
 from vbp_workshop.core.polls import BallotError
-from vbp_workshop.core.store import Update
 from vbp_workshop.core.template import load_template
 from vbp_workshop.ui.models import Column, GridModel, GridSpec, TableSpec
 from vbp_workshop.ui.pages.base import StepPage
@@ -143,10 +142,9 @@ class RulesPage(StepPage):
             box.blockSignals(False)
 
     def _tick(self, key: str, on: bool) -> None:
-        fields = self.ctx.session.store.step_fields(3)
-        fields.setdefault("joint_working", {})[key] = on
-        self.ctx.session.edit([Update("steps", 3, {"fields": json.dumps(fields, ensure_ascii=False)})],
-                              "Tick joint-working item")
+        store = self.ctx.session.store
+        ticked = {**store.step_fields(3).get("joint_working", {}), key: on}
+        self.ctx.session.edit([step_field_edit(store, 3, "joint_working", ticked)], "Tick joint-working item")
 
     def consent_vote(self) -> None:
         """Make (or reuse) the rule's fist-to-five poll, open it, and show the Polls tab."""

@@ -6,14 +6,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QSpinBox, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from vbp_workshop.core.analysis import parse_date
-from vbp_workshop.core.domain import STEP_TITLES, Stakeholder
+from vbp_workshop.core.domain import NUMBERED_STEPS, Stakeholder
 from vbp_workshop.core.store import Update
 from vbp_workshop.core.template import ensure_partner_rows
 from vbp_workshop.ui.models import Column, TableSpec
 from vbp_workshop.ui.pages.base import PageContext
 from vbp_workshop.ui.widgets import BoundText, RecordTable, plain_label
 
-AGENDA_STEPS = {0: "—", **{k: f"{k}. {v}" for k, v in STEP_TITLES.items()}}
+AGENDA_STEPS = {0: "—", **NUMBERED_STEPS}
 
 
 class SetupPage(QWidget):
@@ -94,6 +94,5 @@ class SetupPage(QWidget):
         value = self.min_group.value()
         if value != self.ctx.session.store.workshop().get("min_group_size"):
             self.ctx.session.edit([Update("workshop", 1, {"min_group_size": value})],
-                                  "Change smallest group size")
-            self.ctx.session.live.min_group_size = value
+                                  "Change smallest group size")  # the live state follows the file
 

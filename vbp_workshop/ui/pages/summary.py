@@ -6,12 +6,13 @@ from html import escape
 
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
+from vbp_workshop.core.analysis import RAG_COLOURS
 from vbp_workshop.core.domain import ALIGNMENT_CHOICES
 from vbp_workshop.core.summary import summarize
 from vbp_workshop.ui.pages.base import PageContext
 from vbp_workshop.ui.widgets import plain_label
 
-RAG = {"green": "#1b7f3b", "amber": "#b86e00", "red": "#c0262d", "grey": "#6b7280"}
+RAG = RAG_COLOURS
 
 
 def summary_html(ctx: PageContext) -> str:
