@@ -120,3 +120,34 @@ def test_import_linter_forbids_sqlite_in_the_ui() -> None:
     contracts = config["tool"]["importlinter"]["contracts"]
     ui = [c for c in contracts if "vbp_workshop.ui" in c.get("source_modules", ())]
     assert any("sqlite3" in c["forbidden_modules"] for c in ui)
+
+
+# Each domain rule is written in exactly one module: the fingerprint of its writing (case-blind)
+# and the module that holds it. A second copy of a rule is how the first build's defects began.
+RULES_ONCE = {
+    "1b7f3b": "core/analysis.py",  # the RAG palette
+    'min_group_size") or': "core/pollops.py",  # the smallest group shown on its own
+    "· {step_titles": "core/domain.py",  # "Step 2 · Build trust …"
+    "{k}. {v}": "core/domain.py",  # "2. Build trust …" in lists
+    "json.dumps(fields": "core/operations/steps.py",  # merging a step's free fields
+    '"0 — block"': "core/polls.py",  # fist-to-five labels
+    '"strongly disagree"': "core/polls.py",  # agreement labels
+    "below_three =": "core/kinds/fist.py",  # consent: nobody below 3
+}
+
+
+def rule_holders(fingerprint: str, package: Path) -> list[str]:
+    return sorted(str(p.relative_to(package)) for p in package.rglob("*.py")
+                  if fingerprint in p.read_text("utf-8").lower())
+
+
+def test_each_rule_is_written_once() -> None:
+    where = {rule: rule_holders(rule, PACKAGE) for rule in RULES_ONCE}
+    assert where == {rule: [home] for rule, home in RULES_ONCE.items()}
+
+
+def test_a_copied_rule_is_caught(tmp_path: Path) -> None:
+    (tmp_path / "core").mkdir()
+    (tmp_path / "core" / "analysis.py").write_text('RAG = {"green": "#1B7F3B"}\n')
+    (tmp_path / "core" / "export.py").write_text('FILL = {"green": "1b7f3b"}\n')
+    assert rule_holders("1b7f3b", tmp_path) == ["core/analysis.py", "core/export.py"]

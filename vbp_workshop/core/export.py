@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from vbp_workshop import __version__
-from vbp_workshop.core.analysis import investment_balance, raci_problems, rag
+from vbp_workshop.core.analysis import RAG_COLOURS, investment_balance, raci_problems, rag
 from vbp_workshop.core.domain import (
     ACTION_KINDS,
     ACTION_STATUSES,
@@ -25,11 +25,13 @@ from vbp_workshop.core.domain import (
     DIRECTIONS,
     GROUP_LABELS,
     METRIC_TYPES,
+    NUMBERED_STEPS,
     RESOURCES,
     RULE_CATEGORIES,
-    STEP_TITLES,
+    step_label,
 )
 from vbp_workshop.core.export_polls import checksum, poll_sheets, readable_answer
+from vbp_workshop.core.pollops import min_group
 from vbp_workshop.core.store import Row, Store
 from vbp_workshop.core.summary import summarize
 from vbp_workshop.core.template import load_template
@@ -42,7 +44,7 @@ __all__ = ["ACTUALS_HEADERS", "ACTUALS_SHEET", "ExportCancelled", "ExportError",
 METRICS_SHEET = "Metrics"
 ACTUALS_SHEET = "Metric actuals"
 ACTUALS_HEADERS = ["Metric ID", "Metric", "Date (YYYY-MM-DD)", "Actual value", "Note"]
-RAG_FILL = {"green": "1B7F3B", "amber": "B86E00", "red": "C0262D", "grey": "6B7280"}
+RAG_FILL = {k: v.lstrip("#").upper() for k, v in RAG_COLOURS.items()}  # the one palette
 
 
 class ExportError(Exception):
@@ -114,7 +116,7 @@ def summary_sheet(store: Store) -> Sheet:
 def step1_sheet(store: Store) -> Sheet:
     names = _partner_names(store)
     sh = Sheet("1 Ambition")
-    sh.heading(f"Step 1 · {STEP_TITLES[1]}")
+    sh.heading(step_label(1))
     sh.blank()
     sh.heading("Each partner's own goals", 2)
     sh.table("Goals", ["Partner", "Stakeholder type", "Goals"],
@@ -135,7 +137,7 @@ def step1_sheet(store: Store) -> Sheet:
 
 def step2_sheet(store: Store) -> Sheet:
     sh = Sheet("2 Trust")
-    sh.heading(f"Step 2 · {STEP_TITLES[2]}")
+    sh.heading(step_label(2))
     sh.blank()
     sh.heading("Contributions (0 none · 1 some · 2 significant · 3 major)", 2)
     cells = {(c["partner_id"], c["resource"]): c for c in store.rows("contributions")}
@@ -181,7 +183,7 @@ def raci_sheet(store: Store) -> Sheet:
 
 def step3_sheet(store: Store) -> Sheet:
     sh = Sheet("3 Rules")
-    sh.heading(f"Step 3 · {STEP_TITLES[3]}")
+    sh.heading(step_label(3))
     sh.blank()
     sh.add(["The roles (RACI) are on the next sheet, “3 Roles (RACI)”."], "note")
     sh.blank()
@@ -221,7 +223,7 @@ def _date(s: str) -> Any:
 
 def step4_sheets(store: Store) -> list[Sheet]:
     sh = Sheet("4 Pilots")
-    sh.heading(f"Step 4 · {STEP_TITLES[4]}")
+    sh.heading(step_label(4))
     sh.blank()
     sh.table("Pilots", ["Pilot", "Description", "Impact (1–5)", "Effort (1–5)", "Chosen", "Success definition"],
              [[p["name"], p["description"], p["impact"], p["effort"], "Yes" if p["chosen"] else "",
@@ -256,7 +258,7 @@ def step4_sheets(store: Store) -> list[Sheet]:
 
 def step5_sheet(store: Store) -> Sheet:
     sh = Sheet("5 Evaluation")
-    sh.heading(f"Step 5 · {STEP_TITLES[5]}")
+    sh.heading(step_label(5))
     sh.blank()
     actuals: dict[int, list[Row]] = {}
     for a in store.rows("actuals"):
@@ -285,7 +287,7 @@ def step5_sheet(store: Store) -> Sheet:
 
 def actions_sheet(store: Store) -> Sheet:
     sh = Sheet("Decisions and actions", freeze=(1, 0), print_rows=(1, 1))
-    steps = {0: "Whole workshop", **{k: f"{k}. {v}" for k, v in STEP_TITLES.items()}}
+    steps = {0: "Whole workshop", **NUMBERED_STEPS}
     sh.table("Actions", ["Kind", "Step", "What", "Owner", "Due", "Status"],
              [[ACTION_KINDS.get(a["kind"], a["kind"]), steps.get(a["step"], ""), a["what"], a["owner"],
                _date(a["due"]), ACTION_STATUSES.get(a["status"], a["status"])] for a in store.rows("actions")],
@@ -317,7 +319,7 @@ MERGED_ROLE = "Not shown (too few share it)"
 
 
 def min_group_size(store: Store) -> int:
-    return int(store.workshop().get("min_group_size") or 3)
+    return min_group(store)  # the one rule, shared with the tallies
 
 
 def pseudonymised_participants(people: list[Row], partner_names: dict[int, str], k: int) -> list[list[Any]]:

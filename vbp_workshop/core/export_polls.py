@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from vbp_workshop.core.domain import GROUP_LABELS, OTHER_GROUP
+from vbp_workshop.core.pollops import min_group
 from vbp_workshop.core.polls import AGREEMENT_LABELS, KINDS, PRIVACY, Poll
 from vbp_workshop.core.store import Row, Store
 from vbp_workshop.core.tally import Tally, group_ballots, profile, tally
@@ -101,7 +102,7 @@ def shown_groups(ballots: list[Row], min_size: int, grouped: bool) -> dict[int, 
 
 
 def poll_sheets(store: Store, progress: Callable[[float], None]) -> list[Sheet]:
-    min_size = int(store.workshop().get("min_group_size") or 3)
+    min_size = min_group(store)  # the one rule, shared with the tallies
     results = Sheet("Poll results", landscape=True)
     results.heading("Poll results")
     results.add(["Each poll's latest round, with a chart; groups with fewer than "

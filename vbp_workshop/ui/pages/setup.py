@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QSpinBox, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
+from vbp_workshop.core import pollops
 from vbp_workshop.core.analysis import parse_date
 from vbp_workshop.core.domain import NUMBERED_STEPS, Stakeholder
 from vbp_workshop.core.store import Update
@@ -40,7 +41,7 @@ class SetupPage(QWidget):
         self.min_group = QSpinBox()
         self.min_group.setObjectName("min_group_size")
         self.min_group.setRange(1, 50)
-        self.min_group.setValue(int(s.store.workshop().get("min_group_size") or 3))
+        self.min_group.setValue(pollops.min_group(s.store))
         self.min_group.setToolTip("Results by stakeholder group are shown only for groups with at "
                                   "least this many respondents; smaller groups merge into “other”.")
         self.min_group.editingFinished.connect(self._set_min_group)
