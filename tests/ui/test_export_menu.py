@@ -84,7 +84,7 @@ def test_an_error_inside_the_worker_is_shown_on_the_gui_thread_and_the_file_is_u
             kw["progress"](f)
             if f >= 0.2:
                 raise error
-        return real(store, path, include_names=kw["include_names"], progress=progress)
+        return real(store, path, include_names=kw["include_names"], progress=progress, cancel=kw["cancel"])
 
     monkeypatch.setattr(core_export, "export_workbook", failing)
     dialogs.answers = [str(out)]
@@ -121,7 +121,7 @@ def held_export(monkeypatch) -> tuple[threading.Event, threading.Event]:
                 report(f)  # raises Cancelled once the facilitator cancelled
                 time.sleep(0.01)
             report(f)
-        return real(store, path, include_names=kw["include_names"], progress=progress)
+        return real(store, path, include_names=kw["include_names"], progress=progress, cancel=kw["cancel"])
 
     monkeypatch.setattr(core_export, "export_workbook", held)
     return started, release
@@ -178,20 +178,44 @@ def test_import_participants_from_the_menu_asks_first_and_cancel_imports_nothing
         demo_window: MainWindow, dialogs, qtbot, tmp_path: Path) -> None:
     f = tmp_path / "people.csv"
     f.write_text("Name,Partner,Role\nAnn,HeartVoice Patient Network,Patient rep\nBob,Unknown Org,CEO\n"
-                 "Cy,Unknown Org,CFO\n")
+                 "Cy,unknown org,CFO\nDi,,\n")
     session = demo_window.session
     before = len(session.store.rows("participants"))
-    dialogs.answers = [str(f), False]
+    dialogs.answers = [str(f), None]  # Cancel
     action(demo_window, "Import participants…").trigger()
     wait_idle(demo_window, qtbot)
     assert len(session.store.rows("participants")) == before
-    assert "Unknown Org" in dialogs.shown[-1][2]
-    dialogs.answers = [str(f), True]
+    kind, _title, text = dialogs.shown[-1]
+    assert kind == "checklist"
+    # Each problem once: the two rows of the unknown organisation are one line, however spelt.
+    assert text.count("is not a partner") == 1 and "rows 3, 4" in text
+    assert "Add “Unknown Org” as a partner and import its 2 participants" in text
+    dialogs.answers = [str(f), []]  # Import, without adding the organisation
     action(demo_window, "Import participants…").trigger()
     wait_idle(demo_window, qtbot)
-    assert len(session.store.rows("participants")) == before + 1
+    assert len(session.store.rows("participants")) == before + 2  # Ann, and Di with no partner
     session.undo_stack.undo()
     assert len(session.store.rows("participants")) == before
+
+
+def test_an_unknown_organisation_can_be_added_as_a_partner_from_the_import(
+        demo_window: MainWindow, dialogs, qtbot, tmp_path: Path) -> None:
+    f = tmp_path / "people.csv"
+    f.write_text("Name,Partner,Role\nAnn,HeartVoice Patient Network,Patient rep\nBob,Unknown Org,CEO\n"
+                 "Cy,Unknown Org,CFO\n")
+    store = demo_window.session.store
+    before = len(store.rows("participants"))
+    dialogs.answers = [str(f), [0]]
+    action(demo_window, "Import participants…").trigger()
+    wait_idle(demo_window, qtbot)
+    new = [p for p in store.rows("partners") if p["name"] == "Unknown Org"]
+    assert len(new) == 1
+    people = {p["display_name"]: p["partner_id"] for p in store.rows("participants")}
+    assert len(store.rows("participants")) == before + 3 and people["Bob"] == people["Cy"] == new[0]["id"]
+    assert store.rows("alignment", "partner_id = ?", (new[0]["id"],))  # a partner like any other
+    demo_window.session.undo_stack.undo()  # one undo takes back the partner and its people
+    assert not [p for p in store.rows("partners") if p["name"] == "Unknown Org"]
+    assert len(store.rows("participants")) == before
 
 
 def test_import_actuals_from_a_foreign_file_says_why(demo_window: MainWindow, dialogs, qtbot, tmp_path: Path) -> None:

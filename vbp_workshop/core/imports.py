@@ -74,6 +74,9 @@ PARTICIPANT_COLUMNS = {
 class ParticipantRows:
     rows: list[dict[str, Any]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    # Rows held back only because their organisation is not a partner yet, by that name as
+    # written: the facilitator can add it as a partner and import them in the same step.
+    unknown_partners: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 
 def _table_from_file(path: Path) -> tuple[str, list[list[Any]]]:
@@ -144,6 +147,7 @@ def read_participants(path: Path, store: Store) -> ParticipantRows:
             if partner_id is None:
                 out.problems.append(f"Row {n}: “{partner}” is not a partner of this workshop "
                                     "(add it on the Setup page first, or correct the spelling).")
+                out.unknown_partners.setdefault(partner, []).append({"display_name": name, "role": role, "row": n})
                 continue
         if not (name or partner_id or role):
             out.problems.append(f"Row {n}: no name, partner or role.")

@@ -5,8 +5,19 @@ Tests replace `DialogService` with a scripted one so they never block on a modal
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QThread
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+from PySide6.QtCore import QCoreApplication, Qt, QThread
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 
 def on_gui_thread() -> bool:
@@ -46,6 +57,37 @@ class DialogService:
         box.exec()
         clicked = box.clickedButton()
         return buttons.index(clicked) if clicked in buttons else None  # type: ignore[arg-type]
+
+    def checklist(self, title: str, text: str, items: list[str], ok: str) -> list[int] | None:
+        """Indexes of the items ticked (none ticked at first) when `ok` is pressed; None on Cancel."""
+        dialog = QDialog(self.parent)
+        dialog.setWindowTitle(title)
+        lay = QVBoxLayout(dialog)
+        label = QLabel(text)
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        label.setWordWrap(True)
+        body = QWidget()
+        blay = QVBoxLayout(body)
+        blay.addWidget(label)
+        boxes = []
+        for item in items:
+            box = QCheckBox(item)
+            boxes.append(box)
+            blay.addWidget(box)
+        blay.addStretch(1)
+        area = QScrollArea()  # a long list of problems scrolls; the buttons stay in view
+        area.setWidgetResizable(True)
+        area.setWidget(body)
+        lay.addWidget(area, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        buttons.addButton(ok, QDialogButtonBox.ButtonRole.AcceptRole).setDefault(True)
+        buttons.accepted.connect(dialog.accept)
+        buttons.rejected.connect(dialog.reject)
+        lay.addWidget(buttons)
+        dialog.resize(560, 420)
+        if not dialog.exec():
+            return None
+        return [i for i, box in enumerate(boxes) if box.isChecked()]
 
     def open_file(self, title: str, filters: str) -> str:
         return QFileDialog.getOpenFileName(self.parent, title, "", filters)[0]
@@ -95,6 +137,12 @@ class ScriptedDialogs(DialogService):
         self._record("choose", title, text)
         answer = self._next(default)
         return None if answer is None else int(answer)  # type: ignore[call-overload]
+
+    def checklist(self, title: str, text: str, items: list[str], ok: str) -> list[int] | None:
+        """Unscripted, it presses `ok` with nothing ticked."""
+        self._record("checklist", title, text + "\n" + "\n".join(f"[ ] {i}" for i in items))
+        answer = self._next([])
+        return None if answer is None else list(answer)  # type: ignore[call-overload]
 
     def open_file(self, title: str, filters: str) -> str:
         return str(self._next(""))

@@ -18,6 +18,9 @@ from PySide6.QtWidgets import (
 from vbp_workshop.core.polls import KINDS, PRIVACY, Poll, settings_problem
 from vbp_workshop.ui.widgets import plain_label
 
+FILL_LABELS = {"ambitions": "the candidate ambition statements", "pilots": "the candidate pilots",
+               "metrics": "the metrics"}
+
 
 class PollEditor(QDialog):
     def __init__(self, poll: Poll | None, parent: QWidget | None = None, frozen: str = "") -> None:
@@ -53,6 +56,10 @@ class PollEditor(QDialog):
         form.addRow("Type", self.kind)
         form.addRow("Question", self.question)
         form.addRow("Options", self.options)
+        self.fill_note = plain_label(cls="hint")
+        self.fill_note.setObjectName("fill_note")
+        self.fill_note.hide()
+        form.addRow("", self.fill_note)
         self.rows = {"max_choices": ("Most choices per person", self.max_choices),
                      "budget": ("Points per person", self.budget), "min": ("Scale from", self.lo),
                      "max": ("Scale to", self.hi), "x_label": ("Across (x axis)", self.x_label),
@@ -85,11 +92,17 @@ class PollEditor(QDialog):
             self._keep = {k: v for k, v in s.items() if k == "fill_from"}
         else:
             self._keep = {}
+        self._filled = list(poll.options) if poll else []
+        if self._keep:
+            source = FILL_LABELS.get(str(self._keep["fill_from"]), "the step's list")
+            self.fill_note.setText(f"When voting opens, the options are taken from {source}. "
+                                   "Type your own options here to use them instead.")
+            self.fill_note.show()
         self._show_settings()
         if frozen:
             for w in (self.kind, self.options, self.lo, self.hi):
                 w.setEnabled(False)
-            self.frozen = plain_label("🔒 " + frozen, cls="hint")
+            self.frozen = plain_label("Locked: " + frozen, cls="hint")
             self.frozen.setObjectName("frozen")
             form.insertRow(0, self.frozen)
 
@@ -109,6 +122,8 @@ class PollEditor(QDialog):
         if kind in ("scale", "fist", "text"):
             options = []
         settings: dict[str, Any] = dict(self._keep)
+        if options != self._filled:  # what the facilitator typed is never replaced on opening
+            settings.pop("fill_from", None)
         if kind == "multiple":
             settings["max_choices"] = self.max_choices.value()
         if kind == "points":

@@ -206,9 +206,9 @@ class PollPanel(QWidget):
 
     def refresh(self, chart_only: bool = False) -> None:
         poll = self.poll
-        enabled = poll is not None
-        for b in self.buttons.values():
-            b.setEnabled(enabled)
+        for name, b in self.buttons.items():  # every refresh, a chart-only one too: never Open on an open poll
+            b.setEnabled(poll is not None and not (name == "open" and poll.is_open)
+                         and not (name == "close" and not poll.is_open))
         if poll is None:
             self.question.setText("No poll selected. Add one, or pick one from the list.")
             self.meta.setText("")
@@ -227,6 +227,7 @@ class PollPanel(QWidget):
             self.state.style().polish(self.state)
             self.buttons["open"].setEnabled(not poll.is_open)
             self.buttons["close"].setEnabled(poll.is_open)
+            self.buttons["open"].setToolTip("Voting is open" if poll.is_open else "Open this poll for votes")
             self.buttons["reveal"].setText("Hide results" if poll.revealed else "Reveal results")
             self.buttons["apply"].setVisible(poll.target.startswith("rule:") or poll.target == "pilots")
             self.round_box.blockSignals(True)

@@ -145,11 +145,10 @@ class RecordTable(QWidget):
         self.view.verticalHeader().setDefaultSectionSize(28)
         header = self.view.horizontalHeader()
         header.setStretchLastSection(True)
-        for i, col in enumerate(spec.columns):
-            if col.width:
-                self.view.setColumnWidth(i, col.width)
-            else:
-                header.setSectionResizeMode(i, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.fit_columns()
+        self._fitted_rows = self.model.rowCount()
+        self.model.modelReset.connect(self._refit)
         # Rules, goals and lessons are sentences: rows grow to show them whole.
         header.sectionResized.connect(lambda *_a: self.view.resizeRowsToContents())
         for signal in (self.model.modelReset, self.model.dataChanged, self.model.rowsInserted):
@@ -202,13 +201,38 @@ class RecordTable(QWidget):
         problems = self.model.problems(index.row())
         self.show_problem("  ".join(problems.values()))
 
-    def add_row(self) -> None:
-        self.model.add()
-        last = self.model.rowCount() - 1
-        if last >= 0:
-            first_editable = next((i for i, c in enumerate(self.model.spec.columns) if c.editable), 0)
-            self.view.setCurrentIndex(self.model.index(last, first_editable))
-            self.view.scrollToBottom()
+    def fit_columns(self) -> None:
+        """Each column as wide as its content (header included), up to its set width; the last
+        column takes the rest. Sentences wrap within their column."""
+        columns = self.model.spec.columns
+        for i, col in enumerate(columns[:-1]):
+            need = max(self.view.sizeHintForColumn(i), self.view.horizontalHeader().sectionSizeHint(i))
+            self.view.setColumnWidth(i, min(need + 8, col.width or 320))
+
+    def _refit(self) -> None:
+        # Fit again when rows come or go, not on every edit: a column the facilitator widened stays.
+        if self.model.rowCount() != self._fitted_rows:
+            self._fitted_rows = self.model.rowCount()
+            self.fit_columns()
+
+    def add_row(self, values: dict[str, Any] | None = None) -> int:
+        """Add a row and put the cursor in its first cell, editing: typing names it."""
+        new_id = self.model.add(values)
+        self.edit_row(new_id)
+        return new_id
+
+    def edit_row(self, row_id: int) -> None:
+        row = next((r for r in range(self.model.rowCount()) if self.model.row_at(r)["id"] == row_id), None)
+        if row is None:
+            return
+        editable = [i for i, c in enumerate(self.model.spec.columns) if c.editable and c.kind != "check"]
+        typed = [i for i in editable if self.model.spec.columns[i].kind != "choice"]  # typing fills it
+        column = (typed or editable or [0])[0]
+        index = self.model.index(row, column)
+        self.view.setFocus()
+        self.view.setCurrentIndex(index)
+        self.view.scrollTo(index)
+        self.view.edit(index)
 
     def delete_rows(self) -> None:
         rows = [i.row() for i in self.view.selectionModel().selectedRows()]

@@ -10,9 +10,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from vbp_workshop.core.words import plural
 from vbp_workshop.ui.dialogs import DialogService
 from vbp_workshop.ui.session import Session
-from vbp_workshop.ui.tasks import Progress, Task, TaskRunner
+from vbp_workshop.ui.tasks import Cancelled, Progress, Task, TaskRunner
 
 NAMES_OPTIONS = ["Pseudonymise (recommended)", "Include names"]
 
@@ -50,14 +51,19 @@ def export_done_text(path: Path, seconds: float) -> str:
 
 def start_export(tasks: TaskRunner, session: Session, out: Path, include_names: bool,
                  dialogs: DialogService) -> Task:
-    from vbp_workshop.core.export import ExportError, export_workbook
+    from vbp_workshop.core import export
+    from vbp_workshop.core.export import ExportError
     from vbp_workshop.core.store import snapshot_store
 
     db = session.store.path
 
     def work(progress: Progress) -> Path:
         with snapshot_store(db) as store:
-            return export_workbook(store, out, include_names=include_names, progress=progress)
+            try:  # Cancel is asked between sheets and inside long ones, and at each progress report
+                return export.export_workbook(store, out, include_names=include_names, progress=progress,
+                                              cancel=lambda: progress.cancelled)
+            except export.ExportCancelled:
+                raise Cancelled from None
 
     def failed(exc: BaseException, trace: str) -> None:
         if isinstance(exc, ExportError):
@@ -110,20 +116,74 @@ def import_participants(tasks: TaskRunner, session: Session, dialogs: DialogServ
                      lambda result: confirm_participants(session, dialogs, source, result), on_error=failed)
 
 
-def confirm_participants(session: Session, dialogs: DialogService, source: Path, result: Any) -> None:
-    from vbp_workshop.core.imports import participant_edits
+def unknown_organisations(result: Any) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The organisations that are not partners yet, one per organisation however it was spelt
+    (the first spelling, cleaned), with the rows held back for it."""
+    from vbp_workshop.core.text import clean_text, name_key
 
-    text = f"{len(result.rows)} participants can be imported from “{source.name}”."
-    problems = list(dict.fromkeys(result.problems))  # each problem once
+    unknown: dict[str, tuple[str, list[dict[str, Any]]]] = {}
+    for name, rows in result.unknown_partners.items():
+        key = name_key(name)
+        first, held = unknown.get(key, (clean_text(name)[:200], []))
+        unknown[key] = (first, held + rows)
+    return list(unknown.values())
+
+
+def import_text(source: Path, result: Any) -> str:
+    """What the file holds: how many can be imported, then each problem once; rows held back
+    for an unknown organisation are one line per organisation."""
+    text = f"{plural(len(result.rows), 'participant')} can be imported from “{source.name}”."
+    unknown_rows = {r["row"] for rows in result.unknown_partners.values() for r in rows}
+    problems = [p for p in dict.fromkeys(result.problems)
+                if not any(p.startswith(f"Row {n}:") for n in unknown_rows)]
+    unknown = unknown_organisations(result)
+    for name, rows in unknown:
+        numbers = ", ".join(str(r["row"]) for r in rows[:12]) + (" …" if len(rows) > 12 else "")
+        problems.append(f"“{name}” is not a partner of this workshop (row{'s' if len(rows) > 1 else ''} "
+                        f"{numbers}).")
     if problems:
-        text += f"\n\n{len(problems)} rows cannot be used:\n" + "\n".join(problems[:15])
+        held = len(unknown_rows) + len(problems) - len(unknown)
+        text += f"\n\n{plural(held, 'row')} cannot be used as they are:\n" + "\n".join(problems[:15])
         if len(problems) > 15:
             text += f"\n… and {len(problems) - 15} more."
-    if not result.rows:
+    return text
+
+
+def confirm_participants(session: Session, dialogs: DialogService, source: Path, result: Any) -> None:
+    from vbp_workshop.core.domain import Stakeholder
+    from vbp_workshop.core.imports import participant_edits
+    from vbp_workshop.core.store import Insert
+    from vbp_workshop.core.template import ensure_partner_rows
+
+    unknown = unknown_organisations(result)
+    text = import_text(source, result)
+    if not result.rows and not unknown:
         dialogs.error("Nothing imported", text)
         return
-    if dialogs.confirm("Import participants?", text + "\n\nImport them now?"):
-        session.edit(participant_edits(result.rows), f"Import {len(result.rows)} participants")
+    offers = [f"Add “{name}” as a partner and import its {plural(len(rows), 'participant')}"
+              for name, rows in unknown]
+    if offers:
+        ticked = dialogs.checklist("Import participants?", text, offers, "Import")
+    else:
+        ticked = [] if dialogs.confirm("Import participants?", text + "\n\nImport them now?") else None
+    if ticked is None:
+        return
+    edits = participant_edits(result.rows)
+    added = 0
+    next_id = session.store.next_id("partners")
+    for i in ticked:
+        name, rows = unknown[i]
+        pid = next_id + added
+        added += 1
+        edits = [Insert("partners", {"id": pid, "name": name, "stakeholder": Stakeholder.OTHER.value}),
+                 *ensure_partner_rows(session.store, pid), *edits,
+                 *participant_edits([{"display_name": r["display_name"], "role": r["role"], "partner_id": pid}
+                                     for r in rows])]
+    people = len(result.rows) + sum(len(unknown[i][1]) for i in ticked)
+    if not people:
+        return
+    label = f"Import {plural(people, 'participant')}" + (f" and {plural(added, 'partner')}" if added else "")
+    session.edit(edits, label)
 
 
 def import_actuals(tasks: TaskRunner, session: Session, dialogs: DialogService) -> Task | None:

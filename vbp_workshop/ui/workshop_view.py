@@ -138,8 +138,7 @@ class WorkshopView(QWidget):
         key = self.current_key()
         step = int(key[4:]) if key.startswith("step") else 0
         page = self.show_page("actions")
-        page.table.model.add({"kind": "action", "step": step})  # type: ignore[attr-defined]
-        page.table.view.setFocus()  # type: ignore[attr-defined]
+        page.table.add_row({"kind": "action", "step": step})  # type: ignore[attr-defined]
 
     def shutdown(self) -> None:
         self.timer_bar.finish_item()

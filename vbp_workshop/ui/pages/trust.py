@@ -75,7 +75,12 @@ class TrustPage(StepPage):
 
     def show_balance(self) -> None:
         b = investment_balance(self.ctx.session.store)
-        self.balance.setText(("✔ " if b.balanced else "⚠ ") + b.message)
+        if not b.shares:  # nothing recorded yet: an instruction, not a verdict (no green tick)
+            self.balance.setText(b.message)
+            self.balance.setProperty("class", "hint")
+        else:
+            self.balance.setText(("✔ " if b.balanced else "⚠ ") + b.message)
+            self.balance.setProperty("class", "verdict")
         self.balance.setProperty("ok", b.balanced)
         self.balance.style().unpolish(self.balance)
         self.balance.style().polish(self.balance)
