@@ -92,6 +92,8 @@ class Child:
             self.proc.kill()
             self.proc.wait()
         self.log.close()
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
         size = self.logged()
         Path(self.log.name).unlink()
         return size
@@ -239,6 +241,7 @@ async def streams(c: Child, n: int = 1100) -> dict[str, Any]:
     addresses; then honest phones from other addresses join and vote while the streams stay open."""
     opened: list[aiohttp.ClientResponse] = []
     statuses: dict[Any, int] = {}
+    devices: list[aiohttp.ClientSession] = []
     sessions = [session(f"127.0.0.{2 + k}", timeout=aiohttp.ClientTimeout(total=None, sock_connect=5))
                 for k in range(3)]
     try:
@@ -247,6 +250,7 @@ async def streams(c: Child, n: int = 1100) -> dict[str, Any]:
                 if fresh:  # a new device: its own cookie jar on the address's connections
                     s = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True), connector=s.connector,
                                               connector_owner=False, timeout=s.timeout)
+                    devices.append(s)
                     st = await asyncio.wait_for(join(s, c), 15)
                     if st != 200:  # no device: the per-address join cap
                         statuses[f"join_{st}"] = statuses.get(f"join_{st}", 0) + 1
@@ -271,7 +275,7 @@ async def streams(c: Child, n: int = 1100) -> dict[str, Any]:
         for r in opened:
             r.close()
     finally:
-        for s in sessions:
+        for s in (*devices, *sessions):
             await s.close()
     return {"streams_tried": n, "seconds": round(took, 2), "statuses": statuses, "honest": honest,
             "server_log_bytes_at_honest": logged, "server_stats": stats}

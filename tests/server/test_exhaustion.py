@@ -46,9 +46,11 @@ def test_a_thousand_streams_from_one_client_do_not_stop_the_room(child) -> None:
     statuses, stats = out["statuses"], out["server_stats"]
     assert stats["nofile"] == 1024
     assert 500 <= stats["stream_budget"] <= 1024 - 256  # a quarter of the limit kept for votes
-    assert statuses.get(200, 0) == stats["open_streams"] <= stats["stream_budget"]
-    assert statuses.get(503, 0) > 0 and statuses.get(429, 0) >= 47, statuses  # capacity; the per-device cap
-    assert stats["refused"]["stream_device"] >= 47
+    assert 0.9 * stats["stream_budget"] <= stats["open_streams"] <= stats["stream_budget"]
+    assert statuses.get(503, 0) > 0, statuses  # at capacity: refused with a message
+    # 50 streams on one device: each beyond its third ended the oldest (so 47 were ended).
+    assert stats["refused"]["stream_device"] == 47
+    assert statuses[200] == stats["open_streams"] + 47
     assert stats["refused"]["stream_capacity"] == statuses[503]
     # Every refusal is an answer, not a dropped connection; a few fresh devices hit the join cap.
     assert set(statuses) <= {200, 429, 503, "join_429"}, statuses

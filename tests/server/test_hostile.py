@@ -226,3 +226,34 @@ def test_the_page_is_served_compressed_and_revalidated_by_etag(room: Room) -> No
                 assert "Content-Security-Policy" in again.headers
 
     asyncio.run(go())
+
+
+def test_a_device_holds_at_most_three_streams_and_its_newest_wins(room: Room) -> None:
+    """A phone reconnecting after a Wi-Fi drop gets its stream; the oldest of its streams ends."""
+
+    async def go() -> tuple[list[int], list[bool]]:
+        async with phone(timeout=aiohttp.ClientTimeout(total=20)) as s:
+            await join(room, s)
+            streams = []
+            for _ in range(5):
+                r = await s.get(room.base + "/api/events")
+                await r.content.readline()  # the first snapshot: the stream is open
+                streams.append(r)
+            await asyncio.sleep(0.3)
+            ended = []
+            for r in streams:
+                try:
+                    data = await asyncio.wait_for(r.content.read(), 0.5)
+                    ended.append(r.content.at_eof() or data == b"")
+                except TimeoutError:
+                    ended.append(False)  # still open, waiting for the next event
+            statuses = [r.status for r in streams]
+            open_now = room.server.server_stats()["open_streams"]
+            for r in streams:
+                r.close()
+            return statuses + [open_now], ended
+
+    statuses, ended = asyncio.run(go())
+    assert statuses == [200] * 5 + [3]
+    assert ended == [True, True, False, False, False]
+    assert room.server.server_stats()["refused"]["stream_device"] == 2

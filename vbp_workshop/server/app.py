@@ -268,13 +268,18 @@ async def events(request: web.Request) -> web.StreamResponse:
     if device is None:
         return problem(401, "Join first.")
     address = request.remote or ""
-    refused = app.guard.open_stream(address, device[0])
+    task = asyncio.current_task()
+
+    def end() -> None:  # the same device opened one stream too many: this, its oldest, gives way
+        if task is not None:
+            task.cancel()
+    refused = app.guard.open_stream(address, device[0], end)
     if refused == "capacity":
         # The laptop keeps descriptors for votes: a phone without live updates can still vote.
         return problem(503, "The laptop is serving as many phones as it can. Your answers still count: "
                             "reload the page in a minute for live updates.")
     if refused:
-        return problem(429, "Too many live connections from this phone or network. Close other tabs.")
+        return problem(429, "Too many live connections from this network. Ask the facilitator.")
     response = web.StreamResponse(headers={"Content-Type": "text/event-stream",
                                            "Cache-Control": "no-store", "X-Accel-Buffering": "no"})
     try:
@@ -291,7 +296,7 @@ async def events(request: web.Request) -> web.StreamResponse:
     except (ConnectionResetError, asyncio.CancelledError):
         pass
     finally:
-        app.guard.close_stream(address, device[0])
+        app.guard.close_stream(address, device[0], end)
     return response
 
 

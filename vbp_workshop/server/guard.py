@@ -4,8 +4,10 @@
   (a hotel or conference router) join at once; after that JOIN_PER_S a second, a late trickle.
   At those figures a flood of 10,000 joins in 20 s from one address makes ~320 devices instead
   of 10,000, and the facilitator sees it. Joins with a device the server already knows are free.
-- Event streams: a few per device (tabs, reconnects), a cap per address, and a budget for the
-  whole process taken from its descriptor limit with headroom kept for votes.
+- Event streams: a few per device (tabs), a cap per address, and a budget for the whole process
+  taken from its descriptor limit with headroom kept for votes. A device opening one stream too
+  many ends its oldest instead of being refused: after a Wi-Fi drop the server may not yet know
+  the old stream is dead, and the phone's reconnect must win.
 - The laptop itself (127.0.0.1, ::1) is exempt from the per-address caps: nothing on the network
   can send from it, and the load tests and benchmarks run there.
 
@@ -17,6 +19,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,7 +44,7 @@ class RoomGuard:
         self._buckets: dict[str, tuple[float, float]] = {}
         self._devices: Counter[str] = Counter()  # new devices made per address
         self._streams_by_address: Counter[str] = Counter()
-        self._streams_by_device: Counter[str] = Counter()
+        self._streams_by_device: dict[str, list[Callable[[], None]]] = {}  # each stream's "end it"
         self._joins: deque[float] = deque()  # monotonic times of new devices in the last minute
         self.joins_total = 0
         self.refused: Counter[str] = Counter()
@@ -72,32 +75,47 @@ class RoomGuard:
 
     # -- event streams ----------------------------------------------------------------------------
 
-    def open_stream(self, address: str, device: str) -> str | None:
-        """Count a new stream in, or say why it is refused ("device", "address" or "capacity")."""
+    def open_stream(self, address: str, device: str, end: Callable[[], None]) -> str | None:
+        """Count a new stream in, or say why it is refused ("address" or "capacity").
+
+        `end` stops this stream; it is called if the same device later opens one too many.
+        """
         lim = self.limits
         with self._lock:
+            mine = self._streams_by_device.setdefault(device, [])
+            evict = mine[0] if len(mine) >= lim.streams_per_device else None
             reason = None
-            if lim.stream_budget is not None and self.streams >= lim.stream_budget:
+            if evict is None and lim.stream_budget is not None and self.streams >= lim.stream_budget:
                 reason = "capacity"
-            elif self._streams_by_device[device] >= lim.streams_per_device:
-                reason = "device"
-            elif not self._trusted(address) and self._streams_by_address[address] >= lim.streams_per_address:
+            elif evict is None and not self._trusted(address) \
+                    and self._streams_by_address[address] >= lim.streams_per_address:
                 reason = "address"
             if reason:
+                if not mine:
+                    del self._streams_by_device[device]
                 self.refused["stream_" + reason] += 1
                 return reason
+            if evict is not None:
+                self.refused["stream_device"] += 1  # counted: a phone with many streams shows up
+                mine.remove(evict)
+            mine.append(end)
             self.streams += 1
             self._streams_by_address[address] += 1
-            self._streams_by_device[device] += 1
-            return None
+        if evict is not None:
+            evict()  # outside the lock: it may call close_stream
+        return None
 
-    def close_stream(self, address: str, device: str) -> None:
+    def close_stream(self, address: str, device: str, end: Callable[[], None]) -> None:
         with self._lock:
+            mine = self._streams_by_device.get(device, [])
+            if end in mine:
+                mine.remove(end)
+            if not mine:
+                self._streams_by_device.pop(device, None)
             self.streams -= 1
-            for counter, key in ((self._streams_by_address, address), (self._streams_by_device, device)):
-                counter[key] -= 1
-                if counter[key] <= 0:
-                    del counter[key]
+            self._streams_by_address[address] -= 1
+            if self._streams_by_address[address] <= 0:
+                del self._streams_by_address[address]
 
     def refuse(self, kind: str) -> None:
         with self._lock:
