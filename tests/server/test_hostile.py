@@ -251,7 +251,7 @@ def test_a_device_holds_at_most_three_streams_and_its_newest_wins(room: Room) ->
             open_now = room.server.server_stats()["open_streams"]
             for r in streams:
                 r.close()
-            return statuses + [open_now], ended
+            return [*statuses, open_now], ended
 
     statuses, ended = asyncio.run(go())
     assert statuses == [200] * 5 + [3]
