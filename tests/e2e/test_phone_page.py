@@ -3,14 +3,16 @@ poll kind, see the confirmation, and find the answer in the facilitator's tally.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from vbp_workshop.core import pollops
+from vbp_workshop.core.polls import BallotError, validate
 
-from .conftest import Room
+from .conftest import Room, new_phone
 from .phone_steps import answer, join, my_ballots, shot
 
 pytestmark = pytest.mark.browser
@@ -121,3 +123,71 @@ def test_the_page_weighs_under_60_kb_and_loads_nothing_external(room: Room, phon
     phone.wait_for_selector("#join:not([hidden])")
     assert all(u.startswith(room.base) for u in requests)
     assert sum(sizes) < 60 * 1024
+
+
+def restart_with(room: Room, limits: Any) -> None:
+    """The same room served by a server with tighter limits (the flood guards of server/guard.py)."""
+    from vbp_workshop.server.runner import VoteServer
+
+    room.server.stop()
+    room.server = VoteServer(room.live, room.writer, room.store.path, host="127.0.0.1",
+                             port=room.server.port, limits=limits)
+    room.server.start()
+
+
+def test_a_join_refused_by_the_flood_guard_is_explained_on_the_phone(room: Room, browser: Any) -> None:
+    from vbp_workshop.server.guard import Limits
+
+    # One new device per address, and loopback not trusted: the second phone meets the flood guard.
+    restart_with(room, Limits(join_burst=1, join_per_s=0.001, trusted=frozenset()))
+    first, second = new_phone(browser), new_phone(browser)
+    join(first, room)
+    second.goto(f"{room.base}/?c={room.code}")
+    second.wait_for_selector("#join:not([hidden])")
+    second.get_by_role("button", name="Join", exact=True).click()
+    second.wait_for_function("() => document.getElementById('join-error').textContent.length > 0")
+    assert "Too many phones have joined" in second.inner_text("#join-error")
+    assert second.is_visible("#join") and second.is_enabled("#join-button")  # try again later
+    first.context.close()
+    second.context.close()
+
+
+def test_a_stream_refused_for_capacity_is_explained_and_retried(room: Room, browser: Any) -> None:
+    from vbp_workshop.server.guard import Limits
+
+    restart_with(room, Limits(stream_budget=1))  # the laptop can hold one live stream
+    first, second = new_phone(browser), new_phone(browser)
+    join(first, room)
+    first.wait_for_function("() => document.getElementById('conn').textContent === 'Connected'")
+    join(second, room)
+    second.wait_for_function("() => !document.getElementById('notice').hidden")
+    assert "serving as many phones as it can" in second.inner_text("#notice")
+    assert second.inner_text("#conn") == "Reconnecting…"
+    first.context.close()  # a place frees up: the second phone gets in by itself
+    second.wait_for_function("() => document.getElementById('conn').textContent === 'Connected'",
+                             timeout=40000)
+    assert second.is_hidden("#notice")
+    pid = room.open("single")
+    second.wait_for_function("q => document.getElementById('question').textContent === q",
+                             arg=pollops.get_poll(room.store, pid).question)
+    second.context.close()
+
+
+def test_a_ballot_the_laptop_refuses_shows_the_laptops_reason(room: Room, phone: Any) -> None:
+    join(phone, room)
+    poll = pollops.get_poll(room.store, room.open("single"))
+    phone.wait_for_selector("#poll:not([hidden])")
+    phone.locator("label.choice").nth(0).click()
+
+    def tamper(route: Any) -> None:  # an answer no honest page sends: option 99 of 4
+        body = json.loads(route.request.post_data or "{}")
+        route.continue_(post_data=json.dumps({**body, "answer": 99}))
+
+    phone.route("**/api/vote", tamper)
+    phone.click("#send")
+    phone.wait_for_selector("#status.bad")
+    with pytest.raises(BallotError) as reason:
+        validate(poll, 99)
+    assert phone.inner_text("#status") == str(reason.value)  # the laptop's own words
+    assert my_ballots(room, poll) == []
+    assert phone.is_enabled("#send")
