@@ -142,6 +142,37 @@ def test_every_agreement_level_and_every_group_is_in_the_legend(qapp) -> None:
     groups.close()
 
 
+def test_many_groups_on_many_items_keep_their_value_labels_apart(qapp) -> None:
+    options = tuple(f"Barrier number {i}" for i in range(9))
+    p = poll("multiple", options, max_choices=3)
+    tallies = {g: tally(p, [b([i % 9, (i + g_i) % 9]) for i in range(20 + g_i)])
+               for g_i, g in enumerate(["nhs", "pharma", "patients", "payer"])}
+    chart = GroupChart(large=True)
+    chart.set_groups(p, tallies, {})
+    for w, h in [(700, 470), (1300, 700)]:
+        shown(chart, w, h)
+        labels = [lb for labels in chart._values.values() for lb in labels
+                  if lb.isVisible() and lb.textItem.toPlainText().strip()]
+        rects = [scene_rect(lb).adjusted(1, 1, -1, -1) for lb in labels]
+        for a, c in itertools.combinations(rects, 2):
+            assert not a.intersects(c), (w, h)
+    assert labels, "at 1300×700 there is room for the values"
+    chart.close()
+
+
+@pytest.mark.parametrize(("kind", "top", "title"), [("single", 100, "% of answers"), ("points", 100, "% of points"),
+                                                     ("agreement", 5, "mean"), ("matrix", 5, "mean impact")])
+def test_group_bars_run_over_the_whole_scale_of_their_measure(qapp, kind: str, top: float, title: str) -> None:
+    p, t = example(kind)
+    chart = GroupChart(large=True)
+    chart.set_groups(p, {"nhs": t, "pharma": t}, {})
+    shown(chart, 900, 500)
+    lo, hi = chart.plot_item.getViewBox().viewRange()[0]
+    assert lo == 0 and top <= hi < top * 1.6  # from zero, to the scale's end (plus label room)
+    assert chart.plot_item.getAxis("bottom").labelText == title
+    chart.close()
+
+
 def test_long_statements_wrap_instead_of_being_cut(qapp) -> None:
     p, t = example("agreement")
     chart = shown(chart_for("agreement", large=True), 1300, 700)

@@ -103,6 +103,29 @@ def test_the_qr_code_and_join_code_are_whole_at_every_size(room: Any, w: int, h:
     assert "192.168.100.200" in address.text()
 
 
+def test_the_qr_code_keeps_a_quiet_zone_of_four_modules(room: Any) -> None:
+    """Scanners need ~4 modules of white around the code: 2 in the image, the rest around it."""
+    proj = room.projector
+    proj.resize(1024, 768)
+    settle()
+    shot = proj.grab().toImage()
+    image = proj.qr.pixmap().toImage()
+    # The finder patterns touch the code's corners: the first dark column is where the code starts.
+    first = min(x for y in range(0, image.height(), 3) for x in range(image.width() // 4)
+                if image.pixelColor(x, y).lightness() < 128)
+    module = first / 2  # segno's border: 2 modules
+    assert module >= 3  # at least 3 screen pixels per module at 1024×768
+    at = proj.qr.mapTo(proj, proj.qr.rect().topLeft())
+    left, top = at.x() + (proj.qr.width() - image.width()) // 2, at.y() + (proj.qr.height() - image.height()) // 2
+    ring = round(2 * module)  # the other 2 modules: the window around the image must be white
+    for x in range(left - ring, left + image.width() + ring, 2):
+        for y in (top - ring, top - 1, top + image.height(), top + image.height() + ring - 1):
+            assert shot.pixelColor(x, y).lightness() > 240, (x, y)
+    for y in range(top - ring, top + image.height() + ring, 2):
+        for x in (left - ring, left - 1, left + image.width(), left + image.width() + ring - 1):
+            assert shot.pixelColor(x, y).lightness() > 240, (x, y)
+
+
 def test_type_grows_with_the_window_and_the_question_is_40px_at_1080p(room: Any) -> None:
     proj = room.projector
     sizes = {}

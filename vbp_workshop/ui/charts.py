@@ -126,6 +126,7 @@ class PollChart(pg.PlotWidget):
     def text_item(self, text: str = "", anchor: tuple[float, float] = (0, 0.5),
                   colour: str = INK, value: bool = True) -> pg.TextItem:
         item = pg.TextItem(text, color=colour, anchor=anchor)
+        item.textItem.document().setDocumentMargin(1)  # its box is its text: labels pack closer
         item.setFont(self.font)
         item.setZValue(20)
         self.plot_item.addItem(item)
@@ -548,6 +549,20 @@ class GroupChart(PollChart):
         assert self._last is not None
         self.set_groups(*self._last)
 
+    def _size_value_labels(self, view_px: float) -> None:
+        """Value labels no taller than their bar: smaller type when bars are thin, none if too thin."""
+        rows = len(next(iter(self._ys.values()), [])) or 1
+        pitch = view_px / rows * 0.8 / max(1, len(self._values))  # the view spans `rows` units
+        px = min(self.text_px, int(pitch / 1.3))
+        readable = px >= max(9, round(0.6 * self.text_px))  # smaller would be noise from the back
+        for labels in self._values.values():
+            for label in labels:
+                label.setVisible(readable)
+                if readable and label.textItem.font().pixelSize() != px:
+                    font = QFont(self.font)
+                    font.setPixelSize(px)
+                    label.setFont(font)
+
     def legend_rebuilt(self) -> None:
         self._names = {group: label for group, (_sample, label) in zip(self._names, self.legend.items, strict=True)}
 
@@ -568,13 +583,18 @@ class GroupChart(PollChart):
             self._names[group] = legend.items[-1][1]
             self._values[group] = [self.text_item(anchor=(0, 0.5)) for _ in range(n)]
             self._ys[group] = ys
-        measure = "mean" if poll.kind in ("agreement", "scale", "fist") else "%"
+        # What the bars measure, and the axis title: shares run 0-100 %, means over the scale.
+        measure = "mean" if poll.kind in ("agreement", "scale", "fist", "matrix") else "%"
+        title = "mean" if measure == "mean" else {"points": "% of points", "ranking": "% of the top score"}.get(
+            poll.kind, "% of answers")
+        if poll.kind == "matrix":
+            title = f"mean {str(poll.settings.get('y_label', 'impact')).lower()}"
         if poll.kind == "importance":
-            measure = "gap (importance − satisfaction)"
+            measure = title = "gap (importance − satisfaction)"
         # A scale has one item, the question itself, which is on screen already.
         self.plot_item.showAxis("left", bool(poll.options))
         self.wrapped = ("left", [(n - 1 - i, o) for i, o in enumerate(items)]) if poll.options else None
-        self.set_axis_label("bottom", measure)
+        self.set_axis_label("bottom", title)
         self.plot_item.setYRange(-0.6, n - 0.4, padding=0)
         self.measure = measure
         self.scale_top = float(poll.scale_range[1])
@@ -585,12 +605,13 @@ class GroupChart(PollChart):
         lo = min(0.0, *self.values)
         hi = {"%": 100.0, "mean": self.scale_top}.get(self.measure, max(0.0, *self.values))
         vb = self.plot_item.getViewBox()
+        self._size_value_labels(vb.height())
         # Every label must fit right of its bar: the range end grows by the widest label's share.
         values, sizes = [], []
         for group, labels in self._values.items():
             for label, v in zip(labels, self._bars[group].opts["width"], strict=False):
                 values.append(float(v) - lo)
-                sizes.append(self.label_px(label)[0])
+                sizes.append(self.label_px(label)[0] if label.isVisible() else 0.0)
         end = _pad_for(values, sizes, vb.width(), (hi - lo) * 1.02 or 1.0)
         self.plot_item.setXRange(lo, lo + end, padding=0)
 

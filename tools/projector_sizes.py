@@ -1,0 +1,64 @@
+"""Print the projector's minimum size for every poll kind, shown and hidden, split or not.
+
+    QT_QPA_PLATFORM=offscreen python tools/projector_sizes.py
+
+Voting is on (the join panel shows), the window is 1024×768; the figures are minimumSizeHint.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+
+from vbp_workshop import ui  # noqa: F401
+from vbp_workshop.core import pollops
+from vbp_workshop.core.demo import build_demo
+from vbp_workshop.core.template import resource_path
+from vbp_workshop.server.network import choose_port
+from vbp_workshop.ui.dialogs import ScriptedDialogs
+from vbp_workshop.ui.main_window import MainWindow
+from vbp_workshop.ui.settings import Settings
+
+
+def main() -> None:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setStyleSheet(resource_path("style.qss").read_text("utf-8"))
+    tmp = Path(tempfile.mkdtemp())
+    win = MainWindow(Settings(QSettings(str(tmp / "s.ini"), QSettings.Format.IniFormat)), ScriptedDialogs())
+    build_demo(tmp / "demo.vbpw").close()
+    win.open_path(tmp / "demo.vbpw")
+    assert win.view is not None and win.session is not None
+    session, room = win.session, win.view.room
+    proj = room.open_projector()
+    room.start_voting("192.168.1.23", host="127.0.0.1", port=choose_port("127.0.0.1", 8765))
+    seen: set[str] = set()
+    widest = (0, 0)
+    for poll in pollops.polls(session.store):
+        if poll.kind in seen:
+            continue
+        seen.add(poll.kind)
+        room.show_poll(poll.id)
+        for shown in (False, True):
+            pollops.reveal(session.store, session.live, poll.id, shown)
+            for split in (False, True):
+                room.set_split(poll.id, split)
+                proj.resize(1024, 768)
+                for _ in range(5):
+                    app.processEvents()
+                hint = proj.minimumSizeHint()
+                widest = (max(widest[0], hint.width()), max(widest[1], hint.height()))
+                print(f"{poll.kind:10} {'shown' if shown else 'hidden':6} {'split' if split else '-':5} "
+                      f"minimum {hint.width()}×{hint.height()}  window {proj.width()}×{proj.height()}")
+        room.set_split(poll.id, False)
+    print(f"largest minimum: {widest[0]}×{widest[1]} (fits 1024×768: {widest[0] <= 1024 and widest[1] <= 768})")
+    room.stop_voting()
+    win.close()
+
+
+if __name__ == "__main__":
+    main()
