@@ -257,3 +257,29 @@ def test_a_device_holds_at_most_three_streams_and_its_newest_wins(room: Room) ->
     assert statuses == [200] * 5 + [3]
     assert ended == [True, True, False, False, False]
     assert room.server.server_stats()["refused"]["stream_device"] == 2
+
+
+def test_a_late_resend_of_an_older_ballot_is_acked_but_the_newer_stays(room: Room) -> None:
+    pid = room.open("single")
+
+    async def go() -> list[dict[str, Any]]:
+        async with phone("127.0.0.3") as s:
+            await join(room, s)
+            out = []
+            for uid, answer, seq in (("older", 0, 1), ("newer", 2, 2), ("older", 0, 1), ("oldest", 1, 0)):
+                r = await s.post(room.base + "/api/vote", json={"poll_id": pid, "round": 1, "answer": answer,
+                                                                "ballot_id": uid * 3, "seq": seq})
+                assert r.status == 200
+                out.append(await r.json())
+            return out
+
+    replies = asyncio.run(go())
+    assert [(r["replaced"], r["stale"]) for r in replies] == [(False, False), (True, False), (False, True),
+                                                              (False, True)]
+    conn = sqlite3.connect(room.store.path)
+    try:
+        rows = conn.execute("SELECT answer, ballot_uid FROM ballots WHERE ballot_uid IN (?, ?, ?)",
+                            ("older" * 3, "newer" * 3, "oldest" * 3)).fetchall()
+    finally:
+        conn.close()
+    assert rows == [("2", "newer" * 3)]
