@@ -1,18 +1,24 @@
-"""The exported workbook opens in a real spreadsheet program: LibreOffice converts it to PDF."""
+"""The exported workbook opens in a real spreadsheet program: LibreOffice converts it to PDF, and
+re-saves a workbook built from hostile input with every text intact and no formula."""
 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
+import zipfile
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from tests.conftest import need_tool
+from tests.core.test_workbook_hostile import HOSTILE, LONG, hostile, shown
 from vbp_workshop.core.export import export_workbook
 from vbp_workshop.core.store import Store
 
 pytestmark = pytest.mark.libreoffice
+__all__ = ["hostile"]  # the fixture: a workshop whose every person-typed text is hostile
 
 
 def test_libreoffice_opens_the_workbook_and_renders_every_sheet(demo: Store, tmp_path: Path) -> None:
@@ -32,3 +38,39 @@ def test_libreoffice_opens_the_workbook_and_renders_every_sheet(demo: Store, tmp
     text = subprocess.run([need_tool("pdftotext"), str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "Northbridge Heart Health Partnership" in text
     assert "SHA-256" in text and "Raw votes" in text
+
+
+def _convert(soffice: str, book: Path, tmp_path: Path, to: str) -> Path:
+    outdir = tmp_path / f"lo-{to.split(':', maxsplit=1)[0]}"
+    profile = tmp_path / "lo-profile"
+    result = subprocess.run(
+        [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", to,
+         "--outdir", str(outdir), str(book)],
+        capture_output=True, text=True, timeout=240, check=False, env={**os.environ, "HOME": str(tmp_path)})
+    assert result.returncode == 0, result.stdout + result.stderr
+    return outdir
+
+
+def test_libreoffice_reads_hostile_text_as_text_intact(hostile: Store, tmp_path: Path) -> None:
+    """A workbook built from hostile names, options and phone answers, opened by LibreOffice and
+    saved again: no formula anywhere, every cell's text as typed (minus removed characters)."""
+    soffice = need_tool("soffice", "libreoffice")
+    book = export_workbook(hostile, tmp_path / "hostile.xlsx", include_names=True)
+    resaved = _convert(soffice, book, tmp_path, "xlsx") / "hostile.xlsx"
+    assert resaved.exists()
+    with zipfile.ZipFile(resaved) as z:
+        sheets = [z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
+    assert len(sheets) >= 14
+    assert sum(len(re.findall(r"<f[ >]", x)) for x in sheets) == 0  # LibreOffice made no formula either
+    wb = openpyxl.load_workbook(resaved)
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
+    texts = {c.value for c in cells if isinstance(c.value, str)}
+    for h in HOSTILE:
+        assert shown(h) in texts, repr(h)
+    assert shown(LONG) in texts
+    names = [c.value for c in wb["Participants"]["A"][1:] if c.value]
+    assert names == [shown(h) for h in HOSTILE]
+    # Every raw vote survived (LibreOffice dropped rows at a U+FFFE before).
+    raw = [r for r in wb["Raw votes"].iter_rows(min_row=2, values_only=True) if r[0] is not None]
+    assert len(raw) == len(hostile.rows("ballots"))

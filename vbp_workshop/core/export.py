@@ -62,7 +62,7 @@ def _partner_names(store: Store) -> dict[int, str]:
 def summary_sheet(store: Store) -> Sheet:
     s = summarize(store)
     w = s.workshop
-    sh = Sheet("Summary", landscape=False, max_width=90)
+    sh = Sheet("Summary", max_width=90)
     sh.heading(w.get("partnership") or w.get("title") or "Workshop")
     sh.add([w.get("title", "")], "note")
     sh.blank()
@@ -230,7 +230,7 @@ def step4_sheets(store: Store) -> list[Sheet]:
                p["success"]] for p in store.rows("pilots")], formats={3: "0.0", 4: "0.0"}, wrap=(2, 6))
     sh.widths = {1: 40, 2: 44, 6: 50}
     pilots = {p["id"]: p["name"] for p in store.rows("pilots")}
-    m = Sheet(METRICS_SHEET, freeze=(1, 2), print_rows=(1, 1))
+    m = Sheet(METRICS_SHEET, freeze=(1, 2), print_rows=(1, 1), repeat_cols=2)
     m.table("MetricRegister",
             ["Metric ID", "Metric", "Pilot", "Definition", "Type", "Unit", "Numerator", "Denominator",
              "Direction", "Baseline", "Baseline date", "Target", "Target date", "Data source",
@@ -281,7 +281,7 @@ def step5_sheet(store: Store) -> Sheet:
     sh.kv("Decision", DECISIONS.get(f.get("decision", ""), ""))
     sh.kv("Rationale", f.get("rationale", ""))
     sh.kv("Share the success", f.get("case_study", ""))
-    sh.widths = {1: 44, 2: 60, 8: 44}
+    sh.widths = {1: 40, 2: 50, 8: 40}
     return sh
 
 

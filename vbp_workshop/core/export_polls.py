@@ -103,7 +103,7 @@ def shown_groups(ballots: list[Row], min_size: int, grouped: bool) -> dict[int, 
 
 def poll_sheets(store: Store, progress: Callable[[float], None]) -> list[Sheet]:
     min_size = min_group(store)  # the one rule, shared with the tallies
-    results = Sheet("Poll results", landscape=True)
+    results = Sheet("Poll results", min_print_width=155)  # two charts side by side
     results.heading("Poll results")
     results.add(["Each poll's latest round, with a chart; groups with fewer than "
                  f"{min_size} respondents are merged into “other” (or left out if still too few)."], "note")
@@ -272,14 +272,18 @@ def _poll_block(sh: Sheet, poll: Poll, t: Tally, groups: dict[str, list[Row]]) -
                                            for c in range(2, len(gnames) + 2)],
                        axis="share" if shares else "mean", scale=None if shares else scale, legend=True,
                        y_title=measure)
-    widest = max((len(r) for r in sh.rows[top - 1:]), default=1)
-    first_col = max(widest, 4) + 2  # charts start two columns right of the block's tables
-    if chart is not None:
-        sh.charts.append((chart, top, first_col))
-    if gchart is not None:
-        sh.charts.append((gchart, top, first_col + (9 if chart is not None else 0)))
-    while sh.next_row - top < 16:  # leave room for the charts beside the tables
+    # The charts go under the tables, side by side: the block prints one page wide at a
+    # readable size, and a page break before each block keeps its charts on one page.
+    if chart is not None or gchart is not None:
         sh.blank()
+        at = sh.next_row
+        for n, c in enumerate(x for x in (chart, gchart) if x is not None):
+            c.x_offset = n * (c.size[0] + 15)
+            sh.charts.append((c, at, 1))
+        sh.blank(CHART_ROWS)
+
+
+CHART_ROWS = 14  # a 265 px chart over rows of 20 px
 
 
 GROUP_COLOURS = ["#12355B", "#E07A1F", "#2E8B57", "#8E44AD", "#C0262D", "#4C9BD6", "#7F7F7F"]

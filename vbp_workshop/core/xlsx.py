@@ -93,6 +93,7 @@ class Chart:
     top_first: bool = True  # horizontal bars: the first category on top, as on screen
     max_value: float = 0.0
     size: tuple[int, int] = (530, 265)  # pixels: width, height
+    x_offset: int = 0  # pixels right of its anchor cell
 
 
 @dataclass
@@ -110,6 +111,8 @@ class Sheet:
     landscape: bool = True
     print_rows: tuple[int, int] | None = None  # 1-based rows repeated on every printed page
     page_breaks: list[int] = field(default_factory=list)  # 1-based rows that start a page
+    repeat_cols: int = 1  # columns repeated on each page when the sheet prints more than one wide
+    min_print_width: float = 0  # characters the sheet's charts need when printed
 
     @property
     def next_row(self) -> int:
@@ -245,7 +248,8 @@ class WorkbookWriter:
                 else:
                     write_string(r, c, cell_text(str(v)), f)
         for chart, at_row, at_col in sheet.charts:
-            ws.insert_chart(at_row - 1, at_col - 1, self._chart(sheet, chart), {"object_position": 1})
+            ws.insert_chart(at_row - 1, at_col - 1, self._chart(sheet, chart),
+                            {"object_position": 1, "x_offset": chart.x_offset})
 
     def _cell_format(self, sheet: Sheet, r: int, c: int) -> Any:
         style, number, fill = sheet.styles.get((r, c), ""), sheet.formats.get((r, c), ""), sheet.fills.get((r, c), "")
@@ -296,12 +300,12 @@ class WorkbookWriter:
         # Fit to the page's width, unless that would print smaller than MIN_PRINT_SCALE: then
         # two (or more) pages wide, with the first column repeated so each page reads alone.
         ncols = max((len(r) for r in sheet.rows), default=1)
-        total = sum(widths.get(c, 8.43) for c in range(1, ncols + 1))
+        total = max(sum(widths.get(c, 8.43) for c in range(1, ncols + 1)), sheet.min_print_width)
         page = A4_LANDSCAPE_CHARS if sheet.landscape else A4_LANDSCAPE_CHARS * 0.68
         wide = max(1, math.ceil(total / (page / MIN_PRINT_SCALE)))
         ws.fit_to_pages(wide, 0)
         if wide > 1:
-            ws.repeat_columns(0)
+            ws.repeat_columns(0, sheet.repeat_cols - 1)
         if sheet.print_rows:
             ws.repeat_rows(sheet.print_rows[0] - 1, sheet.print_rows[1] - 1)
         if sheet.page_breaks:
