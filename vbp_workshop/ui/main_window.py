@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QStandardPaths
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QUndoGroup
-from PySide6.QtWidgets import QLabel, QMainWindow, QMenu
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QWidget
 
 from vbp_workshop import __version__
 from vbp_workshop.core.store import FILE_SUFFIX, Store, WorkshopFileError
@@ -94,6 +94,7 @@ class MainWindow(QMainWindow):
         self.workshop_actions = [
             self._action(file, "Save a &copy as…", self.save_copy, QKeySequence("Ctrl+Shift+S"), "save_copy"),
             self._action(file, "&Export to Excel…", self.export_excel, QKeySequence("Ctrl+E"), "export"),
+            self._action(file, "Print &run sheet…", self.print_run_sheet, QKeySequence("Ctrl+P"), "run_sheet"),
             self._action(file, "Import &participants…", self.import_participants, None, "import_people"),
             self._action(file, "Import metric &actuals…", self.import_actuals, None, "import_actuals"),
             self._action(file, "&Close workshop", self.close_workshop, QKeySequence.StandardKey.Close, "close"),
@@ -136,6 +137,10 @@ class MainWindow(QMainWindow):
                          "new_code"),
         ]
         help_ = bar.addMenu("&Help")
+        self._action(help_, "&Getting started", self.show_getting_started, QKeySequence.StandardKey.HelpContents,
+                     "getting_started")
+        self._action(help_, "&Keyboard shortcuts", self.show_shortcuts, QKeySequence("Ctrl+/"), "shortcuts")
+        help_.addSeparator()
         self._action(help_, "Phone voting: &troubleshooting", self._troubleshooting)
         self._action(help_, "&About VBP Workshop", self._about)
 
@@ -290,6 +295,50 @@ class MainWindow(QMainWindow):
             DivergenceDialog(self.session, self).exec()
 
     # -- help and closing ------------------------------------------------------------------------------
+
+    def show_getting_started(self) -> QWidget:
+        from vbp_workshop.ui.help import GETTING_STARTED
+
+        return self._show_help("Getting started", GETTING_STARTED, "getting_started_window")
+
+    def show_shortcuts(self) -> QWidget:
+        from vbp_workshop.ui.help import shortcuts_html
+
+        return self._show_help("Keyboard shortcuts", shortcuts_html(self), "shortcuts_window")
+
+    def _show_help(self, title: str, html: str, name: str) -> QWidget:
+        from vbp_workshop.ui.help import help_window
+
+        old = self.findChild(QWidget, name)
+        if old is not None:  # one of each: the new one replaces it (its list may have changed)
+            old.setObjectName("")
+            old.close()
+            old.deleteLater()
+        dialog = help_window(self, title, html, name)
+        dialog.show()
+        return dialog
+
+    def print_run_sheet(self) -> Path | None:
+        """One page of the day's agenda and timeboxes, as a PDF to print or keep beside the laptop."""
+        from vbp_workshop.ui.run_sheet import write_run_sheet
+
+        if not self.session:
+            return None
+        suggested = str(self.session.store.path.with_name(self.session.store.path.stem + " run sheet.pdf"))
+        path = self.dialogs.save_file("Print run sheet", suggested, "PDF files (*.pdf)")
+        if not path:
+            return None
+        out = Path(path) if Path(path).suffix.lower() == ".pdf" else Path(path).with_suffix(".pdf")
+        try:
+            write_run_sheet(self.session.store, out)
+        except OSError as exc:
+            self.dialogs.error("Run sheet not written", str(exc))
+            return None
+        if not out.exists() or out.stat().st_size == 0:  # QPdfWriter reports no error of its own
+            self.dialogs.error("Run sheet not written", f"“{out.name}” could not be written in {out.parent}.")
+            return None
+        self.dialogs.info("Run sheet written", f"The run sheet is at\n{out}\n\nOpen it to print it.")
+        return out
 
     def _troubleshooting(self) -> None:
         from vbp_workshop.ui.voting_bar import TROUBLESHOOTING
