@@ -107,12 +107,19 @@ def test_hand_counts_and_phone_votes_add_up_and_are_told_apart() -> None:
     assert t.respondents == 14
 
 
-def test_rounds_are_tallied_separately() -> None:
-    from vbp_workshop.core.tally import tally as tally_round
+def test_rounds_are_tallied_separately(store) -> None:
+    """Each round's tally reads only that round's ballots from the file."""
+    from vbp_workshop.core import pollops
+    from vbp_workshop.core.store import Insert
 
-    first, second = [b(0), b(0), b(1)], [b(1), b(1), b(1)]
-    assert tally_round(poll("single"), first).counts[0] == 2
-    assert tally_round(poll("single"), second).counts[0] == 0
+    back = store.apply([pollops.new_poll_edit(1, "single", "Which?", ["A", "B", "C"])])
+    pid = back[0].id
+    store.apply([Insert("ballots", {"poll_id": pid, "round": r, "voter": f"v{r}-{i}", "answer": encode(a)})
+                 for r, answers in ((1, [0, 0, 1]), (2, [1, 1, 1, 2])) for i, a in enumerate(answers)])
+    poll = pollops.get_poll(store, pid)
+    assert pollops.round_tally(store, poll, 1).counts == [2, 1, 0]
+    assert pollops.round_tally(store, poll, 2).counts == [0, 3, 1]
+    assert pollops.round_tally(store, poll, 2).respondents == 4
 
 
 def test_small_groups_merge_into_other_and_a_tiny_other_is_left_out() -> None:

@@ -255,9 +255,20 @@ def test_the_summary_page_escapes_what_people_typed(demo_window: MainWindow) -> 
 def test_participant_text_is_plain_in_labels(demo_window: MainWindow) -> None:
     from PySide6.QtWidgets import QLabel
 
+    from vbp_workshop.core.store import Update
+
+    session = demo_window.session
+    hostile = "<b>Bold</b> <img src=x> & more"
+    chosen = session.store.find("ambitions", chosen=1)[0]
+    session.edit([Update("ambitions", chosen["id"], {"text": hostile})], "Edit ambition")
+    _panel(demo_window, 3, "scale")  # builds the step pages the labels live on
+    demo_window.view.show_page("step1")
     labels = demo_window.findChildren(QLabel, "chosen_ambition") + demo_window.findChildren(QLabel, "poll_question")
+    assert len(labels) >= 2  # the first build looped over no labels at all
     for label in labels:
         assert label.textFormat() == Qt.TextFormat.PlainText
+    shown = demo_window.findChild(QLabel, "chosen_ambition")
+    assert shown.text() == hostile  # the markup is shown as typed, not rendered
 
 
 def test_the_binding_does_not_lose_references_to_true(qapp) -> None:

@@ -104,20 +104,39 @@ def test_the_poll_editor_refuses_an_incomplete_poll(demo_window: MainWindow) -> 
     assert editor.result() and editor.values()["options"] == ["One", "Two"]
 
 
-def test_the_crash_hook_reports_and_the_workshop_is_safe(demo_window: MainWindow) -> None:
+def test_the_crash_hook_reports_and_the_workshop_is_safe(demo_window: MainWindow, qtbot, monkeypatch) -> None:
+    """An error on another thread (where the vote writer's crashes happen) reaches the dialog,
+    shown from the GUI thread. The modal box's exec() is replaced (a test cannot click it)."""
+    import threading
+
     from vbp_workshop.ui import crash
 
-    saved = sys.excepthook, __import__("threading").excepthook
+    shown: list[tuple[str, bool]] = []
+
+    def exec_(box) -> int:
+        shown.append((box.detailedText(), threading.current_thread() is threading.main_thread()))
+        return 0
+
+    monkeypatch.setattr(crash.QMessageBox, "exec", exec_)
+    saved = sys.excepthook, threading.excepthook
     try:
-        crash.install(dialog=False)
-        try:
-            raise ValueError("boom")
-        except ValueError:
-            sys.excepthook(*sys.exc_info())
-        assert "ValueError: boom" in crash.errors[-1]
+        crash.install(dialog=True)
+
+        def fail() -> None:
+            raise ValueError("boom on a worker")
+
+        worker = threading.Thread(target=fail, name="vote-writer")
+        worker.start()
+        worker.join()
+        qtbot.waitUntil(lambda: bool(shown), timeout=5000)
+        text, on_gui_thread = shown[-1]
+        assert "In thread vote-writer" in text and "ValueError: boom on a worker" in text
+        assert on_gui_thread  # never a widget from the worker thread
         assert demo_window.session.store.rows("partners")  # still open and usable
     finally:
-        sys.excepthook, __import__("threading").excepthook = saved
+        sys.excepthook, threading.excepthook = saved
+        if crash._timer is not None:
+            crash._timer.stop()
 
 
 def test_window_geometry_is_remembered(qtbot, settings, dialogs) -> None:
