@@ -113,7 +113,7 @@ def test_poll_results_have_native_charts(book, demo: Store) -> None:
 def test_formatting_frozen_headers_and_tables_with_filters(book) -> None:
     raw = book["Raw votes"]
     assert raw.freeze_panes == "A2"
-    assert raw.tables["RawVotes"].autoFilter is not None or raw.tables["RawVotes"].ref
+    assert raw.tables["RawVotes"].autoFilter is not None and raw.tables["RawVotes"].autoFilter.ref
     assert raw["A1"].font.bold and raw["A1"].fill.fgColor.rgb.endswith("12355B")
     assert raw.column_dimensions["I"].width >= 30
     assert book["Metrics"]["K2"].number_format == "yyyy-mm-dd"
@@ -271,6 +271,7 @@ def test_every_poll_kind_exports(store: Store, tmp_path: Path) -> None:
                      for i in range(6)])
     book = openpyxl.load_workbook(export_workbook(store, tmp_path / "all.xlsx"))
     raw = table_rows(book["Raw votes"], "RawVotes")
-    assert {json.loads(r["Answer (JSON)"]) == answers[k] for r in raw for k in answers if r["Question"] == f"{k}?"}
+    matched = [(json.loads(r["Answer (JSON)"]), answers[k]) for r in raw for k in answers if r["Question"] == f"{k}?"]
+    assert len(matched) == 6 * len(answers) and all(got == want for got, want in matched)
     assert "Better outcomes" in {r["Answer"] for r in raw}
     assert len(book["Poll results"]._charts) >= 10 + 9  # a chart each, plus the group splits
