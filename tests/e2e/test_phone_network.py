@@ -158,3 +158,33 @@ def test_reconnects_wait_longer_each_time_and_phones_spread_out(
     assert firsts[-1] - firsts[0] > 0.1, firsts  # not in lockstep
     # The waits grow: the third wait is longer than the first on average (both are random).
     assert statistics.mean(g[2] for g in gaps) > statistics.mean(g[0] for g in gaps), gaps
+
+
+def test_a_ballot_unacknowledged_when_its_poll_closed_is_settled_on_the_next_update(
+        room: Room, phone: Any) -> None:
+    poll = pollops.get_poll(room.store, room.open("single"))
+    join(phone, room)
+    connected(phone)
+    ids = vote_ids(phone)
+    calls: list[int] = []
+
+    def lose_acks(route: Any) -> None:
+        calls.append(1)
+        if len(calls) == 1:
+            route.fetch()  # the laptop stores the ballot and answers ...
+        route.abort("connectionreset")  # ... and the phone never hears it, nor any retry's answer
+
+    phone.route("**/api/vote", lose_acks)
+    phone.locator("label.choice").nth(2).click()
+    phone.click("#send")
+    phone.wait_for_function("() => document.getElementById('status').textContent.startsWith('Not sent yet')",
+                            timeout=40000)
+    pending = f"vbp:pending:{poll.id}:{poll.round}"
+    assert phone.evaluate("k => localStorage.getItem(k) !== null", pending)
+    phone.unroute("**/api/vote")
+    pollops.close_poll(room.store, room.live, poll.id)  # the next update the phone hears
+    phone.wait_for_function("k => localStorage.getItem(k) === null", arg=pending, timeout=15000)
+    assert phone.evaluate("k => localStorage.getItem(k)", f"vbp:{poll.id}:{poll.round}") == "2"
+    mine = my_ballots(room, poll)
+    assert [b["answer"] for b in mine] == ["2"]
+    assert len(ids) >= 3 and set(ids) == {mine[0]["ballot_uid"]}

@@ -205,6 +205,7 @@
       return;
     }
     current = null;
+    if (Number.isInteger(snap.closed_poll)) resendClosed(snap.closed_poll);
     const closed = !!snap.closed_poll;
     const title = closed ? "Voting has closed" : "You're in";
     const shown = title + (snap.result ? ":result:" + JSON.stringify(snap.result).length : "");
@@ -444,12 +445,22 @@
     const pending = p && sending !== pendingKey(p) ? load(pendingKey(p)) : null;
     if (pending && typeof pending.uid === "string") deliver(p, pending);
   }
+  function resendClosed(id) {
+    // A ballot still unacknowledged when its poll closed: the laptop acknowledges it if it was
+    // stored (and refuses it if not), so the phone learns what became of it.
+    let keys = [];
+    try { keys = Object.keys(localStorage).filter((k) => k.startsWith("vbp:pending:" + id + ":")); } catch (e) { return; }
+    for (const k of keys) {
+      const round = Number(k.split(":")[3]);
+      const pending = load(k);
+      if (Number.isInteger(round) && sending !== k && pending && typeof pending.uid === "string") deliver({ id, round }, pending);
+    }
+  }
   async function deliver(p, ballot) {
     const k = pendingKey(p);
     sending = k;
     const here = () => current === p;
-    $("send").disabled = true;
-    status("Sending…");
+    if (here()) { $("send").disabled = true; status("Sending…"); }
     const body = { poll_id: p.id, round: p.round, ballot_id: ballot.uid, answer: ballot.answer };
     try {
       for (let attempt = 0; attempt < 5; attempt++) {
