@@ -233,6 +233,10 @@ async def transfer(c: Child) -> dict[str, Any]:
             r = await s.request(method, c.base + path, json=body)
             api += len(await r.read()) + sum(len(k) + len(v) + 4 for k, v in r.raw_headers) + 17
         total["api_join_state_vote"] = api
+        r = await s.get(c.base + "/api/events")
+        first = await r.content.readuntil(b"\n\n")  # the current poll, as the stream first sends it
+        total["event_stream_first_message"] = len(first) + sum(len(k) + len(v) + 4 for k, v in r.raw_headers) + 17
+        r.close()
     return total
 
 

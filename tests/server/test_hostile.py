@@ -10,6 +10,7 @@ import asyncio
 import gzip
 import socket
 import sqlite3
+import time
 from typing import Any
 
 import aiohttp
@@ -122,9 +123,10 @@ def test_a_join_flood_from_one_address_is_capped_and_honest_phones_still_join(ro
     pid = room.open("single")
     devices_before = room.store.scalar("SELECT COUNT(*) FROM devices")
 
-    async def go() -> tuple[dict[int, int], set[str], list[int]]:
+    async def go() -> tuple[dict[int, int], set[str], list[int], float]:
         statuses: dict[int, int] = {}
         errors: set[str] = set()
+        t0 = time.monotonic()
         async with phone() as s:
             async def one() -> None:
                 s.cookie_jar.clear()  # drop the cookie: each join asks for a new device
@@ -134,6 +136,7 @@ def test_a_join_flood_from_one_address_is_capped_and_honest_phones_still_join(ro
                     errors.add((await r.json())["error"])
             for _ in range(10):
                 await asyncio.gather(*(one() for _ in range(100)))
+        took = time.monotonic() - t0
         honest = []
         for i in range(5):
             async with phone(f"127.0.0.{3 + i}") as s:
@@ -141,11 +144,11 @@ def test_a_join_flood_from_one_address_is_capped_and_honest_phones_still_join(ro
                 r = await s.post(room.base + "/api/vote", json={"poll_id": pid, "round": 1,
                                                                 "ballot_id": f"after{i:011d}", "answer": 2})
                 honest.append(r.status)
-        return statuses, errors, honest
+        return statuses, errors, honest, took
 
-    statuses, errors, honest = asyncio.run(go())
+    statuses, errors, honest, took = asyncio.run(go())
     made = statuses.get(200, 0)
-    assert 300 <= made <= 340, statuses  # the burst, plus 1 a second while the flood lasted
+    assert 300 <= made <= 301 + took, (statuses, took)  # the burst, plus 1 a second while the flood lasted
     assert statuses.get(429, 0) == 1000 - made
     assert len(errors) == 1 and "Too many phones have joined from this network" in errors.pop()
     assert honest == [200] * 10
