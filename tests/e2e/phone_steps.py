@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from vbp_workshop.core import pollops
+from vbp_workshop.core.kinds import ORDER
 
 from .conftest import Room
 
 SHOTS = os.environ.get("VBP_SCREENSHOTS", "")
-KINDS = ("single", "multiple", "agreement", "scale", "ranking", "points", "matrix", "importance",
-         "fist", "text")
+KINDS = ORDER  # every kind the app knows: a new kind needs its answer() step below
 
 
 def shot(page: Any, name: str, tmp_path: Path) -> None:
@@ -70,6 +70,8 @@ def answer(page: Any, kind: str, poll: Any) -> None:
             rows.nth(1).locator("button", has_text="5").click()
     elif kind == "text":
         page.fill("#text-answer", "Patients <b>know</b> their numbers")
+    else:
+        raise AssertionError(f"no phone step for the poll kind {kind!r}")
 
 
 def my_ballots(room: Room, poll: Any) -> list[dict[str, Any]]:

@@ -121,13 +121,17 @@ def test_focus_moves_to_the_question_after_joining_and_new_questions_are_announc
     # An update that keeps the same question does not steal the focus from the answer being built.
     page.locator(".scale button", has_text="7").click()
     assert page.evaluate("() => document.activeElement.textContent") == "7"
+    page.evaluate("() => { window.__moves = []; document.addEventListener('focusin', "
+                  "(e) => window.__moves.push(e.target.id || e.target.textContent)); }")
     room.live.show_result(poll.id, None)  # a change the phones are sent, same poll on screen
-    page.wait_for_timeout(400)
+    page.wait_for_timeout(300)
     assert page.evaluate("() => document.activeElement.textContent") == "7"
     assert page.get_attribute(".scale button:has-text('7')", "aria-pressed") == "true"
-    # Closing is announced too.
+    # Closing is announced. Updates arrive in order, so once the close is shown the update before
+    # it was handled too: the only focus move is the one from the vanished form to the heading.
     pollops.close_poll(room.store, room.live, poll.id)
     announced(page, "Voting has closed")
+    assert page.evaluate("() => window.__moves") == ["wait-title"]
     page.context.close()
 
 

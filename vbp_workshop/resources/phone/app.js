@@ -208,7 +208,7 @@
     if (Number.isInteger(snap.closed_poll)) resendClosed(snap.closed_poll);
     const closed = !!snap.closed_poll;
     const title = closed ? "Voting has closed" : "You're in";
-    const shown = title + (snap.result ? ":result:" + JSON.stringify(snap.result).length : "");
+    const shown = [title, snap.closed_poll, snap.result ? message(snap.result.headline, "-") : ""].join(":");
     $("wait-title").textContent = title;
     $("wait-text").textContent = closed ? "Thank you. The next question will appear here." :
       "Waiting for the facilitator to open a question…";
