@@ -45,6 +45,14 @@ def wrap(text: str, width: int, lines: int) -> str:
     return "\n".join(out)
 
 
+def shorten(text: str, fm: QFontMetrics, px: int) -> str:
+    """`text` in `px`, cut at the end of the name: a trailing "(n=4)" or "(gap +2.1)" stays whole."""
+    head, sep, tail = text.rpartition(" (")
+    if not sep or fm.horizontalAdvance(sep + tail) > px // 2:
+        return fm.elidedText(text, Qt.TextElideMode.ElideRight, px)
+    return fm.elidedText(head, Qt.TextElideMode.ElideRight, px - fm.horizontalAdvance(sep + tail)) + sep + tail
+
+
 def set_key(label: Any, text: str) -> None:
     """A legend entry's new name (kept whole, so a narrow chart can shorten it for display)."""
     label.full = text
@@ -211,7 +219,8 @@ class PollChart(pg.PlotWidget):
             return
         left = self.plot_item.getAxis("left")
         x0 = left.width() if left.isVisible() else 0
-        room = max(50.0, self.plot_item.width() - x0 - 4)
+        # The band spans the chart's whole width (above the axis too): the legend may use it all.
+        room = max(50.0, self.plot_item.width() - 4)
         items = legend.items
         if items:
             for _sample, label in items:  # back to the whole names before measuring
@@ -228,23 +237,36 @@ class PollChart(pg.PlotWidget):
                 legend.setColumnCount(columns)
                 legend.updateSize()
             if legend.width() > room:  # one column and still too wide: the names give way
-                fm = QFontMetrics(self.font)
-                entries = []
-                for sample, label in items:
-                    space = int(room - sample.width() - legend.layout.horizontalSpacing() - 12)
-                    entries.append((sample.item, label.full,
-                                    fm.elidedText(label.full, Qt.TextElideMode.ElideMiddle, max(20, space))))
-                # Added afresh: a label keeps its old width in the legend's layout when it shrinks.
-                legend.clear()
-                for item, full, shown in entries:
-                    legend.addItem(item, shown)
-                    legend.items[-1][1].full = full
-                legend.updateSize()
-                self.legend_rebuilt()
-        legend.setPos(x0, 2)
+                self._shorten_keys(columns, room)
+            # A legend taller than a third of the chart leaves too little for the data: more
+            # columns, with names shortened at their end (a trailing count or gap stays).
+            while legend.height() > self.height() / 3 and columns < len(legend.items):
+                columns += 1
+                self._shorten_keys(columns, room)
+        # In line with the plot when it fits there, else moved left as far as it needs.
+        legend.setPos(max(0.0, min(x0, self.plot_item.width() - legend.width() - 2)), 2)
         band = legend.height() + 6 if items else 1
         if abs(self.plot_item.layout.getContentsMargins()[1] - band) > 0.5:
             self.plot_item.layout.setContentsMargins(1, band, 1, 1)
+
+    def _shorten_keys(self, columns: int, room: float) -> None:
+        """Lay the legend out in `columns`, each name shortened to its share of `room`."""
+        legend = self.legend
+        fm = QFontMetrics(self.font)
+        fulls = [(sample.item, label.full, sample.width()) for sample, label in legend.items]
+        gap = legend.layout.horizontalSpacing() + 12
+        for slack in (1.0, 0.9, 0.8, 0.7, 0.6):  # the rendered label runs a little wider than measured
+            # Added afresh: a label keeps its old width in the legend's layout when it shrinks.
+            legend.clear()
+            legend.setColumnCount(columns)
+            for item, full, sample_px in fulls:
+                space = int(slack * (room / columns - sample_px - gap))
+                legend.addItem(item, shorten(full, fm, max(20, space)))
+                legend.items[-1][1].full = full
+            legend.updateSize()
+            if legend.width() <= room:
+                break
+        self.legend_rebuilt()
 
     def legend_rebuilt(self) -> None:
         """The legend's labels are new objects: charts that keep them look them up again."""
