@@ -175,3 +175,14 @@ def test_hand_counts_relax_the_per_person_limits_only() -> None:
     assert validate(poll("points"), {"0": 3, "1": 0}) == {"0": 3}  # zeros are dropped
     with pytest.raises(BallotError, match="at least one point"):
         validate(poll("points"), {"0": 0})
+
+
+def test_a_hand_count_row_stands_for_a_valid_answer() -> None:
+    rows = {"single": 1, "multiple": 1, "ranking": 1, "scale": 4, "fist": 4, "agreement": (1, 4)}
+    for kind, key in rows.items():
+        p = poll(kind, () if kind in ("scale", "fist") else ("A", "B", "C"))
+        answer = kinds.get(kind).hand_answer(key)
+        assert validate(p, answer, hand=True) == {"single": 1, "multiple": [1], "ranking": [1], "scale": 4,
+                                                  "fist": 4, "agreement": {"1": 4}}[kind]
+    assert kinds.get("matrix").axes(poll("matrix", x_label="Cost")) == ("Cost", "Impact")
+    assert kinds.get("importance").axes(poll("importance")) == ("Importance", "Satisfaction")

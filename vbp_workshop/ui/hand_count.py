@@ -50,24 +50,25 @@ class HandCountDialog(QDialog):
         self.text = QLineEdit()
         self.people = _spin()
         lo, hi = poll.scale_range
-        kind = poll.kind
-        if kind in ("single", "multiple", "ranking", "points"):
+        plugin = poll.plugin  # the kind says which form it needs (core/kinds)
+        form = plugin.hand_form
+        if form == "options":
             for i, option in enumerate(poll.options):
                 grid.addWidget(plain_label(option), i, 0)
                 spin = _spin()
                 grid.addWidget(spin, i, 1)
                 self.cells.append((i, spin))
-            if kind == "points":  # points are not people: the tally needs both
+            if plugin.hand_people:  # points are not people: the tally needs both
                 grid.addWidget(QLabel("How many people placed these points"), len(poll.options), 0)
                 grid.addWidget(self.people, len(poll.options), 1)
                 self.people.setObjectName("hand_people")
-        elif kind in ("scale", "fist"):
+        elif form == "levels":
             for r, level in enumerate(range(lo, hi + 1)):
                 grid.addWidget(QLabel(str(level)), r, 0)
                 spin = _spin()
                 grid.addWidget(spin, r, 1)
                 self.cells.append((level, spin))
-        elif kind == "agreement":
+        elif form == "statements":
             for c, label in enumerate(AGREEMENT_LABELS, 1):
                 grid.addWidget(QLabel(label), 0, c)
             for r, statement in enumerate(poll.options, 1):
@@ -76,9 +77,8 @@ class HandCountDialog(QDialog):
                     spin = _spin()
                     grid.addWidget(spin, r, level)
                     self.cells.append(((r - 1, level), spin))
-        elif kind in ("matrix", "importance"):
-            a, b = ("Importance", "Satisfaction") if kind == "importance" else (
-                poll.settings.get("x_label", "Effort"), poll.settings.get("y_label", "Impact"))
+        elif form == "placing":
+            a, b = plugin.axes(poll)
             grid.addWidget(QLabel(a), 0, 1)
             grid.addWidget(QLabel(b), 0, 2)
             for r, item in enumerate(poll.options, 1):
@@ -101,38 +101,25 @@ class HandCountDialog(QDialog):
         lay.addWidget(buttons)
 
     def _hint(self) -> str:
-        return {
-            "ranking": "Count the hands for each option as first choice.",
-            "points": "Enter the total points (or dots) the group gave each option.",
-            "multiple": "Count the hands for each option; a person may raise a hand more than once.",
-            "agreement": "For each statement, count the hands at each level.",
-            "matrix": "Place each item where the group agreed, and say how many people that was.",
-            "importance": "Place each attribute where the group agreed, and say how many people.",
-            "text": "Type an answer given aloud.",
-        }.get(self.poll.kind, "Count the hands for each answer.")
+        return self.poll.plugin.hand_hint
 
     def entries(self) -> list[tuple[str, Any, int]]:
         grp = self.group.currentData()
-        kind = self.poll.kind
+        plugin = self.poll.plugin
         out: list[tuple[str, Any, int]] = []
         spread: dict[str, int] = {}  # points: the group's total per option, one entry
         for key, spin in self.cells:
             n = spin.value()
             if not n:
                 continue
-            if kind == "single" or kind in ("scale", "fist"):
-                out.append((grp, key, n))
-            elif kind in ("multiple", "ranking"):
-                out.append((grp, [key], n))
-            elif kind == "points":
+            if plugin.hand_people:
                 spread[str(key)] = n
-            elif kind == "agreement":
-                statement, level = key
-                out.append((grp, {str(statement): level}, n))
+            else:
+                out.append((grp, plugin.hand_answer(key), n))
         if spread:
             out.append((grp, spread, self.people.value()))
         if self.pairs and self.people.value():
             out.append((grp, {str(i): [x.value(), y.value()] for i, x, y in self.pairs}, self.people.value()))
-        if kind == "text" and self.text.text().strip():
+        if plugin.hand_form == "text" and self.text.text().strip():
             out.append((grp, self.text.text(), 1))
         return out

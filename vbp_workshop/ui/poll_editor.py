@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vbp_workshop.core import kinds
 from vbp_workshop.core.polls import KINDS, PRIVACY, Poll, settings_problem
 from vbp_workshop.ui.widgets import plain_label
 
@@ -107,31 +108,25 @@ class PollEditor(QDialog):
             form.insertRow(0, self.frozen)
 
     def _show_settings(self) -> None:
-        kind = self.kind.currentData()
-        shown = {"multiple": {"max_choices"}, "points": {"budget"}, "scale": {"min", "max"},
-                 "matrix": {"x_label", "y_label"}}.get(kind, set())
+        plugin = kinds.get(self.kind.currentData())  # each kind names its own settings rows
         form = self.layout()
         assert isinstance(form, QFormLayout)
         for key, (_label, widget) in self.rows.items():
-            form.setRowVisible(widget, key in shown)
-        form.setRowVisible(self.options, kind not in ("scale", "fist", "text"))
+            form.setRowVisible(widget, key in plugin.editor_fields)
+        form.setRowVisible(self.options, plugin.needs_options)
 
     def values(self) -> dict[str, Any]:
         kind = self.kind.currentData()
+        plugin = kinds.get(kind)
         options = [line.strip() for line in self.options.toPlainText().splitlines() if line.strip()]
-        if kind in ("scale", "fist", "text"):
+        if not plugin.needs_options:
             options = []
         settings: dict[str, Any] = dict(self._keep)
         if options != self._filled:  # what the facilitator typed is never replaced on opening
             settings.pop("fill_from", None)
-        if kind == "multiple":
-            settings["max_choices"] = self.max_choices.value()
-        if kind == "points":
-            settings["budget"] = self.budget.value()
-        if kind == "scale":
-            settings.update(min=self.lo.value(), max=self.hi.value())
-        if kind == "matrix":
-            settings.update(min=1, max=5, x_label=self.x_label.text(), y_label=self.y_label.text())
+        for key in sorted(plugin.editor_fields):
+            widget = self.rows[key][1]
+            settings[key] = widget.value() if isinstance(widget, QSpinBox) else widget.text()
         return {"kind": kind, "question": self.question.text().strip(), "options": options,
                 "settings": settings, "privacy": self.privacy.currentData()}
 

@@ -23,6 +23,10 @@ class Agreement(PollKind):
     def scale_range(self, poll: Poll) -> tuple[int, int]:
         return (1, 5)
 
+    def hand_answer(self, key: Any) -> Any:
+        statement, lvl = key
+        return {str(statement): lvl}
+
     def validate(self, poll: Poll, answer: Any, hand: bool) -> Any:
         return {str(k): level(v, 1, 5) for k, v in sorted(keyed(answer, len(poll.options)).items())}
 

@@ -43,7 +43,15 @@ class PollKind:
     def settings_problem(self, poll: Poll) -> str:
         return ""
 
+    def axes(self, poll: Poll) -> tuple[str, str]:
+        """The two scales of a "placing" kind (across, up)."""
+        return ("", "")
+
     # -- a ballot ----------------------------------------------------------------------------
+
+    def hand_answer(self, key: Any) -> Any:
+        """The answer a row of the hand-count form stands for (an option, a level, …)."""
+        return key
 
     def validate(self, poll: Poll, answer: Any, hand: bool) -> Any:
         raise BallotError("This poll cannot take answers.")

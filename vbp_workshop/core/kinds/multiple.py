@@ -16,6 +16,9 @@ class Multiple(PollKind):
     editor_fields = frozenset({"max_choices"})
     hand_hint = "Count the hands for each option; a person may raise a hand more than once."
 
+    def hand_answer(self, key: Any) -> Any:
+        return [key]
+
     def validate(self, poll: Poll, answer: Any, hand: bool) -> Any:
         if not isinstance(answer, list) or not answer:
             raise BallotError("Pick at least one option.")

@@ -15,6 +15,9 @@ class Ranking(PollKind):
     label = "Ranking"
     hand_hint = "Count the hands for each option as first choice."
 
+    def hand_answer(self, key: Any) -> Any:
+        return [key]
+
     def validate(self, poll: Poll, answer: Any, hand: bool) -> Any:
         if not isinstance(answer, list) or not answer:
             raise BallotError("Rank at least one option.")
