@@ -186,3 +186,27 @@ def test_a_hand_count_row_stands_for_a_valid_answer() -> None:
                                                   "fist": 4, "agreement": {"1": 4}}[kind]
     assert kinds.get("matrix").axes(poll("matrix", x_label="Cost")) == ("Cost", "Impact")
     assert kinds.get("importance").axes(poll("importance")) == ("Importance", "Satisfaction")
+
+
+def test_a_new_kind_needs_only_its_module(monkeypatch) -> None:
+    """What docs/ARCHITECTURE.md promises: a kind registered in one place is validated, tallied,
+    measured, sent to phones and revealed with no other core change."""
+    from vbp_workshop.core.kinds.single import Single
+
+    class YesNo(Single):
+        name = "yesno"
+        label = "Yes or no"
+        fewest_options = 2
+
+        def public(self, poll: Poll) -> dict[str, Any]:
+            return {"buttons": "big"}
+
+    monkeypatch.setitem(kinds.REGISTRY, "yesno", YesNo())
+    monkeypatch.setattr("vbp_workshop.core.polls.KINDS._cache", None)
+    p = poll("yesno", ("Yes", "No"))
+    assert KINDS["yesno"] == "Yes or no" and settings_problem("yesno", ["Yes", "No"], {}) == ""
+    t = tally(p, [b(validate(p, 0)), b(validate(p, 0)), b(validate(p, 1))])
+    assert t.counts == [2, 1] and t.headline() == "Leading: Yes"
+    assert p.public()["buttons"] == "big"
+    assert public_result(p, t)["bars"] == [["Yes", 66.7], ["No", 33.3]]
+    assert divergence(p, {"a": tally(p, [b(0)] * 3), "b": tally(p, [b(1)] * 3)}) == (1.0, ("a", "b"))
