@@ -217,7 +217,7 @@ def check_file(path: Path, phones: list[Phone], keys: list[tuple[int, int]]) -> 
 
 
 async def app_run(n: int, spread: float, kinds: list[str], nofile: int, tmp: Path,
-                  switch_ms: float = 0.0) -> dict[str, Any]:
+                  switch_ms: float = 0.0, server_only: bool = False) -> dict[str, Any]:
     path = tmp / f"room-{n}.vbpw"
     proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "vbp_workshop", "demo", str(path),
                                                 stdout=asyncio.subprocess.DEVNULL)
@@ -225,9 +225,10 @@ async def app_run(n: int, spread: float, kinds: list[str], nofile: int, tmp: Pat
     poll_ids = pick_polls(path, kinds)
     log = tmp / f"room-{n}.log"
     extra = ["--switch-ms", str(switch_ms)] if switch_ms else []
-    app = await spawn(str(ROOT / "benchmarks" / "room_app.py"), str(path), *extra, nofile=nofile, log=log)
+    driver = "room_server.py" if server_only else "room_app.py"
+    app = await spawn(str(ROOT / "benchmarks" / driver), str(path), *extra, nofile=nofile, log=log)
     stop = asyncio.Event()
-    out: dict[str, Any] = {"polls": [], "app_nofile": nofile}
+    out: dict[str, Any] = {"polls": [], "app_nofile": nofile, "what": "server only, no GUI" if server_only else "app"}
     try:
         info = await read_json(app)
         peak = Peak(int(info["pid"]))
@@ -294,7 +295,7 @@ def report(n: int, bare: dict[str, Any], app: dict[str, Any], load: tuple[float,
           f"(2 cores shared with other work) ==")
     print(f"bare aiohttp: {bare['joined']} joined in {bare['join_s']:.1f} s; broadcast {ms(b.broadcast)}, "
           f"{b.missing} without it in {SEEN_WITHIN:.0f} s; ack {ms(b.acks)}, {b.failed} failed")
-    print(f"app (descriptor limit at start {app['app_nofile']}): {app['joined']} of {n} joined in "
+    print(f"{app['what']} (descriptor limit at start {app['app_nofile']}): {app['joined']} of {n} joined in "
           f"{app['join_s']:.1f} s {app['join_errors'] or ''}; server held {app['streams_server']} streams")
     for r in polls:
         if r.error:
@@ -329,7 +330,7 @@ async def main_async(args: argparse.Namespace) -> None:
     for n in args.phones:
         load = os.getloadavg()
         bare = await bare_run(n, args.spread)
-        app = await app_run(n, args.spread, kinds, args.app_nofile, tmp, args.switch_ms)
+        app = await app_run(n, args.spread, kinds, args.app_nofile, tmp, args.switch_ms, args.server_only)
         report(n, bare, app, load)
 
 
@@ -340,6 +341,8 @@ def main() -> None:
     ap.add_argument("--spread", type=float, default=3.0, help="each phone votes within this many seconds")
     ap.add_argument("--switch-ms", type=float, default=0.0,
                     help="an experiment: the app's GIL switch interval (sys.setswitchinterval), in ms")
+    ap.add_argument("--server-only", action="store_true",
+                    help="the vote server and core operations without the GUI (benchmarks/room_server.py)")
     ap.add_argument("--app-nofile", type=int, default=1024, help="the app's descriptor limit at start")
     args = ap.parse_args()
     _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
