@@ -64,3 +64,20 @@ def test_a_new_join_code_is_an_operation_every_screen_hears(demo_window: MainWin
         assert projector.code.text() == code
     finally:
         room.stop_voting()
+
+
+def test_an_import_says_it_was_an_import(demo_window: MainWindow, dialogs, tmp_path) -> None:
+    from vbp_workshop.core.imports import read_participants
+    from vbp_workshop.ui.workbook import confirm_participants
+
+    session = demo_window.session
+    partner = session.store.rows("partners")[0]["name"]
+    csv = tmp_path / "people.csv"
+    csv.write_text(f"Name,Organisation,Role\nAsha Patel,{partner},GP\n", encoding="utf-8")
+    seen: list[Changes] = []
+    session.changed.connect(seen.append)
+    dialogs.answers.append(True)  # "Import them now?" — yes
+    confirm_participants(session, dialogs, csv, read_participants(csv, session.store))
+    assert [c.origin for c in seen] == ["import"] and seen[0].touches("participants")
+    session.undo_stack.undo()
+    assert seen[-1].origin == "undo"

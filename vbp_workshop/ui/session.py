@@ -144,9 +144,11 @@ class Session(QObject):
         """Apply a batch through the core operation (its rules included); returns the inverse."""
         return operations.apply_edits(self.store, self.live, edits, origin)
 
-    def edit(self, edits: Sequence[Edit], text: str) -> list[Edit]:
-        """Apply an undoable batch of edits; returns the inverse. Raises `Refused` with a reason."""
-        backward = self.apply(edits)
+    def edit(self, edits: Sequence[Edit], text: str, origin: str = FACILITATOR) -> list[Edit]:
+        """Apply an undoable batch of edits; returns the inverse. Raises `Refused` with a reason.
+
+        `origin` says who started it in the change record (the facilitator, or an import)."""
+        backward = self.apply(edits, origin)
         self.undo_stack.push(EditCommand(self, edits, backward, text))
         return backward
 

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from vbp_workshop.core.store import IMPORT
 from vbp_workshop.core.words import plural
 from vbp_workshop.ui.dialogs import DialogService
 from vbp_workshop.ui.session import Session
@@ -183,7 +184,7 @@ def confirm_participants(session: Session, dialogs: DialogService, source: Path,
     if not people:
         return
     label = f"Import {plural(people, 'participant')}" + (f" and {plural(added, 'partner')}" if added else "")
-    session.edit(edits, label)
+    session.edit(edits, label, origin=IMPORT)
 
 
 def import_actuals(tasks: TaskRunner, session: Session, dialogs: DialogService) -> Task | None:
@@ -214,6 +215,6 @@ def import_actuals(tasks: TaskRunner, session: Session, dialogs: DialogService) 
             return
         if dialogs.confirm("Import actual values?", f"{len(edits)} new actual values will be added to "
                            "step 5. Import them?"):
-            session.edit(edits, f"Import {len(edits)} actual values")
+            session.edit(edits, f"Import {len(edits)} actual values", origin=IMPORT)
 
     return tasks.run(f"Reading “{source.name}”…", work, apply, on_error=failed)
