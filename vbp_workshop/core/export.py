@@ -7,6 +7,7 @@ half a workbook, and refuses a file another program holds open.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -388,6 +389,10 @@ def export_workbook(store: Store, path: Path, *, include_names: bool = False,
 
     tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.xlsx")
     writer = WorkbookWriter(tmp)
+    # Half a million cell records are built and never freed until the end: the cycle collector
+    # would traverse them again and again (measured: about a tenth of the export's time).
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         progress(0.05)
         sheets = [summary_sheet(store), step1_sheet(store), step2_sheet(store), step3_sheet(store),
@@ -421,6 +426,8 @@ def export_workbook(store: Store, path: Path, *, include_names: bool = False,
     except XlsxWriterException as exc:
         raise ExportError(f"The workbook could not be built: {exc}.") from exc
     finally:
+        if collecting:
+            gc.enable()
         tmp.unlink(missing_ok=True)
     progress(1.0)
     return path
