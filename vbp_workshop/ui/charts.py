@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetrics
 
 from vbp_workshop.core.polls import AGREEMENT_LABELS, Poll
@@ -51,6 +51,24 @@ def shorten(text: str, fm: QFontMetrics, px: int) -> str:
     if not sep or fm.horizontalAdvance(sep + tail) > px // 2:
         return fm.elidedText(text, Qt.TextElideMode.ElideRight, px)
     return fm.elidedText(head, Qt.TextElideMode.ElideRight, px - fm.horizontalAdvance(sep + tail)) + sep + tail
+
+
+class KeySample(pg.ItemSample):
+    """A legend's colour sample that grows with the chart's type (pyqtgraph's is 20 px always)."""
+
+    size = 20.0
+
+    def __init__(self, item: Any) -> None:
+        super().__init__(item)
+        self.setFixedWidth(self.size)
+        self.setFixedHeight(self.size)
+
+    def boundingRect(self) -> QRectF:
+        return QRectF(0, 0, self.size, self.size)
+
+    def paint(self, p: Any, *args: Any) -> None:
+        p.scale(self.size / 20, self.size / 20)
+        super().paint(p, *args)
 
 
 def set_key(label: Any, text: str) -> None:
@@ -145,8 +163,9 @@ class PollChart(pg.PlotWidget):
     def make_legend(self) -> Any:
         """A legend in a band above the plot: it can never cover the data."""
         self.drop_legend()
+        sample = type("KeySample", (KeySample,), {"size": float(round(self.text_px * 1.15))})
         legend = pg.LegendItem(labelTextColor=INK, labelTextSize=f"{self.text_px}px",
-                               horSpacing=round(self.text_px * 1.2), verSpacing=0)
+                               horSpacing=round(self.text_px * 1.2), verSpacing=0, sampleType=sample)
         legend.setParentItem(self.plot_item)
         self.legend = legend
         return legend
@@ -238,9 +257,9 @@ class PollChart(pg.PlotWidget):
                 legend.updateSize()
             if legend.width() > room:  # one column and still too wide: the names give way
                 self._shorten_keys(columns, room)
-            # A legend taller than a third of the chart leaves too little for the data: more
+            # A legend taller than ~45 % of the chart leaves too little for the data: more
             # columns, with names shortened at their end (a trailing count or gap stays).
-            while legend.height() > self.height() / 3 and columns < len(legend.items):
+            while legend.height() > 0.45 * self.height() and columns < len(legend.items):
                 columns += 1
                 self._shorten_keys(columns, room)
         # In line with the plot when it fits there, else moved left as far as it needs.
