@@ -16,14 +16,18 @@ import random
 import secrets
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 import aiohttp
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from benchmarks.room_phones import phone_address
+
 
 async def phone(n: int, args: argparse.Namespace, session_factory: Any, log: Any, stats: dict[str, Any],
                 start: asyncio.Event) -> None:
-    async with session_factory() as s:
+    async with session_factory(n) as s:
         for attempt in range(20):
             try:
                 group = args.groups[n % len(args.groups)]
@@ -73,9 +77,12 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
                              "join_failed": 0, "no_poll": 0}
     connector_limit = min(args.phones, 1000)
 
-    def factory() -> aiohttp.ClientSession:
+    def factory(n: int) -> aiohttp.ClientSession:
+        # Each phone from its own loopback address, as on real Wi-Fi (the server limits joins per
+        # address); --same-address keeps them all on 127.0.0.1, as a room behind one router.
+        local = None if args.same_address else (phone_address(n), 0)
         return aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True),
-                                     connector=aiohttp.TCPConnector(limit=1),
+                                     connector=aiohttp.TCPConnector(limit=1, local_addr=local),
                                      timeout=aiohttp.ClientTimeout(total=args.timeout))
 
     start = asyncio.Event()
@@ -107,6 +114,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--pause", type=float, default=0.0, help="seconds between a phone's votes")
     p.add_argument("--timeout", type=float, default=60.0)
     p.add_argument("--log", default="")
+    p.add_argument("--same-address", action="store_true", help="every phone from 127.0.0.1")
     p.add_argument("--groups", nargs="*", default=["provider", "pharma", "payer", "patient", "clinician"])
     return p.parse_args(argv)
 
