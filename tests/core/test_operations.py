@@ -139,3 +139,18 @@ def test_a_refused_batch_writes_nothing(store: Store, live_writer) -> None:
     assert store.workshop()["title"] != "Changed"
     with sqlite3.connect(store.path) as conn:
         assert conn.execute("SELECT kind FROM polls WHERE id = ?", (pid,)).fetchone()[0] == "single"
+
+
+def test_an_open_revealed_poll_reworded_keeps_its_result_on_the_phones(store: Store, live_writer) -> None:
+    from vbp_workshop.core.operations import derive
+
+    live, writer = live_writer
+    pid = _poll(store, "scale")
+    pollops.open_poll(store, live, pid)
+    writer.vote(Vote(pid, 1, "d-1", "", 4, "uid-000001"))
+    pollops.reveal(store, live, pid, True)
+    assert live.snapshot()["result"]["respondents"] == 1
+    apply_edits(store, live, [Update("polls", pid, {"question": "Reworded?"})])
+    derive(store, live)
+    snap = live.snapshot()
+    assert snap["poll"]["question"] == "Reworded?" and snap["result"]["respondents"] == 1

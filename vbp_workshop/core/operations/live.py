@@ -37,6 +37,8 @@ def derive(store: Store, live: LiveState) -> None:
         was = shown.get(poll.id)
         if was is None or was != poll or was.settings != poll.settings:
             live.open_poll(poll)
+            if poll.revealed:  # an open poll reworded while its result shows keeps showing it
+                live.show_result(poll.id, pollops.public_result(poll, pollops.round_tally(store, poll)))
 
 
 def _round_edit(store: Store, poll_id: int, round_: int, **values: str) -> Edit:
