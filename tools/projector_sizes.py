@@ -3,6 +3,7 @@
     QT_QPA_PLATFORM=offscreen python tools/projector_sizes.py
 
 Voting is on (the join panel shows), the window is 1024×768; the figures are minimumSizeHint.
+Then the type and QR sizes at 1024×768, 1920×1080 and 3840×2160.
 """
 
 from __future__ import annotations
@@ -56,6 +57,14 @@ def main() -> None:
                       f"minimum {hint.width()}×{hint.height()}  window {proj.width()}×{proj.height()}")
         room.set_split(poll.id, False)
     print(f"largest minimum: {widest[0]}×{widest[1]} (fits 1024×768: {widest[0] <= 1024 and widest[1] <= 768})")
+    for w, h in ((1024, 768), (1920, 1080), (3840, 2160)):  # what grows with the window
+        proj.resize(w, h)
+        for _ in range(5):
+            app.processEvents()
+        qr = proj.qr.pixmap().height()
+        print(f"at {w}×{h}: question {proj.question.font().pixelSize()} px, join code "
+              f"{proj.code.font().pixelSize()} px, chart text {proj.group_chart.text_px} px, "
+              f"QR {qr} px ({100 * qr / h:.0f} % of the height)")
     room.stop_voting()
     win.close()
 

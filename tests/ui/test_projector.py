@@ -78,6 +78,20 @@ def test_the_projector_fits_1024x768_for_every_kind_shown_hidden_split_or_not(ro
                     too_big.append((kind, shown, split, hint.width(), hint.height()))
                 assert proj.width() == 1024 and proj.height() == 768, (kind, proj.size())
         room.set_split(poll.id, False)
+    rounds = next(p for p in pollops.polls(session.store) if p.round > 1)  # a re-vote, compared
+    pollops.reveal(session.store, session.live, rounds.id, True)
+    room.show_poll(rounds.id)
+    room.set_compare(rounds.id, True)
+    from vbp_workshop.ui.pages.summary import summary_html
+
+    for mode in ("rounds", "summary"):
+        if mode == "summary":
+            room.show_summary(summary_html(room_ctx(room)))
+        proj.resize(1024, 768)
+        settle()
+        hint = proj.minimumSizeHint()
+        if hint.width() > 1024 or hint.height() > 768:
+            too_big.append((mode, hint.width(), hint.height()))
     assert not too_big
 
 
