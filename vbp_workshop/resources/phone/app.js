@@ -55,7 +55,8 @@
   function load(k) { try { return JSON.parse(localStorage.getItem(k)); } catch (e) { return null; } }
   function store(k, v) { try { if (v === null) localStorage.removeItem(k); else localStorage.setItem(k, JSON.stringify(v)); } catch (e) { /* private mode */ } }
   function message(v, fallback) { return typeof v === "string" && v ? v.slice(0, 300) : fallback; }
-  function retryAfter(res) { const s = Number(res.headers.get("Retry-After")); return s > 0 ? Math.min(s, 60) * 1000 : 0; }
+  // The laptop's Retry-After, spread by up to half again: phones told the same second must not return together.
+  function retryAfter(res) { const s = Number(res.headers.get("Retry-After")); return s > 0 ? Math.min(s, 60) * 1000 * (1 + Math.random() / 2) : 0; }
 
   async function api(path, body) {
     const ctl = new AbortController();
