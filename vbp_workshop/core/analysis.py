@@ -7,39 +7,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from vbp_workshop.core.domain import RESOURCES
+# Step 2's investment balance lives in core/balance.py; re-exported here for older callers.
+from vbp_workshop.core.balance import Balance as Balance  # noqa: PLC0414
+from vbp_workshop.core.balance import investment_balance as investment_balance  # noqa: PLC0414
 from vbp_workshop.core.store import Row, Store
-
-# -- step 2: is investment balanced? ----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Balance:
-    shares: dict[str, float]  # partner name -> share of the total investment (0..1)
-    balanced: bool
-    message: str
-
-
-def investment_balance(store: Store) -> Balance:
-    partners = {p["id"]: p["name"] for p in store.rows("partners")}
-    totals = dict.fromkeys(partners, 0)
-    for c in store.rows("contributions"):
-        if c["partner_id"] in totals and c["resource"] in RESOURCES:
-            totals[c["partner_id"]] += int(c["level"] or 0)
-    grand = sum(totals.values())
-    if len(partners) < 2 or not grand:
-        return Balance({}, True, "Record what each partner brings to see whether it is balanced.")
-    shares = {partners[i]: v / grand for i, v in totals.items()}
-    top_name, top = max(shares.items(), key=lambda kv: kv[1])
-    absent = [n for n, s in shares.items() if s == 0]
-    # "Most of it" = more than half, or more than twice an equal share when there are many.
-    limit = max(0.5, 2 / len(partners)) if len(partners) > 2 else 0.65
-    if top > limit:
-        return Balance(shares, False, f"Unbalanced: {top_name} carries {top:.0%} of the investment.")
-    if absent:
-        return Balance(shares, False, f"Unbalanced: {', '.join(absent)} brings nothing yet.")
-    return Balance(shares, True, f"Balanced: no partner carries more than {top:.0%}.")
-
 
 # -- step 3: RACI -------------------------------------------------------------------------------
 

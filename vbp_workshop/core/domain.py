@@ -33,6 +33,20 @@ STAKEHOLDER_LABELS: dict[Stakeholder, str] = {
 
 
 
+# Every stakeholder group belongs to a sector, the unit the partnership survey compares (NHS vs
+# industry). Clinicians count as NHS: in a UK partnership the clinicians in the room are almost
+# always NHS-employed and speak for NHS services (a clinician from a company registers as pharma
+# or medtech). Payers here are the NHS commissioners (ICBs).
+SECTOR_LABELS: dict[str, str] = {"nhs": "NHS", "industry": "Industry", "patients": "Patients and public",
+                                 "wider": "Academia, policy, third sector"}
+SECTOR_OF: dict[str, str] = {
+    Stakeholder.PROVIDER: "nhs", Stakeholder.PAYER: "nhs", Stakeholder.CLINICIAN: "nhs",
+    Stakeholder.PHARMA: "industry", Stakeholder.MEDTECH: "industry",
+    Stakeholder.PATIENT: "patients", Stakeholder.POLICY: "wider", Stakeholder.OTHER: "wider",
+}
+# A sector's small groups merged within it (shown when they reach the smallest group size).
+SECTOR_REST: dict[str, str] = {s: f"{s}_rest" for s in SECTOR_LABELS}
+
 # Results by stakeholder group show a group on its own only from this many respondents (the
 # workshop's own setting, `workshop.min_group_size`, overrides it); smaller groups merge.
 DEFAULT_MIN_GROUP = 3
@@ -41,7 +55,8 @@ DEFAULT_MIN_GROUP = 3
 OTHER_GROUP = "other"
 NO_GROUP = ""
 GROUP_LABELS: dict[str, str] = {**{s.value: STAKEHOLDER_LABELS[s] for s in Stakeholder},
-                                OTHER_GROUP: "Other (merged)", NO_GROUP: "Not given"}
+                                OTHER_GROUP: "Other (merged)", NO_GROUP: "Not given",
+                                **{k: f"{SECTOR_LABELS[s]}: other groups (merged)" for s, k in SECTOR_REST.items()}}
 
 
 class StepStatus(StrEnum):

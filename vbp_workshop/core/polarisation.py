@@ -1,0 +1,127 @@
+"""Spread beside the mean: polarisation, fist-to-five blockers and small numbers, per item.
+
+A mean hides a split room: five people at 1 and five at 5 average 3, like ten people at 3. Each
+rated item (an agreement statement, a scale or fist-to-five poll, each attribute's importance
+and satisfaction) therefore also gets its standard deviation and the share of people at each end
+of the scale (the bottom and top quarter of the range). An item is *polarised* when at least a
+quarter of the people are at each end. Results from fewer than `SMALL_N` people say so.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from vbp_workshop.core.kinds.base import answer_of, weight, wmean
+from vbp_workshop.core.kinds.fist import CONSENT_FLOOR
+from vbp_workshop.core.polls import Poll
+from vbp_workshop.core.tally import Ballot
+from vbp_workshop.core.words import plural
+
+SMALL_N = 5  # a result from fewer people than this is read with care (and says so)
+POLARISED_SHARE = 0.25  # at least this share at each end of the scale
+
+
+@dataclass(frozen=True)
+class ItemSpread:
+    label: str
+    n: float  # people who rated the item (hand counts add their hands)
+    mean: float | None
+    sd: float | None  # population standard deviation, on the item's own scale
+    low: float  # share (0..1) in the bottom quarter of the range
+    high: float  # share (0..1) in the top quarter of the range
+    polarised: bool
+    blockers: int | None = None  # fist-to-five only: how many below 3 (a count, never who)
+
+    @property
+    def extremes(self) -> float:
+        return self.low + self.high
+
+    @property
+    def small(self) -> bool:
+        return 0 < self.n < SMALL_N
+
+
+def small_n_note(n: float) -> str:
+    """'' for enough people, else the warning shown beside the result and in the export."""
+    if n <= 0 or n >= SMALL_N:
+        return ""
+    return f"Only {plural(int(n), 'answer')}: fewer than {SMALL_N}, read with care"
+
+
+def spread_of(label: str, pairs: Sequence[tuple[float, float]], lo: int, hi: int,
+              blockers: bool = False) -> ItemSpread:
+    """The spread of (value, weight) pairs on a lo..hi scale."""
+    n = sum(w for _, w in pairs)
+    mean = wmean(pairs)
+    if mean is None:
+        return ItemSpread(label, 0, None, None, 0.0, 0.0, False, 0 if blockers else None)
+    sd = math.sqrt(sum(w * (v - mean) ** 2 for v, w in pairs) / n)
+    quarter = (hi - lo) / 4
+    low = sum(w for v, w in pairs if v <= lo + quarter) / n
+    high = sum(w for v, w in pairs if v >= hi - quarter) / n
+    blocked = int(sum(w for v, w in pairs if v < CONSENT_FLOOR)) if blockers else None
+    return ItemSpread(label, n, mean, sd, low, high,
+                      low >= POLARISED_SHARE and high >= POLARISED_SHARE, blocked)
+
+
+def item_spreads(poll: Poll, ballots: Sequence[Ballot]) -> list[ItemSpread]:
+    """One spread per rated item of the poll, in the order of the kind's group profile
+    (`PollKind.profile`); [] for kinds that count choices rather than rate."""
+    lo, hi = poll.scale_range
+    kind = poll.kind
+    if kind in ("scale", "fist"):
+        pairs = [(float(answer_of(b)), weight(b)) for b in ballots]
+        return [spread_of(poll.question, pairs, lo, hi, blockers=kind == "fist")]
+    if kind == "agreement":
+        per: list[list[tuple[float, float]]] = [[] for _ in poll.options]
+        for b in ballots:
+            for k, v in answer_of(b).items():
+                per[int(k)].append((float(v), weight(b)))
+        return [spread_of(o, p, lo, hi) for o, p in zip(poll.options, per, strict=True)]
+    if kind in ("matrix", "importance"):
+        x_label, y_label = axis_labels(poll)
+        xs: list[list[tuple[float, float]]] = [[] for _ in poll.options]
+        ys: list[list[tuple[float, float]]] = [[] for _ in poll.options]
+        for b in ballots:
+            for k, (x, y) in answer_of(b).items():
+                xs[int(k)].append((float(x), weight(b)))
+                ys[int(k)].append((float(y), weight(b)))
+        out = []
+        for o, px, py in zip(poll.options, xs, ys, strict=True):
+            out += [spread_of(f"{o} ({x_label.lower()})", px, lo, hi),
+                    spread_of(f"{o} ({y_label.lower()})", py, lo, hi)]
+        return out
+    return []
+
+
+def axis_labels(poll: Poll) -> tuple[str, str]:
+    if poll.kind == "importance":
+        return ("Importance", "Satisfaction")
+    return (str(poll.settings.get("x_label", "Effort")), str(poll.settings.get("y_label", "Impact")))
+
+
+def item_labels(poll: Poll) -> list[str]:
+    """What each value of a group profile is about, for the per-item divergence ranking."""
+    if poll.kind in ("scale", "fist"):
+        return [poll.question]
+    if poll.kind in ("matrix", "importance"):
+        x_label, y_label = axis_labels(poll)
+        return [f"{o} ({a.lower()})" for o in poll.options for a in (x_label, y_label)]
+    return list(poll.options)
+
+
+def spread_text(s: ItemSpread) -> str:
+    """'mean 3.0 · sd 2.0 · 100% at the extremes · POLARISED' for a result line."""
+    if s.mean is None:
+        return "no answers"
+    parts = [f"mean {s.mean:.1f}", f"sd {s.sd:.1f}", f"{s.extremes:.0%} at the ends"]
+    if s.polarised:
+        parts.append(f"POLARISED ({s.low:.0%} low, {s.high:.0%} high)")
+    if s.blockers:
+        parts.append(f"{plural(s.blockers, 'blocker')} (below 3)")
+    note = small_n_note(s.n)
+    if note:
+        parts.append(note)
+    return " · ".join(parts)
