@@ -68,6 +68,13 @@ class LiveRoom(QObject):
         """Show the projected poll's result per stakeholder group (the facilitator's toggle)."""
         if self.projector is not None and poll_id == self.poll_id:
             self.projector.split = on
+            self.projector.by_sector = False
+            self.projector.refresh()
+
+    def set_sector_split(self, poll_id: int, on: bool) -> None:
+        """Show the projected poll's result per sector, NHS vs industry first (the toggle)."""
+        if self.projector is not None and poll_id == self.poll_id:
+            self.projector.split = self.projector.by_sector = on
             self.projector.refresh()
 
     def set_compare(self, poll_id: int, on: bool) -> None:

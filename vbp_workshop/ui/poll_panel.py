@@ -28,6 +28,7 @@ from vbp_workshop.core.polls import KINDS, PRIVACY, BallotError, Poll
 from vbp_workshop.core.store import PHONE, Changes, Delete, Update
 from vbp_workshop.core.tally import Tally, divergence
 from vbp_workshop.core.words import plural
+from vbp_workshop.ui import sector_view
 from vbp_workshop.ui.charts import GroupChart, PollChart, chart_for
 from vbp_workshop.ui.flow import FlowLayout
 from vbp_workshop.ui.pages.base import PageContext
@@ -107,6 +108,9 @@ class PollPanel(QWidget):
         self.by_group = QCheckBox("Split by stakeholder group")
         self.by_group.setObjectName("by_group")
         self.by_group.toggled.connect(self._toggle_groups)
+        self.by_sector = QCheckBox("Split by sector (NHS vs industry)")
+        self.by_sector.setObjectName("by_sector")
+        self.by_sector.toggled.connect(self._toggle_sectors)
         self.round_box = QComboBox()
         self.round_box.setObjectName("round_box")
         self.round_box.currentIndexChanged.connect(lambda _i: self.refresh(chart_only=True))
@@ -114,6 +118,7 @@ class PollPanel(QWidget):
         self.compare.setObjectName("compare_rounds")
         self.compare.toggled.connect(self._toggle_compare)
         view.addWidget(self.by_group)
+        view.addWidget(self.by_sector)
         view.addWidget(self.compare)
         round_row = QWidget()
         rr = QHBoxLayout(round_row)
@@ -236,6 +241,7 @@ class PollPanel(QWidget):
                 self.round_box.addItem(f"{r}" + (" (current)" if r == poll.round else ""), r)
             self.round_box.blockSignals(False)
             self.by_group.setEnabled(poll.privacy != "anonymous_nogroup")
+            self.by_sector.setEnabled(poll.privacy != "anonymous_nogroup")
             self.compare.setEnabled(poll.round > 1)
         t = self.current_tally()
         assert t is not None
@@ -250,6 +256,11 @@ class PollPanel(QWidget):
             self.stack.setCurrentWidget(self.group_chart)
             d, pair = divergence(poll, rounds)
             self.divergence.setText(f"Change between rounds: {d:.2f}" if pair else "")
+        elif self.by_sector.isChecked() and poll.privacy != "anonymous_nogroup":
+            groups, labels, line = sector_view.sector_split(self.session.store, poll, self.round_box.currentData())
+            self.group_chart.set_groups(poll, groups, labels)
+            self.stack.setCurrentWidget(self.group_chart)
+            self.divergence.setText(line)
         elif self.by_group.isChecked() and poll.privacy != "anonymous_nogroup":
             groups = pollops.group_tallies(self.session.store, poll, self.round_box.currentData())
             self.group_chart.set_groups(poll, groups, GROUP_LABELS)
@@ -263,12 +274,25 @@ class PollPanel(QWidget):
             chart = self.chart(poll.kind)
             chart.set_tally(poll, t)
             self.stack.setCurrentWidget(chart)
-            self.divergence.setText("")
+            self.divergence.setText(sector_view.spread_line(self.session.store, poll, self.round_box.currentData()))
 
     def _toggle_groups(self, on: bool) -> None:
+        if on and self.by_sector.isChecked():  # one split at a time
+            self.by_sector.blockSignals(True)
+            self.by_sector.setChecked(False)
+            self.by_sector.blockSignals(False)
         self.refresh()
         if self.poll:  # the room sees the split too, once the result is revealed
             self.ctx.room.set_split(self.poll.id, on)
+
+    def _toggle_sectors(self, on: bool) -> None:
+        if on and self.by_group.isChecked():  # one split at a time
+            self.by_group.blockSignals(True)
+            self.by_group.setChecked(False)
+            self.by_group.blockSignals(False)
+        self.refresh()
+        if self.poll:  # the room sees the sector split too, once the result is revealed
+            self.ctx.room.set_sector_split(self.poll.id, on)
 
     def _toggle_compare(self, on: bool) -> None:
         self.refresh()

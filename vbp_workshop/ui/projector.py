@@ -19,6 +19,7 @@ from vbp_workshop.core.domain import GROUP_LABELS
 from vbp_workshop.core.polls import Poll
 from vbp_workshop.core.tally import Tally, divergence
 from vbp_workshop.core.words import plural
+from vbp_workshop.ui import sector_view
 from vbp_workshop.ui.answers_view import AnswersView
 from vbp_workshop.ui.charts import GroupChart, PollChart, chart_for
 from vbp_workshop.ui.paged_text import PagedText
@@ -125,6 +126,7 @@ class ProjectorWindow(QWidget):
         self.group_chart = GroupChart(large=True)
         self.stack.addWidget(self.group_chart)
         self.split = False  # show the result side by side per stakeholder group
+        self.by_sector = False  # ... per sector instead (with split on)
         self.compare = False  # show every round of the poll side by side
         self.answers = AnswersView(large=True)
         self.stack.addWidget(self.answers)
@@ -331,7 +333,8 @@ class ProjectorWindow(QWidget):
             chart = self.chart(poll.kind)
             chart.set_tally(poll, tally)
             self.stack.setCurrentWidget(chart)
-            self.headline.setText(tally.headline())
+            note = sector_view.room_note(self.session.store, poll)
+            self.headline.setText(tally.headline() + (f"  ·  {note}" if note else ""))
 
     def chart(self, kind: str) -> PollChart:
         chart = self.charts.get(kind)
@@ -342,14 +345,17 @@ class ProjectorWindow(QWidget):
         return chart
 
     def _show_groups(self, poll: Poll, tally: Tally) -> bool:
-        groups = pollops.group_tallies(self.session.store, poll)
+        if self.by_sector:
+            groups, labels, _line = sector_view.sector_split(self.session.store, poll)
+        else:
+            groups, labels = pollops.group_tallies(self.session.store, poll), GROUP_LABELS
         if not groups:
             return False
-        self.group_chart.set_groups(poll, groups, GROUP_LABELS)
+        self.group_chart.set_groups(poll, groups, labels)
         self.stack.setCurrentWidget(self.group_chart)
         _distance, pair = divergence(poll, groups)
-        self.headline.setText(f"Furthest apart: {GROUP_LABELS.get(pair[0], pair[0])} and "
-                              f"{GROUP_LABELS.get(pair[1], pair[1])}" if pair else tally.headline())
+        self.headline.setText(f"Furthest apart: {labels.get(pair[0], pair[0])} and "
+                              f"{labels.get(pair[1], pair[1])}" if pair else tally.headline())
         return True
 
     def _show_rounds(self, poll: Poll) -> None:

@@ -1,0 +1,74 @@
+"""Texts the poll panel and the projector show beside a result: the sector split's comparison
+line (NHS vs industry first) and the spread line (polarisation, blockers, small numbers).
+
+Kept out of the panel and the projector so that they only call here (one line each)."""
+
+from __future__ import annotations
+
+from vbp_workshop.core import pollops
+from vbp_workshop.core.polarisation import ItemSpread, item_spreads, small_n_note, spread_text
+from vbp_workshop.core.polls import Poll
+from vbp_workshop.core.sectors import SPLIT_LABELS
+from vbp_workshop.core.store import Store
+from vbp_workshop.core.tally import Tally, divergence
+
+
+def sector_split(store: Store, poll: Poll, round_: int | None = None) -> tuple[dict[str, Tally], dict[str, str], str]:
+    """(tallies per sector, their labels, the comparison line) for a poll's round."""
+    tallies = pollops.sector_tallies(store, poll, round_)
+    if "nhs" in tallies and "industry" in tallies:
+        d, _pair = divergence(poll, {k: tallies[k] for k in ("nhs", "industry")})
+        line = f"NHS vs industry: divergence {d:.2f} (0 = the same, 1 = opposite)"
+    elif tallies:
+        line = "NHS vs industry: too few answers from one of them to compare."
+    else:
+        line = "Too few answers per sector to compare."
+    sizes = ", ".join(f"{SPLIT_LABELS.get(k, k)} {t.respondents}" for k, t in tallies.items())
+    small = [SPLIT_LABELS.get(k, k) for k, t in tallies.items() if small_n_note(t.respondents)]
+    if sizes:
+        line += f" · n: {sizes}"
+    if small:
+        line += f" · fewer than 5 in {', '.join(small)}: read with care"
+    return tallies, SPLIT_LABELS, line
+
+
+def spreads(store: Store, poll: Poll, round_: int | None = None) -> list[ItemSpread]:
+    if poll.kind == "text":
+        return []
+    return item_spreads(poll, pollops.ballots(store, poll.id, round_ or poll.round))
+
+
+def spread_line(store: Store, poll: Poll, round_: int | None = None, limit: int = 3) -> str:
+    """The facilitator's line under the chart: blockers, polarised items, spread, small n."""
+    items = spreads(store, poll, round_)
+    if not items:
+        n = pollops.round_tally(store, poll, round_).respondents
+        return small_n_note(n)
+    if len(items) == 1:
+        return spread_text(items[0])
+    polarised = [s for s in items if s.polarised]
+    parts = [f"POLARISED: {', '.join(s.label for s in polarised[:limit])}"
+             + (f" and {len(polarised) - limit} more" if len(polarised) > limit else "")] if polarised else []
+    widest = max(items, key=lambda s: s.sd or 0)
+    if widest.sd:
+        parts.append(f"widest spread: {widest.label} (sd {widest.sd:.1f}, {widest.extremes:.0%} at the ends)")
+    note = small_n_note(max(s.n for s in items))
+    if note:
+        parts.append(note)
+    return " · ".join(parts)
+
+
+def room_note(store: Store, poll: Poll) -> str:
+    """What the room must not miss beside the headline: blockers, a polarised room, few answers."""
+    items = spreads(store, poll)
+    parts = []
+    blockers = sum(s.blockers or 0 for s in items)
+    if blockers:
+        parts.append(f"{blockers} below 3: hear the concerns")
+    if any(s.polarised for s in items):
+        parts.append("the room is split")
+    n = max((s.n for s in items), default=pollops.round_tally(store, poll).respondents)
+    note = small_n_note(n)
+    if note:
+        parts.append(note.split(":")[0].lower())
+    return " · ".join(parts)
