@@ -109,3 +109,29 @@ def actual(value: float | None, day: str = "2026-07-02", id_: int = 1) -> dict[s
 def test_rag_status_is_direction_aware_and_handles_missing_data(metric: dict[str, Any],
                                                                 actuals: list[dict[str, Any]], status: str) -> None:
     assert rag(metric, actuals).status == status
+
+
+@pytest.mark.parametrize(("metric", "rate"), [
+    ({"numerator": "patients at target"}, True),
+    ({"numerator": "  "}, False),
+    ({"unit": "%"}, True),
+    ({"unit": "Rate"}, True),
+    ({"unit": "per 1,000"}, True),
+    ({"unit": "Admissions PER month"}, True),
+    ({"unit": "perfusion units"}, False),  # "per" only as a word
+    ({"unit": "days"}, False),
+    ({}, False),
+])
+def test_what_counts_as_a_rate(metric: dict[str, Any], rate: bool) -> None:
+    from vbp_workshop.core.analysis import is_rate
+
+    assert is_rate(metric) is rate
+
+
+def test_metric_messages_in_full() -> None:
+    assert metric_problems({**GOOD, "name": ""})["name"] == "Give the metric a name."
+    same_day = metric_problems({**GOOD, "target_date": GOOD["baseline_date"]})
+    assert same_day["target_date"] == "The target date must be after the baseline date."
+    assert metric_problems({**GOOD, "denominator": ""})["denominator"] == (
+        "A rate needs a denominator (who is counted in the total).")
+    assert metric_problems({**GOOD, "target_value": 41}) == {}  # a target equal to the baseline: no direction rule

@@ -154,3 +154,67 @@ def test_an_open_revealed_poll_reworded_keeps_its_result_on_the_phones(store: St
     derive(store, live)
     snap = live.snapshot()
     assert snap["poll"]["question"] == "Reworded?" and snap["result"]["respondents"] == 1
+
+
+def test_a_new_join_code_is_written_derived_and_announced(store: Store) -> None:
+    from vbp_workshop.core.operations import rotate_join_code
+
+    live = LiveState(store.workshop()["join_code"])
+    seen: list[Changes] = []
+    store.listeners.append(seen.append)
+    old = live.join_code
+    code = rotate_join_code(store, live)
+    assert code != old and len(code) == 5 and not set(code) & set("01IO")
+    assert store.workshop()["join_code"] == code == live.join_code
+    assert [(c.event, c.origin, c.rows) for c in seen] == [("join_code", "live", frozenset({("workshop", 1)}))]
+
+
+def test_a_step_field_is_merged_into_the_others(store: Store) -> None:
+    from vbp_workshop.core.operations import step_field_edit
+
+    store.apply([step_field_edit(store, 2, "risk_appetite", "low")])
+    edit = step_field_edit(store, 2, "notes", "Café ✓")
+    assert (edit.table, edit.id) == ("steps", 2) and "Café ✓" in edit.values["fields"]  # not \\u-escaped
+    store.apply([edit])
+    assert store.step_fields(2) == {"risk_appetite": "low", "notes": "Café ✓"}
+
+
+def test_open_close_and_reveal_write_their_rounds_and_records(store: Store) -> None:
+    from vbp_workshop.core.operations import close_poll, open_poll, reveal
+
+    live = LiveState()
+    seen: list[Changes] = []
+    store.listeners.append(seen.append)
+    first, second = _poll(store, "scale"), _poll(store, "fist")
+    open_poll(store, live, first)
+    open_poll(store, live, second)  # closes the first: the room answers one at a time
+    assert pollops.get_poll(store, first).state == "closed" and pollops.get_poll(store, second).is_open
+    assert [p.id for p in live.open_polls()] == [second]
+    rounds = {r["poll_id"]: r for r in store.rows("poll_rounds")}
+    assert rounds[first]["opened_at"] < rounds[first]["closed_at"] and rounds[second]["closed_at"] == ""
+    assert seen[-1].event == "open" and seen[-1].ids_in("polls") == {first, second}
+    reveal(store, live, second, True)
+    assert pollops.get_poll(store, second).revealed and live.snapshot()["result"]["poll_id"] == second
+    assert (seen[-1].event, seen[-1].origin) == ("reveal", "live")
+    reveal(store, live, second, False)
+    assert not pollops.get_poll(store, second).revealed and live.snapshot()["result"] is None
+    assert seen[-1].event == "hide"
+    close_poll(store, live, second)
+    assert live.open_polls() == [] and seen[-1].event == "close"
+    assert store.rows("poll_rounds", "poll_id = ?", (second,))[0]["closed_at"] != ""
+    open_poll(store, live, second)  # reopened: the same round, open again
+    assert store.rows("poll_rounds", "poll_id = ?", (second,))[0]["closed_at"] == ""
+
+
+def test_a_poll_filled_from_the_step_takes_its_options_when_it_opens_unanswered(store: Store) -> None:
+    from vbp_workshop.core.operations import open_poll
+    from vbp_workshop.core.store import Insert
+
+    store.apply([Insert("pilots", {"name": "Lipid clinics"}), Insert("pilots", {"name": "Pharmacist reviews"}),
+                 Insert("pilots", {"name": "  "})])
+    back = store.apply([pollops.new_poll_edit(4, "single", "Which pilot?", [], {"fill_from": "pilots"})])
+    pid = back[0].id  # type: ignore[union-attr]
+    assert open_poll(store, LiveState(), pid).options == ("Lipid clinics", "Pharmacist reviews")
+    empty = store.apply([pollops.new_poll_edit(4, "single", "Which metric?", [], {"fill_from": "metrics"})])
+    with pytest.raises(Exception, match="Add the options"):
+        open_poll(store, LiveState(), empty[0].id)  # type: ignore[union-attr]
