@@ -43,3 +43,21 @@ def test_sector_split_in_the_panel_and_on_the_projector(demo_window: MainWindow)
 def test_the_spread_line_shows_under_a_rated_result(demo_window: MainWindow) -> None:
     panel, _pid = _panel(demo_window, 2, "agreement")
     assert "widest spread:" in panel.divergence.text()
+
+
+def test_where_groups_disagree_ranks_statements_and_shows_gaps_by_sector(demo_window: MainWindow) -> None:
+    from vbp_workshop.ui.divergence import DivergenceDialog
+
+    dialog = DivergenceDialog(demo_window.session, demo_window)
+    assert dialog.tabs.tabText(0) == "By statement"
+    table = dialog.statements.table
+    assert table.rowCount() > len(pollops.polls(demo_window.session.store))  # items, not polls
+    scores = [max(float(table.item(r, 3).text()), float(table.item(r, 5).text())) for r in range(table.rowCount())]
+    assert scores == sorted(scores, reverse=True)
+    labels = {table.item(r, 2).text() for r in range(table.rowCount())}
+    assert "Mutual trust and respect (satisfaction)" in labels
+    gaps = dialog.gaps.table
+    quadrants = {gaps.item(r, 6).text() for r in range(gaps.rowCount())}
+    assert quadrants <= {"Fix first", "Keep up", "Possible overkill", "Low priority"} and quadrants
+    whos = {gaps.item(r, 1).text() for r in range(gaps.rowCount())}
+    assert {"Whole room", "NHS", "Industry"} <= whos

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from vbp_workshop.core import pollops
 from vbp_workshop.core.domain import GROUP_LABELS
 from vbp_workshop.ui.session import Session
+from vbp_workshop.ui.statement_divergence import ImportanceGaps, StatementRanking
 from vbp_workshop.ui.widgets import plain_label
 
 
@@ -14,8 +23,18 @@ class DivergenceDialog(QDialog):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Where groups disagree")
-        self.resize(900, 500)
-        lay = QVBoxLayout(self)
+        self.resize(1100, 560)
+        outer = QVBoxLayout(self)
+        # Per statement first (where to work), then the sectors' gaps, then the older per-poll view.
+        self.tabs = QTabWidget()
+        self.statements = StatementRanking(session)
+        self.gaps = ImportanceGaps(session)
+        by_poll = QWidget()
+        self.tabs.addTab(self.statements, "By statement")
+        self.tabs.addTab(self.gaps, "Importance vs satisfaction by sector")
+        self.tabs.addTab(by_poll, "By poll")
+        outer.addWidget(self.tabs, 1)
+        lay = QVBoxLayout(by_poll)
         lay.addWidget(plain_label(
             "Polls ranked by how far apart the stakeholder groups answered (0 = the same, 1 = "
             f"opposite). Groups with fewer than {pollops.min_group(session.store)} respondents "
@@ -35,4 +54,4 @@ class DivergenceDialog(QDialog):
             lay.addWidget(plain_label("No poll has enough answers per group to compare yet."))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
-        lay.addWidget(buttons)
+        outer.addWidget(buttons)

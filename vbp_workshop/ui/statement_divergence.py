@@ -1,0 +1,113 @@
+"""Live › Where groups disagree: the ranking per statement, attribute and option, and the
+importance-vs-satisfaction gap per sector with its quadrant (tabs of the divergence dialog)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+
+from vbp_workshop.core import pollops
+from vbp_workshop.core.disagreement import (
+    WHOLE_ROOM,
+    importance_gaps,
+    item_ranking,
+    midpoint,
+    pair_text,
+    widest_gap_by_sector,
+)
+from vbp_workshop.core.domain import GROUP_LABELS
+from vbp_workshop.core.polarisation import SMALL_N, ItemSpread
+from vbp_workshop.core.sectors import SPLIT_LABELS
+from vbp_workshop.ui.session import Session
+from vbp_workshop.ui.widgets import plain_label
+
+STATEMENT_COLUMNS = ["Step", "Poll", "Statement / item", "Groups apart", "Furthest apart",
+                     "Sectors apart", "Sectors", "Mean", "SD", "At the ends", "Flags", "n"]
+GAP_COLUMNS = ["Attribute", "Who", "n", "Importance", "Satisfaction", "Gap", "Quadrant", "Note"]
+
+
+def flags(spread: ItemSpread | None) -> str:
+    if spread is None:
+        return ""
+    out = []
+    if spread.blockers:
+        out.append(f"{spread.blockers} BELOW 3")
+    if spread.polarised:
+        out.append("POLARISED")
+    if spread.small:
+        out.append(f"fewer than {SMALL_N} answers")
+    return " · ".join(out)
+
+
+def _table(name: str, columns: list[str], rows: list[list[str]]) -> QTableWidget:
+    table = QTableWidget(len(rows), len(columns))
+    table.setObjectName(name)
+    table.setHorizontalHeaderLabels(columns)
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.setItem(r, c, QTableWidgetItem(text))
+    table.resizeColumnsToContents()
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+class StatementRanking(QWidget):
+    """Every statement, attribute and option, most divergent first, with its spread."""
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(plain_label(
+            "Each statement, attribute and option, ranked by how far apart the stakeholder groups "
+            "or the sectors answered (0 = the same, 1 = opposite). Beside it, the whole room's "
+            "spread: a polarised item has at least a quarter of the room at each end of the scale; "
+            "blockers are counted, never named.", cls="hint"))
+        self.rows = item_ranking(session.store)
+        data = []
+        for r in self.rows:
+            s = r.spread
+            data.append([
+                str(r.poll.step or ""), r.poll.question, r.label, f"{r.group_gap:.2f}",
+                pair_text(r.group_pair, GROUP_LABELS), f"{r.sector_gap:.2f}",
+                pair_text(r.sector_pair, SPLIT_LABELS),
+                f"{s.mean:.1f}" if s and s.mean is not None else "",
+                f"{s.sd:.1f}" if s and s.sd is not None else "",
+                f"{s.extremes:.0%}" if s and s.mean is not None else "", flags(s),
+                f"{s.n:g}" if s else "",
+            ])
+        self.table = _table("statement_table", STATEMENT_COLUMNS, data)
+        lay.addWidget(self.table, 1)
+        if not data:
+            lay.addWidget(plain_label("No poll has answers yet."))
+
+
+class ImportanceGaps(QWidget):
+    """Importance vs satisfaction per attribute: the whole room and each sector, the gap, its
+    quadrant and which sector sees the widest gap."""
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(plain_label(
+            "Gap = importance minus satisfaction. Quadrant: important (above the middle of the "
+            "scale) and not satisfied = fix first; important and satisfied = keep up; satisfied "
+            "but not important = possible overkill; neither = low priority.", cls="hint"))
+        data = []
+        for poll in pollops.polls(session.store):
+            rows = importance_gaps(session.store, poll)
+            widest = widest_gap_by_sector(rows)
+            mid = midpoint(poll)
+            for g in rows:
+                who = "Whole room" if g.who == WHOLE_ROOM else SPLIT_LABELS.get(g.who, g.who)
+                note = []
+                if widest.get(g.attribute) is g:
+                    note.append("widest gap of the sectors")
+                if g.n < SMALL_N:
+                    note.append(f"fewer than {SMALL_N} answers")
+                data.append([g.attribute, who, str(g.n), f"{g.importance:.1f}", f"{g.satisfaction:.1f}",
+                             f"{g.gap:+.1f}", g.quadrant(mid), " · ".join(note)])
+        self.table = _table("gap_table", GAP_COLUMNS, data)
+        lay.addWidget(self.table, 1)
+        if not data:
+            lay.addWidget(plain_label("No importance-vs-satisfaction poll has answers yet."))
