@@ -200,6 +200,9 @@ def test_an_unexpected_error_fails_only_its_batch_and_the_writer_goes_on(store: 
     with pytest.raises(TypeError):
         writer.vote(Vote(pid, 1, "d-1", "", object(), "uid-000001"))  # not JSON: a bug upstream
     assert reported and isinstance(reported[0], TypeError)
+    with pytest.raises(TypeError):
+        writer.vote(Vote(pid, 1, "d-3", "", object(), "uid-000003"))
+    assert len(reported) == 1 and writer.item_errors == 2  # reported once per kind, counted each time
     assert writer.vote(Vote(pid, 1, "d-2", "", 1, "uid-000002")).ballot_id  # still voting
     assert committed(store.path, pid) == [("d-2", "1")]
 

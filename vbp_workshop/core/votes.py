@@ -157,6 +157,7 @@ class VoteWriter:
         self.committed = 0
         self.batches = 0
         self.item_errors = 0
+        self._reported: set[type[BaseException]] = set()
         # Called on the writer thread just before each COMMIT (tests use it to simulate a slow disk).
         self.before_commit: Callable[[], None] | None = None
         # Ballot ids each voter has had stored per (poll, round): a late re-send of one that was
@@ -256,8 +257,10 @@ class VoteWriter:
                         outcomes.append((fut, None, exc))
                         if not isinstance(exc, BallotError):  # a bug upstream: report it, go on
                             self.item_errors += 1
-                            threading.excepthook(threading.ExceptHookArgs(
-                                (type(exc), exc, exc.__traceback__, None)))
+                            if type(exc) not in self._reported:  # once per kind: not a dialog per ballot
+                                self._reported.add(type(exc))
+                                threading.excepthook(threading.ExceptHookArgs(
+                                    (type(exc), exc, exc.__traceback__, None)))
             if self.before_commit is not None:
                 self.before_commit()
             conn.execute("COMMIT")
