@@ -210,3 +210,37 @@ def test_a_new_kind_needs_only_its_module(monkeypatch) -> None:
     assert p.public()["buttons"] == "big"
     assert public_result(p, t)["bars"] == [["Yes", 66.7], ["No", 33.3]]
     assert divergence(p, {"a": tally(p, [b(0)] * 3), "b": tally(p, [b(1)] * 3)}) == (1.0, ("a", "b"))
+
+
+def test_results_are_rounded_to_one_decimal() -> None:
+    r = poll("ranking")
+    assert public_result(r, tally(r, [b([0, 1]), b([0, 1]), b([1, 0]), b([0])]))["bars"] == [
+        ["A", 100.0], ["B", 57.1], ["C", 0.0]]  # Borda 7, 4, 0: 4/7 = 57.14…
+    a = poll("agreement", ("S",))
+    assert public_result(a, tally(a, [b({"0": 5}), b({"0": 4}), b({"0": 1})]))["bars"] == [["S", 66.7]]
+
+
+def test_headlines_fall_back_to_the_count_when_nothing_was_rated() -> None:
+    for kind in ("agreement", "importance", "matrix"):
+        assert tally(poll(kind), [b({})]).headline() == "1 answer", kind
+
+
+def test_the_2x2_ranks_impact_minus_effort_and_keeps_both_values() -> None:
+    m = poll("matrix", ("Big", "Cheap"))
+    t = tally(m, [b({"0": [5, 5], "1": [1, 4]})])
+    assert t.headline() == "Best impact for effort: Cheap"  # 4-1 beats 5-5 (a sum would pick Big)
+    assert validate(m, {"1": [2, 3]}) == {"1": [2, 3]}
+    with pytest.raises(BallotError, match="from 1 to 5"):
+        validate(m, {"0": [2, 6]})
+    with pytest.raises(BallotError, match=r"^Each item needs two values\.$"):
+        validate(m, {"0": [2]})
+    wide = poll("matrix", ("A",), min=0, max=10)
+    assert (wide.public()["min"], wide.public()["max"]) == (0, 10)
+    assert validate(wide, {"0": [0, 10]}) == {"0": [0, 10]}
+    assert profile(tally(m, [b({"0": [3, 2]})]), m) == [0.5, 0.25, 0.5, 0.5]
+    assert poll("agreement").public()["max"] == 5
+
+
+def test_multiple_choice_measure_is_each_options_share() -> None:
+    p = poll("multiple")
+    assert profile(tally(p, [b([0, 1]), b([0])]), p) == [1.0, 0.5, 0.0]
