@@ -73,6 +73,8 @@ class KeySample(pg.ItemSample):
 
 def set_key(label: Any, text: str) -> None:
     """A legend entry's new name (kept whole, so a narrow chart can shorten it for display)."""
+    if getattr(label, "full", None) == text:
+        return  # unchanged: keep what is shown, shortened or not
     label.full = text
     label.setText(text)
 
@@ -110,6 +112,8 @@ class PollChart(pg.PlotWidget):
         self._shape: tuple[Any, ...] = ()
         self._last: tuple[Any, ...] | None = None
         self._fitting = False
+        self._ticks: list[Any] = []
+        self._legend_key: tuple[Any, ...] = ()
         self.updates = 0  # how many times data reached the chart (for tests and benchmarks)
         self.last_respondents = 0
         self.plot_item.getViewBox().sigResized.connect(self.fit)
@@ -163,6 +167,7 @@ class PollChart(pg.PlotWidget):
     def make_legend(self) -> Any:
         """A legend in a band above the plot: it can never cover the data."""
         self.drop_legend()
+        self._legend_key = ()
         sample = type("KeySample", (KeySample,), {"size": float(round(self.text_px * 1.15))})
         legend = pg.LegendItem(labelTextColor=INK, labelTextSize=f"{self.text_px}px",
                                horSpacing=round(self.text_px * 1.2), verSpacing=0, sampleType=sample)
@@ -184,6 +189,7 @@ class PollChart(pg.PlotWidget):
             self.plot_item.clear()
             self.value_labels = []
             self.wrapped = None
+            self._ticks, self._legend_key = [], ()
             self.drop_legend()
             self._shape = shape
             self.build(poll)
@@ -230,7 +236,10 @@ class PollChart(pg.PlotWidget):
         lines = max(1, min(3, int(0.85 * row_px // fm.lineSpacing())))
         # Names take up to ~40 % of the chart's width; more lines when the rows are tall enough.
         chars = max(12, int(0.4 * self.width() / max(1, fm.averageCharWidth())))
-        self.plot_item.getAxis(side).setTicks([[(pos, wrap(name, chars, lines)) for pos, name in names]])
+        ticks = [[(pos, wrap(name, chars, lines)) for pos, name in names]]
+        if ticks != self._ticks:  # new ticks re-lay the axis out: only when they change
+            self._ticks = ticks
+            self.plot_item.getAxis(side).setTicks(ticks)
 
     def _fit_legend(self) -> None:
         legend = self.legend
@@ -241,7 +250,10 @@ class PollChart(pg.PlotWidget):
         # The band spans the chart's whole width (above the axis too): the legend may use it all.
         room = max(50.0, self.plot_item.width() - 4)
         items = legend.items
-        if items:
+        # Laid out again only when a name or the space changed: most votes change neither.
+        key = (tuple(getattr(label, "full", label.text) for _s, label in items), room, self.height())
+        if items and key != self._legend_key:
+            self._legend_key = key
             for _sample, label in items:  # back to the whole names before measuring
                 full = label.__dict__.setdefault("full", label.text)
                 if label.text != full:
@@ -496,7 +508,7 @@ class ScatterChart(PollChart):
 
     def update_data(self, poll: Poll, tally: Tally) -> None:
         xs, ys, spread = [], [], []
-        self.legend.clear()
+        keys = []
         points = tally.points or [None] * len(poll.options)
         for i, p in enumerate(points):
             dot, number = self.dots[i], self.numbers[i]
@@ -509,10 +521,14 @@ class ScatterChart(PollChart):
             dot.setData([p[0]], [p[1]])
             number.setText(str(i + 1))
             number.setPos(p[0], p[1])
-            self.legend.addItem(dot, f"{i + 1}  {_short(poll.options[i], 60)}{gap}")
+            keys.append((dot, f"{i + 1}  {_short(poll.options[i], 60)}{gap}"))
             xs.append(p[0])
             ys.append(p[1])
             spread.append(2 * (tally.spreads[i] or 0) if tally.spreads else 0)
+        if [name for _, name in keys] != [getattr(label, "full", label.text) for _, label in self.legend.items]:
+            self.legend.clear()  # the legend changes only when a name or a gap does
+            for dot, name in keys:
+                self.legend.addItem(dot, name)
         if poll.kind == "matrix" and xs:
             w = np.asarray(spread, dtype=float)
             self.errors.setData(x=np.asarray(xs), y=np.asarray(ys), width=w, height=w)
@@ -610,6 +626,7 @@ class GroupChart(PollChart):
     def _build(self, poll: Poll, items: list[str], groups: list[str]) -> None:
         self.plot_item.clear()
         self.value_labels = []
+        self._ticks = []
         legend = self.make_legend()
         self._bars, self._names, self._values, self._ys = {}, {}, {}, {}
         n, k = len(items), max(1, len(groups))
