@@ -1,6 +1,7 @@
 """Print the main window's minimum size on every page, tab and poll kind (offscreen is enough).
 
     QT_QPA_PLATFORM=offscreen python tools/window_sizes.py [--scale 1.25]
+    xvfb-run -a -s "-screen 0 1366x768x24" python tools/window_sizes.py --scale 1.25
 
 The figure is the window's minimumSizeHint() in logical pixels: what it needs at the least.
 """
@@ -33,6 +34,9 @@ def sizes() -> Iterator[tuple[str, int, int]]:
     win = MainWindow(Settings(QSettings(str(tmp / "s.ini"), QSettings.Format.IniFormat)), ScriptedDialogs())
     win.show()
     app.processEvents()
+    room = win.screen().availableGeometry()
+    yield f"screen (available, logical) {room.width()}×{room.height()}", room.width(), room.height()
+    yield "opens at", win.width(), win.height()
     hint = win.minimumSizeHint()
     yield "start", hint.width(), hint.height()
     build_demo(tmp / "demo.vbpw").close()
@@ -65,10 +69,12 @@ def main() -> None:
     args = ap.parse_args()
     if args.scale:
         os.environ["QT_SCALE_FACTOR"] = args.scale
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     widest = tallest = 0
     for name, w, h in sizes():
-        widest, tallest = max(widest, w), max(tallest, h)
+        if not name.startswith(("screen", "opens")):
+            widest, tallest = max(widest, w), max(tallest, h)
         print(f"{w:5d} × {h:4d}  {name}")
     print(f"{widest:5d} × {tallest:4d}  largest")
 

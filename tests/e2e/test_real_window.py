@@ -58,6 +58,30 @@ def test_the_window_and_projector_render_on_a_real_x_server(tmp_path: Path, qapp
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize(("screen", "scale"), [((1366, 768), "1"), ((1280, 720), "1"), ((1366, 768), "1.25"),
+                                               ((1366, 768), "1.5"), ((1024, 768), "1")])
+def test_the_main_window_fits_real_screens_and_scalings(screen: tuple[int, int], scale: str) -> None:
+    """On an X server of that size, at that scaling: the window opens within the screen, and its
+    minimum size on every page, tab and poll fits (less a title bar and a taskbar)."""
+    xvfb = need_tool("xvfb-run")
+    env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
+    w, h = screen
+    result = subprocess.run([xvfb, "-a", "-s", f"-screen 0 {w}x{h}x24", sys.executable,
+                             str(ROOT / "tools" / "window_sizes.py"), "--scale", scale],
+                            capture_output=True, text=True, timeout=300, env=env, check=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    figures = {line[14:].strip(): (int(line[:5]), int(line[8:12])) for line in result.stdout.splitlines()}
+    f = float(scale)
+    screen_line = next(k for k in figures if k.startswith("screen"))
+    assert figures[screen_line][0] * f == pytest.approx(w, abs=2), screen_line  # the X screen, not offscreen
+    room = figures[screen_line]  # logical pixels: 1366×768 at 125 % is 1093×614
+    opens = figures["opens at"]
+    assert opens[0] <= room[0] and opens[1] <= room[1], opens
+    need = figures["largest"]
+    assert need[0] <= room[0] and need[1] <= room[1] - 88 / f, f"needs {need} logical at {scale}× on {w}×{h}"
+
+
+@pytest.mark.slow
 def test_the_app_starts_on_the_demo_and_quits_cleanly(tmp_path: Path) -> None:
     """`vbp-workshop --demo` under Xvfb: the window comes up on the demo, and closes without error."""
     xvfb = need_tool("xvfb-run")

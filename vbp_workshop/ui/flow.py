@@ -6,7 +6,7 @@ every control whole instead of clipping or scrolling sideways.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QMargins, QPoint, QRect, QSize, Qt
+from PySide6.QtCore import QMargins, QPoint, QRect, QSize, Qt, QTimer
 from PySide6.QtWidgets import QLayout, QLayoutItem, QWidget
 
 
@@ -15,6 +15,7 @@ class FlowLayout(QLayout):
         super().__init__(parent)
         self._items: list[QLayoutItem] = []
         self._spacing = spacing
+        self._wrapped_height = 0  # the height its lines took at the width it was last given
         self.setContentsMargins(QMargins(margin, margin, margin, margin))
 
     def addItem(self, item: QLayoutItem) -> None:
@@ -40,7 +41,19 @@ class FlowLayout(QLayout):
 
     def setGeometry(self, rect: QRect) -> None:
         super().setGeometry(rect)
-        self._place(rect, move=True)
+        height = self._place(rect, move=True)
+        if height != self._wrapped_height:
+            # The lines wrapped differently: ask the parents for the new height (on the next turn
+            # of the event loop, never from inside a layout pass). Width never depends on height,
+            # so this settles after one round.
+            self._wrapped_height = height
+            QTimer.singleShot(0, self._grow)
+
+    def _grow(self) -> None:
+        widget = self.parentWidget()
+        if widget is not None:
+            self.invalidate()
+            widget.updateGeometry()
 
     def sizeHint(self) -> QSize:
         """Everything on one line."""
@@ -51,13 +64,15 @@ class FlowLayout(QLayout):
         return QSize(w + m.left() + m.right(), h + m.top() + m.bottom())
 
     def minimumSize(self) -> QSize:
-        """As wide as the widest item: the rest wraps."""
+        """As wide as the widest item (the rest wraps), and as tall as its lines were at the
+        width it was given: a parent that ignores height-for-width still makes room for them."""
         size = QSize()
         for item in self._items:
             if not item.isEmpty():
                 size = size.expandedTo(item.minimumSize())
         m = self.contentsMargins()
-        return size + QSize(m.left() + m.right(), m.top() + m.bottom())
+        size += QSize(m.left() + m.right(), m.top() + m.bottom())
+        return size.expandedTo(QSize(0, self._wrapped_height))
 
     def _place(self, rect: QRect, move: bool) -> int:
         m = self.contentsMargins()

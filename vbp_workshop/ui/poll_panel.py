@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -32,9 +32,17 @@ from vbp_workshop.ui import sector_view
 from vbp_workshop.ui.charts import GroupChart, PollChart, chart_for
 from vbp_workshop.ui.flow import FlowLayout
 from vbp_workshop.ui.pages.base import PageContext
-from vbp_workshop.ui.widgets import plain_label
+from vbp_workshop.ui.widgets import VerticalScroll, plain_label
 
 STATE_LABELS = {"draft": "Not opened yet", "open": "OPEN — taking votes", "closed": "Closed"}
+
+
+class ChartArea(QSplitter):
+    """The chart (and open answers) take whatever height is left: asking only a little keeps the
+    scroll area around the controls from scrolling on a usual laptop screen."""
+
+    def sizeHint(self) -> QSize:
+        return QSize(super().sizeHint().width(), 220)
 
 
 class PollPanel(QWidget):
@@ -128,6 +136,7 @@ class PollPanel(QWidget):
         view.addWidget(round_row)
         rlay.addLayout(view)
         self.divergence = plain_label(cls="hint")
+        self.divergence.hide()
         rlay.addWidget(self.divergence)
         self.stack = QStackedWidget()
         self.group_chart = GroupChart()
@@ -142,14 +151,16 @@ class PollPanel(QWidget):
         tl.setContentsMargins(0, 0, 0, 0)
         tl.addWidget(self.answers, 1)
         tl.addWidget(self.hide_answer)
-        chart_split = QSplitter(Qt.Orientation.Horizontal)
+        chart_split = ChartArea(Qt.Orientation.Horizontal)
         chart_split.addWidget(self.stack)
         chart_split.addWidget(self.text_box)
         rlay.addWidget(chart_split, 1)
 
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
-        split.addWidget(right)
+        # The question, the controls and the chart scroll together when the window is short (a
+        # 1366×768 laptop at 150 %): wrapped lines always get their height, nothing overlaps.
+        split.addWidget(VerticalScroll(right))
         split.setSizes([300, 700])
         lay = QVBoxLayout(self)
         lay.addWidget(split)
@@ -255,18 +266,18 @@ class PollPanel(QWidget):
             self.group_chart.set_groups(poll, rounds, {f"round{r}": f"Round {r}" for r in range(1, poll.round + 1)})
             self.stack.setCurrentWidget(self.group_chart)
             d, pair = divergence(poll, rounds)
-            self.divergence.setText(f"Change between rounds: {d:.2f}" if pair else "")
+            self._say_divergence(f"Change between rounds: {d:.2f}" if pair else "")
         elif self.by_sector.isChecked() and poll.privacy != "anonymous_nogroup":
             groups, labels, line = sector_view.sector_split(self.session.store, poll, self.round_box.currentData())
             self.group_chart.set_groups(poll, groups, labels)
             self.stack.setCurrentWidget(self.group_chart)
-            self.divergence.setText(line)
+            self._say_divergence(line)
         elif self.by_group.isChecked() and poll.privacy != "anonymous_nogroup":
             groups = pollops.group_tallies(self.session.store, poll, self.round_box.currentData())
             self.group_chart.set_groups(poll, groups, GROUP_LABELS)
             self.stack.setCurrentWidget(self.group_chart)
             d, pair = divergence(poll, groups)
-            self.divergence.setText(
+            self._say_divergence(
                 f"Groups differ most: {GROUP_LABELS.get(pair[0], pair[0])} vs "
                 f"{GROUP_LABELS.get(pair[1], pair[1])} (divergence {d:.2f})" if pair
                 else "Too few respondents per group to compare.")
@@ -274,7 +285,11 @@ class PollPanel(QWidget):
             chart = self.chart(poll.kind)
             chart.set_tally(poll, t)
             self.stack.setCurrentWidget(chart)
-            self.divergence.setText(sector_view.spread_line(self.session.store, poll, self.round_box.currentData()))
+            self._say_divergence(sector_view.spread_line(self.session.store, poll, self.round_box.currentData()))
+
+    def _say_divergence(self, text: str) -> None:
+        self.divergence.setText(text)
+        self.divergence.setVisible(bool(text))  # an empty line would leave a gap above the chart
 
     def _toggle_groups(self, on: bool) -> None:
         if on and self.by_sector.isChecked():  # one split at a time

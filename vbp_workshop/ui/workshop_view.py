@@ -85,7 +85,7 @@ class WorkshopView(QWidget):
         split.addWidget(self.nav)
         split.addWidget(self.stack)
         split.setStretchFactor(1, 1)
-        split.setSizes([250, 1000])
+        split.setSizes([210, 1000])
         split.setChildrenCollapsible(False)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 6, 6, 6)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from vbp_workshop.core.domain import STAKEHOLDER_LABELS
@@ -14,6 +15,7 @@ from vbp_workshop.ui.session import Session
 from vbp_workshop.ui.widgets import GuidePanel, StepHeader, VerticalScroll
 
 TALL = 180  # pixels: a tab whose content needs more scrolls vertically
+GUIDE_ROOM = 1100  # logical pixels of window width below which the guide starts hidden
 
 if TYPE_CHECKING:
     from vbp_workshop.ui.live import LiveRoom
@@ -50,7 +52,7 @@ class StepPage(QWidget):
         self.polls = PollPanel(ctx, self.step)
         self.tabs.addTab(self.polls, "Polls")
         for i in range(self.tabs.count()):  # every tab reachable on a 720-pixel screen
-            if self.tabs.widget(i).minimumSizeHint().height() > TALL:
+            if self.tabs.widget(i) is not self.polls and self.tabs.widget(i).minimumSizeHint().height() > TALL:
                 self._wrap(i)
         self.guide = GuidePanel(ctx.session, self.step)
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -60,12 +62,20 @@ class StepPage(QWidget):
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([900, 320])
         self.header.guide_toggled.connect(self.guide.setVisible)
+        self._shown_once = False
         lay = QVBoxLayout(self)
         lay.addWidget(self.header)
         lay.addWidget(splitter, 1)
 
     def build(self) -> None:
         raise NotImplementedError
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # On a narrow window (a laptop at 150 %) the guide starts folded away; its button brings it back.
+        if not self._shown_once and self.window().width() < GUIDE_ROOM:
+            self.header.guide_button.setChecked(False)
+        self._shown_once = True
+        super().showEvent(event)
 
     def _wrap(self, i: int) -> None:
         text, content = self.tabs.tabText(i), self.tabs.widget(i)
