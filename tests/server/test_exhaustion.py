@@ -65,3 +65,26 @@ def test_a_raw_burst_beyond_the_limit_logs_a_line_per_interval(child) -> None:  
     assert out["server_log_bytes_after_5s"] < 2_000, c.log_text(3000)
     assert "Too many open files" in c.log_text() and "Traceback" not in c.log_text()
     assert out["honest_after"].get("join") == 200 and out["honest_after"].get("vote") == 200, out
+
+
+def test_the_server_raises_its_soft_descriptor_limit_to_the_hard_one(tmp_path: Path) -> None:
+    """macOS starts GUI apps at 256 open files: the server lifts that to the hard limit as it starts."""
+    import subprocess
+
+    code = (
+        "import resource, sys\n"
+        "resource.setrlimit(resource.RLIMIT_NOFILE, (256, 4096))\n"
+        "from vbp_workshop.core.demo import build_demo\n"
+        "from vbp_workshop.core.votes import LiveState, VoteWriter\n"
+        "from vbp_workshop.server.runner import VoteServer\n"
+        f"store = build_demo({str(tmp_path / 'd.vbpw')!r})\n"
+        "live = LiveState(store.workshop()['join_code']); writer = VoteWriter(store.path, live); writer.start()\n"
+        "before = resource.getrlimit(resource.RLIMIT_NOFILE)[0]\n"
+        "server = VoteServer(live, writer, store.path, host='127.0.0.1', port=0); server.start()\n"
+        "stats = server.server_stats(); server.stop(); writer.stop()\n"
+        "print(before, stats['nofile'], stats['stream_budget'])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    before, after, budget = map(int, out.stdout.split())
+    assert (before, after) == (256, 4096)
+    assert 2500 < budget <= 4096 - 1024  # a quarter kept for votes and the app
