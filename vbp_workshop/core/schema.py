@@ -119,6 +119,31 @@ MIGRATIONS: list[str] = [
         UNIQUE(poll_id, round, voter));
     CREATE INDEX ballots_poll ON ballots(poll_id, round);
     """,
+    # 3: ideas activities: the room's own words, collected on phones, merged, voted, adopted
+    """
+    CREATE TABLE idea_activities(
+        id INTEGER PRIMARY KEY, pos INTEGER NOT NULL DEFAULT 0, step INTEGER NOT NULL DEFAULT 0,
+        target TEXT NOT NULL DEFAULT 'ambitions', prompt TEXT NOT NULL DEFAULT '',
+        state TEXT NOT NULL DEFAULT 'draft', approval INTEGER NOT NULL DEFAULT 0,
+        supports INTEGER NOT NULL DEFAULT 1, max_len INTEGER NOT NULL DEFAULT 140,
+        max_per_device INTEGER NOT NULL DEFAULT 5,
+        poll_id INTEGER REFERENCES polls(id) ON DELETE SET NULL,
+        opened_at TEXT NOT NULL DEFAULT '', closed_at TEXT NOT NULL DEFAULT '');
+    CREATE TABLE ideas(
+        id INTEGER PRIMARY KEY,
+        activity_id INTEGER NOT NULL REFERENCES idea_activities(id) ON DELETE CASCADE,
+        text TEXT NOT NULL DEFAULT '', submitted TEXT NOT NULL DEFAULT '',
+        grp TEXT NOT NULL DEFAULT '', device TEXT NOT NULL DEFAULT '',
+        uid TEXT NOT NULL DEFAULT '', status TEXT NOT NULL DEFAULT 'new',
+        merged_into INTEGER, poll_id INTEGER, poll_round INTEGER, poll_option INTEGER,
+        result TEXT NOT NULL DEFAULT '', adopted_table TEXT NOT NULL DEFAULT '',
+        adopted_id INTEGER, adopted_at TEXT NOT NULL DEFAULT '',
+        adopted_by TEXT NOT NULL DEFAULT '', created_at TEXT NOT NULL DEFAULT '');
+    CREATE UNIQUE INDEX ideas_uid ON ideas(activity_id, device, uid) WHERE uid != '';
+    CREATE TABLE idea_supports(
+        id INTEGER PRIMARY KEY, idea_id INTEGER NOT NULL REFERENCES ideas(id) ON DELETE CASCADE,
+        device TEXT NOT NULL, created_at TEXT NOT NULL DEFAULT '', UNIQUE(idea_id, device));
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

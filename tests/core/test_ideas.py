@@ -1,0 +1,180 @@
+"""Ideas in the core: merge suggestions on real near-duplicates, merge keeping sources and
+supports, promote to a poll, vote, adopt into the step's record with the trail, and undo."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from vbp_workshop.core import ideas, pollops
+from vbp_workshop.core.idea_intake import derive, room, set_state
+from vbp_workshop.core.operations import apply_edits, close_poll, open_poll
+from vbp_workshop.core.store import Edit, Insert, Store
+from vbp_workshop.core.votes import LiveState, Vote, VoteWriter
+
+
+def add(store: Store, aid: int, text: str, grp: str = "pharma", device: str = "") -> int:
+    n = store.next_id("ideas")
+    store.apply([Insert("ideas", {"activity_id": aid, "text": text, "submitted": text, "grp": grp,
+                                  "device": device or f"d-{n}", "uid": f"u{n:08d}", "status": "new"})])
+    return n
+
+
+def support(store: Store, idea_id: int, *devices: str) -> None:
+    store.apply([Insert("idea_supports", {"idea_id": idea_id, "device": d}) for d in devices])
+
+
+@pytest.fixture
+def live(store: Store) -> LiveState:
+    return LiveState(store.workshop()["join_code"])
+
+
+def activity(store: Store, live: LiveState, target: str = "ambitions", step: int = 1) -> int:
+    apply_edits(store, live, [ideas.new_activity_edit(step, target, "What should change for patients?")])
+    return int(store.scalar("SELECT MAX(id) FROM idea_activities"))
+
+
+def do(store: Store, live: LiveState, edits: list[Edit]) -> list[Edit]:
+    assert edits, "the operation built no edits"
+    return apply_edits(store, live, edits)
+
+
+@pytest.mark.parametrize(("a", "b", "suggested"), [
+    ("More trust between partners", "more trust between the partners!", True),
+    ("Faster access to new medicines", "Quicker access to new medicines", True),
+    ("Publish results together", "publish the results, together", True),
+    ("More trust between partners", "Shared data between partners", False),
+    ("trust", "More trust between partners", False),  # contained, not the same idea
+    ("Reduce hospital readmissions", "Reduce waiting times", False),
+    ("Joint training for staff", "Joint governance board", False),
+])
+def test_merge_suggestions_on_real_near_duplicates(store: Store, live: LiveState, a: str, b: str,
+                                                   suggested: bool) -> None:
+    aid = activity(store, live)
+    ia, ib = add(store, aid, a), add(store, aid, b)
+    add(store, aid, "Something else entirely about budgets")
+    pairs = {(x, y) for x, y, _s in ideas.suggest_merges(store, aid)}
+    assert ((ia, ib) in pairs) is suggested
+
+
+def test_hidden_and_merged_are_not_suggested(store: Store, live: LiveState) -> None:
+    aid = activity(store, live)
+    ia, _ = add(store, aid, "More trust between partners"), add(store, aid, "more trust between the partners!")
+    do(store, live, ideas.status_edits(store, [ia], "hidden"))
+    assert ideas.suggest_merges(store, aid) == []
+
+
+def test_merge_keeps_sources_and_supports_once_per_device_and_undoes(store: Store, live: LiveState) -> None:
+    aid = activity(store, live)
+    a = add(store, aid, "More trust between partners", "pharma")
+    b = add(store, aid, "more trust between the partners!", "patient")
+    support(store, a, "d-x", "d-y")
+    support(store, b, "d-y", "d-z")  # d-y supported both: counts once on the merged idea
+    undo = do(store, live, ideas.merge_edits(store, [a, b], "More trust between the partners"))
+    merged = int(store.scalar("SELECT MAX(id) FROM ideas"))
+    board = ideas.board(store, aid)
+    assert board == [{"id": merged, "text": "More trust between the partners", "supports": 3}]
+    assert {r["id"] for r in ideas.sources(store, merged)} == {a, b}
+    t = ideas.trail(store, merged)
+    assert t["submitted"] == 2 and t["groups"] == {"patient": 1, "pharma": 1} and len(t["merged_from"]) == 2
+    apply_edits(store, live, undo)
+    assert [i["id"] for i in ideas.board(store, aid)] == [a, b]
+    assert store.row("ideas", merged) is None
+
+
+def test_hide_and_reword_undo(store: Store, live: LiveState) -> None:
+    aid = activity(store, live)
+    a = add(store, aid, "Sharred data")
+    undo = do(store, live, ideas.reword_edit(store, a, "Shared data\x07  "))
+    assert store.row("ideas", a)["text"] == "Shared data"  # type: ignore[index]
+    assert store.row("ideas", a)["submitted"] == "Sharred data"  # type: ignore[index] - the phone's words kept
+    apply_edits(store, live, undo)
+    assert store.row("ideas", a)["text"] == "Sharred data"  # type: ignore[index]
+    undo = do(store, live, ideas.status_edits(store, [a], "hidden"))
+    assert ideas.board(store, aid) == []
+    apply_edits(store, live, undo)
+    assert len(ideas.board(store, aid)) == 1
+
+
+def test_hidden_idea_never_reaches_the_phones_view(store: Store, live: LiveState) -> None:
+    aid = activity(store, live)
+    a, b = add(store, aid, "Visible one"), add(store, aid, "Insulting one")
+    do(store, live, ideas.status_edits(store, [b], "hidden"))
+    set_state(store, aid, "open")
+    r = room(live, store.path)
+    derive(store, r.live)
+    snap = r.live.snapshot()
+    assert [i["id"] for i in snap["ideas"]] == [a]
+    assert not r.live.supportable(b) and r.live.supportable(a)
+
+
+def vote(writer: VoteWriter, poll_id: int, n: int, answer: Any) -> None:
+    writer.vote(Vote(poll_id, 1, f"d-{n}", "pharma", answer, f"ballot{n:06d}"))
+
+
+@pytest.mark.parametrize(("target", "table", "column"), [
+    ("ambitions", "ambitions", "text"), ("barriers", "barriers", "text"), ("rules", "rules", "text"),
+    ("pilots", "pilots", "name"), ("lessons", "lessons", "text"), ("glossary", "glossary", "term")])
+def test_promote_vote_adopt_with_trail_and_undo(store: Store, live: LiveState, target: str, table: str,
+                                                column: str) -> None:
+    aid = activity(store, live, target)
+    a, b, c = (add(store, aid, t) for t in ("Shared outcome data", "Joint board", "Patient panel"))
+    h = add(store, aid, "hidden one")
+    do(store, live, ideas.status_edits(store, [h], "hidden"))
+    undo_promote = do(store, live, ideas.promote_edits(store, aid, [a, b, c, h], "points"))
+    poll = pollops.get_poll(store, int(store.row("idea_activities", aid)["poll_id"]))  # type: ignore[index]
+    assert poll.kind == "points" and poll.options == ("Shared outcome data", "Joint board", "Patient panel")
+    assert poll.step == 1
+    writer = VoteWriter(store.path, live)
+    writer.start()
+    try:
+        open_poll(store, live, poll.id)
+        vote(writer, poll.id, 1, {"1": 7, "0": 3})
+        vote(writer, poll.id, 2, {"1": 5, "2": 5})
+        close_poll(store, live, poll.id)
+    finally:
+        writer.stop()
+    before = len(store.rows(table))
+    undo_adopt = do(store, live, ideas.adopt_edits(store, aid, top=1, by="Dr Facilitator"))
+    adopted = store.rows(table)
+    assert len(adopted) == before + 1 and adopted[-1][column] == "Joint board"
+    row = store.row("ideas", b)
+    assert row is not None and row["adopted_table"] == table and row["adopted_id"] == adopted[-1]["id"]
+    t = ideas.trail(store, b)
+    assert t["voted"]["poll"] == poll.id and t["voted"]["result"].startswith("rank 1 of 3, score 12")
+    assert t["adopted"]["by"] == "Dr Facilitator"
+    assert "adopted into" in ideas.trail_text(t)
+    assert store.row("ideas", a)["adopted_at"] == ""  # type: ignore[index] - a loser is not adopted
+    apply_edits(store, live, undo_adopt)
+    assert len(store.rows(table)) == before and store.row("ideas", b)["adopted_at"] == ""  # type: ignore[index]
+    del undo_promote
+
+
+def test_undo_promote_removes_the_poll(store: Store, live: LiveState) -> None:
+    aid = activity(store, live)
+    a, b = add(store, aid, "One"), add(store, aid, "Two")
+    polls_before = len(pollops.polls(store))
+    undo = do(store, live, ideas.promote_edits(store, aid, [a, b], "ranking"))
+    assert len(pollops.polls(store)) == polls_before + 1
+    apply_edits(store, live, undo)
+    assert len(pollops.polls(store)) == polls_before
+    assert store.row("ideas", a)["poll_id"] is None  # type: ignore[index]
+
+
+def test_goals_are_adopted_into_step_one(store: Store, live: LiveState) -> None:
+    aid = activity(store, live, "goals")
+    a, b = add(store, aid, "Earlier diagnosis"), add(store, aid, "Lower cost")
+    do(store, live, ideas.promote_edits(store, aid, [a, b], "fist"))
+    fist_a, fist_b = (int(store.row("ideas", i)["poll_id"]) for i in (a, b))  # type: ignore[index]
+    assert fist_a != fist_b and pollops.get_poll(store, fist_a).question == "Earlier diagnosis"
+    writer = VoteWriter(store.path, live)
+    writer.start()
+    try:
+        for poll_id, level in ((fist_a, 5), (fist_b, 2)):
+            open_poll(store, live, poll_id)
+            vote(writer, poll_id, 1, level)
+    finally:
+        writer.stop()
+    do(store, live, ideas.adopt_edits(store, aid))
+    assert store.step_fields(1)["room_goals"] == ["Earlier diagnosis"]

@@ -1,0 +1,91 @@
+"""The phones' ideas API: what is being asked, submit an idea, support one (+1).
+
+Routes (registered by `add_routes` from `server/app.py: make_app`): GET /api/ideas,
+POST /api/ideas, POST /api/ideas/support. Every text is cleaned and bounded here; the writer
+(`core/idea_intake.py`) applies the room's limits and stores each idea once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from aiohttp import web
+
+from vbp_workshop.core.idea_intake import IdeaRefused, IdeasRoom, Submit, Support, clean_idea, room
+from vbp_workshop.core.votes import in_range
+from vbp_workshop.server.app import KEY, VoteApp, problem, read_json
+
+_CACHE: web.AppKey[list[tuple[int, bytes]]] = web.AppKey("ideas_cache")
+
+
+def _room(app: VoteApp) -> IdeasRoom:
+    return room(app.live, app.writer.path)
+
+
+async def state(request: web.Request) -> web.Response:
+    """The open activity and the ideas the room may see (encoded once per change)."""
+    app = request.app[KEY]
+    ideas_room = _room(app)
+    cache = request.app[_CACHE]
+    version = ideas_room.live.version
+    if not cache or cache[0][0] != version:
+        snap = ideas_room.live.snapshot()
+        cache[:] = [(int(snap["version"]), json.dumps(snap, ensure_ascii=False).encode())]
+    return web.Response(body=cache[0][1], content_type="application/json")
+
+
+async def submit(request: web.Request) -> web.Response:
+    app = request.app[KEY]
+    device = app.device(request)
+    if device is None:
+        return problem(401, "Join first: enter the code on the screen.")
+    pseudonym, grp = device
+    if not app.allow(pseudonym):
+        return problem(429, "Slow down a little, then send again.")
+    data = await read_json(request)
+    if isinstance(data, web.Response):
+        return data
+    activity_id, uid = data.get("activity_id"), data.get("idea_uid")
+    if not in_range(activity_id):
+        return problem(400, "Which question is this idea for?")
+    if not isinstance(uid, str) or not 8 <= len(uid) <= 64 or not uid.replace("-", "").isalnum():
+        return problem(400, "The idea is missing its id. Reload the page.")
+    ideas_room = _room(app)
+    activity = ideas_room.live.accepting(activity_id)
+    if activity is None:
+        return problem(409, "Ideas are closed for now. Thank you!")
+    try:
+        text = clean_idea(data.get("text"), int(activity["max_len"]))
+        stored = await asyncio.wrap_future(ideas_room.ensure_started().submit(
+            Submit(activity_id, pseudonym, grp, text, uid)))
+    except IdeaRefused as exc:
+        return problem(422, str(exc))
+    return web.json_response({"ok": True, "id": stored.id, "duplicate": stored.duplicate})
+
+
+async def support(request: web.Request) -> web.Response:
+    app = request.app[KEY]
+    device = app.device(request)
+    if device is None:
+        return problem(401, "Join first: enter the code on the screen.")
+    if not app.allow(device[0]):
+        return problem(429, "Slow down a little, then send again.")
+    data = await read_json(request)
+    if isinstance(data, web.Response):
+        return data
+    idea_id = data.get("idea_id")
+    if not in_range(idea_id):
+        return problem(400, "Which idea is this for?")
+    try:
+        stored = await asyncio.wrap_future(_room(app).ensure_started().submit(Support(idea_id, device[0])))
+    except IdeaRefused as exc:
+        return problem(422, str(exc))
+    return web.json_response({"ok": True, "duplicate": stored.duplicate})
+
+
+def add_routes(app: web.Application) -> None:
+    app[_CACHE] = []
+    app.router.add_get("/api/ideas", state)
+    app.router.add_post("/api/ideas", submit)
+    app.router.add_post("/api/ideas/support", support)
