@@ -16,8 +16,6 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from rapidfuzz import fuzz, process, utils
-
 from vbp_workshop.core import pollops
 from vbp_workshop.core.operations.steps import step_field_edit
 from vbp_workshop.core.polls import Poll
@@ -221,6 +219,9 @@ def merge_edits(store: Store, idea_ids: list[int], text: str = "") -> list[Edit]
 
 def suggest_merges(store: Store, activity_id: int) -> list[tuple[int, int, float]]:
     """Pairs of live ideas that read as the same idea: (id, id, score), best first."""
+    # Imported here: a checkout whose environment predates the dependency still runs the rest.
+    from rapidfuzz import fuzz, process, utils
+
     rows = [r for r in ideas_of(store, activity_id) if r["status"] in (NEW, APPROVED)]
     if len(rows) < 2:
         return []
