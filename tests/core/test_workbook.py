@@ -275,3 +275,26 @@ def test_every_poll_kind_exports(store: Store, tmp_path: Path) -> None:
     assert len(matched) == 6 * len(answers) and all(got == want for got, want in matched)
     assert "Better outcomes" in {r["Answer"] for r in raw}
     assert len(book["Poll results"]._charts) >= 10 + 9  # a chart each, plus the group splits
+
+
+def test_a_cancelled_export_leaves_the_file_as_it_was(demo: Store, tmp_path: Path) -> None:
+    from vbp_workshop.core.export import ExportCancelled
+
+    out = tmp_path / "outcome.xlsx"
+    out.write_bytes(b"the previous workbook")
+    asked: list[float] = []
+    seen: list[float] = []
+
+    def cancel() -> bool:
+        asked.append(seen[-1] if seen else 0.0)
+        return len(asked) > 3  # the person presses Cancel part-way through
+
+    with pytest.raises(ExportCancelled, match="cancelled"):
+        export_workbook(demo, out, progress=seen.append, cancel=cancel)
+    assert out.read_bytes() == b"the previous workbook"
+    assert [p.name for p in tmp_path.iterdir() if ".tmp." in p.name] == []  # no temporary file left
+    assert 0 < max(seen) < 1.0  # it stopped before the end
+    progress: list[float] = []
+    export_workbook(demo, out, progress=progress.append, cancel=lambda: False)
+    assert progress == sorted(progress) and progress[-1] == 1.0
+    assert openpyxl.load_workbook(out).sheetnames[0] == "Summary"
