@@ -160,3 +160,18 @@ def test_every_symbol_the_window_shows_is_in_a_font_here(qapp) -> None:
                     if not any(m.inFontUcs4(ord(ch)) for m in metrics):
                         missing.add(f"{ch} U+{ord(ch):04X} in {path.name}")
     assert not missing, sorted(missing)
+
+
+def test_clicking_a_checklist_items_text_ticks_it(demo_window: MainWindow, qtbot) -> None:
+    from vbp_workshop.ui.widgets import CheckText
+
+    page = demo_window.view.show_page("step3")
+    tabs = page.tabs
+    tabs.setCurrentIndex(next(i for i in range(tabs.count()) if tabs.tabText(i) == "Joint working (UK)"))
+    text = next(t for t in page.tab("Joint working (UK)").findChildren(CheckText) if t.isVisible())
+    box = text.buddy()
+    was = box.isChecked()
+    qtbot.mouseClick(text, Qt.MouseButton.LeftButton)
+    assert box.isChecked() != was
+    fields = demo_window.session.store.step_fields(3)["joint_working"]
+    assert fields[box.objectName()[3:]] == (not was)  # the tick is saved like the box's own

@@ -48,6 +48,24 @@ def plain_label(text: str = "", *, wrap: bool = True, cls: str = "") -> QLabel:
     return label
 
 
+class CheckText(QLabel):
+    """The wrapping text of a check box (a QCheckBox's own text never wraps): clicking it ticks
+    the box, as clicking a check box's text does."""
+
+    def __init__(self, text: str, box: QCheckBox) -> None:
+        super().__init__()
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setWordWrap(True)
+        self.setText(text)
+        self.setBuddy(box)
+        self._box = box
+
+    def mouseReleaseEvent(self, event: Any) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(event.position().toPoint()):
+            self._box.toggle()
+        super().mouseReleaseEvent(event)
+
+
 def info_note(text: str, name: str = "") -> QWidget:
     """A note with the platform's information icon (a drawn icon: no font lacks it)."""
     note = QFrame()
@@ -359,8 +377,7 @@ class GuidePanel(QScrollArea):
             box.setObjectName(f"check_{step}_{i}")
             box.setAccessibleName(item)
             box.toggled.connect(lambda on, i=i: self._toggle(i, on))
-            text = plain_label(item)
-            text.setBuddy(box)
+            text = CheckText(item, box)
             row.addWidget(box, 0, Qt.AlignmentFlag.AlignTop)
             row.addWidget(text, 1)
             lay.addLayout(row)

@@ -25,7 +25,15 @@ from vbp_workshop.core.polls import BallotError
 from vbp_workshop.core.template import load_template
 from vbp_workshop.ui.models import Column, GridModel, GridSpec, TableSpec
 from vbp_workshop.ui.pages.base import StepPage
-from vbp_workshop.ui.widgets import BoundText, ChoiceDelegate, RecordTable, info_note, plain_label, scrolling
+from vbp_workshop.ui.widgets import (
+    BoundText,
+    CheckText,
+    ChoiceDelegate,
+    RecordTable,
+    info_note,
+    plain_label,
+    scrolling,
+)
 
 RACI_CHOICES = {"": "—", **{r: r for r in RACI_ROLES}}
 
@@ -122,8 +130,7 @@ class RulesPage(StepPage):
             box.setObjectName(f"jw_{item['key']}")
             box.setAccessibleName(item["text"])
             box.toggled.connect(lambda on, k=item["key"]: self._tick(k, on))
-            text = plain_label(f"{item['text']}  —  {item['source']}")
-            text.setBuddy(box)
+            text = CheckText(f"{item['text']}  —  {item['source']}", box)
             row = QHBoxLayout()
             row.addWidget(box, 0, Qt.AlignmentFlag.AlignTop)
             row.addWidget(text, 1)
