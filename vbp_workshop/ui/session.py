@@ -102,13 +102,19 @@ class Session(QObject):
         r = round_ or poll.round
         key = (poll.id, r, hash(poll.options))
         if key not in self._tallies:
-            rows = self._ballots.get((poll.id, r))
-            if rows is None:
-                rows = self._ballots[(poll.id, r)] = {
-                    int(b["id"]): {**b, "parsed": json.loads(b["answer"])}
-                    for b in pollops.ballots(self.store, poll.id, r)}
-            self._tallies[key] = tally(poll, list(rows.values()))
+            self._tallies[key] = tally(poll, self.round_ballots(poll, r))
         return self._tallies[key]
+
+    def round_ballots(self, poll: Poll, round_: int | None = None) -> list[dict[str, Any]]:
+        """A poll round's ballots as the file holds them (answers parsed into "parsed"), kept
+        current from the vote feed: for screens that redraw on every drain. Do not change them."""
+        r = round_ or poll.round
+        rows = self._ballots.get((poll.id, r))
+        if rows is None:
+            rows = self._ballots[(poll.id, r)] = {
+                int(b["id"]): {**b, "parsed": json.loads(b["answer"])}
+                for b in pollops.ballots(self.store, poll.id, r)}
+        return list(rows.values())
 
     def _derive_live(self, changes: Changes) -> None:
         if changes.touches("polls", "workshop"):
