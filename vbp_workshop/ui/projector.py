@@ -7,6 +7,7 @@ and grown with the window: every size is a multiple of min(width / 1024, height 
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -237,8 +238,12 @@ class ProjectorWindow(QWidget):
         side = max(120, round(self.height() * QR_SHARE))
         pix = self._qr_source.scaled(side, side, Qt.AspectRatioMode.KeepAspectRatio,
                                      Qt.TransformationMode.FastTransformation)
+        # The image has 2 modules of white; 2 more around it keep the join code's letters (a Q's
+        # tail) out of the quiet zone. A code is at least 21 + 4 modules wide: side/12.5 ≥ 2.
+        margin = math.ceil(pix.width() * 2 / 25)
+        self.qr.setMargin(margin)
         self.qr.setPixmap(pix)
-        self.qr.setFixedSize(pix.size())
+        self.qr.setFixedSize(pix.width() + 2 * margin, pix.height() + 2 * margin)
 
     def set_join(self, url: str, code: str, qr_png: bytes | None) -> None:
         self.join_box.setVisible(bool(url))  # voting off: the chart takes the whole width
