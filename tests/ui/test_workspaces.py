@@ -212,3 +212,27 @@ def test_a_bad_date_is_explained_and_not_saved(demo_window: MainWindow) -> None:
     field.edit.setText("2026-11-25")
     field.commit()
     assert field.problem.isHidden() and demo_window.session.store.workshop()["date"] == "2026-11-25"
+
+
+def test_progress_from_the_worker_thread_reaches_the_dialog(demo_window: MainWindow, qtbot) -> None:
+    """The progress a slow job reports on its thread moves the dialog on the GUI thread (the
+    first build set progress up and never looked at it)."""
+    import threading
+
+    step, done = threading.Event(), threading.Event()
+    results: list[object] = []
+
+    def work(progress) -> str:
+        progress(0.5)
+        step.wait(10)
+        progress(0.9)
+        done.wait(10)
+        return "finished"
+
+    task = demo_window.tasks.run("Working…", work, results.append)
+    assert task.dialog is not None
+    qtbot.waitUntil(lambda: task.dialog.value() == 50, timeout=5000)
+    step.set()
+    qtbot.waitUntil(lambda: task.dialog.value() == 90, timeout=5000)
+    done.set()
+    qtbot.waitUntil(lambda: results == ["finished"], timeout=5000)
