@@ -131,3 +131,17 @@ def test_the_window_opens_within_a_small_screen(qtbot, settings) -> None:
     room = win.screen().availableGeometry()
     assert win.width() <= room.width() and win.height() <= room.height()
     assert win.minimumSizeHint().width() <= 1280
+
+
+def test_a_window_saved_on_a_bigger_screen_reopens_within_this_one(qtbot, settings) -> None:
+    from vbp_workshop.ui.dialogs import ScriptedDialogs
+
+    big = MainWindow(settings, ScriptedDialogs())
+    qtbot.addWidget(big)
+    big.setMaximumSize(4000, 4000)
+    big.resize(1900, 1150)  # the office monitor
+    settings.geometry = big.saveGeometry()
+    again = MainWindow(settings, ScriptedDialogs())  # the laptop in the room
+    qtbot.addWidget(again)
+    room = again.screen().availableGeometry()
+    assert again.width() <= room.width() and again.height() <= room.height()

@@ -100,6 +100,7 @@ class PollEditor(QDialog):
                                    "Type your own options here to use them instead.")
             self.fill_note.show()
         self._show_settings()
+        self.question.setFocus()  # typing starts with the question
         if frozen:
             for w in (self.kind, self.options, self.lo, self.hi):
                 w.setEnabled(False)
