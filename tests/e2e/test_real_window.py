@@ -93,3 +93,68 @@ def test_the_app_starts_on_the_demo_and_quits_cleanly(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr[-3000:]
     assert "opened: Northbridge Heart Health Partnership" in result.stdout
     assert list((tmp_path / "data").rglob("demo-*.vbpw"))
+
+
+QUIT_MID_EXPORT = r"""
+import sys, threading, time
+from pathlib import Path
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication
+from vbp_workshop import ui
+from vbp_workshop.core import export as core_export
+from vbp_workshop.core.demo import build_demo
+from vbp_workshop.ui.dialogs import ScriptedDialogs
+from vbp_workshop.ui.main_window import MainWindow
+from vbp_workshop.ui.settings import Settings
+
+tmp = Path(sys.argv[1])
+app = QApplication(sys.argv[:1])
+started = threading.Event()
+real = core_export.export_workbook
+
+def slow(store, path, **kw):  # the real export, slowed so the quit lands in the middle of it
+    def progress(f):
+        started.set()
+        for _ in range(300):
+            kw["progress"](f)
+            time.sleep(0.01)
+    return real(store, path, include_names=False, progress=progress, cancel=kw["cancel"])
+
+core_export.export_workbook = slow
+dialogs = ScriptedDialogs()
+win = MainWindow(Settings(QSettings(str(tmp / "s.ini"), QSettings.Format.IniFormat)), dialogs)
+win.show()
+build_demo(tmp / "demo.vbpw").close()
+win.open_path(tmp / "demo.vbpw")
+dialogs.answers = [str(tmp / "outcome.xlsx")]
+quit_ = next(a for a in win.findChildren(type(win.menuBar().actions()[0])) if a.text() == "&Quit")
+export = next(a for a in win.findChildren(type(quit_)) if a.text().replace("&", "") == "Export to Excel…")
+export.trigger()
+
+def quit_when_started():
+    if not started.is_set():
+        QTimer.singleShot(20, quit_when_started)
+        return
+    print("quitting mid-export", flush=True)
+    quit_.trigger()
+
+QTimer.singleShot(20, quit_when_started)
+code = app.exec()
+print("exit", code, "threads", [t.name for t in threading.enumerate() if t.name.startswith("vbp-task")], flush=True)
+"""
+
+
+@pytest.mark.slow
+def test_quitting_the_app_mid_export_exits_cleanly(tmp_path: Path) -> None:
+    """A real process on an X server: quit while the worker is writing; the process ends at once,
+    with no Qt warning, no worker left and no half-written file."""
+    xvfb = need_tool("xvfb-run")
+    env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
+    result = subprocess.run([xvfb, "-a", "-s", "-screen 0 1366x768x24", sys.executable, "-c", QUIT_MID_EXPORT,
+                             str(tmp_path)], capture_output=True, text=True, timeout=120, env=env, check=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "quitting mid-export" in result.stdout and "exit 0 threads []" in result.stdout
+    noise = [line for line in result.stderr.splitlines() if "QThread" in line or "Destroyed" in line
+             or "Traceback" in line or "Warning" in line]
+    assert not noise, noise
+    assert not (tmp_path / "outcome.xlsx").exists() and not list(tmp_path.glob("*.tmp.xlsx"))
