@@ -178,3 +178,45 @@ def test_goals_are_adopted_into_step_one(store: Store, live: LiveState) -> None:
         writer.stop()
     do(store, live, ideas.adopt_edits(store, aid))
     assert store.step_fields(1)["room_goals"] == ["Earlier diagnosis"]
+
+
+def test_the_ideas_sheet_shows_the_trail_and_never_a_hidden_idea(store: Store, live: LiveState, tmp_path) -> None:
+    import openpyxl
+
+    from vbp_workshop.core.export import export_workbook
+
+    aid = activity(store, live, "barriers", step=2)
+    a = add(store, aid, "Data sharing agreements take months", "pharma")
+    b = add(store, aid, "data-sharing agreements take MONTHS", "patient")
+    c = add(store, aid, "=HYPERLINK(\"http://x\")", "payer")  # a formula-looking idea stays text
+    h = add(store, aid, "SECRET insult about a partner", "other")
+    support(store, a, "d-1", "d-2")
+    do(store, live, ideas.status_edits(store, [h], "hidden"))
+    do(store, live, ideas.merge_edits(store, [a, b], "Data-sharing agreements take months"))
+    merged = int(store.rows("ideas", "merged_into IS NULL AND status = 'approved'")[-1]["id"])
+    do(store, live, ideas.promote_edits(store, aid, [merged, c], "points"))
+    poll_id = int(store.row("idea_activities", aid)["poll_id"])  # type: ignore[index]
+    writer = VoteWriter(store.path, live)
+    writer.start()
+    try:
+        open_poll(store, live, poll_id)
+        vote(writer, poll_id, 1, {"0": 6, "1": 4})
+        close_poll(store, live, poll_id)
+    finally:
+        writer.stop()
+    do(store, live, ideas.adopt_edits(store, aid, by="Sam"))
+    out = export_workbook(store, tmp_path / "w.xlsx")
+    wb = openpyxl.load_workbook(out)
+    assert "SECRET" not in "".join(str(v) for ws in wb for row in ws.iter_rows(values_only=True) for v in row if v)
+    ws = wb["Ideas"]
+    rows = [r for r in ws.iter_rows(values_only=True) if r and r[0]]
+    header = next(r for r in rows if r[0] == "Idea")
+    body = {r[0]: dict(zip(header, r, strict=False)) for r in rows[rows.index(header) + 1:]}
+    top = body["Data-sharing agreements take months"]
+    assert top["Submitted"] == 2 and top["Supports"] == 2 and top["Adopted"] == "yes" and top["Into"] == "barriers"
+    assert "Data sharing agreements take months" in top["Merged from"] and top["By"] == "Sam"
+    assert top["Result"].startswith("rank 1 of 2") and "adopted into barriers" in top["Trail"]
+    assert body['=HYPERLINK("http://x")']["Adopted"] == "no"
+    formula = next(c for row in ws.iter_rows() for c in row if c.value == '=HYPERLINK("http://x")')
+    assert formula.data_type == "s"  # text, never a formula
+    assert store.rows("barriers")[-1]["text"] == "Data-sharing agreements take months"

@@ -31,6 +31,7 @@ from vbp_workshop.core.domain import (
     RULE_CATEGORIES,
     step_label,
 )
+from vbp_workshop.core.export_ideas import ideas_sheets
 from vbp_workshop.core.export_polls import checksum, poll_sheets, readable_answer
 from vbp_workshop.core.pollops import min_group
 from vbp_workshop.core.store import Row, Store
@@ -400,6 +401,7 @@ def export_workbook(store: Store, path: Path, *, include_names: bool = False,
         check()
         progress(0.2)
         sheets += poll_sheets(store, progress)
+        sheets += ideas_sheets(store)  # the room's ideas and their trail (core/export_ideas.py)
         sheets += [participants_sheet(store, include_names), agenda_sheet(store)]
         check()
         for n, sh in enumerate(sheets, 1):

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QWidget
 
 from vbp_workshop import __version__
 from vbp_workshop.core.store import FILE_SUFFIX, Store, WorkshopFileError
+from vbp_workshop.ui import ideas_view
 from vbp_workshop.ui.dialogs import DialogService
 from vbp_workshop.ui.session import Session
 from vbp_workshop.ui.settings import Settings
@@ -133,6 +134,9 @@ class MainWindow(QMainWindow):
             self._action(live, "&Projector window", lambda: self.view and self.view.room.open_projector(),
                          QKeySequence("F5"), "projector"),
             self._action(live, "Where &groups disagree…", self.show_divergence, None, "divergence"),
+            self._action(live, "&Ideas from the room…",
+                         lambda: self.session and ideas_view.open_window(self.session, self), QKeySequence("Ctrl+I"),
+                         "ideas"),
             self._action(live, "New &join code", lambda: self.view and self.view.room.new_join_code(), None,
                          "new_code"),
         ]
@@ -170,6 +174,7 @@ class MainWindow(QMainWindow):
         self.undo_group.addStack(session.undo_stack)
         self.undo_group.setActiveStack(session.undo_stack)
         self.view = WorkshopView(session, self.dialogs)
+        ideas_view.attach(session)  # the phones' ideas join the change path even before the window opens
         self.setCentralWidget(self.view)
         for a in self.workshop_actions:
             a.setEnabled(True)

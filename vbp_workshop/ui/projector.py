@@ -20,7 +20,7 @@ from vbp_workshop.core.domain import GROUP_LABELS
 from vbp_workshop.core.polls import Poll
 from vbp_workshop.core.tally import Tally, divergence
 from vbp_workshop.core.words import plural
-from vbp_workshop.ui import sector_view
+from vbp_workshop.ui import idea_cards, sector_view
 from vbp_workshop.ui.answers_view import AnswersView
 from vbp_workshop.ui.charts import GroupChart, PollChart, chart_for
 from vbp_workshop.ui.paged_text import PagedText
@@ -185,6 +185,7 @@ class ProjectorWindow(QWidget):
         for key in ("PgUp", "Left"):
             QShortcut(QKeySequence(key), self, activated=self.previous_page)
         self.show_poll(None)
+        idea_cards.attach(self)  # an open ideas activity shows its cards here
 
     # -- the room's furniture ---------------------------------------------------------------------
 

@@ -499,3 +499,108 @@
     start();
   });
 })();
+
+// ---- ideas: while the facilitator collects ideas (and no poll is open), send short ideas and +1 others'.
+(function () {
+  const $ = (id) => document.getElementById(id);
+  const POLL_MS = 2500;
+  let activity = null;
+  let version = -1;
+  let sending = false;
+  function load(k) { try { return JSON.parse(localStorage.getItem(k)); } catch (e) { return null; } }
+  function keep(k, v) { try { if (v === null) localStorage.removeItem(k); else localStorage.setItem(k, JSON.stringify(v)); } catch (e) { /* private mode */ } }
+  function uid() { const a = new Uint8Array(12); crypto.getRandomValues(a); return Array.from(a, (b) => b.toString(16).padStart(2, "0")).join(""); }
+  function say(text, kind) { const s = $("idea-status"); s.textContent = text; s.className = "status " + (kind || ""); }
+  async function call(path, body) {
+    const res = await fetch(path, { method: body ? "POST" : "GET", credentials: "same-origin", cache: "no-store",
+      headers: body ? { "Content-Type": "application/json" } : {}, body: body ? JSON.stringify(body) : undefined });
+    let data = {};
+    try { data = await res.json(); } catch (e) { /* not JSON */ }
+    return { status: res.status, data: data && typeof data === "object" ? data : {} };
+  }
+  const sentKey = () => "vbp:ideas:sent:" + activity.id;
+  function visible() { return activity && $("join").hidden && $("poll").hidden; }
+  function count() {
+    const t = $("idea-text"), max = activity ? activity.max_len : 140;
+    $("idea-count").textContent = t.value.length + " / " + max + " characters";
+    $("idea-count").className = "counter" + (t.value.length > max ? " error" : "");
+  }
+  function render(snap) {
+    const a = snap.activity;
+    if (!a) { activity = null; $("ideas").hidden = true; return; }
+    const fresh = !activity || activity.id !== a.id;
+    activity = a;
+    if (fresh) { $("idea-text").value = ""; say(""); }
+    $("ideas-prompt").textContent = a.prompt || "Your ideas";
+    const sent = load(sentKey()) || 0;
+    $("ideas-meta").textContent = "Ideas for: " + a.target + " · you have sent " + sent + " of " + a.max_per_device;
+    $("idea-text").maxLength = a.max_len + 50;  // a little over: the counter says what to cut
+    count();
+    const board = $("ideas-board");
+    board.textContent = "";
+    $("ideas-board-title").hidden = !(a.supports && snap.ideas.length);
+    for (const idea of snap.ideas) {
+      const li = document.createElement("li"); li.className = "idea";
+      const label = document.createElement("span"); label.className = "label"; label.textContent = idea.text;
+      const b = document.createElement("button"); b.type = "button";
+      const mine = load("vbp:ideas:sup:" + idea.id) === 1;
+      b.textContent = "+1 · " + idea.supports; b.setAttribute("aria-pressed", mine ? "true" : "false");
+      b.setAttribute("aria-label", "Support: " + idea.text + " (" + idea.supports + " so far)");
+      b.disabled = mine;
+      b.addEventListener("click", () => support(idea.id, b));
+      li.append(label, b); board.appendChild(li);
+    }
+    $("ideas").hidden = !visible();
+  }
+  async function refresh() {
+    if (!$("join").hidden) { $("ideas").hidden = true; return; }
+    try {
+      const r = await call("/api/ideas");
+      if (r.status === 200 && r.data.version !== version) { version = r.data.version; render(r.data); }
+      $("ideas").hidden = !visible();
+    } catch (e) { /* offline: try again on the next round */ }
+  }
+  async function support(id, button) {
+    button.disabled = true;
+    try {
+      const r = await call("/api/ideas/support", { idea_id: id });
+      if (r.data.ok) { keep("vbp:ideas:sup:" + id, 1); button.setAttribute("aria-pressed", "true"); version = -1; refresh(); }
+      else { say(r.data.error || "Not counted.", "bad"); button.disabled = false; }
+    } catch (e) { say("Cannot reach the laptop. Try again.", "bad"); button.disabled = false; }
+  }
+  async function send() {
+    if (!activity || sending) return;
+    const text = $("idea-text").value.trim();
+    if (!text) { say("Type your idea first.", "bad"); return; }
+    if (text.length > activity.max_len) { say("Keep it to " + activity.max_len + " characters.", "bad"); return; }
+    // One id per idea until the laptop acknowledges it: a retry after a lost answer is stored once.
+    const pk = "vbp:ideas:pending:" + activity.id;
+    const old = load(pk);
+    const item = old && old.text === text ? old : { text, uid: uid() };
+    keep(pk, item);
+    sending = true; $("idea-send").disabled = true; say("Sending…");
+    try {
+      for (let attempt = 0; attempt < 4; attempt++) {
+        let r = null;
+        try { r = await call("/api/ideas", { activity_id: activity.id, text: item.text, idea_uid: item.uid }); } catch (e) { /* retry */ }
+        if (r && r.data.ok) {
+          keep(pk, null);
+          if (!r.data.duplicate || !old) keep(sentKey(), (load(sentKey()) || 0) + 1);
+          $("idea-text").value = ""; count();
+          say("✓ Sent. Thank you — add another if you like.", "ok");
+          version = -1; refresh();
+          return;
+        }
+        if (r && r.status < 500 && r.status !== 429 && r.status !== 408) { keep(pk, null); say(r.data.error || "Not sent.", "bad"); return; }
+        await new Promise((res) => setTimeout(res, 600 + Math.random() * 1500 * (attempt + 1)));
+      }
+      say("Not sent yet: the laptop cannot be reached. Press Send again in a moment.", "bad");
+    } finally { sending = false; $("idea-send").disabled = false; }
+  }
+  document.addEventListener("DOMContentLoaded", () => {
+    $("idea-send").addEventListener("click", send);
+    $("idea-text").addEventListener("input", count);
+    refresh();
+    setInterval(() => { if (!document.hidden) refresh(); }, POLL_MS + Math.random() * 500);
+  });
+})();

@@ -1,0 +1,115 @@
+"""The ideas window and the projector's cards with the real window and the real server:
+phones' ideas arrive live, merge suggestions are confirmed, hidden ideas leave the projector,
+approval holds cards back, promote makes a poll, and every step undoes."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import aiohttp
+from PySide6.QtCore import Qt
+
+from vbp_workshop.core import ideas, pollops
+from vbp_workshop.core.store import Changes
+from vbp_workshop.ui.ideas_view import IdeasWindow, open_window
+from vbp_workshop.ui.main_window import MainWindow
+
+
+def post_ideas(base: str, code: str, aid: int, texts: list[str], group: str = "patient") -> list[int]:
+    async def go() -> list[int]:
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as s:
+            r = await s.post(base + "/api/join", json={"code": code, "group": group})
+            assert r.status == 200, await r.text()
+            out = []
+            for n, text in enumerate(texts):
+                r = await s.post(base + "/api/ideas", json={"activity_id": aid, "text": text,
+                                                            "idea_uid": f"{group}-{n:08d}"})
+                assert r.status == 200, await r.text()
+                out.append(int((await r.json())["id"]))
+            return out
+    return asyncio.run(go())
+
+
+def texts_in(win: IdeasWindow) -> list[str]:
+    return [win.table.item(n, 0).text() for n in range(win.table.rowCount())]
+
+
+def select(win: IdeasWindow, ids: list[int]) -> None:
+    win.table.clearSelection()
+    for n in range(win.table.rowCount()):
+        if win.table.item(n, 0).data(Qt.ItemDataRole.UserRole) in ids:
+            win.table.selectRow(n) if len(ids) == 1 else win.table.item(n, 0).setSelected(True)
+
+
+def make_activity(win: IdeasWindow, approval: bool = False) -> int:
+    win.prompt.setText("What should change for patients?")
+    win.approval.setChecked(approval)
+    win.add_activity()
+    aid = win.activity_id()
+    assert aid is not None
+    win.toggle_open()
+    return aid
+
+
+def test_ideas_arrive_live_merge_hide_promote_and_undo(demo_window: MainWindow, qtbot: Any) -> None:
+    session, room = demo_window.session, demo_window.view.room
+    projector = room.open_projector()
+    base = room.start_voting("127.0.0.1", host="127.0.0.1", port=0).rstrip("/")
+    try:
+        win = open_window(session, demo_window)
+        qtbot.addWidget(win)
+        aid = make_activity(win)
+        seen: list[Changes] = []
+        session.changed.connect(seen.append)
+        ids = post_ideas(base, session.live.join_code, aid, [
+            "More trust between partners", "more trust between the partners!", "Share outcome data", "Rude remark"])
+        qtbot.waitUntil(lambda: win.table.rowCount() == 4, timeout=5000)
+        assert any(c.origin == "phone" and c.event == "ideas" for c in seen)
+        cards = projector.stack.currentWidget()
+        assert cards.objectName() == "idea_cards" and len(cards.texts) == 4
+        assert projector.question.text() == "What should change for patients?"
+        # The suggestion is the near-duplicate pair, and nothing else.
+        assert win.suggestions.count() == 1
+        assert win.suggestions.item(0).data(Qt.ItemDataRole.UserRole) == (ids[0], ids[1])
+        win.merge_suggested()
+        assert len(texts_in(win)) == 3 and win.suggestions.count() == 0
+        select(win, [ids[3]])
+        win.set_status("hidden")
+        assert not any(t.startswith("Rude remark") for t in cards.texts)
+        assert [i["text"] for i in win.controller.room.live.snapshot()["ideas"]] == [
+            "Share outcome data", "More trust between partners"]
+        # Promote the two left to a dot vote, then undo promote, hide and merge.
+        merged = max(i["id"] for i in ideas.ideas_of(session.store, aid))
+        select(win, [ids[2], merged])
+        polls_before = len(pollops.polls(session.store))
+        win.promote()
+        poll = pollops.polls(session.store)[-1]
+        assert len(pollops.polls(session.store)) == polls_before + 1 and poll.kind == "points"
+        assert set(poll.options) == {"Share outcome data", "More trust between partners"}
+        for _ in range(3):
+            session.undo_stack.undo()
+        assert len(pollops.polls(session.store)) == polls_before
+        assert len(texts_in(win)) == 4 and any(t.startswith("Rude remark") for t in cards.texts)
+    finally:
+        room.stop_voting()
+
+
+def test_with_approval_cards_wait_for_the_facilitator(demo_window: MainWindow, qtbot: Any) -> None:
+    session, room = demo_window.session, demo_window.view.room
+    projector = room.open_projector()
+    base = room.start_voting("127.0.0.1", host="127.0.0.1", port=0).rstrip("/")
+    try:
+        win = open_window(session, demo_window)
+        qtbot.addWidget(win)
+        aid = make_activity(win, approval=True)
+        ids = post_ideas(base, session.live.join_code, aid, ["Joint board", "Patient panel"])
+        qtbot.waitUntil(lambda: win.table.rowCount() == 2, timeout=5000)
+        cards = projector.stack.currentWidget()
+        assert cards.texts == [] and "2 waiting for approval" in projector.count.text()
+        select(win, [ids[1]])
+        win.set_status("approved")
+        assert [t.split("\x00")[0] for t in cards.texts] == ["Patient panel"]
+        assert [i["text"] for i in win.controller.room.live.snapshot()["ideas"]] == ["Patient panel"]
+    finally:
+        room.stop_voting()

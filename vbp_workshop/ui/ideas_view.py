@@ -1,0 +1,342 @@
+"""The facilitator's ideas window: collect, moderate, merge, promote to a poll, adopt.
+
+`attach(session)` (called once per open workshop) wires the phones' ideas into the one change
+path: the ideas writer's notices are drained here on a timer, on the GUI thread, and announced
+as one change record (origin "phone", event "ideas"); any change to the ideas re-derives what
+the phones see. Every moderation action is an undoable `Session.edit` of a core operation.
+"""
+
+from __future__ import annotations
+
+import queue
+import time
+from collections import Counter
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from vbp_workshop.core import ideas
+from vbp_workshop.core.domain import GROUP_LABELS, NUMBERED_STEPS
+from vbp_workshop.core.idea_intake import IdeasRoom, derive, room, set_state
+from vbp_workshop.core.kinds import get as kind_of
+from vbp_workshop.core.operations import Refused
+from vbp_workshop.core.store import PHONE, Changes, Edit
+from vbp_workshop.ui.session import Session
+from vbp_workshop.ui.widgets import plain_label
+
+DRAIN_MS = 25
+IDEA_TABLES = ("ideas", "idea_activities", "idea_supports")
+
+
+class IdeasController(QObject):
+    """Drains the phones' ideas into change records and keeps the phones' view derived."""
+
+    def __init__(self, session: Session) -> None:
+        super().__init__(session)
+        self.session = session
+        self.room: IdeasRoom = room(session.live, session.store.path)
+        self.shown_at: dict[int, float] = {}  # idea id -> when its change record went out (benchmarks)
+        session.store.listeners.append(self._on_store)
+        derive(session.store, self.room.live)
+        self._timer = QTimer(self)
+        self._timer.setInterval(DRAIN_MS)
+        self._timer.timeout.connect(self.drain)
+        self._timer.start()
+
+    def _on_store(self, changes: Changes) -> None:
+        if changes.touches(*IDEA_TABLES) and not self.session.store.closed:
+            derive(self.session.store, self.room.live)
+
+    def drain(self) -> None:
+        store = self.session.store
+        if store.closed:
+            self._timer.stop()
+            self.room.stop()
+            return
+        rows: set[tuple[str, int]] = set()
+        notices = self.room.writer.notices
+        while True:
+            try:
+                n = notices.get_nowait()
+            except queue.Empty:
+                break
+            rows.add(("ideas", int(n["id"])) if n["type"] == "idea" else ("idea_supports", int(n["id"])))
+        if rows:
+            # Through the store's listeners: derive for the phones, then `Session.changed`.
+            store.notify(Changes.of(rows, PHONE, event="ideas"))
+            now = time.perf_counter()
+            for table, i in rows:
+                if table == "ideas":
+                    self.shown_at.setdefault(i, now)
+
+
+def attach(session: Session) -> IdeasController:
+    found = session.findChild(IdeasController)
+    return found if isinstance(found, IdeasController) else IdeasController(session)
+
+
+STATUS_LABELS = {"new": "New", "approved": "Shown", "hidden": "Hidden"}
+
+
+class IdeasWindow(QWidget):
+    """One activity at a time: its ideas as they arrive, suggestions to merge, promote, adopt."""
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.setObjectName("ideas_window")
+        self.setWindowTitle("Ideas — VBP Workshop")
+        self.session = session
+        self.controller = attach(session)
+        self.resize(980, 640)
+        lay = QVBoxLayout(self)
+
+        new = QHBoxLayout()
+        self.step = QComboBox()
+        for n in range(1, 6):
+            self.step.addItem(NUMBERED_STEPS[n], n)
+        self.target = QComboBox()
+        for t in ideas.TARGETS.values():
+            self.target.addItem(t.label, t.key)
+        self.prompt = QLineEdit()
+        self.prompt.setPlaceholderText("The question the phones see, e.g. “What should change for patients?”")
+        self.approval = QCheckBox("Show on the projector only after I approve")
+        add = QPushButton("Add ideas activity")
+        add.clicked.connect(self.add_activity)
+        for w in (self.step, self.target, self.prompt):
+            new.addWidget(w, 1 if w is self.prompt else 0)
+        new.addWidget(self.approval)
+        new.addWidget(add)
+        lay.addLayout(new)
+
+        pick = QHBoxLayout()
+        self.activity = QComboBox()
+        self.activity.setObjectName("ideas_activity")
+        self.activity.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.open_btn = QPushButton("Open for phones")
+        self.open_btn.setObjectName("ideas_open")
+        self.open_btn.clicked.connect(self.toggle_open)
+        self.status = plain_label("", wrap=False)
+        pick.addWidget(plain_label("Activity:", wrap=False))
+        pick.addWidget(self.activity, 1)
+        pick.addWidget(self.open_btn)
+        pick.addWidget(self.status)
+        lay.addLayout(pick)
+
+        body = QHBoxLayout()
+        self.table = QTableWidget(0, 6)
+        self.table.setObjectName("ideas_table")
+        self.table.setHorizontalHeaderLabels(["Idea", "+1", "From", "Shown", "Vote", "Adopted"])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().hide()
+        self.table.itemDoubleClicked.connect(lambda _i: self.reword())
+        body.addWidget(self.table, 3)
+        side = QVBoxLayout()
+        side.addWidget(plain_label("These read alike — merge?", wrap=False))
+        self.suggestions = QListWidget()
+        self.suggestions.setObjectName("ideas_suggestions")
+        self.suggestions.setWordWrap(True)
+        side.addWidget(self.suggestions, 1)
+        merge_suggested = QPushButton("Merge the suggested pair")
+        merge_suggested.clicked.connect(self.merge_suggested)
+        side.addWidget(merge_suggested)
+        body.addLayout(side, 2)
+        lay.addLayout(body, 1)
+
+        acts = QHBoxLayout()
+        for text, slot in (("Approve", lambda: self.set_status("approved")),
+                           ("Hide", lambda: self.set_status("hidden")),
+                           ("Show again", lambda: self.set_status("approved")), ("Reword…", self.reword),
+                           ("Merge selected", self.merge_selected)):
+            b = QPushButton(text)
+            b.clicked.connect(slot)
+            acts.addWidget(b)
+        acts.addStretch(1)
+        self.kind = QComboBox()
+        for k in ideas.PROMOTE_KINDS:
+            self.kind.addItem(kind_of(k).label, k)
+        promote = QPushButton("Make a poll from the selected")
+        promote.clicked.connect(self.promote)
+        self.top = QSpinBox()
+        self.top.setRange(1, 20)
+        self.top.setPrefix("Top ")
+        adopt = QPushButton("Adopt the winners")
+        adopt.clicked.connect(self.adopt)
+        for w in (self.kind, promote, self.top, adopt):
+            acts.addWidget(w)
+        lay.addLayout(acts)
+        self.message = plain_label("")
+        lay.addWidget(self.message)
+
+        session.changed.connect(self._on_changed)
+        self.fill_activities()
+
+    # -- reading ------------------------------------------------------------------------------------
+
+    def activity_id(self) -> int | None:
+        data = self.activity.currentData()
+        return int(data) if data is not None else None
+
+    def fill_activities(self, select: int | None = None) -> None:
+        keep = select if select is not None else self.activity_id()
+        self.activity.blockSignals(True)
+        self.activity.clear()
+        for a in ideas.activities(self.session.store):
+            label = ideas.TARGETS[a["target"]].label if a["target"] in ideas.TARGETS else a["target"]
+            state = {"open": " · open", "closed": " · closed"}.get(a["state"], "")
+            self.activity.addItem(f"Step {a['step']} · {label}: {a['prompt'] or '(no question)'}{state}", a["id"])
+        if keep is not None and (i := self.activity.findData(keep)) >= 0:
+            self.activity.setCurrentIndex(i)
+        self.activity.blockSignals(False)
+        self.refresh()
+
+    def _on_changed(self, changes: Changes) -> None:
+        if changes.touches("idea_activities"):
+            self.fill_activities()
+        elif changes.touches("ideas", "idea_supports", "ballots", "polls"):
+            self.refresh()
+
+    def refresh(self) -> None:
+        store = self.session.store
+        aid = self.activity_id()
+        self.table.setRowCount(0)
+        self.suggestions.clear()
+        activity = store.row("idea_activities", aid) if aid is not None else None
+        if activity is None:
+            self.status.setText("")
+            self.open_btn.setEnabled(False)
+            return
+        self.open_btn.setEnabled(True)
+        self.open_btn.setText("Close for phones" if activity["state"] == "open" else "Open for phones")
+        rows = [r for r in ideas.ideas_of(store, int(activity["id"])) if r["status"] != ideas.MERGED]
+        counts = ideas.supporters(store, int(activity["id"]))
+        by_id = {int(r["id"]): r for r in ideas.ideas_of(store, int(activity["id"]))}
+        self.table.setRowCount(len(rows))
+        for n, r in enumerate(rows):
+            leaves = [s for s in ideas.sources(store, int(r["id"])) if s["device"]]
+            groups = Counter(GROUP_LABELS.get(s["grp"], s["grp"] or "no group") for s in leaves)
+            t = ideas.trail(store, int(r["id"]))
+            cells = [r["text"], str(len(counts.get(int(r["id"]), ()))),
+                     ", ".join(f"{g} {c}" if c > 1 else g for g, c in groups.items()) or "facilitator",
+                     "Yes" if ideas.visible(activity, r) else STATUS_LABELS.get(r["status"], r["status"]),
+                     (t.get("voted") or {}).get("result") or ("in a poll" if r["poll_id"] else ""),
+                     "Yes" if r["adopted_at"] else ""]
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, int(r["id"]))
+                if r["status"] == ideas.HIDDEN:
+                    item.setForeground(QColor("#888888"))
+                if c == 0 and t.get("merged_from"):
+                    item.setToolTip("Merged from:\n" + "\n".join(f"• {m}" for m in t["merged_from"]))
+                self.table.setItem(n, c, item)
+        for a, b, score in ideas.suggest_merges(store, int(activity["id"]))[:30]:
+            item = QListWidgetItem(f"“{by_id[a]['text']}”  ↔  “{by_id[b]['text']}”  ({score:.0f})")
+            item.setData(Qt.ItemDataRole.UserRole, (a, b))
+            self.suggestions.addItem(item)
+        shown = sum(ideas.visible(activity, r) for r in rows)
+        self.status.setText(f"{len(rows)} ideas · {shown} shown to the room")
+
+    def selected(self) -> list[int]:
+        ids = {int(i.data(Qt.ItemDataRole.UserRole)) for i in self.table.selectedItems()}
+        order = [int(self.table.item(n, 0).data(Qt.ItemDataRole.UserRole)) for n in range(self.table.rowCount())]
+        return [i for i in order if i in ids]
+
+    # -- actions ------------------------------------------------------------------------------------
+
+    def _edit(self, edits: list[Edit], text: str) -> bool:
+        if not edits:
+            self.message.setText("Nothing to do: select the ideas first.")
+            return False
+        try:
+            self.session.edit(edits, text)
+        except Refused as exc:
+            self.message.setText(str(exc))
+            return False
+        self.message.setText("")
+        return True
+
+    def add_activity(self) -> None:
+        edit = ideas.new_activity_edit(int(self.step.currentData()), str(self.target.currentData()),
+                                       self.prompt.text(), approval=self.approval.isChecked())
+        if self._edit([edit], "Add ideas activity"):
+            self.prompt.clear()
+            activities = ideas.activities(self.session.store)
+            self.fill_activities(int(activities[-1]["id"]) if activities else None)
+
+    def toggle_open(self) -> None:
+        aid = self.activity_id()
+        activity = self.session.store.row("idea_activities", aid) if aid is not None else None
+        if activity is not None:
+            set_state(self.session.store, int(activity["id"]), "closed" if activity["state"] == "open" else "open")
+
+    def set_status(self, status: str) -> None:
+        self._edit(ideas.status_edits(self.session.store, self.selected(), status),
+                   {"hidden": "Hide idea", "approved": "Approve idea"}.get(status, "Idea status"))
+
+    def reword(self) -> None:
+        chosen = self.selected()
+        if len(chosen) != 1:
+            self.message.setText("Select one idea to reword.")
+            return
+        row = self.session.store.row("ideas", chosen[0])
+        text, ok = QInputDialog.getText(self, "Reword idea", "Wording:", text=row["text"] if row else "")
+        if ok:
+            self._edit(ideas.reword_edit(self.session.store, chosen[0], text), "Reword idea")
+
+    def merge(self, ids: list[int]) -> None:
+        self._edit(ideas.merge_edits(self.session.store, ids), "Merge ideas")
+
+    def merge_selected(self) -> None:
+        self.merge(self.selected())
+
+    def merge_suggested(self) -> None:
+        item = self.suggestions.currentItem() or self.suggestions.item(0)
+        if item is not None:
+            a, b = item.data(Qt.ItemDataRole.UserRole)
+            self.merge([int(a), int(b)])
+
+    def promote(self) -> None:
+        aid = self.activity_id()
+        if aid is not None:
+            self._edit(ideas.promote_edits(self.session.store, aid, self.selected(), str(self.kind.currentData())),
+                       "Make a poll from ideas")
+
+    def adopt(self) -> None:
+        aid = self.activity_id()
+        if aid is None:
+            return
+        edits = ideas.adopt_edits(self.session.store, aid, top=self.top.value())
+        if not edits:
+            self.message.setText("The poll has no answers yet: adopt after the vote.")
+            return
+        self._edit(edits, "Adopt ideas")
+
+
+def open_window(session: Session, parent: QWidget | None = None) -> IdeasWindow:
+    """The ideas window for this workshop (one per session, brought to the front)."""
+    existing: Any = getattr(session, "_ideas_window", None)
+    if existing is None:
+        existing = IdeasWindow(session, parent)
+        setattr(session, "_ideas_window", existing)  # noqa: B010 - one window per open workshop
+    existing.show()
+    existing.activateWindow()
+    return existing  # type: ignore[no-any-return]
