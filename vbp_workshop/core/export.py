@@ -242,7 +242,7 @@ def step4_sheets(store: Store) -> list[Sheet]:
               DIRECTIONS.get(x["direction"], x["direction"]), x["baseline_value"], _date(x["baseline_date"]),
               x["target_value"], _date(x["target_date"]), x["source"], x["frequency"], x["owner"]]
              for x in store.rows("metrics")],
-            formats={11: "yyyy-mm-dd", 13: "yyyy-mm-dd"}, wrap=(2, 3, 4, 7, 8, 14))
+            formats={11: "yyyy-mm-dd", 13: "yyyy-mm-dd"}, wrap=(2, 3, 4, 5, 6, 7, 8, 9, 14, 15, 16))
     # Narrow, wrapped columns: the register prints at a readable size (see xlsx._print_setup).
     m.widths = {1: 7, 2: 22, 3: 16, 4: 28, 5: 11, 6: 8, 7: 16, 8: 16, 9: 11, 10: 9, 11: 11, 12: 9,
                 13: 11, 14: 16, 15: 11, 16: 14}

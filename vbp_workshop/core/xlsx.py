@@ -188,19 +188,21 @@ class WorkbookWriter:
     def fmt(self, style: str = "", number: str = "", fill: str = "") -> Any:
         key = (style, number, fill)
         if key not in self._formats:
-            props: dict[str, Any] = dict(STYLES.get(style, {}))
+            # Top-aligned unless the style says otherwise: a row grown for a wrapped cell
+            # keeps its other cells level with the first line, not at the bottom.
+            props: dict[str, Any] = {"valign": "top", **STYLES.get(style, {})}
             if number:
                 props["num_format"] = number
             if fill:
                 props.update(bg_color=f"#{fill}", bold=True, font_color="#FFFFFF")
-            self._formats[key] = self.wb.add_format(props) if props else None
+            self._formats[key] = self.wb.add_format(props)
         return self._formats[key]
 
     def write(self, sheet: Sheet, cancelled: Callable[[], bool] = lambda: False) -> None:
         ws = self.wb.add_worksheet(sheet.title[:31])
         widths = self._widths(sheet)
         for c, w in widths.items():
-            ws.set_column(c - 1, c - 1, w)
+            ws.set_column(c - 1, c - 1, w, self.fmt())  # cells without a format of their own
         if sheet.freeze:
             ws.freeze_panes(*sheet.freeze)
         self._print_setup(ws, sheet, widths)
@@ -270,8 +272,6 @@ class WorkbookWriter:
 
     def _cell_format(self, sheet: Sheet, r: int, c: int) -> Any:
         style, number, fill = sheet.styles.get((r, c), ""), sheet.formats.get((r, c), ""), sheet.fills.get((r, c), "")
-        if not (style or number or fill):
-            return None
         return self.fmt(style, number, fill)
 
     @staticmethod
