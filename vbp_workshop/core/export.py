@@ -400,7 +400,7 @@ def export_workbook(store: Store, path: Path, *, include_names: bool = False,
                   raci_sheet(store), *step4_sheets(store), step5_sheet(store), actions_sheet(store)]
         check()
         progress(0.2)
-        sheets += poll_sheets(store, progress)
+        sheets += poll_sheets(store, progress, cancel)
         sheets += ideas_sheets(store)  # the room's ideas and their trail (core/export_ideas.py)
         sheets += [participants_sheet(store, include_names), agenda_sheet(store)]
         check()
@@ -430,6 +430,7 @@ def export_workbook(store: Store, path: Path, *, include_names: bool = False,
     finally:
         if collecting:
             gc.enable()
+        writer.wb.fileclosed = True  # after a failure: never written later (older XlsxWriters close on __del__)
         tmp.unlink(missing_ok=True)
     progress(1.0)
     return path

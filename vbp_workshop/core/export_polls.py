@@ -26,7 +26,7 @@ from vbp_workshop.core.pollops import min_group
 from vbp_workshop.core.polls import AGREEMENT_LABELS, KINDS, PRIVACY, Poll
 from vbp_workshop.core.store import Row, Store
 from vbp_workshop.core.tally import Tally, group_ballots, profile, tally
-from vbp_workshop.core.xlsx import Chart, Series, Sheet, cell_text
+from vbp_workshop.core.xlsx import Cancelled, Chart, Series, Sheet, cell_text
 
 HIDDEN = "Hidden by the facilitator"
 WITHHELD = "Not shown (too few in the group)"
@@ -101,7 +101,8 @@ def shown_groups(ballots: list[Row], min_size: int, grouped: bool) -> dict[int, 
     return out
 
 
-def poll_sheets(store: Store, progress: Callable[[float], None]) -> list[Sheet]:
+def poll_sheets(store: Store, progress: Callable[[float], None],
+                cancelled: Callable[[], bool] = lambda: False) -> list[Sheet]:
     min_size = min_group(store)  # the one rule, shared with the tallies
     results = Sheet("Poll results", min_print_width=155)  # two charts side by side
     results.heading("Poll results")
@@ -152,6 +153,8 @@ def poll_sheets(store: Store, progress: Callable[[float], None]) -> list[Sheet]:
             _poll_block(results, poll, latest_tally, group_ballots(latest, min_size)
                         if poll.privacy != "anonymous_nogroup" else {})
         progress(0.2 + 0.4 * (i + 1) / n_polls)
+        if cancelled():
+            raise Cancelled
     raw.table("RawVotes", raw_headers, raw_rows, formats={11: "yyyy-mm-dd hh:mm:ss"})
     raw.widths = {1: 8, 2: 7, 3: 10, 4: 30, 5: 22, 6: 8, 7: 7, 8: 6, 9: 40, 10: 40, 11: 20}
     audit.table("Audit", ["Poll ID", "Round", "Step", "Question", "Type", "Privacy mode", "Opened (UTC)",
