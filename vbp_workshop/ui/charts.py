@@ -233,9 +233,9 @@ class PollChart(pg.PlotWidget):
         vb = self.plot_item.getViewBox()
         rows = max(1, len(names))
         row_px = max(1.0, vb.height()) / (rows + 0.4)
-        lines = max(1, min(3, int(0.85 * row_px // fm.lineSpacing())))
-        # Names take up to ~40 % of the chart's width; more lines when the rows are tall enough.
-        chars = max(12, int(0.4 * self.width() / max(1, fm.averageCharWidth())))
+        lines = max(1, min(4, int(row_px // fm.lineSpacing())))
+        # Names take up to ~45 % of the chart's width; more lines when the rows are tall enough.
+        chars = max(12, int(0.45 * self.width() / max(1, fm.averageCharWidth())))
         ticks = [[(pos, wrap(name, chars, lines)) for pos, name in names]]
         if ticks != self._ticks:  # new ticks re-lay the axis out: only when they change
             self._ticks = ticks
@@ -434,6 +434,10 @@ class DivergingChart(PollChart):
         self.wrapped = ("left", list(zip(self.ys, poll.options, strict=True)))
         self.plot_item.addItem(pg.InfiniteLine(pos=0, angle=90, pen=pg.mkPen(MUTED)))
         self.set_axis_label("bottom", "% of answers (disagree ← → agree)")
+        # Shares of answers on each side of zero: 0–100 both ways, never past 100 (the range is
+        # padded beyond it only to leave room for the "% agree" labels).
+        self.plot_item.getAxis("bottom").setTicks(
+            [[(v, str(abs(v))) for v in (-100, -50, 0, 50, 100)], [(v, "") for v in (-75, -25, 25, 75)]])
         self.plot_item.setYRange(-0.6, n - 0.4, padding=0)
         self.ends = [0.0] * n
 
