@@ -220,3 +220,26 @@ def test_the_ideas_sheet_shows_the_trail_and_never_a_hidden_idea(store: Store, l
     formula = next(c for row in ws.iter_rows() for c in row if c.value == '=HYPERLINK("http://x")')
     assert formula.data_type == "s"  # text, never a formula
     assert store.rows("barriers")[-1]["text"] == "Data-sharing agreements take months"
+
+
+def test_the_template_offers_an_activity_where_each_step_starts(store: Store) -> None:
+    acts = ideas.activities(store)
+    assert [(a["step"], a["target"], a["state"]) for a in acts] == [
+        (1, "ambitions", "draft"), (2, "barriers", "draft"), (3, "rules", "draft"), (4, "pilots", "draft"),
+        (5, "lessons", "draft")]
+
+
+def test_the_demo_holds_a_finished_activity(demo: Store) -> None:
+    done = [a for a in ideas.activities(demo) if a["poll_id"] is not None]
+    assert len(done) == 1
+    aid = int(done[0]["id"])
+    rows = ideas.ideas_of(demo, aid)
+    assert {r["status"] for r in rows} >= {"merged", "hidden", "approved"}
+    adopted = [r for r in rows if r["adopted_at"]]
+    assert len(adopted) == 2 and all(r["adopted_table"] == "barriers" for r in adopted)
+    assert {r["text"] for r in adopted} <= {b["text"] for b in demo.rows("barriers")}
+    top = next(r for r in adopted if r["result"].startswith("rank 1"))
+    t = ideas.trail(demo, int(top["id"]))
+    assert t["submitted"] >= 1 and "voted" in t and "adopted" in t
+    hidden = next(r for r in rows if r["status"] == "hidden")
+    assert hidden["text"] not in {i["text"] for i in ideas.board(demo, aid)}

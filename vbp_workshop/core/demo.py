@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from vbp_workshop.core.domain import RESOURCES
+from vbp_workshop.core.ideas_demo import add_demo_ideas
 from vbp_workshop.core.pollops import apply_result_edits, new_poll_edit
 from vbp_workshop.core.polls import Poll, encode
 from vbp_workshop.core.store import Edit, FileLock, Insert, Store, Update, WorkshopFileError
@@ -237,6 +238,7 @@ def build_demo(path: Path | str) -> Store:
     ]
     store.apply(edits, origin="demo")
     _cast_votes(store, rng)
+    add_demo_ideas(store)  # a finished ideas activity: collected, merged, voted, adopted
     return store
 
 

@@ -13,8 +13,8 @@ SHEET = "Ideas"
 
 
 def ideas_sheets(store: Store) -> list[Sheet]:
-    """The Ideas sheet, or nothing when the workshop has no ideas activity."""
-    acts = ideas.activities(store)
+    """The Ideas sheet, or nothing when no activity has collected an idea yet."""
+    acts = [a for a in ideas.activities(store) if ideas.ideas_of(store, int(a["id"]))]
     if not acts:
         return []
     sh = Sheet(SHEET, max_width=60)

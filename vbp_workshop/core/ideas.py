@@ -80,6 +80,20 @@ def new_activity_edit(step: int, target: str, prompt: str, *, approval: bool = F
     })
 
 
+# Where each step starts: the template offers one ideas activity per step (a draft until opened).
+STARTERS = (
+    (1, "ambitions", "What should be different for a patient on this pathway in three years?"),
+    (2, "barriers", "What stands in the way of this partnership working?"),
+    (3, "rules", "Which rule would help us work well together?"),
+    (4, "pilots", "Which pilot could we start soon and learn from?"),
+    (5, "lessons", "What have we learned that others should know?"),
+)
+
+
+def starter_activity_edits() -> list[Edit]:
+    return [new_activity_edit(step, target, prompt) for step, target, prompt in STARTERS]
+
+
 # -- reading --------------------------------------------------------------------------------------
 
 def activities(store: Store, step: int | None = None) -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from vbp_workshop.core import ideas
 from vbp_workshop.core.domain import RESOURCES
 from vbp_workshop.core.pollops import new_poll_edit
 from vbp_workshop.core.store import Edit, Insert, Store, Update
@@ -44,6 +45,7 @@ def new_workshop(path: Path | str, title: str = "New partnership workshop", **fi
     edits: list[Edit] = [Update("workshop", 1, {"title": title, **fields})]
     edits += [Insert("agenda", dict(item)) for item in load_template()["agenda"]]
     edits += starter_poll_edits()
+    edits += ideas.starter_activity_edits()  # an ideas activity where each step starts
     store.apply(edits, origin="template")
     return store
 
