@@ -155,6 +155,17 @@ def _lean(group: str, nhs: float, industry: float, patient: float) -> float:
     return {"pharma": industry, "medtech": industry, "patient": patient}.get(group, nhs)
 
 
+# The survey's pattern (State of the Relationship, 2019): both sectors rate every attribute as
+# important; NHS satisfaction is lowest on mutual trust and on a shared vision; speed of decision
+# making is a shared complaint. Mean satisfaction per trust-pulse attribute: (NHS, industry, patients).
+SATISFACTION = [(2.0, 3.4, 2.8), (2.2, 3.5, 3.0), (2.9, 3.7, 2.9), (2.8, 3.6, 3.2), (2.8, 2.9, 2.7), (3.0, 3.8, 3.1)]
+# Readiness on the five conditions and tools/processes/people: (NHS, industry, patients).
+READINESS = [(3.8, 3.2, 3.0), (2.4, 2.9, 2.6), (2.9, 3.4, 2.8), (3.1, 3.0, 3.4), (2.0, 2.6, 2.5),
+             (2.5, 3.0, 2.7), (2.8, 2.6, 2.9), (3.3, 3.5, 3.2)]
+# Set-up time expected (under 3, 3-6, 6-12, over 12 months): industry under 6, the NHS 6 to 12.
+TIMELINE = {"nhs": [1, 3, 12, 4], "industry": [3, 7, 0, 0], "patients": [2, 3, 3, 1]}
+
+
 def build_demo(path: Path | str) -> Store:
     """Write the demo workshop to `path` (a new file) and return it open."""
     rng = random.Random(20261122)
@@ -242,7 +253,11 @@ def build_demo(path: Path | str) -> Store:
     return store
 
 
+OWN_STREAM = {(2, "agreement", "readiness"), (2, "single", "timeline")}
+
+
 def _cast_votes(store: Store, rng: random.Random) -> None:
+    extra = random.Random(20261125)  # polls added later draw from here, so the others stay the same
     devices = []
     for partner, _name, _role in PEOPLE:
         grp = PARTNERS[partner][1]
@@ -274,16 +289,25 @@ def _cast_votes(store: Store, rng: random.Random) -> None:
             return min(5, max(3, round(rng.gauss(4.2, 0.7))))
         if k == "importance":
             return {str(i): [min(5, max(1, round(rng.gauss(4.5, 0.5)))),
-                             min(5, max(1, round(rng.gauss(_lean(grp, 2.3 + 0.3 * (i % 3), 3.6, 2.8), 0.7))))]
+                             min(5, max(1, round(rng.gauss(_lean(grp, *SATISFACTION[i % 6]), 0.7))))]
                     for i in range(n)}
         if k == "scale":
             return min(poll.scale_range[1], max(0, round(rng.gauss(_lean(grp, 4.5, 6.5, 5.0), 1.5))))
         if k == "multiple":
             return sorted(rng.sample(range(n), 3))
+        if k == "agreement" and poll.target == "readiness":  # its own stream: the others stay as they were
+            return {str(i): min(5, max(1, round(extra.gauss(_lean(grp, *READINESS[i % 8]), 0.8)))) for i in range(n)}
         if k == "agreement":
+            # The survey's means (NHS, industry); the NHS is split on whether leaders should mandate.
             means = [_lean(grp, 3.6, 3.0, 3.4), _lean(grp, 4.1, 3.8, 4.0),
                      _lean(grp, 3.8, 4.1, 3.5), _lean(grp, 3.6, 4.1, 4.2)]
-            return {str(i): min(5, max(1, round(rng.gauss(means[i % 4], 0.8)))) for i in range(n)}
+            out = {str(i): min(5, max(1, round(rng.gauss(means[i % 4], 0.8)))) for i in range(n)}
+            if n == 4 and grp in ("provider", "payer", "clinician"):
+                out["3"] = extra.choices([1, 2, 4, 5], weights=[3, 4, 1, 12])[0]
+            return out
+        if k == "single" and poll.target == "timeline":
+            sector = {"pharma": "industry", "medtech": "industry", "patient": "patients"}.get(grp, "nhs")
+            return extra.choices(range(4), weights=TIMELINE[sector])[0]
         if k == "single":
             return rng.choices(range(n), weights=[3, 5, 2, 1][:n])[0]
         if k == "matrix":
@@ -300,11 +324,12 @@ def _cast_votes(store: Store, rng: random.Random) -> None:
                (2, "scale", ""), (2, "multiple", ""), (2, "agreement", ""), (3, "single", ""),
                (4, "matrix", "pilots")]
     vote_on += [(3, "fist", f"rule:{r['id']}") for r in store.rows("rules")][:4]  # 2 rules not voted yet
+    vote_on += [(2, "agreement", "readiness"), (2, "single", "timeline")]  # later: from `extra`
     edits = []
     for key in vote_on:
         row = polls.get(key) or next(p for p in store.rows("polls") if (p["step"], p["kind"], p["target"]) == key)
         poll = Poll.from_row(store.row("polls", row["id"]) or row)
-        turnout = devices[: rng.randint(24, len(devices))]
+        turnout = devices[: (extra if key in OWN_STREAM else rng).randint(24, len(devices))]
         for voter, grp in turnout:
             a = answer(poll, grp)
             edits.append(Insert("ballots", {

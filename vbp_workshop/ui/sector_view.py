@@ -38,8 +38,23 @@ def spreads(store: Store, poll: Poll, round_: int | None = None) -> list[ItemSpr
     return item_spreads(poll, pollops.ballots(store, poll.id, round_ or poll.round))
 
 
+def reference(poll: Poll) -> str:
+    """A poll's reference shown once the result is revealed (e.g. the survey's expectations)."""
+    return str(poll.settings.get("reference") or "")
+
+
 def spread_line(store: Store, poll: Poll, round_: int | None = None, limit: int = 3) -> str:
-    """The facilitator's line under the chart: blockers, polarised items, spread, small n."""
+    """The facilitator's line under the chart: blockers, polarised items, spread, small n, and
+    the poll's reference (which the room sees after the reveal)."""
+    line = _spread_line(store, poll, round_, limit)
+    ref = reference(poll)
+    if ref:
+        shown = ref if poll.revealed else ref + " (shown to the room after the reveal)"
+        line = " · ".join(x for x in (line, shown) if x)
+    return line
+
+
+def _spread_line(store: Store, poll: Poll, round_: int | None, limit: int) -> str:
     items = spreads(store, poll, round_)
     if not items:
         n = pollops.round_tally(store, poll, round_).respondents
@@ -71,4 +86,6 @@ def room_note(store: Store, poll: Poll) -> str:
     note = small_n_note(n)
     if note:
         parts.append(note.split(":")[0].lower())
+    if poll.revealed and reference(poll):
+        parts.append(reference(poll))
     return " · ".join(parts)

@@ -382,6 +382,10 @@ class GuidePanel(QScrollArea):
             row.addWidget(text, 1)
             lay.addLayout(row)
             self.checks.append(box)
+        if g.get("notes"):  # how to read the step's results (the balance rule, NASSS levels…)
+            lay.addWidget(plain_label("Reading the results", cls="section"))
+            for n in g["notes"]:
+                lay.addWidget(plain_label(n))
         lay.addWidget(plain_label("Sources to follow up", cls="section"))
         for s in g["sources"]:
             lay.addWidget(plain_label(s, cls="hint"))

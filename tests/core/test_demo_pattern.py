@@ -1,0 +1,41 @@
+"""The demo reproduces the State of the Relationship survey's pattern, read back from the file."""
+
+from __future__ import annotations
+
+from vbp_workshop.core import pollops
+from vbp_workshop.core.disagreement import importance_gaps, item_ranking
+from vbp_workshop.core.store import Store
+
+
+def test_the_largest_nhs_gaps_are_trust_and_shared_vision(demo: Store) -> None:
+    poll = next(p for p in pollops.polls(demo, 2) if p.target == "trust")
+    nhs = sorted((r for r in importance_gaps(demo, poll) if r.who == "nhs"), key=lambda r: -r.gap)
+    assert [r.attribute for r in nhs[:2]] == ["Mutual trust and respect", "A shared vision, purpose and clarity"]
+    assert nhs[0].quadrant(3) == "Fix first"
+    industry = {r.attribute: r for r in importance_gaps(demo, poll) if r.who == "industry"}
+    assert industry["Mutual trust and respect"].satisfaction > nhs[0].satisfaction
+
+
+def test_industry_expects_set_up_in_under_six_months_and_the_nhs_six_to_twelve(demo: Store) -> None:
+    poll = next(p for p in pollops.polls(demo, 2) if p.target == "timeline")
+    assert poll.options[:3] == ("Under 3 months", "3 to 6 months", "6 to 12 months")
+    sectors = pollops.sector_tallies(demo, poll)
+    industry, nhs = sectors["industry"].counts, sectors["nhs"].counts
+    assert industry[0] + industry[1] > sum(industry) / 2  # most of industry: under 6 months
+    assert max(range(4), key=lambda i: nhs[i]) == 2  # the NHS's most common answer: 6 to 12
+    assert "industry" in poll.settings["reference"] and "6 to 12 months" in poll.settings["reference"]
+
+
+def test_the_corrected_statements_are_asked(demo: Store) -> None:
+    poll = next(p for p in pollops.polls(demo, 2) if p.kind == "agreement" and not p.target)
+    assert "There need to be adequate incentives" in poll.options[2]
+    assert "encourage or mandate" in poll.options[3]
+    means = {k: t.means for k, t in pollops.sector_tallies(demo, poll).items()}
+    assert means["industry"][3] > means["nhs"][3]  # industry more for leaders mandating it
+
+
+def test_the_ranking_has_every_rated_item_with_its_spread(demo: Store) -> None:
+    rows = item_ranking(demo)
+    rated = [r for r in rows if r.spread is not None]
+    assert any(r.spread.polarised for r in rated if r.spread)  # the demo has a split item
+    assert all(r.spread.sd is not None for r in rated if r.spread and r.spread.n)
