@@ -151,6 +151,41 @@ ACTUALS = {0: [("2026-12-31", 47.0), ("2027-03-31", 55.0)], 1: [("2027-03-31", 4
            2: [("2026-12-31", 40.0), ("2027-03-31", 41.0)], 3: [("2027-01-31", 61.0)]}
 
 
+# What the later steps record (core/seeds.py): partner ids are PARTNERS' positions + 1.
+STEP1_FIELDS = {
+    "triple_win": {"ambition": ["patients", "nhs", "industry"], "partner:1": ["patients", "nhs"],
+                   "partner:2": ["nhs"], "partner:3": ["patients", "nhs"], "partner:4": ["nhs"],
+                   "partner:5": ["industry", "patients"], "partner:6": ["patients"], "partner:7": ["patients"]},
+    "nhs_priorities": "Cardiovascular disease is a priority of the ICB's joint forward plan and of the "
+                      "national CVD prevention programme; lipid optimisation follows NICE guidance.",
+    "scope": "Adults in Northbridge after a heart attack, stroke or TIA, from discharge to the first year "
+             "of follow-up in primary care.",
+    "boundaries": "No promotion of any product; no patient-level data leave NHS systems; primary "
+                  "prevention and heart failure are out of scope.",
+}
+STEP4_FIELDS = {
+    "metric_plan": {"1": {"tier": "status", "case_mix": "age, sex, diabetes, deprivation decile",
+                          "time_points": "baseline, 3, 6 and 12 months"},
+                    "2": {"tier": "sustainability", "case_mix": "age, sex, prior events, smoking",
+                          "time_points": "12 months, then yearly for 5 years"},
+                    "3": {"tier": "process", "case_mix": "", "time_points": "monthly"},
+                    "4": {"tier": "prem", "case_mix": "age, first language", "time_points": "6 weeks after discharge"},
+                    "5": {"tier": "cost", "case_mix": "", "time_points": "quarterly"}},
+    "pilot_scale": {"1": "Built on the federation's standard search and a shared protocol any PCN can run.",
+                    "2": "Referral built into the discharge letter template used across the region."},
+}
+STEP5_FIELDS = {
+    "pilot_decisions": {"1": {"decision": "go", "reasons": "On track for the LDL target; pharmacist time found.",
+                              "date": "2027-09-30", "who": "Steering group"},
+                        "2": {"decision": "adapt", "reasons": "Uptake flat: redesign the referral before scaling.",
+                              "date": "2027-09-30", "who": "Steering group"}},
+    "share_plan": {"what": "A two-page case study and the results against target",
+                   "where": "The ICB website and the regional health innovation network's newsletter",
+                   "when": "After the six-month review (October 2027)"},
+    "publish_consent": {"1": True, "2": True, "3": True, "4": True, "5": True, "6": False, "7": True},
+}
+
+
 def _lean(group: str, nhs: float, industry: float, patient: float) -> float:
     return {"pharma": industry, "medtech": industry, "patient": patient}.get(group, nhs)
 
@@ -216,7 +251,8 @@ def build_demo(path: Path | str) -> Store:
         "Patients valued a named contact more than the dashboard.",
     )]
     edits += [
-        Update("steps", 1, {"status": "done", "checklist": json.dumps([0, 1, 2, 3, 4])}),
+        Update("steps", 1, {"status": "done", "checklist": json.dumps([0, 1, 2, 3, 4]),
+                            "fields": json.dumps(STEP1_FIELDS)}),
         Update("steps", 2, {"status": "done", "checklist": json.dumps([0, 2, 3, 4]),
                             "fields": json.dumps({"risk_appetite": "Moderate: willing to fund "
                                                   "two pilots with no guarantee of success."})}),
@@ -226,14 +262,15 @@ def build_demo(path: Path | str) -> Store:
                                 "settle what it cannot within two weeks.",
                                 "joint_working": {"pooled": True, "patients": True,
                                                   "no_inducement": True, "exit": True}})}),
-        Update("steps", 4, {"status": "in_progress", "checklist": json.dumps([0, 1])}),
+        Update("steps", 4, {"status": "in_progress", "checklist": json.dumps([0, 1]),
+                            "fields": json.dumps(STEP4_FIELDS)}),
         Update("steps", 5, {"fields": json.dumps({
             "decision": "adapt", "rationale": "Lipid clinics on track; rehab uptake flat — "
             "redesign the referral before scaling.",
             "case_study": "Seven Northbridge partners — the ICB, three NHS providers, the "
             "cardiology network, HeartVoice and Halden Pharmaceuticals — agreed one ambition: "
             "fewer second heart attacks and strokes. In six months, patients at their "
-            "cholesterol target rose from 41% to 55%."})}),
+            "cholesterol target rose from 41% to 55%.", **STEP5_FIELDS})}),
     ]
     edits += [
         Insert("actions", {"kind": "decision", "step": 1, "what": "Shared ambition adopted "

@@ -1,0 +1,65 @@
+"""The sector, divergence, readiness and plans sheets, read back from a real workbook."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+
+from vbp_workshop.core import pollops, seeds
+from vbp_workshop.core.export import export_workbook
+from vbp_workshop.core.store import Store
+
+
+def _table(ws, first_header: str) -> list[list]:
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    start = next(i for i, r in enumerate(rows) if r and r[0] == first_header)
+    out = []
+    for r in rows[start:]:
+        if not r or r[0] is None:
+            break
+        out.append(r)
+    return out
+
+
+def test_the_sheets_hold_the_sectors_the_ranking_and_the_flags(demo: Store, tmp_path: Path) -> None:
+    hostile = "=HYPERLINK(\"http://x\",\"click\")"
+    demo.apply([seeds.text_edit(demo, 1, "scope", hostile)])
+    path = export_workbook(demo, tmp_path / "out.xlsx")
+    wb = openpyxl.load_workbook(path)
+    assert {"Sectors", "Divergence", "Readiness", "Plans and decisions"} <= set(wb.sheetnames)
+
+    ranking = _table(wb["Divergence"], "Rank")
+    header, body = ranking[0], ranking[1:]
+    apart = [max(r[header.index("Groups apart")], r[header.index("Sectors apart")]) for r in body]
+    assert len(body) > 20 and apart == sorted(apart, reverse=True)
+    small = header.index("Fewer than 5")
+    n = header.index("n")
+    for r in body:  # the flag is there exactly when fewer than five people rated the item
+        if r[n] not in (None, ""):
+            assert (r[small] == "yes") == (r[n] < 5)
+
+    gaps = _table(wb["Sectors"], "Attribute")
+    nhs = sorted((r for r in gaps[1:] if r[1] == "NHS"), key=lambda r: -r[5])
+    assert [r[0] for r in nhs[:2]] == ["Mutual trust and respect", "A shared vision, purpose and clarity"]
+    assert nhs[0][6] == "Fix first"
+
+    # the timeline per sector, with the patients' 4 answers flagged on the comparison sheet
+    poll = next(p for p in pollops.polls(demo, 2) if p.target == "timeline")
+    sectors = pollops.sector_tallies(demo, poll)
+    comparison = _table(wb["Sectors"], "Step")
+    row = next(r for r in comparison[1:] if r[1] == poll.question and r[2] == "Under 3 months")
+    h = comparison[0]
+    assert row[h.index("Industry")] == round(sectors["industry"].percents[0], 2)
+    small_sectors = [k for k, t in sectors.items() if t.respondents < 5]
+    for k in small_sectors:
+        assert {"patients": "Patients and public", "industry": "Industry", "nhs": "NHS"}[k] in row[-1]
+
+    plans = wb["Plans and decisions"]
+    values = [c.value for r in plans.iter_rows() for c in r if c.value is not None]
+    assert hostile in values  # text stays text, never a formula
+    cell = next(c for r in plans.iter_rows() for c in r if c.value == hostile)
+    assert cell.data_type == "s"
+    assert any(isinstance(v, str) and v.startswith("Not yet: waiting for consent from HeartVoice") for v in values)
+    decisions = _table(plans, "Pilot")
+    assert decisions[1][2] == "Go (scale)" and decisions[2][2] == "Adapt"
