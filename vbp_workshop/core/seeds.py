@@ -47,6 +47,11 @@ def _text(value: Any) -> str:
     return clean_text(str(value or ""))[:MAX_FIELD]
 
 
+def clean_field(value: Any) -> str:
+    """A typed field as stored: cleaned of what a workbook cannot hold, trimmed, bounded."""
+    return _text(value).strip()
+
+
 def _section(store: Store, step: int, key: str) -> dict[str, Any]:
     value = store.step_fields(step).get(key)
     return dict(value) if isinstance(value, dict) else {}

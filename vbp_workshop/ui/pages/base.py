@@ -42,6 +42,7 @@ class StepPage(QWidget):
     def __init__(self, ctx: PageContext) -> None:
         super().__init__()
         from vbp_workshop.ui.poll_panel import PollPanel
+        from vbp_workshop.ui.seed_tabs import add_seed_tab
 
         self.ctx = ctx
         self.setObjectName(f"step{self.step}")
@@ -49,6 +50,7 @@ class StepPage(QWidget):
         self.tabs = QTabWidget()
         self.tabs.setObjectName(f"tabs{self.step}")
         self.build()
+        add_seed_tab(self)  # the step's planning tab, if it has one (triple win, tiers, decisions)
         self.polls = PollPanel(ctx, self.step)
         self.tabs.addTab(self.polls, "Polls")
         for i in range(self.tabs.count()):  # every tab reachable on a 720-pixel screen

@@ -1,0 +1,293 @@
+"""The later steps' planning tabs (core/seeds.py holds the rules and the file's shape):
+
+- step 1 "Triple win and scope": which wins the ambition and each partner's goals serve, the fit
+  with NHS priorities, scope and boundaries;
+- step 4 "Tiers and scale": each metric's Porter tier, case mix and time points; each pilot's
+  design for scale;
+- step 5 "Decisions and sharing": go / adapt / stop per pilot with reasons, date and who; the
+  share-the-success plan and each partner's consent to publish.
+
+`add_seed_tab(page)` adds the step's tab (one line in the step page)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QTableWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from vbp_workshop.core import seeds
+from vbp_workshop.core.store import Changes, Update
+from vbp_workshop.ui.session import Session
+from vbp_workshop.ui.widgets import BoundText, plain_label
+
+ROW_TABLES = ("partners", "pilots", "metrics")
+
+
+def clean_field(text: str) -> str:
+    return seeds.clean_field(text)
+
+
+class SeedTab(QWidget):
+    """A tab of rows (partners, pilots or metrics) with a widget per cell, kept in step with the
+    file: rows are rebuilt when the row table changes, values reloaded when the step changes."""
+
+    def __init__(self, session: Session, step: int, intro: str) -> None:
+        super().__init__()
+        self.session, self.step = session, step
+        self.lay = QVBoxLayout(self)
+        self.lay.addWidget(plain_label(intro, cls="hint"))
+        self.problem = plain_label(cls="problem")
+        self.problem.setObjectName(f"seed_problem{step}")
+        self.problem.hide()
+        self.loaders: list[Callable[[], None]] = []
+        session.changed.connect(self._on_changed)
+
+    # -- building blocks ------------------------------------------------------------------------
+
+    def table(self, name: str, headers: list[str]) -> QTableWidget:
+        t = QTableWidget(0, len(headers))
+        t.setObjectName(name)
+        t.setHorizontalHeaderLabels(headers)
+        t.verticalHeader().hide()
+        t.horizontalHeader().setStretchLastSection(True)
+        t.setMinimumHeight(150)
+        return t
+
+    def apply(self, make: Callable[[], Update], label: str) -> None:
+        try:
+            edit = make()
+        except seeds.SeedError as exc:  # keep what was typed; say why it is not saved
+            self.problem.setText(f"⚠ {exc} Not saved yet.")
+            self.problem.show()
+            return
+        self.problem.hide()
+        self.session.edit([edit], label)
+
+    def line(self, get: Callable[[], str], make: Callable[[str], Update], label: str, name: str) -> QLineEdit:
+        e = QLineEdit()
+        e.setObjectName(name)
+
+        def load() -> None:
+            if not e.hasFocus() and e.text() != get():
+                e.setText(get())
+
+        def commit() -> None:
+            if e.text().strip() != get():
+                self.apply(lambda: make(e.text()), label)
+
+        e.editingFinished.connect(commit)
+        self.loaders.append(load)
+        load()
+        return e
+
+    def combo(self, choices: dict[str, str], get: Callable[[], str], make: Callable[[str], Update],
+              label: str, name: str) -> QComboBox:
+        box = QComboBox()
+        box.setObjectName(name)
+        for key, text in choices.items():
+            box.addItem(text, key)
+
+        def load() -> None:
+            box.blockSignals(True)
+            box.setCurrentIndex(max(0, box.findData(get())))
+            box.blockSignals(False)
+
+        box.currentIndexChanged.connect(lambda _i: box.currentData() != get()
+                                        and self.apply(lambda: make(box.currentData()), label))
+        self.loaders.append(load)
+        load()
+        return box
+
+    def check(self, get: Callable[[], bool], make: Callable[[bool], Update], label: str, name: str,
+              text: str = "") -> QCheckBox:
+        box = QCheckBox(text)
+        box.setObjectName(name)
+
+        def load() -> None:
+            box.blockSignals(True)
+            box.setChecked(get())
+            box.blockSignals(False)
+
+        box.toggled.connect(lambda on: self.apply(lambda: make(on), label))
+        self.loaders.append(load)
+        load()
+        return box
+
+    # -- keeping in step -------------------------------------------------------------------------
+
+    def rebuild(self) -> None:
+        """Fill the row tables (subclasses)."""
+
+    def load(self) -> None:
+        for f in self.loaders:
+            f()
+
+    def _on_changed(self, changes: Changes) -> None:
+        if changes.touches(*ROW_TABLES):
+            self.rebuild()
+        elif changes.touches("steps"):
+            self.load()
+
+
+class TripleWinTab(SeedTab):
+    def __init__(self, session: Session) -> None:
+        super().__init__(session, 1, "Tag the ambition and each partner's goals with the wins they serve "
+                         "(the triple win), and write down the fit with NHS priorities, the scope and the "
+                         "boundaries.")
+        self.grid = self.table("triple_win", ["Whose goals", *seeds.TRIPLE_WIN.values()])
+        self.lay.addWidget(self.grid, 1)
+        self.lay.addWidget(self.problem)
+        form = QFormLayout()
+        for key, label in seeds.STEP1_TEXTS.items():
+            form.addRow(label, BoundText(session, step=1, key=key, multiline=True, parse=clean_field))
+        self.lay.addLayout(form)
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        self.loaders.clear()
+        store = self.session.store
+        who = [("ambition", "The shared ambition"),
+               *[(f"partner:{p['id']}", p["name"]) for p in store.rows("partners")]]
+        self.grid.setRowCount(len(who))
+        for r, (key, name) in enumerate(who):
+            self.grid.setCellWidget(r, 0, QLabel(name))
+            for c, win in enumerate(seeds.TRIPLE_WIN, 1):
+                self.grid.setCellWidget(r, c, self.check(
+                    lambda key=key, win=win: win in seeds.triple_win(self.session.store).get(key, []),
+                    lambda on, key=key, win=win: seeds.triple_win_edit(
+                        self.session.store, key, _toggle(seeds.triple_win(self.session.store).get(key, []), win, on)),
+                    "Tag the triple win", f"win_{key}_{win}"))
+        self.grid.resizeColumnsToContents()
+
+
+class TiersTab(SeedTab):
+    def __init__(self, session: Session) -> None:
+        super().__init__(session, 4, "For each metric: its Porter outcome tier (or its kind), the case-mix "
+                         "variables that let sites be compared fairly, and when it is measured. For each "
+                         "pilot: how it is designed to scale from the outset.")
+        self.metrics = self.table("metric_plans", ["Metric", "Tier or kind", "Case-mix variables", "Time points"])
+        self.pilots = self.table("pilot_scale", ["Pilot", "Designed to scale by"])
+        self.lay.addWidget(self.metrics, 1)
+        self.lay.addWidget(self.pilots, 1)
+        self.lay.addWidget(self.problem)
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        self.loaders.clear()
+        store = self.session.store
+        metrics = store.rows("metrics")
+        self.metrics.setRowCount(len(metrics))
+        for r, m in enumerate(metrics):
+            mid = int(m["id"])
+            self.metrics.setCellWidget(r, 0, QLabel(m["name"]))
+            self.metrics.setCellWidget(r, 1, self.combo(
+                seeds.PORTER_TIERS, lambda mid=mid: self._plan(mid, "tier"),
+                lambda v, mid=mid: seeds.metric_plan_edit(self.session.store, mid, "tier", v),
+                "Set the metric's tier", f"tier_{mid}"))
+            for c, f in ((2, "case_mix"), (3, "time_points")):
+                self.metrics.setCellWidget(r, c, self.line(
+                    lambda mid=mid, f=f: self._plan(mid, f),
+                    lambda v, mid=mid, f=f: seeds.metric_plan_edit(self.session.store, mid, f, v),
+                    "Edit the metric plan", f"{f}_{mid}"))
+        pilots = store.rows("pilots")
+        self.pilots.setRowCount(len(pilots))
+        for r, p in enumerate(pilots):
+            pid = int(p["id"])
+            self.pilots.setCellWidget(r, 0, QLabel(p["name"]))
+            self.pilots.setCellWidget(r, 1, self.line(
+                lambda pid=pid: seeds.pilot_scale(self.session.store).get(str(pid), ""),
+                lambda v, pid=pid: seeds.pilot_scale_edit(self.session.store, pid, v),
+                "Edit the design for scale", f"scale_{pid}"))
+        self.metrics.resizeColumnToContents(0)
+        self.pilots.resizeColumnToContents(0)
+
+    def _plan(self, mid: int, field: str) -> str:
+        return seeds.metric_plans(self.session.store).get(str(mid), {}).get(field, "")
+
+
+class DecisionsTab(SeedTab):
+    def __init__(self, session: Session) -> None:
+        super().__init__(session, 5, "A decision per pilot — go (scale), adapt or stop — with its reasons, "
+                         "its date and who decided. Then the share-the-success plan: nothing is published "
+                         "until every partner has consented.")
+        self.pilots = self.table("pilot_decisions", ["Pilot", "Decision", "Reasons", "Date (YYYY-MM-DD)",
+                                                     "Decided by"])
+        self.lay.addWidget(self.pilots, 1)
+        self.lay.addWidget(self.problem)
+        form = QFormLayout()
+        for key, label in seeds.SHARE_FIELDS.items():
+            form.addRow(label, self.line(lambda key=key: seeds.share_plan(self.session.store)[key],
+                                         lambda v, key=key: seeds.share_plan_edit(self.session.store, key, v),
+                                         "Edit the share plan", f"share_{key}"))
+        self.lay.addLayout(form)
+        self.consent = self.table("publish_consent", ["Partner", "Consents to publish"])
+        self.lay.addWidget(self.consent, 1)
+        self.status = plain_label("")
+        self.status.setObjectName("publish_status")
+        self.lay.addWidget(self.status)
+        self._fixed = list(self.loaders)  # the share-plan fields survive a rebuild
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        self.loaders[:] = list(self._fixed)
+        store = self.session.store
+        pilots = store.rows("pilots")
+        self.pilots.setRowCount(len(pilots))
+        for r, p in enumerate(pilots):
+            pid = int(p["id"])
+            self.pilots.setCellWidget(r, 0, QLabel(p["name"]))
+            self.pilots.setCellWidget(r, 1, self.combo(
+                seeds.PILOT_DECISIONS, lambda pid=pid: self._decision(pid, "decision"),
+                lambda v, pid=pid: seeds.pilot_decision_edit(self.session.store, pid, "decision", v),
+                "Record the pilot decision", f"decision_{pid}"))
+            for c, f in ((2, "reasons"), (3, "date"), (4, "who")):
+                self.pilots.setCellWidget(r, c, self.line(
+                    lambda pid=pid, f=f: self._decision(pid, f),
+                    lambda v, pid=pid, f=f: seeds.pilot_decision_edit(self.session.store, pid, f, v),
+                    "Record the pilot decision", f"{f}_{pid}"))
+        partners = store.rows("partners")
+        self.consent.setRowCount(len(partners))
+        for r, p in enumerate(partners):
+            pid = int(p["id"])
+            self.consent.setCellWidget(r, 0, QLabel(p["name"]))
+            self.consent.setCellWidget(r, 1, self.check(
+                lambda pid=pid: seeds.consents(self.session.store).get(pid, False),
+                lambda on, pid=pid: seeds.consent_edit(self.session.store, pid, on),
+                "Record consent to publish", f"consent_{pid}", "consents"))
+        self.pilots.resizeColumnToContents(0)
+        self.consent.resizeColumnToContents(0)
+        self.load()
+
+    def load(self) -> None:
+        super().load()
+        ok, sentence = seeds.publish_status(self.session.store)
+        self.status.setText(("✔ " if ok else "⚠ ") + sentence)
+
+    def _decision(self, pid: int, field: str) -> str:
+        return seeds.pilot_decisions(self.session.store).get(str(pid), {}).get(field, "")
+
+
+def _toggle(wins: list[str], win: str, on: bool) -> list[str]:
+    return [w for w in wins if w != win] + ([win] if on else [])
+
+
+TABS: dict[int, tuple[str, Any]] = {1: ("Triple win and scope", TripleWinTab), 4: ("Tiers and scale", TiersTab),
+                                    5: ("Decisions and sharing", DecisionsTab)}
+
+
+def add_seed_tab(page: Any) -> None:
+    """Add the step's planning tab to a step page (before its Polls tab)."""
+    if page.step in TABS:
+        title, cls = TABS[page.step]
+        page.seeds = cls(page.ctx.session)
+        page.tabs.addTab(page.seeds, title)
