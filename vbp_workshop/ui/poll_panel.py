@@ -268,7 +268,7 @@ class PollPanel(QWidget):
             d, pair = divergence(poll, rounds)
             self._say_divergence(f"Change between rounds: {d:.2f}" if pair else "")
         elif self.by_sector.isChecked() and poll.privacy != "anonymous_nogroup":
-            groups, labels, line = sector_view.sector_split(self.session.store, poll, self.round_box.currentData())
+            groups, labels, line = sector_view.sector_split(self.session, poll, self.round_box.currentData())
             self.group_chart.set_groups(poll, groups, labels)
             self.stack.setCurrentWidget(self.group_chart)
             self._say_divergence(line)
@@ -285,7 +285,7 @@ class PollPanel(QWidget):
             chart = self.chart(poll.kind)
             chart.set_tally(poll, t)
             self.stack.setCurrentWidget(chart)
-            self._say_divergence(sector_view.spread_line(self.session.store, poll, self.round_box.currentData()))
+            self._say_divergence(sector_view.spread_line(self.session, poll, self.round_box.currentData()))
 
     def _say_divergence(self, text: str) -> None:
         self.divergence.setText(text)

@@ -339,7 +339,7 @@ class ProjectorWindow(QWidget):
             chart = self.chart(poll.kind)
             chart.set_tally(poll, tally)
             self.stack.setCurrentWidget(chart)
-            note = sector_view.room_note(self.session.store, poll)
+            note = sector_view.room_note(self.session, poll)
             self.headline.setText(tally.headline() + (f"  ·  {note}" if note else ""))
 
     def chart(self, kind: str) -> PollChart:
@@ -352,7 +352,7 @@ class ProjectorWindow(QWidget):
 
     def _show_groups(self, poll: Poll, tally: Tally) -> bool:
         if self.by_sector:
-            groups, labels, _line = sector_view.sector_split(self.session.store, poll)
+            groups, labels, _line = sector_view.sector_split(self.session, poll)
         else:
             groups, labels = pollops.group_tallies(self.session.store, poll), GROUP_LABELS
         if not groups:

@@ -1,21 +1,26 @@
 """Texts the poll panel and the projector show beside a result: the sector split's comparison
 line (NHS vs industry first) and the spread line (polarisation, blockers, small numbers).
 
-Kept out of the panel and the projector so that they only call here (one line each)."""
+Kept out of the panel and the projector so that they only call here (one line each). Ballots
+come from the session's live cache (`Session.round_ballots`), not the file: the projector
+redraws on every drain of the vote feed."""
 
 from __future__ import annotations
 
 from vbp_workshop.core import pollops
 from vbp_workshop.core.polarisation import ItemSpread, item_spreads, small_n_note, spread_text
 from vbp_workshop.core.polls import Poll
-from vbp_workshop.core.sectors import SPLIT_LABELS
-from vbp_workshop.core.store import Store
+from vbp_workshop.core.sectors import SPLIT_LABELS, tally_by_sector
 from vbp_workshop.core.tally import Tally, divergence
+from vbp_workshop.ui.session import Session
 
 
-def sector_split(store: Store, poll: Poll, round_: int | None = None) -> tuple[dict[str, Tally], dict[str, str], str]:
+def sector_split(session: Session, poll: Poll, round_: int | None = None
+                 ) -> tuple[dict[str, Tally], dict[str, str], str]:
     """(tallies per sector, their labels, the comparison line) for a poll's round."""
-    tallies = pollops.sector_tallies(store, poll, round_)
+    tallies: dict[str, Tally] = {}
+    if poll.privacy != "anonymous_nogroup":
+        tallies = tally_by_sector(poll, session.round_ballots(poll, round_), pollops.min_group(session.store))
     if "nhs" in tallies and "industry" in tallies:
         d, _pair = divergence(poll, {k: tallies[k] for k in ("nhs", "industry")})
         line = f"NHS vs industry: divergence {d:.2f} (0 = the same, 1 = opposite)"
@@ -32,10 +37,10 @@ def sector_split(store: Store, poll: Poll, round_: int | None = None) -> tuple[d
     return tallies, SPLIT_LABELS, line
 
 
-def spreads(store: Store, poll: Poll, round_: int | None = None) -> list[ItemSpread]:
+def spreads(session: Session, poll: Poll, round_: int | None = None) -> list[ItemSpread]:
     if poll.kind == "text":
         return []
-    return item_spreads(poll, pollops.ballots(store, poll.id, round_ or poll.round))
+    return item_spreads(poll, session.round_ballots(poll, round_))
 
 
 def reference(poll: Poll) -> str:
@@ -43,10 +48,10 @@ def reference(poll: Poll) -> str:
     return str(poll.settings.get("reference") or "")
 
 
-def spread_line(store: Store, poll: Poll, round_: int | None = None, limit: int = 3) -> str:
+def spread_line(session: Session, poll: Poll, round_: int | None = None, limit: int = 3) -> str:
     """The facilitator's line under the chart: blockers, polarised items, spread, small n, and
     the poll's reference (which the room sees after the reveal)."""
-    line = _spread_line(store, poll, round_, limit)
+    line = _spread_line(session, poll, round_, limit)
     ref = reference(poll)
     if ref:
         shown = ref if poll.revealed else ref + " (shown to the room after the reveal)"
@@ -54,10 +59,10 @@ def spread_line(store: Store, poll: Poll, round_: int | None = None, limit: int 
     return line
 
 
-def _spread_line(store: Store, poll: Poll, round_: int | None, limit: int) -> str:
-    items = spreads(store, poll, round_)
+def _spread_line(session: Session, poll: Poll, round_: int | None, limit: int) -> str:
+    items = spreads(session, poll, round_)
     if not items:
-        n = pollops.round_tally(store, poll, round_).respondents
+        n = session.round_tally(poll, round_).respondents
         return small_n_note(n)
     if len(items) == 1:
         return spread_text(items[0])
@@ -73,16 +78,16 @@ def _spread_line(store: Store, poll: Poll, round_: int | None, limit: int) -> st
     return " · ".join(parts)
 
 
-def room_note(store: Store, poll: Poll) -> str:
+def room_note(session: Session, poll: Poll) -> str:
     """What the room must not miss beside the headline: blockers, a polarised room, few answers."""
-    items = spreads(store, poll)
+    items = spreads(session, poll)
     parts = []
     blockers = sum(s.blockers or 0 for s in items)
     if blockers:
         parts.append(f"{blockers} below 3: hear the concerns")
     if any(s.polarised for s in items):
         parts.append("the room is split")
-    n = max((s.n for s in items), default=pollops.round_tally(store, poll).respondents)
+    n = max((s.n for s in items), default=session.round_tally(poll).respondents)
     note = small_n_note(n)
     if note:
         parts.append(note.split(":")[0].lower())

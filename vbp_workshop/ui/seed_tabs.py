@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QGridLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QTableWidget,
@@ -62,6 +64,28 @@ class SeedTab(QWidget):
         t.horizontalHeader().setStretchLastSection(True)
         t.setMinimumHeight(150)
         return t
+
+    def grid(self, name: str, headers: list[str]) -> QGridLayout:
+        """Rows of tick boxes as a plain grid (not a table): every box stays reachable by scrolling
+        the page, which a table's own scrolling would hide."""
+        box = QWidget()
+        box.setObjectName(name)
+        g = QGridLayout(box)
+        g.setContentsMargins(0, 0, 0, 0)
+        for c, h in enumerate(headers):
+            g.addWidget(plain_label(h, cls="section" if c == 0 else "", wrap=False), 0, c)
+        self.lay.addWidget(box)
+        return g
+
+    @staticmethod
+    def clear_rows(g: QGridLayout) -> None:
+        """Remove every row but the header."""
+        for i in reversed(range(g.count())):
+            item = g.itemAt(i)
+            w = item.widget() if item is not None else None
+            if w is not None and g.getItemPosition(i)[0] > 0:
+                g.removeWidget(w)
+                w.deleteLater()
 
     def apply(self, make: Callable[[], Update], label: str) -> None:
         try:
@@ -109,9 +133,11 @@ class SeedTab(QWidget):
         return box
 
     def check(self, get: Callable[[], bool], make: Callable[[bool], Update], label: str, name: str,
-              text: str = "") -> QCheckBox:
+              text: str = "", tip: str = "") -> QCheckBox:
         box = QCheckBox(text)
         box.setObjectName(name)
+        box.setToolTip(tip)
+        box.setAccessibleName(tip or text or name)
 
         def load() -> None:
             box.blockSignals(True)
@@ -144,8 +170,7 @@ class TripleWinTab(SeedTab):
         super().__init__(session, 1, "Tag the ambition and each partner's goals with the wins they serve "
                          "(the triple win), and write down the fit with NHS priorities, the scope and the "
                          "boundaries.")
-        self.grid = self.table("triple_win", ["Whose goals", *seeds.TRIPLE_WIN.values()])
-        self.lay.addWidget(self.grid, 1)
+        self.wins = self.grid("triple_win", ["Whose goals", *SHORT_WINS.values()])
         self.lay.addWidget(self.problem)
         form = QFormLayout()
         for key, label in seeds.STEP1_TEXTS.items():
@@ -158,16 +183,15 @@ class TripleWinTab(SeedTab):
         store = self.session.store
         who = [("ambition", "The shared ambition"),
                *[(f"partner:{p['id']}", p["name"]) for p in store.rows("partners")]]
-        self.grid.setRowCount(len(who))
-        for r, (key, name) in enumerate(who):
-            self.grid.setCellWidget(r, 0, QLabel(name))
+        self.clear_rows(self.wins)
+        for r, (key, name) in enumerate(who, 1):
+            self.wins.addWidget(plain_label(name), r, 0)
             for c, win in enumerate(seeds.TRIPLE_WIN, 1):
-                self.grid.setCellWidget(r, c, self.check(
+                self.wins.addWidget(self.check(
                     lambda key=key, win=win: win in seeds.triple_win(self.session.store).get(key, []),
                     lambda on, key=key, win=win: seeds.triple_win_edit(
                         self.session.store, key, _toggle(seeds.triple_win(self.session.store).get(key, []), win, on)),
-                    "Tag the triple win", f"win_{key}_{win}"))
-        self.grid.resizeColumnsToContents()
+                    "Tag the triple win", f"win_{key}_{win}", tip=seeds.TRIPLE_WIN[win]), r, c)
 
 
 class TiersTab(SeedTab):
@@ -220,8 +244,9 @@ class DecisionsTab(SeedTab):
         super().__init__(session, 5, "A decision per pilot — go (scale), adapt or stop — with its reasons, "
                          "its date and who decided. Then the share-the-success plan: nothing is published "
                          "until every partner has consented.")
-        self.pilots = self.table("pilot_decisions", ["Pilot", "Decision", "Reasons", "Date (YYYY-MM-DD)",
-                                                     "Decided by"])
+        self.pilots = self.table("pilot_decisions", ["Pilot", "Decision", "Reasons", "Date", "Decided by"])
+        self.pilots.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.pilots.horizontalHeader().setStretchLastSection(False)
         self.lay.addWidget(self.pilots, 1)
         self.lay.addWidget(self.problem)
         form = QFormLayout()
@@ -230,8 +255,7 @@ class DecisionsTab(SeedTab):
                                          lambda v, key=key: seeds.share_plan_edit(self.session.store, key, v),
                                          "Edit the share plan", f"share_{key}"))
         self.lay.addLayout(form)
-        self.consent = self.table("publish_consent", ["Partner", "Consents to publish"])
-        self.lay.addWidget(self.consent, 1)
+        self.consent = self.grid("publish_consent", ["Partner", "Consents to publish"])
         self.status = plain_label("")
         self.status.setObjectName("publish_status")
         self.lay.addWidget(self.status)
@@ -251,21 +275,24 @@ class DecisionsTab(SeedTab):
                 lambda v, pid=pid: seeds.pilot_decision_edit(self.session.store, pid, "decision", v),
                 "Record the pilot decision", f"decision_{pid}"))
             for c, f in ((2, "reasons"), (3, "date"), (4, "who")):
-                self.pilots.setCellWidget(r, c, self.line(
-                    lambda pid=pid, f=f: self._decision(pid, f),
-                    lambda v, pid=pid, f=f: seeds.pilot_decision_edit(self.session.store, pid, f, v),
-                    "Record the pilot decision", f"{f}_{pid}"))
-        partners = store.rows("partners")
-        self.consent.setRowCount(len(partners))
-        for r, p in enumerate(partners):
+                e = self.line(lambda pid=pid, f=f: self._decision(pid, f),
+                              lambda v, pid=pid, f=f: seeds.pilot_decision_edit(self.session.store, pid, f, v),
+                              "Record the pilot decision", f"{f}_{pid}")
+                if f == "date":
+                    e.setPlaceholderText("YYYY-MM-DD")
+                self.pilots.setCellWidget(r, c, e)
+        self.pilots.setColumnWidth(3, 110)
+        self.pilots.setColumnWidth(4, 140)
+        self.clear_rows(self.consent)
+        for r, p in enumerate(store.rows("partners"), 1):
             pid = int(p["id"])
-            self.consent.setCellWidget(r, 0, QLabel(p["name"]))
-            self.consent.setCellWidget(r, 1, self.check(
+            self.consent.addWidget(plain_label(p["name"]), r, 0)
+            self.consent.addWidget(self.check(
                 lambda pid=pid: seeds.consents(self.session.store).get(pid, False),
                 lambda on, pid=pid: seeds.consent_edit(self.session.store, pid, on),
-                "Record consent to publish", f"consent_{pid}", "consents"))
+                "Record consent to publish", f"consent_{pid}", "consents", tip=f"{p['name']} consents to publish"),
+                r, 1)
         self.pilots.resizeColumnToContents(0)
-        self.consent.resizeColumnToContents(0)
         self.load()
 
     def load(self) -> None:
@@ -275,6 +302,9 @@ class DecisionsTab(SeedTab):
 
     def _decision(self, pid: int, field: str) -> str:
         return seeds.pilot_decisions(self.session.store).get(str(pid), {}).get(field, "")
+
+
+SHORT_WINS = {"patients": "Patients", "nhs": "NHS", "industry": "Industry"}
 
 
 def _toggle(wins: list[str], win: str, on: bool) -> list[str]:

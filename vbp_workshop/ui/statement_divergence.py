@@ -20,8 +20,10 @@ from vbp_workshop.core.sectors import SPLIT_LABELS
 from vbp_workshop.ui.session import Session
 from vbp_workshop.ui.widgets import plain_label
 
-STATEMENT_COLUMNS = ["Step", "Poll", "Statement / item", "Groups apart", "Furthest apart",
-                     "Sectors apart", "Sectors", "Mean", "SD", "At the ends", "Flags", "n"]
+# The item and its figures first; the poll's question last (it is long, and stretches).
+STATEMENT_COLUMNS = ["Statement / item", "Groups apart", "Furthest apart", "Sectors apart", "Sectors",
+                     "Mean", "SD", "At the ends", "Flags", "n", "Step", "Poll"]
+WIDEST = 340  # pixels: a long statement is cut here (the tooltip holds it whole)
 GAP_COLUMNS = ["Attribute", "Who", "n", "Importance", "Satisfaction", "Gap", "Quadrant", "Note"]
 
 
@@ -44,8 +46,12 @@ def _table(name: str, columns: list[str], rows: list[list[str]]) -> QTableWidget
     table.setHorizontalHeaderLabels(columns)
     for r, row in enumerate(rows):
         for c, text in enumerate(row):
-            table.setItem(r, c, QTableWidgetItem(text))
+            item = QTableWidgetItem(text)
+            item.setToolTip(text)
+            table.setItem(r, c, item)
     table.resizeColumnsToContents()
+    for c in range(len(columns)):
+        table.setColumnWidth(c, min(table.columnWidth(c), WIDEST))
     table.horizontalHeader().setStretchLastSection(True)
     return table
 
@@ -67,13 +73,12 @@ class StatementRanking(QWidget):
         for r in self.rows:
             s = r.spread
             data.append([
-                str(r.poll.step or ""), r.poll.question, r.label, f"{r.group_gap:.2f}",
-                pair_text(r.group_pair, GROUP_LABELS), f"{r.sector_gap:.2f}",
+                r.label, f"{r.group_gap:.2f}", pair_text(r.group_pair, GROUP_LABELS), f"{r.sector_gap:.2f}",
                 pair_text(r.sector_pair, SPLIT_LABELS),
                 f"{s.mean:.1f}" if s and s.mean is not None else "",
                 f"{s.sd:.1f}" if s and s.sd is not None else "",
                 f"{s.extremes:.0%}" if s and s.mean is not None else "", flags(s),
-                f"{s.n:g}" if s else "",
+                f"{s.n:g}" if s else "", str(r.poll.step or ""), r.poll.question,
             ])
         self.table = _table("statement_table", STATEMENT_COLUMNS, data)
         lay.addWidget(self.table, 1)
