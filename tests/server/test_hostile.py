@@ -126,6 +126,7 @@ def test_a_join_flood_from_one_address_is_capped_and_honest_phones_still_join(ro
     async def go() -> tuple[dict[int, int], set[str], list[int], float]:
         statuses: dict[int, int] = {}
         errors: set[str] = set()
+        retry_after: set[str | None] = set()
         t0 = time.monotonic()
         async with phone() as s:
             async def one() -> None:
@@ -134,6 +135,7 @@ def test_a_join_flood_from_one_address_is_capped_and_honest_phones_still_join(ro
                 statuses[r.status] = statuses.get(r.status, 0) + 1
                 if r.status != 200:
                     errors.add((await r.json())["error"])
+                    retry_after.add(r.headers.get("Retry-After"))
             for _ in range(10):
                 await asyncio.gather(*(one() for _ in range(100)))
         took = time.monotonic() - t0
@@ -144,6 +146,7 @@ def test_a_join_flood_from_one_address_is_capped_and_honest_phones_still_join(ro
                 r = await s.post(room.base + "/api/vote", json={"poll_id": pid, "round": 1,
                                                                 "ballot_id": f"after{i:011d}", "answer": 2})
                 honest.append(r.status)
+        assert retry_after == {"10"}  # refused phones are told when to try again
         return statuses, errors, honest, took
 
     statuses, errors, honest, took = asyncio.run(go())

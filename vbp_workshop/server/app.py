@@ -43,8 +43,10 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 KEY: web.AppKey[VoteApp] = web.AppKey("vote_app")
 
 
-def problem(status: int, message: str) -> web.Response:
-    return web.json_response({"ok": False, "error": message}, status=status)
+def problem(status: int, message: str, retry_after: int = 0) -> web.Response:
+    # Retry-After lets phones space their retries (the page honours it, with jitter of its own).
+    headers = {"Retry-After": str(retry_after)} if retry_after else None
+    return web.json_response({"ok": False, "error": message}, status=status, headers=headers)
 
 
 class VoteApp:
@@ -266,7 +268,7 @@ async def join(request: web.Request) -> web.Response:
     if not (0 < len(token) <= 100 and set(token) <= TOKEN_CHARS and app.known(token) is not None):
         if not app.guard.may_add_device(request.remote or ""):
             return problem(429, "Too many phones have joined from this network in a short time. "
-                                "Wait a minute and try again, or ask the facilitator.")
+                                "Wait a minute and try again, or ask the facilitator.", retry_after=10)
         token = secrets.token_urlsafe(32)
     h = token_hash(token)
     pseudonym = await asyncio.wrap_future(app.writer.submit(Join(h, grp)))
@@ -298,10 +300,11 @@ async def events(request: web.Request) -> web.StreamResponse:
     refused = app.guard.open_stream(address, device[0], end)
     if refused == "capacity":
         # The laptop keeps descriptors for votes: a phone without live updates can still vote.
-        return problem(503, "The laptop is serving as many phones as it can. Your answers still count: "
-                            "reload the page in a minute for live updates.")
+        return problem(503, "The laptop is serving as many phones as it can. Your answers still count, "
+                            "and live updates will resume by themselves.", retry_after=30)
     if refused:
-        return problem(429, "Too many live connections from this network. Ask the facilitator.")
+        return problem(429, "Too many live connections from this network. Ask the facilitator.",
+                       retry_after=30)
     response = web.StreamResponse(headers={"Content-Type": "text/event-stream",
                                            "Cache-Control": "no-store", "X-Accel-Buffering": "no"})
     try:
