@@ -225,3 +225,35 @@ def test_import_actuals_from_a_foreign_file_says_why(demo_window: MainWindow, di
     action(demo_window, "Import metric actuals…").trigger()
     wait_idle(demo_window, qtbot)
     assert dialogs.shown[-1][0] == "error" and "not an Excel workbook" in dialogs.shown[-1][2]
+
+
+def test_import_actuals_from_the_menu_says_what_is_new_what_is_corrected_and_what_to_check(
+        demo_window: MainWindow, dialogs, qtbot, tmp_path: Path) -> None:
+    import openpyxl
+
+    from vbp_workshop.core.export import ACTUALS_SHEET, export_workbook
+
+    store = demo_window.session.store
+    first = store.rows("actuals", order="id")[0]
+    out = export_workbook(store, tmp_path / "filled.xlsx")
+    wb = openpyxl.load_workbook(out)
+    ws = wb[ACTUALS_SHEET]
+    ws.cell(2, 4).value = "48,5"  # a correction of the first value, typed with a decimal comma
+    last = int(ws.tables["MetricActuals"].ref.split(":")[1][1:])
+    ws.delete_rows(last + 1, 5)
+    ws.cell(last + 1, 1, first["metric_id"])
+    ws.cell(last + 1, 3, "2028-03-31")
+    ws.cell(last + 1, 4, 10 * 585)  # a slip of ten (or more): to be confirmed
+    wb.save(out)
+    dialogs.answers = [str(out), True]  # the file, then "yes" to the confirmation
+    action(demo_window, "Import metric actuals…").trigger()
+    wait_idle(demo_window, qtbot)
+    kind, title, text = dialogs.shown[-1]
+    assert (kind, title) == ("confirm", "Import actual values?")
+    assert "1 new actual value and 1 correction" in text
+    assert "Please check" in text and "times off" in text
+    same = store.rows("actuals", "metric_id = ? AND date = ?", (first["metric_id"], first["date"]))
+    assert [a["value"] for a in same] == [48.5]
+    demo_window.session.undo_stack.undo()  # the import is one undoable step
+    same = store.rows("actuals", "metric_id = ? AND date = ?", (first["metric_id"], first["date"]))
+    assert [a["value"] for a in same] == [first["value"]]

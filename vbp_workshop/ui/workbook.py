@@ -206,15 +206,26 @@ def import_actuals(tasks: TaskRunner, session: Session, dialogs: DialogService) 
         else:
             unexpected("Nothing imported", exc, trace, dialogs)
 
-    def apply(rows: list[dict[str, Any]]) -> None:
+    def apply(rows: Any) -> None:
         from vbp_workshop.core.imports import actual_edits
+        from vbp_workshop.core.store import Insert
 
         edits = actual_edits(session.store, rows)  # against the file as it is now, on this thread
         if not edits:
             dialogs.info("Nothing new", "The workbook has no actual values that are not here already.")
             return
-        if dialogs.confirm("Import actual values?", f"{len(edits)} new actual values will be added to "
-                           "step 5. Import them?"):
-            session.edit(edits, f"Import {len(edits)} actual values", origin=IMPORT)
+        new = sum(isinstance(e, Insert) for e in edits)
+        parts = [plural(new, "new actual value")] if new else []
+        if len(edits) > new:
+            parts.append(plural(len(edits) - new, "correction") + " of a value already recorded")
+        text = " and ".join(parts) + " will go into step 5."
+        warnings = list(getattr(rows, "warnings", []))
+        if warnings:  # values far off their metric's range, rows replaced by a later row: say each once
+            shown = warnings[:12]
+            text += "\n\nPlease check:\n" + "\n".join(f"• {w}" for w in shown)
+            if len(warnings) > len(shown):
+                text += f"\n… and {len(warnings) - len(shown)} more."
+        if dialogs.confirm("Import actual values?", text + "\n\nImport them?"):
+            session.edit(edits, f"Import {plural(len(edits), 'actual value')}", origin=IMPORT)
 
     return tasks.run(f"Reading “{source.name}”…", work, apply, on_error=failed)
