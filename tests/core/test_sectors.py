@@ -136,3 +136,14 @@ def test_balance_twelve_partners() -> None:
 def test_concentration_is_one_when_one_partner_brings_everything() -> None:
     assert concentration([1.0, 0.0, 0.0]) == pytest.approx(1.0)
     assert concentration([0.5, 0.5]) == pytest.approx(0.0)
+
+
+def test_the_result_line_leads_with_blockers_then_polarisation() -> None:
+    from vbp_workshop.core.polarisation import spread_text
+
+    fist = item_spreads(poll("fist", ()), [b(5), b(5), b(1), b(0)])[0]
+    line = spread_text(fist)
+    assert line.startswith("2 BLOCKERS (below 3")
+    assert "POLARISED (50% low, 50% high)" in line and "Only 4 answers" in line
+    calm = spread_text(item_spreads(poll("fist", ()), [b(4)] * 6)[0])
+    assert "BLOCKER" not in calm and "POLARISED" not in calm and calm.startswith("mean 4.0 · sd 0.0")

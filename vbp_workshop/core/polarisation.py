@@ -10,6 +10,7 @@ quarter of the people are at each end. Results from fewer than `SMALL_N` people 
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -68,30 +69,37 @@ def spread_of(label: str, pairs: Sequence[tuple[float, float]], lo: int, hi: int
 
 def item_spreads(poll: Poll, ballots: Sequence[Ballot]) -> list[ItemSpread]:
     """One spread per rated item of the poll, in the order of the kind's group profile
-    (`PollKind.profile`); [] for kinds that count choices rather than rate."""
+    (`PollKind.profile`); [] for kinds that count choices rather than rate.
+
+    Answers are whole levels, so each item's weights are summed per level first (one pass over
+    the ballots; the statistics then run over a handful of levels, not every ballot)."""
     lo, hi = poll.scale_range
     kind = poll.kind
     if kind in ("scale", "fist"):
-        pairs = [(float(answer_of(b)), weight(b)) for b in ballots]
-        return [spread_of(poll.question, pairs, lo, hi, blockers=kind == "fist")]
-    if kind == "agreement":
-        per: list[list[tuple[float, float]]] = [[] for _ in poll.options]
+        one: defaultdict[float, float] = defaultdict(float)
         for b in ballots:
+            one[float(answer_of(b))] += weight(b)
+        return [spread_of(poll.question, list(one.items()), lo, hi, blockers=kind == "fist")]
+    if kind == "agreement":
+        per: list[defaultdict[float, float]] = [defaultdict(float) for _ in poll.options]
+        for b in ballots:
+            w = weight(b)
             for k, v in answer_of(b).items():
-                per[int(k)].append((float(v), weight(b)))
-        return [spread_of(o, p, lo, hi) for o, p in zip(poll.options, per, strict=True)]
+                per[int(k)][float(v)] += w
+        return [spread_of(o, list(p.items()), lo, hi) for o, p in zip(poll.options, per, strict=True)]
     if kind in ("matrix", "importance"):
         x_label, y_label = axis_labels(poll)
-        xs: list[list[tuple[float, float]]] = [[] for _ in poll.options]
-        ys: list[list[tuple[float, float]]] = [[] for _ in poll.options]
+        xs: list[defaultdict[float, float]] = [defaultdict(float) for _ in poll.options]
+        ys: list[defaultdict[float, float]] = [defaultdict(float) for _ in poll.options]
         for b in ballots:
+            w = weight(b)
             for k, (x, y) in answer_of(b).items():
-                xs[int(k)].append((float(x), weight(b)))
-                ys[int(k)].append((float(y), weight(b)))
+                xs[int(k)][float(x)] += w
+                ys[int(k)][float(y)] += w
         out = []
         for o, px, py in zip(poll.options, xs, ys, strict=True):
-            out += [spread_of(f"{o} ({x_label.lower()})", px, lo, hi),
-                    spread_of(f"{o} ({y_label.lower()})", py, lo, hi)]
+            out += [spread_of(f"{o} ({x_label.lower()})", list(px.items()), lo, hi),
+                    spread_of(f"{o} ({y_label.lower()})", list(py.items()), lo, hi)]
         return out
     return []
 
@@ -113,14 +121,15 @@ def item_labels(poll: Poll) -> list[str]:
 
 
 def spread_text(s: ItemSpread) -> str:
-    """'mean 3.0 · sd 2.0 · 100% at the extremes · POLARISED' for a result line."""
+    """'POLARISED (50% low, 50% high) · mean 3.0 · sd 2.0 · 100% at the ends' for a result line."""
     if s.mean is None:
         return "no answers"
-    parts = [f"mean {s.mean:.1f}", f"sd {s.sd:.1f}", f"{s.extremes:.0%} at the ends"]
+    parts = []
+    if s.blockers:  # first: a blocker is what the facilitator must not miss
+        parts.append(f"{plural(s.blockers, 'BLOCKER', 'BLOCKERS')} (below 3: hear the concerns)")
     if s.polarised:
         parts.append(f"POLARISED ({s.low:.0%} low, {s.high:.0%} high)")
-    if s.blockers:
-        parts.append(f"{plural(s.blockers, 'blocker')} (below 3)")
+    parts += [f"mean {s.mean:.1f}", f"sd {s.sd:.1f}", f"{s.extremes:.0%} at the ends"]
     note = small_n_note(s.n)
     if note:
         parts.append(note)
