@@ -218,3 +218,76 @@ def test_a_poll_filled_from_the_step_takes_its_options_when_it_opens_unanswered(
     empty = store.apply([pollops.new_poll_edit(4, "single", "Which metric?", [], {"fill_from": "metrics"})])
     with pytest.raises(Exception, match="Add the options"):
         open_poll(store, LiveState(), empty[0].id)  # type: ignore[union-attr]
+
+
+def test_a_new_round_starts_empty_hidden_and_announced(store: Store, live_writer) -> None:
+    from vbp_workshop.core.operations import new_round, open_poll, reveal
+
+    live, writer = live_writer
+    pid = _poll(store, "scale")
+    open_poll(store, live, pid)
+    writer.vote(Vote(pid, 1, "d-1", "", 4, "uid-000001"))
+    reveal(store, live, pid, True)
+    seen: list[Changes] = []
+    store.listeners.append(seen.append)
+    poll = new_round(store, live, pid)
+    assert (poll.round, poll.revealed, poll.state) == (2, False, "open")
+    assert [(c.event, c.origin) for c in seen] == [("close", "live"), ("round", "live"), ("open", "live")]
+    assert live.snapshot()["result"] is None and live.accepting(pid, 2) is not None
+    rounds = store.rows("poll_rounds", "poll_id = ?", (pid,))
+    marks = [(r["round"], r["opened_at"] != "", r["closed_at"] != "") for r in rounds]
+    assert marks == [(1, True, True), (2, True, False)]
+    reveal(store, live, pid, True)
+    assert open_poll(store, live, pid).revealed is False  # opening hides the result again
+
+
+def test_a_poll_the_file_says_is_open_is_closed_before_deletion_even_if_the_room_forgot(store: Store) -> None:
+    from vbp_workshop.core.operations import open_poll
+
+    pid = _poll(store, "scale")
+    open_poll(store, LiveState(), pid)  # another session's room (a crash): the file says open
+    apply_edits(store, LiveState(), [Delete("polls", pid)])
+    assert store.row("polls", pid) is None
+
+
+def test_the_frozen_reason_counts_answers(store: Store) -> None:
+    from vbp_workshop.core.store import Insert
+
+    pid = _poll(store, "single")
+    store.apply([Insert("ballots", {"poll_id": pid, "round": 1, "voter": "v1", "answer": "0"})])
+    assert frozen_reason(store, pid).startswith("This poll already has 1 answer (in this")
+    store.apply([Insert("ballots", {"poll_id": pid, "round": 1, "voter": "v2", "answer": "0", "weight": 4})])
+    reason = frozen_reason(store, pid)
+    assert reason.startswith("This poll already has 5 answers (in this") and reason.endswith("start a New round.")
+    assert "type, options and scale are fixed" in reason
+
+
+def test_the_live_state_follows_the_file(store: Store) -> None:
+    from vbp_workshop.core.operations import derive, open_poll
+
+    live = LiveState("OLD")
+    pid, other = _poll(store, "scale"), _poll(store, "fist")
+    open_poll(store, live, pid)
+    store.apply([Update("workshop", 1, {"min_group_size": 5})])
+    stale = LiveState("OLD")
+    stale.open_poll(pollops.get_poll(store, other))  # the room thinks another poll is open
+    derive(store, stale)
+    assert stale.join_code == store.workshop()["join_code"] and stale.min_group_size == 5
+    assert [p.id for p in stale.open_polls()] == [pid]
+    store.apply([Update("polls", pid, {"settings": json.dumps({"min": 0, "max": 7})})])
+    derive(store, stale)
+    assert stale.snapshot()["poll"]["max"] == 7  # a settings change is sent again
+    version = stale.version
+    derive(store, stale)
+    assert stale.version == version  # nothing changed: the phones are not told anything
+
+
+def test_options_filled_from_the_step_keep_their_accents(store: Store) -> None:
+    from vbp_workshop.core.operations import open_poll
+    from vbp_workshop.core.store import Insert
+
+    store.apply([Insert("pilots", {"name": "Clinique café"}), Insert("pilots", {"name": "Revue"})])
+    back = store.apply([pollops.new_poll_edit(4, "single", "Which?", [], {"fill_from": "pilots"})])
+    pid = back[0].id  # type: ignore[union-attr]
+    open_poll(store, LiveState(), pid)
+    assert "café" in store.row("polls", pid)["options"]

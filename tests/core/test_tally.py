@@ -166,3 +166,23 @@ def test_answers_are_stored_canonically() -> None:
     p = poll("agreement")
     assert encode(validate(p, {"2": 4, "0": 1})) == json.dumps({"0": 1, "2": 4}, separators=(",", ":"))
     assert validate(poll("text", ()), "  two   words ") == "two words"
+
+
+def test_a_ballot_without_source_or_weight_is_one_phone_answer() -> None:
+    bare = [{"answer": encode(0), "grp": "payer"}, {"answer": encode(1), "grp": "payer"},
+            {"answer": encode(1), "grp": "payer"}]
+    t = tally(poll("single"), bare)
+    assert (t.respondents, t.by_source, t.counts) == (3, {"phone": 3}, [1, 2, 0])
+    assert set(group_ballots(bare, min_size=3)) == {"payer"}
+    assert set(group_ballots(bare[:2] + [{"answer": encode(0), "grp": "nhs"}] * 2, min_size=3)) == {"other"}
+
+
+def test_shares_are_compared_as_total_variation_not_the_largest_gap() -> None:
+    p = poll("single", ("A", "B", "C", "D"))
+    groups = {"x": tally(p, [b(0), b(1)]), "y": tally(p, [b(2), b(3)])}
+    assert divergence(p, groups) == (1.0, ("x", "y"))  # no answer in common; the largest gap is 0.5
+
+
+def test_open_text_has_no_divergence() -> None:
+    p = poll("text", ())
+    assert divergence(p, {"x": tally(p, [b("a")]), "y": tally(p, [b("b")])}) == (0.0, None)
