@@ -551,6 +551,7 @@
       li.append(label, b); board.appendChild(li);
     }
     $("ideas").hidden = !visible();
+    $("wait-text").hidden = !$("ideas").hidden;
   }
   async function refresh() {
     if (!$("join").hidden) { $("ideas").hidden = true; return; }
@@ -558,6 +559,7 @@
       const r = await call("/api/ideas");
       if (r.status === 200 && r.data.version !== version) { version = r.data.version; render(r.data); }
       $("ideas").hidden = !visible();
+      $("wait-text").hidden = !$("ideas").hidden;  // "waiting for a question" is not true while ideas are asked for
     } catch (e) { /* offline: try again on the next round */ }
   }
   async function support(id, button) {
