@@ -63,3 +63,21 @@ def test_the_sheets_hold_the_sectors_the_ranking_and_the_flags(demo: Store, tmp_
     assert any(isinstance(v, str) and v.startswith("Not yet: waiting for consent from HeartVoice") for v in values)
     decisions = _table(plans, "Pilot")
     assert decisions[1][2] == "Go (scale)" and decisions[2][2] == "Adapt"
+
+
+def test_the_workbook_merges_small_groups_as_the_screen_does(store: Store) -> None:
+    from vbp_workshop.core.export_polls import shown_groups
+    from vbp_workshop.core.polls import encode
+    from vbp_workshop.core.store import Insert
+
+    poll = next(p for p in pollops.polls(store) if p.kind == "single")
+    groups = ["provider"] * 3 + ["payer"] * 2 + ["clinician", "pharma", "medtech", "patient"]
+    store.apply([Insert("ballots", {"poll_id": poll.id, "round": 1, "voter": f"v{i}", "grp": g, "source": "phone",
+                                    "weight": 1, "answer": encode(0), "ballot_uid": f"u{i}", "created_at": "",
+                                    "updated_at": ""}) for i, g in enumerate(groups)])
+    on_screen = pollops.group_tallies(store, poll)
+    assert {k: t.respondents for k, t in on_screen.items()} == {"provider": 3, "nhs_rest": 3, "other": 3}
+    labels = shown_groups(pollops.ballots(store, poll.id, 1), pollops.min_group(store), True)
+    by_group = {b["grp"]: labels[b["id"]] for b in pollops.ballots(store, poll.id, 1)}
+    assert by_group["payer"] == by_group["clinician"] == "NHS: other groups (merged)"
+    assert by_group["pharma"] == by_group["patient"] == "Other (merged)"  # industry alone is too few

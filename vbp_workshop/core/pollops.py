@@ -13,9 +13,9 @@ from typing import Any
 
 from vbp_workshop.core.domain import DEFAULT_MIN_GROUP
 from vbp_workshop.core.polls import BallotError, Poll, encode, validate
-from vbp_workshop.core.sectors import group_ballots_in_sectors, tally_by_sector
+from vbp_workshop.core.sectors import tally_by_sector
 from vbp_workshop.core.store import Edit, Insert, Store, Update
-from vbp_workshop.core.tally import Tally, divergence, tally
+from vbp_workshop.core.tally import Tally, divergence, tally, tally_by_group
 from vbp_workshop.core.votes import now_iso
 
 # Where "fill_from" polls take their options when they open with no ballots yet.
@@ -104,8 +104,7 @@ def min_group(store: Store) -> int:
 def group_tallies(store: Store, poll: Poll, round_: int | None = None) -> dict[str, Tally]:
     if poll.privacy == "anonymous_nogroup":
         return {}
-    chosen = ballots(store, poll.id, round_ or poll.round)
-    return {g: tally(poll, bs) for g, bs in group_ballots_in_sectors(chosen, min_group(store)).items()}
+    return tally_by_group(poll, ballots(store, poll.id, round_ or poll.round), min_group(store))
 
 
 def sector_tallies(store: Store, poll: Poll, round_: int | None = None) -> dict[str, Tally]:

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import TYPE_CHECKING, Any
 
-from vbp_workshop.core.domain import NO_GROUP, OTHER_GROUP
 from vbp_workshop.core.words import plural
 
 if TYPE_CHECKING:  # the kinds import this module, and polls imports the kinds
@@ -79,25 +78,13 @@ def tally(poll: Poll, ballots: Sequence[Ballot]) -> Tally:
 
 
 def group_ballots(ballots: Sequence[Ballot], min_size: int) -> dict[str, list[Ballot]]:
-    """Split ballots by stakeholder group, merging groups below `min_size` into "other".
+    """Split ballots by stakeholder group; a group below `min_size` merges first with the other
+    small groups of its own sector ("NHS: other groups"), then into "other", which is left out
+    altogether when still below `min_size` (showing it would single out the few people in it).
+    The rule lives in `vbp_workshop.core.sectors`."""
+    from vbp_workshop.core.sectors import group_ballots_in_sectors  # sectors imports this module
 
-    If "other" is still below `min_size` it is left out altogether: showing it would single
-    out the few people in it.
-    """
-    groups: dict[str, list[Ballot]] = {}
-    for b in ballots:
-        groups.setdefault(b.get("grp") or NO_GROUP, []).append(b)
-    out: dict[str, list[Ballot]] = {}
-    other: list[Ballot] = []
-    for g, bs in sorted(groups.items()):
-        size = sum(int(b.get("weight", 1)) for b in bs)
-        if g in (NO_GROUP, OTHER_GROUP) or size < min_size:
-            other.extend(bs)
-        else:
-            out[g] = bs
-    if sum(int(b.get("weight", 1)) for b in other) >= min_size:
-        out[OTHER_GROUP] = other
-    return out
+    return group_ballots_in_sectors(ballots, min_size)
 
 
 def tally_by_group(poll: Poll, ballots: Sequence[Ballot], min_size: int) -> dict[str, Tally]:
