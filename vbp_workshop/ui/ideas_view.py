@@ -146,10 +146,16 @@ class IdeasWindow(QWidget):
         self.table.setHorizontalHeaderLabels(["Idea", "+1", "From", "Shown", "Vote", "Adopted"])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        for c in range(1, 6):
+            header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # the idea gets the room left
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)  # groups wrap, never crowd the idea
+        self.table.setColumnWidth(2, 170)
+        self.table.setWordWrap(True)
         self.table.verticalHeader().hide()
         self.table.itemDoubleClicked.connect(lambda _i: self.reword())
-        body.addWidget(self.table, 3)
+        body.addWidget(self.table, 5)
         side = QVBoxLayout()
         side.addWidget(plain_label("These read alike — merge?", wrap=False))
         self.suggestions = QListWidget()
@@ -248,6 +254,7 @@ class IdeasWindow(QWidget):
                 if c == 0 and t.get("merged_from"):
                     item.setToolTip("Merged from:\n" + "\n".join(f"• {m}" for m in t["merged_from"]))
                 self.table.setItem(n, c, item)
+        self.table.resizeRowsToContents()
         for a, b, score in ideas.suggest_merges(store, int(activity["id"]))[:30]:
             item = QListWidgetItem(f"“{by_id[a]['text']}”  ↔  “{by_id[b]['text']}”  ({score:.0f})")
             item.setData(Qt.ItemDataRole.UserRole, (a, b))
