@@ -61,3 +61,26 @@ def test_where_groups_disagree_ranks_statements_and_shows_gaps_by_sector(demo_wi
     assert quadrants <= {"Fix first", "Keep up", "Possible overkill", "Low priority"} and quadrants
     whos = {gaps.item(r, 1).text() for r in range(gaps.rowCount())}
     assert {"Whole room", "NHS", "Industry"} <= whos
+
+
+def test_the_projector_names_blockers_once_and_keeps_them_in_the_sector_split(demo_window: MainWindow) -> None:
+    from vbp_workshop.core.polls import encode
+    from vbp_workshop.core.store import Insert
+
+    session, room = demo_window.session, demo_window.view.room
+    projector = room.open_projector()
+    poll = next(p for p in pollops.polls(session.store, 3) if p.kind == "fist" and p.target.startswith("rule:")
+                and pollops.ballots(session.store, p.id, p.round))
+    rows = [Insert("ballots", {"poll_id": poll.id, "round": poll.round, "voter": f"b{i}", "grp": "provider",
+                               "source": "phone", "weight": 1, "answer": encode(1), "ballot_uid": f"ub{i}",
+                               "created_at": "", "updated_at": ""}) for i in range(2)]
+    session.edit(rows, "two objections")
+    pollops.reveal(session.store, session.live, poll.id, True)
+    room.show_poll(poll.id)
+    blockers = pollops.round_tally(session.store, pollops.get_poll(session.store, poll.id)).below_three
+    assert blockers >= 2
+    text = projector.headline.text()
+    assert f"{blockers} below 3" in text and text.count("below 3") == 1  # said once
+    room.set_sector_split(poll.id, True)
+    text = projector.headline.text()
+    assert text.startswith("Furthest apart:") and f"{blockers} below 3: hear the concerns" in text

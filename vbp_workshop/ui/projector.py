@@ -339,8 +339,7 @@ class ProjectorWindow(QWidget):
             chart = self.chart(poll.kind)
             chart.set_tally(poll, tally)
             self.stack.setCurrentWidget(chart)
-            note = sector_view.room_note(self.session, poll)
-            self.headline.setText(tally.headline() + (f"  ·  {note}" if note else ""))
+            self.headline.setText(sector_view.with_note(self.session, poll, tally.headline()))
 
     def chart(self, kind: str) -> PollChart:
         chart = self.charts.get(kind)
@@ -360,8 +359,9 @@ class ProjectorWindow(QWidget):
         self.group_chart.set_groups(poll, groups, labels)
         self.stack.setCurrentWidget(self.group_chart)
         _distance, pair = divergence(poll, groups)
-        self.headline.setText(f"Furthest apart: {labels.get(pair[0], pair[0])} and "
-                              f"{labels.get(pair[1], pair[1])}" if pair else tally.headline())
+        line = (f"Furthest apart: {labels.get(pair[0], pair[0])} and {labels.get(pair[1], pair[1])}" if pair
+                else tally.headline())
+        self.headline.setText(sector_view.with_note(self.session, poll, line))
         return True
 
     def _show_rounds(self, poll: Poll) -> None:

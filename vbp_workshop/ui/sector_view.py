@@ -78,12 +78,19 @@ def _spread_line(session: Session, poll: Poll, round_: int | None, limit: int) -
     return " · ".join(parts)
 
 
-def room_note(session: Session, poll: Poll) -> str:
-    """What the room must not miss beside the headline: blockers, a polarised room, few answers."""
+def with_note(session: Session, poll: Poll, headline: str) -> str:
+    """The projector's headline with the room note after it (nothing said twice)."""
+    note = room_note(session, poll, headline)
+    return headline + (f"  ·  {note}" if note else "")
+
+
+def room_note(session: Session, poll: Poll, headline: str = "") -> str:
+    """What the room must not miss beside the headline: blockers, a polarised room, few answers
+    (blockers only when the headline does not already count them)."""
     items = spreads(session, poll)
     parts = []
     blockers = sum(s.blockers or 0 for s in items)
-    if blockers:
+    if blockers and "below 3" not in headline:
         parts.append(f"{blockers} below 3: hear the concerns")
     if any(s.polarised for s in items):
         parts.append("the room is split")
