@@ -84,3 +84,14 @@ def test_the_projector_names_blockers_once_and_keeps_them_in_the_sector_split(de
     room.set_sector_split(poll.id, True)
     text = projector.headline.text()
     assert text.startswith("Furthest apart:") and f"{blockers} below 3: hear the concerns" in text
+
+
+def test_editing_the_timeline_poll_keeps_its_reference(demo_window: MainWindow) -> None:
+    from vbp_workshop.ui.poll_editor import PollEditor
+
+    store = demo_window.session.store
+    poll = next(p for p in pollops.polls(store, 2) if p.target == "timeline")
+    editor = PollEditor(poll, demo_window)
+    editor.question.setText("How long until we are set up?")
+    assert "industry" in editor.values()["settings"]["reference"]
+    assert "fill_from" not in editor.values()["settings"]

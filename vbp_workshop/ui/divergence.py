@@ -38,7 +38,7 @@ class DivergenceDialog(QDialog):
         lay.addWidget(plain_label(
             "Polls ranked by how far apart the stakeholder groups answered (0 = the same, 1 = "
             f"opposite). Groups with fewer than {pollops.min_group(session.store)} respondents "
-            "are merged into “other”.", cls="hint"))
+            "merge with the other small groups of their sector, then into “other”.", cls="hint"))
         ranking = pollops.divergence_ranking(session.store)
         self.table = QTableWidget(len(ranking), 4)
         self.table.setObjectName("divergence_table")

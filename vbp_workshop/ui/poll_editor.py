@@ -90,11 +90,12 @@ class PollEditor(QDialog):
             self.x_label.setText(str(s.get("x_label", "Effort")))
             self.y_label.setText(str(s.get("y_label", "Impact")))
             self.privacy.setCurrentIndex(self.privacy.findData(poll.privacy))
-            self._keep = {k: v for k, v in s.items() if k == "fill_from"}
+            # Kept through an edit: where options come from, and a reference shown after the reveal.
+            self._keep = {k: v for k, v in s.items() if k in ("fill_from", "reference")}
         else:
             self._keep = {}
         self._filled = list(poll.options) if poll else []
-        if self._keep:
+        if "fill_from" in self._keep:
             source = FILL_LABELS.get(str(self._keep["fill_from"]), "the step's list")
             self.fill_note.setText(f"When voting opens, the options are taken from {source}. "
                                    "Type your own options here to use them instead.")
