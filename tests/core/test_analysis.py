@@ -135,3 +135,29 @@ def test_metric_messages_in_full() -> None:
     assert metric_problems({**GOOD, "denominator": ""})["denominator"] == (
         "A rate needs a denominator (who is counted in the total).")
     assert metric_problems({**GOOD, "target_value": 41}) == {}  # a target equal to the baseline: no direction rule
+
+
+UNDATED = {"baseline_value": 40.0, "target_value": 60.0, "direction": "higher"}  # expected progress: all of it
+
+
+@pytest.mark.parametrize(("metric", "actuals", "expected"), [
+    (M, [], ("grey", None, None, "No actual value yet.")),
+    ({**M, "target_value": None}, [actual(50)], ("grey", None, 50.0, "No target set.")),
+    (M, [actual(60)], ("green", 1.0, 60.0, "Target met.")),  # exactly on target
+    ({**M, "direction": "lower", "baseline_value": 60.0, "target_value": 40.0}, [actual(40)],
+     ("green", 1.0, 40.0, "Target met.")),
+    ({**M, "baseline_value": None}, [actual(50)],
+     ("amber", None, 50.0, "Target not met yet (no baseline to measure progress).")),
+    (M, [actual(35)], ("red", -0.25, 35.0, "Moving away from the target.")),
+    (M, [actual(40, day="2026-01-01")], ("green", 0.0, 40.0, "On track: 0% of the way.")),  # no time gone yet
+    (UNDATED, [actual(58)], ("green", 0.9, 58.0, "On track: 90% of the way.")),  # 10 points short: on track
+    (UNDATED, [actual(50)], ("amber", 0.5, 50.0, "Behind: 50% of the way, 100% expected.")),  # half: amber
+    (UNDATED, [actual(44)], ("red", 0.2, 44.0, "Off track: 20% of the way, 100% expected.")),
+    (UNDATED, [actual(44, "2026-06-01", id_=1), actual(58, "2026-01-01", id_=2)],
+     ("red", 0.2, 44.0, "Off track: 20% of the way, 100% expected.")),  # the latest by date, not by id
+])
+def test_rag_in_full(metric: dict[str, Any], actuals: list[dict[str, Any]], expected: tuple[Any, ...]) -> None:
+    r = rag(metric, actuals)
+    status, progress, latest, reason = expected
+    assert (r.status, r.latest, r.reason) == (status, latest, reason)
+    assert r.progress == (pytest.approx(progress) if progress is not None else None)
