@@ -73,7 +73,7 @@ class SeedTab(QWidget):
         g = QGridLayout(box)
         g.setContentsMargins(0, 0, 0, 0)
         for c, h in enumerate(headers):
-            g.addWidget(plain_label(h, cls="section" if c == 0 else "", wrap=False), 0, c)
+            g.addWidget(plain_label(h, cls="hint", wrap=False), 0, c)
         self.lay.addWidget(box)
         return g
 
