@@ -243,3 +243,20 @@ def test_the_demo_holds_a_finished_activity(demo: Store) -> None:
     assert t["submitted"] >= 1 and "voted" in t and "adopted" in t
     hidden = next(r for r in rows if r["status"] == "hidden")
     assert hidden["text"] not in {i["text"] for i in ideas.board(demo, aid)}
+
+
+def test_merge_suggestions_kept_up_to_date_match_a_fresh_count(store: Store, live: LiveState) -> None:
+    aid = activity(store, live)
+    texts = ["More trust between partners", "Share outcome data", "more trust between the partners!",
+             "share the outcome data", "Joint governance board", "A joint governance board"]
+    kept = ideas.MergeSuggester()
+    for t in texts:  # one idea per drain, as they arrive
+        add(store, aid, t)
+        kept.update(ideas.ideas_of(store, aid))
+    rows = ideas.ideas_of(store, aid)
+    do(store, live, ideas.reword_edit(store, int(rows[5]["id"]), "Publish results together"))
+    do(store, live, ideas.status_edits(store, [int(rows[1]["id"])], "hidden"))
+    rows = ideas.ideas_of(store, aid)
+    fresh = ideas.MergeSuggester().update(rows)
+    assert kept.update(rows) == fresh
+    assert {(a, b) for a, b, _s in fresh} == {(int(rows[0]["id"]), int(rows[2]["id"]))}

@@ -108,6 +108,10 @@ def test_with_approval_cards_wait_for_the_facilitator(demo_window: MainWindow, q
         cards = projector.stack.currentWidget()
         assert cards.texts == [] and "2 waiting for approval" in projector.count.text()
         select(win, [ids[1]])
+        # An idea arriving meanwhile does not take the facilitator's selection away.
+        post_ideas(base, session.live.join_code, aid, ["Late idea"], group="payer")
+        qtbot.waitUntil(lambda: win.table.rowCount() == 3, timeout=5000)
+        assert win.selected() == [ids[1]]
         win.set_status("approved")
         assert [t.split("\x00")[0] for t in cards.texts] == ["Patient panel"]
         assert [i["text"] for i in win.controller.room.live.snapshot()["ideas"]] == ["Patient panel"]
