@@ -68,12 +68,23 @@ def test_a_split_room_and_an_all_three_room_differ() -> None:
 
 
 def test_polarised_needs_a_quarter_at_each_end() -> None:
-    # 0..10 scale: ends are <= 2.5 and >= 7.5. 2 of 8 low (25%), 6 high: polarised.
+    # 0..10 scale: ends are <= 2 and >= 8 (a fifth of the range). 2 of 8 low (25%), 6 high: polarised.
     s = spread_of("x", [(2.0, 2.0), (8.0, 6.0)], 0, 10)
     assert (s.low, s.high, s.polarised) == (0.25, 0.75, True)
+    # Just inside the middle (3 and 7) is not an end.
+    s = spread_of("x", [(3.0, 4.0), (7.0, 4.0)], 0, 10)
+    assert (s.low, s.high, s.polarised) == (0.0, 0.0, False)
     # 1 of 8 low (12.5%): not polarised, though the spread is still shown
     s = spread_of("x", [(2.0, 1.0), (8.0, 7.0)], 0, 10)
     assert not s.polarised and s.sd == pytest.approx((7 * 0.75**2 + 5.25**2) ** 0.5 / 8**0.5)
+
+
+def test_on_a_five_point_scale_only_the_strong_answers_are_the_ends() -> None:
+    # Half disagree (2), half agree (4): apart, but nobody at an end; 1 and 5 are the ends.
+    mild = item_spreads(poll("agreement", ("S",)), [b({"0": 2})] * 4 + [b({"0": 4})] * 4)[0]
+    assert (mild.low, mild.high, mild.polarised) == (0.0, 0.0, False)
+    strong = item_spreads(poll("agreement", ("S",)), [b({"0": 1})] * 2 + [b({"0": 4})] * 4 + [b({"0": 5})] * 2)[0]
+    assert (strong.low, strong.high, strong.polarised) == (0.25, 0.25, True)
 
 
 def test_fist_to_five_counts_blockers_never_who() -> None:

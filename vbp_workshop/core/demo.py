@@ -340,7 +340,7 @@ def _cast_votes(store: Store, rng: random.Random) -> None:
                      _lean(grp, 3.8, 4.1, 3.5), _lean(grp, 3.6, 4.1, 4.2)]
             out = {str(i): min(5, max(1, round(rng.gauss(means[i % 4], 0.8)))) for i in range(n)}
             if n == 4 and grp in ("provider", "payer", "clinician"):
-                out["3"] = extra.choices([1, 2, 4, 5], weights=[3, 4, 1, 12])[0]
+                out["3"] = extra.choices([1, 2, 4, 5], weights=[7, 1, 1, 8])[0]
             return out
         if k == "single" and poll.target == "timeline":
             sector = {"pharma": "industry", "medtech": "industry", "patient": "patients"}.get(grp, "nhs")

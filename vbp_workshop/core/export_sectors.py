@@ -107,7 +107,8 @@ def divergence_sheet(store: Store) -> Sheet:
     sh.heading("Where the room disagrees, per statement, attribute and option")
     sh.add(["Ranked by how far apart the stakeholder groups or the sectors answered (0 = the same, 1 = "
             "opposite). Spread is for the whole room: polarised = at least a quarter at each end of the "
-            "scale. Blockers (fist-to-five below 3) are counted, never named."], "note")
+            "scale (its bottom and top fifth: 1 and 5 on a 1–5 scale). Blockers (fist-to-five below 3) "
+            "are counted, never named."], "note")
     sh.blank()
     rows = []
     for n, r in enumerate(item_ranking(store), 1):

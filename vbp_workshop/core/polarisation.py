@@ -3,8 +3,9 @@
 A mean hides a split room: five people at 1 and five at 5 average 3, like ten people at 3. Each
 rated item (an agreement statement, a scale or fist-to-five poll, each attribute's importance
 and satisfaction) therefore also gets its standard deviation and the share of people at each end
-of the scale (the bottom and top quarter of the range). An item is *polarised* when at least a
-quarter of the people are at each end. Results from fewer than `SMALL_N` people say so.
+of the scale: the bottom and top fifth of the range — on a 1–5 scale only 1 and 5, on 0–10 the
+values 0–2 and 8–10 — so "agree" beside "disagree" is not yet counted as the room's ends. An item
+is *polarised* when at least a quarter of the people are at each end. Results from fewer than `SMALL_N` people say so.
 """
 
 from __future__ import annotations
@@ -30,8 +31,8 @@ class ItemSpread:
     n: float  # people who rated the item (hand counts add their hands)
     mean: float | None
     sd: float | None  # population standard deviation, on the item's own scale
-    low: float  # share (0..1) in the bottom quarter of the range
-    high: float  # share (0..1) in the top quarter of the range
+    low: float  # share (0..1) in the bottom fifth of the range
+    high: float  # share (0..1) in the top fifth of the range
     polarised: bool
     blockers: int | None = None  # fist-to-five only: how many below 3 (a count, never who)
 
@@ -59,9 +60,9 @@ def spread_of(label: str, pairs: Sequence[tuple[float, float]], lo: int, hi: int
     if mean is None:
         return ItemSpread(label, 0, None, None, 0.0, 0.0, False, 0 if blockers else None)
     sd = math.sqrt(sum(w * (v - mean) ** 2 for v, w in pairs) / n)
-    quarter = (hi - lo) / 4
-    low = sum(w for v, w in pairs if v <= lo + quarter) / n
-    high = sum(w for v, w in pairs if v >= hi - quarter) / n
+    fifth = (hi - lo) / 5
+    low = sum(w for v, w in pairs if v <= lo + fifth) / n
+    high = sum(w for v, w in pairs if v >= hi - fifth) / n
     blocked = int(sum(w for v, w in pairs if v < CONSENT_FLOOR)) if blockers else None
     return ItemSpread(label, n, mean, sd, low, high,
                       low >= POLARISED_SHARE and high >= POLARISED_SHARE, blocked)

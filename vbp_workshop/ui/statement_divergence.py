@@ -66,7 +66,8 @@ class StatementRanking(QWidget):
         lay.addWidget(plain_label(
             "Each statement, attribute and option, ranked by how far apart the stakeholder groups "
             "or the sectors answered (0 = the same, 1 = opposite). Beside it, the whole room's "
-            "spread: a polarised item has at least a quarter of the room at each end of the scale; "
+            "spread: a polarised item has at least a quarter of the room at each end of the scale "
+            "(its bottom and top fifth: 1 and 5 on a 1–5 scale); "
             "blockers are counted, never named.", cls="hint"))
         self.rows = item_ranking(session.store)
         data = []
