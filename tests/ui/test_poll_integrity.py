@@ -92,3 +92,24 @@ def test_a_points_hand_count_counts_the_people_who_placed_them(demo_window: Main
     assert [a - b for a, b in zip(after.counts[:3], before.counts[:3], strict=True)] == [12, 8, 5]
     assert json.loads(session.store.rows("ballots", "poll_id = ? AND source = 'hand'", (pid,))[-1]["answer"]) == {
         "0": 12, "1": 8, "2": 5}
+
+
+def test_an_undo_the_rules_refuse_says_why_and_changes_nothing(demo_window: MainWindow) -> None:
+    from vbp_workshop.core.store import Update
+
+    session = demo_window.session
+    panel, _ = _panel(demo_window, "single")
+    back = session.edit([pollops.new_poll_edit(panel.step, "single", "Fresh?", ["Yes", "No"])], "Add poll")
+    pid = back[0].id  # type: ignore[union-attr]
+    panel.select(pid)
+    more = ["Yes", "No", "One more"]
+    session.edit([Update("polls", pid, {"options": json.dumps(more)})], "Edit poll")
+    panel.buttons["open"].click()
+    writer = session.start_writer()
+    writer.vote(Vote(pid, panel.poll.round, "d-late", "", len(more) - 1, "uid-integrity-undo"))
+    shown = len(panel.ctx.dialogs.shown)
+    session.undo_stack.undo()  # would take "One more" away from under its vote
+    assert list(pollops.get_poll(session.store, pid).options) == more
+    kind, _title, text = panel.ctx.dialogs.shown[shown]
+    assert kind == "error" and "“Edit poll” cannot be undone" in text and "Duplicate" in text
+    assert not session.undo_stack.canRedo()  # the refused step left the stack; nothing to redo
