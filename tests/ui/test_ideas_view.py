@@ -67,7 +67,8 @@ def test_ideas_arrive_live_merge_hide_promote_and_undo(demo_window: MainWindow, 
         qtbot.waitUntil(lambda: win.table.rowCount() == 4, timeout=5000)
         assert any(c.origin == "phone" and c.event == "ideas" for c in seen)
         cards = projector.stack.currentWidget()
-        assert cards.objectName() == "idea_cards" and len(cards.texts) == 4
+        assert cards.objectName() == "idea_cards"
+        qtbot.waitUntil(lambda: len(cards.texts) == 4, timeout=5000)
         assert projector.question.text() == "What should change for patients?"
         # The suggestion is the near-duplicate pair, and nothing else.
         assert win.suggestions.count() == 1
@@ -106,7 +107,8 @@ def test_with_approval_cards_wait_for_the_facilitator(demo_window: MainWindow, q
         ids = post_ideas(base, session.live.join_code, aid, ["Joint board", "Patient panel"])
         qtbot.waitUntil(lambda: win.table.rowCount() == 2, timeout=5000)
         cards = projector.stack.currentWidget()
-        assert cards.texts == [] and "2 waiting for approval" in projector.count.text()
+        qtbot.waitUntil(lambda: "2 waiting for approval" in projector.count.text(), timeout=5000)
+        assert cards.texts == []
         select(win, [ids[1]])
         # An idea arriving meanwhile does not take the facilitator's selection away.
         post_ideas(base, session.live.join_code, aid, ["Late idea"], group="payer")

@@ -10,14 +10,15 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from vbp_workshop.core import ideas
-from vbp_workshop.core.store import Changes
+from vbp_workshop.core.store import PHONE, Changes
 from vbp_workshop.ui.widgets import plain_label
 
 COLUMNS = 3
+REDRAW_MS = 150
 MAX_CARDS = 24  # a projector shows this many legibly; the newest win a place
 CARD_STYLE = """
 #idea_card { background: #fff7d6; border: 2px solid #e0c25a; border-radius: 10px; }
@@ -85,8 +86,16 @@ def attach(projector: Any) -> IdeaCards:
 
     projector.refresh = refresh
 
+    later = QTimer(projector)  # a burst of phones: one redraw per REDRAW_MS, not one per drain
+    later.setSingleShot(True)
+    later.setInterval(REDRAW_MS)
+    later.timeout.connect(projector.refresh)
+
     def on_changed(changes: Changes) -> None:
-        if changes.touches("ideas", "idea_activities", "idea_supports"):
+        if changes.origin == PHONE and changes.touches("ideas", "idea_supports"):
+            if not later.isActive():
+                later.start()
+        elif changes.touches("ideas", "idea_activities", "idea_supports"):
             projector.refresh()
     projector.session.changed.connect(on_changed)
     projector.destroyed.connect(lambda *_: _disconnect(projector.session, on_changed))
