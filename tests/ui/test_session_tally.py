@@ -57,3 +57,24 @@ def test_a_hidden_answer_stays_hidden_when_its_phone_answers_again(demo_window: 
     answers = [a for _, a in session.round_tally(poll).answers]
     assert "A ruder second answer" not in answers  # the facilitator hid this phone's answer
     assert session.round_tally(poll) == pollops.round_tally(session.store, poll)
+
+
+def test_the_group_split_on_the_projector_follows_the_votes_without_reading_the_file(
+        demo_window: MainWindow, qtbot, monkeypatch) -> None:
+    session = demo_window.session
+    assert session is not None
+    pid = next(p.id for p in pollops.polls(session.store) if p.kind == "single" and p.privacy != "anonymous_nogroup")
+    pollops.open_poll(session.store, session.live, pid)
+    poll = pollops.get_poll(session.store, pid)
+    session.group_tallies(poll)  # the round's ballots read from the file once
+    writer = session.start_writer()
+    reads: list[int] = []
+    real = pollops.ballots
+    monkeypatch.setattr(pollops, "ballots", lambda *a: reads.append(1) or real(*a))
+    for n in range(8):
+        writer.vote(Vote(pid, poll.round, f"d-split-{n}", "pharma", n % len(poll.options), f"uid-split-{n}"))
+    drained(session, qtbot, 8)
+    groups = session.group_tallies(poll)
+    assert reads == []  # the split is tallied from the kept ballots, as the plain result is
+    assert groups == pollops.group_tallies(session.store, poll)
+    assert groups["pharma"].respondents >= 8

@@ -273,7 +273,7 @@ class PollPanel(QWidget):
             self.stack.setCurrentWidget(self.group_chart)
             self._say_divergence(line)
         elif self.by_group.isChecked() and poll.privacy != "anonymous_nogroup":
-            groups = pollops.group_tallies(self.session.store, poll, self.round_box.currentData())
+            groups = self.session.group_tallies(poll, self.round_box.currentData())
             self.group_chart.set_groups(poll, groups, GROUP_LABELS)
             self.stack.setCurrentWidget(self.group_chart)
             d, pair = divergence(poll, groups)

@@ -353,7 +353,7 @@ class ProjectorWindow(QWidget):
         if self.by_sector:
             groups, labels, _line = sector_view.sector_split(self.session, poll)
         else:
-            groups, labels = pollops.group_tallies(self.session.store, poll), GROUP_LABELS
+            groups, labels = self.session.group_tallies(poll), GROUP_LABELS
         if not groups:
             return False
         self.group_chart.set_groups(poll, groups, labels)

@@ -21,7 +21,7 @@ from vbp_workshop.core import operations, pollops
 from vbp_workshop.core.operations import Refused
 from vbp_workshop.core.polls import Poll
 from vbp_workshop.core.store import FACILITATOR, PHONE, REDO, UNDO, Changes, Edit, Store
-from vbp_workshop.core.tally import Tally, tally
+from vbp_workshop.core.tally import Tally, tally, tally_by_group
 from vbp_workshop.core.votes import LiveState, VoteWriter
 
 DRAIN_MS = 25
@@ -104,6 +104,12 @@ class Session(QObject):
         if key not in self._tallies:
             self._tallies[key] = tally(poll, self.round_ballots(poll, r))
         return self._tallies[key]
+
+    def group_tallies(self, poll: Poll, round_: int | None = None) -> dict[str, Tally]:
+        """The round's result per stakeholder group, from the live ballots (no file read per drain)."""
+        if poll.privacy == "anonymous_nogroup":
+            return {}
+        return tally_by_group(poll, self.round_ballots(poll, round_), pollops.min_group(self.store))
 
     def round_ballots(self, poll: Poll, round_: int | None = None) -> list[dict[str, Any]]:
         """A poll round's ballots as the file holds them (answers parsed into "parsed"), kept
