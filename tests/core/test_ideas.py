@@ -220,6 +220,9 @@ def test_the_ideas_sheet_shows_the_trail_and_never_a_hidden_idea(store: Store, l
     formula = next(c for row in ws.iter_rows() for c in row if c.value == '=HYPERLINK("http://x")')
     assert formula.data_type == "s"  # text, never a formula
     assert store.rows("barriers")[-1]["text"] == "Data-sharing agreements take months"
+    step = [r for r in wb["2 Trust"].iter_rows(values_only=True) if r and r[0]]
+    trail_row = next(r for r in step if r[0] == "Data-sharing agreements take months")
+    assert "submitted 2×" in trail_row[1] and "adopted into barriers" in trail_row[1]  # the trail on the step's sheet
 
 
 def test_the_template_offers_an_activity_where_each_step_starts(store: Store) -> None:

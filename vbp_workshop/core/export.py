@@ -31,7 +31,7 @@ from vbp_workshop.core.domain import (
     RULE_CATEGORIES,
     step_label,
 )
-from vbp_workshop.core.export_ideas import ideas_sheets
+from vbp_workshop.core.export_ideas import add_step_trails, ideas_sheets
 from vbp_workshop.core.export_polls import checksum, poll_sheets, readable_answer
 from vbp_workshop.core.export_sectors import sector_sheets
 from vbp_workshop.core.pollops import min_group
@@ -403,6 +403,7 @@ def export_workbook(store: Store, path: Path, *, include_names: bool = False,
         progress(0.2)
         sheets += poll_sheets(store, progress, cancel)
         sheets += ideas_sheets(store)  # the room's ideas and their trail (core/export_ideas.py)
+        add_step_trails(sheets, store)  # and each adopted idea's trail on its step's sheet
         sheets += sector_sheets(store)  # by sector, divergence per item, readiness, plans (export_sectors)
         sheets += [participants_sheet(store, include_names), agenda_sheet(store)]
         check()

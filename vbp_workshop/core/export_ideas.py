@@ -47,3 +47,23 @@ def ideas_sheets(store: Store) -> list[Sheet]:
                                      "Round", "Result", "Adopted", "Into", "When", "By", "Trail"],
                  rows, wrap=(1, 2, 13))
     return [sh]
+
+
+# The step sheet each step's adopted ideas are listed on (the sheet the step's record is on).
+STEP_SHEETS = {1: "1 Ambition", 2: "2 Trust", 3: "3 Rules", 4: "4 Pilots", 5: "5 Evaluation"}
+
+
+def add_step_trails(sheets: list[Sheet], store: Store) -> None:
+    """Under each step's own sheet: the ideas adopted into its record, each with its trail."""
+    by_title = {sh.title: sh for sh in sheets}
+    for a in ideas.activities(store):
+        adopted = [r for r in ideas.ideas_of(store, int(a["id"])) if r["adopted_at"] and r["status"] != ideas.HIDDEN]
+        target = ideas.TARGETS.get(a["target"])
+        sh = by_title.get(STEP_SHEETS.get(target.step if target else int(a["step"]), ""))
+        if not adopted or sh is None:
+            continue
+        sh.blank()
+        sh.heading(f"Adopted from the room's ideas: {cell_text(a['prompt'])}", 2)
+        sh.table(f"Adopted{a['id']}", ["Adopted", "Trail"],
+                 [[cell_text(r["text"]), cell_text(ideas.trail_text(ideas.trail(store, int(r["id"]))))]
+                  for r in adopted], wrap=(1, 2))
