@@ -58,11 +58,12 @@ def test_merge_suggestions_on_real_near_duplicates(store: Store, live: LiveState
     assert ((ia, ib) in pairs) is suggested
 
 
-def test_hidden_and_merged_are_not_suggested(store: Store, live: LiveState) -> None:
+def test_hidden_ideas_are_neither_suggested_nor_merged(store: Store, live: LiveState) -> None:
     aid = activity(store, live)
-    ia, _ = add(store, aid, "More trust between partners"), add(store, aid, "more trust between the partners!")
+    ia, ib = add(store, aid, "More trust between partners"), add(store, aid, "more trust between the partners!")
     do(store, live, ideas.status_edits(store, [ia], "hidden"))
     assert ideas.suggest_merges(store, aid) == []
+    assert ideas.merge_edits(store, [ia, ib]) == []
 
 
 def test_merge_keeps_sources_and_supports_once_per_device_and_undoes(store: Store, live: LiveState) -> None:

@@ -100,6 +100,7 @@ def test_limits_length_count_closed_and_join(iroom: IdeasRoom) -> None:
         async with client() as s:
             st, _ = await send(iroom, s, aid, "hello", "b" * 16)
             assert st == 401
+            assert (await s.get(iroom.base + "/api/ideas")).status == 401  # the board is for joined phones
             await joined(iroom, s)
             st, body = await send(iroom, s, aid, "x" * 21, "c" * 16)
             assert st == 422 and "20 characters" in body["error"]

@@ -218,7 +218,8 @@ def reword_edit(store: Store, idea_id: int, text: str) -> list[Edit]:
 def merge_edits(store: Store, idea_ids: list[int], text: str = "") -> list[Edit]:
     """One new idea made of `idea_ids` (worded as `text`, or as the most supported source);
     the sources stay, marked merged into it, with their supports."""
-    rows = [r for i in dict.fromkeys(idea_ids) if (r := store.row("ideas", i)) and r["status"] != MERGED]
+    # A hidden idea is never merged: its words would reach the room inside the merged one.
+    rows = [r for i in dict.fromkeys(idea_ids) if (r := store.row("ideas", i)) and r["status"] in (NEW, APPROVED)]
     if len(rows) < 2 or len({r["activity_id"] for r in rows}) != 1:
         return []
     counts = supporters(store, int(rows[0]["activity_id"]))

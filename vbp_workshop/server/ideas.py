@@ -26,6 +26,8 @@ def _room(app: VoteApp) -> IdeasRoom:
 async def state(request: web.Request) -> web.Response:
     """The open activity and the ideas the room may see (encoded once per change)."""
     app = request.app[KEY]
+    if app.device(request) is None:  # the room's ideas are for the room's phones
+        return problem(401, "Join first: enter the code on the screen.")
     ideas_room = _room(app)
     cache = request.app[_CACHE]
     version = ideas_room.live.version
