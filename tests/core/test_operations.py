@@ -291,3 +291,21 @@ def test_options_filled_from_the_step_keep_their_accents(store: Store) -> None:
     pid = back[0].id  # type: ignore[union-attr]
     open_poll(store, LiveState(), pid)
     assert "café" in store.row("polls", pid)["options"]
+
+
+def test_a_reveal_reaches_the_phones_as_one_update(store: Store, live_writer) -> None:
+    """A reveal changed the poll's flag, so deriving the phones' view re-sent the question and the
+    result before the reveal sent the result again: three broadcasts to every phone, not one."""
+    from vbp_workshop.core.operations import derive
+
+    live, writer = live_writer
+    store.listeners.append(lambda changes: derive(store, live))  # as the session does on every change
+    pid = _poll(store, "scale")
+    pollops.open_poll(store, live, pid)
+    writer.vote(Vote(pid, 1, "d-1", "", 4, "uid-000001"))
+    before = live.version
+    pollops.reveal(store, live, pid, True)
+    assert live.version == before + 1
+    assert live.snapshot()["result"]["respondents"] == 1 and live.snapshot()["poll"]["id"] == pid
+    pollops.reveal(store, live, pid, False)
+    assert live.version == before + 2 and live.snapshot()["result"] is None

@@ -10,6 +10,7 @@ before its close is written.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 from vbp_workshop.core import pollops
 from vbp_workshop.core.polls import BallotError, Poll, settings_problem
@@ -35,7 +36,9 @@ def derive(store: Store, live: LiveState) -> None:
     shown = {p.id: p for p in live.open_polls()}
     for poll in now.values():
         was = shown.get(poll.id)
-        if was is None or was != poll or was.settings != poll.settings:
+        # Revealing is not a new question: `reveal` shows the result itself, so a flag that alone
+        # changed does not re-send the poll to every phone (one broadcast per reveal, not three).
+        if was is None or replace(was, revealed=poll.revealed) != poll or was.settings != poll.settings:
             live.open_poll(poll)
             if poll.revealed:  # an open poll reworded while its result shows keeps showing it
                 live.show_result(poll.id, pollops.public_result(poll, pollops.round_tally(store, poll)))
