@@ -119,3 +119,13 @@ def test_with_approval_cards_wait_for_the_facilitator(demo_window: MainWindow, q
         assert [i["text"] for i in win.controller.room.live.snapshot()["ideas"]] == ["Patient panel"]
     finally:
         room.stop_voting()
+
+
+def test_closing_the_workshop_stops_the_ideas_writer_and_window(demo_window: MainWindow, qtbot: Any) -> None:
+    session = demo_window.session
+    win = open_window(session, demo_window)
+    writer = win.controller.room.ensure_started()
+    assert writer.running and win.isVisible()
+    demo_window.close_workshop()
+    assert not writer.running  # no thread left holding a connection to the closed file
+    assert not win.isVisible()

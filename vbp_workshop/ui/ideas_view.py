@@ -89,6 +89,22 @@ class IdeasController(QObject):
                     self.shown_at.setdefault(i, now)
 
 
+def detach(session: Session) -> None:
+    """Before the workshop closes: stop the ideas writer (it holds a connection to the file),
+    stop listening, and close the ideas window."""
+    found = session.findChild(IdeasController)
+    if isinstance(found, IdeasController):
+        found._timer.stop()
+        if found._on_store in session.store.listeners:
+            session.store.listeners.remove(found._on_store)
+        found.room.stop()
+    window = getattr(session, "_ideas_window", None)
+    if window is not None:
+        window.close()
+        window.deleteLater()
+        setattr(session, "_ideas_window", None)  # noqa: B010 - see open_window
+
+
 def attach(session: Session) -> IdeasController:
     found = session.findChild(IdeasController)
     return found if isinstance(found, IdeasController) else IdeasController(session)

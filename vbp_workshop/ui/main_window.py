@@ -270,6 +270,7 @@ class MainWindow(QMainWindow):
         if self.view:
             self.view.shutdown()
         self.undo_group.removeStack(self.session.undo_stack)
+        ideas_view.detach(self.session)  # its writer thread and window go with the workshop
         self.session.close()
         self.session = None
         self.view = None
