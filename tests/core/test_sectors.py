@@ -158,3 +158,17 @@ def test_the_result_line_leads_with_blockers_then_polarisation() -> None:
     assert "POLARISED (50% low, 50% high)" in line and "Only 4 answers" in line
     calm = spread_text(item_spreads(poll("fist", ()), [b(4)] * 6)[0])
     assert "BLOCKER" not in calm and "POLARISED" not in calm and calm.startswith("mean 4.0 · sd 0.0")
+
+
+def test_an_agreement_hand_count_spreads_like_the_same_hands_from_phones() -> None:
+    # A hand-count entry holds the hands at each level; its spread is that of one phone per hand.
+    hands = item_spreads(poll("agreement", ("S",)), [b({"0": [5, 0, 0, 0, 5]}, weight=5)])[0]
+    phones = item_spreads(poll("agreement", ("S",)), [b({"0": 1})] * 5 + [b({"0": 5})] * 5)[0]
+    assert hands == phones
+
+
+def test_hand_count_answers_read_as_hands_in_the_workbook() -> None:
+    from vbp_workshop.core.export_polls import readable_answer
+
+    assert readable_answer(poll("multiple", ("A", "B")), {"0": 8, "1": 6}) == "A: 8 hands; B: 6 hands"
+    assert readable_answer(poll("agreement", ("S",)), {"0": [0, 2, 0, 3, 0]}) == "S: Disagree 2, Agree 3"

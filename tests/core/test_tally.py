@@ -107,6 +107,45 @@ def test_hand_counts_and_phone_votes_add_up_and_are_told_apart() -> None:
     assert t.respondents == 14
 
 
+def _hands(p: Poll, entries: list[tuple[str, Any, int]]) -> list[dict[str, Any]]:
+    """The ballots the panel records for hand counts (pollops.hand_count_edits)."""
+    from vbp_workshop.core.pollops import hand_count_edits
+
+    return [e.values for e in hand_count_edits(p, 1, entries)]  # type: ignore[union-attr]
+
+
+def _hand_tally(p: Poll, entries: list[tuple[str, Any, int]]) -> Any:
+    return tally(p, _hands(p, entries))
+
+
+def test_a_multiple_choice_hand_count_counts_the_people_who_voted_not_the_hands() -> None:
+    # 10 people voted and raised 8 + 6 hands: 10 respondents (was 14, one per hand).
+    t = _hand_tally(poll("multiple", max_choices=2), [("payer", {"0": 8, "1": 6}, 10)])
+    assert t.respondents == 10 and t.by_source == {"hand": 10}
+    assert t.counts == [8, 6, 0] and t.percents == [80, 60, 0]
+    multi = poll("multiple", max_choices=2)
+    with_phones = tally(multi, [*_hands(multi, [("", {"0": 8, "1": 6}, 10)]), b([0, 2]), b([1])])
+    assert with_phones.respondents == 12 and with_phones.counts == [9, 7, 1]
+
+
+def test_a_multiple_choice_hand_count_refuses_fewer_people_than_hands_for_one_option() -> None:
+    with pytest.raises(BallotError, match="only 5 people"):
+        _hand_tally(poll("multiple"), [("", {"0": 8}, 5)])
+    with pytest.raises(BallotError, match="how many people"):
+        _hand_tally(poll("multiple"), [("", {"0": 8}, 0)])
+
+
+def test_an_agreement_hand_count_counts_people_as_the_most_hands_on_one_statement() -> None:
+    # 10 people rate S1 (hands 0,1,2,3,4); 8 of them rate S2, 2 sit it out: 10 people (was 18).
+    t = _hand_tally(poll("agreement", ("S1", "S2")), [("", {"0": [0, 1, 2, 3, 4], "1": [0, 0, 0, 5, 3]}, 0)])
+    assert t.respondents == 10
+    assert t.distribution == [[0, 1, 2, 3, 4], [0, 0, 0, 5, 3]]
+    assert t.share_agreeing == [pytest.approx(70), pytest.approx(100)]
+    assert t.means[0] == pytest.approx((2 + 6 + 12 + 20) / 10)
+    with pytest.raises(BallotError, match="five levels"):
+        _hand_tally(poll("agreement", ("S1",)), [("", {"0": [1, 2]}, 1)])
+
+
 def test_rounds_are_tallied_separately(store) -> None:
     """Each round's tally reads only that round's ballots from the file."""
     from vbp_workshop.core import pollops

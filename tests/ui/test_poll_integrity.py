@@ -113,3 +113,38 @@ def test_an_undo_the_rules_refuse_says_why_and_changes_nothing(demo_window: Main
     kind, _title, text = panel.ctx.dialogs.shown[shown]
     assert kind == "error" and "“Edit poll” cannot be undone" in text and "Duplicate" in text
     assert not session.undo_stack.canRedo()  # the refused step left the stack; nothing to redo
+
+
+def test_a_multiple_choice_hand_count_counts_the_people_who_voted(demo_window: MainWindow) -> None:
+    from vbp_workshop.ui.hand_count import HandCountDialog
+
+    session = demo_window.session
+    panel, pid = _panel(demo_window, "multiple")
+    before = pollops.round_tally(session.store, panel.poll)
+    dialog = HandCountDialog(panel.poll, panel)
+    assert not dialog.people.isHidden()
+    for (_key, spin), n in zip(dialog.cells, (7, 5, 2), strict=False):
+        spin.setValue(n)
+    dialog.people.setValue(9)  # 9 people raised 14 hands
+    assert panel.record_hand_count(dialog.entries())
+    after = pollops.round_tally(session.store, pollops.get_poll(session.store, pid))
+    assert after.respondents - before.respondents == 9  # was 14: one per hand
+    assert [a - b for a, b in zip(after.counts[:3], before.counts[:3], strict=True)] == [7, 5, 2]
+
+
+def test_an_agreement_hand_count_counts_each_person_once(demo_window: MainWindow) -> None:
+    from vbp_workshop.ui.hand_count import HandCountDialog
+
+    session = demo_window.session
+    panel, pid = _panel(demo_window, "agreement")
+    before = pollops.round_tally(session.store, panel.poll)
+    dialog = HandCountDialog(panel.poll, panel)
+    cells = dict(dialog.cells)
+    for (statement, lvl), n in {(0, 4): 6, (0, 5): 3, (1, 2): 2, (1, 4): 5, (2, 1): 1}.items():
+        cells[(statement, lvl)].setValue(n)
+    assert panel.record_hand_count(dialog.entries())
+    after = pollops.round_tally(session.store, pollops.get_poll(session.store, pid))
+    # 9 people rated the first statement, 7 the second: 9 people (was 17, one per hand).
+    assert after.respondents - before.respondents == 9
+    assert after.distribution[0][3] - before.distribution[0][3] == 6
+    assert after.distribution[1][1] - before.distribution[1][1] == 2

@@ -198,7 +198,7 @@ def test_the_hand_count_dialog_builds_valid_entries(demo_window: MainWindow, kin
     dialog = HandCountDialog(panel.poll, panel)
     for _key, spin in dialog.cells[:2]:
         spin.setValue(3)
-    if dialog.pairs:
+    if dialog.pairs or panel.poll.plugin.hand_people:
         dialog.people.setValue(5)
     dialog.text.setText("Said aloud")
     dialog.group.setCurrentIndex(dialog.group.findData("payer"))

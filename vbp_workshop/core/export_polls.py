@@ -57,12 +57,18 @@ def readable_answer(poll: Poll, answer: Any) -> str:
     if k == "single":
         return name(answer)
     if k == "multiple":
+        if isinstance(answer, dict):  # a hand count: hands per option
+            return "; ".join(f"{name(i)}: {v} hands" for i, v in answer.items())
         return "; ".join(name(i) for i in answer)
     if k == "ranking":
         return "; ".join(f"{n}. {name(i)}" for n, i in enumerate(answer, 1))
     if k == "points":
         return "; ".join(f"{name(i)}: {v}" for i, v in answer.items())
     if k == "agreement":
+        if any(isinstance(v, list) for v in answer.values()):  # a hand count: hands per level
+            return "; ".join(
+                f"{name(i)}: " + ", ".join(f"{lbl} {h}" for lbl, h in zip(AGREEMENT_LABELS, v, strict=False) if h)
+                for i, v in answer.items())
         return "; ".join(f"{name(i)}: {AGREEMENT_LABELS[int(v) - 1]}" for i, v in answer.items())
     if k in ("matrix", "importance"):
         a, b = ("importance", "satisfaction") if k == "importance" else ("x", "y")

@@ -86,7 +86,11 @@ def item_spreads(poll: Poll, ballots: Sequence[Ballot]) -> list[ItemSpread]:
         for b in ballots:
             w = weight(b)
             for k, v in answer_of(b).items():
-                per[int(k)][float(v)] += w
+                if isinstance(v, list):  # a hand count: the hands at each level
+                    for lvl, hands in enumerate(v, 1):
+                        per[int(k)][float(lvl)] += hands
+                else:
+                    per[int(k)][float(v)] += w
         return [spread_of(o, list(p.items()), lo, hi) for o, p in zip(poll.options, per, strict=True)]
     if kind in ("matrix", "importance"):
         x_label, y_label = axis_labels(poll)

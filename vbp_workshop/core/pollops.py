@@ -62,23 +62,27 @@ def duplicate_edit(poll: Poll) -> Insert:
 def hand_count_edits(poll: Poll, round_: int, entries: list[tuple[str, Any, int]]) -> list[Edit]:
     """Edits that record hand counts: (stakeholder group, answer, how many hands) each.
 
-    For a points poll an entry is the group's total points per option and how many people
-    placed them (points are not people). Raises BallotError naming the first entry that does
-    not fit the poll.
+    For a points or multiple-choice poll an entry is the group's points or hands per option and
+    how many people gave them (points and hands are not people); for agreement it is the hands
+    per statement and level, and the kind counts the people (`PollKind.hand_weight`).
+    Raises BallotError naming the first entry that does not fit the poll.
     """
     edits: list[Edit] = []
     stamp = now_iso()
     for n, (grp, answer, count) in enumerate(entries, 1):
         if isinstance(count, bool) or not isinstance(count, int) or count < 0:
             raise BallotError(f"Entry {n}: the count must be a whole number of hands.")
-        if count == 0:
-            if poll.kind == "points" and answer:
-                raise BallotError(f"Entry {n}: say how many people placed these points.")
-            continue
+        if count == 0 and poll.plugin.hand_people and answer:
+            raise BallotError(f"Entry {n}: say how many people voted.")
         try:
             clean = validate(poll, answer, hand=True)
+            count = poll.plugin.hand_weight(clean, count)  # agreement counts its people itself
         except BallotError as exc:
+            if count == 0:  # an empty row of the form is no entry
+                continue
             raise BallotError(f"Entry {n}: {exc}") from None
+        if count == 0:
+            continue
         edits.append(Insert("ballots", {
             "poll_id": poll.id, "round": round_, "voter": "hand-" + secrets.token_hex(6),
             "grp": grp, "source": "hand", "weight": count, "answer": encode(clean),

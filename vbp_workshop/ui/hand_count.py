@@ -58,8 +58,8 @@ class HandCountDialog(QDialog):
                 spin = _spin()
                 grid.addWidget(spin, i, 1)
                 self.cells.append((i, spin))
-            if plugin.hand_people:  # points are not people: the tally needs both
-                grid.addWidget(QLabel("How many people placed these points"), len(poll.options), 0)
+            if plugin.hand_people:  # points or hands are not people: the tally needs both
+                grid.addWidget(QLabel(plugin.hand_people_label), len(poll.options), 0)
                 grid.addWidget(self.people, len(poll.options), 1)
                 self.people.setObjectName("hand_people")
         elif form == "levels":
@@ -107,17 +107,23 @@ class HandCountDialog(QDialog):
         grp = self.group.currentData()
         plugin = self.poll.plugin
         out: list[tuple[str, Any, int]] = []
-        spread: dict[str, int] = {}  # points: the group's total per option, one entry
+        spread: dict[str, int] = {}  # points or hands per option with the people: one entry
+        grid: dict[str, list[int]] = {}  # statements: the hands per statement and level, one entry
         for key, spin in self.cells:
             n = spin.value()
             if not n:
                 continue
             if plugin.hand_people:
                 spread[str(key)] = n
+            elif plugin.hand_form == "statements":
+                statement, lvl = key
+                grid.setdefault(str(statement), [0] * 5)[lvl - 1] = n
             else:
                 out.append((grp, plugin.hand_answer(key), n))
         if spread:
             out.append((grp, spread, self.people.value()))
+        if grid:  # the kind counts the people from the grid (the most hands on one statement)
+            out.append((grp, grid, plugin.hand_weight(grid, 0)))
         if self.pairs and self.people.value():
             out.append((grp, {str(i): [x.value(), y.value()] for i, x, y in self.pairs}, self.people.value()))
         if plugin.hand_form == "text" and self.text.text().strip():

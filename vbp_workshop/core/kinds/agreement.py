@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from vbp_workshop.core.kinds.base import PollKind, answer_of, keyed, level, weight, wmean
+from vbp_workshop.core.kinds.base import HAND_MAX, PollKind, answer_of, keyed, level, weight, wmean
 from vbp_workshop.core.polls import AGREEMENT_LABELS as LABELS
-from vbp_workshop.core.polls import Poll
+from vbp_workshop.core.polls import BallotError, Poll
 from vbp_workshop.core.tally import Ballot, Tally
 
 __all__ = ["KIND", "LABELS"]
@@ -19,6 +19,9 @@ class Agreement(PollKind):
     fewest_options = 1
     hand_form = "statements"
     hand_hint = "For each statement, count the hands at each level."
+    # The form's grid is one entry: the hands per statement and level. Each person rates each
+    # statement once, so the people are the most hands any one statement got: no second
+    # question, and someone sitting out one statement is still counted once.
 
     def scale_range(self, poll: Poll) -> tuple[int, int]:
         return (1, 5)
@@ -28,13 +31,31 @@ class Agreement(PollKind):
         return {str(statement): lvl}
 
     def validate(self, poll: Poll, answer: Any, hand: bool) -> Any:
+        if hand and isinstance(answer, dict) and any(isinstance(v, list) for v in answer.values()):
+            grid: dict[str, list[int]] = {}
+            for k, row in sorted(keyed(answer, len(poll.options)).items()):
+                if not isinstance(row, list) or len(row) != 5:
+                    raise BallotError("Give the hands at each of the five levels.")
+                grid[str(k)] = [level(h, 0, HAND_MAX) for h in row]
+            if not any(any(row) for row in grid.values()):
+                raise BallotError("Count at least one hand.")
+            return {k: row for k, row in grid.items() if any(row)}
         return {str(k): level(v, 1, 5) for k, v in sorted(keyed(answer, len(poll.options)).items())}
+
+    def hand_weight(self, clean: Any, count: int) -> int:
+        if isinstance(clean, dict) and all(isinstance(v, list) for v in clean.values()):
+            return max(sum(row) for row in clean.values())
+        return count
 
     def tally(self, poll: Poll, ballots: Sequence[Ballot], t: Tally) -> None:
         dist = [[0.0] * 5 for _ in poll.options]
         for b in ballots:
             for k, v in answer_of(b).items():
-                dist[int(k)][int(v) - 1] += weight(b)
+                if isinstance(v, list):  # a hand count's hands at each level
+                    for lvl, hands in enumerate(v):
+                        dist[int(k)][lvl] += hands
+                else:
+                    dist[int(k)][int(v) - 1] += weight(b)
         t.distribution = dist
         t.means = [wmean((lvl + 1, c) for lvl, c in enumerate(row)) for row in dist]
         # "Agreeing": agree or strongly agree.

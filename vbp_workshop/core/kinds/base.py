@@ -15,6 +15,8 @@ from typing import Any, ClassVar
 from vbp_workshop.core.polls import BallotError, Poll
 from vbp_workshop.core.tally import Ballot, Tally
 
+HAND_MAX = 10**6  # a group's hands or points in one hand-count entry, far above any one person's
+
 
 class PollKind:
     """Defaults for a kind that asks for one of its options; subclasses override what differs."""
@@ -30,6 +32,7 @@ class PollKind:
     # people), "text" (an answer said aloud); `people` adds "how many people" to "options".
     hand_form: ClassVar[str] = "options"
     hand_people: ClassVar[bool] = False
+    hand_people_label: ClassVar[str] = "How many people voted"
     hand_hint: ClassVar[str] = "Count the hands for each answer."
     # How far apart two groups' profiles are: "shares" (total-variation distance of two shares
     # that sum to one) or "largest" (the largest difference of any one value).
@@ -55,6 +58,14 @@ class PollKind:
 
     def validate(self, poll: Poll, answer: Any, hand: bool) -> Any:
         raise BallotError("This poll cannot take answers.")
+
+    def hand_weight(self, clean: Any, count: int) -> int:
+        """How many people a checked hand-count entry stands for (its weight in the tally).
+
+        By default the count the facilitator gave; a kind whose entry holds many hands per
+        person says how many people that was, or refuses a count that cannot be.
+        """
+        return count
 
     # -- a round -----------------------------------------------------------------------------
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from vbp_workshop.core.kinds.base import PollKind, answer_of, index, leading, share, weight
+from vbp_workshop.core.kinds.base import HAND_MAX, PollKind, answer_of, index, keyed, leading, level, share, weight
 from vbp_workshop.core.polls import BallotError, Poll
 from vbp_workshop.core.tally import Ballot, Tally
 
@@ -14,12 +14,21 @@ class Multiple(PollKind):
     name = "multiple"
     label = "Multiple choice"
     editor_fields = frozenset({"max_choices"})
-    hand_hint = "Count the hands for each option; a person may raise a hand more than once."
+    # A person may raise a hand for several options, so hands are not people: the form asks
+    # for both, and the entry keeps the hands per option with the people as its weight.
+    hand_people = True
+    hand_hint = ("Count the hands for each option, then how many people voted "
+                 "(a person may raise a hand more than once).")
 
     def hand_answer(self, key: Any) -> Any:
         return [key]
 
     def validate(self, poll: Poll, answer: Any, hand: bool) -> Any:
+        if hand and isinstance(answer, dict):  # a group's hands per option
+            hands = {str(k): level(v, 0, HAND_MAX) for k, v in sorted(keyed(answer, len(poll.options)).items())}
+            if not any(hands.values()):
+                raise BallotError("Count at least one hand.")
+            return {k: v for k, v in hands.items() if v}
         if not isinstance(answer, list) or not answer:
             raise BallotError("Pick at least one option.")
         picks = sorted({index(a, len(poll.options)) for a in answer})
@@ -29,10 +38,20 @@ class Multiple(PollKind):
             raise BallotError(f"Pick at most {poll.max_choices}.")
         return picks
 
+    def hand_weight(self, clean: Any, count: int) -> int:
+        if isinstance(clean, dict) and count < max(clean.values()):
+            raise BallotError(f"{max(clean.values())} hands for one option, but only {count} people voted.")
+        return count
+
     def tally(self, poll: Poll, ballots: Sequence[Ballot], t: Tally) -> None:
         counts = [0.0] * len(poll.options)
         for b in ballots:
-            for i in answer_of(b):
+            picks = answer_of(b)
+            if isinstance(picks, dict):  # a hand count: hands per option; its weight is people
+                for k, hands in picks.items():
+                    counts[int(k)] += hands
+                continue
+            for i in picks:
                 counts[i] += weight(b)
         t.counts = counts
         t.percents = share(counts, t.respondents)

@@ -5,11 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from vbp_workshop.core.kinds.base import PollKind, answer_of, keyed, leading, level, share, weight
+from vbp_workshop.core.kinds.base import HAND_MAX, PollKind, answer_of, keyed, leading, level, share, weight
 from vbp_workshop.core.polls import BallotError, Poll
 from vbp_workshop.core.tally import Ballot, Tally
-
-HAND_MAX = 10**6  # a hand count is a group's total, far above one person's budget
 
 
 class Points(PollKind):
@@ -18,6 +16,7 @@ class Points(PollKind):
     distance = "shares"
     editor_fields = frozenset({"budget"})
     hand_people = True  # points are not people: the form asks for both
+    hand_people_label = "How many people placed these points"
     hand_hint = "Enter the total points (or dots) the group gave each option, and how many people placed them."
 
     def validate(self, poll: Poll, answer: Any, hand: bool) -> Any:
