@@ -309,3 +309,18 @@ def test_a_reveal_reaches_the_phones_as_one_update(store: Store, live_writer) ->
     assert live.snapshot()["result"]["respondents"] == 1 and live.snapshot()["poll"]["id"] == pid
     pollops.reveal(store, live, pid, False)
     assert live.version == before + 2 and live.snapshot()["result"] is None
+
+
+def test_text_typed_or_pasted_into_a_form_is_cleaned_where_it_enters(store: Store) -> None:
+    """A "\\x0b" pasted into a name, or U+FFFE in a step field, made the workbook impossible."""
+    from vbp_workshop.core.operations import step_field_edit
+    from vbp_workshop.core.store import Insert
+
+    pasted = {"name": "North\x0bbridge\ufffe ICB\x01", "stakeholder": "payer"}
+    back = apply_edits(store, None, [Insert("partners", pasted)])
+    pid = back[0].id  # type: ignore[union-attr]
+    assert store.row("partners", pid)["name"] == "Northbridge ICB"
+    apply_edits(store, None, [step_field_edit(store, 2, "risk_appetite", "Low\x0b\nthen\tmore\ud800")])
+    assert store.step_fields(2)["risk_appetite"] == "Low\nthen\tmore"  # tab and newline kept
+    apply_edits(store, None, [Update("polls", _poll(store, "single"), {"options": json.dumps(["A\x01", "B"])})])
+    assert pollops.get_poll(store, _poll(store, "single")).options == ("A", "B")

@@ -52,3 +52,29 @@ def name_key(value: str) -> str:
     "東京メディカル"); only case, compatibility forms and spacing are ignored.
     """
     return " ".join(unicodedata.normalize("NFKC", clean_text(value)).casefold().split())
+
+
+def clean_json_text(value: str) -> str:
+    """A JSON document with every string in it cleaned (`clean_text`).
+
+    JSON escapes control characters ("\\u000b"), so cleaning the document's text would leave them
+    to come back when it is read; this cleans the values themselves. Text that is not JSON is
+    cleaned as text.
+    """
+    import json
+
+    try:
+        data = json.loads(value)
+    except ValueError:
+        return clean_text(value)
+    return json.dumps(_clean_tree(data), ensure_ascii=False)
+
+
+def _clean_tree(data: object) -> object:
+    if isinstance(data, str):
+        return clean_text(data)
+    if isinstance(data, list):
+        return [_clean_tree(v) for v in data]
+    if isinstance(data, dict):
+        return {clean_text(str(k)): _clean_tree(v) for k, v in data.items()}
+    return data

@@ -12,12 +12,36 @@ from typing import Any
 
 from vbp_workshop.core import pollops
 from vbp_workshop.core.operations.live import close_poll
-from vbp_workshop.core.store import FACILITATOR, Delete, Edit, Store, Update
+from vbp_workshop.core.store import FACILITATOR, Delete, Edit, Insert, Store, Update
+from vbp_workshop.core.text import clean_json_text, clean_text
 from vbp_workshop.core.votes import LiveState
 
 
 class Refused(ValueError):
     """An operation that would break the workshop; the message says why and what to do."""
+
+
+# Columns that hold a JSON document: their strings are cleaned inside the document.
+_JSON_COLUMNS = frozenset({"options", "settings", "fields", "checklist"})  # not "answer": canonical already
+
+
+def _clean_values(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: (clean_json_text(v) if k in _JSON_COLUMNS else clean_text(v)) if isinstance(v, str) else v
+            for k, v in values.items()}
+
+
+def cleaned(edits: Sequence[Edit]) -> list[Edit]:
+    """The batch with every text a person typed or imported cleaned of the characters XML (and so
+    every spreadsheet) forbids: a form is a boundary like the phone server and the imports."""
+    out: list[Edit] = []
+    for e in edits:
+        if isinstance(e, Insert):
+            out.append(Insert(e.table, _clean_values(e.values)))
+        elif isinstance(e, Update):
+            out.append(Update(e.table, e.id, _clean_values(e.values)))
+        else:
+            out.append(e)
+    return out
 
 
 # Settings that change what a stored answer means (an index past the end, a level off the scale).
@@ -74,4 +98,4 @@ def apply_edits(store: Store, live: LiveState | None, edits: Sequence[Edit],
                 row = store.row("polls", edit.id)
                 if edit.id in open_ids or (row is not None and row["state"] == "open"):
                     close_poll(store, live, edit.id)
-    return store.apply(edits, origin, check=poll_integrity)
+    return store.apply(cleaned(edits), origin, check=poll_integrity)
