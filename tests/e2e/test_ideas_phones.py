@@ -80,6 +80,16 @@ def test_ideas_from_phones_to_the_record(iroom: IdeasRoom, browser: Any, tmp_pat
         shot(phones[0], "ideas-submit", tmp_path)
         assert len(ideas.supporters(store, aid)[rows[0]["id"]]) == 1
 
+        # A rude idea, hidden by the facilitator, leaves every phone's board.
+        send_idea(phones[1], "Rude remark about a partner")
+        iroom.drain()
+        phones[0].wait_for_function("() => document.querySelector('#ideas-board').textContent.includes('Rude remark')")
+        rude = ideas.ideas_of(store, aid)[-1]["id"]
+        apply_edits(store, iroom.live, ideas.status_edits(store, [rude], "hidden"))
+        for page in phones:
+            page.wait_for_function("() => !document.querySelector('#ideas-board').textContent.includes('Rude')")
+        assert "Rude" not in phones[0].content()
+
         # Merge on the suggestion, promote to a dot vote, open it.
         (a, b, _score), = ideas.suggest_merges(store, aid)
         assert (a, b) == (rows[0]["id"], rows[1]["id"])
@@ -104,7 +114,9 @@ def test_ideas_from_phones_to_the_record(iroom: IdeasRoom, browser: Any, tmp_pat
     apply_edits(store, iroom.live, ideas.adopt_edits(store, aid, top=1, by="Facilitator"))
     assert store.rows("barriers")[-1]["text"] == "More trust between the partners"
     out = export_workbook(store, tmp_path / "ideas.xlsx")
-    ws = openpyxl.load_workbook(out)["Ideas"]
+    wb = openpyxl.load_workbook(out)
+    assert not any("Rude" in str(v) for sheet in wb for r in sheet.iter_rows(values_only=True) for v in r if v)
+    ws = wb["Ideas"]
     table = [r for r in ws.iter_rows(values_only=True) if r and r[0]]
     header = next(r for r in table if r[0] == "Idea")
     row = dict(zip(header, next(r for r in table if r[0] == "More trust between the partners"), strict=False))
