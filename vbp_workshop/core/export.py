@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from vbp_workshop import __version__
+from vbp_workshop.core import pollops
 from vbp_workshop.core.analysis import RAG_COLOURS, investment_balance, raci_problems, rag
 from vbp_workshop.core.domain import (
     ACTION_KINDS,
@@ -397,15 +398,16 @@ def export_workbook(store: Store, path: Path, *, include_names: bool = False,
     gc.disable()
     try:
         progress(0.05)
-        sheets = [summary_sheet(store), step1_sheet(store), step2_sheet(store), step3_sheet(store),
-                  raci_sheet(store), *step4_sheets(store), step5_sheet(store), actions_sheet(store)]
-        check()
-        progress(0.2)
-        sheets += poll_sheets(store, progress, cancel)
-        sheets += ideas_sheets(store)  # the room's ideas and their trail (core/export_ideas.py)
-        add_step_trails(sheets, store)  # and each adopted idea's trail on its step's sheet
-        sheets += sector_sheets(store)  # by sector, divergence per item, readiness, plans (export_sectors)
-        sheets += [participants_sheet(store, include_names), agenda_sheet(store)]
+        with pollops.ballots_kept(store):  # each round's ballots read and parsed once for all sheets
+            sheets = [summary_sheet(store), step1_sheet(store), step2_sheet(store), step3_sheet(store),
+                      raci_sheet(store), *step4_sheets(store), step5_sheet(store), actions_sheet(store)]
+            check()
+            progress(0.2)
+            sheets += poll_sheets(store, progress, cancel)
+            sheets += ideas_sheets(store)  # the room's ideas and their trail (core/export_ideas.py)
+            add_step_trails(sheets, store)  # and each adopted idea's trail on its step's sheet
+            sheets += sector_sheets(store)  # by sector, divergence per item, readiness, plans (export_sectors)
+            sheets += [participants_sheet(store, include_names), agenda_sheet(store)]
         check()
         for n, sh in enumerate(sheets, 1):
             writer.write(sh, cancel)

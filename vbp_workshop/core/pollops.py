@@ -7,8 +7,10 @@ The live actions (open, close, reveal, new round) are operations in
 
 from __future__ import annotations
 
+import contextlib
 import json
 import secrets
+from collections.abc import Iterator
 from typing import Any
 
 from vbp_workshop.core.domain import DEFAULT_MIN_GROUP
@@ -36,7 +38,28 @@ def polls(store: Store, step: int | None = None) -> list[Poll]:
 
 
 def ballots(store: Store, poll_id: int, round_: int) -> list[dict[str, Any]]:
-    return store.rows("ballots", "poll_id = ? AND round = ?", (poll_id, round_), order="id")
+    memo = store.ballot_memo
+    if memo is None:
+        return store.rows("ballots", "poll_id = ? AND round = ?", (poll_id, round_), order="id")
+    rows = memo.get((poll_id, round_))
+    if rows is None:
+        rows = store.rows("ballots", "poll_id = ? AND round = ?", (poll_id, round_), order="id")
+        for r in rows:
+            r["parsed"] = json.loads(r["answer"])  # the tallies read it as it is (kinds.base.answer_of)
+        memo[(poll_id, round_)] = rows
+    return list(rows)
+
+
+@contextlib.contextmanager
+def ballots_kept(store: Store) -> Iterator[None]:
+    """While one reader goes through a workshop that nothing writes meanwhile (an export, on its
+    own snapshot), each poll round's ballots are read and parsed once, however many sheets
+    tally them (results, groups, sectors, spreads, divergence)."""
+    store.ballot_memo = {}
+    try:
+        yield
+    finally:
+        store.ballot_memo = None
 
 
 def answer_count(store: Store, poll_id: int) -> int:
