@@ -298,3 +298,28 @@ def test_a_cancelled_export_leaves_the_file_as_it_was(demo: Store, tmp_path: Pat
     export_workbook(demo, out, progress=progress.append, cancel=lambda: False)
     assert progress == sorted(progress) and progress[-1] == 1.0
     assert openpyxl.load_workbook(out).sheetnames[0] == "Summary"
+
+
+def test_a_result_from_fewer_than_five_people_says_so_in_the_poll_results(demo: Store, tmp_path: Path) -> None:
+    from vbp_workshop.core.votes import LiveState, Vote, VoteWriter
+
+    live = LiveState(demo.workshop()["join_code"])
+    few = next(p for p in pollops.polls(demo) if p.kind == "single" and not pollops.answer_count(demo, p.id))
+    many = next(p for p in pollops.polls(demo) if p.kind == "single" and pollops.answer_count(demo, p.id) >= 5)
+    pollops.open_poll(demo, live, few.id)
+    writer = VoteWriter(demo.path, live)
+    writer.start()
+    try:
+        for n in range(3):
+            writer.vote(Vote(few.id, 1, f"d-few-{n}", "", 0, f"uid-few-{n:06d}"))
+    finally:
+        writer.stop()
+    ws = openpyxl.load_workbook(export_workbook(demo, tmp_path / "few.xlsx"))["Poll results"]
+    notes = [str(ws.cell(r, 1).value) for r in range(1, ws.max_row + 1)]
+
+    def note_under(question: str) -> str:
+        at = next(i for i, v in enumerate(notes) if v.endswith(question))
+        return notes[at + 1]
+
+    assert "3 responses" in note_under(few.question) and "fewer than 5, read with care" in note_under(few.question)
+    assert "read with care" not in note_under(many.question)

@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from vbp_workshop.core.domain import GROUP_LABELS, OTHER_GROUP
+from vbp_workshop.core.polarisation import small_n_note
 from vbp_workshop.core.pollops import min_group
 from vbp_workshop.core.polls import AGREEMENT_LABELS, KINDS, PRIVACY, Poll
 from vbp_workshop.core.store import Row, Store
@@ -113,7 +114,8 @@ def poll_sheets(store: Store, progress: Callable[[float], None],
     results = Sheet("Poll results", min_print_width=155)  # two charts side by side
     results.heading("Poll results")
     results.add(["Each poll's latest round, with a chart; groups with fewer than "
-                 f"{min_size} respondents are merged into “other” (or left out if still too few)."], "note")
+                 f"{min_size} respondents merge with the other small groups of their sector, then into “other” "
+                 "(left out if still too few)."], "note")
     raw = Sheet("Raw votes", freeze=(1, 0), print_rows=(1, 1), max_width=50)
     raw_headers = ["Poll ID", "Round", "Ballot ID", "Answer (JSON)", "Group", "Source", "Count",
                    "Step", "Question", "Answer", "Time (UTC)"]
@@ -188,9 +190,10 @@ def _poll_block(sh: Sheet, poll: Poll, t: Tally, groups: dict[str, list[Row]]) -
         sh.page_breaks.append(top)  # one poll per printed page: its charts are never split
     sh.heading(f"Step {poll.step or '–'} · {poll.question}", 2)
     sources = ", ".join(f"{n} {s}" for s, n in sorted(t.by_source.items()))
+    small = small_n_note(t.respondents)  # the same words as on screen and on the sector sheets
     sh.add([f"{KINDS[poll.kind]} · round {poll.round} · {t.respondents} "
             f"{'response' if t.respondents == 1 else 'responses'} ({sources}) · "
-            f"{PRIVACY.get(poll.privacy, poll.privacy)}"], "note")
+            f"{PRIVACY.get(poll.privacy, poll.privacy)}" + (f" · {small}" if small else "")], "note")
     chart: Chart | None = None
     name = f"Poll{poll.id}"
     k = poll.kind

@@ -43,7 +43,8 @@ class SetupPage(QWidget):
         self.min_group.setRange(1, 50)
         self.min_group.setValue(pollops.min_group(s.store))
         self.min_group.setToolTip("Results by stakeholder group are shown only for groups with at "
-                                  "least this many respondents; smaller groups merge into “other”.")
+                                  "least this many respondents; smaller groups merge with the other small "
+                                  "groups of their sector, then into “other”.")
         self.min_group.editingFinished.connect(self._set_min_group)
         form.addRow("Smallest group shown on its own", self.min_group)
         tabs.addTab(details, "Workshop")
