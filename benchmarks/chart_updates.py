@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QApplication
 
 from vbp_workshop.core.polls import Poll
 from vbp_workshop.core.tally import Tally, tally
-from vbp_workshop.ui.charts import chart_for
+from vbp_workshop.ui.polls.charts import chart_for
 
 OPTIONS = ("Majority of partners", "Consent (no reasoned objection)", "Chair decides after consultation",
            "Escalate to sponsors")

@@ -28,9 +28,9 @@ from vbp_workshop import ui  # noqa: F401  (binds pyqtgraph to PySide6 first)
 from vbp_workshop.core.demo import build_demo
 from vbp_workshop.core.export import export_workbook
 from vbp_workshop.core.store import Store
-from vbp_workshop.ui.dialogs import ScriptedDialogs
 from vbp_workshop.ui.main_window import MainWindow
 from vbp_workshop.ui.settings import Settings
+from vbp_workshop.ui.shared.dialogs import ScriptedDialogs
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from export import large_workshop

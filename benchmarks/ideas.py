@@ -39,10 +39,10 @@ from vbp_workshop import ui  # noqa: F401
 from vbp_workshop.core import ideas
 from vbp_workshop.core.demo import build_demo
 from vbp_workshop.core.idea_intake import set_state
-from vbp_workshop.ui.dialogs import ScriptedDialogs
 from vbp_workshop.ui.ideas_view import open_window
 from vbp_workshop.ui.main_window import MainWindow
 from vbp_workshop.ui.settings import Settings
+from vbp_workshop.ui.shared.dialogs import ScriptedDialogs
 
 WORDS = ("trust data outcomes patients clinic access budget pathway governance training registry "
          "pharmacy lipid screening referral waiting digital consent evidence funding").split()

@@ -31,10 +31,10 @@ from vbp_workshop import ui  # noqa: F401
 from vbp_workshop.core import pollops
 from vbp_workshop.core.demo import build_demo
 from vbp_workshop.core.votes import Vote
-from vbp_workshop.ui.dialogs import ScriptedDialogs
 from vbp_workshop.ui.main_window import MainWindow
 from vbp_workshop.ui.session import DRAIN_MS
 from vbp_workshop.ui.settings import Settings
+from vbp_workshop.ui.shared.dialogs import ScriptedDialogs
 
 
 def pct(values: list[float], q: float) -> float:
@@ -126,8 +126,13 @@ class Inside:
 def patch_parts() -> Inside:
     import pyqtgraph
 
-    from vbp_workshop.ui import live, models, poll_panel, projector, session, widgets
-    from vbp_workshop.ui.pages import summary, trust
+    from vbp_workshop.ui import session
+    from vbp_workshop.ui.polls import panel as poll_panel
+    from vbp_workshop.ui.projector.window import room as live
+    from vbp_workshop.ui.projector.window import window as projector
+    from vbp_workshop.ui.shared import table_models as models
+    from vbp_workshop.ui.shared.bound_text import BoundText
+    from vbp_workshop.ui.steps import summary, trust
 
     inside = Inside()
     inside.patch(pollops, "round_tally", "tally: pollops.round_tally (SQL + count)")
@@ -142,7 +147,7 @@ def patch_parts() -> Inside:
     inside.patch(summary.SummaryPage, "refresh", "summary page: refresh")
     inside.patch(models.RecordTableModel, "_on_changed", "record table models: _on_changed")
     inside.patch(models.GridModel, "_on_changed", "grid models: _on_changed")
-    inside.patch(widgets.BoundText, "_on_changed", "bound text fields: _on_changed")
+    inside.patch(BoundText, "_on_changed", "bound text fields: _on_changed")
     return inside
 
 

@@ -122,6 +122,32 @@ def test_import_linter_forbids_sqlite_in_the_ui() -> None:
     assert any("sqlite3" in c["forbidden_modules"] for c in ui)
 
 
+def ui_cycles(package: str = "vbp_workshop") -> list[tuple[str, str]]:
+    """Pairs of ui/ modules that import each other, directly or through others (lazy imports
+    inside functions count: a cycle hidden in a function is still a cycle)."""
+    import grimp
+
+    graph = grimp.build_graph(package)
+    ui = sorted(m for m in graph.modules if m.startswith(f"{package}.ui"))
+    return [(a, b) for a in ui for b in sorted(graph.find_modules_directly_imported_by(a))
+            if b.startswith(f"{package}.ui") and graph.chain_exists(importer=b, imported=a)]
+
+
+def test_the_ui_has_no_import_cycle() -> None:
+    assert ui_cycles() == []
+
+
+def test_the_ui_folders_are_layers_in_the_import_linter_contract() -> None:
+    import tomllib
+
+    config = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text("utf-8"))
+    layers = [c for c in config["tool"]["importlinter"]["contracts"] if c["type"] == "layers"]
+    assert layers and layers[0]["layers"][-3:] == [
+        "vbp_workshop.ui.projector", "vbp_workshop.ui.polls", "vbp_workshop.ui.shared"]
+    old_names = {"widgets", "models", "poll_panel", "pages", "charts", "live"}
+    assert not old_names & {p.stem for p in (PACKAGE / "ui").iterdir()}
+
+
 # Each domain rule is written in exactly one module: the fingerprint of its writing (case-blind)
 # and the module that holds it. A second copy of a rule is how the first build's defects began.
 RULES_ONCE = {

@@ -20,9 +20,9 @@ from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 from vbp_workshop import ui  # noqa: F401
-from vbp_workshop.ui.dialogs import ScriptedDialogs
 from vbp_workshop.ui.main_window import MainWindow
 from vbp_workshop.ui.settings import Settings
+from vbp_workshop.ui.shared.dialogs import ScriptedDialogs
 
 
 def main() -> int:

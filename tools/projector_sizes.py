@@ -20,9 +20,9 @@ from vbp_workshop.core import pollops
 from vbp_workshop.core.demo import build_demo
 from vbp_workshop.core.template import resource_path
 from vbp_workshop.server.network import choose_port
-from vbp_workshop.ui.dialogs import ScriptedDialogs
 from vbp_workshop.ui.main_window import MainWindow
 from vbp_workshop.ui.settings import Settings
+from vbp_workshop.ui.shared.dialogs import ScriptedDialogs
 
 
 def main() -> None:

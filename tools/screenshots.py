@@ -18,9 +18,9 @@ from PySide6.QtWidgets import QApplication
 from vbp_workshop import ui  # noqa: F401
 from vbp_workshop.core.demo import build_demo
 from vbp_workshop.core.template import resource_path
-from vbp_workshop.ui.dialogs import ScriptedDialogs
 from vbp_workshop.ui.main_window import MainWindow
 from vbp_workshop.ui.settings import Settings
+from vbp_workshop.ui.shared.dialogs import ScriptedDialogs
 
 
 def settle(app: QApplication, n: int = 5) -> None:
@@ -64,7 +64,7 @@ def main(out: Path) -> None:
 
 
 def small_screen_and_export_shots(win: MainWindow, app: QApplication, out: Path, tmp: Path) -> None:
-    from vbp_workshop.ui.dialogs import message_box
+    from vbp_workshop.ui.shared.dialogs import message_box
     from vbp_workshop.ui.workbook import export_done_text, start_export
 
     view = win.view

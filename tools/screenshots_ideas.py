@@ -22,10 +22,10 @@ from vbp_workshop.core.demo import build_demo
 from vbp_workshop.core.idea_intake import set_state
 from vbp_workshop.core.store import PHONE, Insert
 from vbp_workshop.core.template import resource_path
-from vbp_workshop.ui.dialogs import ScriptedDialogs
 from vbp_workshop.ui.ideas_view import open_window
 from vbp_workshop.ui.main_window import MainWindow
 from vbp_workshop.ui.settings import Settings
+from vbp_workshop.ui.shared.dialogs import ScriptedDialogs
 
 ROOM = [
     ("Fewer second heart attacks in the first year", "clinician"),

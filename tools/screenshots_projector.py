@@ -26,9 +26,9 @@ from vbp_workshop.core.store import Insert, Store
 from vbp_workshop.core.template import resource_path
 from vbp_workshop.core.votes import now_iso
 from vbp_workshop.server.network import choose_port
-from vbp_workshop.ui.dialogs import ScriptedDialogs
 from vbp_workshop.ui.main_window import MainWindow
 from vbp_workshop.ui.settings import Settings
+from vbp_workshop.ui.shared.dialogs import ScriptedDialogs
 
 SIZES = ((1024, 768), (1920, 1080))
 TEXT_ANSWERS = [
@@ -118,7 +118,7 @@ def projector_shots(win: MainWindow, app: QApplication, out: Path, every_state: 
         for w, h in SIZES:
             shot("rounds", w, h)
         room.set_compare(rounds.id, False)
-    from vbp_workshop.ui.pages.summary import summary_html
+    from vbp_workshop.ui.steps.summary import summary_html
 
     room.show_summary(summary_html(view.ctx))
     shot("summary", 1024, 768)

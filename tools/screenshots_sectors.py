@@ -18,9 +18,9 @@ from vbp_workshop.core import pollops
 from vbp_workshop.core.demo import build_demo
 from vbp_workshop.core.template import resource_path
 from vbp_workshop.server.network import choose_port
-from vbp_workshop.ui.dialogs import ScriptedDialogs
 from vbp_workshop.ui.main_window import MainWindow
 from vbp_workshop.ui.settings import Settings
+from vbp_workshop.ui.shared.dialogs import ScriptedDialogs
 
 
 def settle(app: QApplication, n: int = 10) -> None:
@@ -67,7 +67,7 @@ def main(out: Path) -> None:
     proj.resize(1024, 768)
     shot(proj, "projector-timeline-reference-1024x768")  # the survey's expectations after the reveal
 
-    from vbp_workshop.ui.divergence import DivergenceDialog
+    from vbp_workshop.ui.polls.divergence import DivergenceDialog
 
     dialog = DivergenceDialog(session, win)
     dialog.resize(1366, 700)

@@ -23,9 +23,9 @@ def sizes() -> Iterator[tuple[str, int, int]]:
     from vbp_workshop import ui  # noqa: F401
     from vbp_workshop.core.demo import build_demo
     from vbp_workshop.core.template import resource_path
-    from vbp_workshop.ui.dialogs import ScriptedDialogs
     from vbp_workshop.ui.main_window import MainWindow
     from vbp_workshop.ui.settings import Settings
+    from vbp_workshop.ui.shared.dialogs import ScriptedDialogs
     from vbp_workshop.ui.workshop_view import PAGE_KEYS
 
     app = QApplication.instance() or QApplication(sys.argv[:1])

@@ -103,7 +103,7 @@ from PySide6.QtWidgets import QApplication
 from vbp_workshop import ui
 from vbp_workshop.core import export as core_export
 from vbp_workshop.core.demo import build_demo
-from vbp_workshop.ui.dialogs import ScriptedDialogs
+from vbp_workshop.ui.shared.dialogs import ScriptedDialogs
 from vbp_workshop.ui.main_window import MainWindow
 from vbp_workshop.ui.settings import Settings
 

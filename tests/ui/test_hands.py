@@ -16,7 +16,7 @@ from vbp_workshop.core.store import Insert
 from vbp_workshop.core.template import new_workshop
 from vbp_workshop.core.votes import Vote
 from vbp_workshop.ui.main_window import MainWindow
-from vbp_workshop.ui.widgets import RecordTable
+from vbp_workshop.ui.shared.record_table import RecordTable
 
 UI = Path(__file__).resolve().parents[2] / "vbp_workshop" / "ui"
 
@@ -76,7 +76,7 @@ def test_columns_fit_their_content(demo_window: MainWindow) -> None:
 
 def test_typed_dot_vote_options_are_kept_when_the_poll_opens(window: MainWindow, tmp_path: Path,
                                                              monkeypatch) -> None:
-    from vbp_workshop.ui.poll_editor import PollEditor
+    from vbp_workshop.ui.polls.editor import PollEditor
 
     win = fresh_window(window, tmp_path)
     store = win.session.store
@@ -139,7 +139,7 @@ def test_an_empty_contributions_table_shows_no_success_tick(window: MainWindow, 
 
 
 def test_the_summary_shows_no_empty_brackets(window: MainWindow, tmp_path: Path) -> None:
-    from vbp_workshop.ui.pages.summary import summary_html
+    from vbp_workshop.ui.steps.summary import summary_html
 
     win = fresh_window(window, tmp_path)
     win.session.edit([Insert("actions", {"kind": "decision", "what": "Go ahead", "owner": ""})], "Add")
@@ -163,7 +163,7 @@ def test_every_symbol_the_window_shows_is_in_a_font_here(qapp) -> None:
 
 
 def test_clicking_a_checklist_items_text_ticks_it(demo_window: MainWindow, qtbot) -> None:
-    from vbp_workshop.ui.widgets import CheckText
+    from vbp_workshop.ui.shared.labels import CheckText
 
     page = demo_window.view.show_page("step3")
     tabs = page.tabs

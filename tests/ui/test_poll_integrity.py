@@ -29,7 +29,7 @@ def _panel(window: MainWindow, kind: str):
 
 
 def test_options_cannot_change_after_an_earlier_rounds_votes(demo_window: MainWindow, monkeypatch) -> None:
-    from vbp_workshop.ui import poll_editor
+    from vbp_workshop.ui.polls import editor as poll_editor
 
     session = demo_window.session
     panel, pid = _panel(demo_window, "single")
@@ -77,7 +77,7 @@ def test_undo_of_add_poll_while_it_is_open_never_fails_the_vote_batch(demo_windo
 
 
 def test_a_points_hand_count_counts_the_people_who_placed_them(demo_window: MainWindow) -> None:
-    from vbp_workshop.ui.hand_count import HandCountDialog
+    from vbp_workshop.ui.polls.hand_count import HandCountDialog
 
     session = demo_window.session
     panel, pid = _panel(demo_window, "points")
@@ -116,7 +116,7 @@ def test_an_undo_the_rules_refuse_says_why_and_changes_nothing(demo_window: Main
 
 
 def test_a_multiple_choice_hand_count_counts_the_people_who_voted(demo_window: MainWindow) -> None:
-    from vbp_workshop.ui.hand_count import HandCountDialog
+    from vbp_workshop.ui.polls.hand_count import HandCountDialog
 
     session = demo_window.session
     panel, pid = _panel(demo_window, "multiple")
@@ -133,7 +133,7 @@ def test_a_multiple_choice_hand_count_counts_the_people_who_voted(demo_window: M
 
 
 def test_an_agreement_hand_count_counts_each_person_once(demo_window: MainWindow) -> None:
-    from vbp_workshop.ui.hand_count import HandCountDialog
+    from vbp_workshop.ui.polls.hand_count import HandCountDialog
 
     session = demo_window.session
     panel, pid = _panel(demo_window, "agreement")

@@ -82,7 +82,7 @@ def test_the_projector_fits_1024x768_for_every_kind_shown_hidden_split_or_not(ro
     pollops.reveal(session.store, session.live, rounds.id, True)
     room.show_poll(rounds.id)
     room.set_compare(rounds.id, True)
-    from vbp_workshop.ui.pages.summary import summary_html
+    from vbp_workshop.ui.steps.summary import summary_html
 
     for mode in ("rounds", "summary"):
         if mode == "summary":
@@ -248,7 +248,7 @@ def test_rounds_are_compared_on_the_projector_with_a_legend(room: Any) -> None:
 
 
 def test_the_summary_pages_instead_of_scrolling(room: Any) -> None:
-    from vbp_workshop.ui.pages.summary import summary_html
+    from vbp_workshop.ui.steps.summary import summary_html
 
     proj = room.projector
     proj.resize(1024, 768)

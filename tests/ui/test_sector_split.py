@@ -46,7 +46,7 @@ def test_the_spread_line_shows_under_a_rated_result(demo_window: MainWindow) -> 
 
 
 def test_where_groups_disagree_ranks_statements_and_shows_gaps_by_sector(demo_window: MainWindow) -> None:
-    from vbp_workshop.ui.divergence import DivergenceDialog
+    from vbp_workshop.ui.polls.divergence import DivergenceDialog
 
     dialog = DivergenceDialog(demo_window.session, demo_window)
     assert dialog.tabs.tabText(0) == "By statement"
@@ -87,7 +87,7 @@ def test_the_projector_names_blockers_once_and_keeps_them_in_the_sector_split(de
 
 
 def test_editing_the_timeline_poll_keeps_its_reference(demo_window: MainWindow) -> None:
-    from vbp_workshop.ui.poll_editor import PollEditor
+    from vbp_workshop.ui.polls.editor import PollEditor
 
     store = demo_window.session.store
     poll = next(p for p in pollops.polls(store, 2) if p.target == "timeline")

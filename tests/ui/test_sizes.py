@@ -124,7 +124,7 @@ def test_the_poll_controls_and_join_code_are_whole_at_1280(demo_window: MainWind
 
 
 def test_the_window_opens_within_a_small_screen(qtbot, settings) -> None:
-    from vbp_workshop.ui.dialogs import ScriptedDialogs
+    from vbp_workshop.ui.shared.dialogs import ScriptedDialogs
 
     win = MainWindow(settings, ScriptedDialogs())
     qtbot.addWidget(win)
@@ -134,7 +134,7 @@ def test_the_window_opens_within_a_small_screen(qtbot, settings) -> None:
 
 
 def test_a_window_saved_on_a_bigger_screen_reopens_within_this_one(qtbot, settings) -> None:
-    from vbp_workshop.ui.dialogs import ScriptedDialogs
+    from vbp_workshop.ui.shared.dialogs import ScriptedDialogs
 
     big = MainWindow(settings, ScriptedDialogs())
     qtbot.addWidget(big)

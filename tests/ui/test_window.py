@@ -59,7 +59,7 @@ def test_the_navigator_shows_each_steps_status(demo_window: MainWindow) -> None:
 def test_an_edit_undoes_and_redoes_from_the_edit_menu(demo_window: MainWindow) -> None:
     view, session = demo_window.view, demo_window.session
     page = view.show_page("setup")
-    from vbp_workshop.ui.widgets import RecordTable
+    from vbp_workshop.ui.shared.record_table import RecordTable
 
     table = next(t for t in page.findChildren(RecordTable) if t.model.spec.table == "partners")
     index = table.model.index(0, 0)
@@ -78,7 +78,7 @@ def test_an_edit_undoes_and_redoes_from_the_edit_menu(demo_window: MainWindow) -
 def test_adding_a_partner_gives_it_alignment_and_contribution_rows_in_one_undo(demo_window: MainWindow) -> None:
     session = demo_window.session
     page = demo_window.view.show_page("setup")
-    from vbp_workshop.ui.widgets import RecordTable
+    from vbp_workshop.ui.shared.record_table import RecordTable
 
     table = next(t for t in page.findChildren(RecordTable) if t.model.spec.table == "partners")
     table.add_row()
@@ -191,7 +191,7 @@ def test_hand_counts_from_the_panel(demo_window: MainWindow) -> None:
 
 @pytest.mark.parametrize("kind", ["single", "multiple", "agreement", "fist", "importance", "text"])
 def test_the_hand_count_dialog_builds_valid_entries(demo_window: MainWindow, kind: str) -> None:
-    from vbp_workshop.ui.hand_count import HandCountDialog
+    from vbp_workshop.ui.polls.hand_count import HandCountDialog
 
     step = {"single": 3, "multiple": 2, "agreement": 2, "fist": 1, "importance": 2, "text": 1}[kind]
     panel, _pid = _panel(demo_window, step, kind)
@@ -278,7 +278,7 @@ def test_the_binding_does_not_lose_references_to_true(qapp) -> None:
 
 
 def test_divergence_dialog_lists_polls(demo_window: MainWindow) -> None:
-    from vbp_workshop.ui.divergence import DivergenceDialog
+    from vbp_workshop.ui.polls.divergence import DivergenceDialog
 
     dialog = DivergenceDialog(demo_window.session, demo_window)
     assert dialog.table.rowCount() >= 5
@@ -329,7 +329,7 @@ def test_running_an_agenda_item_times_it_and_records_the_actual_minutes(demo_win
 def test_the_group_chart_updates_in_place_until_its_groups_change(qapp) -> None:
     from vbp_workshop.core.polls import Poll
     from vbp_workshop.core.tally import tally
-    from vbp_workshop.ui.charts import GroupChart
+    from vbp_workshop.ui.polls.charts import GroupChart
 
     poll = Poll(id=1, kind="single", question="Q", options=("A", "B"), state="open")
 

@@ -9,7 +9,7 @@ import pytest
 
 from vbp_workshop.core import pollops
 from vbp_workshop.ui.main_window import MainWindow
-from vbp_workshop.ui.widgets import RecordTable
+from vbp_workshop.ui.shared.record_table import RecordTable
 
 PAGES = ["setup", "step1", "step2", "step3", "step4", "step5", "actions"]
 
@@ -51,7 +51,7 @@ def test_every_table_edits_undoes_redoes_and_persists(demo_window: MainWindow, k
 
 
 def test_step_text_fields_and_checklists_persist(demo_window: MainWindow, qtbot) -> None:
-    from vbp_workshop.ui.widgets import BoundText
+    from vbp_workshop.ui.shared.bound_text import BoundText
 
     session = demo_window.session
     page = demo_window.view.show_page("step5")
@@ -91,7 +91,7 @@ def test_poll_list_add_duplicate_move_delete_and_undo(demo_window: MainWindow) -
 
 
 def test_the_poll_editor_refuses_an_incomplete_poll(demo_window: MainWindow) -> None:
-    from vbp_workshop.ui.poll_editor import PollEditor
+    from vbp_workshop.ui.polls.editor import PollEditor
 
     editor = PollEditor(None, demo_window)
     editor.kind.setCurrentIndex(editor.kind.findData("single"))
@@ -200,7 +200,7 @@ def test_a_consent_vote_fills_the_rule_when_it_closes(demo_window: MainWindow, q
 
 
 def test_a_bad_date_is_explained_and_not_saved(demo_window: MainWindow) -> None:
-    from vbp_workshop.ui.widgets import BoundText
+    from vbp_workshop.ui.shared.bound_text import BoundText
 
     page = demo_window.view.show_page("setup")
     field = next(b for b in page.findChildren(BoundText) if b.key == "date")

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLay
 
 from vbp_workshop.core import ideas
 from vbp_workshop.core.store import PHONE, Changes
-from vbp_workshop.ui.widgets import plain_label
+from vbp_workshop.ui.shared.labels import plain_label
 
 COLUMNS = 3
 REDRAW_MS = 150

@@ -40,7 +40,7 @@ from vbp_workshop.core.kinds import get as kind_of
 from vbp_workshop.core.operations import Refused
 from vbp_workshop.core.store import PHONE, Changes, Edit
 from vbp_workshop.ui.session import Session
-from vbp_workshop.ui.widgets import plain_label
+from vbp_workshop.ui.shared.labels import plain_label
 
 DRAIN_MS = 25
 REDRAW_MS = 150  # the ideas window redraws at most this often while phones send

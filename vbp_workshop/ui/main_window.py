@@ -16,9 +16,9 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QWidget
 from vbp_workshop import __version__
 from vbp_workshop.core.store import FILE_SUFFIX, Store, WorkshopFileError
 from vbp_workshop.ui import ideas_view
-from vbp_workshop.ui.dialogs import DialogService
 from vbp_workshop.ui.session import Session
 from vbp_workshop.ui.settings import Settings
+from vbp_workshop.ui.shared.dialogs import DialogService
 from vbp_workshop.ui.start_screen import StartScreen
 from vbp_workshop.ui.tasks import Progress, Task, TaskRunner
 from vbp_workshop.ui.workbook import unexpected
@@ -295,7 +295,7 @@ class MainWindow(QMainWindow):
         return import_actuals(self.tasks, self.session, self.dialogs) if self.session else None
 
     def show_divergence(self) -> None:
-        from vbp_workshop.ui.divergence import DivergenceDialog
+        from vbp_workshop.ui.polls.divergence import DivergenceDialog
 
         if self.session:
             DivergenceDialog(self.session, self).exec()

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
 
 from vbp_workshop import __version__
-from vbp_workshop.ui.widgets import plain_label
+from vbp_workshop.ui.shared.labels import plain_label
 
 
 class StartScreen(QWidget):

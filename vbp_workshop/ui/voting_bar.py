@@ -7,11 +7,11 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from vbp_workshop.server.network import local_addresses
-from vbp_workshop.ui.dialogs import DialogService
-from vbp_workshop.ui.flow import FlowLayout
-from vbp_workshop.ui.live import LiveRoom, qr_png
-from vbp_workshop.ui.room_stats import RoomStatsLabel
-from vbp_workshop.ui.widgets import plain_label
+from vbp_workshop.ui.projector.room import LiveRoom, qr_png
+from vbp_workshop.ui.projector.room_stats import RoomStatsLabel
+from vbp_workshop.ui.shared.dialogs import DialogService
+from vbp_workshop.ui.shared.flow import FlowLayout
+from vbp_workshop.ui.shared.labels import plain_label
 
 TROUBLESHOOTING = """If phones cannot open the join address:
 

@@ -12,8 +12,8 @@ from typing import Any
 
 from vbp_workshop.core.store import IMPORT
 from vbp_workshop.core.words import plural
-from vbp_workshop.ui.dialogs import DialogService
 from vbp_workshop.ui.session import Session
+from vbp_workshop.ui.shared.dialogs import DialogService
 from vbp_workshop.ui.tasks import Cancelled, Progress, Task, TaskRunner
 
 NAMES_OPTIONS = ["Pseudonymise (recommended)", "Include names"]

@@ -19,26 +19,26 @@ from PySide6.QtWidgets import (
 )
 
 from vbp_workshop.core.domain import STEP_TITLES, StepStatus
-from vbp_workshop.ui.dialogs import DialogService
-from vbp_workshop.ui.flow import FlowLayout
-from vbp_workshop.ui.live import LiveRoom
-from vbp_workshop.ui.pages.base import PageContext
+from vbp_workshop.ui.projector.room import LiveRoom
 from vbp_workshop.ui.session import Session
-from vbp_workshop.ui.timer import TimerBar
+from vbp_workshop.ui.shared.context import PageContext
+from vbp_workshop.ui.shared.dialogs import DialogService
+from vbp_workshop.ui.shared.flow import FlowLayout
+from vbp_workshop.ui.shared.timer import TimerBar
 from vbp_workshop.ui.voting_bar import VotingBar
 
 STATUS_MARK = {"not_started": "○", "in_progress": "◐", "done": "●"}
 
 
 def _page_factories() -> list[tuple[str, Callable[[PageContext], QWidget]]]:
-    from vbp_workshop.ui.pages.actions import ActionsPage
-    from vbp_workshop.ui.pages.ambition import AmbitionPage
-    from vbp_workshop.ui.pages.evaluate import EvaluatePage
-    from vbp_workshop.ui.pages.pilots import PilotsPage
-    from vbp_workshop.ui.pages.rules import RulesPage
-    from vbp_workshop.ui.pages.setup import SetupPage
-    from vbp_workshop.ui.pages.summary import SummaryPage
-    from vbp_workshop.ui.pages.trust import TrustPage
+    from vbp_workshop.ui.steps.actions import ActionsPage
+    from vbp_workshop.ui.steps.ambition import AmbitionPage
+    from vbp_workshop.ui.steps.evaluate import EvaluatePage
+    from vbp_workshop.ui.steps.pilots import PilotsPage
+    from vbp_workshop.ui.steps.rules import RulesPage
+    from vbp_workshop.ui.steps.setup import SetupPage
+    from vbp_workshop.ui.steps.summary import SummaryPage
+    from vbp_workshop.ui.steps.trust import TrustPage
 
     return [("setup", SetupPage), ("step1", AmbitionPage), ("step2", TrustPage),
             ("step3", RulesPage), ("step4", PilotsPage), ("step5", EvaluatePage),

@@ -5,9 +5,10 @@ from __future__ import annotations
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from vbp_workshop.core.domain import ACTION_KINDS, ACTION_STATUSES, NUMBERED_STEPS
-from vbp_workshop.ui.models import Column, TableSpec
-from vbp_workshop.ui.pages.base import PageContext
-from vbp_workshop.ui.widgets import RecordTable, plain_label
+from vbp_workshop.ui.shared.context import PageContext
+from vbp_workshop.ui.shared.labels import plain_label
+from vbp_workshop.ui.shared.record_table import RecordTable
+from vbp_workshop.ui.shared.table_models import Column, TableSpec
 
 STEPS = {0: "Whole workshop", **NUMBERED_STEPS}
 

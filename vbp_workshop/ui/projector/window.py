@@ -20,13 +20,14 @@ from vbp_workshop.core.domain import GROUP_LABELS
 from vbp_workshop.core.polls import Poll
 from vbp_workshop.core.tally import Tally, divergence
 from vbp_workshop.core.words import plural
-from vbp_workshop.ui import idea_cards, sector_view
-from vbp_workshop.ui.answers_view import AnswersView
-from vbp_workshop.ui.charts import GroupChart, PollChart, chart_for
-from vbp_workshop.ui.paged_text import PagedText
+from vbp_workshop.ui import idea_cards
+from vbp_workshop.ui.polls import sector_view
+from vbp_workshop.ui.polls.answers_view import AnswersView
+from vbp_workshop.ui.polls.charts import GroupChart, PollChart, chart_for
+from vbp_workshop.ui.projector.paged_text import PagedText
 from vbp_workshop.ui.session import Session
-from vbp_workshop.ui.timer import Countdown, fmt
-from vbp_workshop.ui.widgets import plain_label
+from vbp_workshop.ui.shared.labels import plain_label
+from vbp_workshop.ui.shared.timer import Countdown, fmt
 
 # Sizes for 1024×768; `styled` multiplies them. The question is 32 px here and 45 px at 1080p.
 STYLE_768 = """

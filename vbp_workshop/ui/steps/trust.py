@@ -8,9 +8,12 @@ from PySide6.QtWidgets import QAbstractItemView, QTableView, QVBoxLayout, QWidge
 
 from vbp_workshop.core.analysis import investment_balance
 from vbp_workshop.core.domain import BARRIER_KINDS, CONTRIBUTION_LEVELS, RESOURCES
-from vbp_workshop.ui.models import Column, GridModel, GridSpec, TableSpec
-from vbp_workshop.ui.pages.base import PageContext, StepPage
-from vbp_workshop.ui.widgets import BoundText, ChoiceDelegate, RecordTable, plain_label
+from vbp_workshop.ui.shared.bound_text import BoundText
+from vbp_workshop.ui.shared.context import PageContext
+from vbp_workshop.ui.shared.labels import plain_label
+from vbp_workshop.ui.shared.record_table import ChoiceDelegate, RecordTable
+from vbp_workshop.ui.shared.table_models import Column, GridModel, GridSpec, TableSpec
+from vbp_workshop.ui.steps.base import StepPage
 
 
 class TrustPage(StepPage):
@@ -92,7 +95,7 @@ class TrustPulse(QWidget):
 
     def __init__(self, ctx: PageContext) -> None:
         super().__init__()
-        from vbp_workshop.ui.charts import chart_for
+        from vbp_workshop.ui.polls.charts import chart_for
 
         self.ctx = ctx
         lay = QVBoxLayout(self)

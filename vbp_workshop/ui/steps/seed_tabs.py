@@ -30,7 +30,8 @@ from PySide6.QtWidgets import (
 from vbp_workshop.core import seeds
 from vbp_workshop.core.store import Changes, Update
 from vbp_workshop.ui.session import Session
-from vbp_workshop.ui.widgets import BoundText, plain_label
+from vbp_workshop.ui.shared.bound_text import BoundText
+from vbp_workshop.ui.shared.labels import plain_label
 
 ROW_TABLES = ("partners", "pilots", "metrics")
 

@@ -20,9 +20,11 @@ from PySide6.QtWidgets import (
 from vbp_workshop.core.analysis import RAG_COLOURS, RAG_LABELS, rag
 from vbp_workshop.core.domain import DECISIONS
 from vbp_workshop.core.operations import step_field_edit
-from vbp_workshop.ui.models import Column, TableSpec
-from vbp_workshop.ui.pages.base import StepPage
-from vbp_workshop.ui.widgets import BoundText, RecordTable, plain_label
+from vbp_workshop.ui.shared.bound_text import BoundText
+from vbp_workshop.ui.shared.labels import plain_label
+from vbp_workshop.ui.shared.record_table import RecordTable
+from vbp_workshop.ui.shared.table_models import Column, TableSpec
+from vbp_workshop.ui.steps.base import StepPage
 
 
 class EvaluatePage(StepPage):

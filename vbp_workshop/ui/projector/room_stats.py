@@ -11,7 +11,7 @@ from typing import Any
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel
 
-from vbp_workshop.ui.live import LiveRoom
+from vbp_workshop.ui.projector.room import LiveRoom
 
 REFUSALS = {"join": "joins refused (too many new phones from one network)",
             "stream_capacity": "live connections refused (laptop at capacity; votes still accepted)",

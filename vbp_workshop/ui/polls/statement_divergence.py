@@ -18,7 +18,7 @@ from vbp_workshop.core.domain import GROUP_LABELS
 from vbp_workshop.core.polarisation import SMALL_N, ItemSpread
 from vbp_workshop.core.sectors import SPLIT_LABELS
 from vbp_workshop.ui.session import Session
-from vbp_workshop.ui.widgets import plain_label
+from vbp_workshop.ui.shared.labels import plain_label
 
 # The item and its figures first; the poll's question last (it is long, and stretches).
 STATEMENT_COLUMNS = ["Statement / item", "Groups apart", "Furthest apart", "Sectors apart", "Sectors",

@@ -23,17 +23,12 @@ from vbp_workshop.core.domain import RACI_ROLES, RULE_CATEGORIES
 from vbp_workshop.core.operations import step_field_edit
 from vbp_workshop.core.polls import BallotError
 from vbp_workshop.core.template import load_template
-from vbp_workshop.ui.models import Column, GridModel, GridSpec, TableSpec
-from vbp_workshop.ui.pages.base import StepPage
-from vbp_workshop.ui.widgets import (
-    BoundText,
-    CheckText,
-    ChoiceDelegate,
-    RecordTable,
-    info_note,
-    plain_label,
-    scrolling,
-)
+from vbp_workshop.ui.shared.bound_text import BoundText
+from vbp_workshop.ui.shared.labels import CheckText, info_note, plain_label
+from vbp_workshop.ui.shared.record_table import ChoiceDelegate, RecordTable
+from vbp_workshop.ui.shared.scrolling import scrolling
+from vbp_workshop.ui.shared.table_models import Column, GridModel, GridSpec, TableSpec
+from vbp_workshop.ui.steps.base import StepPage
 
 RACI_CHOICES = {"": "—", **{r: r for r in RACI_ROLES}}
 

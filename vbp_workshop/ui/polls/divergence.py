@@ -14,9 +14,9 @@ from PySide6.QtWidgets import (
 
 from vbp_workshop.core import pollops
 from vbp_workshop.core.domain import GROUP_LABELS
+from vbp_workshop.ui.polls.statement_divergence import ImportanceGaps, StatementRanking
 from vbp_workshop.ui.session import Session
-from vbp_workshop.ui.statement_divergence import ImportanceGaps, StatementRanking
-from vbp_workshop.ui.widgets import plain_label
+from vbp_workshop.ui.shared.labels import plain_label
 
 
 class DivergenceDialog(QDialog):

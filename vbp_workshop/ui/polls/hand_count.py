@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from vbp_workshop.core.domain import STAKEHOLDER_LABELS, Stakeholder
 from vbp_workshop.core.polls import AGREEMENT_LABELS, Poll
-from vbp_workshop.ui.widgets import plain_label
+from vbp_workshop.ui.shared.labels import plain_label
 
 
 def _spin(maximum: int = 10000) -> QSpinBox:

@@ -16,7 +16,7 @@ from vbp_workshop.core import pollops
 from vbp_workshop.core.operations import live as live_ops
 from vbp_workshop.core.store import PHONE, Changes
 from vbp_workshop.ui.session import Session
-from vbp_workshop.ui.timer import Countdown
+from vbp_workshop.ui.shared.timer import Countdown
 
 
 def qr_png(url: str) -> bytes:
@@ -46,7 +46,7 @@ class LiveRoom(QObject):
     # -- projector --------------------------------------------------------------------------
 
     def open_projector(self) -> Any:
-        from vbp_workshop.ui.projector import ProjectorWindow
+        from vbp_workshop.ui.projector.window import ProjectorWindow
 
         if self.projector is None:
             self.projector = ProjectorWindow(self.session, self.countdown)

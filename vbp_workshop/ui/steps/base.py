@@ -2,36 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
 
-from vbp_workshop.core.domain import STAKEHOLDER_LABELS
-from vbp_workshop.ui.dialogs import DialogService
-from vbp_workshop.ui.session import Session
-from vbp_workshop.ui.widgets import GuidePanel, StepHeader, VerticalScroll
+from vbp_workshop.ui.polls.panel import PollPanel
+from vbp_workshop.ui.shared.context import PageContext
+from vbp_workshop.ui.shared.scrolling import VerticalScroll
+from vbp_workshop.ui.steps.chrome import GuidePanel, StepHeader
+from vbp_workshop.ui.steps.seed_tabs import add_seed_tab
 
 TALL = 180  # pixels: a tab whose content needs more scrolls vertically
 GUIDE_ROOM = 1100  # logical pixels of window width below which the guide starts hidden
-
-if TYPE_CHECKING:
-    from vbp_workshop.ui.live import LiveRoom
-
-
-@dataclass
-class PageContext:
-    session: Session
-    dialogs: DialogService
-    room: LiveRoom
-
-    def partner_names(self) -> dict[int, str]:
-        return {p["id"]: p["name"] for p in self.session.store.rows("partners")}
-
-    def stakeholder_labels(self) -> dict[str, str]:
-        return {k.value: v for k, v in STAKEHOLDER_LABELS.items()}
 
 
 class StepPage(QWidget):
@@ -41,9 +23,6 @@ class StepPage(QWidget):
 
     def __init__(self, ctx: PageContext) -> None:
         super().__init__()
-        from vbp_workshop.ui.poll_panel import PollPanel
-        from vbp_workshop.ui.seed_tabs import add_seed_tab
-
         self.ctx = ctx
         self.setObjectName(f"step{self.step}")
         self.header = StepHeader(ctx.session, self.step)

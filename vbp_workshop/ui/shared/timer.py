@@ -9,8 +9,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QInputDialog, QLabel, QMenu, QPushButton, QWidget
 
 from vbp_workshop.core.store import Update
-from vbp_workshop.ui.flow import FlowLayout
 from vbp_workshop.ui.session import Session
+from vbp_workshop.ui.shared.flow import FlowLayout
 
 PRESETS_MIN = (2, 5, 10, 15, 20)
 

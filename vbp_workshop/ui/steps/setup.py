@@ -10,9 +10,11 @@ from vbp_workshop.core.analysis import parse_date
 from vbp_workshop.core.domain import NUMBERED_STEPS, Stakeholder
 from vbp_workshop.core.store import Update
 from vbp_workshop.core.template import ensure_partner_rows
-from vbp_workshop.ui.models import Column, TableSpec
-from vbp_workshop.ui.pages.base import PageContext
-from vbp_workshop.ui.widgets import BoundText, RecordTable, plain_label
+from vbp_workshop.ui.shared.bound_text import BoundText
+from vbp_workshop.ui.shared.context import PageContext
+from vbp_workshop.ui.shared.labels import plain_label
+from vbp_workshop.ui.shared.record_table import RecordTable
+from vbp_workshop.ui.shared.table_models import Column, TableSpec
 
 AGENDA_STEPS = {0: "—", **NUMBERED_STEPS}
 

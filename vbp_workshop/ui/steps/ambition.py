@@ -6,9 +6,10 @@ from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
 
 from vbp_workshop.core.domain import ALIGNMENT_CHOICES
 from vbp_workshop.core.store import Update
-from vbp_workshop.ui.models import Column, TableSpec
-from vbp_workshop.ui.pages.base import StepPage
-from vbp_workshop.ui.widgets import RecordTable, plain_label
+from vbp_workshop.ui.shared.labels import plain_label
+from vbp_workshop.ui.shared.record_table import RecordTable
+from vbp_workshop.ui.shared.table_models import Column, TableSpec
+from vbp_workshop.ui.steps.base import StepPage
 
 
 class AmbitionPage(StepPage):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from vbp_workshop.core.analysis import metric_problems
 from vbp_workshop.core.domain import DIRECTIONS, METRIC_TYPES
-from vbp_workshop.ui.models import Column, TableSpec
-from vbp_workshop.ui.pages.base import StepPage
-from vbp_workshop.ui.widgets import RecordTable
+from vbp_workshop.ui.shared.record_table import RecordTable
+from vbp_workshop.ui.shared.table_models import Column, TableSpec
+from vbp_workshop.ui.steps.base import StepPage
 
 
 class PilotsPage(StepPage):

@@ -28,11 +28,12 @@ from vbp_workshop.core.polls import KINDS, PRIVACY, BallotError, Poll
 from vbp_workshop.core.store import PHONE, Changes, Delete, Update
 from vbp_workshop.core.tally import Tally, divergence
 from vbp_workshop.core.words import plural
-from vbp_workshop.ui import sector_view
-from vbp_workshop.ui.charts import GroupChart, PollChart, chart_for
-from vbp_workshop.ui.flow import FlowLayout
-from vbp_workshop.ui.pages.base import PageContext
-from vbp_workshop.ui.widgets import VerticalScroll, plain_label
+from vbp_workshop.ui.polls import sector_view
+from vbp_workshop.ui.polls.charts import GroupChart, PollChart, chart_for
+from vbp_workshop.ui.shared.context import PageContext
+from vbp_workshop.ui.shared.flow import FlowLayout
+from vbp_workshop.ui.shared.labels import plain_label
+from vbp_workshop.ui.shared.scrolling import VerticalScroll
 
 STATE_LABELS = {"draft": "Not opened yet", "open": "OPEN — taking votes", "closed": "Closed"}
 
@@ -386,7 +387,7 @@ class PollPanel(QWidget):
         self.session.edit(edits, "Apply poll result")
 
     def hand_count(self) -> None:
-        from vbp_workshop.ui.hand_count import HandCountDialog
+        from vbp_workshop.ui.polls.hand_count import HandCountDialog
 
         if not self.poll:
             return
@@ -418,7 +419,7 @@ class PollPanel(QWidget):
     # -- editing the list ---------------------------------------------------------------------------
 
     def add_poll(self) -> None:
-        from vbp_workshop.ui.poll_editor import PollEditor
+        from vbp_workshop.ui.polls.editor import PollEditor
 
         editor = PollEditor(None, self)
         if editor.exec():
@@ -428,7 +429,7 @@ class PollPanel(QWidget):
             self.select(back[0].id)  # type: ignore[union-attr]
 
     def edit_poll(self) -> None:
-        from vbp_workshop.ui.poll_editor import PollEditor
+        from vbp_workshop.ui.polls.editor import PollEditor
 
         if not self.poll:
             return

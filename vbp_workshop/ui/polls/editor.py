@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from vbp_workshop.core import kinds
 from vbp_workshop.core.polls import KINDS, PRIVACY, Poll, settings_problem
-from vbp_workshop.ui.widgets import plain_label
+from vbp_workshop.ui.shared.labels import plain_label
 
 FILL_LABELS = {"ambitions": "the candidate ambition statements", "pilots": "the candidate pilots",
                "metrics": "the metrics"}

@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayou
 from vbp_workshop.core.analysis import RAG_COLOURS
 from vbp_workshop.core.domain import ALIGNMENT_CHOICES
 from vbp_workshop.core.summary import summarize
-from vbp_workshop.ui.pages.base import PageContext
-from vbp_workshop.ui.widgets import plain_label
+from vbp_workshop.ui.shared.context import PageContext
+from vbp_workshop.ui.shared.labels import plain_label
 
 RAG = RAG_COLOURS
 

@@ -1,1 +1,0 @@
-"""One module per page: setup, the five step workspaces, decisions and actions, summary."""

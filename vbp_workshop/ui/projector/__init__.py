@@ -1,0 +1,1 @@
+"""The room: the projector window, what it pages through, and the live room behind it."""

@@ -1,0 +1,1 @@
+"""Widgets, table models and services every part of the window uses."""

@@ -1,0 +1,1 @@
+"""The step workspaces: one module per step, their shared base and chrome."""
