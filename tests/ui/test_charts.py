@@ -16,7 +16,9 @@ from PySide6.QtWidgets import QApplication
 
 from vbp_workshop.core.polls import Poll
 from vbp_workshop.core.tally import Tally, tally
-from vbp_workshop.ui.polls.charts import CountAxis, GroupChart, PollChart, chart_for
+from vbp_workshop.ui.polls.charts import chart_for
+from vbp_workshop.ui.polls.charts.base import CountAxis, PollChart
+from vbp_workshop.ui.polls.charts.groups import GroupChart
 
 LONG = ("Partnerships between the NHS and industry should have a national performance indicator "
         "that every integrated care board reports")

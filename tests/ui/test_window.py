@@ -329,7 +329,7 @@ def test_running_an_agenda_item_times_it_and_records_the_actual_minutes(demo_win
 def test_the_group_chart_updates_in_place_until_its_groups_change(qapp) -> None:
     from vbp_workshop.core.polls import Poll
     from vbp_workshop.core.tally import tally
-    from vbp_workshop.ui.polls.charts import GroupChart
+    from vbp_workshop.ui.polls.charts.groups import GroupChart
 
     poll = Poll(id=1, kind="single", question="Q", options=("A", "B"), state="open")
 

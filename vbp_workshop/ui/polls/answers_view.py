@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
 from vbp_workshop.core.polls import Poll
 from vbp_workshop.core.tally import Tally
 from vbp_workshop.core.words import plural
-from vbp_workshop.ui.polls.charts import WordsChart
+from vbp_workshop.ui.polls.charts.words import WordsChart
 
 
 class AnswersView(QWidget):

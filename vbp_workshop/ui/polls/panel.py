@@ -29,7 +29,9 @@ from vbp_workshop.core.store import PHONE, Changes, Delete, Update
 from vbp_workshop.core.tally import Tally, divergence
 from vbp_workshop.core.words import plural
 from vbp_workshop.ui.polls import sector_view
-from vbp_workshop.ui.polls.charts import GroupChart, PollChart, chart_for
+from vbp_workshop.ui.polls.charts import chart_for
+from vbp_workshop.ui.polls.charts.base import PollChart
+from vbp_workshop.ui.polls.charts.groups import GroupChart
 from vbp_workshop.ui.shared.context import PageContext
 from vbp_workshop.ui.shared.flow import FlowLayout
 from vbp_workshop.ui.shared.labels import plain_label
