@@ -128,8 +128,8 @@ def patch_parts() -> Inside:
 
     from vbp_workshop.ui import session
     from vbp_workshop.ui.polls import panel as poll_panel
-    from vbp_workshop.ui.projector.window import room as live
-    from vbp_workshop.ui.projector.window import window as projector
+    from vbp_workshop.ui.projector import room as live
+    from vbp_workshop.ui.projector import window as projector
     from vbp_workshop.ui.shared import table_models as models
     from vbp_workshop.ui.shared.bound_text import BoundText
     from vbp_workshop.ui.steps import summary, trust
