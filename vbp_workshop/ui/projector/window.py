@@ -20,12 +20,12 @@ from vbp_workshop.core.domain import GROUP_LABELS
 from vbp_workshop.core.polls import Poll
 from vbp_workshop.core.tally import Tally, divergence
 from vbp_workshop.core.words import plural
-from vbp_workshop.ui import idea_cards
 from vbp_workshop.ui.polls import sector_view
 from vbp_workshop.ui.polls.answers_view import AnswersView
 from vbp_workshop.ui.polls.charts import chart_for
 from vbp_workshop.ui.polls.charts.base import PollChart
 from vbp_workshop.ui.polls.charts.groups import GroupChart
+from vbp_workshop.ui.projector import idea_cards
 from vbp_workshop.ui.projector.paged_text import PagedText
 from vbp_workshop.ui.session import Session
 from vbp_workshop.ui.shared.labels import plain_label
