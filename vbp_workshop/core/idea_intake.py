@@ -10,22 +10,19 @@ thread whenever the ideas change, so an edit or an undo reaches the phones the s
 
 from __future__ import annotations
 
-import queue
 import sqlite3
 import threading
 import weakref
 from collections.abc import Callable
-from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from vbp_workshop.core import ideas
-from vbp_workshop.core.store import LIVE, Store, Update, connect
+from vbp_workshop.core.batch_writer import BatchWriter, Written
+from vbp_workshop.core.store import LIVE, Store, Update
 from vbp_workshop.core.text import clean_text
 from vbp_workshop.core.votes import LiveState, now_iso
-
-BATCH_MAX = 2000
 
 
 class IdeaRefused(Exception):
@@ -138,101 +135,21 @@ def clean_idea(text: Any, max_len: int) -> str:
     return clean
 
 
-class IdeaWriter:
-    """Stores ideas and supports on its own thread; resolves each caller's future after COMMIT."""
+class IdeaWriter(BatchWriter[Submit | Support]):
+    """Stores ideas and supports on its own thread (`BatchWriter`): acknowledged after COMMIT."""
+
+    THREAD_NAME = "idea-writer"
 
     def __init__(self, path: Path, live: IdeasLive) -> None:
-        self.path = path
+        super().__init__(path)
         self.live = live
-        self.notices: queue.SimpleQueue[dict[str, Any]] = queue.SimpleQueue()
-        self._queue: queue.SimpleQueue[tuple[Submit | Support | None, Future[Any]]] = queue.SimpleQueue()
-        self._thread = threading.Thread(target=self._run, name="idea-writer", daemon=True)
-        self._ready = threading.Event()
-        self._error: BaseException | None = None
-        self.committed = 0
 
-    def start(self) -> None:
-        self._thread.start()
-        self._ready.wait(10)
-        if self._error:
-            raise self._error
+    def _refusal(self, exc: Exception) -> bool:
+        return isinstance(exc, IdeaRefused)
 
-    def stop(self) -> None:
-        if self._thread.is_alive():
-            self._queue.put((None, Future()))
-            self._thread.join(10)
-
-    @property
-    def running(self) -> bool:
-        return self._thread.is_alive()
-
-    def submit(self, item: Submit | Support) -> Future[Any]:
-        fut: Future[Any] = Future()
-        self._queue.put((item, fut))
-        return fut
-
-    def _run(self) -> None:
-        try:
-            conn = connect(self.path)
-        except BaseException as exc:  # reported by start()
-            self._error = exc
-            self._ready.set()
-            return
-        self._ready.set()
-        try:
-            while True:
-                item, fut = self._queue.get()
-                if item is None:
-                    fut.set_result(None)
-                    return
-                batch: list[tuple[Submit | Support, Future[Any]]] = [(item, fut)]
-                while len(batch) < BATCH_MAX:
-                    try:
-                        nxt = self._queue.get_nowait()
-                    except queue.Empty:
-                        break
-                    if nxt[0] is None:
-                        self._queue.put(nxt)
-                        break
-                    batch.append((nxt[0], nxt[1]))
-                self._commit(conn, batch)
-        finally:
-            conn.close()
-
-    def _commit(self, conn: sqlite3.Connection, batch: list[tuple[Submit | Support, Future[Any]]]) -> None:
-        outcomes: list[tuple[Future[Any], Any, BaseException | None]] = []
-        notices: list[dict[str, Any]] = []
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-            for item, fut in batch:
-                conn.execute("SAVEPOINT item")  # one bad item fails alone
-                try:
-                    stored, notice = (self._idea(conn, item) if isinstance(item, Submit)
-                                      else self._support(conn, item))
-                    conn.execute("RELEASE item")
-                    outcomes.append((fut, stored, None))
-                    if notice:
-                        notices.append(notice)
-                except Exception as exc:
-                    conn.execute("ROLLBACK TO item")
-                    conn.execute("RELEASE item")
-                    outcomes.append((fut, None, exc))
-            conn.execute("COMMIT")
-        except sqlite3.Error as exc:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            for _item, fut in batch:
-                if not fut.done():
-                    fut.set_exception(exc)
-            return
-        for notice in notices:
-            self.notices.put(notice)
-        for fut, result, error in outcomes:
-            if error is not None:
-                fut.set_exception(error)
-            else:
-                self.committed += 1
-                fut.set_result(result)
+    def _write(self, conn: sqlite3.Connection, item: Submit | Support) -> Written:
+        stored, notice = self._idea(conn, item) if isinstance(item, Submit) else self._support(conn, item)
+        return stored, notice, None
 
     def _idea(self, conn: sqlite3.Connection, s: Submit) -> tuple[Stored, dict[str, Any] | None]:
         old = conn.execute("SELECT id FROM ideas WHERE activity_id = ? AND device = ? AND uid = ?",

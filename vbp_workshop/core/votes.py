@@ -10,22 +10,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-import queue
 import secrets
 import sqlite3
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeGuard
 
+from vbp_workshop.core.batch_writer import BatchWriter, Written
 from vbp_workshop.core.polls import BallotError, Poll, encode
-from vbp_workshop.core.store import connect
 
-BATCH_MAX = 2000
 INT64_MAX = 2**63 - 1  # SQLite's INTEGER: a larger number cannot even be bound
 
 
@@ -143,145 +141,39 @@ class LiveState:
             }
 
 
-class VoteWriter:
-    """Commits ballots and joins on its own thread; resolves each caller's future after commit."""
+class VoteWriter(BatchWriter[Vote | Join]):
+    """Commits ballots and joins on its own thread (`BatchWriter`); an acknowledged vote is on disk."""
+
+    THREAD_NAME = "vote-writer"
 
     def __init__(self, path: Path, live: LiveState) -> None:
-        self.path = path
+        super().__init__(path)
         self.live = live
-        self.notices: queue.SimpleQueue[dict[str, Any]] = queue.SimpleQueue()
-        self._queue: queue.SimpleQueue[tuple[Vote | Join | None, Future[Any]]] = queue.SimpleQueue()
-        self._thread = threading.Thread(target=self._run, name="vote-writer", daemon=True)
-        self._ready = threading.Event()
-        self._error: BaseException | None = None
-        self.committed = 0
-        self.batches = 0
-        self.item_errors = 0
-        self._reported: set[type[BaseException]] = set()
-        # Called on the writer thread just before each COMMIT (tests use it to simulate a slow disk).
-        self.before_commit: Callable[[], None] | None = None
         # Ballot ids each voter has had stored per (poll, round): a late re-send of one that was
         # since replaced is acknowledged but never brought back over the newer answer.
         self._stored_uids: dict[tuple[int, int, str], set[str]] = {}
         self._seqs: dict[tuple[int, int, str], int] = {}
-
-    def start(self) -> None:
-        self._thread.start()
-        self._ready.wait(10)
-        if self._error:
-            raise self._error
-
-    def stop(self) -> None:
-        if self._thread.is_alive():
-            self._queue.put((None, Future()))
-            self._thread.join(10)
-
-    def submit(self, item: Vote | Join) -> Future[Any]:
-        fut: Future[Any] = Future()
-        self._queue.put((item, fut))
-        return fut
 
     def vote(self, vote: Vote) -> Receipt:
         """Blocking convenience for callers on a plain thread (tests, hand entry tools)."""
         result: Receipt = self.submit(vote).result(timeout=30)
         return result
 
-    # -- the writer thread -------------------------------------------------------------------
+    # The live lock is held while the ballots are checked and written, so a poll cannot close
+    # between the check and the write; it is released before COMMIT, so the state endpoint and
+    # the event streams never wait for the disk. A poll closed meanwhile still sees these ballots
+    # first: close_poll's own transaction waits for this COMMIT.
+    def _guard(self) -> contextlib.AbstractContextManager[Any]:
+        return self.live.lock
 
-    def _run(self) -> None:
-        try:
-            conn = connect(self.path)
-        except BaseException as exc:  # reported by start()
-            self._error = exc
-            self._ready.set()
-            return
-        self._ready.set()
-        try:
-            while True:
-                item, fut = self._queue.get()
-                if item is None:
-                    fut.set_result(None)
-                    return
-                batch = [(item, fut)]
-                while len(batch) < BATCH_MAX:
-                    try:
-                        nxt = self._queue.get_nowait()
-                    except queue.Empty:
-                        break
-                    if nxt[0] is None:
-                        self._queue.put(nxt)  # stop after this batch
-                        break
-                    batch.append(nxt)  # type: ignore[arg-type]
-                try:
-                    self._commit(conn, batch)
-                except Exception as exc:  # a bug must not stop the room voting: fail this batch only
-                    if conn.in_transaction:
-                        conn.execute("ROLLBACK")
-                    for _item, fut in batch:
-                        if not fut.done():
-                            fut.set_exception(exc)
-                    threading.excepthook(threading.ExceptHookArgs((type(exc), exc, exc.__traceback__, None)))
-        finally:
-            conn.close()
+    def _refusal(self, exc: Exception) -> bool:
+        return isinstance(exc, BallotError)
 
-    def _commit(self, conn: sqlite3.Connection, batch: list[tuple[Vote | Join, Future[Any]]]) -> None:
-        outcomes: list[tuple[Future[Any], Any, BaseException | None]] = []
-        notices: list[dict[str, Any]] = []
-        memos: list[Callable[[], None]] = []
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-            # The live lock is held while the ballots are checked and written, so a poll cannot
-            # close between the check and the write; it is released before COMMIT, so the state
-            # endpoint and the event streams never wait for the disk. A poll closed meanwhile
-            # still sees these ballots first: close_poll's own transaction waits for this COMMIT.
-            with self.live.lock:
-                for item, fut in batch:
-                    # One savepoint per item: a failing ballot (a bug, an out-of-range number)
-                    # is rolled back alone and the rest of the batch is still committed.
-                    conn.execute("SAVEPOINT item")
-                    try:
-                        if isinstance(item, Join):
-                            pseudonym, notice = self._join(conn, item)
-                            outcomes.append((fut, pseudonym, None))
-                        else:
-                            receipt, notice, memo = self._store_vote(conn, item)
-                            outcomes.append((fut, receipt, None))
-                            if memo:
-                                memos.append(memo)
-                        if notice:
-                            notices.append(notice)
-                        conn.execute("RELEASE item")
-                    except Exception as exc:  # whatever one item raises, it fails alone
-                        conn.execute("ROLLBACK TO item")
-                        conn.execute("RELEASE item")
-                        outcomes.append((fut, None, exc))
-                        if not isinstance(exc, BallotError):  # a bug upstream: report it, go on
-                            self.item_errors += 1
-                            if type(exc) not in self._reported:  # once per kind: not a dialog per ballot
-                                self._reported.add(type(exc))
-                                threading.excepthook(threading.ExceptHookArgs(
-                                    (type(exc), exc, exc.__traceback__, None)))
-            if self.before_commit is not None:
-                self.before_commit()
-            conn.execute("COMMIT")
-        except sqlite3.Error as exc:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            for _item, fut in batch:
-                if not fut.done():
-                    fut.set_exception(exc)
-            return
-        self.batches += 1
-        for memo in memos:
-            memo()
-        for notice in notices:
-            self.notices.put(notice)
-        for fut, result, error in outcomes:
-            if error is not None:
-                fut.set_exception(error)
-            else:
-                self.committed += 1
-                fut.set_result(result)
+    def _write(self, conn: sqlite3.Connection, item: Vote | Join) -> Written:
+        if isinstance(item, Join):
+            pseudonym, notice = self._join(conn, item)
+            return pseudonym, notice, None
+        return self._store_vote(conn, item)
 
     def _join(self, conn: sqlite3.Connection, join: Join) -> tuple[str, dict[str, Any] | None]:
         row = conn.execute(
