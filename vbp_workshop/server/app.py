@@ -301,10 +301,10 @@ async def events(request: web.Request) -> web.StreamResponse:
     if refused == "capacity":
         # The laptop keeps descriptors for votes: a phone without live updates can still vote.
         return problem(503, "The laptop is serving as many phones as it can. Your answers still count, "
-                            "and live updates will resume by themselves.", retry_after=30)
+                            "and live updates will resume by themselves.", retry_after=15)
     if refused:
         return problem(429, "Too many live connections from this network. Ask the facilitator.",
-                       retry_after=30)
+                       retry_after=15)
     response = web.StreamResponse(headers={"Content-Type": "text/event-stream",
                                            "Cache-Control": "no-store", "X-Accel-Buffering": "no"})
     try:
