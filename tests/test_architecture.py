@@ -4,6 +4,7 @@ even indirectly), and the UI writes no SQL (it changes a workshop only through c
 from __future__ import annotations
 
 import ast
+import os
 import re
 import subprocess
 import sys
@@ -44,6 +45,18 @@ def test_loading_every_core_and_server_module_loads_no_qt() -> None:
             "bad = [m for m in sys.modules if m.startswith(('PySide6', 'pyqtgraph', 'shiboken6'))]\n"
             "print(bad); sys.exit(1 if bad else 0)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_main_window_loads_without_the_chart_library() -> None:
+    """Start-up does not wait for pyqtgraph (about a quarter of a second): the first page shown
+    is often not a step, and the charts load with the first poll panel."""
+    code = ("import sys\n"
+            "import vbp_workshop.ui.main_window, vbp_workshop.ui.workshop_view\n"
+            "bad = [m for m in sys.modules if m.startswith(('pyqtgraph', 'openpyxl', 'xlsxwriter', 'aiohttp'))]\n"
+            "print(bad); sys.exit(1 if bad else 0)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False,
+                            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     assert result.returncode == 0, result.stdout + result.stderr
 
 

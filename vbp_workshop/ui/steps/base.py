@@ -6,7 +6,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
 
-from vbp_workshop.ui.polls.panel import PollPanel
 from vbp_workshop.ui.shared.context import PageContext
 from vbp_workshop.ui.shared.scrolling import VerticalScroll
 from vbp_workshop.ui.steps.chrome import GuidePanel, StepHeader
@@ -30,6 +29,10 @@ class StepPage(QWidget):
         self.tabs.setObjectName(f"tabs{self.step}")
         self.build()
         add_seed_tab(self)  # the step's planning tab, if it has one (triple win, tiers, decisions)
+        # Here, not at the top: the panel brings pyqtgraph, which start-up should not wait for
+        # (the first page shown is often not a step).
+        from vbp_workshop.ui.polls.panel import PollPanel
+
         self.polls = PollPanel(ctx, self.step)
         self.tabs.addTab(self.polls, "Polls")
         for i in range(self.tabs.count()):  # every tab reachable on a 720-pixel screen
