@@ -48,16 +48,21 @@ def test_loading_every_core_and_server_module_loads_no_qt() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_the_main_window_loads_without_the_chart_library() -> None:
-    """Start-up does not wait for pyqtgraph (about a quarter of a second): the first page shown
-    is often not a step, and the charts load with the first poll panel."""
+def test_start_up_does_not_wait_for_the_chart_library(tmp_path: Path) -> None:
+    """Opening a workshop to a shown window loads no pyqtgraph (about a quarter of a second) and
+    none of the workbook or server libraries: the charts load with the first poll panel."""
+    demo = tmp_path / "demo.vbpw"
+    subprocess.run([sys.executable, "-m", "vbp_workshop", "demo", str(demo)], check=True, capture_output=True)
     code = ("import sys\n"
-            "import vbp_workshop.ui.main_window, vbp_workshop.ui.workshop_view\n"
+            "from vbp_workshop.app import run_gui\n"
+            f"code = run_gui({str(demo)!r}, demo=False, crash_dialog=False)\n"
             "bad = [m for m in sys.modules if m.startswith(('pyqtgraph', 'openpyxl', 'xlsxwriter', 'aiohttp'))]\n"
-            "print(bad); sys.exit(1 if bad else 0)")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False,
-                            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+            "print(code, bad); sys.exit(1 if bad or code else 0)")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "VBP_AUTOMATION_QUIT_MS": "0"}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, env=env,
+                            cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
+    assert "opened:" in result.stdout  # the workshop really was opened and shown
 
 
 # SQL in a string: a statement keyword (upper case, as SQL is written here) followed by what a
