@@ -15,7 +15,7 @@ import sqlite3
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from aiohttp import web
 
@@ -324,7 +324,14 @@ async def events(request: web.Request) -> web.StreamResponse:
     return response
 
 
-async def vote(request: web.Request) -> web.Response:
+def valid_uid(uid: Any) -> TypeGuard[str]:
+    """A client-made id for an idempotent retry (a ballot, an idea): short, plain characters."""
+    return isinstance(uid, str) and 8 <= len(uid) <= 64 and uid.replace("-", "").isalnum()
+
+
+async def phone_post(request: web.Request) -> tuple[VoteApp, str, str, dict[str, Any]] | web.Response:
+    """What every phone's POST checks first: a joined device, within its rate, sending JSON.
+    Returns (app, pseudonym, group, body), or the refusal to answer with."""
     app = request.app[KEY]
     device = app.device(request)
     if device is None:
@@ -335,13 +342,21 @@ async def vote(request: web.Request) -> web.Response:
     data = await read_json(request)
     if isinstance(data, web.Response):
         return data
+    return app, pseudonym, grp, data
+
+
+async def vote(request: web.Request) -> web.Response:
+    checked = await phone_post(request)
+    if isinstance(checked, web.Response):
+        return checked
+    app, pseudonym, grp, data = checked
     poll_id, round_, uid, seq = data.get("poll_id"), data.get("round"), data.get("ballot_id"), data.get("seq")
     # Every number from the network is bounded here: past 64 bits SQLite cannot even store it.
     if not in_range(poll_id) or not in_range(round_):
         return problem(400, "Which poll is this answer for?")
     if seq is not None and not in_range(seq):
         return problem(400, "The answer's sequence number is not valid. Reload the page.")
-    if not isinstance(uid, str) or not 8 <= len(uid) <= 64 or not uid.replace("-", "").isalnum():
+    if not valid_uid(uid):
         return problem(400, "The answer is missing its id. Reload the page.")
     if "answer" not in data:
         return problem(400, "The answer is missing.")

@@ -14,7 +14,7 @@ from aiohttp import web
 
 from vbp_workshop.core.idea_intake import IdeaRefused, IdeasRoom, Submit, Support, clean_idea, room
 from vbp_workshop.core.votes import in_range
-from vbp_workshop.server.app import KEY, VoteApp, problem, read_json
+from vbp_workshop.server.app import KEY, VoteApp, phone_post, problem, valid_uid
 
 _CACHE: web.AppKey[list[tuple[int, bytes]]] = web.AppKey("ideas_cache")
 
@@ -38,20 +38,14 @@ async def state(request: web.Request) -> web.Response:
 
 
 async def submit(request: web.Request) -> web.Response:
-    app = request.app[KEY]
-    device = app.device(request)
-    if device is None:
-        return problem(401, "Join first: enter the code on the screen.")
-    pseudonym, grp = device
-    if not app.allow(pseudonym):
-        return problem(429, "Slow down a little, then send again.")
-    data = await read_json(request)
-    if isinstance(data, web.Response):
-        return data
+    checked = await phone_post(request)
+    if isinstance(checked, web.Response):
+        return checked
+    app, pseudonym, grp, data = checked
     activity_id, uid = data.get("activity_id"), data.get("idea_uid")
     if not in_range(activity_id):
         return problem(400, "Which question is this idea for?")
-    if not isinstance(uid, str) or not 8 <= len(uid) <= 64 or not uid.replace("-", "").isalnum():
+    if not valid_uid(uid):
         return problem(400, "The idea is missing its id. Reload the page.")
     ideas_room = _room(app)
     activity = ideas_room.live.accepting(activity_id)
@@ -67,20 +61,15 @@ async def submit(request: web.Request) -> web.Response:
 
 
 async def support(request: web.Request) -> web.Response:
-    app = request.app[KEY]
-    device = app.device(request)
-    if device is None:
-        return problem(401, "Join first: enter the code on the screen.")
-    if not app.allow(device[0]):
-        return problem(429, "Slow down a little, then send again.")
-    data = await read_json(request)
-    if isinstance(data, web.Response):
-        return data
+    checked = await phone_post(request)
+    if isinstance(checked, web.Response):
+        return checked
+    app, pseudonym, _grp, data = checked
     idea_id = data.get("idea_id")
     if not in_range(idea_id):
         return problem(400, "Which idea is this for?")
     try:
-        stored = await asyncio.wrap_future(_room(app).ensure_started().submit(Support(idea_id, device[0])))
+        stored = await asyncio.wrap_future(_room(app).ensure_started().submit(Support(idea_id, pseudonym)))
     except IdeaRefused as exc:
         return problem(422, str(exc))
     return web.json_response({"ok": True, "duplicate": stored.duplicate})
