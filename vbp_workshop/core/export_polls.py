@@ -24,9 +24,9 @@ from typing import Any
 from vbp_workshop.core.domain import GROUP_LABELS, OTHER_GROUP
 from vbp_workshop.core.polarisation import small_n_note
 from vbp_workshop.core.pollops import min_group
-from vbp_workshop.core.polls import AGREEMENT_LABELS, KINDS, PRIVACY, Poll
+from vbp_workshop.core.polls import KINDS, PRIVACY, Poll
 from vbp_workshop.core.store import Row, Store
-from vbp_workshop.core.tally import Tally, group_ballots, profile, tally
+from vbp_workshop.core.tally import Tally, group_ballots, tally
 from vbp_workshop.core.xlsx import Cancelled, Chart, Series, Sheet, cell_text
 
 HIDDEN = "Hidden by the facilitator"
@@ -47,35 +47,8 @@ def _canon(v: Any) -> str:
 
 
 def readable_answer(poll: Poll, answer: Any) -> str:
-    """An answer as a person reads it: option names rather than numbers."""
-    o = poll.options
-
-    def name(i: Any) -> str:
-        i = int(i)
-        return o[i] if 0 <= i < len(o) else f"#{i}"
-
-    k = poll.kind
-    if k == "single":
-        return name(answer)
-    if k == "multiple":
-        if isinstance(answer, dict):  # a hand count: hands per option
-            return "; ".join(f"{name(i)}: {v} hands" for i, v in answer.items())
-        return "; ".join(name(i) for i in answer)
-    if k == "ranking":
-        return "; ".join(f"{n}. {name(i)}" for n, i in enumerate(answer, 1))
-    if k == "points":
-        return "; ".join(f"{name(i)}: {v}" for i, v in answer.items())
-    if k == "agreement":
-        if any(isinstance(v, list) for v in answer.values()):  # a hand count: hands per level
-            return "; ".join(
-                f"{name(i)}: " + ", ".join(f"{lbl} {h}" for lbl, h in zip(AGREEMENT_LABELS, v, strict=False) if h)
-                for i, v in answer.items())
-        return "; ".join(f"{name(i)}: {AGREEMENT_LABELS[int(v) - 1]}" for i, v in answer.items())
-    if k in ("matrix", "importance"):
-        a, b = ("importance", "satisfaction") if k == "importance" else ("x", "y")
-        return "; ".join(f"{name(i)}: {a}={v[0]}, {b}={v[1]}" for i, v in answer.items())
-    return str(answer)
-
+    """An answer as a person reads it: option names rather than numbers (the kind says how)."""
+    return poll.plugin.readable(poll, answer)
 
 
 # -- the sheets -----------------------------------------------------------------------------------
@@ -194,96 +167,26 @@ def _poll_block(sh: Sheet, poll: Poll, t: Tally, groups: dict[str, list[Row]]) -
     sh.add([f"{KINDS[poll.kind]} · round {poll.round} · {t.respondents} "
             f"{'response' if t.respondents == 1 else 'responses'} ({sources}) · "
             f"{PRIVACY.get(poll.privacy, poll.privacy)}" + (f" · {small}" if small else "")], "note")
-    chart: Chart | None = None
+    kind = poll.plugin
     name = f"Poll{poll.id}"
-    k = poll.kind
-    title = _short(poll.question)
-    if k in ("single", "multiple", "points", "ranking"):
-        value = {"points": "Points", "ranking": "Borda score"}.get(k, "Answers")
-        if t.percents:
-            rows = [[o, c, p / 100] for o, c, p in zip(poll.options, t.counts, t.percents, strict=True)]
-            first, last = sh.table(name, ["Option", value, "Share"], rows, formats={3: "0%"}, wrap=(1,))
-        else:  # a ranking has scores, not shares: no empty column
-            first, last = sh.table(name, ["Option", value], [list(r) for r in zip(poll.options, t.counts,
-                                                                                strict=True)], wrap=(1,))
-        chart = Chart("bar", title, [Series(value, (first + 1, last, 1), (first + 1, last, 2))],
-                      axis="count", max_value=max(t.counts, default=0), y_title=value.lower())
-    elif k in ("scale", "fist"):
-        first, last = sh.table(name, ["Answer", "Count", "Share"],
-                               [[lv, c, p / 100] for lv, c, p in zip(t.levels, t.counts, t.percents, strict=True)],
-                               formats={3: "0%"})
-        sh.add(["Mean", round(t.mean, 2) if t.mean is not None else None])
-        sh.add(["Median", t.median])
-        if k == "fist":
-            sh.add(["Consensus (all ≥ 3)", "Yes" if t.consensus else "No", f"{t.below_three} below 3"])
-        chart = Chart("column", title, [Series("Count", (first + 1, last, 1), (first + 1, last, 2))],
-                      axis="count", max_value=max(t.counts, default=0), y_title="answers")
-    elif k == "agreement":
-        rows = [[o, *row, m, (s or 0) / 100] for o, row, m, s in
-                zip(poll.options, t.distribution, t.means, t.share_agreeing, strict=True)]
-        first, last = sh.table(name, ["Statement", *AGREEMENT_LABELS, "Mean", "Agreeing"], rows,
-                               formats={7: "0.00", 8: "0%"}, wrap=(1,))
-        colours = ["#B2182B", "#EF8A62", "#BDBDBD", "#67A9CF", "#2166AC"]
-        chart = Chart("percent_bar", title,
-                      [Series((first, c), (first + 1, last, 1), (first + 1, last, c), colours[c - 2])
-                       for c in range(2, 7)], axis="share", legend=True, y_title="share of answers")
-    elif k in ("matrix", "importance"):
-        xl, yl = ("Importance", "Satisfaction") if k == "importance" else (
-            poll.settings.get("x_label", "Effort"), poll.settings.get("y_label", "Impact"))
-        rows = [[o, p[0] if p else None, p[1] if p else None, sp] for o, p, sp in
-                zip(poll.options, t.points, t.spreads, strict=True)]
-        if k == "importance":
-            rows = [[*r, g] for r, g in zip(rows, t.means, strict=True)]
-        first, last = sh.table(name, ["Item", f"{xl} (mean)", f"{yl} (mean)", "Spread (SD)",
-                                      *(["Gap"] if k == "importance" else [])], rows,
-                               formats={2: "0.00", 3: "0.00", 4: "0.00", 5: "0.00"}, wrap=(1,))
-        lo, hi = poll.scale_range
-        chart = Chart("scatter", title, [Series((r, 1), (r, r, 2), (r, r, 3)) for r in range(first + 1, last + 1)],
-                      axis="scale", scale=(lo, hi), x_title=str(xl), y_title=str(yl), legend=True)
-    elif k == "text":
-        sh.table(name, ["Answer"], [[a] for _, a in t.answers], wrap=(1,))
-        if t.words:
-            sh.blank()
-            first, last = sh.table(name + "Words", ["Word", "Mentions"], [list(w) for w in t.words[:15]])
-            chart = Chart("bar", title, [Series("Mentions", (first + 1, last, 1), (first + 1, last, 2))],
-                          axis="count", max_value=max((w[1] for w in t.words[:15]), default=0),
-                          y_title="mentions")
+    chart = kind.workbook_block(sh, poll, t, name, _short(poll.question))
     gchart: Chart | None = None
-    if len(groups) >= 2 and k != "text":
+    if len(groups) >= 2 and kind.splits_by_group:
         tallies = {g: tally(poll, bs) for g, bs in groups.items()}
-        items = list(poll.options) if k not in ("scale", "fist") else ["Mean"]
-        measure = _group_measure_name(k)
+        measure = kind.group_measure
         sh.blank()
         sh.add([f"By stakeholder group — {measure}"], "label")
         gnames = [f"{GROUP_LABELS.get(g, g)} (n={tallies[g].respondents})" for g in sorted(tallies)]
-        rows = []
-        for i, item in enumerate(items):
-            row: list[Any] = [item]
-            for g in sorted(tallies):
-                tt = tallies[g]
-                if k in ("scale", "fist"):
-                    row.append(round(tt.mean, 2) if tt.mean is not None else None)
-                elif k in {"agreement", "importance"}:
-                    m = tt.means[i]
-                    row.append(round(m, 2) if m is not None else None)
-                elif k == "matrix":
-                    p = tt.points[i]
-                    row.append(round(p[1], 2) if p else None)
-                else:
-                    row.append(round(profile(tt, poll)[i], 3))
-            rows.append(row)
-        shares = k in ("single", "multiple", "points", "ranking")
+        rows = [[item, *(kind.group_cell(tallies[g], poll, i) for g in sorted(tallies))]
+                for i, item in enumerate(kind.group_items(poll))]
+        shares = kind.group_shares
         fmt = dict.fromkeys(range(2, len(gnames) + 2), "0%" if shares else "0.00")
         gfirst, glast = sh.table(f"{name}Groups", ["Item", *gnames], rows, formats=fmt, wrap=(1,))
-        lo, hi = poll.scale_range
-        scale: tuple[float, float] = (1, 5) if k == "agreement" else (lo, hi)
-        if k == "importance":
-            scale = (-(hi - lo), hi - lo)  # a gap: importance minus satisfaction
         gchart = Chart("bar", "By group", [Series((gfirst, c), (gfirst + 1, glast, 1), (gfirst + 1, glast, c),
                                                   GROUP_COLOURS[(c - 2) % len(GROUP_COLOURS)])
                                            for c in range(2, len(gnames) + 2)],
-                       axis="share" if shares else "mean", scale=None if shares else scale, legend=True,
-                       y_title=measure)
+                       axis="share" if shares else "mean", scale=None if shares else kind.group_scale(poll),
+                       legend=True, y_title=measure)
     # The charts go under the tables, side by side: the block prints one page wide at a
     # readable size, and a page break before each block keeps its charts on one page.
     if chart is not None or gchart is not None:
@@ -300,9 +203,3 @@ CHART_ROWS = 14  # a 265 px chart over rows of 20 px
 
 GROUP_COLOURS = ["#12355B", "#E07A1F", "#2E8B57", "#8E44AD", "#C0262D", "#4C9BD6", "#7F7F7F"]
 
-
-def _group_measure_name(kind: str) -> str:
-    return {"single": "share choosing each option", "multiple": "share choosing each option",
-            "points": "share of points", "ranking": "Borda score relative to the top option",
-            "agreement": "mean agreement (1–5)", "scale": "mean", "fist": "mean support (0–5)",
-            "importance": "gap: importance − satisfaction", "matrix": "mean impact (y)"}[kind]

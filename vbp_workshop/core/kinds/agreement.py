@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from vbp_workshop.core.kinds.base import HAND_MAX, PollKind, answer_of, keyed, level, weight, wmean
+from vbp_workshop.core.kinds.base import HAND_MAX, PollKind, answer_of, keyed, level, option_name, weight, wmean
 from vbp_workshop.core.polls import AGREEMENT_LABELS as LABELS
 from vbp_workshop.core.polls import BallotError, Poll
 from vbp_workshop.core.tally import Ballot, Tally
+from vbp_workshop.core.xlsx import Chart, Series, Sheet
 
 __all__ = ["KIND", "LABELS"]
 
@@ -19,6 +20,7 @@ class Agreement(PollKind):
     fewest_options = 1
     hand_form = "statements"
     hand_hint = "For each statement, count the hands at each level."
+    group_measure = "mean agreement (1–5)"
     # The form's grid is one entry: the hands per statement and level. Each person rates each
     # statement once, so the people are the most hands any one statement got: no second
     # question, and someone sitting out one statement is still counted once.
@@ -73,6 +75,27 @@ class Agreement(PollKind):
 
     def result(self, poll: Poll, t: Tally) -> dict[str, Any]:
         return {"bars": [[lbl, round(s or 0, 1)] for lbl, s in zip(t.labels, t.share_agreeing, strict=False)]}
+
+    def readable(self, poll: Poll, answer: Any) -> str:
+        if any(isinstance(v, list) for v in answer.values()):  # a hand count: hands per level
+            return "; ".join(
+                f"{option_name(poll, i)}: " + ", ".join(f"{lbl} {h}" for lbl, h in zip(LABELS, v, strict=False) if h)
+                for i, v in answer.items())
+        return "; ".join(f"{option_name(poll, i)}: {LABELS[int(v) - 1]}" for i, v in answer.items())
+
+    def workbook_block(self, sh: Sheet, poll: Poll, t: Tally, name: str, title: str) -> Chart | None:
+        rows = [[o, *row, m, (s or 0) / 100] for o, row, m, s in
+                zip(poll.options, t.distribution, t.means, t.share_agreeing, strict=True)]
+        first, last = sh.table(name, ["Statement", *LABELS, "Mean", "Agreeing"], rows,
+                               formats={7: "0.00", 8: "0%"}, wrap=(1,))
+        colours = ["#B2182B", "#EF8A62", "#BDBDBD", "#67A9CF", "#2166AC"]
+        return Chart("percent_bar", title,
+                     [Series((first, c), (first + 1, last, 1), (first + 1, last, c), colours[c - 2])
+                      for c in range(2, 7)], axis="share", legend=True, y_title="share of answers")
+
+    def group_cell(self, t: Tally, poll: Poll, i: int) -> float | None:
+        m = t.means[i]
+        return round(m, 2) if m is not None else None
 
 
 KIND = Agreement()

@@ -2,7 +2,8 @@
 
 A kind is one module in this package holding one `PollKind` subclass: how a ballot is checked,
 how a round is tallied, what a phone is sent, the revealed result, the group measure, the
-hand-count form and the editor's settings. `vbp_workshop.core.kinds.get(name)` finds it.
+hand-count form, the editor's settings and its block of the workbook's results sheet.
+`vbp_workshop.core.kinds.get(name)` finds it.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any, ClassVar
 
 from vbp_workshop.core.polls import BallotError, Poll
 from vbp_workshop.core.tally import Ballot, Tally
+from vbp_workshop.core.xlsx import Chart, Series, Sheet
 
 HAND_MAX = 10**6  # a group's hands or points in one hand-count entry, far above any one person's
 
@@ -37,6 +39,11 @@ class PollKind:
     # How far apart two groups' profiles are: "shares" (total-variation distance of two shares
     # that sum to one) or "largest" (the largest difference of any one value).
     distance: ClassVar[str] = "largest"
+    # The group split (on screen and in the workbook): whether groups are compared at all, the
+    # words for the measure, and whether it is a share (shown as %) rather than a mean.
+    splits_by_group: ClassVar[bool] = True
+    group_measure: ClassVar[str] = ""
+    group_shares: ClassVar[bool] = False
 
     # -- definition --------------------------------------------------------------------------
 
@@ -89,6 +96,29 @@ class PollKind:
         """The revealed result's chart data: shares and means, never who answered."""
         return {"bars": [[lbl, round(p, 1)] for lbl, p in zip(t.labels, t.percents, strict=False)]}
 
+    # -- the workbook -------------------------------------------------------------------------
+
+    def readable(self, poll: Poll, answer: Any) -> str:
+        """A stored answer as a person reads it (option names rather than numbers)."""
+        return str(answer)
+
+    def workbook_block(self, sh: Sheet, poll: Poll, t: Tally, name: str, title: str) -> Chart | None:
+        """Write the round's result tables to `sh` (table names start with `name`) and return
+        its native chart (titled `title`), or None; the sheet adds the heading and group split."""
+        return None
+
+    def group_items(self, poll: Poll) -> list[str]:
+        """The rows of the workbook's group split: one per option unless the kind says so."""
+        return list(poll.options)
+
+    def group_cell(self, t: Tally, poll: Poll, i: int) -> float | None:
+        """One group's value for item `i` of the split, on the measure `group_measure` names."""
+        return round(self.profile(t, poll)[i], 3)
+
+    def group_scale(self, poll: Poll) -> tuple[float, float]:
+        """The axis of the group split's chart when the measure is not a share."""
+        return poll.scale_range
+
 
 # -- checks --------------------------------------------------------------------------------------
 
@@ -116,6 +146,12 @@ def keyed(answer: Any, n: int) -> dict[int, Any]:
             raise BallotError("That item is not on this poll.") from None
         out[index(i, n)] = value
     return out
+
+
+def option_name(poll: Poll, i: Any) -> str:
+    """Option `i` by its name (an index no option has shows as "#i")."""
+    i = int(i)
+    return poll.options[i] if 0 <= i < len(poll.options) else f"#{i}"
 
 
 # -- statistics ----------------------------------------------------------------------------------
@@ -174,3 +210,18 @@ def leading(t: Tally) -> str:
         return ""
     top = max(range(len(t.counts)), key=lambda i: t.counts[i])
     return f"Leading: {t.labels[top]}"
+
+
+# -- the workbook ---------------------------------------------------------------------------------
+
+
+def option_block(sh: Sheet, poll: Poll, t: Tally, name: str, title: str, value: str) -> Chart:
+    """The result table of a kind that counts per option (`value`: what is counted), with a bar chart."""
+    if t.percents:
+        rows = [[o, c, p / 100] for o, c, p in zip(poll.options, t.counts, t.percents, strict=True)]
+        first, last = sh.table(name, ["Option", value, "Share"], rows, formats={3: "0%"}, wrap=(1,))
+    else:  # a ranking has scores, not shares: no empty column
+        first, last = sh.table(name, ["Option", value], [list(r) for r in zip(poll.options, t.counts,
+                                                                            strict=True)], wrap=(1,))
+    return Chart("bar", title, [Series(value, (first + 1, last, 1), (first + 1, last, 2))],
+                 axis="count", max_value=max(t.counts, default=0), y_title=value.lower())

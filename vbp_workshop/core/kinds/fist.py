@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from vbp_workshop.core.kinds.scale import Scale
 from vbp_workshop.core.polls import FIST_LABELS as LABELS
@@ -17,6 +18,7 @@ class Fist(Scale):
     name = "fist"
     label = "Fist-to-five"
     editor_fields = frozenset()
+    group_measure = "mean support (0–5)"
 
     def scale_range(self, poll: Poll) -> tuple[int, int]:
         return (0, 5)
@@ -32,6 +34,9 @@ class Fist(Scale):
     def headline(self, t: Tally) -> str:
         verdict = "Consensus" if t.consensus else f"No consensus: {t.below_three} below 3"
         return f"{verdict} (mean {t.mean:.1f})" if t.mean is not None else verdict
+
+    def summary_rows(self, t: Tally) -> list[list[Any]]:
+        return [["Consensus (all ≥ 3)", "Yes" if t.consensus else "No", f"{t.below_three} below 3"]]
 
 
 KIND = Fist()

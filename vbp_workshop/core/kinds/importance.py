@@ -15,6 +15,9 @@ class Importance(Matrix):
     label = "Importance vs satisfaction"
     editor_fields = frozenset()
     hand_hint = "Place each attribute where the group agreed, and say how many people."
+    group_measure = "gap: importance − satisfaction"
+    readable_axes = ("importance", "satisfaction")
+    gap_column = True
 
     def axes(self, poll: Poll) -> tuple[str, str]:
         return ("Importance", "Satisfaction")
@@ -36,6 +39,14 @@ class Importance(Matrix):
 
     def public(self, poll: Poll) -> dict[str, Any]:
         return {}
+
+    def group_cell(self, t: Tally, poll: Poll, i: int) -> float | None:
+        m = t.means[i]
+        return round(m, 2) if m is not None else None
+
+    def group_scale(self, poll: Poll) -> tuple[float, float]:
+        lo, hi = poll.scale_range
+        return (-(hi - lo), hi - lo)  # a gap: importance minus satisfaction
 
 
 KIND = Importance()

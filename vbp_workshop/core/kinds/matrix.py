@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, ClassVar
 
-from vbp_workshop.core.kinds.base import PollKind, answer_of, keyed, level, weight, wmean, wstdev
+from vbp_workshop.core.kinds.base import PollKind, answer_of, keyed, level, option_name, weight, wmean, wstdev
 from vbp_workshop.core.polls import BallotError, Poll
 from vbp_workshop.core.tally import Ballot, Tally
+from vbp_workshop.core.xlsx import Chart, Series, Sheet
 
 
 class Matrix(PollKind):
@@ -17,6 +18,11 @@ class Matrix(PollKind):
     editor_fields = frozenset({"x_label", "y_label"})
     hand_form = "placing"
     hand_hint = "Place each item where the group agreed, and say how many people that was."
+    group_measure = "mean impact (y)"
+    # How the raw-votes sheet names the two values of an answer, and whether the results table
+    # adds the gap between them.
+    readable_axes: ClassVar[tuple[str, str]] = ("x", "y")
+    gap_column: ClassVar[bool] = False
 
     def axes(self, poll: Poll) -> tuple[str, str]:
         return (str(poll.settings.get("x_label", "Effort")), str(poll.settings.get("y_label", "Impact")))
@@ -73,6 +79,27 @@ class Matrix(PollKind):
 
     def result(self, poll: Poll, t: Tally) -> dict[str, Any]:
         return {"points": [[lbl, p] for lbl, p in zip(t.labels, t.points, strict=False)]}
+
+    def readable(self, poll: Poll, answer: Any) -> str:
+        a, b = self.readable_axes
+        return "; ".join(f"{option_name(poll, i)}: {a}={v[0]}, {b}={v[1]}" for i, v in answer.items())
+
+    def workbook_block(self, sh: Sheet, poll: Poll, t: Tally, name: str, title: str) -> Chart | None:
+        xl, yl = self.axes(poll)
+        rows = [[o, p[0] if p else None, p[1] if p else None, sp] for o, p, sp in
+                zip(poll.options, t.points, t.spreads, strict=True)]
+        if self.gap_column:
+            rows = [[*r, g] for r, g in zip(rows, t.means, strict=True)]
+        first, last = sh.table(name, ["Item", f"{xl} (mean)", f"{yl} (mean)", "Spread (SD)",
+                                      *(["Gap"] if self.gap_column else [])], rows,
+                               formats={2: "0.00", 3: "0.00", 4: "0.00", 5: "0.00"}, wrap=(1,))
+        lo, hi = poll.scale_range
+        return Chart("scatter", title, [Series((r, 1), (r, r, 2), (r, r, 3)) for r in range(first + 1, last + 1)],
+                     axis="scale", scale=(lo, hi), x_title=xl, y_title=yl, legend=True)
+
+    def group_cell(self, t: Tally, poll: Poll, i: int) -> float | None:
+        p = t.points[i]
+        return round(p[1], 2) if p else None
 
 
 KIND = Matrix()

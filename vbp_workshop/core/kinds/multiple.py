@@ -5,15 +5,30 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from vbp_workshop.core.kinds.base import HAND_MAX, PollKind, answer_of, index, keyed, leading, level, share, weight
+from vbp_workshop.core.kinds.base import (
+    HAND_MAX,
+    PollKind,
+    answer_of,
+    index,
+    keyed,
+    leading,
+    level,
+    option_block,
+    option_name,
+    share,
+    weight,
+)
 from vbp_workshop.core.polls import BallotError, Poll
 from vbp_workshop.core.tally import Ballot, Tally
+from vbp_workshop.core.xlsx import Chart, Sheet
 
 
 class Multiple(PollKind):
     name = "multiple"
     label = "Multiple choice"
     editor_fields = frozenset({"max_choices"})
+    group_measure = "share choosing each option"
+    group_shares = True
     # A person may raise a hand for several options, so hands are not people: the form asks
     # for both, and the entry keeps the hands per option with the people as its weight.
     hand_people = True
@@ -64,6 +79,14 @@ class Multiple(PollKind):
 
     def public(self, poll: Poll) -> dict[str, Any]:
         return {"max_choices": poll.max_choices}
+
+    def readable(self, poll: Poll, answer: Any) -> str:
+        if isinstance(answer, dict):  # a hand count: hands per option
+            return "; ".join(f"{option_name(poll, i)}: {v} hands" for i, v in answer.items())
+        return "; ".join(option_name(poll, i) for i in answer)
+
+    def workbook_block(self, sh: Sheet, poll: Poll, t: Tally, name: str, title: str) -> Chart | None:
+        return option_block(sh, poll, t, name, title, "Answers")
 
 
 KIND = Multiple()

@@ -5,15 +5,29 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from vbp_workshop.core.kinds.base import HAND_MAX, PollKind, answer_of, keyed, leading, level, share, weight
+from vbp_workshop.core.kinds.base import (
+    HAND_MAX,
+    PollKind,
+    answer_of,
+    keyed,
+    leading,
+    level,
+    option_block,
+    option_name,
+    share,
+    weight,
+)
 from vbp_workshop.core.polls import BallotError, Poll
 from vbp_workshop.core.tally import Ballot, Tally
+from vbp_workshop.core.xlsx import Chart, Sheet
 
 
 class Points(PollKind):
     name = "points"
     label = "Points / dot voting"
     distance = "shares"
+    group_measure = "share of points"
+    group_shares = True
     editor_fields = frozenset({"budget"})
     hand_people = True  # points are not people: the form asks for both
     hand_people_label = "How many people placed these points"
@@ -48,6 +62,12 @@ class Points(PollKind):
 
     def public(self, poll: Poll) -> dict[str, Any]:
         return {"budget": poll.budget}
+
+    def readable(self, poll: Poll, answer: Any) -> str:
+        return "; ".join(f"{option_name(poll, i)}: {v}" for i, v in answer.items())
+
+    def workbook_block(self, sh: Sheet, poll: Poll, t: Tally, name: str, title: str) -> Chart | None:
+        return option_block(sh, poll, t, name, title, "Points")
 
 
 KIND = Points()

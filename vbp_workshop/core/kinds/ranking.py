@@ -5,15 +5,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from vbp_workshop.core.kinds.base import PollKind, answer_of, index, leading, weight
+from vbp_workshop.core.kinds.base import PollKind, answer_of, index, leading, option_block, option_name, weight
 from vbp_workshop.core.polls import BallotError, Poll
 from vbp_workshop.core.tally import Ballot, Tally
+from vbp_workshop.core.xlsx import Chart, Sheet
 
 
 class Ranking(PollKind):
     name = "ranking"
     label = "Ranking"
     hand_hint = "Count the hands for each option as first choice."
+    group_measure = "Borda score relative to the top option"
+    group_shares = True
 
     def hand_answer(self, key: Any) -> Any:
         return [key]
@@ -50,6 +53,12 @@ class Ranking(PollKind):
     def result(self, poll: Poll, t: Tally) -> dict[str, Any]:
         top = max(t.counts, default=0.0) or 1.0
         return {"bars": [[lbl, round(100 * c / top, 1)] for lbl, c in zip(t.labels, t.counts, strict=False)]}
+
+    def readable(self, poll: Poll, answer: Any) -> str:
+        return "; ".join(f"{n}. {option_name(poll, i)}" for n, i in enumerate(answer, 1))
+
+    def workbook_block(self, sh: Sheet, poll: Poll, t: Tally, name: str, title: str) -> Chart | None:
+        return option_block(sh, poll, t, name, title, "Borda score")
 
 
 KIND = Ranking()

@@ -8,6 +8,7 @@ from typing import Any
 from vbp_workshop.core.kinds.base import PollKind, answer_of, level, share, weight, weighted_median, wmean
 from vbp_workshop.core.polls import Poll
 from vbp_workshop.core.tally import Ballot, Tally
+from vbp_workshop.core.xlsx import Chart, Series, Sheet
 
 
 class Scale(PollKind):
@@ -16,6 +17,7 @@ class Scale(PollKind):
     needs_options = False
     editor_fields = frozenset({"min", "max"})
     hand_form = "levels"
+    group_measure = "mean"
 
     def settings_problem(self, poll: Poll) -> str:
         lo, hi = self.scale_range(poll)
@@ -47,6 +49,27 @@ class Scale(PollKind):
 
     def result(self, poll: Poll, t: Tally) -> dict[str, Any]:
         return {"bars": [[str(lv), round(p, 1)] for lv, p in zip(t.levels, t.percents, strict=False)]}
+
+    def workbook_block(self, sh: Sheet, poll: Poll, t: Tally, name: str, title: str) -> Chart | None:
+        first, last = sh.table(name, ["Answer", "Count", "Share"],
+                               [[lv, c, p / 100] for lv, c, p in zip(t.levels, t.counts, t.percents, strict=True)],
+                               formats={3: "0%"})
+        sh.add(["Mean", round(t.mean, 2) if t.mean is not None else None])
+        sh.add(["Median", t.median])
+        for row in self.summary_rows(t):
+            sh.add(row)
+        return Chart("column", title, [Series("Count", (first + 1, last, 1), (first + 1, last, 2))],
+                     axis="count", max_value=max(t.counts, default=0), y_title="answers")
+
+    def summary_rows(self, t: Tally) -> list[list[Any]]:
+        """Rows the workbook adds under the mean and the median."""
+        return []
+
+    def group_items(self, poll: Poll) -> list[str]:
+        return ["Mean"]
+
+    def group_cell(self, t: Tally, poll: Poll, i: int) -> float | None:
+        return round(t.mean, 2) if t.mean is not None else None
 
 
 KIND = Scale()

@@ -5,15 +5,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from vbp_workshop.core.kinds.base import PollKind, answer_of, index, leading, share, weight
+from vbp_workshop.core.kinds.base import PollKind, answer_of, index, leading, option_block, option_name, share, weight
 from vbp_workshop.core.polls import Poll
 from vbp_workshop.core.tally import Ballot, Tally
+from vbp_workshop.core.xlsx import Chart, Sheet
 
 
 class Single(PollKind):
     name = "single"
     label = "Single choice"
     distance = "shares"
+    group_measure = "share choosing each option"
+    group_shares = True
 
     def validate(self, poll: Poll, answer: Any, hand: bool) -> Any:
         return index(answer, len(poll.options))
@@ -30,6 +33,12 @@ class Single(PollKind):
 
     def profile(self, t: Tally, poll: Poll) -> list[float]:
         return [p / 100 for p in t.percents]
+
+    def readable(self, poll: Poll, answer: Any) -> str:
+        return option_name(poll, answer)
+
+    def workbook_block(self, sh: Sheet, poll: Poll, t: Tally, name: str, title: str) -> Chart | None:
+        return option_block(sh, poll, t, name, title, "Answers")
 
 
 KIND = Single()

@@ -9,6 +9,7 @@ from vbp_workshop.core.kinds.base import PollKind, answer_of
 from vbp_workshop.core.polls import MAX_TEXT, BallotError, Poll
 from vbp_workshop.core.tally import Ballot, Tally
 from vbp_workshop.core.words import frequent_words
+from vbp_workshop.core.xlsx import Chart, Series, Sheet
 
 
 class Text(PollKind):
@@ -17,6 +18,7 @@ class Text(PollKind):
     needs_options = False
     hand_form = "text"
     hand_hint = "Type an answer given aloud."
+    splits_by_group = False  # words, not a measure to compare
 
     def validate(self, poll: Poll, answer: Any, hand: bool) -> Any:
         if not isinstance(answer, str) or not answer.strip():
@@ -33,6 +35,15 @@ class Text(PollKind):
 
     def result(self, poll: Poll, t: Tally) -> dict[str, Any]:
         return {"words": t.words[:10]}
+
+    def workbook_block(self, sh: Sheet, poll: Poll, t: Tally, name: str, title: str) -> Chart | None:
+        sh.table(name, ["Answer"], [[a] for _, a in t.answers], wrap=(1,))
+        if not t.words:
+            return None
+        sh.blank()
+        first, last = sh.table(name + "Words", ["Word", "Mentions"], [list(w) for w in t.words[:15]])
+        return Chart("bar", title, [Series("Mentions", (first + 1, last, 1), (first + 1, last, 2))],
+                     axis="count", max_value=max((w[1] for w in t.words[:15]), default=0), y_title="mentions")
 
 
 KIND = Text()
