@@ -51,7 +51,7 @@ def _furthest(poll: Poll, tallies: dict[str, Tally], n_items: int) -> list[tuple
 
 def poll_items(store: Store, poll: Poll) -> list[ItemRow]:
     """Every item of one poll's current round with its divergence and spread."""
-    if poll.kind == "text":
+    if not poll.plugin.splits_by_group:
         return []
     chosen = pollops.ballots(store, poll.id, poll.round)
     if not chosen:

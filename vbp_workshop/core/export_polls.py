@@ -151,6 +151,10 @@ def poll_sheets(store: Store, progress: Callable[[float], None],
     return [results, raw, audit]
 
 
+def _rounded(v: float | None, digits: int) -> float | None:
+    return round(v, digits) if v is not None else None
+
+
 def _short(text: str, n: int = 80) -> str:
     text = cell_text(text)
     return text if len(text) <= n else text[: n - 1] + "…"
@@ -177,9 +181,10 @@ def _poll_block(sh: Sheet, poll: Poll, t: Tally, groups: dict[str, list[Row]]) -
         sh.blank()
         sh.add([f"By stakeholder group — {measure}"], "label")
         gnames = [f"{GROUP_LABELS.get(g, g)} (n={tallies[g].respondents})" for g in sorted(tallies)]
-        rows = [[item, *(kind.group_cell(tallies[g], poll, i) for g in sorted(tallies))]
-                for i, item in enumerate(kind.group_items(poll))]
         shares = kind.group_shares
+        values = [kind.group_values(tallies[g], poll) for g in sorted(tallies)]
+        rows = [[item, *(_rounded(v[i], 3 if shares else 2) for v in values)]
+                for i, item in enumerate(kind.group_items(poll))]
         fmt = dict.fromkeys(range(2, len(gnames) + 2), "0%" if shares else "0.00")
         gfirst, glast = sh.table(f"{name}Groups", ["Item", *gnames], rows, formats=fmt, wrap=(1,))
         gchart = Chart("bar", "By group", [Series((gfirst, c), (gfirst + 1, glast, 1), (gfirst + 1, glast, c),

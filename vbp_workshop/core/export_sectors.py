@@ -28,27 +28,12 @@ SECTOR_ORDER = [*SECTOR_LABELS, "other"]
 
 
 def measure(poll: Poll) -> str:
-    lo, hi = poll.scale_range
-    return {"agreement": "mean 1–5", "scale": f"mean {lo}–{hi}", "fist": "mean 0–5",
-            "importance": "mean 1–5", "matrix": f"mean {lo}–{hi}", "single": "% of answers",
-            "multiple": "% choosing", "points": "% of points", "ranking": "Borda score"}.get(poll.kind, "")
+    return poll.plugin.sector_measure(poll)
 
 
 def item_values(poll: Poll, t: Tally) -> list[float | None]:
     """A tally's value per item, in the order of `item_labels` (on the answers' own scale)."""
-    if not t.respondents:
-        return []
-    if poll.kind == "agreement":
-        return list(t.means)
-    if poll.kind in ("scale", "fist"):
-        return [t.mean]
-    if poll.kind in ("matrix", "importance"):
-        return [v for p in t.points for v in (p if p else (None, None))]
-    if poll.kind in ("single", "multiple", "points"):
-        return list(t.percents)
-    if poll.kind == "ranking":
-        return list(t.counts)
-    return []
+    return poll.plugin.item_values(poll, t) if t.respondents else []
 
 
 def _r(v: float | None, digits: int = 2) -> Any:
@@ -70,7 +55,7 @@ def sectors_sheet(store: Store) -> Sheet:
     sh.heading("Every item by sector (current round)", 2)
     rows = []
     for poll in pollops.polls(store):
-        if poll.kind == "text" or poll.privacy == "anonymous_nogroup":
+        if not poll.plugin.splits_by_group or poll.privacy == "anonymous_nogroup":
             continue
         tallies = pollops.sector_tallies(store, poll)
         if not tallies:

@@ -18,7 +18,7 @@ from typing import Any
 
 from vbp_workshop.core import pollops
 from vbp_workshop.core.operations.steps import step_field_edit
-from vbp_workshop.core.polls import Poll
+from vbp_workshop.core.polls import Poll, kind_of
 from vbp_workshop.core.store import Edit, Insert, Store, Update
 from vbp_workshop.core.text import clean_text
 from vbp_workshop.core.votes import now_iso
@@ -296,7 +296,7 @@ def promote_edits(store: Store, activity_id: int, idea_ids: list[int], kind: str
     question = clean_text(question, single_line=True) or default_q
     link: Edit = Update("idea_activities", activity_id, {"poll_id": poll_id})  # after the poll exists
     edits: list[Edit] = []
-    if kind == "fist":  # fist-to-five is consent on one proposal: one poll per idea
+    if not kind_of(kind).needs_options:  # e.g. fist-to-five, consent on one proposal: a poll per idea
         for n, r in enumerate(rows):
             edits.append(Insert("polls", {**pollops.new_poll_edit(step, kind, r["text"], [], {}, tag).values,
                                           "id": poll_id + n}))
@@ -312,16 +312,9 @@ def promote_edits(store: Store, activity_id: int, idea_ids: list[int], kind: str
 
 
 def scores(poll: Poll, t: Any) -> list[float]:
-    """One number per option (per poll for fist-to-five), higher is better, from the kind's tally."""
-    n = len(poll.options) or 1
-    if poll.kind == "matrix":
-        # impact high and effort low: y minus x
-        return [(p[1] - p[0]) if p else float("-inf") for p in (t.points + [None] * n)[:n]]
-    if poll.kind == "fist" or (poll.kind in ("scale", "agreement", "importance") and len(t.means) != n):
-        return [t.mean if t.mean is not None else float("-inf")]
-    if poll.kind in ("scale", "agreement", "importance"):
-        return [m if m is not None else float("-inf") for m in t.means]
-    return [float(c) for c in (list(t.counts) + [0.0] * n)[:n]]
+    """One number per option (per poll for a kind without options), higher is better, from the
+    kind's tally (`PollKind.scores`)."""
+    return poll.plugin.scores(poll, t)
 
 
 def results(store: Store, activity_id: int) -> list[tuple[dict[str, Any], float, int]]:

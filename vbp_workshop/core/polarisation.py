@@ -11,11 +11,10 @@ is *polarised* when at least a quarter of the people are at each end. Results fr
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from vbp_workshop.core.kinds.base import answer_of, weight, wmean
+from vbp_workshop.core.kinds.base import wmean
 from vbp_workshop.core.kinds.fist import CONSENT_FLOOR
 from vbp_workshop.core.polls import Poll
 from vbp_workshop.core.tally import Ballot
@@ -70,59 +69,17 @@ def spread_of(label: str, pairs: Sequence[tuple[float, float]], lo: int, hi: int
 
 def item_spreads(poll: Poll, ballots: Sequence[Ballot]) -> list[ItemSpread]:
     """One spread per rated item of the poll, in the order of the kind's group profile
-    (`PollKind.profile`); [] for kinds that count choices rather than rate.
-
-    Answers are whole levels, so each item's weights are summed per level first (one pass over
-    the ballots; the statistics then run over a handful of levels, not every ballot)."""
+    (`PollKind.profile`); [] for kinds that count choices rather than rate. The kind says what
+    was rated (`PollKind.rated`); the statistics are this module's."""
     lo, hi = poll.scale_range
-    kind = poll.kind
-    if kind in ("scale", "fist"):
-        one: defaultdict[float, float] = defaultdict(float)
-        for b in ballots:
-            one[float(answer_of(b))] += weight(b)
-        return [spread_of(poll.question, list(one.items()), lo, hi, blockers=kind == "fist")]
-    if kind == "agreement":
-        per: list[defaultdict[float, float]] = [defaultdict(float) for _ in poll.options]
-        for b in ballots:
-            w = weight(b)
-            for k, v in answer_of(b).items():
-                if isinstance(v, list):  # a hand count: the hands at each level
-                    for lvl, hands in enumerate(v, 1):
-                        per[int(k)][float(lvl)] += hands
-                else:
-                    per[int(k)][float(v)] += w
-        return [spread_of(o, list(p.items()), lo, hi) for o, p in zip(poll.options, per, strict=True)]
-    if kind in ("matrix", "importance"):
-        x_label, y_label = axis_labels(poll)
-        xs: list[defaultdict[float, float]] = [defaultdict(float) for _ in poll.options]
-        ys: list[defaultdict[float, float]] = [defaultdict(float) for _ in poll.options]
-        for b in ballots:
-            w = weight(b)
-            for k, (x, y) in answer_of(b).items():
-                xs[int(k)][float(x)] += w
-                ys[int(k)][float(y)] += w
-        out = []
-        for o, px, py in zip(poll.options, xs, ys, strict=True):
-            out += [spread_of(f"{o} ({x_label.lower()})", list(px.items()), lo, hi),
-                    spread_of(f"{o} ({y_label.lower()})", list(py.items()), lo, hi)]
-        return out
-    return []
-
-
-def axis_labels(poll: Poll) -> tuple[str, str]:
-    if poll.kind == "importance":
-        return ("Importance", "Satisfaction")
-    return (str(poll.settings.get("x_label", "Effort")), str(poll.settings.get("y_label", "Impact")))
+    kind = poll.plugin
+    return [spread_of(label, pairs, lo, hi, blockers=kind.counts_blockers)
+            for label, pairs in zip(kind.item_labels(poll), kind.rated(poll, ballots), strict=False)]
 
 
 def item_labels(poll: Poll) -> list[str]:
     """What each value of a group profile is about, for the per-item divergence ranking."""
-    if poll.kind in ("scale", "fist"):
-        return [poll.question]
-    if poll.kind in ("matrix", "importance"):
-        x_label, y_label = axis_labels(poll)
-        return [f"{o} ({a.lower()})" for o in poll.options for a in (x_label, y_label)]
-    return list(poll.options)
+    return poll.plugin.item_labels(poll)
 
 
 def spread_text(s: ItemSpread) -> str:

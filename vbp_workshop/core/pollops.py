@@ -145,7 +145,7 @@ def divergence_ranking(store: Store) -> list[tuple[Poll, float, tuple[str, str] 
     """Polls ranked by how far apart the stakeholder groups answered (most first)."""
     out = []
     for poll in polls(store):
-        if poll.kind == "text":
+        if not poll.plugin.splits_by_group:
             continue
         d, pair = divergence(poll, group_tallies(store, poll))
         if pair:

@@ -5,7 +5,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from vbp_workshop.core.kinds.base import HAND_MAX, PollKind, answer_of, keyed, level, option_name, weight, wmean
+from vbp_workshop.core.kinds.base import (
+    HAND_MAX,
+    PollKind,
+    answer_of,
+    keyed,
+    level,
+    mean_scores,
+    option_name,
+    value_pairs,
+    weight,
+    wmean,
+)
 from vbp_workshop.core.polls import AGREEMENT_LABELS as LABELS
 from vbp_workshop.core.polls import BallotError, Poll
 from vbp_workshop.core.tally import Ballot, Tally
@@ -93,9 +104,28 @@ class Agreement(PollKind):
                      [Series((first, c), (first + 1, last, 1), (first + 1, last, c), colours[c - 2])
                       for c in range(2, 7)], axis="share", legend=True, y_title="share of answers")
 
-    def group_cell(self, t: Tally, poll: Poll, i: int) -> float | None:
-        m = t.means[i]
-        return round(m, 2) if m is not None else None
+    def item_values(self, poll: Poll, t: Tally) -> list[float | None]:
+        return list(t.means)
+
+    def sector_measure(self, poll: Poll) -> str:
+        return "mean 1–5"
+
+    def rated(self, poll: Poll, ballots: Sequence[Ballot]) -> list[list[tuple[float, float]]]:
+        per: list[list[tuple[float, float]]] = [[] for _ in poll.options]
+        for b in ballots:
+            w = weight(b)
+            for k, v in answer_of(b).items():
+                if isinstance(v, list):  # a hand count: the hands at each level
+                    per[int(k)] += [(float(lvl), hands) for lvl, hands in enumerate(v, 1)]
+                else:
+                    per[int(k)].append((float(v), w))
+        return [value_pairs(p) for p in per]
+
+    def scores(self, poll: Poll, t: Tally) -> list[float]:
+        return mean_scores(poll, t)
+
+    def group_values(self, t: Tally, poll: Poll) -> list[float | None]:
+        return list(t.means)
 
 
 KIND = Agreement()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar
 
@@ -44,6 +45,10 @@ class PollKind:
     splits_by_group: ClassVar[bool] = True
     group_measure: ClassVar[str] = ""
     group_shares: ClassVar[bool] = False
+    # The measure is a difference that can fall below zero (the chart's axis is then fitted).
+    group_signed: ClassVar[bool] = False
+    # Fist-to-five: the spread of its answers also counts the blockers (below 3).
+    counts_blockers: ClassVar[bool] = False
 
     # -- definition --------------------------------------------------------------------------
 
@@ -111,13 +116,44 @@ class PollKind:
         """The rows of the workbook's group split: one per option unless the kind says so."""
         return list(poll.options)
 
-    def group_cell(self, t: Tally, poll: Poll, i: int) -> float | None:
-        """One group's value for item `i` of the split, on the measure `group_measure` names."""
-        return round(self.profile(t, poll)[i], 3)
+    def group_values(self, t: Tally, poll: Poll) -> list[float | None]:
+        """One group's value per item of the split, on the measure `group_measure` names (a share
+        from 0 to 1 when `group_shares`). By default the group measure itself (`profile`)."""
+        return list(self.profile(t, poll))
+
+    def group_axis_title(self, poll: Poll) -> str:
+        """The on-screen group chart's axis title."""
+        return "% of answers" if self.group_shares else "mean"
 
     def group_scale(self, poll: Poll) -> tuple[float, float]:
         """The axis of the group split's chart when the measure is not a share."""
         return poll.scale_range
+
+    # -- items, for the sector sheet, the divergence ranking and the ideas' scores -----------
+
+    def item_labels(self, poll: Poll) -> list[str]:
+        """What each value of the group measure (`profile`) is about."""
+        return list(poll.options)
+
+    def item_values(self, poll: Poll, t: Tally) -> list[float | None]:
+        """The tally's value per item, in the order of `item_labels`, on the answers' own scale."""
+        return []
+
+    def sector_measure(self, poll: Poll) -> str:
+        """What `item_values` are, in a few words ("mean 1–5", "% of points")."""
+        return ""
+
+    def rated(self, poll: Poll, ballots: Sequence[Ballot]) -> list[list[tuple[float, float]]]:
+        """Per item (as `item_labels`), the (value, weight) pairs people rated it, for its spread;
+        [] for a kind that counts choices rather than rates. Answers are few distinct values, so
+        the weights are summed per value first (the statistics then run over a handful)."""
+        return []
+
+    def scores(self, poll: Poll, t: Tally) -> list[float]:
+        """One number per option (one per poll for a kind without options), higher is better:
+        how promoted ideas are ranked."""
+        n = len(poll.options) or 1
+        return [float(c) for c in (list(t.counts) + [0.0] * n)[:n]]
 
 
 # -- checks --------------------------------------------------------------------------------------
@@ -146,6 +182,21 @@ def keyed(answer: Any, n: int) -> dict[int, Any]:
             raise BallotError("That item is not on this poll.") from None
         out[index(i, n)] = value
     return out
+
+
+def value_pairs(values: Iterable[tuple[float, float]]) -> list[tuple[float, float]]:
+    """(value, weight) pairs with the weights of equal values summed, in order of first sight."""
+    summed: defaultdict[float, float] = defaultdict(float)
+    for v, w in values:
+        summed[v] += w
+    return list(summed.items())
+
+
+def mean_scores(poll: Poll, t: Tally) -> list[float]:
+    """Scores of a kind that rates each option: its mean (no answer ranks last)."""
+    if len(t.means) != (len(poll.options) or 1):
+        return [t.mean if t.mean is not None else float("-inf")]
+    return [m if m is not None else float("-inf") for m in t.means]
 
 
 def option_name(poll: Poll, i: Any) -> str:

@@ -19,6 +19,7 @@ class Fist(Scale):
     label = "Fist-to-five"
     editor_fields = frozenset()
     group_measure = "mean support (0–5)"
+    counts_blockers = True
 
     def scale_range(self, poll: Poll) -> tuple[int, int]:
         return (0, 5)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from vbp_workshop.core.kinds.base import mean_scores
 from vbp_workshop.core.kinds.matrix import Matrix
 from vbp_workshop.core.polls import Poll
 from vbp_workshop.core.tally import Ballot, Tally
@@ -18,6 +19,7 @@ class Importance(Matrix):
     group_measure = "gap: importance − satisfaction"
     readable_axes = ("importance", "satisfaction")
     gap_column = True
+    group_signed = True
 
     def axes(self, poll: Poll) -> tuple[str, str]:
         return ("Importance", "Satisfaction")
@@ -40,9 +42,14 @@ class Importance(Matrix):
     def public(self, poll: Poll) -> dict[str, Any]:
         return {}
 
-    def group_cell(self, t: Tally, poll: Poll, i: int) -> float | None:
-        m = t.means[i]
-        return round(m, 2) if m is not None else None
+    def group_values(self, t: Tally, poll: Poll) -> list[float | None]:
+        return list(t.means)  # the gap
+
+    def group_axis_title(self, poll: Poll) -> str:
+        return "gap (importance − satisfaction)"
+
+    def scores(self, poll: Poll, t: Tally) -> list[float]:
+        return mean_scores(poll, t)  # the gap
 
     def group_scale(self, poll: Poll) -> tuple[float, float]:
         lo, hi = poll.scale_range

@@ -5,7 +5,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from vbp_workshop.core.kinds.base import PollKind, answer_of, keyed, level, option_name, weight, wmean, wstdev
+from vbp_workshop.core.kinds.base import (
+    PollKind,
+    answer_of,
+    keyed,
+    level,
+    option_name,
+    value_pairs,
+    weight,
+    wmean,
+    wstdev,
+)
 from vbp_workshop.core.polls import BallotError, Poll
 from vbp_workshop.core.tally import Ballot, Tally
 from vbp_workshop.core.xlsx import Chart, Series, Sheet
@@ -97,9 +107,36 @@ class Matrix(PollKind):
         return Chart("scatter", title, [Series((r, 1), (r, r, 2), (r, r, 3)) for r in range(first + 1, last + 1)],
                      axis="scale", scale=(lo, hi), x_title=xl, y_title=yl, legend=True)
 
-    def group_cell(self, t: Tally, poll: Poll, i: int) -> float | None:
-        p = t.points[i]
-        return round(p[1], 2) if p else None
+    def item_labels(self, poll: Poll) -> list[str]:
+        x_label, y_label = self.axes(poll)
+        return [f"{o} ({a.lower()})" for o in poll.options for a in (x_label, y_label)]
+
+    def item_values(self, poll: Poll, t: Tally) -> list[float | None]:
+        return [v for p in t.points for v in (p if p else (None, None))]
+
+    def sector_measure(self, poll: Poll) -> str:
+        lo, hi = self.scale_range(poll)
+        return f"mean {lo}–{hi}"
+
+    def rated(self, poll: Poll, ballots: Sequence[Ballot]) -> list[list[tuple[float, float]]]:
+        xs: list[list[tuple[float, float]]] = [[] for _ in poll.options]
+        ys: list[list[tuple[float, float]]] = [[] for _ in poll.options]
+        for b in ballots:
+            w = weight(b)
+            for k, (x, y) in answer_of(b).items():
+                xs[int(k)].append((float(x), w))
+                ys[int(k)].append((float(y), w))
+        return [value_pairs(v) for px, py in zip(xs, ys, strict=True) for v in (px, py)]
+
+    def scores(self, poll: Poll, t: Tally) -> list[float]:
+        n = len(poll.options) or 1  # impact high and effort low: y minus x
+        return [(p[1] - p[0]) if p else float("-inf") for p in (t.points + [None] * n)[:n]]
+
+    def group_values(self, t: Tally, poll: Poll) -> list[float | None]:
+        return [p[1] if p else None for p in t.points]
+
+    def group_axis_title(self, poll: Poll) -> str:
+        return f"mean {str(poll.settings.get('y_label', 'impact')).lower()}"
 
 
 KIND = Matrix()

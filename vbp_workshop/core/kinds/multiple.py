@@ -80,6 +80,12 @@ class Multiple(PollKind):
     def public(self, poll: Poll) -> dict[str, Any]:
         return {"max_choices": poll.max_choices}
 
+    def sector_measure(self, poll: Poll) -> str:
+        return '% choosing'
+
+    def item_values(self, poll: Poll, t: Tally) -> list[float | None]:
+        return list(t.percents)
+
     def readable(self, poll: Poll, answer: Any) -> str:
         if isinstance(answer, dict):  # a hand count: hands per option
             return "; ".join(f"{option_name(poll, i)}: {v} hands" for i, v in answer.items())

@@ -63,6 +63,15 @@ class Points(PollKind):
     def public(self, poll: Poll) -> dict[str, Any]:
         return {"budget": poll.budget}
 
+    def sector_measure(self, poll: Poll) -> str:
+        return '% of points'
+
+    def item_values(self, poll: Poll, t: Tally) -> list[float | None]:
+        return list(t.percents)
+
+    def group_axis_title(self, poll: Poll) -> str:
+        return "% of points"
+
     def readable(self, poll: Poll, answer: Any) -> str:
         return "; ".join(f"{option_name(poll, i)}: {v}" for i, v in answer.items())
 

@@ -54,6 +54,15 @@ class Ranking(PollKind):
         top = max(t.counts, default=0.0) or 1.0
         return {"bars": [[lbl, round(100 * c / top, 1)] for lbl, c in zip(t.labels, t.counts, strict=False)]}
 
+    def sector_measure(self, poll: Poll) -> str:
+        return 'Borda score'
+
+    def item_values(self, poll: Poll, t: Tally) -> list[float | None]:
+        return list(t.counts)
+
+    def group_axis_title(self, poll: Poll) -> str:
+        return "% of the top score"
+
     def readable(self, poll: Poll, answer: Any) -> str:
         return "; ".join(f"{n}. {option_name(poll, i)}" for n, i in enumerate(answer, 1))
 

@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from vbp_workshop.core.kinds.base import PollKind, answer_of, level, share, weight, weighted_median, wmean
+from vbp_workshop.core.kinds.base import (
+    PollKind,
+    answer_of,
+    level,
+    share,
+    value_pairs,
+    weight,
+    weighted_median,
+    wmean,
+)
 from vbp_workshop.core.polls import Poll
 from vbp_workshop.core.tally import Ballot, Tally
 from vbp_workshop.core.xlsx import Chart, Series, Sheet
@@ -65,11 +74,27 @@ class Scale(PollKind):
         """Rows the workbook adds under the mean and the median."""
         return []
 
+    def item_labels(self, poll: Poll) -> list[str]:
+        return [poll.question]
+
+    def item_values(self, poll: Poll, t: Tally) -> list[float | None]:
+        return [t.mean]
+
+    def sector_measure(self, poll: Poll) -> str:
+        lo, hi = self.scale_range(poll)
+        return f"mean {lo}–{hi}"
+
+    def rated(self, poll: Poll, ballots: Sequence[Ballot]) -> list[list[tuple[float, float]]]:
+        return [value_pairs((float(answer_of(b)), weight(b)) for b in ballots)]
+
+    def scores(self, poll: Poll, t: Tally) -> list[float]:
+        return [t.mean if t.mean is not None else float("-inf")]
+
     def group_items(self, poll: Poll) -> list[str]:
         return ["Mean"]
 
-    def group_cell(self, t: Tally, poll: Poll, i: int) -> float | None:
-        return round(t.mean, 2) if t.mean is not None else None
+    def group_values(self, t: Tally, poll: Poll) -> list[float | None]:
+        return [t.mean]
 
 
 KIND = Scale()

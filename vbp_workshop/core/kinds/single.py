@@ -34,6 +34,12 @@ class Single(PollKind):
     def profile(self, t: Tally, poll: Poll) -> list[float]:
         return [p / 100 for p in t.percents]
 
+    def sector_measure(self, poll: Poll) -> str:
+        return '% of answers'
+
+    def item_values(self, poll: Poll, t: Tally) -> list[float | None]:
+        return list(t.percents)
+
     def readable(self, poll: Poll, answer: Any) -> str:
         return option_name(poll, answer)
 

@@ -38,7 +38,7 @@ def sector_split(session: Session, poll: Poll, round_: int | None = None
 
 
 def spreads(session: Session, poll: Poll, round_: int | None = None) -> list[ItemSpread]:
-    if poll.kind == "text":
+    if not poll.plugin.splits_by_group:
         return []
     return item_spreads(poll, session.round_ballots(poll, round_))
 

@@ -95,14 +95,11 @@ class GroupChart(PollChart):
             self._names[group] = legend.items[-1][1]
             self._values[group] = [self.text_item(anchor=(0, 0.5)) for _ in range(n)]
             self._ys[group] = ys
-        # What the bars measure, and the axis title: shares run 0-100 %, means over the scale.
-        measure = "mean" if poll.kind in ("agreement", "scale", "fist", "matrix") else "%"
-        title = "mean" if measure == "mean" else {"points": "% of points", "ranking": "% of the top score"}.get(
-            poll.kind, "% of answers")
-        if poll.kind == "matrix":
-            title = f"mean {str(poll.settings.get('y_label', 'impact')).lower()}"
-        if poll.kind == "importance":
-            measure = title = "gap (importance − satisfaction)"
+        # What the bars measure, and the axis title (the kind's): shares run 0-100 %, means over
+        # the scale, a gap as far as it goes.
+        kind = poll.plugin
+        title = kind.group_axis_title(poll)
+        measure = "%" if kind.group_shares else title if kind.group_signed else "mean"
         # A scale has one item, the question itself, which is on screen already.
         self.plot_item.showAxis("left", bool(poll.options))
         self.wrapped = ("left", [(n - 1 - i, o) for i, o in enumerate(items)]) if poll.options else None
@@ -129,17 +126,9 @@ class GroupChart(PollChart):
 
 
 def group_measure(poll: Poll, t: Tally) -> list[float]:
-    if poll.kind in ("single", "multiple", "points"):
-        return list(t.percents)
-    if poll.kind == "agreement":
-        return [m or 0.0 for m in t.means]
-    if poll.kind in ("scale", "fist"):
-        return [t.mean or 0.0]
-    if poll.kind == "ranking":
-        top = max(t.counts) if t.counts and max(t.counts) else 1
-        return [100 * c / top for c in t.counts]
-    if poll.kind == "importance":
-        return [m or 0.0 for m in t.means]
-    if poll.kind == "matrix":
-        return [p[1] if p else 0.0 for p in t.points]
-    return []
+    """One group's bars: the kind's group values, shares as percentages."""
+    kind = poll.plugin
+    if not kind.splits_by_group:
+        return []
+    scale = 100.0 if kind.group_shares else 1.0
+    return [scale * (v or 0.0) for v in kind.group_values(t, poll)]
