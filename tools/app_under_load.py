@@ -64,8 +64,8 @@ def main() -> int:
     print(json.dumps({"port": view.room.server.port, "code": win.session.live.join_code,
                       "poll_id": poll.id, "pid": os.getpid()}), flush=True)
     app.exec()
-    responses = panel.current_tally().respondents
-    chart = panel.charts.get(poll.kind)
+    responses = panel.result.current_tally().respondents
+    chart = panel.result.charts.get(poll.kind)
     print(json.dumps({"max_stall_ms": round(stall["max"] * 1000, 1), "chart_updates": chart.updates if chart else 0,
                       "responses": responses}), flush=True)
     win.close()

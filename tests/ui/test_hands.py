@@ -94,7 +94,7 @@ def test_typed_dot_vote_options_are_kept_when_the_poll_opens(window: MainWindow,
         return 1
 
     monkeypatch.setattr(PollEditor, "exec", typed)
-    panel.edit_poll()
+    panel.edits.edit_poll()
     panel.buttons["open"].click()
     poll = pollops.get_poll(store, dots.id)
     assert poll.is_open and list(poll.options) == ["Our first option", "Our second option"]
@@ -124,7 +124,7 @@ def test_open_voting_stays_disabled_while_votes_arrive(demo_window: MainWindow, 
                                          for n in range(5)])
     t.start()
     t.join()
-    qtbot.waitUntil(lambda: "responses" in panel.count.text() and panel.current_tally().respondents >= 5,
+    qtbot.waitUntil(lambda: "responses" in panel.heading.count.text() and panel.result.current_tally().respondents >= 5,
                     timeout=10000)
     assert not panel.buttons["open"].isEnabled()  # the chart-only refresh did not re-enable it
     panel.buttons["close"].click()

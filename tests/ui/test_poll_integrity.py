@@ -38,7 +38,7 @@ def test_options_cannot_change_after_an_earlier_rounds_votes(demo_window: MainWi
     last = len(panel.poll.options) - 1
     writer.vote(Vote(pid, panel.poll.round, "d-x", "", last, "uid-integrity-1"))
     panel.ctx.dialogs.answers.append(True)  # "Start a new round?" — yes
-    panel.new_round()  # the new round has no answers yet; the first one has
+    panel.live.new_round()  # the new round has no answers yet; the first one has
     seen: list[str] = []
 
     def exec_(editor) -> int:
@@ -47,7 +47,7 @@ def test_options_cannot_change_after_an_earlier_rounds_votes(demo_window: MainWi
         return 1
 
     monkeypatch.setattr(poll_editor.PollEditor, "exec", exec_)
-    panel.edit_poll()
+    panel.edits.edit_poll()
     poll = pollops.get_poll(session.store, pid)
     assert len(poll.options) == last + 1  # unchanged
     assert "Duplicate" in seen[0]  # the editor said why before the facilitator typed
@@ -86,7 +86,7 @@ def test_a_points_hand_count_counts_the_people_who_placed_them(demo_window: Main
     for (_key, spin), n in zip(dialog.cells, (12, 8, 5), strict=False):
         spin.setValue(n)
     dialog.people.setValue(4)  # 4 people placed 25 points
-    assert panel.record_hand_count(dialog.entries())
+    assert panel.live.record_hand_count(dialog.entries())
     after = pollops.round_tally(session.store, pollops.get_poll(session.store, pid))
     assert after.respondents - before.respondents == 4
     assert [a - b for a, b in zip(after.counts[:3], before.counts[:3], strict=True)] == [12, 8, 5]
@@ -126,7 +126,7 @@ def test_a_multiple_choice_hand_count_counts_the_people_who_voted(demo_window: M
     for (_key, spin), n in zip(dialog.cells, (7, 5, 2), strict=False):
         spin.setValue(n)
     dialog.people.setValue(9)  # 9 people raised 14 hands
-    assert panel.record_hand_count(dialog.entries())
+    assert panel.live.record_hand_count(dialog.entries())
     after = pollops.round_tally(session.store, pollops.get_poll(session.store, pid))
     assert after.respondents - before.respondents == 9  # was 14: one per hand
     assert [a - b for a, b in zip(after.counts[:3], before.counts[:3], strict=True)] == [7, 5, 2]
@@ -142,7 +142,7 @@ def test_an_agreement_hand_count_counts_each_person_once(demo_window: MainWindow
     cells = dict(dialog.cells)
     for (statement, lvl), n in {(0, 4): 6, (0, 5): 3, (1, 2): 2, (1, 4): 5, (2, 1): 1}.items():
         cells[(statement, lvl)].setValue(n)
-    assert panel.record_hand_count(dialog.entries())
+    assert panel.live.record_hand_count(dialog.entries())
     after = pollops.round_tally(session.store, pollops.get_poll(session.store, pid))
     # 9 people rated the first statement, 7 the second: 9 people (was 17, one per hand).
     assert after.respondents - before.respondents == 9

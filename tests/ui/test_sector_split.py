@@ -19,30 +19,31 @@ def test_sector_split_in_the_panel_and_on_the_projector(demo_window: MainWindow)
     room = demo_window.view.room
     projector = room.open_projector()
     panel, pid = _panel(demo_window, 2, "importance")
-    panel.project()
-    panel.by_group.setChecked(True)
-    panel.by_sector.setChecked(True)
-    assert not panel.by_group.isChecked()  # one split at a time
-    assert panel.stack.currentWidget() is panel.group_chart
+    panel.live.project()
+    panel.result.by_group.setChecked(True)
+    panel.result.by_sector.setChecked(True)
+    assert not panel.result.by_group.isChecked()  # one split at a time
+    assert panel.result.stack.currentWidget() is panel.result.group_chart
     poll = pollops.get_poll(demo_window.session.store, pid)
     sectors = pollops.sector_tallies(demo_window.session.store, poll)
     assert {"nhs", "industry"} <= set(sectors)
     # the chart's groups are the sectors, NHS first
-    assert panel.group_chart._last[1] is not None and list(panel.group_chart._last[1])[:2] == ["nhs", "industry"]
-    assert panel.divergence.text().startswith("NHS vs industry: divergence")
+    shown = panel.result.group_chart._last[1]
+    assert shown is not None and list(shown)[:2] == ["nhs", "industry"]
+    assert panel.result.divergence.text().startswith("NHS vs industry: divergence")
     assert projector.stack.currentWidget() is projector.group_chart
     assert list(projector.group_chart._last[1])[:2] == ["nhs", "industry"]
     assert projector.headline.text().startswith("Furthest apart:")
-    panel.by_group.setChecked(True)  # back to groups: the projector shows groups again
-    assert not panel.by_sector.isChecked()
+    panel.result.by_group.setChecked(True)  # back to groups: the projector shows groups again
+    assert not panel.result.by_sector.isChecked()
     assert "nhs" not in projector.group_chart._last[1]
-    panel.by_group.setChecked(False)
+    panel.result.by_group.setChecked(False)
     assert projector.stack.currentWidget() is projector.charts["importance"]
 
 
 def test_the_spread_line_shows_under_a_rated_result(demo_window: MainWindow) -> None:
     panel, _pid = _panel(demo_window, 2, "agreement")
-    assert "widest spread:" in panel.divergence.text()
+    assert "widest spread:" in panel.result.divergence.text()
 
 
 def test_where_groups_disagree_ranks_statements_and_shows_gaps_by_sector(demo_window: MainWindow) -> None:

@@ -179,13 +179,13 @@ def test_open_close_reveal_drive_the_projector(demo_window: MainWindow, qtbot) -
 def test_hand_counts_from_the_panel(demo_window: MainWindow) -> None:
     session = demo_window.session
     panel, pid = _panel(demo_window, 3, "scale")
-    assert panel.record_hand_count([("provider", 8, 4), ("", 3, 2)])
+    assert panel.live.record_hand_count([("provider", 8, 4), ("", 3, 2)])
     t = pollops.round_tally(session.store, pollops.get_poll(session.store, pid))
     assert t.by_source == {"hand": 6} and t.counts[8] == 4
-    assert "6 responses" in panel.count.text()
+    assert "6 responses" in panel.heading.count.text()
     session.undo_stack.undo()
     assert pollops.round_tally(session.store, pollops.get_poll(session.store, pid)).respondents == 0
-    assert not panel.record_hand_count([("", 99, 1)])
+    assert not panel.live.record_hand_count([("", 99, 1)])
     assert "Entry 1" in panel.ctx.dialogs.shown[-1][2]
 
 
@@ -212,7 +212,7 @@ def test_phone_votes_reach_the_chart_through_the_queue(demo_window: MainWindow, 
     panel, pid = _panel(demo_window, 3, "scale")
     panel.buttons["open"].click()
     writer = session.start_writer()
-    chart = panel.charts["scale"]
+    chart = panel.result.charts["scale"]
     start = chart.updates
 
     def phones() -> None:  # a plain thread, as the server's is: it never touches Qt
@@ -225,7 +225,7 @@ def test_phone_votes_reach_the_chart_through_the_queue(demo_window: MainWindow, 
     t.join()
     assert chart.updates > start
     assert chart.updates - start < 50  # bursts coalesce into fewer redraws
-    assert "50 responses" in panel.count.text()
+    assert "50 responses" in panel.heading.count.text()
 
 
 def test_the_timer_counts_down_on_both_windows(demo_window: MainWindow, qtbot) -> None:
@@ -290,12 +290,12 @@ def test_the_group_split_and_the_summary_reach_the_projector(demo_window: MainWi
     room = demo_window.view.room
     projector = room.open_projector()
     panel, pid = _panel(demo_window, 2, "agreement")
-    panel.project()
+    panel.live.project()
     assert projector.stack.currentWidget() is projector.charts["agreement"]  # revealed in the demo
-    panel.by_group.setChecked(True)
+    panel.result.by_group.setChecked(True)
     assert projector.stack.currentWidget() is projector.group_chart
     assert projector.headline.text().startswith("Furthest apart:")
-    panel.by_group.setChecked(False)
+    panel.result.by_group.setChecked(False)
     assert projector.stack.currentWidget() is projector.charts["agreement"]
     page = demo_window.view.show_page("summary")
     from PySide6.QtWidgets import QPushButton

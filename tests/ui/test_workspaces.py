@@ -77,14 +77,14 @@ def test_poll_list_add_duplicate_move_delete_and_undo(demo_window: MainWindow) -
     panel = page.polls
     before = [p.id for p in panel.polls()]
     panel.list.setCurrentRow(0)
-    panel.duplicate()
+    panel.edits.duplicate()
     after = panel.polls()
     assert len(after) == len(before) + 1 and after[-1].question.endswith("(copy)")
     panel.list.setCurrentRow(len(after) - 1)
-    panel.move(-1)
+    panel.edits.move_poll(-1)
     assert panel.polls()[-2].question.endswith("(copy)")
     copy = panel.poll
-    panel.delete()
+    panel.edits.delete()
     assert copy.id not in [p.id for p in panel.polls()]
     session.undo_stack.undo()
     assert copy.id in [p.id for p in panel.polls()]
@@ -156,12 +156,12 @@ def test_rounds_compare_side_by_side(demo_window: MainWindow) -> None:
     panel = page.polls
     fist = next(p for p in panel.polls() if p.kind == "fist" and p.round == 2)
     panel.select(fist.id)
-    assert panel.compare.isEnabled()
-    panel.compare.setChecked(True)
-    assert panel.stack.currentWidget() is panel.group_chart
-    assert "Change between rounds" in panel.divergence.text()
-    panel.round_box.setCurrentIndex(1)  # round 1
-    panel.compare.setChecked(False)
+    assert panel.result.compare.isEnabled()
+    panel.result.compare.setChecked(True)
+    assert panel.result.stack.currentWidget() is panel.result.group_chart
+    assert "Change between rounds" in panel.result.divergence.text()
+    panel.result.round_box.setCurrentIndex(1)  # round 1
+    panel.result.compare.setChecked(False)
     assert "4 below 3" in pollops.round_tally(demo_window.session.store, fist, 1).headline()
 
 
@@ -190,7 +190,7 @@ def test_a_consent_vote_fills_the_rule_when_it_closes(demo_window: MainWindow, q
     writer = session.start_writer()
     for n, level in enumerate([4, 5, 3, 2, 5]):
         writer.vote(Vote(panel.poll.id, 1, f"d-{n}", "provider", level, f"uid-{n:08d}"))
-    qtbot.waitUntil(lambda: "5 responses" in panel.count.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "5 responses" in panel.heading.count.text(), timeout=5000)
     panel.buttons["close"].click()
     consent = session.store.row("rules", rule["id"])["consent"]
     assert consent.startswith("Not adopted") and "1 below 3" in consent

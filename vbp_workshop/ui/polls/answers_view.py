@@ -61,7 +61,8 @@ class AnswersView(QWidget):
         room = self.answers.height()
         fm = self.answers.fontMetrics()
         gap = fm.height() // 2
-        used, shown, told = 0, [], 0
+        used, told = 0, 0
+        shown: list[str] = []
         distinct = list(self.first.items())
         for i, (key, text) in enumerate(distinct):
             n = self.counts[key]

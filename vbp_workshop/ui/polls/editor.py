@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -128,7 +128,7 @@ class PollEditor(QDialog):
             settings.pop("fill_from", None)
         for key in sorted(plugin.editor_fields):
             widget = self.rows[key][1]
-            settings[key] = widget.value() if isinstance(widget, QSpinBox) else widget.text()
+            settings[key] = widget.value() if isinstance(widget, QSpinBox) else cast(QLineEdit, widget).text()
         return {"kind": kind, "question": self.question.text().strip(), "options": options,
                 "settings": settings, "privacy": self.privacy.currentData()}
 

@@ -84,9 +84,9 @@ class HandCountDialog(QDialog):
             for r, item in enumerate(poll.options, 1):
                 grid.addWidget(plain_label(item), r, 0)
                 x, y = QSpinBox(), QSpinBox()
-                for s in (x, y):
-                    s.setRange(lo, hi)
-                    s.setValue((lo + hi) // 2)
+                for spin in (x, y):
+                    spin.setRange(lo, hi)
+                    spin.setValue((lo + hi) // 2)
                 grid.addWidget(x, r, 1)
                 grid.addWidget(y, r, 2)
                 self.pairs.append((r - 1, x, y))

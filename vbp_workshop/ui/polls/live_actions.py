@@ -1,28 +1,72 @@
-"""The poll panel's live actions: open, close, reveal, a new round, project, hand counts
-and an answer shown or hidden."""
+"""The poll panel's live actions: open, close, reveal, a new round, project, hand counts and
+carrying a result into the step."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QPushButton, QWidget
 
 from vbp_workshop.core import pollops
-from vbp_workshop.core.polls import BallotError
-from vbp_workshop.core.store import Update
+from vbp_workshop.core.polls import BallotError, Poll
+from vbp_workshop.ui.session import Session
+from vbp_workshop.ui.shared.context import PageContext
+from vbp_workshop.ui.shared.flow import FlowLayout
 
 
-class LiveActions:
-    """The live half of `PollPanel` (a mixin: every action is a core operation the room hears)."""
+class LiveActions(QWidget):
+    """The row of live buttons for the selected poll: each action is a core operation the room
+    hears (the change record), so the panel and the projector redraw from it."""
 
-    def _live(self, action: Any) -> None:
+    acted = Signal()  # a live action ran (or was refused): the panel reloads its list
+
+    ctx: PageContext
+    session: Session
+    poll: Poll | None
+    buttons: dict[str, QPushButton]
+
+    def __init__(self, ctx: PageContext) -> None:
+        super().__init__()
+        self.ctx, self.session = ctx, ctx.session
+        self.poll = None
+        self.buttons = {}
+        row = FlowLayout(self, spacing=4)
+        for name, text, slot in [("open", "Open voting", self.open_poll),
+                                 ("close", "Close", self.close_poll),
+                                 ("reveal", "Reveal results", self.toggle_reveal),
+                                 ("round", "New round", self.new_round),
+                                 ("hand", "Hand count…", self.hand_count),
+                                 ("project", "Show on projector", self.project),
+                                 ("apply", "Apply result", self.apply_result)]:
+            b = QPushButton(text)
+            b.setObjectName(f"poll_{name}")
+            b.clicked.connect(slot)
+            row.addWidget(b)
+            self.buttons[name] = b
+
+    def show_poll(self, poll: Poll | None, chart_only: bool = False) -> None:
+        """Enable what can be done to `poll`: on every refresh, a chart-only one too, so Open is
+        never offered on an open poll."""
+        self.poll = poll
+        for name, b in self.buttons.items():
+            b.setEnabled(poll is not None and not (name == "open" and poll.is_open)
+                         and not (name == "close" and not poll.is_open))
+        if poll is None or chart_only:
+            return
+        self.buttons["open"].setToolTip("Voting is open" if poll.is_open else "Open this poll for votes")
+        self.buttons["reveal"].setText("Hide results" if poll.revealed else "Reveal results")
+        self.buttons["apply"].setVisible(poll.target.startswith("rule:") or poll.target == "pilots")
+
+    def _live(self, action: Callable[[], object]) -> None:
         if not self.poll:
             return
         try:
             action()
         except BallotError as exc:
             self.ctx.dialogs.error("Cannot do that yet", str(exc))
-        self.reload_list()
+        self.acted.emit()
 
     def open_poll(self) -> None:
         assert self.poll
@@ -85,13 +129,3 @@ class LiveActions:
         if edits:
             self.session.edit(edits, "Record hand count")
         return True
-
-    def toggle_answer(self) -> None:
-        item = self.answers.currentItem()
-        if item is None:
-            return
-        ballot_id = item.data(Qt.ItemDataRole.UserRole)
-        row = self.session.store.row("ballots", ballot_id)
-        if row:
-            self.session.edit([Update("ballots", ballot_id, {"hidden": 1 - row["hidden"]})],
-                              "Hide answer" if not row["hidden"] else "Show answer")

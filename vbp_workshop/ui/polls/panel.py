@@ -1,20 +1,19 @@
-"""The facilitator's poll panel for a step: the step's polls, the live controls, the chart."""
+"""The facilitator's poll panel for a step: the list of the step's polls beside the selected
+poll's heading, live actions and result. Each part is its own widget (`PollEdits`,
+`PollHeading`, `LiveActions`, `ResultView`); the panel composes them and keeps them on the
+poll selected in its list."""
 
 from __future__ import annotations
 
+import builtins
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QGridLayout,
-    QHBoxLayout,
-    QLabel,
     QListView,
     QListWidget,
     QListWidgetItem,
     QPushButton,
     QSplitter,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -22,160 +21,106 @@ from PySide6.QtWidgets import (
 from vbp_workshop.core import pollops
 from vbp_workshop.core.polls import KINDS, Poll
 from vbp_workshop.core.store import PHONE, Changes
-from vbp_workshop.ui.polls.charts.base import PollChart
-from vbp_workshop.ui.polls.charts.groups import GroupChart
+from vbp_workshop.ui.polls.heading import PollHeading
 from vbp_workshop.ui.polls.live_actions import LiveActions
 from vbp_workshop.ui.polls.poll_edits import PollEdits
-from vbp_workshop.ui.polls.result_view import ChartArea, ResultView
+from vbp_workshop.ui.polls.result_view import ResultView
 from vbp_workshop.ui.polls.states import STATE_LABELS
+from vbp_workshop.ui.session import Session
 from vbp_workshop.ui.shared.context import PageContext
-from vbp_workshop.ui.shared.flow import FlowLayout
 from vbp_workshop.ui.shared.labels import plain_label
 from vbp_workshop.ui.shared.scrolling import VerticalScroll
 
+STATE_MARKS = {"open": "● ", "closed": "✓ "}  # a draft poll is "○ "
 
-class PollPanel(ResultView, LiveActions, PollEdits, QWidget):
-    """A step's polls: the list (here), the result (`ResultView`), the live actions
-    (`LiveActions`) and the edits (`PollEdits`)."""
+
+class PollList(QListWidget):
+    """The step's polls, each question whole (wrapped, no sideways scrolling) after its state's mark."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("poll_list")
+        self.setWordWrap(True)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+    def fill(self, polls: list[Poll]) -> None:
+        """Show `polls` without announcing a selection (the caller selects one)."""
+        self.blockSignals(True)
+        self.clear()
+        for p in polls:
+            item = QListWidgetItem(f"{STATE_MARKS.get(p.state, '○ ')}{p.question}")
+            item.setData(Qt.ItemDataRole.UserRole, p.id)
+            item.setToolTip(f"{KINDS[p.kind]} · {STATE_LABELS[p.state]}")
+            self.addItem(item)
+        self.blockSignals(False)
+
+    def poll_id(self, row: int) -> int | None:
+        item = self.item(row)
+        return int(item.data(Qt.ItemDataRole.UserRole)) if item else None
+
+
+def column(*parts: QWidget | tuple[QWidget, int]) -> QWidget:
+    """Widgets one above the other with no margin (a part given with a number stretches by it)."""
+    box = QWidget()
+    lay = QVBoxLayout(box)
+    lay.setContentsMargins(0, 0, 0, 0)
+    for part in parts:
+        widget, stretch = part if isinstance(part, tuple) else (part, 0)
+        lay.addWidget(widget, stretch)
+    return box
+
+
+class PollPanel(QWidget):
+    ctx: PageContext
+    session: Session
+    step: int
+    poll: Poll | None  # the poll selected in the list; its parts are kept on it by `refresh`
+    list: PollList
+    edits: PollEdits
+    heading: PollHeading
+    live: LiveActions
+    result: ResultView
 
     def __init__(self, ctx: PageContext, step: int) -> None:
         super().__init__()
-        self.ctx, self.step = ctx, step
-        self.session = ctx.session
+        self.ctx, self.step, self.session = ctx, step, ctx.session
         self.setObjectName(f"polls{step}")
-        self.poll: Poll | None = None
-        self.charts: dict[str, PollChart] = {}
-
-        self.list = QListWidget()
-        self.list.setObjectName("poll_list")
-        self.list.setWordWrap(True)  # whole questions, no sideways scrolling
-        self.list.setResizeMode(QListView.ResizeMode.Adjust)
-        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.poll = None
+        self.list = PollList()
+        self.edits = PollEdits(ctx, step)
+        self.heading = PollHeading()
+        self.live = LiveActions(ctx)
+        self.result = ResultView(ctx)
         self.list.currentRowChanged.connect(self._on_select)
-        left = QWidget()
-        llay = QVBoxLayout(left)
-        llay.setContentsMargins(0, 0, 0, 0)
-        llay.addWidget(plain_label("Polls for this step", cls="section"))
-        llay.addWidget(self.list, 1)
-        row = QGridLayout()  # three rows of two: fits the narrow list column with no wrapping
-        row.setSpacing(4)
-        for n, (name, text, slot) in enumerate([
-                ("add", "Add…", self.add_poll), ("edit", "Edit…", self.edit_poll),
-                ("dup", "Duplicate", self.duplicate), ("del", "Delete", self.delete),
-                ("up", "↑", lambda: self.move(-1)), ("down", "↓", lambda: self.move(1))]):
-            b = QPushButton(text)
-            b.setObjectName(f"poll_{name}")
-            b.clicked.connect(slot)
-            if name in ("up", "down"):
-                b.setToolTip("Move the selected poll " + ("up" if name == "up" else "down"))
-            row.addWidget(b, n // 2, n % 2)
-        llay.addLayout(row)
-
-        right = QWidget()
-        rlay = QVBoxLayout(right)
-        rlay.setContentsMargins(0, 0, 0, 0)
-        self.question = plain_label(cls="question")
-        self.question.setObjectName("poll_question")
-        self.meta = plain_label(cls="hint")
-        self.state = QLabel()
-        self.state.setObjectName("poll_state")
-        self.count = plain_label(cls="count")  # "12 responses (9 by phone, 3 by hand)" wraps
-        self.count.setObjectName("poll_count")
-        self.count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        rlay.addWidget(self.question)
-        rlay.addWidget(self.meta)
-        status = QHBoxLayout()
-        status.addWidget(self.state)
-        status.addStretch(1)
-        status.addWidget(self.count, 1)
-        rlay.addLayout(status)
-        controls = FlowLayout(spacing=4)
-        self.buttons: dict[str, QPushButton] = {}
-        for name, text, slot in [("open", "Open voting", self.open_poll),
-                                 ("close", "Close", self.close_poll),
-                                 ("reveal", "Reveal results", self.toggle_reveal),
-                                 ("round", "New round", self.new_round),
-                                 ("hand", "Hand count…", self.hand_count),
-                                 ("project", "Show on projector", self.project),
-                                 ("apply", "Apply result", self.apply_result)]:
-            b = QPushButton(text)
-            b.setObjectName(f"poll_{name}")
-            b.clicked.connect(slot)
-            controls.addWidget(b)
-            self.buttons[name] = b
-        rlay.addLayout(controls)
-        view = FlowLayout()
-        self.by_group = QCheckBox("Split by stakeholder group")
-        self.by_group.setObjectName("by_group")
-        self.by_group.toggled.connect(self._toggle_groups)
-        self.by_sector = QCheckBox("Split by sector (NHS vs industry)")
-        self.by_sector.setObjectName("by_sector")
-        self.by_sector.toggled.connect(self._toggle_sectors)
-        self.round_box = QComboBox()
-        self.round_box.setObjectName("round_box")
-        self.round_box.currentIndexChanged.connect(lambda _i: self.refresh(chart_only=True))
-        self.compare = QCheckBox("Compare rounds")
-        self.compare.setObjectName("compare_rounds")
-        self.compare.toggled.connect(self._toggle_compare)
-        view.addWidget(self.by_group)
-        view.addWidget(self.by_sector)
-        view.addWidget(self.compare)
-        round_row = QWidget()
-        rr = QHBoxLayout(round_row)
-        rr.setContentsMargins(0, 0, 0, 0)
-        rr.addWidget(QLabel("Round:"))
-        rr.addWidget(self.round_box)
-        view.addWidget(round_row)
-        rlay.addLayout(view)
-        self.divergence = plain_label(cls="hint")
-        self.divergence.hide()
-        rlay.addWidget(self.divergence)
-        self.stack = QStackedWidget()
-        self.group_chart = GroupChart()
-        self.stack.addWidget(self.group_chart)
-        self.answers = QListWidget()
-        self.answers.setObjectName("text_answers")
-        self.hide_answer = QPushButton("Hide / show the selected answer")
-        self.hide_answer.setObjectName("hide_answer")
-        self.hide_answer.clicked.connect(self.toggle_answer)
-        self.text_box = QWidget()
-        tl = QVBoxLayout(self.text_box)
-        tl.setContentsMargins(0, 0, 0, 0)
-        tl.addWidget(self.answers, 1)
-        tl.addWidget(self.hide_answer)
-        chart_split = ChartArea(Qt.Orientation.Horizontal)
-        chart_split.addWidget(self.stack)
-        chart_split.addWidget(self.text_box)
-        rlay.addWidget(chart_split, 1)
+        self.edits.chosen.connect(self.select)
+        self.live.acted.connect(self.reload_list)
+        self.result.redraw.connect(self.refresh)
 
         split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(left)
+        split.addWidget(column(plain_label("Polls for this step", cls="section"), (self.list, 1), self.edits))
         # The question, the controls and the chart scroll together when the window is short (a
         # 1366×768 laptop at 150 %): wrapped lines always get their height, nothing overlaps.
-        split.addWidget(VerticalScroll(right))
+        split.addWidget(VerticalScroll(column(self.heading, self.live, (self.result, 1))))
         split.setSizes([300, 700])
         lay = QVBoxLayout(self)
         lay.addWidget(split)
         self.reload_list()
         self.session.changed.connect(self._on_changed)
 
-    # -- the list -------------------------------------------------------------------------------
+    @property
+    def buttons(self) -> dict[str, QPushButton]:
+        """The live action buttons by name (tests, tools and benchmarks click them)."""
+        return self.live.buttons
 
-    def polls(self) -> list[Poll]:
+    def polls(self) -> builtins.list[Poll]:  # `list` here is the widget
         return pollops.polls(self.session.store, self.step)
 
     def reload_list(self) -> None:
         keep = self.poll.id if self.poll else None
-        self.list.blockSignals(True)
-        self.list.clear()
-        for p in self.polls():
-            mark = {"open": "● ", "closed": "✓ "}.get(p.state, "○ ")
-            item = QListWidgetItem(f"{mark}{p.question}")
-            item.setData(Qt.ItemDataRole.UserRole, p.id)
-            item.setToolTip(f"{KINDS[p.kind]} · {STATE_LABELS[p.state]}")
-            self.list.addItem(item)
-        self.list.blockSignals(False)
-        ids = [p.id for p in self.polls()]
+        polls = self.polls()
+        self.list.fill(polls)
+        ids = [p.id for p in polls]
         if keep in ids:
             self.list.setCurrentRow(ids.index(keep))
         elif ids:
@@ -190,9 +135,25 @@ class PollPanel(ResultView, LiveActions, PollEdits, QWidget):
         if poll_id in ids:
             self.list.setCurrentRow(ids.index(poll_id))
 
+    def refresh(self, chart_only: bool = False) -> None:
+        """Show the selected poll in every part; `chart_only` (votes arriving, another round
+        chosen): the poll as it was read, only its buttons, chart and count redrawn."""
+        poll = self.poll
+        if poll is not None and not chart_only:
+            self.poll = poll = pollops.get_poll(self.session.store, poll.id)
+        self.edits.poll = poll
+        self.live.show_poll(poll, chart_only)
+        if poll is None:
+            self.heading.show_poll(None)
+            self.result.clear()
+            return
+        if not chart_only:
+            self.heading.show_poll(poll)
+        self.heading.show_count(self.result.show_poll(poll, chart_only))
+
     def _on_select(self, row: int) -> None:
-        item = self.list.item(row)
-        self.poll = pollops.get_poll(self.session.store, item.data(Qt.ItemDataRole.UserRole)) if item else None
+        poll_id = self.list.poll_id(row)
+        self.poll = pollops.get_poll(self.session.store, poll_id) if poll_id is not None else None
         self.refresh()
 
     def _on_changed(self, changes: Changes) -> None:

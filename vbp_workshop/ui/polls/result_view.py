@@ -1,23 +1,38 @@
-"""The poll panel's result: the chart for the chosen round, the group and sector splits,
-the open answers and the divergence line."""
+"""The poll panel's result: the chart for the chosen round, the group, sector and round
+comparisons, the divergence line and the open answers (which the facilitator can hide)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+import json
+
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
     QListWidgetItem,
+    QPushButton,
     QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
 from vbp_workshop.core import pollops
 from vbp_workshop.core.domain import GROUP_LABELS
-from vbp_workshop.core.polls import KINDS, PRIVACY
+from vbp_workshop.core.polls import Poll
+from vbp_workshop.core.store import Update
 from vbp_workshop.core.tally import Tally, divergence
-from vbp_workshop.core.words import plural
 from vbp_workshop.ui.polls import sector_view
 from vbp_workshop.ui.polls.charts import chart_for
 from vbp_workshop.ui.polls.charts.base import PollChart
-from vbp_workshop.ui.polls.states import STATE_LABELS
+from vbp_workshop.ui.polls.charts.groups import GroupChart
+from vbp_workshop.ui.session import Session
+from vbp_workshop.ui.shared.context import PageContext
+from vbp_workshop.ui.shared.flow import FlowLayout
+from vbp_workshop.ui.shared.labels import plain_label
 
 
 class ChartArea(QSplitter):
@@ -28,8 +43,77 @@ class ChartArea(QSplitter):
         return QSize(super().sizeHint().width(), 220)
 
 
-class ResultView:
-    """The result half of `PollPanel` (a mixin: it uses the panel's poll, session and widgets)."""
+class ResultView(QWidget):
+    """The selected poll's result and the choices of how to see it."""
+
+    redraw = Signal(bool)  # a view choice changed: the panel refreshes (True: the chart and count only)
+
+    ctx: PageContext
+    session: Session
+    poll: Poll | None
+    by_group: QCheckBox
+    by_sector: QCheckBox
+    compare: QCheckBox
+    round_box: QComboBox
+    divergence: QLabel
+    stack: QStackedWidget
+    group_chart: GroupChart
+    charts: dict[str, PollChart]  # one chart per kind, built when a poll of that kind is first shown
+    answers: QListWidget
+    hide_answer: QPushButton
+    text_box: QWidget
+
+    def __init__(self, ctx: PageContext) -> None:
+        super().__init__()
+        self.ctx, self.session = ctx, ctx.session
+        self.poll = None
+        self.charts = {}
+        self.by_group = QCheckBox("Split by stakeholder group")
+        self.by_group.setObjectName("by_group")
+        self.by_group.toggled.connect(self._toggle_groups)
+        self.by_sector = QCheckBox("Split by sector (NHS vs industry)")
+        self.by_sector.setObjectName("by_sector")
+        self.by_sector.toggled.connect(self._toggle_sectors)
+        self.round_box = QComboBox()
+        self.round_box.setObjectName("round_box")
+        self.round_box.currentIndexChanged.connect(lambda _i: self.redraw.emit(True))
+        self.compare = QCheckBox("Compare rounds")
+        self.compare.setObjectName("compare_rounds")
+        self.compare.toggled.connect(self._toggle_compare)
+        self.divergence = plain_label(cls="hint")
+        self.divergence.hide()
+        self.stack = QStackedWidget()
+        self.group_chart = GroupChart()
+        self.stack.addWidget(self.group_chart)
+        self.answers = QListWidget()
+        self.answers.setObjectName("text_answers")
+        self.hide_answer = QPushButton("Hide / show the selected answer")
+        self.hide_answer.setObjectName("hide_answer")
+        self.hide_answer.clicked.connect(self.toggle_answer)
+        self.text_box = QWidget()
+        tl = QVBoxLayout(self.text_box)
+        tl.setContentsMargins(0, 0, 0, 0)
+        tl.addWidget(self.answers, 1)
+        tl.addWidget(self.hide_answer)
+
+        view = FlowLayout()
+        view.addWidget(self.by_group)
+        view.addWidget(self.by_sector)
+        view.addWidget(self.compare)
+        round_row = QWidget()
+        rr = QHBoxLayout(round_row)
+        rr.setContentsMargins(0, 0, 0, 0)
+        rr.addWidget(QLabel("Round:"))
+        rr.addWidget(self.round_box)
+        view.addWidget(round_row)
+        chart_split = ChartArea(Qt.Orientation.Horizontal)
+        chart_split.addWidget(self.stack)
+        chart_split.addWidget(self.text_box)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addLayout(view)
+        lay.addWidget(self.divergence)
+        lay.addWidget(chart_split, 1)
 
     def current_tally(self) -> Tally | None:
         if not self.poll:
@@ -37,32 +121,15 @@ class ResultView:
         r = self.round_box.currentData() or self.poll.round
         return self.session.round_tally(self.poll, r)
 
-    def refresh(self, chart_only: bool = False) -> None:
-        poll = self.poll
-        for name, b in self.buttons.items():  # every refresh, a chart-only one too: never Open on an open poll
-            b.setEnabled(poll is not None and not (name == "open" and poll.is_open)
-                         and not (name == "close" and not poll.is_open))
-        if poll is None:
-            self.question.setText("No poll selected. Add one, or pick one from the list.")
-            self.meta.setText("")
-            self.state.setText("")
-            self.count.setText("")
-            self.text_box.hide()
-            return
+    def clear(self) -> None:
+        """No poll selected: the last chart stays behind the heading's "No poll selected"."""
+        self.poll = None
+        self.text_box.hide()
+
+    def show_poll(self, poll: Poll, chart_only: bool = False) -> Tally:
+        """Draw `poll`'s result as chosen; return the tally drawn (the heading counts it)."""
+        self.poll = poll
         if not chart_only:
-            self.poll = poll = pollops.get_poll(self.session.store, poll.id)
-            self.question.setText(poll.question)
-            self.meta.setText(f"{KINDS[poll.kind]} · {PRIVACY.get(poll.privacy, poll.privacy)} · "
-                              f"round {poll.round}")
-            self.state.setText(STATE_LABELS[poll.state])
-            self.state.setProperty("state", poll.state)
-            self.state.style().unpolish(self.state)
-            self.state.style().polish(self.state)
-            self.buttons["open"].setEnabled(not poll.is_open)
-            self.buttons["close"].setEnabled(poll.is_open)
-            self.buttons["open"].setToolTip("Voting is open" if poll.is_open else "Open this poll for votes")
-            self.buttons["reveal"].setText("Hide results" if poll.revealed else "Reveal results")
-            self.buttons["apply"].setVisible(poll.target.startswith("rule:") or poll.target == "pilots")
             self.round_box.blockSignals(True)
             self.round_box.clear()
             for r in range(poll.round, 0, -1):
@@ -73,8 +140,6 @@ class ResultView:
             self.compare.setEnabled(poll.round > 1)
         t = self.current_tally()
         assert t is not None
-        sources = ", ".join(f"{n} by {s}" for s, n in sorted(t.by_source.items()))
-        self.count.setText(plural(t.respondents, "response") + (f" ({sources})" if len(t.by_source) > 1 else ""))
         self.text_box.setVisible(poll.kind == "text")
         if poll.kind == "text":
             self._fill_answers()
@@ -103,6 +168,7 @@ class ResultView:
             chart.set_tally(poll, t)
             self.stack.setCurrentWidget(chart)
             self._say_divergence(sector_view.spread_line(self.session, poll, self.round_box.currentData()))
+        return t
 
     def _say_divergence(self, text: str) -> None:
         self.divergence.setText(text)
@@ -113,7 +179,7 @@ class ResultView:
             self.by_sector.blockSignals(True)
             self.by_sector.setChecked(False)
             self.by_sector.blockSignals(False)
-        self.refresh()
+        self.redraw.emit(False)
         if self.poll:  # the room sees the split too, once the result is revealed
             self.ctx.room.set_split(self.poll.id, on)
 
@@ -122,12 +188,12 @@ class ResultView:
             self.by_group.blockSignals(True)
             self.by_group.setChecked(False)
             self.by_group.blockSignals(False)
-        self.refresh()
+        self.redraw.emit(False)
         if self.poll:  # the room sees the sector split too, once the result is revealed
             self.ctx.room.set_sector_split(self.poll.id, on)
 
     def _toggle_compare(self, on: bool) -> None:
-        self.refresh()
+        self.redraw.emit(False)
         if self.poll:  # the room compares the rounds too, once the result is revealed
             self.ctx.room.set_compare(self.poll.id, on)
 
@@ -141,10 +207,19 @@ class ResultView:
         assert self.poll
         self.answers.clear()
         for b in pollops.ballots(self.session.store, self.poll.id, self.round_box.currentData() or self.poll.round):
-            import json
-
             item = QListWidgetItem(("(hidden) " if b["hidden"] else "") + str(json.loads(b["answer"])))
             item.setData(Qt.ItemDataRole.UserRole, b["id"])
             if b["hidden"]:
                 item.setForeground(Qt.GlobalColor.gray)
             self.answers.addItem(item)
+
+    def toggle_answer(self) -> None:
+        """Hide the selected open answer from the projector and the export, or show it again."""
+        item = self.answers.currentItem()
+        if item is None:
+            return
+        ballot_id = item.data(Qt.ItemDataRole.UserRole)
+        row = self.session.store.row("ballots", ballot_id)
+        if row:
+            self.session.edit([Update("ballots", ballot_id, {"hidden": 1 - row["hidden"]})],
+                              "Hide answer" if not row["hidden"] else "Show answer")

@@ -182,11 +182,11 @@ class ProjectorWindow(QWidget):
         countdown.ticked.connect(self._on_tick)
         countdown.finished.connect(self._on_finished)
         for key in ("Escape", "F11"):
-            QShortcut(QKeySequence(key), self, activated=self.toggle_full_screen)
+            QShortcut(QKeySequence(key), self).activated.connect(self.toggle_full_screen)
         for key in ("PgDown", "Right", "Space"):
-            QShortcut(QKeySequence(key), self, activated=self.next_page)
+            QShortcut(QKeySequence(key), self).activated.connect(self.next_page)
         for key in ("PgUp", "Left"):
-            QShortcut(QKeySequence(key), self, activated=self.previous_page)
+            QShortcut(QKeySequence(key), self).activated.connect(self.previous_page)
         self.show_poll(None)
         idea_cards.attach(self)  # an open ideas activity shows its cards here
 

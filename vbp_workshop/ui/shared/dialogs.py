@@ -56,7 +56,7 @@ class DialogService:
         box.setDefaultButton(buttons[default])
         box.exec()
         clicked = box.clickedButton()
-        return buttons.index(clicked) if clicked in buttons else None  # type: ignore[arg-type]
+        return buttons.index(clicked) if clicked in buttons else None
 
     def checklist(self, title: str, text: str, items: list[str], ok: str) -> list[int] | None:
         """Indexes of the items ticked (none ticked at first) when `ok` is pressed; None on Cancel."""

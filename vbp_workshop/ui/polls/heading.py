@@ -1,0 +1,58 @@
+"""The poll panel's heading: the selected poll's question, its kind and round, its state and
+how many have answered."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from vbp_workshop.core.polls import KINDS, PRIVACY, Poll
+from vbp_workshop.core.tally import Tally
+from vbp_workshop.core.words import plural
+from vbp_workshop.ui.polls.states import STATE_LABELS
+from vbp_workshop.ui.shared.labels import plain_label
+
+
+class PollHeading(QWidget):
+    question: QLabel
+    meta: QLabel
+    state: QLabel
+    count: QLabel
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.question = plain_label(cls="question")
+        self.question.setObjectName("poll_question")
+        self.meta = plain_label(cls="hint")
+        self.state = QLabel()
+        self.state.setObjectName("poll_state")
+        self.count = plain_label(cls="count")  # "12 responses (9 by phone, 3 by hand)" wraps
+        self.count.setObjectName("poll_count")
+        self.count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.question)
+        lay.addWidget(self.meta)
+        status = QHBoxLayout()
+        status.addWidget(self.state)
+        status.addStretch(1)
+        status.addWidget(self.count, 1)
+        lay.addLayout(status)
+
+    def show_poll(self, poll: Poll | None) -> None:
+        if poll is None:
+            self.question.setText("No poll selected. Add one, or pick one from the list.")
+            for label in (self.meta, self.state, self.count):
+                label.setText("")
+            return
+        self.question.setText(poll.question)
+        self.meta.setText(f"{KINDS[poll.kind]} · {PRIVACY.get(poll.privacy, poll.privacy)} · round {poll.round}")
+        self.state.setText(STATE_LABELS[poll.state])
+        self.state.setProperty("state", poll.state)  # the style sheet colours it by state
+        self.state.style().unpolish(self.state)
+        self.state.style().polish(self.state)
+
+    def show_count(self, tally: Tally) -> None:
+        sources = ", ".join(f"{n} by {s}" for s, n in sorted(tally.by_source.items()))
+        more = f" ({sources})" if len(tally.by_source) > 1 else ""
+        self.count.setText(plural(tally.respondents, "response") + more)
