@@ -1,14 +1,21 @@
 """The workshop file's schema and its upgrade path.
 
 Each entry of MIGRATIONS brings a file from version N to N+1; the file's version is the
-number of entries applied. Never edit a released entry: add one.
+number of entries applied. An entry is SQL, or a function that rewrites rows given the
+connection; either runs in one transaction with the version bump. Never edit a released
+entry: add one.
 """
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Callable
+
+from vbp_workshop.core.hand_count_upgrade import count_people
+
 APPLICATION_ID = 0x56425057  # "VBPW": tells a workshop file from any other SQLite file
 
-MIGRATIONS: list[str] = [
+MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     # 1: the workshop, partners, participants, agenda, steps, decisions and actions
     """
     CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -144,6 +151,8 @@ MIGRATIONS: list[str] = [
         id INTEGER PRIMARY KEY, idea_id INTEGER NOT NULL REFERENCES ideas(id) ON DELETE CASCADE,
         device TEXT NOT NULL, created_at TEXT NOT NULL DEFAULT '', UNIQUE(idea_id, device));
     """,
+    # 4: hand counts saved by earlier builds count people, not hands (see hand_count_upgrade)
+    count_people,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
