@@ -161,3 +161,27 @@ def test_rag_in_full(metric: dict[str, Any], actuals: list[dict[str, Any]], expe
     status, progress, latest, reason = expected
     assert (r.status, r.latest, r.reason) == (status, latest, reason)
     assert r.progress == (pytest.approx(progress) if progress is not None else None)
+
+
+@pytest.mark.parametrize(("typed", "read"), [
+    ("58,5", 58.5),  # a decimal comma: was read as 585, ten times too much, without a word
+    ("0,125", 0.125), ("1.234,5", 1234.5),
+    ("1,200", 1200.0), ("12.5", 12.5), ("45%", 45.0), (" 7 ", 7.0), (7, 7.0), ("", None), (None, None),
+])
+def test_a_number_typed_in_a_form_is_read_by_the_one_number_rule(typed: Any, read: float | None) -> None:
+    from vbp_workshop.core.analysis import parse_number
+
+    assert parse_number(typed) == read
+
+
+@pytest.mark.parametrize("typed", ["forty", "1,2,3", "1e3", float("nan"), True])
+def test_a_form_refuses_what_is_not_a_number(typed: Any) -> None:
+    from vbp_workshop.core.analysis import parse_number
+
+    with pytest.raises(ValueError, match="not a number|fits|finite"):
+        parse_number(typed)
+
+
+def test_a_metric_form_reads_a_decimal_comma_as_a_decimal() -> None:
+    # Baseline 58,5 and target 60: "higher is better" holds (585 would have made it a fall).
+    assert metric_problems({**GOOD, "baseline_value": "58,5", "target_value": "60"}) == {}

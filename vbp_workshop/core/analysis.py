@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+
+from vbp_workshop.core import numbers
 
 # Step 2's investment balance lives in core/balance.py; re-exported here for older callers.
 from vbp_workshop.core.balance import Balance as Balance  # noqa: PLC0414
@@ -53,33 +54,28 @@ DATE_FIELDS = ("baseline_date", "target_date")
 
 
 def parse_number(text: Any) -> float | None:
-    """'' -> None; '12.5', '1,200', '45%' -> float; anything else raises ValueError."""
-    if text is None:
-        return None
-    if isinstance(text, int | float) and not isinstance(text, bool):
-        if isinstance(text, float) and not math.isfinite(text):
-            raise ValueError("Enter a finite number.")
-        return float(text)
-    s = str(text).strip().replace(",", "").rstrip("%").strip()
-    if not s:
+    """A number typed in a form: '' -> None; otherwise `numbers.parse_number`, the one rule.
+
+    A form cell does not know the metric's unit, so a percent sign is read as the number before
+    it ("45%" is 45), and a lone "," before three digits groups thousands ("1,200" is 1200, as an
+    English form reads it) while any other decimal comma is a decimal ("58,5" is 58.5, never 585).
+    """
+    if text is None or (isinstance(text, str) and not text.strip()):
         return None
     try:
-        value = float(s)
-    except ValueError:
-        raise ValueError(f"“{text}” is not a number.") from None
-    if not math.isfinite(value):
-        raise ValueError("Enter a finite number.")
-    return value
+        return numbers.parse_number(text, "%", style="point")
+    except numbers.NumberError as exc:
+        raise ValueError(f"“{text}” {exc}." if isinstance(text, str) else "Enter a finite number.") from None
 
 
 def parse_date(text: Any) -> str:
-    """'' -> ''; a YYYY-MM-DD date -> itself; anything else raises ValueError."""
+    """'' -> ''; a YYYY-MM-DD date -> itself (`numbers.parse_date`); anything else raises ValueError."""
     s = str(text or "").strip()
     if not s:
         return ""
     try:
-        return date.fromisoformat(s).isoformat()
-    except ValueError:
+        return numbers.parse_date(s)
+    except numbers.NumberError:
         raise ValueError(f"“{s}” is not a date: use YYYY-MM-DD, e.g. 2027-03-31.") from None
 
 
