@@ -165,7 +165,7 @@ def plans_sheet(store: Store) -> Sheet:
     partners = {p["id"]: p["name"] for p in store.rows("partners")}
     tags = seeds.triple_win(store)
     sh.heading("Step 1 · The triple win each goal serves", 2)
-    who = [("ambition", "The shared ambition"), *[(f"partner:{i}", n) for i, n in partners.items()]]
+    who = seeds.triple_win_owners(store)
     sh.table("TripleWin", ["Whose goals", *seeds.TRIPLE_WIN.values()],
              [[label, *["yes" if w in tags.get(key, []) else "" for w in seeds.TRIPLE_WIN]] for key, label in who])
     fields1 = store.step_fields(1)

@@ -60,6 +60,12 @@ def _section(store: Store, step: int, key: str) -> dict[str, Any]:
 # -- step 1 ---------------------------------------------------------------------------------------
 
 
+def triple_win_owners(store: Store) -> list[tuple[str, str]]:
+    """Whose goals step 1 tags with the triple win: the shared ambition, then each partner
+    (the keys of `triple_win` and their names)."""
+    return [("ambition", "The shared ambition"), *[(f"partner:{p['id']}", p["name"]) for p in store.rows("partners")]]
+
+
 def triple_win(store: Store) -> dict[str, list[str]]:
     """'ambition' or 'partner:<id>' -> the wins it serves (keys of TRIPLE_WIN)."""
     return {k: [w for w in v if w in TRIPLE_WIN] for k, v in _section(store, 1, "triple_win").items()

@@ -116,11 +116,10 @@ class MainWindow(QMainWindow):
                          QKeySequence("Ctrl+Shift+A"), "add_action"))
 
         go = bar.addMenu("&Go")
-        from vbp_workshop.ui.workshop_view import PAGE_KEYS
+        from vbp_workshop.ui.workshop_view import PAGE_KEYS, PAGE_NAMES
 
         for n, key in enumerate(PAGE_KEYS, 1):  # Ctrl+1 … Ctrl+8: straight to a page
-            label = {"setup": "Setup", "actions": "Decisions and actions", "summary": "Summary"}.get(
-                key, f"Step {key[4:]}")
+            label = PAGE_NAMES.get(key, f"Step {key[4:]}")
             self.workshop_actions.append(self._action(
                 go, label, lambda _c=False, k=key: self.view and self.view.show_page(k),
                 QKeySequence(f"Ctrl+{n}"), f"go_{key}"))

@@ -46,6 +46,9 @@ def _page_factories() -> list[tuple[str, Callable[[PageContext], QWidget]]]:
 
 
 PAGE_KEYS = ["setup", "step1", "step2", "step3", "step4", "step5", "actions", "summary"]
+# The pages that are not steps (a step is named by its title in core/domain.py), and their marks.
+PAGE_NAMES = {"setup": "Setup", "actions": "Decisions and actions", "summary": "Summary"}
+PAGE_MARKS = {"setup": "⚙", "actions": "✎", "summary": "☰"}
 
 
 class WorkshopView(QWidget):
@@ -105,8 +108,7 @@ class WorkshopView(QWidget):
                 item.setText(f"{STATUS_MARK[status]}  {n}. {STEP_TITLES[n]}")
                 item.setToolTip(StepStatus(status).label)
             else:
-                item.setText({"setup": "⚙  Setup", "actions": "✎  Decisions and actions",
-                              "summary": "☰  Summary"}[key])
+                item.setText(f"{PAGE_MARKS[key]}  {PAGE_NAMES[key]}")
 
     def page(self, key: str) -> QWidget:
         if key not in self.pages:

@@ -182,10 +182,8 @@ class TripleWinTab(SeedTab):
     def rebuild(self) -> None:
         self.loaders.clear()
         store = self.session.store
-        who = [("ambition", "The shared ambition"),
-               *[(f"partner:{p['id']}", p["name"]) for p in store.rows("partners")]]
         self.clear_rows(self.wins)
-        for r, (key, name) in enumerate(who, 1):
+        for r, (key, name) in enumerate(seeds.triple_win_owners(store), 1):
             self.wins.addWidget(plain_label(name), r, 0)
             for c, win in enumerate(seeds.TRIPLE_WIN, 1):
                 self.wins.addWidget(self.check(
