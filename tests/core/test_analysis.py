@@ -178,7 +178,7 @@ def test_a_number_typed_in_a_form_is_read_by_the_one_number_rule(typed: Any, rea
 def test_a_form_refuses_what_is_not_a_number(typed: Any) -> None:
     from vbp_workshop.core.analysis import parse_number
 
-    with pytest.raises(ValueError, match="not a number|fits|finite"):
+    with pytest.raises(ValueError, match=r"not a number|fits|finite"):
         parse_number(typed)
 
 
