@@ -27,7 +27,8 @@ def b(answer: Any, source: str = "phone", weight: int = 1) -> dict[str, Any]:
 def test_the_registry_holds_every_kind_once_in_the_editors_order() -> None:
     assert tuple(KINDS) == kinds.ORDER
     assert {k: kinds.get(k).name for k in kinds.ORDER} == {k: k for k in kinds.ORDER}
-    assert KINDS["fist"] == "Fist-to-five" and KINDS["matrix"] == "2×2 matrix" and len(KINDS) == 10
+    assert KINDS["fist"] == "Fist-to-five" and KINDS["matrix"] == "2×2 matrix" and len(KINDS) == 11
+    assert KINDS["number"] == "Number (estimate)"
     with pytest.raises(kinds.UnknownKind):
         kinds.get("poker")
     with pytest.raises(BallotError, match="cannot take answers"):
@@ -48,6 +49,8 @@ def test_the_registry_holds_every_kind_once_in_the_editors_order() -> None:
     ("matrix", [b({"0": [5, 1], "1": [1, 5]})], "Best impact for effort: B"),
     ("text", [b("one"), b("two")], "2 answers"),
     ("text", [b("one")], "1 answer"),
+    ("number", [b(8), b(12), b(15)], "Median 12 (middle half 10–13.5)"),
+    ("number", [b(12.5), b(7)], "Median 9.8 (middle half 8.4–11.1)"),  # 9.75 reads 9.8, 8.375 8.4
 ])
 def test_each_kind_has_its_headline(kind: str, ballots: list[dict[str, Any]], headline: str) -> None:
     p = poll(kind, () if kind in ("scale", "fist", "text") else ("A", "B", "C"), min=0, max=10) \
@@ -106,6 +109,7 @@ def test_what_a_phone_is_sent_of_each_kind() -> None:
     ("agreement", [b({"0": 5, "1": 1})], [1.0, 0.0, 0.5]),  # unanswered: neutral
     ("matrix", [b({"0": [1, 5]})], [0.0, 1.0, 0.5, 0.5, 0.5, 0.5]),
     ("text", [b("words")], []),
+    ("number", [b(20), b(40), b(90)], [0.4]),  # the median on the range (0–100 unless set)
 ])
 def test_each_kind_has_its_group_measure(kind: str, ballots: list[dict[str, Any]], measure: list[float]) -> None:
     p = poll(kind, () if kind == "text" else ("A", "B", "C"))
@@ -138,6 +142,7 @@ def test_shares_use_total_variation_and_means_the_largest_gap() -> None:
     ("scale", "levels", False, {"min", "max"}), ("fist", "levels", False, set()),
     ("agreement", "statements", False, set()), ("matrix", "placing", False, {"x_label", "y_label"}),
     ("importance", "placing", False, set()), ("text", "text", False, set()),
+    ("number", "value", False, {"min", "max", "unit"}),
 ])
 def test_each_kind_says_its_forms(kind: str, form: str, people: bool, fields: set[str]) -> None:
     k = kinds.get(kind)
@@ -156,6 +161,14 @@ def test_each_kind_says_its_forms(kind: str, form: str, people: bool, fields: se
     ("scale", [], {"min": 0, "max": 1}, ""),
     ("fist", [], {"min": 5, "max": 5}, ""),
     ("text", [], {}, ""),
+    ("number", [], {"min": 0, "max": 36, "unit": "months"}, ""),
+    ("number", [], {}, ""),  # 0 to 100
+    ("number", [], {"min": 10, "max": 10}, "highest answer must be above"),
+    ("number", [], {"min": 0.5, "max": 10}, "whole numbers"),
+    ("number", [], {"min": float("nan"), "max": 10}, "whole numbers"),
+    ("number", [], {"min": "0", "max": 10}, "whole numbers"),
+    ("number", [], {"min": 0, "max": 10**10}, "Keep the range within"),
+    ("number", [], {"unit": "a unit far too long"}, "Keep the unit under"),
     ("single", [str(i) for i in range(31)], {}, "at most 30"),
     ("single", [str(i) for i in range(30)], {}, ""),
     ("poker", ["a", "b"], {}, "Unknown poll type"),
@@ -186,6 +199,9 @@ def test_a_hand_count_row_stands_for_a_valid_answer() -> None:
                                                   "fist": 4, "agreement": {"1": 4}}[kind]
     assert kinds.get("matrix").axes(poll("matrix", x_label="Cost")) == ("Cost", "Impact")
     assert kinds.get("importance").axes(poll("importance")) == ("Importance", "Satisfaction")
+    # A number's hand count is the value the group agreed, weighted by how many people agreed it.
+    n = poll("number", (), unit="%")
+    assert validate(n, 12.5, hand=True) == 12.5 and kinds.get("number").hand_weight(12.5, 7) == 7
 
 
 def test_a_new_kind_needs_only_its_module(monkeypatch) -> None:

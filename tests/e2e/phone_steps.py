@@ -70,6 +70,8 @@ def answer(page: Any, kind: str, poll: Any) -> None:
             rows.nth(1).locator("button", has_text="5").click()
     elif kind == "text":
         page.fill("#text-answer", "Patients <b>know</b> their numbers")
+    elif kind == "number":
+        page.fill("#number-answer", "12.5")
     else:
         raise AssertionError(f"no phone step for the poll kind {kind!r}")
 

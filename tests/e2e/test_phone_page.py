@@ -29,6 +29,7 @@ EXPECT = {
     "matrix": lambda t, p: all(pt is not None for pt in t.points),
     "importance": lambda t, p: all(pt is not None for pt in t.points),
     "text": lambda t, p: any(a == "Patients <b>know</b> their numbers" for _, a in t.answers),
+    "number": lambda t, p: t.counts[next(i for i, (lo, hi) in enumerate(t.bins) if lo <= 12.5 < hi)] >= 1,
 }
 
 

@@ -295,6 +295,7 @@ OWN_STREAM = {(2, "agreement", "readiness"), (2, "single", "timeline")}
 
 def _cast_votes(store: Store, rng: random.Random) -> None:
     extra = random.Random(20261125)  # polls added later draw from here, so the others stay the same
+    estimates = random.Random(20261126)  # the pilot's target (a number poll), added later still
     devices = []
     for partner, _name, _role in PEOPLE:
         grp = PARTNERS[partner][1]
@@ -351,6 +352,9 @@ def _cast_votes(store: Store, rng: random.Random) -> None:
             spots = [(2.0, 4.3), (2.8, 3.9), (4.2, 2.4), (3.6, 2.0)]
             return {str(i): [min(5, max(1, round(rng.gauss(spots[i][0], 0.7)))),
                              min(5, max(1, round(rng.gauss(spots[i][1], 0.7))))] for i in range(n)}
+        if k == "number":  # the readmission cut to aim for: the NHS cautious, industry bolder
+            cut = round(min(50.0, max(0.0, estimates.gauss(_lean(grp, 12.0, 20.0, 15.0), 4.0))), 1)
+            return int(cut) if cut.is_integer() else cut  # the canonical form, as a phone's is stored
         if k == "text":
             return rng.choice(["Fewer second heart attacks", "Patients know their numbers",
                                "One team across hospital and community care",
@@ -362,11 +366,13 @@ def _cast_votes(store: Store, rng: random.Random) -> None:
                (4, "matrix", "pilots")]
     vote_on += [(3, "fist", f"rule:{r['id']}") for r in store.rows("rules")][:4]  # 2 rules not voted yet
     vote_on += [(2, "agreement", "readiness"), (2, "single", "timeline")]  # later: from `extra`
+    vote_on += [(4, "number", "")]  # later still: from `estimates`
     edits = []
     for key in vote_on:
         row = polls.get(key) or next(p for p in store.rows("polls") if (p["step"], p["kind"], p["target"]) == key)
         poll = Poll.from_row(store.row("polls", row["id"]) or row)
-        turnout = devices[: (extra if key in OWN_STREAM else rng).randint(24, len(devices))]
+        stream = estimates if key[1] == "number" else extra if key in OWN_STREAM else rng
+        turnout = devices[: stream.randint(24, len(devices))]
         for voter, grp in turnout:
             a = answer(poll, grp)
             edits.append(Insert("ballots", {

@@ -43,6 +43,11 @@ class Tally:
     below_three: int = 0
     answers: list[tuple[int, str]] = field(default_factory=list)  # (ballot id, text)
     words: list[tuple[str, int]] = field(default_factory=list)
+    # A numeric estimate: the value ranges its histogram counts (with `counts`), its named
+    # figures (quartiles, lowest, highest) beside `mean` and `median`, and the unit they are in.
+    bins: list[tuple[float, float]] = field(default_factory=list)
+    stats: dict[str, float] = field(default_factory=dict)
+    unit: str = ""
 
     def headline(self) -> str:
         """One line a facilitator can read aloud (the kind's own, or the number of answers)."""

@@ -13,7 +13,8 @@ from importlib import import_module
 from vbp_workshop.core.kinds.base import PollKind
 
 # The kinds in the order the poll editor lists them.
-ORDER = ("single", "multiple", "agreement", "scale", "ranking", "points", "matrix", "importance", "fist", "text")
+ORDER = ("single", "multiple", "agreement", "scale", "number", "ranking", "points", "matrix", "importance", "fist",
+         "text")
 
 REGISTRY: dict[str, PollKind] = {
     name: import_module(f"vbp_workshop.core.kinds.{name}").KIND for name in ORDER

@@ -16,6 +16,7 @@
   let sending = "";         // the poll whose ballot is in flight: one at a time, so an old one never overtakes a new one
   let focusAfterJoin = false;
   let waitShown = "";
+  let problem = "";          // why the answer typed so far cannot be sent (a number out of range, …)
 
   function el(tag, attrs, text) {
     const e = document.createElement(tag);
@@ -259,8 +260,9 @@
     $("poll-meta").textContent = (p.round > 1 ? "Round " + p.round + " — vote again · " : "") + (p.privacy || "");
     const form = $("answer");
     form.textContent = "";
+    problem = "";
     const kinds = { single, multiple, agreement, scale: scaleKind, fist: scaleKind, ranking, points,
-      matrix: pairs, importance: pairs, text };
+      matrix: pairs, importance: pairs, text, number: numberKind };
     (kinds[p.kind] || (() => {}))(p, form);
     status(saved !== null ? "Your answer is recorded. You can change it while voting is open." : "", saved !== null ? "ok" : "");
     $("send").textContent = saved !== null ? "Change my answer" : "Send answer";
@@ -408,8 +410,42 @@
     form.appendChild(lab); form.appendChild(area); form.appendChild(counter);
   }
 
+  // A numeric estimate, typed: checked here as the laptop checks it (and the laptop checks again).
+  function numberKind(p, form) {
+    const unit = typeof p.unit === "string" ? p.unit : "";
+    const lab = el("label", { for: "number-answer" }, "Your estimate" + (unit ? " (" + unit + ")" : ""));
+    const input = el("input", { id: "number-answer", type: "text", inputmode: "decimal", autocomplete: "off",
+      "aria-describedby": "number-help number-error" });
+    const help = el("p", { class: "muted", id: "number-help" },
+      "A number from " + p.min + " to " + p.max + (unit ? " " + unit : "") + ", with at most one decimal place.");
+    const error = el("p", { class: "error", id: "number-error" });
+    input.value = typeof answer === "number" ? String(answer) : "";
+    const check = () => {
+      const typed = input.value.trim();
+      const [value, why] = readNumber(typed, p.min, p.max);
+      answer = why ? null : value;
+      problem = typed ? why : "";
+      input.setAttribute("aria-invalid", problem ? "true" : "false");
+      error.textContent = problem;
+    };
+    input.addEventListener("input", check);
+    // Enter sends the answer (and never reloads the page by submitting the form).
+    input.addEventListener("keydown", (e) => { if (e.key === "Enter") { e.preventDefault(); check(); send(); } });
+    form.appendChild(lab); form.appendChild(input); form.appendChild(help); form.appendChild(error);
+    if (input.value) check();
+  }
+  function readNumber(typed, lo, hi) {
+    // "12,5" where a comma is the decimal mark; a typographic minus as a hyphen.
+    const t = typed.replace(",", ".").replace("\u2212", "-");
+    if (/^-?\d+\.\d{2,}$/.test(t)) return [null, "Use at most one decimal place."];
+    if (!/^-?\d+(\.\d)?$/.test(t)) return [null, "Enter a number, like 12 or 12.5."];
+    const v = Number(t);
+    if (!Number.isFinite(v) || v < lo || v > hi) return [null, "Enter a number from " + lo + " to " + hi + "."];
+    return [v, ""];
+  }
+
   function complete(p, a) {
-    if (p.kind === "single" || p.kind === "scale" || p.kind === "fist") return typeof a === "number";
+    if (p.kind === "single" || p.kind === "scale" || p.kind === "fist" || p.kind === "number") return typeof a === "number";
     if (p.kind === "matrix" || p.kind === "importance") {
       const keys = Object.keys(a || {}).filter((k) => a[k][0] !== null && a[k][1] !== null);
       return keys.length > 0;
@@ -431,7 +467,7 @@
   function send() {
     const p = current;
     if (!p || sending === pendingKey(p)) return;
-    if (!complete(p, answer)) { status("Answer first, then send.", "bad"); return; }
+    if (!complete(p, answer)) { status(problem || "Answer first, then send.", "bad"); return; }
     const cleaned = clean(p, answer);
     const old = load(pendingKey(p));
     // The same answer re-sent keeps its id, so a ballot whose acknowledgement was lost counts once.

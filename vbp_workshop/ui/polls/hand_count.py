@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QDoubleSpinBox,
     QGridLayout,
     QLabel,
     QLineEdit,
@@ -49,6 +50,7 @@ class HandCountDialog(QDialog):
         self.pairs: list[tuple[int, QSpinBox, QSpinBox]] = []
         self.text = QLineEdit()
         self.people = _spin()
+        self.value: QDoubleSpinBox | None = None
         lo, hi = poll.scale_range
         plugin = poll.plugin  # the kind says which form it needs (core/kinds)
         form = plugin.hand_form
@@ -92,6 +94,17 @@ class HandCountDialog(QDialog):
                 self.pairs.append((r - 1, x, y))
             grid.addWidget(QLabel("How many people agreed this placing"), len(poll.options) + 1, 0)
             grid.addWidget(self.people, len(poll.options) + 1, 1)
+        elif form == "value":  # a number the group agreed (one decimal), and how many people
+            self.value = QDoubleSpinBox()
+            self.value.setObjectName("hand_value")
+            self.value.setDecimals(1)
+            self.value.setRange(lo, hi)
+            self.value.setValue((lo + hi) / 2)
+            grid.addWidget(QLabel("Agreed value"), 0, 0)
+            grid.addWidget(self.value, 0, 1)
+            grid.addWidget(QLabel(plugin.hand_people_label), 1, 0)
+            grid.addWidget(self.people, 1, 1)
+            self.people.setObjectName("hand_people")
         else:
             grid.addWidget(QLabel("Answer"), 0, 0)
             grid.addWidget(self.text, 0, 1)
@@ -126,6 +139,8 @@ class HandCountDialog(QDialog):
             out.append((grp, grid, plugin.hand_weight(grid, 0)))
         if self.pairs and self.people.value():
             out.append((grp, {str(i): [x.value(), y.value()] for i, x, y in self.pairs}, self.people.value()))
+        if self.value is not None and self.people.value():
+            out.append((grp, round(self.value.value(), 1), self.people.value()))
         if plugin.hand_form == "text" and self.text.text().strip():
             out.append((grp, self.text.text(), 1))
         return out

@@ -16,13 +16,14 @@ from vbp_workshop.ui.polls.charts.bars import BarsChart
 from vbp_workshop.ui.polls.charts.base import PollChart
 from vbp_workshop.ui.polls.charts.diverging import DivergingChart
 from vbp_workshop.ui.polls.charts.histogram import HistogramChart
+from vbp_workshop.ui.polls.charts.number import NumberChart
 from vbp_workshop.ui.polls.charts.scatter import ScatterChart
 from vbp_workshop.ui.polls.charts.words import WordsChart
 
 CHARTS: dict[str, type[PollChart]] = {
     "single": BarsChart, "multiple": BarsChart, "points": BarsChart, "ranking": BarsChart,
     "scale": HistogramChart, "fist": HistogramChart, "agreement": DivergingChart,
-    "matrix": ScatterChart, "importance": ScatterChart, "text": WordsChart,
+    "matrix": ScatterChart, "importance": ScatterChart, "text": WordsChart, "number": NumberChart,
 }
 
 

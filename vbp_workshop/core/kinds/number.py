@@ -1,0 +1,219 @@
+"""Number: each person gives one numeric estimate within the poll's range (a target, a time).
+
+"What reduction in 30-day readmissions should the pilot target (%)?": answers are numbers from
+`min` to `max` (whole numbers, set in the editor) with at most one decimal place, in an optional
+`unit`. The room's answer is its median and middle half (the quartiles), with a histogram; the
+group measure is the group's median placed on the range, so groups and sectors compare as the
+other kinds do. A hand count is the value a group agreed and how many people agreed it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from vbp_workshop.core.kinds.base import PollKind, answer_of, share, value_pairs, weight, weighted_median, wmean
+from vbp_workshop.core.polls import BallotError, Poll
+from vbp_workshop.core.tally import Ballot, Tally
+from vbp_workshop.core.text import clean_text
+from vbp_workshop.core.xlsx import Chart, Series, Sheet
+
+__all__ = ["KIND", "MAX_UNIT", "RANGE_LIMIT", "bins", "number_text", "quantile"]
+
+MAX_UNIT = 12  # "%", "months", "£ per patient": a short label, not a sentence
+RANGE_LIMIT = 10**9  # the widest range a poll may set: far beyond any estimate, well inside a float
+MAX_BINS = 10  # bars in the histogram: readable from the back of the room
+NICE = (1, 2, 5)  # bin widths are 1, 2 or 5 times a power of ten
+
+
+def number_text(v: float) -> str:
+    """A value as people read it: at most one decimal place, none when whole ("12", "12.5"),
+    halves rounded up as people do (12.25 reads "12.3", not the float's "12.2")."""
+    text = str(Decimal(repr(float(v))).quantize(Decimal("0.1"), ROUND_HALF_UP))
+    return "0" if text == "-0.0" else text.removesuffix(".0")
+
+
+def quantile(pairs: Sequence[tuple[float, float]], q: float) -> float | None:
+    """The q-quantile of (value, weight) pairs, a weight being that many people with the value:
+    linear between the two nearest of the sorted values (as Excel's QUARTILE.INC and
+    `statistics.quantiles(method="inclusive")`)."""
+    ordered = sorted((v, w) for v, w in pairs if w > 0)
+    total = sum(w for _, w in ordered)
+    if total <= 0:
+        return None
+    pos = q * (total - 1)  # 0-based position among the people, in order of their value
+
+    def at(i: float) -> float:
+        seen = 0.0
+        for v, w in ordered:
+            seen += w
+            if seen > i:
+                return v
+        return ordered[-1][0]
+
+    below = math.floor(pos)
+    lo, hi = at(below), at(below + 1)
+    return lo + (hi - lo) * (pos - below)
+
+
+def bins(lo: int, hi: int) -> list[tuple[float, float]]:
+    """The histogram's value ranges: at most MAX_BINS of a round width (1, 2 or 5 × 10^k, at
+    least 0.1: answers have one decimal), from `lo`; the last one ends at `hi`."""
+    span = hi - lo
+    width = 0.1
+    for exp in range(-1, 10):
+        found = next((n * 10.0**exp for n in NICE if math.ceil(round(span / (n * 10.0**exp), 6)) <= MAX_BINS), None)
+        if found is not None:
+            width = found
+            break
+    count = max(1, math.ceil(round(span / width, 6)))
+    return [(round(lo + i * width, 1), round(float(min(hi, lo + (i + 1) * width)), 1)) for i in range(count)]
+
+
+class Number(PollKind):
+    name = "number"
+    label = "Number (estimate)"
+    needs_options = False
+    editor_fields = frozenset({"min", "max", "unit"})
+    hand_form = "value"
+    hand_people_label = "How many people agreed this value"
+    hand_hint = "Enter the value the group agreed, and how many people agreed it."
+    group_measure = "median"
+
+    # -- definition --------------------------------------------------------------------------
+
+    def scale_range(self, poll: Poll) -> tuple[int, int]:
+        lo, hi = poll.settings.get("min", 0), poll.settings.get("max", 100)
+        ok = all(isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in (lo, hi))
+        return (int(lo), int(hi)) if ok else (0, 100)
+
+    def unit(self, poll: Poll) -> str:
+        return clean_text(str(poll.settings.get("unit", "")), single_line=True)[:MAX_UNIT]
+
+    def settings_problem(self, poll: Poll) -> str:
+        lo, hi = poll.settings.get("min", 0), poll.settings.get("max", 100)
+        for v in (lo, hi):
+            if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v) or v != int(v):
+                return "The lowest and highest answers must be whole numbers."
+            if abs(v) > RANGE_LIMIT:
+                return f"Keep the range within ±{RANGE_LIMIT:,}."
+        if hi <= lo:
+            return "The highest answer must be above the lowest."
+        if len(clean_text(str(poll.settings.get("unit", "")), single_line=True)) > MAX_UNIT:
+            return f"Keep the unit under {MAX_UNIT + 1} characters (e.g. %, months)."
+        return ""
+
+    def with_unit(self, poll: Poll, v: float) -> str:
+        return f"{number_text(v)} {self.unit(poll)}".strip()
+
+    # -- a ballot ----------------------------------------------------------------------------
+
+    def validate(self, poll: Poll, answer: Any, hand: bool) -> Any:
+        lo, hi = self.scale_range(poll)
+        if isinstance(answer, bool) or not isinstance(answer, int | float):
+            raise BallotError("Enter a number.")
+        if isinstance(answer, float) and not math.isfinite(answer):
+            raise BallotError("Enter a number.")
+        if not lo <= answer <= hi:  # an int is compared as it is: a huge one never becomes a float
+            raise BallotError(f"Enter a number from {lo} to {hi}.")
+        value = float(answer)
+        if round(value, 1) != value:
+            raise BallotError("Use at most one decimal place.")
+        return int(value) if value.is_integer() else value
+
+    # -- a round -----------------------------------------------------------------------------
+
+    def tally(self, poll: Poll, ballots: Sequence[Ballot], t: Tally) -> None:
+        lo, hi = self.scale_range(poll)
+        t.unit = self.unit(poll)
+        t.bins = bins(lo, hi)
+        pairs = [(float(answer_of(b)), weight(b)) for b in ballots]
+        counts = [0.0] * len(t.bins)
+        for v, w in pairs:
+            # Each range holds its lower end; the last also holds the top of the range.
+            i = next((i for i, (_, end) in enumerate(t.bins) if v < end), len(t.bins) - 1)
+            counts[i] += w
+        t.counts = counts
+        t.percents = share(counts, sum(counts))
+        t.labels = [f"{number_text(a)}–{number_text(b)}" for a, b in t.bins]
+        t.mean = wmean(pairs)
+        t.median = weighted_median(pairs)
+        if pairs:
+            t.stats = {"q1": quantile(pairs, 0.25) or 0.0, "q3": quantile(pairs, 0.75) or 0.0,
+                       "low": min(v for v, _ in pairs), "high": max(v for v, _ in pairs)}
+
+    def headline(self, t: Tally) -> str:
+        if t.median is None or not t.stats:
+            return ""
+        median = f"{number_text(t.median)} {t.unit}".strip()
+        return f"Median {median} (middle half {number_text(t.stats['q1'])}–{number_text(t.stats['q3'])})"
+
+    def profile(self, t: Tally, poll: Poll) -> list[float]:
+        lo, hi = self.scale_range(poll)
+        at = t.median if t.median is not None else lo
+        return [min(1.0, max(0.0, (at - lo) / ((hi - lo) or 1)))]
+
+    # -- what a phone sees --------------------------------------------------------------------
+
+    def public(self, poll: Poll) -> dict[str, Any]:
+        return {"unit": self.unit(poll), "step": 0.1}
+
+    def result(self, poll: Poll, t: Tally) -> dict[str, Any]:
+        out: dict[str, Any] = {"bars": [[lbl, round(p, 1)] for lbl, p in zip(t.labels, t.percents, strict=False)],
+                               "unit": t.unit, "median": t.median}
+        if t.stats:
+            out.update(q1=round(t.stats["q1"], 2), q3=round(t.stats["q3"], 2))
+        return out
+
+    # -- the workbook -------------------------------------------------------------------------
+
+    def readable(self, poll: Poll, answer: Any) -> str:
+        return self.with_unit(poll, float(answer))
+
+    def workbook_block(self, sh: Sheet, poll: Poll, t: Tally, name: str, title: str) -> Chart | None:
+        unit = f" ({t.unit})" if t.unit else ""
+        s = t.stats
+        figures: list[list[Any]] = [["Respondents", t.respondents], ["Median", t.median],
+                   ["Lower quartile (Q1)", s.get("q1")], ["Upper quartile (Q3)", s.get("q3")],
+                   ["Mean", round(t.mean, 2) if t.mean is not None else None],
+                   ["Lowest", s.get("low")], ["Highest", s.get("high")]]
+        sh.table(name, ["Figure", f"Value{unit}"], figures)
+        sh.blank()
+        first, last = sh.table(name + "Histogram", ["From", "To", "Range", "Count", "Share"],
+                               [[a, b, lbl, c, p / 100] for (a, b), lbl, c, p in
+                                zip(t.bins, t.labels, t.counts, t.percents, strict=True)], formats={5: "0%"})
+        return Chart("column", title, [Series("Count", (first + 1, last, 3), (first + 1, last, 4))],
+                     axis="count", max_value=max(t.counts, default=0), x_title=t.unit, y_title="answers")
+
+    def group_items(self, poll: Poll) -> list[str]:
+        return ["Median"]
+
+    def group_values(self, t: Tally, poll: Poll) -> list[float | None]:
+        return [t.median]
+
+    def group_axis_title(self, poll: Poll) -> str:
+        unit = self.unit(poll)
+        return f"median ({unit})" if unit else "median"
+
+    # -- items, for the sector sheet and the divergence ranking ------------------------------
+
+    def item_labels(self, poll: Poll) -> list[str]:
+        return [poll.question]
+
+    def item_values(self, poll: Poll, t: Tally) -> list[float | None]:
+        return [t.median]
+
+    def sector_measure(self, poll: Poll) -> str:
+        lo, hi = self.scale_range(poll)
+        return f"median {lo}–{hi}{' ' + self.unit(poll) if self.unit(poll) else ''}"
+
+    def rated(self, poll: Poll, ballots: Sequence[Ballot]) -> list[list[tuple[float, float]]]:
+        return [value_pairs((float(answer_of(b)), weight(b)) for b in ballots)]
+
+    def scores(self, poll: Poll, t: Tally) -> list[float]:
+        return [t.median if t.median is not None else float("-inf")]
+
+
+KIND = Number()
