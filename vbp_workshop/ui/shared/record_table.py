@@ -104,7 +104,7 @@ class RecordTable(QWidget):
         if addable:
             actions += [("add", f"Add {spec.noun}", self.add_row), ("delete", "Delete", self.delete_rows)]
         if movable:
-            actions += [("up", "↑", lambda: self.move(-1)), ("down", "↓", lambda: self.move(1))]
+            actions += [("up", "↑", lambda: self.move_row(-1)), ("down", "↓", lambda: self.move_row(1))]
         for key, text, slot in actions:
             b = QPushButton(text)
             b.setObjectName(f"{spec.table}_{key}")
@@ -171,7 +171,7 @@ class RecordTable(QWidget):
             rows = [self.view.currentIndex().row()]
         self.model.remove(rows)
 
-    def move(self, delta: int) -> None:
+    def move_row(self, delta: int) -> None:  # not `move`: that is QWidget's, to a point
         r = self.view.currentIndex().row()
         if self.model.move(r, delta):
             self.view.selectRow(r + delta)
