@@ -61,11 +61,13 @@ def ms(values: list[float]) -> str:
 
 @dataclass
 class Peak:
-    """Samples a process's memory and descriptors every 100 ms."""
+    """Samples a process's memory and descriptors every 100 ms, with its children's (the app's
+    vote server runs in a process of its own): the peak of the sum, and the peak per process."""
 
     pid: int
     rss: int = 0
     fds: int = 0
+    parts: dict[str, int] = field(default_factory=dict)
     task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
@@ -75,8 +77,15 @@ class Peak:
         proc = psutil.Process(self.pid)
         with contextlib.suppress(psutil.Error):
             while True:
-                self.rss = max(self.rss, proc.memory_info().rss)
-                self.fds = max(self.fds, proc.num_fds())
+                rss = fds = 0
+                for n, p in enumerate([proc, *proc.children(recursive=True)]):
+                    with contextlib.suppress(psutil.Error):
+                        r, f = p.memory_info().rss, p.num_fds()
+                        rss, fds = rss + r, max(fds, f)
+                        name = "app" if n == 0 else "server"
+                        self.parts[name] = max(self.parts.get(name, 0), r)
+                self.rss = max(self.rss, rss)
+                self.fds = max(self.fds, fds)
                 await asyncio.sleep(0.1)
 
     def stop(self) -> None:
@@ -272,7 +281,8 @@ async def app_run(n: int, spread: float, kinds: list[str], nofile: int, tmp: Pat
             out["error"] = "the app did not stop in 60 s"
             app.kill()
         peak.stop()
-        out.update(rss_mb=peak.rss / 2**20, fds=peak.fds, file=check_file(path, phones, keys))
+        out.update(rss_mb=peak.rss / 2**20, fds=peak.fds, file=check_file(path, phones, keys),
+                   parts_mb={k: v / 2**20 for k, v in peak.parts.items()})
         out["log"] = log.read_text(errors="replace")[-600:]
         return out
     finally:
@@ -314,9 +324,10 @@ def report(n: int, bare: dict[str, Any], app: dict[str, Any], load: tuple[float,
     print(f"  file: {f['acked']} acknowledged, {f['stored']} stored; acknowledged but missing {f['acked_missing']}, "
           f"duplicate rows {f['duplicate_rows']}, a phone counted twice {f['voters_twice']}, "
           f"stored without an ack {f['stored_not_acked']}")
-    print(f"  app peak memory {app['rss_mb']:.0f} MB (VmHWM {app['hwm_mb']:.0f} MB), peak open descriptors "
-          f"{app['fds']}; longest GUI stall {1000 * max(r.stall for r in polls):.0f} ms; stream reconnects "
-          f"{app['reconnects']}")
+    parts = ", ".join(f"{k} {v:.0f} MB" for k, v in app.get("parts_mb", {}).items())
+    print(f"  app peak memory {app['rss_mb']:.0f} MB ({parts}; GUI VmHWM {app['hwm_mb']:.0f} MB), "
+          f"peak open descriptors {app['fds']}; longest GUI stall {1000 * max(r.stall for r in polls):.0f} ms; "
+          f"stream reconnects {app['reconnects']}")
     if app.get("error") or "Error" in app.get("log", ""):
         print(f"  app trouble: {app.get('error', '')} {app['log'].strip()[-400:]}")
     bp, ap = pct(b.broadcast, 0.95), pct(every_b, 0.95)

@@ -99,8 +99,10 @@ def main() -> int:
             say(cmd=cmd, at=t0, took=now - t0, live_at=state["live_at"])
         elif cmd == "mark":
             stall, state["stall"] = state["stall"], 0.0
-            vote_app = view.room.server.vote_app
-            say(cmd="mark", max_stall=stall, streams=vote_app.streams if vote_app else 0)
+            server = view.room.server
+            stats = server.server_stats() if server is not None else {}
+            say(cmd="mark", max_stall=stall, streams=stats.get("open_streams", 0),
+                server_pid=getattr(server, "pid", 0))
         elif cmd == "quit":
             view.room.stop_voting()
             say(cmd="quit")

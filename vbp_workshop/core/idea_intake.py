@@ -78,6 +78,11 @@ class IdeasLive:
         for cb in list(self._subscribers):
             cb()
 
+    def state(self) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+        """(activity, board), to copy into another process's `IdeasLive` with `set`."""
+        with self._lock:
+            return self._activity, list(self._board)
+
     def accepting(self, activity_id: int) -> dict[str, Any] | None:
         with self._lock:
             a = self._activity

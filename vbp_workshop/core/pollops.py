@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from vbp_workshop.core.domain import DEFAULT_MIN_GROUP
@@ -167,16 +167,24 @@ def consent_summary(t: Tally) -> str:
     return f"{verdict} — {detail} (n={t.respondents}, mean {t.mean:.1f})"
 
 
-def apply_result_edits(store: Store, poll: Poll) -> list[Edit]:
-    """Edits that carry a closed poll's result into the step content it is linked to."""
-    t = round_tally(store, poll)
+def apply_result_edits(store: Store, poll: Poll, tally_of: Callable[[Poll], Tally] | None = None) -> list[Edit]:
+    """Edits that carry a closed poll's result into the step content it is linked to.
+
+    `tally_of` gives the round's tally if the caller keeps one current; else it is counted
+    from the file (only for a poll that carries its result somewhere)."""
+    consent = poll.target.startswith("rule:") and poll.kind == "fist"
+    placing = poll.target == "pilots" and poll.kind == "matrix"
+    if not (consent or placing):
+        return []
+    t = tally_of(poll) if tally_of is not None else round_tally(store, poll)
     if not t.respondents:
         return []
-    if poll.target.startswith("rule:") and poll.kind == "fist":
+    if consent:
         rule_id = int(poll.target.split(":", 1)[1])
         if store.row("rules", rule_id):
             return [Update("rules", rule_id, {"consent": consent_summary(t), "poll_id": poll.id})]
-    if poll.target == "pilots" and poll.kind == "matrix":
+        return []
+    if placing:
         by_name = {r["name"]: r["id"] for r in store.rows("pilots")}
         edits: list[Edit] = []
         for label, point in zip(t.labels, t.points, strict=False):

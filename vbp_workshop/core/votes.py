@@ -120,6 +120,22 @@ class LiveState:
             self._result = result
         self._changed()
 
+    def state(self) -> dict[str, Any]:
+        """Everything the room's view holds, to copy into another process's `LiveState` (`load`)."""
+        with self._lock:
+            return {"join_code": self.join_code, "min_group_size": self.min_group_size,
+                    "polls": dict(self._polls), "current": self._current, "result": self._result}
+
+    def load(self, state: dict[str, Any]) -> None:
+        """Take another `LiveState`'s `state()` (the vote server's process mirrors the GUI's)."""
+        with self._lock:
+            self.join_code = str(state["join_code"])
+            self.min_group_size = int(state["min_group_size"])
+            self._polls = dict(state["polls"])
+            self._current = state["current"]
+            self._result = state["result"]
+        self._changed()
+
     def accepting(self, poll_id: int, round_: int) -> Poll | None:
         """The poll if it takes votes for this round now (call with or without the lock)."""
         poll = self._polls.get(poll_id)

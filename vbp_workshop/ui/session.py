@@ -4,15 +4,16 @@ One notification path: screens listen to `changed` (a `Changes` record: tables, 
 event) and decide what to redraw. Edits, undo, the live operations and the phones' votes all
 arrive there. Votes come on the writer's queue (filled on another thread), are drained here on a
 timer on the GUI thread and announced as one record per drain (origin "phone"): bursts coalesce.
-`votes_arrived` and `devices_joined` are kept, emitted from the same drain, for older callers.
+The votes come from the vote server's own process (`server/process.py`) when phones vote, or from a
+writer in this process (`start_writer`) for tests and tools.
 """
 
 from __future__ import annotations
 
 import json
 import queue
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
@@ -20,11 +21,17 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from vbp_workshop.core import operations, pollops
 from vbp_workshop.core.operations import Refused
 from vbp_workshop.core.polls import Poll
-from vbp_workshop.core.store import FACILITATOR, PHONE, REDO, UNDO, Changes, Edit, Store
-from vbp_workshop.core.tally import Tally, tally, tally_by_group
+from vbp_workshop.core.store import FACILITATOR, LIVE, PHONE, REDO, UNDO, Changes, Edit, Store
+from vbp_workshop.core.tally import Ballot, Tally, tally, tally_by_group
 from vbp_workshop.core.votes import LiveState, VoteWriter
 
 DRAIN_MS = 25
+T = TypeVar("T")
+
+
+def fingerprint(poll: Poll) -> tuple[Any, ...]:
+    """What a result computed from a poll's ballots depends on besides the ballots."""
+    return (poll.kind, poll.options, poll.privacy, repr(sorted(poll.settings.items())))
 
 
 class EditCommand(QUndoCommand):
@@ -65,8 +72,6 @@ class EditCommand(QUndoCommand):
 class Session(QObject):
     changed = Signal(object)  # Changes: the one signal screens redraw from
     refused = Signal(str)  # an undo or redo the workshop's rules refused, and why
-    votes_arrived = Signal(list)  # compatibility: the vote notices of a drain (also in `changed`)
-    devices_joined = Signal(int)  # compatibility: phones joined in a drain (also in `changed`)
 
     def __init__(self, store: Store, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -75,14 +80,16 @@ class Session(QObject):
         ws = store.workshop()
         self.live = LiveState(ws.get("join_code", ""), pollops.min_group(store))
         self.writer: VoteWriter | None = None
+        self._feed: queue.SimpleQueue[dict[str, Any]] | None = None
         # The phones' view is derived from the file: a poll the file says is open (the app was
         # closed or crashed mid-vote) takes votes again as soon as phone voting restarts, and
         # any later change to the polls (an edit, an undo) reaches the phones the same way.
         operations.derive(store, self.live)
         store.listeners.append(self._derive_live)
-        # Tallies shared by every screen until the votes or the polls change: the panel, the
-        # projector and the trust pulse each ask for the same one on every drain.
-        self._tallies: dict[tuple[int, int, int], Tally] = {}
+        # Results computed from a round's ballots (its tally, the group and sector splits, the
+        # spreads), shared by every screen until those ballots change: the panel, the projector
+        # and the trust pulse each ask for the same ones on every drain and every click.
+        self._derived: dict[tuple[Any, ...], Any] = {}
         # Each tallied round's ballots by id, answers parsed, kept current from the drained vote
         # notices: a drain re-tallies without reading the file again (measured with 2,000 ballots:
         # reading them back cost ~30 ms of the GUI thread per drain, the tally itself ~6 ms).
@@ -97,19 +104,25 @@ class Session(QObject):
     def title(self) -> str:
         return self.store.workshop().get("title") or self.store.path.stem
 
+    def derived(self, poll: Poll, round_: int | None, what: str, compute: Callable[[list[Ballot]], T]) -> T:
+        """`compute(ballots)` for a poll round, computed once per change of its ballots (or of
+        the poll's options and settings); `what` names the result. Do not change what it returns."""
+        r = round_ or poll.round
+        key = (poll.id, r, what, fingerprint(poll))
+        if key not in self._derived:
+            self._derived[key] = compute(self.round_ballots(poll, r))
+        return self._derived[key]  # type: ignore[no-any-return]
+
     def round_tally(self, poll: Poll, round_: int | None = None) -> Tally:
         """The tally of a poll round, computed once per change of its votes."""
-        r = round_ or poll.round
-        key = (poll.id, r, hash(poll.options))
-        if key not in self._tallies:
-            self._tallies[key] = tally(poll, self.round_ballots(poll, r))
-        return self._tallies[key]
+        return self.derived(poll, round_, "tally", lambda ballots: tally(poll, ballots))
 
     def group_tallies(self, poll: Poll, round_: int | None = None) -> dict[str, Tally]:
         """The round's result per stakeholder group, from the live ballots (no file read per drain)."""
         if poll.privacy == "anonymous_nogroup":
             return {}
-        return tally_by_group(poll, self.round_ballots(poll, round_), pollops.min_group(self.store))
+        smallest = pollops.min_group(self.store)
+        return self.derived(poll, round_, "groups", lambda ballots: tally_by_group(poll, ballots, smallest))
 
     def round_ballots(self, poll: Poll, round_: int | None = None) -> list[dict[str, Any]]:
         """A poll round's ballots as the file holds them (answers parsed into "parsed"), kept
@@ -127,8 +140,11 @@ class Session(QObject):
             operations.derive(self.store, self.live)
 
     def _forget_tallies(self, changes: Changes) -> None:
-        if changes.touches("ballots", "polls"):  # edits, hand counts, undo: read the file again
-            self._tallies.clear()
+        if changes.touches("ballots") or (changes.origin != LIVE and changes.touches("polls", "workshop")):
+            # Edits, hand counts, undo, a new minimum group size: read the file again. Opening,
+            # closing and revealing change no ballot, so what was computed stays good (a click
+            # then costs no re-read and no re-tally of thousands of ballots).
+            self._derived.clear()
             self._ballots.clear()
 
     def _keep_ballots(self, votes: list[dict[str, Any]]) -> None:
@@ -150,7 +166,7 @@ class Session(QObject):
                 rows[int(v["id"])] = {"id": int(v["id"]), "poll_id": where[0], "round": where[1],
                                       "voter": v["voter"], "source": v["source"], "weight": v["weight"],
                                       "hidden": v["hidden"], "created_at": v["at"], **fresh}
-        self._tallies = {k: t for k, t in self._tallies.items() if k[:2] not in touched}
+        self._derived = {k: v for k, v in self._derived.items() if k[:2] not in touched}
 
     def apply(self, edits: Sequence[Edit], origin: str = FACILITATOR) -> list[Edit]:
         """Apply a batch through the core operation (its rules included); returns the inverse."""
@@ -167,10 +183,11 @@ class Session(QObject):
     # -- the vote feed ------------------------------------------------------------------------
 
     def start_writer(self) -> VoteWriter:
+        """A vote writer in this process, drained here (tests and tools that feed it directly)."""
         if self.writer is None:
             self.writer = VoteWriter(self.store.path, self.live)
             self.writer.start()
-            self._timer.start()
+            self.listen(self.writer.notices)
         return self.writer
 
     def stop_writer(self) -> None:
@@ -178,14 +195,25 @@ class Session(QObject):
             self.writer.stop()
             self.drain()
             self.writer = None
-            self._timer.stop()
+        self.stop_listening()
+
+    def listen(self, notices: queue.SimpleQueue[dict[str, Any]]) -> None:
+        """Drain stored votes and joins from `notices` (filled on another thread, or by the
+        vote server's process) on the GUI thread, every `DRAIN_MS`."""
+        self._feed = notices
+        self._timer.start()
+
+    def stop_listening(self) -> None:
+        self.drain()
+        self._feed = None
+        self._timer.stop()
 
     def drain(self) -> None:
-        if self.writer is None:
+        if self._feed is None:
             return
         votes: list[dict[str, Any]] = []
         joined = 0
-        notices = self.writer.notices
+        notices = self._feed
         while True:
             try:
                 n = notices.get_nowait()
@@ -199,10 +227,8 @@ class Session(QObject):
             self._keep_ballots(votes)
             self.changed.emit(Changes.of({("ballots", int(v["id"])) for v in votes}, PHONE, event="votes",
                                          polls={int(v["poll_id"]) for v in votes}))
-            self.votes_arrived.emit(votes)
         if joined:
             self.changed.emit(Changes(frozenset({"devices"}), PHONE, event="join"))
-            self.devices_joined.emit(joined)
 
     def close(self) -> None:
         self.stop_writer()

@@ -6,6 +6,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from vbp_workshop.core import pollops
+from vbp_workshop.core.store import Changes
 from vbp_workshop.server.network import local_addresses
 from vbp_workshop.ui.projector.room import LiveRoom, qr_png
 from vbp_workshop.ui.projector.room_stats import RoomStatsLabel
@@ -61,7 +63,7 @@ class VotingBar(QWidget):
             lay.addWidget(w)
         self.devices = 0
         room.voting_changed.connect(self.refresh)
-        room.session.devices_joined.connect(self._joined)
+        room.session.changed.connect(self._on_changed)
         self.refresh(room.voting)
 
     def _toggle(self) -> None:
@@ -74,9 +76,10 @@ class VotingBar(QWidget):
             self.dialogs.error("Phone voting could not start", f"{exc}\n\n{TROUBLESHOOTING}")
         self.refresh(self.room.voting)
 
-    def _joined(self, n: int) -> None:
-        self.devices += n
-        self.joined.setText(f"· {self.devices} joined")
+    def _on_changed(self, changes: Changes) -> None:
+        if changes.event == "join":  # one record per drain, however many phones joined in it
+            self.devices = pollops.joined_devices(self.room.session.store)
+            self.joined.setText(f"· {self.devices} joined")
 
     def refresh(self, on: bool) -> None:
         self.toggle.setChecked(on)

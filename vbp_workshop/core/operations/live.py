@@ -10,11 +10,13 @@ before its close is written.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import replace
 
 from vbp_workshop.core import pollops
 from vbp_workshop.core.polls import BallotError, Poll, settings_problem
 from vbp_workshop.core.store import LIVE, Edit, Insert, Store, Update, new_join_code
+from vbp_workshop.core.tally import Tally
 from vbp_workshop.core.votes import LiveState, now_iso
 
 # Change-record events of the live operations (`Changes.event`).
@@ -92,10 +94,17 @@ def close_poll(store: Store, live: LiveState, poll_id: int) -> None:
     derive(store, live)
 
 
-def reveal(store: Store, live: LiveState, poll_id: int, shown: bool) -> None:
+def reveal(store: Store, live: LiveState, poll_id: int, shown: bool,
+           tally_of: Callable[[Poll], Tally] | None = None) -> None:
+    """Show (or hide) a poll's result on the phones. `tally_of` gives the round's tally if the
+    caller keeps one current (the GUI does, from the vote feed): else it is counted from the file."""
     store.apply([Update("polls", poll_id, {"revealed": int(shown)})], LIVE, event=REVEALED if shown else HIDDEN)
     poll = pollops.get_poll(store, poll_id)
-    live.show_result(poll_id, pollops.public_result(poll, pollops.round_tally(store, poll)) if shown else None)
+    if not shown:
+        live.show_result(poll_id, None)
+        return
+    t = tally_of(poll) if tally_of is not None else pollops.round_tally(store, poll)
+    live.show_result(poll_id, pollops.public_result(poll, t))
 
 
 def new_round(store: Store, live: LiveState, poll_id: int) -> Poll:

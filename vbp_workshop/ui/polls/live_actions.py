@@ -80,14 +80,17 @@ class LiveActions(QWidget):
         self._live(lambda: pollops.close_poll(self.session.store, self.session.live, poll_id))
         # A consent vote or a 2×2 carries its result into the rule or the pilots when it closes
         # (undoable, like any edit; "Apply result" does it again after hand counts).
-        edits = pollops.apply_result_edits(self.session.store, pollops.get_poll(self.session.store, poll_id))
+        edits = pollops.apply_result_edits(self.session.store, pollops.get_poll(self.session.store, poll_id),
+                                           self.session.round_tally)
         if edits:
             self.session.edit(edits, "Record the poll's result")
 
     def toggle_reveal(self) -> None:
         assert self.poll
         poll_id, shown = self.poll.id, not self.poll.revealed
-        self._live(lambda: pollops.reveal(self.session.store, self.session.live, poll_id, shown))
+        # The session's tally is current from the vote feed: no re-count of the file in the click.
+        self._live(lambda: pollops.reveal(self.session.store, self.session.live, poll_id, shown,
+                                          self.session.round_tally))
 
     def new_round(self) -> None:
         assert self.poll
@@ -104,7 +107,7 @@ class LiveActions(QWidget):
     def apply_result(self) -> None:
         if not self.poll:
             return
-        edits = pollops.apply_result_edits(self.session.store, self.poll)
+        edits = pollops.apply_result_edits(self.session.store, self.poll, self.session.round_tally)
         if not edits:
             self.ctx.dialogs.info("Nothing to apply", "This poll has no answers to carry over yet.")
             return

@@ -2,8 +2,9 @@
 line (NHS vs industry first) and the spread line (polarisation, blockers, small numbers).
 
 Kept out of the panel and the projector so that they only call here (one line each). Ballots
-come from the session's live cache (`Session.round_ballots`), not the file: the projector
-redraws on every drain of the vote feed."""
+come from the session's live cache (`Session.derived`), not the file, and each is computed once
+per change of the ballots however many screens show it: the projector redraws on every drain of
+the vote feed."""
 
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ def sector_split(session: Session, poll: Poll, round_: int | None = None
     """(tallies per sector, their labels, the comparison line) for a poll's round."""
     tallies: dict[str, Tally] = {}
     if poll.privacy != "anonymous_nogroup":
-        tallies = tally_by_sector(poll, session.round_ballots(poll, round_), pollops.min_group(session.store))
+        smallest = pollops.min_group(session.store)
+        tallies = session.derived(poll, round_, "sectors", lambda ballots: tally_by_sector(poll, ballots, smallest))
     if "nhs" in tallies and "industry" in tallies:
         d, _pair = divergence(poll, {k: tallies[k] for k in ("nhs", "industry")})
         line = f"NHS vs industry: divergence {d:.2f} (0 = the same, 1 = opposite)"
@@ -40,7 +42,7 @@ def sector_split(session: Session, poll: Poll, round_: int | None = None
 def spreads(session: Session, poll: Poll, round_: int | None = None) -> list[ItemSpread]:
     if not poll.plugin.splits_by_group:
         return []
-    return item_spreads(poll, session.round_ballots(poll, round_))
+    return session.derived(poll, round_, "spreads", lambda ballots: item_spreads(poll, ballots))
 
 
 def reference(poll: Poll) -> str:

@@ -101,6 +101,8 @@ class LiveRoom(QObject):
                 self.show_poll(opened[0])  # one path: the projector shows what was opened
                 return
         if changes.event == live_ops.JOIN_CODE:
+            if self.server is not None:
+                self.server.sync()  # the server's process checks joins against the new code
             self._push_join()
             self.voting_changed.emit(self.voting)
         if self.projector is None:
@@ -126,21 +128,26 @@ class LiveRoom(QObject):
         return f"http://{self.address}:{self.server.port}/"
 
     def start_voting(self, address: str, host: str = "0.0.0.0", port: int = 8765) -> str:
-        """Start the vote server; returns the join address. Raises OSError with a reason."""
-        from vbp_workshop.server.runner import VoteServer
+        """Start the vote server in its own process; returns the join address. Raises OSError
+        with a reason. The server's process stores the ballots; this one drains their notices."""
+        from vbp_workshop.core.idea_intake import room as ideas_room
+        from vbp_workshop.server.process import ServerProcess
 
         if self.voting:
             return self.join_url()
         if not self._code_fresh:  # a code is good for one sitting: last session's may have left the room
             self.new_join_code()
             self._code_fresh = True
-        writer = self.session.start_writer()
-        self.server = VoteServer(self.session.live, writer, self.session.store.path, host=host, port=port)
+        session = self.session
+        ideas = ideas_room(session.live, session.store.path)
+        self.server = ServerProcess(session.live, session.store.path, host=host, port=port,
+                                    ideas_live=ideas.live, ideas_notices=ideas.writer.notices)
         try:
             self.server.start()
         except OSError:
             self.server = None
             raise
+        session.listen(self.server.notices)
         self.address = address
         self._push_join()
         self.voting_changed.emit(True)
@@ -148,7 +155,7 @@ class LiveRoom(QObject):
 
     def stop_voting(self) -> None:
         if self.server is not None:
-            self.server.stop()
+            self.server.stop()  # every ballot it acknowledged is on disk and its notice queued
             self.server = None
         self.session.stop_writer()
         self._push_join()
