@@ -6,6 +6,7 @@ stored ballot."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import queue
 import signal
@@ -52,10 +53,8 @@ def notices(server: ServerProcess, n: int, timeout: float = 5) -> list[dict[str,
     got: list[dict[str, Any]] = []
     end = time.monotonic() + timeout
     while len(got) < n and time.monotonic() < end:
-        try:
+        with contextlib.suppress(queue.Empty):
             got.append(server.notices.get(timeout=0.1))
-        except queue.Empty:
-            pass
     return got
 
 
