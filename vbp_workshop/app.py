@@ -15,6 +15,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import cast
 
 from vbp_workshop import __version__
 
@@ -109,7 +110,7 @@ def run_gui(file: str | None, *, demo: bool = False, crash_dialog: bool = True) 
     from vbp_workshop.ui.qtcheck import check_binding
     from vbp_workshop.ui.settings import Settings
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = cast(QApplication, QApplication.instance() or QApplication(sys.argv[:1]))  # ours: a GUI app
     problem = check_binding()
     if problem:
         print(f"vbp-workshop: {problem}", file=sys.stderr)

@@ -66,16 +66,18 @@ def shortcuts(window: QMainWindow) -> list[tuple[str, str]]:
 
     def walk(menu: QMenu, path: str) -> None:
         for action in menu.actions():
-            if action.menu() is not None:
-                walk(action.menu(), f"{path} › {action.text().replace('&', '')}")
+            sub = action.menu()
+            if isinstance(sub, QMenu):
+                walk(sub, f"{path} › {action.text().replace('&', '')}")
                 continue
             keys = [k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts() if not k.isEmpty()]
             if keys and action.text():
                 found.append((f"{path} › {action.text().replace('&', '')}", ", ".join(keys)))
 
     for action in window.menuBar().actions():
-        if action.menu() is not None:
-            walk(action.menu(), action.text().replace("&", ""))
+        menu = action.menu()
+        if isinstance(menu, QMenu):
+            walk(menu, action.text().replace("&", ""))
     return found
 
 

@@ -128,7 +128,8 @@ class IdeasWindow(QWidget):
         self._later.setSingleShot(True)
         self._later.setInterval(REDRAW_MS)
         self._later.timeout.connect(self.refresh)
-        self._suggester, self._suggester_for = ideas.MergeSuggester(), None
+        self._suggester = ideas.MergeSuggester()
+        self._suggester_for: int | None = None  # the activity the suggester has read
         self.resize(980, 640)
         lay = QVBoxLayout(self)
 
@@ -211,8 +212,8 @@ class IdeasWindow(QWidget):
         self.top.setPrefix("Top ")
         adopt = QPushButton("Adopt the winners")
         adopt.clicked.connect(self.adopt)
-        for w in (self.kind, promote, self.top, adopt):
-            acts.addWidget(w)
+        for control in (self.kind, promote, self.top, adopt):
+            acts.addWidget(control)
         lay.addLayout(acts)
         self.message = plain_label("")
         lay.addWidget(self.message)
@@ -307,18 +308,19 @@ class IdeasWindow(QWidget):
         if self._suggester_for != aid:
             self._suggester, self._suggester_for = ideas.MergeSuggester(), aid
         for a, b, score in self._suggester.update(every)[:30]:
-            item = QListWidgetItem(f"“{by_id[a]['text']}”  ↔  “{by_id[b]['text']}”  ({score:.0f})")
-            item.setData(Qt.ItemDataRole.UserRole, (a, b))
-            self.suggestions.addItem(item)
+            suggestion = QListWidgetItem(f"“{by_id[a]['text']}”  ↔  “{by_id[b]['text']}”  ({score:.0f})")
+            suggestion.setData(Qt.ItemDataRole.UserRole, (a, b))
+            self.suggestions.addItem(suggestion)
             if pair is not None and tuple(pair) == (a, b):
-                self.suggestions.setCurrentItem(item)
+                self.suggestions.setCurrentItem(suggestion)
         shown = sum(ideas.visible(activity, r) for r in rows)
         self.status.setText(f"{len(rows)} ideas · {shown} shown to the room")
         self.refreshed.emit()
 
     def selected(self) -> list[int]:
         ids = {int(i.data(Qt.ItemDataRole.UserRole)) for i in self.table.selectedItems()}
-        order = [int(self.table.item(n, 0).data(Qt.ItemDataRole.UserRole)) for n in range(self.table.rowCount())]
+        order = [int(cell.data(Qt.ItemDataRole.UserRole)) for n in range(self.table.rowCount())
+                 if (cell := self.table.item(n, 0)) is not None]
         return [i for i in order if i in ids]
 
     # -- actions ------------------------------------------------------------------------------------

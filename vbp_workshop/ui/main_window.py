@@ -6,6 +6,7 @@ the core, and every message goes through the dialog service.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -72,12 +73,12 @@ class MainWindow(QMainWindow):
 
     # -- menus ------------------------------------------------------------------------------------
 
-    def _action(self, menu: QMenu, text: str, slot: object, shortcut: object = None,
-                name: str = "") -> QAction:
+    def _action(self, menu: QMenu, text: str, slot: Callable[..., object],
+                shortcut: QKeySequence | QKeySequence.StandardKey | None = None, name: str = "") -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
-            action.setShortcut(shortcut)  # type: ignore[arg-type]
-        action.triggered.connect(slot)  # type: ignore[arg-type]
+            action.setShortcut(shortcut)
+        action.triggered.connect(slot)
         if name:
             action.setObjectName(name)
         menu.addAction(action)
@@ -112,7 +113,7 @@ class MainWindow(QMainWindow):
         edit.addAction(redo)
         edit.addSeparator()
         self.workshop_actions.append(
-            self._action(edit, "Log an &action…", lambda: self.view and self.view.add_action(),
+            self._action(edit, "Log an &action…", lambda: self.view.add_action() if self.view else None,
                          QKeySequence("Ctrl+Shift+A"), "add_action"))
 
         go = bar.addMenu("&Go")
@@ -125,8 +126,10 @@ class MainWindow(QMainWindow):
                 QKeySequence(f"Ctrl+{n}"), f"go_{key}"))
         go.addSeparator()
         self.workshop_actions += [
-            self._action(go, "&Next page", lambda: self.view and self.view.step_by(1), QKeySequence("Ctrl+PgDown")),
-            self._action(go, "&Previous page", lambda: self.view and self.view.step_by(-1), QKeySequence("Ctrl+PgUp")),
+            self._action(go, "&Next page", lambda: self.view.step_by(1) if self.view else None,
+                         QKeySequence("Ctrl+PgDown")),
+            self._action(go, "&Previous page", lambda: self.view.step_by(-1) if self.view else None,
+                         QKeySequence("Ctrl+PgUp")),
         ]
         live = bar.addMenu("&Live")
         self.workshop_actions += [
@@ -178,7 +181,7 @@ class MainWindow(QMainWindow):
         for a in self.workshop_actions:
             a.setEnabled(True)
         self._update_title()
-        session.changed.connect(lambda c: c.touches("workshop") and self._update_title())
+        session.changed.connect(lambda c: self._update_title() if c.touches("workshop") else None)
         session.refused.connect(lambda why: self.dialogs.error("Not done", why))
         self.settings.add_recent(session.store.path)
 

@@ -16,7 +16,7 @@ MAX_RECENT = 8
 class Settings:
     def __init__(self, qsettings: QSettings | None = None) -> None:
         self.q = qsettings or QSettings("VBP Workshop", "VBP Workshop")
-        if int(self.q.value("settings_version", 0) or 0) < VERSION:
+        if int(str(self.q.value("settings_version", 0) or 0)) < VERSION:
             self._upgrade()
 
     def _upgrade(self) -> None:
@@ -35,7 +35,7 @@ class Settings:
     @property
     def recent(self) -> list[str]:
         value = self.q.value("recent_files", [])
-        items = [value] if isinstance(value, str) else list(value or [])
+        items = [value] if isinstance(value, str) else list(value) if isinstance(value, list | tuple) else []
         return [str(p) for p in items if Path(str(p)).exists()]
 
     def add_recent(self, path: Path) -> None:

@@ -52,7 +52,7 @@ class Task(QObject):
 
     ended = Signal(str)  # "done", "failed" or "cancelled", emitted on the GUI thread
 
-    def __init__(self, label: str, work: Callable[[Progress], Any], on_done: Callable[[Any], None],
+    def __init__(self, label: str, work: Callable[[Progress], Any], on_done: Callable[[Any], object],
                  on_error: Callable[[BaseException, str], None], parent: QObject,
                  dialog_parent: QWidget | None, show_progress: bool, on_cancel: Callable[[], None] | None) -> None:
         super().__init__(parent)
@@ -158,7 +158,7 @@ class TaskRunner(QObject):
         self._default_error = on_error
         self.tasks: list[Task] = []
 
-    def run(self, label: str, work: Callable[[Progress], Any], on_done: Callable[[Any], None], *,
+    def run(self, label: str, work: Callable[[Progress], Any], on_done: Callable[[Any], object], *,
             on_error: Callable[[BaseException, str], None] | None = None,
             on_cancel: Callable[[], None] | None = None, show_progress: bool = True) -> Task:
         """Run `work(progress)` on a worker thread; `on_done(result)` or the error on the GUI thread.

@@ -95,7 +95,7 @@ class WorkshopView(QWidget):
         lay.addWidget(bars)
         lay.addWidget(split, 1)
         self.refresh_nav()
-        session.changed.connect(lambda c: c.touches("steps") and self.refresh_nav())
+        session.changed.connect(lambda c: self.refresh_nav() if c.touches("steps") else None)
         self.nav.setCurrentRow(0)
 
     def refresh_nav(self) -> None:

@@ -52,7 +52,7 @@ class AmbitionPage(StepPage):
             "Every partner says whether it can sign up to the chosen ambition.",
             movable=False, addable=False)
         self.tabs.addTab(alignment, "Alignment")
-        s.changed.connect(lambda c: c.touches("ambitions") and self.show_chosen())
+        s.changed.connect(lambda c: self.show_chosen() if c.touches("ambitions") else None)
         self.show_chosen()
 
     def show_chosen(self) -> None:

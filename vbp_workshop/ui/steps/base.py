@@ -36,7 +36,7 @@ class StepPage(QWidget):
         self.polls = PollPanel(ctx, self.step)
         self.tabs.addTab(self.polls, "Polls")
         for i in range(self.tabs.count()):  # every tab reachable on a 720-pixel screen
-            if self.tabs.widget(i) is not self.polls and self.tabs.widget(i).minimumSizeHint().height() > TALL:
+            if self._page(i) is not self.polls and self._page(i).minimumSizeHint().height() > TALL:
                 self._wrap(i)
         self.guide = GuidePanel(ctx.session, self.step)
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -61,8 +61,13 @@ class StepPage(QWidget):
         self._shown_once = True
         super().showEvent(event)
 
+    def _page(self, i: int) -> QWidget:
+        page = self.tabs.widget(i)
+        assert page is not None  # i < self.tabs.count()
+        return page
+
     def _wrap(self, i: int) -> None:
-        text, content = self.tabs.tabText(i), self.tabs.widget(i)
+        text, content = self.tabs.tabText(i), self._page(i)
         self.tabs.removeTab(i)
         self.tabs.insertTab(i, VerticalScroll(content), text)
 
@@ -70,8 +75,10 @@ class StepPage(QWidget):
         """The content of the tab called `text` (inside its scroll area, if it has one)."""
         for i in range(self.tabs.count()):
             if self.tabs.tabText(i) == text:
-                w = self.tabs.widget(i)
-                return w.widget() if isinstance(w, VerticalScroll) else w
+                w = self._page(i)
+                inner = w.widget() if isinstance(w, VerticalScroll) else w
+                assert inner is not None  # a scroll area here always holds its content
+                return inner
         raise KeyError(text)
 
     def show_polls(self) -> None:

@@ -70,7 +70,7 @@ class GuidePanel(QScrollArea):
         lay.addStretch(1)
         self.setWidget(body)
         self.load()
-        session.changed.connect(lambda c: c.touches("steps") and self.load())
+        session.changed.connect(lambda c: self.load() if c.touches("steps") else None)
 
     def ticked(self) -> list[int]:
         row = self.session.store.row("steps", self.step) or {}
@@ -114,7 +114,7 @@ class StepHeader(QFrame):
         self.guide_button.toggled.connect(self._toggle_guide)
         lay.addWidget(self.guide_button)
         self.load()
-        session.changed.connect(lambda c: c.touches("steps") and self.load())
+        session.changed.connect(lambda c: self.load() if c.touches("steps") else None)
 
     def load(self) -> None:
         row = self.session.store.row("steps", self.step) or {}

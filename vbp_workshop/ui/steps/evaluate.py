@@ -60,7 +60,7 @@ class EvaluatePage(StepPage):
             "Actual values", "Entered here, or imported from the workbook partners filled in.",
             movable=False))
         self.tabs.addTab(results, "Results")
-        s.changed.connect(lambda c: c.touches("metrics", "actuals") and self.show_results())
+        s.changed.connect(lambda c: self.show_results() if c.touches("metrics", "actuals") else None)
         self.show_results()
 
         lessons = RecordTable(s, TableSpec("lessons", [Column("text", "Lesson learned")],
@@ -81,7 +81,7 @@ class EvaluatePage(StepPage):
                     BoundText(s, step=5, key="case_study", multiline=True,
                               placeholder="A short case study every partner agrees can be published"))
         self.tabs.addTab(decision, "Decision")
-        s.changed.connect(lambda c: c.touches("steps") and self._load_decision())
+        s.changed.connect(lambda c: self._load_decision() if c.touches("steps") else None)
         self._load_decision()
 
     def show_results(self) -> None:

@@ -77,7 +77,7 @@ class RulesPage(StepPage):
         self.raci_message = plain_label(cls="problem")
         self.raci_message.setObjectName("raci_message")
         self.raci_message.hide()
-        self.raci.refused.connect(lambda m: (self.raci_message.setText("⚠ " + m), self.raci_message.show()))
+        self.raci.refused.connect(self._raci_refused)
         glay.addWidget(self.raci_message)
         raci.addWidget(gridbox)
         raci.setSizes([180, 320])
@@ -113,6 +113,10 @@ class RulesPage(StepPage):
         self.tabs.addTab(words, "Glossary and timeline")
         self.tabs.addTab(self._joint_working(), "Joint working (UK)")
 
+    def _raci_refused(self, message: str) -> None:
+        self.raci_message.setText("⚠ " + message)
+        self.raci_message.show()
+
     def _joint_working(self) -> QWidget:
         page = QWidget()
         lay = QVBoxLayout(page)
@@ -133,7 +137,7 @@ class RulesPage(StepPage):
             self.jw_boxes[item["key"]] = box
         lay.addStretch(1)
         self._load_jw()
-        self.ctx.session.changed.connect(lambda c: c.touches("steps") and self._load_jw())
+        self.ctx.session.changed.connect(lambda c: self._load_jw() if c.touches("steps") else None)
         return scrolling(page)
 
     def _load_jw(self) -> None:

@@ -12,7 +12,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from functools import partial
+from typing import Any, cast
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -84,7 +85,8 @@ class SeedTab(QWidget):
         for i in reversed(range(g.count())):
             item = g.itemAt(i)
             w = item.widget() if item is not None else None
-            if w is not None and g.getItemPosition(i)[0] > 0:
+            row = cast(tuple[int, int, int, int], g.getItemPosition(i))[0]  # typed as object in PySide6
+            if w is not None and row > 0:
                 g.removeWidget(w)
                 w.deleteLater()
 
@@ -127,8 +129,8 @@ class SeedTab(QWidget):
             box.setCurrentIndex(max(0, box.findData(get())))
             box.blockSignals(False)
 
-        box.currentIndexChanged.connect(lambda _i: box.currentData() != get()
-                                        and self.apply(lambda: make(box.currentData()), label))
+        box.currentIndexChanged.connect(lambda _i: self.apply(lambda: make(box.currentData()), label)
+                                        if box.currentData() != get() else None)
         self.loaders.append(load)
         load()
         return box
@@ -187,10 +189,15 @@ class TripleWinTab(SeedTab):
             self.wins.addWidget(plain_label(name), r, 0)
             for c, win in enumerate(seeds.TRIPLE_WIN, 1):
                 self.wins.addWidget(self.check(
-                    lambda key=key, win=win: win in seeds.triple_win(self.session.store).get(key, []),
-                    lambda on, key=key, win=win: seeds.triple_win_edit(
-                        self.session.store, key, _toggle(seeds.triple_win(self.session.store).get(key, []), win, on)),
+                    partial(self._serves, key, win), partial(self._tag_edit, key, win),
                     "Tag the triple win", f"win_{key}_{win}", tip=seeds.TRIPLE_WIN[win]), r, c)
+
+    def _serves(self, key: str, win: str) -> bool:
+        return win in seeds.triple_win(self.session.store).get(key, [])
+
+    def _tag_edit(self, key: str, win: str, on: bool) -> Update:
+        wins = seeds.triple_win(self.session.store).get(key, [])
+        return seeds.triple_win_edit(self.session.store, key, _toggle(wins, win, on))
 
 
 class TiersTab(SeedTab):
@@ -214,13 +221,11 @@ class TiersTab(SeedTab):
             mid = int(m["id"])
             self.metrics.setCellWidget(r, 0, QLabel(m["name"]))
             self.metrics.setCellWidget(r, 1, self.combo(
-                seeds.PORTER_TIERS, lambda mid=mid: self._plan(mid, "tier"),
-                lambda v, mid=mid: seeds.metric_plan_edit(self.session.store, mid, "tier", v),
+                seeds.PORTER_TIERS, partial(self._plan, mid, "tier"), partial(self._plan_edit, mid, "tier"),
                 "Set the metric's tier", f"tier_{mid}"))
             for c, f in ((2, "case_mix"), (3, "time_points")):
                 self.metrics.setCellWidget(r, c, self.line(
-                    lambda mid=mid, f=f: self._plan(mid, f),
-                    lambda v, mid=mid, f=f: seeds.metric_plan_edit(self.session.store, mid, f, v),
+                    partial(self._plan, mid, f), partial(self._plan_edit, mid, f),
                     "Edit the metric plan", f"{f}_{mid}"))
         pilots = store.rows("pilots")
         self.pilots.setRowCount(len(pilots))
@@ -228,14 +233,22 @@ class TiersTab(SeedTab):
             pid = int(p["id"])
             self.pilots.setCellWidget(r, 0, QLabel(p["name"]))
             self.pilots.setCellWidget(r, 1, self.line(
-                lambda pid=pid: seeds.pilot_scale(self.session.store).get(str(pid), ""),
-                lambda v, pid=pid: seeds.pilot_scale_edit(self.session.store, pid, v),
+                partial(self._scale, pid), partial(self._scale_edit, pid),
                 "Edit the design for scale", f"scale_{pid}"))
         self.metrics.resizeColumnToContents(0)
         self.pilots.resizeColumnToContents(0)
 
     def _plan(self, mid: int, field: str) -> str:
         return seeds.metric_plans(self.session.store).get(str(mid), {}).get(field, "")
+
+    def _plan_edit(self, mid: int, field: str, value: str) -> Update:
+        return seeds.metric_plan_edit(self.session.store, mid, field, value)
+
+    def _scale(self, pid: int) -> str:
+        return seeds.pilot_scale(self.session.store).get(str(pid), "")
+
+    def _scale_edit(self, pid: int, value: str) -> Update:
+        return seeds.pilot_scale_edit(self.session.store, pid, value)
 
 
 class DecisionsTab(SeedTab):
@@ -250,8 +263,7 @@ class DecisionsTab(SeedTab):
         self.lay.addWidget(self.problem)
         form = QFormLayout()
         for key, label in seeds.SHARE_FIELDS.items():
-            form.addRow(label, self.line(lambda key=key: seeds.share_plan(self.session.store)[key],
-                                         lambda v, key=key: seeds.share_plan_edit(self.session.store, key, v),
+            form.addRow(label, self.line(partial(self._share, key), partial(self._share_edit, key),
                                          "Edit the share plan", f"share_{key}"))
         self.lay.addLayout(form)
         self.consent = self.grid("publish_consent", ["Partner", "Consents to publish"])
@@ -270,12 +282,10 @@ class DecisionsTab(SeedTab):
             pid = int(p["id"])
             self.pilots.setCellWidget(r, 0, QLabel(p["name"]))
             self.pilots.setCellWidget(r, 1, self.combo(
-                seeds.PILOT_DECISIONS, lambda pid=pid: self._decision(pid, "decision"),
-                lambda v, pid=pid: seeds.pilot_decision_edit(self.session.store, pid, "decision", v),
-                "Record the pilot decision", f"decision_{pid}"))
+                seeds.PILOT_DECISIONS, partial(self._decision, pid, "decision"),
+                partial(self._decision_edit, pid, "decision"), "Record the pilot decision", f"decision_{pid}"))
             for c, f in ((2, "reasons"), (3, "date"), (4, "who")):
-                e = self.line(lambda pid=pid, f=f: self._decision(pid, f),
-                              lambda v, pid=pid, f=f: seeds.pilot_decision_edit(self.session.store, pid, f, v),
+                e = self.line(partial(self._decision, pid, f), partial(self._decision_edit, pid, f),
                               "Record the pilot decision", f"{f}_{pid}")
                 if f == "date":
                     e.setPlaceholderText("YYYY-MM-DD")
@@ -287,8 +297,7 @@ class DecisionsTab(SeedTab):
             pid = int(p["id"])
             self.consent.addWidget(plain_label(p["name"]), r, 0)
             self.consent.addWidget(self.check(
-                lambda pid=pid: seeds.consents(self.session.store).get(pid, False),
-                lambda on, pid=pid: seeds.consent_edit(self.session.store, pid, on),
+                partial(self._consents, pid), partial(self._consent_edit, pid),
                 "Record consent to publish", f"consent_{pid}", "consents", tip=f"{p['name']} consents to publish"),
                 r, 1)
         self.pilots.resizeColumnToContents(0)
@@ -301,6 +310,21 @@ class DecisionsTab(SeedTab):
 
     def _decision(self, pid: int, field: str) -> str:
         return seeds.pilot_decisions(self.session.store).get(str(pid), {}).get(field, "")
+
+    def _decision_edit(self, pid: int, field: str, value: str) -> Update:
+        return seeds.pilot_decision_edit(self.session.store, pid, field, value)
+
+    def _share(self, key: str) -> str:
+        return seeds.share_plan(self.session.store)[key]
+
+    def _share_edit(self, key: str, value: str) -> Update:
+        return seeds.share_plan_edit(self.session.store, key, value)
+
+    def _consents(self, pid: int) -> bool:
+        return seeds.consents(self.session.store).get(pid, False)
+
+    def _consent_edit(self, pid: int, on: bool) -> Update:
+        return seeds.consent_edit(self.session.store, pid, on)
 
 
 SHORT_WINS = {"patients": "Patients", "nhs": "NHS", "industry": "Industry"}

@@ -61,7 +61,10 @@ class SetupPage(QWidget):
         tabs.addTab(partners, "Partners")
 
         def partner_choices() -> dict[object, str]:
-            return {None: "—", **ctx.partner_names()}
+            choices: dict[object, str] = {None: "—"}
+            for pid, name in ctx.partner_names().items():
+                choices[pid] = name
+            return choices
 
         people = RecordTable(s, TableSpec("participants", [
             Column("display_name", "Name (optional)", width=220,
@@ -83,7 +86,7 @@ class SetupPage(QWidget):
         self.total.setObjectName("agenda_total")
         agenda.addWidget(self.total)
         tabs.addTab(agenda, "Agenda")
-        s.changed.connect(lambda c: c.touches("agenda") and self.show_total())
+        s.changed.connect(lambda c: self.show_total() if c.touches("agenda") else None)
         self.show_total()
 
     def show_total(self) -> None:

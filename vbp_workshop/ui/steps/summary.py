@@ -75,7 +75,7 @@ class SummaryPage(QWidget):
         self.view.setOpenLinks(False)
         lay.addWidget(self.view, 1)
         self.refresh()
-        ctx.session.changed.connect(lambda _c: self.isVisible() and self.refresh())
+        ctx.session.changed.connect(lambda _c: self.refresh() if self.isVisible() else None)
 
     def showEvent(self, event: object) -> None:
         self.refresh()

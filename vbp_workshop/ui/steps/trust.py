@@ -59,7 +59,7 @@ class TrustPage(StepPage):
         ], noun="contribution", depends_on=("partners",)), "What each contribution is",
             movable=False, addable=False), 1)
         self.tabs.addTab(page, "Contributions")
-        s.changed.connect(lambda c: c.touches("contributions", "partners") and self.show_balance())
+        s.changed.connect(lambda c: self.show_balance() if c.touches("contributions", "partners") else None)
         self.show_balance()
 
         barriers = QWidget()
@@ -107,7 +107,8 @@ class TrustPulse(QWidget):
         self.gaps.setObjectName("trust_gaps")
         lay.addWidget(self.gaps, 1)
         ctx.session.changed.connect(
-            lambda c: c.touches("ballots", "polls") and (c.origin != "phone" or self.isVisible()) and self.refresh())
+            lambda c: self.refresh() if c.touches("ballots", "polls") and (c.origin != "phone" or self.isVisible())
+            else None)
         self.refresh()
 
     def poll(self) -> Any:
