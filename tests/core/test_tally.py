@@ -161,6 +161,21 @@ def test_rounds_are_tallied_separately(store) -> None:
     assert pollops.round_tally(store, poll, 2).respondents == 4
 
 
+@pytest.mark.parametrize(("privacy", "split"), [("anonymous", True), ("anonymous_nogroup", False)])
+def test_a_poll_anonymous_with_no_group_is_never_split(store, privacy: str, split: bool) -> None:
+    from vbp_workshop.core import pollops
+    from vbp_workshop.core.store import Insert, Update
+
+    pid = store.apply([pollops.new_poll_edit(1, "single", "Which?", ["A", "B"])])[0].id
+    store.apply([Update("polls", pid, {"privacy": privacy})])
+    store.apply([Insert("ballots", {"poll_id": pid, "round": 1, "voter": f"v{i}", "grp": grp, "answer": encode(a)})
+                 for i, (grp, a) in enumerate([("provider", 0)] * 4 + [("pharma", 1)] * 4)])
+    poll = pollops.get_poll(store, pid)
+    assert poll.keeps_groups is split
+    assert set(pollops.group_tallies(store, poll)) == ({"provider", "pharma"} if split else set())
+    assert set(pollops.sector_tallies(store, poll)) == ({"nhs", "industry"} if split else set())
+
+
 def test_small_groups_merge_into_other_and_a_tiny_other_is_left_out() -> None:
     ballots = [b(0, "provider")] * 4 + [b(1, "pharma")] * 3 + [b(1, "patient")] * 2
     groups = group_ballots(ballots, min_size=3)

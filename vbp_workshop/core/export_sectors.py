@@ -55,7 +55,7 @@ def sectors_sheet(store: Store) -> Sheet:
     sh.heading("Every item by sector (current round)", 2)
     rows = []
     for poll in pollops.polls(store):
-        if not poll.plugin.splits_by_group or poll.privacy == "anonymous_nogroup":
+        if not poll.plugin.splits_by_group or not poll.keeps_groups:
             continue
         tallies = pollops.sector_tallies(store, poll)
         if not tallies:

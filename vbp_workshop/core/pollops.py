@@ -129,14 +129,14 @@ def min_group(store: Store) -> int:
 
 
 def group_tallies(store: Store, poll: Poll, round_: int | None = None) -> dict[str, Tally]:
-    if poll.privacy == "anonymous_nogroup":
+    if not poll.keeps_groups:
         return {}
     return tally_by_group(poll, ballots(store, poll.id, round_ or poll.round), min_group(store))
 
 
 def sector_tallies(store: Store, poll: Poll, round_: int | None = None) -> dict[str, Tally]:
     """The round's result per sector (NHS, industry, patients, wider), merged as groups are."""
-    if poll.privacy == "anonymous_nogroup":
+    if not poll.keeps_groups:
         return {}
     return tally_by_sector(poll, ballots(store, poll.id, round_ or poll.round), min_group(store))
 

@@ -86,6 +86,12 @@ class Poll:
         return self.state == "open"
 
     @property
+    def keeps_groups(self) -> bool:
+        """Whether a ballot keeps its stakeholder group (so the result may be split by group or
+        sector): not when the poll is anonymous with no group."""
+        return self.privacy != "anonymous_nogroup"
+
+    @property
     def plugin(self) -> PollKind:
         """This poll's kind: its rules for ballots, tallies and what phones see."""
         return kind_of(self.kind)

@@ -135,8 +135,8 @@ class ResultView(QWidget):
             for r in range(poll.round, 0, -1):
                 self.round_box.addItem(f"{r}" + (" (current)" if r == poll.round else ""), r)
             self.round_box.blockSignals(False)
-            self.by_group.setEnabled(poll.privacy != "anonymous_nogroup")
-            self.by_sector.setEnabled(poll.privacy != "anonymous_nogroup")
+            self.by_group.setEnabled(poll.keeps_groups)
+            self.by_sector.setEnabled(poll.keeps_groups)
             self.compare.setEnabled(poll.round > 1)
         t = self.current_tally()
         assert t is not None
@@ -149,12 +149,12 @@ class ResultView(QWidget):
             self.stack.setCurrentWidget(self.group_chart)
             d, pair = divergence(poll, rounds)
             self._say_divergence(f"Change between rounds: {d:.2f}" if pair else "")
-        elif self.by_sector.isChecked() and poll.privacy != "anonymous_nogroup":
+        elif self.by_sector.isChecked() and poll.keeps_groups:
             groups, labels, line = sector_view.sector_split(self.session, poll, self.round_box.currentData())
             self.group_chart.set_groups(poll, groups, labels)
             self.stack.setCurrentWidget(self.group_chart)
             self._say_divergence(line)
-        elif self.by_group.isChecked() and poll.privacy != "anonymous_nogroup":
+        elif self.by_group.isChecked() and poll.keeps_groups:
             groups = self.session.group_tallies(poll, self.round_box.currentData())
             self.group_chart.set_groups(poll, groups, GROUP_LABELS)
             self.stack.setCurrentWidget(self.group_chart)

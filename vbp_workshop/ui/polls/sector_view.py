@@ -20,7 +20,7 @@ def sector_split(session: Session, poll: Poll, round_: int | None = None
                  ) -> tuple[dict[str, Tally], dict[str, str], str]:
     """(tallies per sector, their labels, the comparison line) for a poll's round."""
     tallies: dict[str, Tally] = {}
-    if poll.privacy != "anonymous_nogroup":
+    if poll.keeps_groups:
         smallest = pollops.min_group(session.store)
         tallies = session.derived(poll, round_, "sectors", lambda ballots: tally_by_sector(poll, ballots, smallest))
     if "nhs" in tallies and "industry" in tallies:
