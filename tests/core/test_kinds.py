@@ -168,7 +168,7 @@ def test_each_kind_says_its_forms(kind: str, form: str, people: bool, fields: se
     ("number", [], {"min": float("nan"), "max": 10}, "whole numbers"),
     ("number", [], {"min": "0", "max": 10}, "whole numbers"),
     ("number", [], {"min": 0, "max": 10**10}, "Keep the range within"),
-    ("number", [], {"unit": "a unit far too long"}, "Keep the unit under"),
+    ("number", [], {"unit": "a unit far too long"}, "Keep the unit to 12 characters"),
     ("single", [str(i) for i in range(31)], {}, "at most 30"),
     ("single", [str(i) for i in range(30)], {}, ""),
     ("poker", ["a", "b"], {}, "Unknown poll type"),

@@ -25,7 +25,9 @@ __all__ = ["KIND", "MAX_UNIT", "RANGE_LIMIT", "bins", "number_text", "quantile"]
 MAX_UNIT = 12  # "%", "months", "£ per patient": a short label, not a sentence
 RANGE_LIMIT = 10**9  # the widest range a poll may set: far beyond any estimate, well inside a float
 MAX_BINS = 10  # bars in the histogram: readable from the back of the room
-NICE = (1, 2, 5)  # bin widths are 1, 2 or 5 times a power of ten
+# Range widths a person reads at a glance: 1, 2 or 5 × 10^k, from 0.1 (answers have one decimal)
+# up to ranges past RANGE_LIMIT in MAX_BINS steps.
+WIDTHS = tuple(n * 10**e for e in range(10) for n in (1, 2, 5))
 
 
 def number_text(v: float) -> str:
@@ -35,15 +37,12 @@ def number_text(v: float) -> str:
     return "0" if text == "-0.0" else text.removesuffix(".0")
 
 
-def quantile(pairs: Sequence[tuple[float, float]], q: float) -> float | None:
-    """The q-quantile of (value, weight) pairs, a weight being that many people with the value:
-    linear between the two nearest of the sorted values (as Excel's QUARTILE.INC and
-    `statistics.quantiles(method="inclusive")`)."""
-    ordered = sorted((v, w) for v, w in pairs if w > 0)
-    total = sum(w for _, w in ordered)
-    if total <= 0:
-        return None
-    pos = q * (total - 1)  # 0-based position among the people, in order of their value
+def quantile(pairs: Sequence[tuple[float, float]], q: float) -> float:
+    """The q-quantile of (value, weight) pairs (at least one), a weight being that many people
+    with the value: linear between the two nearest of the sorted values (as Excel's
+    QUARTILE.INC and `statistics.quantiles(method="inclusive")`)."""
+    ordered = sorted(pairs)
+    pos = q * (sum(w for _, w in ordered) - 1)  # 0-based position among the people, by value
 
     def at(i: float) -> float:
         seen = 0.0
@@ -59,17 +58,21 @@ def quantile(pairs: Sequence[tuple[float, float]], q: float) -> float | None:
 
 
 def bins(lo: int, hi: int) -> list[tuple[float, float]]:
-    """The histogram's value ranges: at most MAX_BINS of a round width (1, 2 or 5 × 10^k, at
-    least 0.1: answers have one decimal), from `lo`; the last one ends at `hi`."""
-    span = hi - lo
-    width = 0.1
-    for exp in range(-1, 10):
-        found = next((n * 10.0**exp for n in NICE if math.ceil(round(span / (n * 10.0**exp), 6)) <= MAX_BINS), None)
-        if found is not None:
-            width = found
-            break
-    count = max(1, math.ceil(round(span / width, 6)))
-    return [(round(lo + i * width, 1), round(float(min(hi, lo + (i + 1) * width)), 1)) for i in range(count)]
+    """The histogram's value ranges from `lo` to `hi`: the narrowest round width (`WIDTHS`, in
+    tenths so the edges are exact) that needs at most MAX_BINS of them; the last ends at `hi`."""
+    tenths = 10 * (hi - lo)
+    width = next(w for w in WIDTHS if -(-tenths // w) <= MAX_BINS)
+    count = -(-tenths // width)  # whole tenths: no float rounding decides the count
+    return [((10 * lo + i * width) / 10, min(10 * hi, 10 * lo + (i + 1) * width) / 10) for i in range(count)]
+
+
+def _range_problem(lo: Any, hi: Any) -> str:
+    for v in (lo, hi):
+        if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v) or v != int(v):
+            return "The lowest and highest answers must be whole numbers."
+        if abs(v) > RANGE_LIMIT:
+            return f"Keep the range within ±{RANGE_LIMIT:,}."
+    return "The highest answer must be above the lowest." if hi <= lo else ""
 
 
 class Number(PollKind):
@@ -85,25 +88,18 @@ class Number(PollKind):
     # -- definition --------------------------------------------------------------------------
 
     def scale_range(self, poll: Poll) -> tuple[int, int]:
+        """The poll's range, or 0–100 while its settings cannot be used (it cannot open then)."""
         lo, hi = poll.settings.get("min", 0), poll.settings.get("max", 100)
-        ok = all(isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in (lo, hi))
-        return (int(lo), int(hi)) if ok else (0, 100)
+        return (0, 100) if _range_problem(lo, hi) else (int(lo), int(hi))
 
     def unit(self, poll: Poll) -> str:
         return clean_text(str(poll.settings.get("unit", "")), single_line=True)[:MAX_UNIT]
 
     def settings_problem(self, poll: Poll) -> str:
-        lo, hi = poll.settings.get("min", 0), poll.settings.get("max", 100)
-        for v in (lo, hi):
-            if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v) or v != int(v):
-                return "The lowest and highest answers must be whole numbers."
-            if abs(v) > RANGE_LIMIT:
-                return f"Keep the range within ±{RANGE_LIMIT:,}."
-        if hi <= lo:
-            return "The highest answer must be above the lowest."
-        if len(clean_text(str(poll.settings.get("unit", "")), single_line=True)) > MAX_UNIT:
-            return f"Keep the unit under {MAX_UNIT + 1} characters (e.g. %, months)."
-        return ""
+        problem = _range_problem(poll.settings.get("min", 0), poll.settings.get("max", 100))
+        if not problem and len(clean_text(str(poll.settings.get("unit", "")), single_line=True)) > MAX_UNIT:
+            return f"Keep the unit to {MAX_UNIT} characters (e.g. %, months)."
+        return problem
 
     def with_unit(self, poll: Poll, v: float) -> str:
         return f"{number_text(v)} {self.unit(poll)}".strip()
@@ -129,7 +125,7 @@ class Number(PollKind):
         lo, hi = self.scale_range(poll)
         t.unit = self.unit(poll)
         t.bins = bins(lo, hi)
-        pairs = [(float(answer_of(b)), weight(b)) for b in ballots]
+        pairs = [(float(answer_of(b)), weight(b)) for b in ballots if weight(b) > 0]
         counts = [0.0] * len(t.bins)
         for v, w in pairs:
             # Each range holds its lower end; the last also holds the top of the range.
@@ -141,7 +137,7 @@ class Number(PollKind):
         t.mean = wmean(pairs)
         t.median = weighted_median(pairs)
         if pairs:
-            t.stats = {"q1": quantile(pairs, 0.25) or 0.0, "q3": quantile(pairs, 0.75) or 0.0,
+            t.stats = {"q1": quantile(pairs, 0.25), "q3": quantile(pairs, 0.75),
                        "low": min(v for v, _ in pairs), "high": max(v for v, _ in pairs)}
 
     def headline(self, t: Tally) -> str:
