@@ -49,10 +49,17 @@ async def phone(n: int, args: argparse.Namespace, session_factory: Any, log: Any
         await start.wait()
         rng = random.Random(n)
         for k in range(args.votes):
-            answer = rng.randrange(len(poll["options"])) if poll["options"] else rng.randint(poll["min"], poll["max"])
+            if poll["kind"] == "agreement":  # a level for every statement
+                answer: Any = {str(i): rng.randint(1, 5) for i in range(len(poll["options"]))}
+            elif poll["options"]:
+                answer = rng.randrange(len(poll["options"]))
+            else:
+                answer = rng.randint(poll["min"], poll["max"])
             uid = f"{n:05d}{k:04d}{secrets.token_hex(4)}"
             body = {"poll_id": poll["id"], "round": poll["round"], "ballot_id": uid, "answer": answer}
-            log.write(json.dumps({"event": "sent", "phone": n, "seq": k, "uid": uid, "answer": answer}) + "\n")
+            # t: time.monotonic(), one clock for every process here (vote_latency.py compares it).
+            log.write(json.dumps({"event": "sent", "phone": n, "seq": k, "uid": uid, "answer": answer,
+                                  "t": time.monotonic()}) + "\n")
             t0 = time.perf_counter()
             try:
                 r = await s.post(args.base + "/api/vote", json=body)

@@ -15,6 +15,8 @@ from vbp_workshop.core.sectors import SPLIT_LABELS, tally_by_sector
 from vbp_workshop.core.tally import Tally, divergence
 from vbp_workshop.ui.session import Session
 
+SPREAD_LAG_S = 0.5
+
 
 def sector_split(session: Session, poll: Poll, round_: int | None = None
                  ) -> tuple[dict[str, Tally], dict[str, str], str]:
@@ -42,7 +44,9 @@ def sector_split(session: Session, poll: Poll, round_: int | None = None
 def spreads(session: Session, poll: Poll, round_: int | None = None) -> list[ItemSpread]:
     if not poll.plugin.splits_by_group:
         return []
-    return session.derived(poll, round_, "spreads", lambda ballots: item_spreads(poll, ballots))
+    # A note beside the chart: under a burst it may trail the votes by half a second (it costs as
+    # much as the tally itself: measured 10 ms for 2,000 agreement ballots).
+    return session.derived(poll, round_, "spreads", lambda ballots: item_spreads(poll, ballots), lag_s=SPREAD_LAG_S)
 
 
 def reference(poll: Poll) -> str:
