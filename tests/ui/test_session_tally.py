@@ -78,3 +78,44 @@ def test_the_group_split_on_the_projector_follows_the_votes_without_reading_the_
     assert reads == []  # the split is tallied from the kept ballots, as the plain result is
     assert groups == pollops.group_tallies(session.store, poll)
     assert groups["pharma"].respondents >= 8
+
+
+def test_opening_closing_and_revealing_keep_what_was_counted(demo_window: MainWindow, monkeypatch) -> None:
+    """A click on Open, Reveal or Close changes no ballot: it must not re-read and re-count the
+    round (measured: 2,000 agreement ballots made each click cost 100-170 ms)."""
+    session = demo_window.session
+    assert session is not None
+    pid = next(p.id for p in pollops.polls(session.store) if p.kind == "agreement")
+    poll = pollops.get_poll(session.store, pid)
+    counted = session.round_tally(poll)
+    reads: list[int] = []
+    real = pollops.ballots
+    monkeypatch.setattr(pollops, "ballots", lambda *a: reads.append(1) or real(*a))
+    pollops.open_poll(session.store, session.live, pid)
+    pollops.reveal(session.store, session.live, pid, True, session.round_tally)
+    pollops.close_poll(session.store, session.live, pid)
+    poll = pollops.get_poll(session.store, pid)
+    assert session.round_tally(poll) is counted and reads == []
+    session.edit([Update("polls", pid, {"question": "Reworded"})], "Reword")  # an edit: count again
+    assert session.round_tally(pollops.get_poll(session.store, pid)) is not counted
+
+
+def test_the_spread_note_may_trail_a_burst_but_catches_up_when_it_stops(demo_window: MainWindow, qtbot) -> None:
+    from vbp_workshop.ui.polls import sector_view
+
+    session = demo_window.session
+    assert session is not None
+    pid = next(p.id for p in pollops.polls(session.store) if p.kind == "scale")
+    pollops.open_poll(session.store, session.live, pid)
+    poll = pollops.get_poll(session.store, pid)
+    first = sector_view.spreads(session, poll)[0].n
+    writer = session.start_writer()
+    for n in range(5):
+        writer.vote(Vote(pid, poll.round, f"d-lag-{n}", "pharma", 1, f"uid-lag-{n}"))
+    drained(session, qtbot, 5)
+    assert session.round_tally(poll).respondents == first + 5  # the chart's tally is never behind
+    assert sector_view.spreads(session, poll)[0].n == first  # within half a second: the note lags
+    redraws: list[int] = []
+    session.changed.connect(lambda c: redraws.append(1) if c.event == "votes" and pid in c.polls else None)
+    qtbot.waitUntil(lambda: bool(redraws), timeout=3000)  # the votes stopped: screens are told to redraw
+    assert sector_view.spreads(session, poll)[0].n == first + 5
