@@ -261,6 +261,7 @@ class Session(QObject):
         self._timer.setInterval(max(DRAIN_MS, round(1.5 * cost_ms)))
 
     def close(self) -> None:
+        self._catch_up.stop()
         self.stop_writer()
         for listener in (self.changed.emit, self._derive_live, self._forget_tallies):
             if listener in self.store.listeners:

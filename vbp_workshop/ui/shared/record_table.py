@@ -89,7 +89,7 @@ class RecordTable(QWidget):
         self.message.hide()
         self.model.refused.connect(self.show_problem)
         self.view.selectionModel().currentRowChanged.connect(self._show_row_problems)
-        session.changed.connect(lambda _c: self._show_row_problems(self.view.currentIndex()))
+        session.changed.connect(self._on_changed)  # a method: Qt drops it when this table goes
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -124,6 +124,9 @@ class RecordTable(QWidget):
     def show_problem(self, text: str) -> None:
         self.message.setText("⚠ " + text)
         self.message.setVisible(bool(text))
+
+    def _on_changed(self, _changes: object) -> None:
+        self._show_row_problems(self.view.currentIndex())
 
     def _show_row_problems(self, index: QModelIndex) -> None:
         if not index.isValid() or index.row() >= self.model.rowCount():
