@@ -39,7 +39,8 @@ def test_a_kind_that_counts_options_writes_counts_shares_and_a_bar_chart(
         kind: str, answers: list[Any], value: str, rows: list[list[Any]]) -> None:
     sh, chart = block(poll(kind), [b(a) for a in answers])
     assert sh.rows[1:] == [["Option", value, "Share"], *rows]
-    assert sh.formats[(3, 3)] == "0%" and sh.tables[0].name == "Poll5"
+    assert sh.formats[(3, 3)] == "0%" and [(t.name, t.first_row, t.last_row) for t in sh.tables] == [("Poll5", 2, 4)]
+    assert sh.styles[(3, 1)] == sh.styles[(4, 1)] == "wrap" and (3, 2) not in sh.styles  # long option names wrap
     assert chart == Chart("bar", "Title", [Series(value, (3, 4, 1), (3, 4, 2))], axis="count",
                           max_value=max(r[1] for r in rows), y_title=value.lower())
 
@@ -47,6 +48,7 @@ def test_a_kind_that_counts_options_writes_counts_shares_and_a_bar_chart(
 def test_a_ranking_writes_borda_scores_without_shares() -> None:
     sh, chart = block(poll("ranking", ("A", "B", "C")), [b([2, 0, 1]), b([2, 1])])
     assert sh.rows[1:] == [["Option", "Borda score"], ["A", 1], ["B", 1], ["C", 4]]  # 3 options: 2, 1, 0 points
+    assert [t.name for t in sh.tables] == ["Poll5"] and sh.styles[(3, 1)] == "wrap" and (3, 2) not in sh.styles
     assert chart == Chart("bar", "Title", [Series("Borda score", (3, 5, 1), (3, 5, 2))], axis="count",
                           max_value=4, y_title="borda score")
 
@@ -92,7 +94,12 @@ def test_open_text_writes_the_answers_and_its_frequent_words() -> None:
     assert sh.rows[1:4] == [["Answer"], ["heart care"], ["heart health"]]
     assert sh.rows[5] == ["Word", "Mentions"] and sh.rows[6] == ["heart", 2]
     assert sh.rows[6:9] == [["heart", 2], ["care", 1], ["health", 1]]
+    assert [t.name for t in sh.tables] == ["Poll5", "Poll5Words"] and sh.styles[(3, 1)] == "wrap"
     assert chart is not None and chart.series[0].values == (7, 9, 2) and chart.max_value == 2
+    many = " ".join(f"word{chr(97 + i)}" for i in range(20))  # twenty different words: fifteen listed
+    sh, chart = block(poll("text", ()), [b(many)])
+    assert len(sh.tables[1:]) == 1 and sh.tables[1].last_row - sh.tables[1].first_row == 15
+    assert chart is not None and chart.y_title == "mentions" and chart.title == "Title"
     sh, chart = block(poll("text", ()), [])
     assert chart is None and sh.rows[1:] == [["Answer"]]
 

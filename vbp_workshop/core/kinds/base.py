@@ -32,7 +32,8 @@ class PollKind:
     editor_fields: ClassVar[frozenset[str]] = frozenset()
     # The hand-count form: "options" (hands per option), "levels" (hands per scale level),
     # "statements" (hands per statement and level), "placing" (an agreed placing and how many
-    # people), "text" (an answer said aloud); `people` adds "how many people" to "options".
+    # people), "value" (an agreed number and how many people), "text" (an answer said aloud);
+    # `people` adds "how many people" to "options".
     hand_form: ClassVar[str] = "options"
     hand_people: ClassVar[bool] = False
     hand_people_label: ClassVar[str] = "How many people voted"
