@@ -3,8 +3,6 @@ comparisons, the divergence line and the open answers (which the facilitator can
 
 from __future__ import annotations
 
-import json
-
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -20,7 +18,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vbp_workshop.core import pollops
 from vbp_workshop.core.domain import GROUP_LABELS
 from vbp_workshop.core.polls import Poll
 from vbp_workshop.core.store import Update
@@ -87,6 +84,8 @@ class ResultView(QWidget):
         self.stack.addWidget(self.group_chart)
         self.answers = QListWidget()
         self.answers.setObjectName("text_answers")
+        self._answer_items: dict[int, QListWidgetItem] = {}
+        self._answers_of: tuple[int, int] | None = None  # the poll and round the list holds
         self.hide_answer = QPushButton("Hide / show the selected answer")
         self.hide_answer.setObjectName("hide_answer")
         self.hide_answer.clicked.connect(self.toggle_answer)
@@ -204,14 +203,30 @@ class ResultView(QWidget):
         return self.charts[kind]
 
     def _fill_answers(self) -> None:
+        """The round's open answers, kept in step with the votes: new ones are added and changed
+        ones rewritten in place (rebuilding 2,000 rows on every drain cost ~65 ms of the GUI)."""
         assert self.poll
-        self.answers.clear()
-        for b in pollops.ballots(self.session.store, self.poll.id, self.round_box.currentData() or self.poll.round):
-            item = QListWidgetItem(("(hidden) " if b["hidden"] else "") + str(json.loads(b["answer"])))
-            item.setData(Qt.ItemDataRole.UserRole, b["id"])
-            if b["hidden"]:
-                item.setForeground(Qt.GlobalColor.gray)
-            self.answers.addItem(item)
+        where = (self.poll.id, self.round_box.currentData() or self.poll.round)
+        if where != self._answers_of:
+            self.answers.clear()
+            self._answer_items = {}
+            self._answers_of = where
+        rows = self.session.round_ballots(self.poll, where[1])
+        gone = set(self._answer_items) - {int(b["id"]) for b in rows}
+        for ballot_id in gone:  # an undone hand count, a deleted answer
+            self.answers.takeItem(self.answers.row(self._answer_items.pop(ballot_id)))
+        for b in rows:
+            text = ("(hidden) " if b["hidden"] else "") + str(b["parsed"])
+            item = self._answer_items.get(int(b["id"]))
+            if item is None:
+                item = self._answer_items[int(b["id"])] = QListWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, int(b["id"]))
+                self.answers.addItem(item)
+            elif item.text() != text:
+                item.setText(text)
+            else:
+                continue
+            item.setForeground(Qt.GlobalColor.gray if b["hidden"] else self.answers.palette().text())
 
     def toggle_answer(self) -> None:
         """Hide the selected open answer from the projector and the export, or show it again."""

@@ -11,7 +11,7 @@ import math
 import re
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
 
@@ -274,6 +274,10 @@ class ProjectorWindow(QWidget):
         self.poll = poll
         self.summary_html = None
         self.refresh()
+        if poll is not None and poll.kind != "text" and poll.kind not in self.charts:
+            # Build its chart once the open click is over, not inside the reveal click later
+            # (a new pyqtgraph plot costs ~25 ms): the reveal then only draws.
+            QTimer.singleShot(0, self, lambda kind=poll.kind: self.chart(kind))
 
     def show_summary(self, html: str) -> None:
         """The end of the day: the partnership at a glance instead of a poll, a page at a time."""
