@@ -64,7 +64,7 @@ def app_round(phones: int, votes: int, tmp: Path) -> tuple[dict[str, object], fl
         stop.touch()
         summary = json.loads(app.stdout.readline())
         app.wait(30)
-        return stats, rss, summary
+        return stats, rss + float(summary.get("server_hwm_mb", 0)), summary
     finally:
         if app.poll() is None:
             app.kill()
@@ -91,9 +91,9 @@ def main() -> None:
     print(f"{args.phones} phones x {args.votes} votes, {args.rounds} rounds (medians)")
     print(f"bare aiohttp endpoint: {b:.0f} votes/s  (rounds: {', '.join(f'{x:.0f}' for x in bare)})")
     print(f"VBP Workshop app:      {a:.0f} votes/s  (rounds: {', '.join(f'{x:.0f}' for x in real)})")
-    print(f"ratio: {a / b:.2f}  (target >= 0.5)")
+    print(f"ratio: {a / b:.2f}  (target >= 0.8)")
     print(f"acknowledgement p95: {statistics.median(p95):.0f} ms (every phone voting at once)")
-    print(f"app peak memory: {max(rss):.0f} MB  (target < 350 MB)")
+    print(f"app peak memory: {max(rss):.0f} MB, the GUI's and the vote server's process together  (target < 350 MB)")
     print(f"longest GUI stall during the load: {max(stalls):.0f} ms")
 
 

@@ -25,6 +25,14 @@ from vbp_workshop.ui.settings import Settings
 from vbp_workshop.ui.shared.dialogs import ScriptedDialogs
 
 
+def vm_hwm_mb(pid: int) -> float:
+    """A process's peak resident memory (Linux), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def main() -> int:
     p = argparse.ArgumentParser()
     p.add_argument("file")
@@ -62,12 +70,13 @@ def main() -> int:
     timer.timeout.connect(tick)
     timer.start()
     print(json.dumps({"port": view.room.server.port, "code": win.session.live.join_code,
-                      "poll_id": poll.id, "pid": os.getpid()}), flush=True)
+                      "poll_id": poll.id, "pid": os.getpid(), "server_pid": view.room.server.pid}), flush=True)
     app.exec()
     responses = panel.result.current_tally().respondents
     chart = panel.result.charts.get(poll.kind)
+    server_hwm = vm_hwm_mb(view.room.server.pid)  # read before voting stops and the process ends
     print(json.dumps({"max_stall_ms": round(stall["max"] * 1000, 1), "chart_updates": chart.updates if chart else 0,
-                      "responses": responses}), flush=True)
+                      "responses": responses, "server_hwm_mb": server_hwm}), flush=True)
     win.close()
     return 0
 
