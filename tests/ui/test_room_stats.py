@@ -56,3 +56,27 @@ def test_each_sitting_gets_a_fresh_join_code(demo_window: MainWindow) -> None:
         assert fresh != saved and session.live.join_code == fresh == session.store.workshop()["join_code"]
     finally:
         room.stop_voting()
+
+
+def test_a_vote_server_that_dies_is_reported_and_voting_shows_off(demo_window: MainWindow, qtbot) -> None:
+    """The vote server has its own process: if it is killed, the facilitator hears it at once,
+    the bar says voting is off, and starting again works."""
+    import os
+    import signal
+
+    from PySide6.QtWidgets import QPushButton
+
+    room = demo_window.view.room
+    dialogs = demo_window.dialogs
+    room.start_voting("127.0.0.1", host="127.0.0.1", port=0)
+    toggle = demo_window.view.findChild(QPushButton, "voting_toggle")
+    assert toggle.isChecked()
+    os.kill(room.server.pid, signal.SIGKILL)
+    qtbot.waitUntil(lambda: not room.voting and not toggle.isChecked(), timeout=5000)
+    assert any(kind == "error" and "Phone voting stopped" in title for kind, title, _text in dialogs.shown)
+    assert toggle.text() == "Start phone voting"
+    room.start_voting("127.0.0.1", host="127.0.0.1", port=0)
+    try:
+        assert room.voting and toggle.isChecked()
+    finally:
+        room.stop_voting()

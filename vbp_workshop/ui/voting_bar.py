@@ -63,6 +63,7 @@ class VotingBar(QWidget):
             lay.addWidget(w)
         self.devices = 0
         room.voting_changed.connect(self.refresh)
+        room.voting_lost.connect(self._lost)
         room.session.changed.connect(self._on_changed)
         self.refresh(room.voting)
 
@@ -80,6 +81,9 @@ class VotingBar(QWidget):
         if changes.event == "join":  # one record per drain, however many phones joined in it
             self.devices = pollops.joined_devices(self.room.session.store)
             self.joined.setText(f"· {self.devices} joined")
+
+    def _lost(self, message: str) -> None:
+        self.dialogs.error("Phone voting stopped", message)
 
     def refresh(self, on: bool) -> None:
         self.toggle.setChecked(on)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from vbp_workshop.core import pollops
 from vbp_workshop.core.operations import live as live_ops
@@ -30,6 +30,7 @@ def qr_png(url: str) -> bytes:
 class LiveRoom(QObject):
     voting_changed = Signal(bool)
     projected = Signal(object)  # Poll | None
+    voting_lost = Signal(str)  # the vote server's process ended by itself, and what to do
 
     def __init__(self, session: Session) -> None:
         super().__init__()
@@ -42,6 +43,11 @@ class LiveRoom(QObject):
         self.poll_id: int | None = None
         self.activity = ""
         session.changed.connect(self._on_changed)
+        # The vote server runs in its own process: if it ends by itself (killed, out of memory),
+        # the facilitator is told at once rather than finding out from the room.
+        self._watch = QTimer(self)
+        self._watch.setInterval(1000)
+        self._watch.timeout.connect(self._check_server)
 
     # -- projector --------------------------------------------------------------------------
 
@@ -148,12 +154,22 @@ class LiveRoom(QObject):
             self.server = None
             raise
         session.listen(self.server.notices)
+        self._watch.start()
         self.address = address
         self._push_join()
         self.voting_changed.emit(True)
         return self.join_url()
 
+    def _check_server(self) -> None:
+        if self.server is None or self.server.running:
+            return
+        self.stop_voting()  # drains what it sent before it ended
+        self.voting_lost.emit("Phone voting stopped unexpectedly. Every vote the phones were told "
+                              "was received is saved. Start phone voting again: phones that had "
+                              "joined reconnect by themselves.")
+
     def stop_voting(self) -> None:
+        self._watch.stop()
         if self.server is not None:
             self.server.stop()  # every ballot it acknowledged is on disk and its notice queued
             self.server = None
