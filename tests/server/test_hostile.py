@@ -289,3 +289,30 @@ def test_a_late_resend_of_an_older_ballot_is_acked_but_the_newer_stays(room: Roo
     finally:
         conn.close()
     assert rows == [("2", "newer" * 3)]
+
+
+def test_made_up_cookie_headers_are_refused_and_their_memo_stays_bounded(room: Room, monkeypatch) -> None:
+    """The server remembers each phone's Cookie header to skip parsing it per ballot: a flood
+    of made-up headers is refused one by one and never grows that memory past its bound."""
+    from vbp_workshop.server import app as server_app
+
+    monkeypatch.setattr(server_app, "COOKIE_MEMO", 16)
+    pid = room.open("single")
+
+    async def flood() -> tuple[list[int], int]:
+        statuses = []
+        async with aiohttp.ClientSession() as s:
+            for n in range(60):
+                r = await s.post(room.base + "/api/vote", headers={"Cookie": f"vbp_device=forged{n:04d}; x={n}"},
+                                 json={"poll_id": pid, "round": 1, "ballot_id": f"{n:016d}", "answer": 0})
+                statuses.append(r.status)
+        # A real phone still gets through, however many made-up headers came before it.
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as s:
+            await s.post(room.base + "/api/join", json={"code": room.code, "group": ""})
+            r = await s.post(room.base + "/api/vote", json={"poll_id": pid, "round": 1,
+                                                            "ballot_id": "r" * 16, "answer": 1})
+            return statuses, r.status
+
+    statuses, real = asyncio.run(flood())
+    assert set(statuses) == {401} and real == 200
+    assert len(room.server.vote_app._cookie_tokens) <= 16

@@ -10,6 +10,7 @@ Subclasses say how one item is written (`_write`) and which errors are the item'
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import queue
 import sqlite3
@@ -27,6 +28,54 @@ Item = TypeVar("Item")
 Written = tuple[Any, dict[str, Any] | None, Callable[[], None] | None]  # result, notice, after-commit memo
 
 
+class LoopFuture:
+    """A writer's answer for a coroutine on an asyncio loop. The writer settles a whole batch's
+    answers with one wake-up of the loop (`settle_all`), not one per item: with a thread-safe
+    future per ballot, waking the loop and building a lock per ballot showed in the server's profile."""
+
+    __slots__ = ("future", "loop", "outcome")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.future: asyncio.Future[Any] = loop.create_future()
+        self.outcome: tuple[Any, BaseException | None] | None = None
+
+    def done(self) -> bool:
+        return self.outcome is not None
+
+    def set_result(self, result: Any) -> None:
+        self.outcome = (result, None)
+
+    def set_exception(self, exc: BaseException) -> None:
+        self.outcome = (None, exc)
+
+
+Answer = Future[Any] | LoopFuture  # how a writer's caller waits: a thread, or a coroutine
+
+
+def _settle(answers: list[LoopFuture]) -> None:
+    """On the loop: hand each waiting coroutine its answer."""
+    for a in answers:
+        if a.future.done() or a.outcome is None:  # its phone went away meanwhile
+            continue
+        result, exc = a.outcome
+        if exc is not None:
+            a.future.set_exception(exc)
+        else:
+            a.future.set_result(result)
+
+
+def settle_all(answers: list[Any]) -> None:
+    """Wake each loop once for all its answers in `answers` (the other kinds are set already)."""
+    by_loop: dict[asyncio.AbstractEventLoop, list[LoopFuture]] = {}
+    for a in answers:
+        if isinstance(a, LoopFuture) and a.outcome is not None:
+            by_loop.setdefault(a.loop, []).append(a)
+    for loop, batch in by_loop.items():
+        with contextlib.suppress(RuntimeError):  # the loop has closed: nobody is waiting
+            loop.call_soon_threadsafe(_settle, batch)
+
+
 class BatchWriter(Generic[Item]):
     """Commits queued items on its own thread; see the module's docstring."""
 
@@ -36,7 +85,7 @@ class BatchWriter(Generic[Item]):
         self.path = path
         # What the GUI thread drains (a QTimer): the writer thread never touches Qt.
         self.notices: queue.SimpleQueue[dict[str, Any]] = queue.SimpleQueue()
-        self._queue: queue.SimpleQueue[tuple[Item | None, Future[Any]]] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[tuple[Item | None, Answer]] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._run, name=self.THREAD_NAME, daemon=True)
         self._ready = threading.Event()
         self._error: BaseException | None = None
@@ -63,9 +112,16 @@ class BatchWriter(Generic[Item]):
         return self._thread.is_alive()
 
     def submit(self, item: Item) -> Future[Any]:
+        """Queue `item`; its future is resolved once the item is on disk (or refused)."""
         fut: Future[Any] = Future()
         self._queue.put((item, fut))
         return fut
+
+    def submit_async(self, item: Item) -> asyncio.Future[Any]:
+        """`submit` for a coroutine on the running loop: await the result."""
+        answer = LoopFuture(asyncio.get_running_loop())
+        self._queue.put((item, answer))
+        return answer.future
 
     # -- what a subclass says -------------------------------------------------------------------
 
@@ -96,7 +152,7 @@ class BatchWriter(Generic[Item]):
                 if item is None:
                     fut.set_result(None)
                     return
-                batch: list[tuple[Item, Future[Any]]] = [(item, fut)]
+                batch: list[tuple[Item, Answer]] = [(item, fut)]
                 while len(batch) < BATCH_MAX:
                     try:
                         nxt, nfut = self._queue.get_nowait()
@@ -115,11 +171,13 @@ class BatchWriter(Generic[Item]):
                         if not f.done():
                             f.set_exception(exc)
                     threading.excepthook(threading.ExceptHookArgs((type(exc), exc, exc.__traceback__, None)))
+                finally:
+                    settle_all([f for _item, f in batch])
         finally:
             conn.close()
 
-    def _commit(self, conn: sqlite3.Connection, batch: list[tuple[Item, Future[Any]]]) -> None:
-        outcomes: list[tuple[Future[Any], Any, BaseException | None]] = []
+    def _commit(self, conn: sqlite3.Connection, batch: list[tuple[Item, Answer]]) -> None:
+        outcomes: list[tuple[Answer, Any, BaseException | None]] = []
         notices: list[dict[str, Any]] = []
         memos: list[Callable[[], None]] = []
         try:

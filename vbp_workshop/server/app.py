@@ -28,6 +28,8 @@ from vbp_workshop.server.network import local_addresses
 from vbp_workshop.server.page import load_page, respond
 
 COOKIE = "vbp_device"
+MAX_COOKIE_HEADER = 4096  # ours is ~60 bytes; a longer header is not a phone of this room
+COOKIE_MEMO = 20_000  # Cookie headers remembered (two phones' worth of a full hall over)
 MAX_BODY = 8 * 1024  # the largest honest ballot (30 items with two values each) is ~1 KB
 MAX_DEPTH = 8  # an honest body nests 3 deep (object > answer list > item pair)
 RATE_PER_S = 4.0
@@ -57,6 +59,7 @@ class VoteApp:
         self.writer = writer
         self.devices: dict[str, tuple[str, str]] = {}  # token hash -> (pseudonym, group)
         self.by_token: dict[str, tuple[str, str]] = {}  # token -> the same, to skip hashing per vote
+        self._cookie_tokens: dict[str, str] = {}  # a raw Cookie header -> our token in it ("" none)
         self.buckets: dict[str, tuple[float, float]] = {}
         self.page = load_page()
         self.guard = RoomGuard(limits)
@@ -122,7 +125,16 @@ class VoteApp:
     # -- helpers ----------------------------------------------------------------------------------
 
     def device(self, request: web.Request) -> tuple[str, str] | None:
-        token = request.cookies.get(COOKIE, "")
+        raw = request.headers.get("Cookie", "")
+        # A phone sends the same Cookie header every time: parsed once (parsing it on every
+        # ballot showed in the server's profile). Bounded: a flood of made-up headers only
+        # empties the memo.
+        token = self._cookie_tokens.get(raw)
+        if token is None:
+            token = request.cookies.get(COOKIE, "") if len(raw) <= MAX_COOKIE_HEADER else ""
+            if len(self._cookie_tokens) >= COOKIE_MEMO:
+                self._cookie_tokens.clear()
+            self._cookie_tokens[raw] = token
         if not token or len(token) > 100:
             return None
         return self.known(token)
@@ -271,7 +283,7 @@ async def join(request: web.Request) -> web.Response:
                                 "Wait a minute and try again, or ask the facilitator.", retry_after=10)
         token = secrets.token_urlsafe(32)
     h = token_hash(token)
-    pseudonym = await asyncio.wrap_future(app.writer.submit(Join(h, grp)))
+    pseudonym = await app.writer.submit_async(Join(h, grp))
     app.devices[h] = app.by_token[token] = (pseudonym, grp)
     response = web.json_response({"ok": True, "group": grp})
     response.set_cookie(COOKIE, token, httponly=True, samesite="Strict", max_age=7 * 24 * 3600, path="/")
@@ -363,9 +375,9 @@ async def vote(request: web.Request) -> web.Response:
     poll = app.live.accepting(poll_id, round_)
     try:
         answer = validate(poll, cleaned(data["answer"])) if poll else None
-        receipt = await asyncio.wrap_future(app.writer.submit(
+        receipt = await app.writer.submit_async(
             Vote(poll_id, round_, pseudonym, grp if poll and poll.privacy != "anonymous_nogroup" else "",
-                 answer, uid, seq=seq)))
+                 answer, uid, seq=seq))
     except PollClosed as exc:
         return problem(409, str(exc))
     except BallotError as exc:

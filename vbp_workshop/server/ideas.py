@@ -7,7 +7,6 @@ POST /api/ideas, POST /api/ideas/support. Every text is cleaned and bounded here
 
 from __future__ import annotations
 
-import asyncio
 import json
 
 from aiohttp import web
@@ -53,8 +52,8 @@ async def submit(request: web.Request) -> web.Response:
         return problem(409, "Ideas are closed for now. Thank you!")
     try:
         text = clean_idea(data.get("text"), int(activity["max_len"]))
-        stored = await asyncio.wrap_future(ideas_room.ensure_started().submit(
-            Submit(activity_id, pseudonym, grp, text, uid)))
+        stored = await ideas_room.ensure_started().submit_async(
+            Submit(activity_id, pseudonym, grp, text, uid))
     except IdeaRefused as exc:
         return problem(422, str(exc))
     return web.json_response({"ok": True, "id": stored.id, "duplicate": stored.duplicate})
@@ -69,7 +68,7 @@ async def support(request: web.Request) -> web.Response:
     if not in_range(idea_id):
         return problem(400, "Which idea is this for?")
     try:
-        stored = await asyncio.wrap_future(_room(app).ensure_started().submit(Support(idea_id, pseudonym)))
+        stored = await _room(app).ensure_started().submit_async(Support(idea_id, pseudonym))
     except IdeaRefused as exc:
         return problem(422, str(exc))
     return web.json_response({"ok": True, "duplicate": stored.duplicate})
