@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from vbp_workshop.core import idea_intake
+from vbp_workshop.core.polls import kind_of
 from vbp_workshop.core.votes import LiveState, VoteWriter
 from vbp_workshop.server.frames import Channel
 from vbp_workshop.server.runner import VoteServer
@@ -53,6 +54,9 @@ def forward(notices: queue.SimpleQueue[dict[str, Any]], out: Channel, op: str, d
 def serve(inbox: Channel, out: Channel) -> int:
     start = inbox.receive()
     path = Path(start["db"])
+    # Load the poll kinds now, not while the first question of the day is sent to every phone
+    # (their first use imports them all: ~20 ms on a quiet machine, far more under load).
+    kind_of("single")
     live = LiveState()
     live.load(start["live"])
     ideas = idea_intake.room(live, path)
