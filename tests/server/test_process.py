@@ -159,3 +159,19 @@ def test_an_address_that_cannot_be_served_is_reported_with_its_reason(demo: Stor
     with pytest.raises(OSError) as err:
         server.start(timeout=20)
     assert "address" in str(err.value).lower() and not server.running
+
+
+def test_the_servers_process_ends_by_itself_when_the_app_is_gone(demo: Store) -> None:
+    """If the app dies (its end of the pipe closes without a word), the server's process stops
+    serving and exits: no orphan keeps the port and the file open."""
+    live = LiveState()
+    operations.derive(demo, live)
+    server = ServerProcess(live, demo.path, host="127.0.0.1", port=0)
+    server.start()
+    proc = server._proc
+    assert proc is not None and proc.stdin is not None
+    proc.stdin.close()  # what the app's death does to the pipe
+    assert proc.wait(10) == 0
+    with pytest.raises(aiohttp.ClientConnectionError):
+        asyncio.run(join_and_vote(f"http://127.0.0.1:{server.port}", live.join_code, []))
+    server.stop()
