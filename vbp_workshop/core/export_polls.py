@@ -111,7 +111,7 @@ def poll_sheets(store: Store, progress: Callable[[float], None],
         latest_tally = None
         for rnd in range(1, poll.round + 1):
             rb = [b for b in ballots if b["round"] == rnd]
-            groups = shown_groups(rb, min_size, poll.privacy != "anonymous_nogroup")
+            groups = shown_groups(rb, min_size, poll.keeps_groups)
             lines = []
             for b in rb:
                 hidden = bool(b.get("hidden"))
@@ -132,7 +132,7 @@ def poll_sheets(store: Store, progress: Callable[[float], None],
         latest = [b for b in ballots if b["round"] == poll.round]
         if latest and latest_tally is not None:
             _poll_block(results, poll, latest_tally, group_ballots(latest, min_size)
-                        if poll.privacy != "anonymous_nogroup" else {})
+                        if poll.keeps_groups else {})
         progress(0.2 + 0.4 * (i + 1) / n_polls)
         if cancelled():
             raise Cancelled

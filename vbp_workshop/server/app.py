@@ -383,7 +383,7 @@ async def vote(request: web.Request) -> web.Response:
     try:
         answer = validate(poll, cleaned(data["answer"])) if poll else None
         receipt = await app.writer.submit_async(
-            Vote(poll_id, round_, pseudonym, grp if poll and poll.privacy != "anonymous_nogroup" else "",
+            Vote(poll_id, round_, pseudonym, grp if poll and poll.keeps_groups else "",
                  answer, uid, seq=seq))
     except PollClosed as exc:
         return problem(409, str(exc))

@@ -138,7 +138,7 @@ class Session(QObject):
 
     def group_tallies(self, poll: Poll, round_: int | None = None) -> dict[str, Tally]:
         """The round's result per stakeholder group, from the live ballots (no file read per drain)."""
-        if poll.privacy == "anonymous_nogroup":
+        if not poll.keeps_groups:
             return {}
         smallest = pollops.min_group(self.store)
         return self.derived(poll, round_, "groups", lambda ballots: tally_by_group(poll, ballots, smallest))
