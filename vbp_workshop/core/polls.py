@@ -40,6 +40,8 @@ class _KindLabels(Mapping[str, str]):
 
 KINDS: Mapping[str, str] = _KindLabels()
 AGREEMENT_LABELS = ["Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree"]
+# A diverging palette (ColorBrewer RdBu) for those five levels: the chart, the projector and the workbook.
+AGREEMENT_COLOURS = ["#B2182B", "#EF8A62", "#BDBDBD", "#67A9CF", "#2166AC"]
 FIST_LABELS = ["0 — block", "1 — serious concerns", "2 — concerns", "3 — can live with it",
                "4 — support", "5 — full support"]
 PRIVACY = {"anonymous": "Anonymous, by stakeholder group", "anonymous_nogroup": "Anonymous, no group"}

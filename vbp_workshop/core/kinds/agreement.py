@@ -17,8 +17,8 @@ from vbp_workshop.core.kinds.base import (
     weight,
     wmean,
 )
+from vbp_workshop.core.polls import AGREEMENT_COLOURS, BallotError, Poll
 from vbp_workshop.core.polls import AGREEMENT_LABELS as LABELS
-from vbp_workshop.core.polls import BallotError, Poll
 from vbp_workshop.core.tally import Ballot, Tally
 from vbp_workshop.core.xlsx import Chart, Series, Sheet
 
@@ -99,9 +99,8 @@ class Agreement(PollKind):
                 zip(poll.options, t.distribution, t.means, t.share_agreeing, strict=True)]
         first, last = sh.table(name, ["Statement", *LABELS, "Mean", "Agreeing"], rows,
                                formats={7: "0.00", 8: "0%"}, wrap=(1,))
-        colours = ["#B2182B", "#EF8A62", "#BDBDBD", "#67A9CF", "#2166AC"]
         return Chart("percent_bar", title,
-                     [Series((first, c), (first + 1, last, 1), (first + 1, last, c), colours[c - 2])
+                     [Series((first, c), (first + 1, last, 1), (first + 1, last, c), AGREEMENT_COLOURS[c - 2])
                       for c in range(2, 7)], axis="share", legend=True, y_title="share of answers")
 
     def item_values(self, poll: Poll, t: Tally) -> list[float | None]:

@@ -16,6 +16,7 @@ from PySide6.QtGui import QGuiApplication, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
 
 from vbp_workshop.core import pollops
+from vbp_workshop.core.analysis import RAG_COLOURS
 from vbp_workshop.core.domain import GROUP_LABELS
 from vbp_workshop.core.polls import Poll
 from vbp_workshop.core.tally import Tally, divergence
@@ -37,8 +38,8 @@ STYLE_768 = """
 #projector QLabel { color: #111111; }
 #proj_title { font-size: 18px; color: #333333; }
 #proj_timer { font-size: 52px; font-weight: 700; color: #12355b; }
-#proj_timer[ending="true"] { color: #b86e00; }
-#proj_timer[over="true"] { color: #ffffff; background: #c0262d; border-radius: 10px; padding: 0 14px; }
+#proj_timer[ending="true"] { color: AMBER; }
+#proj_timer[over="true"] { color: #ffffff; background: RED; border-radius: 10px; padding: 0 14px; }
 #proj_question { font-size: 32px; font-weight: 700; color: #111111; }
 #proj_count { font-size: 24px; font-weight: 700; color: #12355b; }
 #proj_hidden { font-size: 26px; color: #333333; }
@@ -48,7 +49,7 @@ STYLE_768 = """
 #proj_code { font-size: 40px; font-weight: 800; letter-spacing: 4px; color: #12355b; }
 #proj_headline { font-size: 24px; color: #111111; }
 #proj_pager { font-size: 16px; color: #333333; }
-"""
+""".replace("AMBER", RAG_COLOURS["amber"]).replace("RED", RAG_COLOURS["red"])
 BASE_W, BASE_H = 1024, 768
 CHART_PX = 17  # chart text at 1024×768
 SUMMARY_PX = 20

@@ -9,12 +9,12 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetrics
 
-from vbp_workshop.core.polls import Poll
+from vbp_workshop.core.polls import AGREEMENT_COLOURS, Poll
 from vbp_workshop.core.tally import Tally
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
-AGREE_COLOURS = ["#b2182b", "#ef8a62", "#bdbdbd", "#67a9cf", "#2166ac"]
+AGREE_COLOURS = [c.lower() for c in AGREEMENT_COLOURS]
 INK = "#1a1a1a"
 MUTED = "#555555"
 

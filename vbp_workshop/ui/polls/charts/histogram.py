@@ -5,6 +5,7 @@ from __future__ import annotations
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
+from vbp_workshop.core.analysis import RAG_COLOURS
 from vbp_workshop.core.polls import Poll
 from vbp_workshop.core.tally import Tally
 from vbp_workshop.ui.polls.charts.base import (
@@ -24,7 +25,7 @@ class HistogramChart(PollChart):
     def build(self, poll: Poll) -> None:
         lo, hi = poll.scale_range
         self.xs = list(range(lo, hi + 1))
-        brushes = [("#c0262d" if poll.kind == "fist" and x < 3 else PALETTE[0]) for x in self.xs]
+        brushes = [(RAG_COLOURS["red"] if poll.kind == "fist" and x < 3 else PALETTE[0]) for x in self.xs]
         self.bars = pg.BarGraphItem(x=self.xs, height=[0] * len(self.xs), width=0.7,
                                     brushes=brushes, pen=None)
         self.plot_item.addItem(self.bars)
