@@ -54,7 +54,9 @@ async def events(request: web.Request) -> web.StreamResponse:
 
 
 async def broadcast(request: web.Request) -> web.Response:
-    STATE.update(version=int(STATE["version"]) + 1, poll=POLL)  # type: ignore[call-overload]
+    # ?poll=N: a new question each time (room.py sends as many as the app's run has polls)
+    poll = {**POLL, "id": int(request.query.get("poll", "1"))}
+    STATE.update(version=int(STATE["version"]) + 1, poll=poll)  # type: ignore[call-overload]
     at = time.monotonic()
     event, WAKE["event"] = WAKE["event"], asyncio.Event()
     event.set()

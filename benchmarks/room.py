@@ -10,7 +10,7 @@ every phone votes within a few seconds of seeing it, then the facilitator reveal
 - ballot acknowledgement under the burst (p50, p95, max), failures, and ballots acknowledged
   against ballots in the SQLite file afterwards (each acknowledged ballot exactly once);
 - the app's peak memory (RSS) and open descriptors, the longest GUI-thread stall;
-- the bare server's broadcast p95 and the ratio of the two p95s.
+- the bare server's broadcast p95 over as many new questions as the app's polls, and the ratio of the two p95s.
 
 The app starts with the descriptor limit a desktop session commonly gives (--app-nofile, 1024;
 the app may raise its own), this process raises its own to the hard limit. Phones connect from
@@ -176,21 +176,24 @@ def poll_figures(phones: list[Phone], key: tuple[int, int], at: float, run: Poll
             run.retried += b.attempts > 1
 
 
-async def bare_run(n: int, spread: float) -> dict[str, Any]:
+async def bare_run(n: int, spread: float, questions: int = 1) -> dict[str, Any]:
+    """The bare server holding the same streams, sending as many new questions as the app's run
+    has polls (one broadcast is one sample of a noisy machine; the app's figure is over all)."""
     server = await spawn(str(ROOT / "benchmarks" / "bare_server.py"))
     stop = asyncio.Event()
     try:
         port = (await read_json(server))["port"]
         base = f"http://127.0.0.1:{port}"
         phones, streams, join_s = await start_room(base, "X", n, spread, stop)
-        async with aiohttp.ClientSession() as s, s.post(base + "/bench/broadcast") as r:
-            at = float((await r.json())["at"])
         run = PollRun("single")
-        await wait_for(lambda: all((1, 1) in p.seen for p in phones if p.joined), SEEN_WITHIN)
-        await settle(phones, spread + 30)
-        poll_figures(phones, (1, 1), at, run)
+        for q in range(1, questions + 1):
+            async with aiohttp.ClientSession() as s, s.post(base + f"/bench/broadcast?poll={q}") as r:
+                at = float((await r.json())["at"])
+            await wait_for(lambda q=q: all((q, 1) in p.seen for p in phones if p.joined), SEEN_WITHIN)
+            await settle(phones, spread + 30)
+            poll_figures(phones, (q, 1), at, run)
         await end_room(phones, streams, stop)
-        return {"run": run, "join_s": join_s, "joined": sum(p.joined for p in phones)}
+        return {"run": run, "join_s": join_s, "joined": sum(p.joined for p in phones), "questions": questions}
     finally:
         with contextlib.suppress(ProcessLookupError):
             server.terminate()
@@ -303,7 +306,8 @@ def report(n: int, bare: dict[str, Any], app: dict[str, Any], load: tuple[float,
     b: PollRun = bare["run"]
     print(f"\n== {n} phones, streams held open; load average at start {load[0]:.1f} / {load[1]:.1f} "
           f"(2 cores shared with other work) ==")
-    print(f"bare aiohttp: {bare['joined']} joined in {bare['join_s']:.1f} s; broadcast {ms(b.broadcast)}, "
+    print(f"bare aiohttp: {bare['joined']} joined in {bare['join_s']:.1f} s; {bare['questions']} questions: "
+          f"broadcast {ms(b.broadcast)}, "
           f"{b.missing} without it in {SEEN_WITHIN:.0f} s; ack {ms(b.acks)}, {b.failed} failed")
     print(f"{app['what']} (descriptor limit at start {app['app_nofile']}): {app['joined']} of {n} joined in "
           f"{app['join_s']:.1f} s {app['join_errors'] or ''}; server held {app['streams_server']} streams")
@@ -340,7 +344,7 @@ async def main_async(args: argparse.Namespace) -> None:
     kinds = args.polls.split(",")
     for n in args.phones:
         load = os.getloadavg()
-        bare = await bare_run(n, args.spread)
+        bare = await bare_run(n, args.spread, len(kinds))
         app = await app_run(n, args.spread, kinds, args.app_nofile, tmp, args.switch_ms, args.server_only)
         report(n, bare, app, load)
 
