@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import os
 import queue
+import signal
 import sys
 import threading
 from pathlib import Path
@@ -112,6 +113,9 @@ def serve(inbox: Channel, out: Channel) -> int:
 
 
 def main() -> int:
+    # Ctrl-C in the terminal reaches the whole process group: the app decides when to stop (it
+    # closes the pipe or says "stop"), so every acknowledged ballot is written before this exits.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     # Messages go out on the real stdout; anything printed by a library goes to stderr instead.
     out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
