@@ -80,3 +80,29 @@ def test_a_vote_server_that_dies_is_reported_and_voting_shows_off(demo_window: M
         assert room.voting and toggle.isChecked()
     finally:
         room.stop_voting()
+
+
+def test_closing_the_window_while_voting_ends_the_vote_servers_process(demo_window: MainWindow) -> None:
+    import os
+
+    room = demo_window.view.room
+    room.start_voting("127.0.0.1", host="127.0.0.1", port=0)
+    child = room.server.pid
+    os.kill(child, 0)  # running
+    demo_window.close()
+    try:
+        os.kill(child, 0)
+    except ProcessLookupError:
+        return
+    # still there for an instant while it finishes: it must be gone after a short wait
+    import time
+
+    end = time.monotonic() + 10
+    while time.monotonic() < end:
+        try:
+            os.waitpid(child, os.WNOHANG)
+            os.kill(child, 0)
+        except (ProcessLookupError, ChildProcessError):
+            return
+        time.sleep(0.05)
+    raise AssertionError("the vote server's process outlived the window")
