@@ -51,6 +51,8 @@ def answer(poll: Poll, rng: random.Random) -> object:
         return order
     if k == "points":
         return {"0": 5, str(rng.randrange(1, n)): 5}
+    if k == "number":  # the default range 0-100, one decimal
+        return rng.randint(0, 1000) / 10
     if k in ("matrix", "importance"):
         return {str(i): [rng.randint(1, 5), rng.randint(1, 5)] for i in range(n)}
     return rng.choice(["Better outcomes for patients", "Shared data", "Faster decisions", "Trust"])

@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from vbp_workshop.core import pollops
 from vbp_workshop.core.domain import GROUP_LABELS, OTHER_GROUP
 from vbp_workshop.core.polarisation import small_n_note
 from vbp_workshop.core.pollops import min_group
@@ -97,20 +98,20 @@ def poll_sheets(store: Store, progress: Callable[[float], None],
     audit_rows: list[list[Any]] = []
     rounds = {(r["poll_id"], r["round"]): r for r in store.rows("poll_rounds")}
     all_polls = store.rows("polls", order="step, pos, id")
-    by_poll: dict[int, list[Row]] = {}
+    by_round: dict[tuple[int, int], list[Row]] = {}
     for b in store.conn.execute("SELECT * FROM ballots ORDER BY poll_id, round, id"):
         row = dict(b)
         row["parsed"] = json.loads(row["answer"])  # parsed once; the tallies use it as it is
-        by_poll.setdefault(b["poll_id"], []).append(row)
+        by_round.setdefault((b["poll_id"], b["round"]), []).append(row)
+    pollops.keep_ballots(store, by_round)  # the other sheets' tallies read these, not the file again
     n_polls = max(1, len(all_polls))
     sources = functools.lru_cache(maxsize=64)(cell_text)
     for i, prow in enumerate(all_polls):
         poll = Poll.from_row(prow)
-        ballots = by_poll.get(poll.id, [])
         question = cell_text(poll.question)
         latest_tally = None
         for rnd in range(1, poll.round + 1):
-            rb = [b for b in ballots if b["round"] == rnd]
+            rb = by_round.get((poll.id, rnd), [])
             groups = shown_groups(rb, min_size, poll.keeps_groups)
             lines = []
             for b in rb:
@@ -122,17 +123,16 @@ def poll_sheets(store: Store, progress: Callable[[float], None],
                                  HIDDEN if hidden else readable_answer(poll, b["parsed"]),
                                  utc_time(b["updated_at"])])
             info = rounds.get((poll.id, rnd), {})
-            t = tally(poll, rb)
+            # The latest round's tallies are kept for the sector sheets (see pollops.ballots_kept).
+            t = pollops.round_tally(store, poll, rnd) if rnd == poll.round else tally(poll, rb)
             if rnd == poll.round:
                 latest_tally = t
             audit_rows.append([poll.id, rnd, poll.step or "", question, KINDS[poll.kind],
                                PRIVACY.get(poll.privacy, poll.privacy), utc_time(info.get("opened_at", "")),
                                utc_time(info.get("closed_at", "")), t.respondents, t.by_source.get("phone", 0),
                                t.by_source.get("hand", 0), len(rb), checksum(lines)])
-        latest = [b for b in ballots if b["round"] == poll.round]
-        if latest and latest_tally is not None:
-            _poll_block(results, poll, latest_tally, group_ballots(latest, min_size)
-                        if poll.keeps_groups else {})
+        if by_round.get((poll.id, poll.round)) and latest_tally is not None:
+            _poll_block(results, poll, latest_tally, pollops.group_tallies(store, poll))
         progress(0.2 + 0.4 * (i + 1) / n_polls)
         if cancelled():
             raise Cancelled
@@ -160,7 +160,7 @@ def _short(text: str, n: int = 80) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def _poll_block(sh: Sheet, poll: Poll, t: Tally, groups: dict[str, list[Row]]) -> None:
+def _poll_block(sh: Sheet, poll: Poll, t: Tally, tallies: dict[str, Tally]) -> None:
     sh.blank()
     top = sh.next_row
     if len(sh.rows) > 4:
@@ -175,8 +175,7 @@ def _poll_block(sh: Sheet, poll: Poll, t: Tally, groups: dict[str, list[Row]]) -
     name = f"Poll{poll.id}"
     chart = kind.workbook_block(sh, poll, t, name, _short(poll.question))
     gchart: Chart | None = None
-    if len(groups) >= 2 and kind.splits_by_group:
-        tallies = {g: tally(poll, bs) for g, bs in groups.items()}
+    if len(tallies) >= 2 and kind.splits_by_group:
         measure = kind.group_measure
         sh.blank()
         sh.add([f"By stakeholder group — {measure}"], "label")

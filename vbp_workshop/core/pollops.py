@@ -50,16 +50,36 @@ def ballots(store: Store, poll_id: int, round_: int) -> list[dict[str, Any]]:
     return list(rows)
 
 
+def keep_ballots(store: Store, rounds: dict[tuple[int, int], list[dict[str, Any]]]) -> None:
+    """Hand ballots already read and parsed (rows as `ballots` reads them, with "parsed") to the
+    memo of `ballots_kept`, so that the other sheets do not read them again."""
+    if store.ballot_memo is not None:
+        store.ballot_memo.update(rounds)
+
+
 @contextlib.contextmanager
 def ballots_kept(store: Store) -> Iterator[None]:
     """While one reader goes through a workshop that nothing writes meanwhile (an export, on its
-    own snapshot), each poll round's ballots are read and parsed once, however many sheets
-    tally them (results, groups, sectors, spreads, divergence)."""
+    own snapshot), each poll round's ballots are read and parsed once, and tallied once whole,
+    per group and per sector, however many sheets use them (results, sectors, divergence…).
+    The tallies are shared: no reader changes a Tally."""
     store.ballot_memo = {}
+    store.tally_memo = {}
     try:
         yield
     finally:
         store.ballot_memo = None
+        store.tally_memo = None
+
+
+def _kept(store: Store, poll: Poll, round_: int, split: str, count: Callable[[], Any]) -> Any:
+    memo = store.tally_memo
+    if memo is None:
+        return count()
+    key = (poll.id, round_, split)
+    if key not in memo:
+        memo[key] = count()
+    return memo[key]
 
 
 def answer_count(store: Store, poll_id: int) -> int:
@@ -115,7 +135,9 @@ def hand_count_edits(poll: Poll, round_: int, entries: list[tuple[str, Any, int]
 
 
 def round_tally(store: Store, poll: Poll, round_: int | None = None) -> Tally:
-    return tally(poll, ballots(store, poll.id, round_ or poll.round))
+    r = round_ or poll.round
+    t: Tally = _kept(store, poll, r, "all", lambda: tally(poll, ballots(store, poll.id, r)))
+    return t
 
 
 def joined_devices(store: Store) -> int:
@@ -131,14 +153,20 @@ def min_group(store: Store) -> int:
 def group_tallies(store: Store, poll: Poll, round_: int | None = None) -> dict[str, Tally]:
     if not poll.keeps_groups:
         return {}
-    return tally_by_group(poll, ballots(store, poll.id, round_ or poll.round), min_group(store))
+    r = round_ or poll.round
+    tallies: dict[str, Tally] = _kept(store, poll, r, "groups",
+                                      lambda: tally_by_group(poll, ballots(store, poll.id, r), min_group(store)))
+    return dict(tallies)  # the caller's own dict; the tallies are shared
 
 
 def sector_tallies(store: Store, poll: Poll, round_: int | None = None) -> dict[str, Tally]:
     """The round's result per sector (NHS, industry, patients, wider), merged as groups are."""
     if not poll.keeps_groups:
         return {}
-    return tally_by_sector(poll, ballots(store, poll.id, round_ or poll.round), min_group(store))
+    r = round_ or poll.round
+    tallies: dict[str, Tally] = _kept(store, poll, r, "sectors",
+                                      lambda: tally_by_sector(poll, ballots(store, poll.id, r), min_group(store)))
+    return dict(tallies)
 
 
 def divergence_ranking(store: Store) -> list[tuple[Poll, float, tuple[str, str] | None]]:

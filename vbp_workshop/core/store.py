@@ -223,6 +223,7 @@ class Store:
         self._children = self._foreign_keys()
         # Set by `pollops.ballots_kept` while one reader (an export) reads a file nobody writes.
         self.ballot_memo: dict[tuple[int, int], list[Row]] | None = None
+        self.tally_memo: dict[tuple[int, int, str], Any] | None = None  # (poll, round, split) -> tallies
 
     # -- opening and closing -------------------------------------------------------------
 

@@ -17,6 +17,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from vbp_workshop.core import xlsx_rows
 from vbp_workshop.core.text import EXCEL_CELL_LIMIT, clean_text
 
 NAVY = "#12355B"
@@ -200,6 +201,7 @@ class WorkbookWriter:
 
     def write(self, sheet: Sheet, cancelled: Callable[[], bool] = lambda: False) -> None:
         ws = self.wb.add_worksheet(sheet.title[:31])
+        xlsx_rows.install(ws)  # the same XML, written faster (half a million cells in a large workshop)
         widths = self._widths(sheet)
         for c, w in widths.items():
             ws.set_column(c - 1, c - 1, w, self.fmt())  # cells without a format of their own

@@ -1,0 +1,55 @@
+"""During an export each poll round is tallied once whole, once per group and once per sector,
+however many sheets show it (poll results, sectors, divergence, readiness, ideas); outside an
+export nothing is kept, so a live tally always reads the file as it is now."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from vbp_workshop.core import kinds, pollops
+from vbp_workshop.core.export import export_workbook
+from vbp_workshop.core.polls import encode
+from vbp_workshop.core.store import Insert, Store
+
+
+def count_tallies(monkeypatch: pytest.MonkeyPatch) -> Counter[int]:
+    """poll id -> how many times a kind tallied ballots of it (every tally goes through one)."""
+    calls: Counter[int] = Counter()
+    for kind in kinds.REGISTRY.values():
+        original = kind.tally
+
+        def counted(poll, ballots, t, original=original):
+            calls[poll.id] += 1
+            return original(poll, ballots, t)
+
+        monkeypatch.setattr(kind, "tally", counted)
+    return calls
+
+
+def test_an_export_tallies_each_round_and_split_once(demo: Store, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    # What the sheets need, at most: every round whole, and the latest round per group and sector.
+    needed = {p.id: p.round + len(pollops.group_tallies(demo, p)) + len(pollops.sector_tallies(demo, p))
+              for p in pollops.polls(demo)}
+    calls = count_tallies(monkeypatch)
+    export_workbook(demo, tmp_path / "out.xlsx")
+    assert sum(calls.values()) > 50  # the demo's polls were tallied (the count means something)
+    over = {p: (n, needed[p]) for p, n in calls.items() if n > needed[p]}
+    assert not over, f"polls tallied more often than they have rounds, groups and sectors: {over}"
+    assert demo.ballot_memo is None and demo.tally_memo is None  # nothing kept after the export
+
+
+def test_outside_an_export_a_tally_reads_the_ballots_as_they_are_now(demo: Store) -> None:
+    poll = next(p for p in pollops.polls(demo) if p.kind == "single" and pollops.round_tally(demo, p).respondents)
+    before = pollops.round_tally(demo, poll)
+    demo.apply([Insert("ballots", {"poll_id": poll.id, "round": poll.round, "voter": "late-phone", "grp": "payer",
+                                   "answer": encode(0), "ballot_uid": "late", "created_at": "", "updated_at": ""})])
+    assert pollops.round_tally(demo, poll).respondents == before.respondents + 1
+    with pollops.ballots_kept(demo):
+        kept = pollops.round_tally(demo, poll)
+        assert pollops.round_tally(demo, poll) is kept  # one tally shared by every sheet
+        assert pollops.group_tallies(demo, poll) == pollops.group_tallies(demo, poll)
+        assert pollops.group_tallies(demo, poll) is not pollops.group_tallies(demo, poll)  # each caller's own dict
