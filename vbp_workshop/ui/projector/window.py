@@ -32,6 +32,8 @@ from vbp_workshop.ui.session import Session
 from vbp_workshop.ui.shared.labels import plain_label
 from vbp_workshop.ui.shared.timer import Countdown, fmt
 
+PREBUILD_MS = 60  # between two charts built ahead of need: the window stays responsive meanwhile
+
 # Sizes for 1024×768; `styled` multiplies them. The question is 32 px here and 45 px at 1080p.
 STYLE_768 = """
 #projector { background: #ffffff; }
@@ -190,6 +192,16 @@ class ProjectorWindow(QWidget):
             QShortcut(QKeySequence(key), self).activated.connect(self.previous_page)
         self.show_poll(None)
         idea_cards.attach(self)  # an open ideas activity shows its cards here
+        # Build the charts this workshop's polls will need while the room is still joining, one
+        # per pause: building one (~25 ms) inside the first open click competed with the first
+        # question's broadcast to every phone.
+        self._to_build = sorted({p.kind for p in pollops.polls(session.store)} - {"text"} - set(self.charts))
+        QTimer.singleShot(PREBUILD_MS, self, self._build_next_chart)
+
+    def _build_next_chart(self) -> None:
+        if self._to_build:
+            self.chart(self._to_build.pop())
+            QTimer.singleShot(PREBUILD_MS, self, self._build_next_chart)
 
     # -- the room's furniture ---------------------------------------------------------------------
 
