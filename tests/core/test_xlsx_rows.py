@@ -90,3 +90,39 @@ def test_the_workbook_writer_uses_the_fast_writer_on_its_own_sheets_only(tmp_pat
     ours = writer.wb.worksheets()[0]
     assert "_write_rows" in vars(ours) and "_write_rows" not in vars(other)
     writer.wb.close()
+
+
+def test_the_workbook_writer_stores_cells_as_xlsxwriters_own_writers_do(tmp_path: Path) -> None:
+    """WorkbookWriter puts text, numbers and times straight into XlsxWriter's cell table: the
+    same cells, formats and used range as XlsxWriter's write_* methods give (the reference
+    sheet, in the same workbook so that shared strings and formats are the same objects)."""
+    writer = WorkbookWriter(tmp_path / "cells.xlsx")
+    sheet = Sheet("Cells")
+    sheet.blank(2)  # the used range starts below
+    when = datetime(2026, 11, 24, 10, 30)
+    long = "long text " * 2000  # over half the cell limit: XlsxWriter measures it itself
+    sheet.add([None, "text", 3, 2.5, "", "=formula-like", True, when, date(2026, 1, 2), long, float("nan"), -7])
+    sheet.add(["x", "text", 1e20], "h2")
+    sheet.formats[(3, 8)] = "yyyy-mm-dd hh:mm"
+    sheet.fills[(4, 3)] = "C0262D"
+    writer.write(sheet)
+    ours = writer.wb.worksheets()[0]
+    ref = writer.wb.add_worksheet("Reference")
+    for r, row in enumerate(sheet.rows):
+        for c, v in enumerate(row):
+            f = writer._cell_format(sheet, r + 1, c + 1) if (r + 1, c + 1) in {
+                *sheet.styles, *sheet.formats, *sheet.fills} else None
+            if isinstance(v, str):
+                if v:
+                    ref.write_string(r, c, v, f)
+            elif isinstance(v, bool):
+                ref.write_boolean(r, c, v, f)
+            elif isinstance(v, int | float):
+                if v == v:
+                    ref.write_number(r, c, v, f)
+            elif isinstance(v, datetime | date):
+                ref.write_datetime(r, c, v, f or writer.fmt("", "yyyy-mm-dd"))
+    assert dict(ours.table) == dict(ref.table)
+    assert (ours.dim_rowmin, ours.dim_rowmax, ours.dim_colmin, ours.dim_colmax) == (2, 3, 0, 11)
+    assert (ref.dim_rowmin, ref.dim_rowmax, ref.dim_colmin, ref.dim_colmax) == (2, 3, 0, 11)
+    writer.wb.close()

@@ -223,13 +223,21 @@ class WorkbookWriter:
             by_row.setdefault(r - 1, {})[c - 1] = self._cell_format(sheet, r, c)
         no_formats: dict[int, Any] = {}
         texts: dict[str, str] = {}  # the raw votes repeat their texts: clean each once
-        # XlsxWriter's undecorated writers: the public ones only add A1-notation parsing, a
-        # measurable cost over half a million cells. They take (row, col, value, format).
-        write_string, write_number = ws._write_string, ws._write_number
-        for r, row in enumerate(sheet.rows):
+        # Text, numbers and times go straight into XlsxWriter's cell table, as its own
+        # _write_string and _write_number put them (the same shared-string order, so the same
+        # file: see xlsx_rows): per cell they only add checks this loop makes once per row.
+        from xlsxwriter.worksheet import CellNumberTuple, CellStringTuple
+
+        table, shared = ws.table, ws.str_table._get_shared_string_index
+        long_text, last_col = ws.xls_strmax // 2, ws.xls_colmax
+        for r, row in enumerate(sheet.rows[:ws.xls_rowmax]):  # XlsxWriter drops cells off the grid
             if r % 5000 == 4999 and cancelled():
                 raise Cancelled
             row_formats = by_row.get(r, no_formats)
+            if len(row) > last_col:
+                row = row[:last_col]
+            cells: dict[int, Any] = {}
+            first = last = -1
             for c, v in enumerate(row):
                 kind = v.__class__
                 if kind is str:
@@ -240,15 +248,29 @@ class WorkbookWriter:
                         text = cell_text(v)
                         if len(texts) < 100_000 and len(v) < 500:
                             texts[v] = text
-                    write_string(r, c, text, row_formats.get(c))
+                    if len(text) > long_text:  # XlsxWriter measures it in UTF-16 units itself
+                        ws._write_string(r, c, text, row_formats.get(c))
+                        continue
+                    cells[c] = CellStringTuple(shared(text), row_formats.get(c))
                 elif kind is int or (kind is float and v - v == 0):  # v - v is nan for nan and ±inf
-                    write_number(r, c, v, row_formats.get(c))
+                    cells[c] = CellNumberTuple(v, row_formats.get(c))
                 elif kind is datetime and v.tzinfo is None and (r + 1, c + 1) in formats:
-                    write_number(r, c, excel_time(v), row_formats.get(c))
+                    cells[c] = CellNumberTuple(excel_time(v), row_formats.get(c))
                 elif v is None:
                     continue
                 else:
                     self._write_other(ws, sheet, r, c, v, row_formats.get(c))
+                    continue
+                if first < 0:
+                    first = c
+                last = c
+            if first >= 0:
+                if r in table:  # the header cells add_table wrote, or a cell written by XlsxWriter
+                    table[r].update(cells)
+                else:
+                    table[r] = cells
+                ws._check_dimensions(r, first)  # the sheet's used range, as XlsxWriter keeps it per cell
+                ws._check_dimensions(r, last)
         for chart, at_row, at_col in sheet.charts:
             ws.insert_chart(at_row - 1, at_col - 1, self._chart(sheet, chart),
                             {"object_position": 1, "x_offset": chart.x_offset})
