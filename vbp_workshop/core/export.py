@@ -396,10 +396,11 @@ def export_workbook(store: Store, path: Path, *, include_names: bool = False,
     # would traverse them again and again (measured: about a tenth of the export's time).
     collecting = gc.isenabled()
     gc.disable()
+    sheets: list[Sheet] = []
     try:
         progress(0.05)
         with pollops.ballots_kept(store):  # each round's ballots read and parsed once for all sheets
-            sheets = [summary_sheet(store), step1_sheet(store), step2_sheet(store), step3_sheet(store),
+            sheets += [summary_sheet(store), step1_sheet(store), step2_sheet(store), step3_sheet(store),
                       raci_sheet(store), *step4_sheets(store), step5_sheet(store), actions_sheet(store)]
             check()
             progress(0.2)
@@ -433,9 +434,14 @@ def export_workbook(store: Store, path: Path, *, include_names: bool = False,
     except XlsxWriterException as exc:
         raise ExportError(f"The workbook could not be built: {exc}.") from exc
     finally:
-        if collecting:
-            gc.enable()
         writer.wb.fileclosed = True  # after a failure: never written later (older XlsxWriters close on __del__)
         tmp.unlink(missing_ok=True)
+        # The cell records freed now, by their reference counts: with the collector back first,
+        # its next pass would walk all of them (measured: a tenth of a second), and XlsxWriter's
+        # workbook, a reference cycle, would keep them until a later, slower pass.
+        sheets.clear()
+        writer.free()
+        if collecting:
+            gc.enable()
     progress(1.0)
     return path
