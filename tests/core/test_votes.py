@@ -273,3 +273,80 @@ def test_the_live_lock_is_free_while_the_writer_commits(store: Store, live_write
     release.set()
     fut.result(10)
     assert took < 0.5, took
+
+
+def test_the_room_view_copied_to_another_live_state_is_the_same(store: Store) -> None:
+    """The vote server's process mirrors the GUI's LiveState with state()/load()."""
+    live = LiveState()
+    pid = single_poll(store)
+    pollops.open_poll(store, live, pid)
+    pollops.reveal(store, live, pid, True)
+    mirror = LiveState()
+    heard: list[int] = []
+    mirror.subscribe(lambda: heard.append(mirror.version))
+    mirror.load(live.state())
+    assert heard == [1]  # its phones are told
+    assert live.join_code and (mirror.join_code, mirror.min_group_size) == (live.join_code, live.min_group_size)
+    poll = pollops.get_poll(store, pid)
+    assert mirror.accepting(pid, poll.round) == live.accepting(pid, poll.round) is not None
+    snap, original = mirror.snapshot(), live.snapshot()
+    assert {k: v for k, v in snap.items() if k != "version"} == {k: v for k, v in original.items() if k != "version"}
+    assert snap["result"] is not None
+    pollops.close_poll(store, live, pid)
+    mirror.load(live.state())
+    assert mirror.accepting(pid, poll.round) is None and mirror.open_polls() == []
+
+
+def test_a_coroutine_gets_its_answer_and_a_refusal_as_its_own_error(store: Store, live_writer) -> None:
+    import asyncio
+
+    live, writer = live_writer
+    pid = single_poll(store)
+    pollops.open_poll(store, live, pid)
+
+    async def go() -> tuple[list[object], int]:
+        loop = asyncio.get_running_loop()
+        wakes = 0
+        real = loop.call_soon_threadsafe
+
+        def counted(*args: object, **kwargs: object) -> object:
+            nonlocal wakes
+            wakes += 1
+            return real(*args, **kwargs)  # type: ignore[arg-type]
+
+        loop.call_soon_threadsafe = counted  # type: ignore[method-assign]
+        waits = [writer.submit_async(Vote(pid, 1, f"d-async-{n}", "", n % 2, f"uid-async-{n:04d}"))
+                 for n in range(40)]
+        waits.append(writer.submit_async(Vote(pid + 999, 1, "d-async-x", "", 0, "uid-async-xxxx")))
+        gone = writer.submit_async(Vote(pid, 1, "d-async-gone", "", 1, "uid-async-gone"))
+        gone.cancel()  # that phone went away: the others still get their answers
+        results = await asyncio.gather(*waits, return_exceptions=True)
+        return results, wakes
+
+    results, wakes = asyncio.run(go())
+    receipts, errors = results[:40], results[40:]
+    assert all(not isinstance(r, BaseException) and r.ballot_id > 0 for r in receipts)
+    assert isinstance(errors[0], PollClosed)
+    assert len({r.ballot_id for r in receipts}) == 40  # type: ignore[union-attr]
+    assert wakes <= writer.batches  # one wake-up of the loop per batch, not one per ballot
+    assert len(committed(store.path, pid)) >= 40
+
+
+def test_a_phone_can_change_its_answer_after_the_writer_restarts(store: Store) -> None:
+    """The writer remembers replaced ballot ids in memory; a new writer (voting stopped and
+    started again) has none, and a phone's new answer must still replace its stored one."""
+    live = LiveState(store.workshop()["join_code"])
+    pid = single_poll(store)
+    pollops.open_poll(store, live, pid)
+    first = VoteWriter(store.path, live)
+    first.start()
+    stored = first.vote(Vote(pid, 1, "d-restart", "", 0, "uid-restart-1"))
+    first.stop()
+    second = VoteWriter(store.path, live)
+    second.start()
+    try:
+        changed = second.vote(Vote(pid, 1, "d-restart", "", 2, "uid-restart-2"))
+    finally:
+        second.stop()
+    assert changed.replaced and changed.ballot_id == stored.ballot_id
+    assert committed(store.path, pid)[-1] == ("d-restart", "2")
