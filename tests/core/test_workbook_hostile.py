@@ -175,3 +175,12 @@ def test_the_pseudonymised_participant_list_singles_nobody_out(store: Store, tmp
     # Every (partner, role) shown names at least the minimum group size, or nothing at all.
     for combo in set(combos):
         assert combos.count(combo) >= 3 or MERGED_ROLE in combo or MERGED_PARTNER in combo
+
+
+@pytest.mark.parametrize("text", [*HOSTILE, LONG, "plain ascii ~!", "x" * EXCEL_CELL_LIMIT,
+                                  "x" * (EXCEL_CELL_LIMIT + 1), "tab\tand\nnewline", "del \x7f", "nbsp\xa0", ""])
+def test_the_quick_path_for_plain_text_gives_what_cleaning_gives(text: str) -> None:
+    """cell_text returns printable ASCII as it is, without cleaning: the same as cleaning it
+    ("\x01" is removed by the cleaning and keeps the text off the quick path)."""
+    assert cell_text(text) == cell_text(text + "\x01")
+    assert len(cell_text(text)) <= EXCEL_CELL_LIMIT

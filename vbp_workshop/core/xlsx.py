@@ -46,6 +46,8 @@ def cut_marker(extra: int) -> str:
 def cell_text(value: str) -> str:
     """Text as a cell shows it: characters XML forbids removed, and a text over Excel's cell
     limit cut visibly, never silently."""
+    if value.isascii() and value.isprintable() and len(value) <= EXCEL_CELL_LIMIT:
+        return value  # printable ASCII holds nothing to remove (most cells: a quick test first)
     text = clean_text(value)
     if len(text) > EXCEL_CELL_LIMIT // 2 and _units(text) > EXCEL_CELL_LIMIT:
         # Excel counts UTF-16 units (an emoji is two); cut on characters until it fits.

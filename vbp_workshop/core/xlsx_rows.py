@@ -38,8 +38,8 @@ def write_rows(ws: Any) -> None:
     from xlsxwriter.utility import xl_col_to_name
     from xlsxwriter.worksheet import CellDatetimeTuple, CellNumberTuple, CellStringTuple
 
-    ws._calculate_spans()
-    table, row_info, comments, spans = ws.table, ws.row_info, ws.comments, ws.row_spans
+    spans = ws.row_spans = row_spans(ws)
+    table, row_info, comments = ws.table, ws.row_info, ws.comments
     cols = range(ws.dim_colmin, ws.dim_colmax + 1)
     names = {c: xl_col_to_name(c) for c in cols}
     # The style a cell without a format of its own takes from its column (XlsxWriter's order:
@@ -85,3 +85,19 @@ def write_rows(ws: Any) -> None:
             else:
                 write(f'<c r="{names[c]}{r}"{style}><v>{cell.number:.16G}</v></c>')
         write("</row>")
+
+
+def row_spans(ws: Any) -> dict[int, str]:
+    """What `Worksheet._calculate_spans` finds: per block of 16 rows, the first and last column
+    holding a cell or a comment ("1:11"), from each row's lowest and highest column at once."""
+    # Every cell and comment is inside the used range (XlsxWriter widens it with each), which
+    # XlsxWriter's own loop walks: here each row's dict of cells is read as it is.
+    blocks: dict[int, tuple[int, int]] = {}
+    for source in (ws.table, ws.comments):
+        for row, cells in source.items():
+            if not cells:
+                continue
+            lo, hi = min(cells), max(cells)
+            seen = blocks.get(row // 16)
+            blocks[row // 16] = (lo, hi) if seen is None else (min(seen[0], lo), max(seen[1], hi))
+    return {block: f"{lo + 1}:{hi + 1}" for block, (lo, hi) in blocks.items()}
