@@ -320,7 +320,8 @@ def test_a_coroutine_gets_its_answer_and_a_refusal_as_its_own_error(store: Store
         waits.append(writer.submit_async(Vote(pid + 999, 1, "d-async-x", "", 0, "uid-async-xxxx")))
         gone = writer.submit_async(Vote(pid, 1, "d-async-gone", "", 1, "uid-async-gone"))
         gone.cancel()  # that phone went away: the others still get their answers
-        results = await asyncio.gather(*waits, return_exceptions=True)
+        # A bounded wait: answers that never come fail the test instead of hanging it.
+        results = await asyncio.wait_for(asyncio.gather(*waits, return_exceptions=True), 10)
         return results, wakes
 
     results, wakes = asyncio.run(go())
