@@ -59,7 +59,13 @@ def main() -> int:
         return 1
     view, session = win.view, win.session
     assert view is not None and session is not None
-    view.room.open_projector()
+    projector = view.room.open_projector()
+    # A facilitator opens the projector well before the first question: let it finish building
+    # the charts it prepares ahead (one per pause), as it would have in the room.
+    deadline = time.monotonic() + 10
+    while projector._to_build and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.01)
     with socket.socket() as s:  # a free port: the project's choose_port starts from a fixed one
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
