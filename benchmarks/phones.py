@@ -48,6 +48,8 @@ async def phone(n: int, args: argparse.Namespace, session_factory: Any, log: Any
         stats["ready"] += 1
         await start.wait()
         rng = random.Random(n)
+        if args.pause:  # phones that vote steadily start apart: a steady stream, not one burst a pause
+            await asyncio.sleep(rng.uniform(0, args.pause))
         for k in range(args.votes):
             if poll["kind"] == "agreement":  # a level for every statement
                 answer: Any = {str(i): rng.randint(1, 5) for i in range(len(poll["options"]))}
