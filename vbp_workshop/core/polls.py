@@ -127,18 +127,18 @@ class Poll:
 
 
 def kind_of(name: str) -> PollKind:
-    found = _REGISTRY.get(name)
-    if found is None:
+    global _registry
+    if _registry is None:
         from vbp_workshop.core import kinds  # the kinds import this module: found at first use
 
-        _REGISTRY.update(kinds.REGISTRY)  # once: a function-level import on every ballot cost ~3% of the server
-        found = _REGISTRY.get(name)
+        _registry = kinds.REGISTRY  # held here: a function-level import on every ballot cost ~3% of the server
+    found = _registry.get(name)
     if found is None:
         raise BallotError(f"Unknown poll type “{name}”.")
     return found
 
 
-_REGISTRY: dict[str, PollKind] = {}
+_registry: dict[str, PollKind] | None = None
 
 
 def settings_problem(kind: str, options: list[str], settings: dict[str, Any]) -> str:
