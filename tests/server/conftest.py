@@ -40,7 +40,7 @@ def room(demo: Store) -> Iterator[Room]:
     live = LiveState(demo.workshop()["join_code"])
     writer = VoteWriter(demo.path, live)
     writer.start()
-    server = VoteServer(live, writer, demo.path, host="127.0.0.1", port=18700)
+    server = VoteServer(live, writer, demo.path, host="127.0.0.1", port=0)
     server.start()
     yield Room(demo, live, writer, server)
     server.stop()

@@ -357,7 +357,7 @@ def test_ctrl_number_goes_to_a_page_and_a_new_join_code_shows_everywhere(demo_wi
     room = demo_window.view.room
     session = demo_window.session
     old = session.live.join_code
-    room.start_voting("127.0.0.1", host="127.0.0.1", port=18930)
+    room.start_voting("127.0.0.1", host="127.0.0.1", port=0)
     try:
         projector = room.open_projector()
         code = room.new_join_code()
