@@ -33,7 +33,7 @@ def test_a_step_change_after_the_pilot_starts_is_improving() -> None:
 
 def test_lower_is_better_reads_the_same_step_as_worse() -> None:
     baseline = [40, 41, 39, 40, 42, 38, 40, 41, 39, 40]
-    e = evaluate(months(baseline + [48, 49, 50, 47, 49, 48]), start="2026-11-01", direction="lower")
+    e = evaluate(months([*baseline, 48, 49, 50, 47, 49, 48]), start="2026-11-01", direction="lower")
     assert e.verdict == WORSE
 
 
@@ -65,5 +65,5 @@ def test_too_few_points_since_the_pilot_began_support_no_conclusion() -> None:
 
 def test_a_point_on_the_median_neither_breaks_nor_extends_a_shift() -> None:
     base = [40, 40, 41, 39, 40, 40]  # median 40
-    e = evaluate(months(base + [42, 43, 40, 42, 41, 43, 42]), start="2026-07-01")
+    e = evaluate(months([*base, 42, 43, 40, 42, 41, 43, 42]), start="2026-07-01")
     assert any(s.startswith("a shift: 6 points in a row above") for s in e.signals)

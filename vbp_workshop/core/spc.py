@@ -22,6 +22,7 @@ pilot*: the pilot cannot claim it alone.
 
 from __future__ import annotations
 
+import itertools
 import statistics
 from dataclasses import dataclass, field
 
@@ -108,7 +109,7 @@ def evaluate(points: list[tuple[str, float]], start: str, direction: str = "high
     limits = None
     if len(before) >= XMR_MIN:
         mean = statistics.fmean(before)
-        moving = statistics.fmean(abs(b - a) for a, b in zip(before, before[1:], strict=False))
+        moving = statistics.fmean(abs(b - a) for a, b in itertools.pairwise(before))
         limits = (mean - XMR_FACTOR * moving, mean + XMR_FACTOR * moving)
     found: list[tuple[int, int, str, int]] = []  # (first, last, what, side)
     for first, last, signed in _runs_on_one_side(values, centre):
