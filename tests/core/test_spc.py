@@ -67,3 +67,23 @@ def test_a_point_on_the_median_neither_breaks_nor_extends_a_shift() -> None:
     base = [40, 40, 41, 39, 40, 40]  # median 40
     e = evaluate(months([*base, 42, 43, 40, 42, 41, 43, 42]), start="2026-07-01")
     assert any(s.startswith("a shift: 6 points in a row above") for s in e.signals)
+
+
+def test_a_metric_is_read_from_its_pilots_start_not_its_baseline_date(store) -> None:
+    from vbp_workshop.core.analysis import metric_readings
+    from vbp_workshop.core.store import Insert
+
+    store.apply([Insert("pilots", {"id": 1, "name": "Lipid clinics", "start_date": "2026-07-01"}),
+                 Insert("metrics", {"id": 1, "pilot_id": 1, "name": "At target", "direction": "higher",
+                                    "baseline_value": 41, "baseline_date": "2025-12-31", "target_value": 70})])
+    # A rise from January; the pilot starts in July: the rise is not the pilot's alone.
+    rising = months([41 + i for i in range(12)])
+    store.apply([Insert("actuals", {"metric_id": 1, "date": d, "value": v}) for d, v in rising])
+    (_m, reading), = metric_readings(store)
+    assert reading.start == "2026-07-01" and reading.evaluation.since_start == 6
+    assert reading.verdict == IMPROVING and reading.evaluation.began_before
+    assert reading.latest == 52 and reading.target_met is False
+    store.apply([Insert("pilots", {"id": 2, "name": "Later", "start_date": "2026-12-01"})])
+    store.conn.execute("UPDATE metrics SET pilot_id = 2 WHERE id = 1")
+    (_, later), = metric_readings(store)
+    assert later.verdict == TOO_FEW  # one point since December

@@ -153,6 +153,13 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     """,
     # 4: hand counts saved by earlier builds count people, not hands (see hand_count_upgrade)
     count_people,
+    # 6: a pilot's start date (its metrics' trajectories start there, not at the baseline date),
+    # a metric's comparator and attribution note (read beside any claim of change)
+    """
+    ALTER TABLE pilots ADD COLUMN start_date TEXT NOT NULL DEFAULT '';
+    ALTER TABLE metrics ADD COLUMN comparator TEXT NOT NULL DEFAULT '';
+    ALTER TABLE metrics ADD COLUMN attribution TEXT NOT NULL DEFAULT '';
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

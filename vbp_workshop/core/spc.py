@@ -141,3 +141,41 @@ def evaluate(points: list[tuple[str, float]], start: str, direction: str = "high
         reason += ". The change began before the pilot started: it cannot be claimed for the pilot alone"
     return Evaluation(verdict, reason, centre, limits, since, len(before), began_before,
                       [what for _, _, what, _ in found])
+
+
+# -- a metric of the workshop -------------------------------------------------------------------
+
+READING_COLOURS = {IMPROVING: "#2E7D32", WORSE: "#C0262D", NO_SIGNAL: "#5B6770", TOO_FEW: "#8A8A8A"}
+
+
+@dataclass(frozen=True)
+class MetricReading:
+    """What step 5, the Summary and the workbook show for one metric."""
+
+    evaluation: Evaluation
+    latest: float | None
+    target_met: bool | None  # the latest value against the target (information, not the verdict)
+    start: str
+
+    @property
+    def verdict(self) -> str:
+        return self.evaluation.verdict
+
+
+def read_metric(metric: dict[str, object], actuals: list[dict[str, object]], start: str) -> MetricReading:
+    """The metric's SPC reading from its actuals and its pilot's start date."""
+    points = [(str(a.get("date") or ""), float(a["value"]))  # type: ignore[arg-type]
+              for a in actuals if a.get("value") is not None and a.get("date")]
+    direction = str(metric.get("direction") or "higher")
+    e = evaluate(points, start, direction)
+    latest = max(points)[1] if points else None
+    target = metric.get("target_value")
+    met = None
+    if latest is not None and isinstance(target, int | float):
+        met = latest <= target if direction == "lower" else latest >= target
+    return MetricReading(e, latest, met, start)
+
+
+def pilot_starts(pilots: list[dict[str, object]]) -> dict[object, str]:
+    """pilot id -> its start date ('' when not recorded)."""
+    return {p["id"]: str(p.get("start_date") or "") for p in pilots}

@@ -6,13 +6,11 @@ from html import escape
 
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
-from vbp_workshop.core.analysis import RAG_COLOURS
 from vbp_workshop.core.domain import ALIGNMENT_CHOICES
+from vbp_workshop.core.spc import READING_COLOURS, VERDICT_LABELS
 from vbp_workshop.core.summary import summarize
 from vbp_workshop.ui.shared.context import PageContext
 from vbp_workshop.ui.shared.labels import plain_label
-
-RAG = RAG_COLOURS
 
 
 def summary_html(ctx: PageContext) -> str:
@@ -40,7 +38,8 @@ def summary_html(ctx: PageContext) -> str:
     parts.append("<h2>Pilots chosen</h2><ul>" + "".join(
         f"<li><b>{e(n)}</b> — {e(d)}</li>" for n, d in s.pilots) + "</ul>")
     parts.append("<h2>Metrics</h2><table>" + "".join(
-        f"<tr><td><span style='color:{RAG[st]}'>●</span> {e(n)}</td><td class='sub'>{e(r)}</td></tr>"
+        f"<tr><td><span style='color:{READING_COLOURS[st]}'>●</span> {e(n)}</td>"
+        f"<td class='sub'>{e(VERDICT_LABELS[st])}: {e(r)}</td></tr>"
         for n, st, r in s.metrics) + "</table>")
     if s.decision:
         parts.append(f"<h2>Decision</h2><p><b>{e(s.decision.capitalize())}</b></p>")
