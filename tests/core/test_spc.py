@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from vbp_workshop.core.spc import IMPROVING, NO_SIGNAL, TOO_FEW, WORSE, evaluate
+from vbp_workshop.core.steps.spc import IMPROVING, NO_SIGNAL, TOO_FEW, WORSE, evaluate
 
 
 def months(values: list[float], first: int = 1) -> list[tuple[str, float]]:
@@ -70,8 +70,8 @@ def test_a_point_on_the_median_neither_breaks_nor_extends_a_shift() -> None:
 
 
 def test_a_metric_is_read_from_its_pilots_start_not_its_baseline_date(store) -> None:
-    from vbp_workshop.core.analysis import metric_readings
-    from vbp_workshop.core.store import Insert
+    from vbp_workshop.core.model.changes import Insert
+    from vbp_workshop.core.steps.checks import metric_readings
 
     store.apply([Insert("pilots", {"id": 1, "name": "Lipid clinics", "start_date": "2026-07-01"}),
                  Insert("metrics", {"id": 1, "pilot_id": 1, "name": "At target", "direction": "higher",

@@ -18,10 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vbp_workshop.core.analysis import metric_readings
-from vbp_workshop.core.domain import DECISIONS
+from vbp_workshop.core.model.domain import DECISIONS
 from vbp_workshop.core.operations import step_field_edit
-from vbp_workshop.core.spc import MIN_POINTS, READING_COLOURS
+from vbp_workshop.core.steps.checks import metric_readings
+from vbp_workshop.core.steps.spc import MIN_POINTS, READING_COLOURS
 from vbp_workshop.ui.shared.bound_text import BoundText
 from vbp_workshop.ui.shared.labels import plain_label
 from vbp_workshop.ui.shared.record_table import RecordTable
