@@ -153,12 +153,23 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     """,
     # 4: hand counts saved by earlier builds count people, not hands (see hand_count_upgrade)
     count_people,
-    # 6: a pilot's start date (its metrics' trajectories start there, not at the baseline date),
-    # a metric's comparator and attribution note (read beside any claim of change)
+    # 6: a partnership over time. A pilot's start date (its metrics are read from there, not from
+    # the baseline date) and its evaluation plan decided on the design day (go / adapt / stop
+    # criteria, the review date); a metric's comparator and what else changed; and, in a review
+    # day's file, the earlier workshops' repeated polls (anonymous ballots) to compare with.
     """
     ALTER TABLE pilots ADD COLUMN start_date TEXT NOT NULL DEFAULT '';
+    ALTER TABLE pilots ADD COLUMN go_criteria TEXT NOT NULL DEFAULT '';
+    ALTER TABLE pilots ADD COLUMN adapt_criteria TEXT NOT NULL DEFAULT '';
+    ALTER TABLE pilots ADD COLUMN stop_criteria TEXT NOT NULL DEFAULT '';
+    ALTER TABLE pilots ADD COLUMN review_date TEXT NOT NULL DEFAULT '';
     ALTER TABLE metrics ADD COLUMN comparator TEXT NOT NULL DEFAULT '';
     ALTER TABLE metrics ADD COLUMN attribution TEXT NOT NULL DEFAULT '';
+    CREATE TABLE earlier_sessions(
+        id INTEGER PRIMARY KEY, session TEXT NOT NULL DEFAULT '', date TEXT NOT NULL DEFAULT '',
+        target TEXT NOT NULL DEFAULT '', kind TEXT NOT NULL, question TEXT NOT NULL DEFAULT '',
+        options TEXT NOT NULL DEFAULT '[]', settings TEXT NOT NULL DEFAULT '{}',
+        ballots TEXT NOT NULL DEFAULT '[]');
     """,
 ]
 
