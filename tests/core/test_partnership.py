@@ -21,7 +21,8 @@ def test_a_review_day_carries_the_partnership_and_leaves_the_day_behind(demo: St
         assert [{**r, "poll_id": None} for r in before["rules"]] == review.rows("rules")
         assert demo.rows("ballots") == before["ballots"]  # the design day is untouched
         assert review.rows("ballots") == [] and review.rows("devices") == []
-        assert [a["title"] for a in review.rows("agenda")] == [a["title"] for a in load_template()["review_day"]["agenda"]]
+        agenda = [a["title"] for a in load_template()["review_day"]["agenda"]]
+        assert [a["title"] for a in review.rows("agenda")] == agenda
         assert review.workshop()["date"] == "2027-05-20" and review.workshop()["title"].endswith("review day")
         assert review.workshop()["join_code"] != demo.workshop()["join_code"]
         assert meta(review, PARTNERSHIP) and meta(review, "workshop_uid") != meta(demo, "workshop_uid")
@@ -42,7 +43,7 @@ def test_a_review_day_carries_the_partnership_and_leaves_the_day_behind(demo: St
     third = start_review_day(again, tmp_path / "third.vbpw", date="2027-11-20")
     try:
         assert meta(third, PARTNERSHIP) == meta(again, PARTNERSHIP)
-        assert [e.label for e in earlier(third, "trust")][0].startswith("Design day")
+        assert next(e.label for e in earlier(third, "trust")).startswith("Design day")
     finally:
         third.close()
         again.close()
