@@ -58,3 +58,30 @@ def test_the_design_day_plans_step_5_and_the_review_day_runs_it() -> None:
     assert {p.get("target") for p in t["review_day"]["polls"]} >= {"trust", "readiness"}
     assert any(a["title"] == "Break" for a in t["agenda"][6:])  # an afternoon break
     assert "ground rules" in t["agenda"][0]["title"] and "check-out" in t["agenda"][-1]["title"]
+
+
+def test_the_review_days_workbook_compares_the_sessions(demo: Store, tmp_path: Path) -> None:
+    import openpyxl
+
+    from vbp_workshop.core.model.changes import Insert
+    from vbp_workshop.core.model.poll import encode
+    from vbp_workshop.core.workbook.export import export_workbook
+
+    review = start_review_day(demo, tmp_path / "review.vbpw", date="2027-05-20")
+    try:
+        trust = next(p for p in queries.polls(review) if p.target == "trust")
+        answer = {str(i): [5, 4] for i in range(len(trust.options))}
+        review.apply([Insert("ballots", {"poll_id": trust.id, "round": 1, "voter": f"v{i}", "grp": grp,
+                                         "answer": encode(answer), "ballot_uid": f"u{i}"})
+                      for i, grp in enumerate(["provider"] * 4 + ["pharma"] * 4)])
+        book = openpyxl.load_workbook(export_workbook(review, tmp_path / "review.xlsx"), read_only=True)
+        rows = [r for r in book["Sessions compared"].iter_rows(values_only=True) if r and r[0] == trust.question]
+        days = {r[2] for r in rows}
+        assert len(days) == 2 and "Today" in days and any(d.startswith("Design day") for d in days)
+        today = [r for r in rows if r[2] == "Today"]
+        assert today and all(r[-1] == 8 for r in today)
+        design = demo.workshop()
+        assert "Sessions compared" not in openpyxl.load_workbook(
+            export_workbook(demo, tmp_path / "design.xlsx"), read_only=True).sheetnames, design["title"]
+    finally:
+        review.close()

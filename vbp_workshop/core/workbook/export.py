@@ -43,6 +43,7 @@ from vbp_workshop.core.steps.template import load_template
 from vbp_workshop.core.workbook.idea_sheets import add_step_trails, ideas_sheets
 from vbp_workshop.core.workbook.poll_sheets import checksum, poll_sheets, readable_answer
 from vbp_workshop.core.workbook.sector_sheets import sector_sheets
+from vbp_workshop.core.workbook.session_sheets import sessions_sheet
 from vbp_workshop.core.workbook.xlsx import Cancelled, Sheet, WorkbookWriter
 
 __all__ = ["ACTUALS_HEADERS", "ACTUALS_SHEET", "ExportCancelled", "ExportError", "checksum", "export_workbook",
@@ -419,6 +420,9 @@ def export_workbook(store: Store, path: Path, *, include_names: bool = False,
             sheets += ideas_sheets(store)  # the room's ideas and their trail (core/workbook/idea_sheets.py)
             add_step_trails(sheets, store)  # and each adopted idea's trail on its step's sheet
             sheets += sector_sheets(store)  # by sector, divergence per item, readiness, plans (export_sectors)
+            compared = sessions_sheet(store)  # a review day: the repeated polls beside the earlier days
+            if compared is not None:
+                sheets.append(compared)
             sheets += [participants_sheet(store, include_names), agenda_sheet(store)]
         check()
         for n, sh in enumerate(sheets, 1):

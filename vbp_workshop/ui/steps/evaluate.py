@@ -70,6 +70,17 @@ class EvaluatePage(StepPage):
             "Actual values", "Entered here, or imported from the workbook partners filled in.",
             movable=False))
         self.tabs.addTab(results, "Results")
+
+        plan = RecordTable(s, TableSpec("pilots", [
+            Column("name", "Pilot", width=200), Column("start_date", "Starts", "date", width=100),
+            Column("go_criteria", "Go (scale) if…", width=190), Column("adapt_criteria", "Adapt if…", width=190),
+            Column("stop_criteria", "Stop if…", width=190), Column("review_date", "Review on", "date", width=100),
+        ], noun="pilot"), "Evaluation plan",
+            "Decided on the design day, before anything runs: the result that means go, adapt or stop, "
+            "when the pilot is reviewed, and (on the Metrics tab of step 4) who collects which data how often.",
+            movable=False, addable=False)
+        plan.setObjectName("evaluation_plan")
+        self.tabs.addTab(plan, "Evaluation plan")
         s.changed.connect(lambda c: self.show_results() if c.touches("metrics", "actuals") else None)
         self.show_results()
 

@@ -19,7 +19,6 @@ class PilotsPage(StepPage):
             Column("impact", "Impact (1–5)", "float", width=95, tip="From the 2×2 vote, or entered"),
             Column("effort", "Effort (1–5)", "float", width=95, tip="From the 2×2 vote, or entered"),
             Column("chosen", "Chosen", "check", width=70),
-            Column("start_date", "Starts", "date", width=100, tip="Its metrics are read from this date"),
             Column("success", "Success definition (before it starts)"),
         ], noun="pilot"), "Candidate pilots", "Score them with the 2×2 poll, then choose.")
         def pilots() -> dict[object, str]:
