@@ -87,3 +87,25 @@ def test_a_metric_is_read_from_its_pilots_start_not_its_baseline_date(store) -> 
     store.conn.execute("UPDATE metrics SET pilot_id = 2 WHERE id = 1")
     (_, later), = metric_readings(store)
     assert later.verdict == TOO_FEW  # one point since December
+
+
+def test_a_case_study_cannot_claim_a_change_without_its_dated_period_and_what_began_before() -> None:
+    from vbp_workshop.core.steps.spc import MetricReading, claim_problems
+
+    rising = evaluate(months([41 + i for i in range(12)]), start="2026-07-01")  # began before the pilot
+    reading = MetricReading(rising, 52, False, "2026-07-01")
+    demo_claim = "In six months, patients at their cholesterol target rose from 41% to 55%."
+    problems = claim_problems(demo_claim, [reading])
+    assert len(problems) == 2 and "dates" in problems[0] and "before its pilot" in problems[1]
+    honest = ("From July 2026 to December 2026 patients at target rose from 47% to 52%; the rise began "
+              "before the pilot, and the clinics' share of it is read against the neighbouring PCN.")
+    assert claim_problems(honest, [reading]) == []
+    assert claim_problems("Seven partners agreed one ambition.", [reading]) == []  # states no change
+    too_few = MetricReading(evaluate(months([41, 47, 55]), start=""), 55, False, "")
+    assert any("not supported" in p for p in claim_problems(honest, [too_few]))
+
+
+def test_a_rise_that_starts_from_the_last_point_before_the_pilot_is_the_pilots_own() -> None:
+    flat_then_up = [40, 41, 40, 42, 41, 41, 44, 47, 49, 52, 54, 55]
+    e = evaluate(months(flat_then_up), start="2026-07-01")
+    assert e.verdict == IMPROVING and not e.began_before

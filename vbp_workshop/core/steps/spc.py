@@ -16,13 +16,14 @@ are the baseline period, the points from it on are the pilot's. The rules:
   beyond them is a signal.
 
 A signal in the metric's better direction is *improving*, in the other *worse*; none is *no
-signal*. A signal whose run started before the pilot did is reported as *began before the
-pilot*: the pilot cannot claim it alone.
+signal*. A signal whose run has `EARLY` or more points before the pilot's start is reported as
+*began before the pilot*: the pilot cannot claim it alone.
 """
 
 from __future__ import annotations
 
 import itertools
+import re
 import statistics
 from dataclasses import dataclass, field
 
@@ -31,6 +32,7 @@ SHIFT = 6
 TREND = 5
 XMR_MIN = 10
 XMR_FACTOR = 2.66
+EARLY = 3  # points of a signal's run before the pilot's start that make it "began before"
 
 IMPROVING, WORSE, NO_SIGNAL, TOO_FEW = "improving", "worse", "no signal", "too few points"
 VERDICT_LABELS = {IMPROVING: "Improving", WORSE: "Getting worse", NO_SIGNAL: "No signal of change",
@@ -133,7 +135,13 @@ def evaluate(points: list[tuple[str, float]], start: str, direction: str = "high
                           "what moved is within the ordinary variation", centre, limits, since, len(before))
     sides = {side for *_, side in found}
     verdict = IMPROVING if sides == {better} else WORSE if sides == {-better} else NO_SIGNAL
-    began_before = bool(start) and any(first < after_at for first, *_ in found)
+    # A run that began before the start: at least `EARLY` of its points (off the centre line)
+    # come before it. One point above the median just before the pilot is noise, not a change
+    # already under way; three are.
+    def early(first: int, what: str) -> int:
+        return sum(1 for i in range(first, after_at) if what.startswith("a trend") or values[i] != centre)
+
+    began_before = bool(start) and any(early(first, what) >= EARLY for first, _last, what, _side in found)
     reason = "; ".join(what for _, _, what, _ in found)
     if verdict == NO_SIGNAL:
         reason = "signals in both directions: " + reason
@@ -179,3 +187,33 @@ def read_metric(metric: dict[str, object], actuals: list[dict[str, object]], sta
 def pilot_starts(pilots: list[dict[str, object]]) -> dict[object, str]:
     """pilot id -> its start date ('' when not recorded)."""
     return {p["id"]: str(p.get("start_date") or "") for p in pilots}
+
+
+# -- what the case study may claim ----------------------------------------------------------------
+
+_CHANGE = re.compile(r"\b(rose|fell|grew|dropped|increased|decreased|improved|reduced|cut|doubled|halved)\b|"
+                     r"\bfrom\s+[£$€]?\d[\d.,]*\s*%?\s+to\s+[£$€]?\d", re.I)
+_MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|"
+           "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
+_DATED = re.compile(rf"\b(?:{_MONTHS})\b\.?\s*(?:19|20)\d\d\b|\b(?:19|20)\d\d-\d\d(?:-\d\d)?\b|"
+                    rf"\b\d{{1,2}}[/.]\d{{1,2}}[/.](?:19|20)?\d\d\b|\bQ[1-4]\s*(?:19|20)\d\d\b", re.I)
+_BEFORE = re.compile(r"before the pilot|already (?:rising|falling|improving)|began before|started before", re.I)
+
+
+def claim_problems(text: str, readings: list[MetricReading]) -> list[str]:
+    """What a share-the-success text must add before it states a change: the period the change
+    covers (dated, not "in six months"), and, when a metric's change began before its pilot,
+    that it did. [] when the text states no change, or says both."""
+    if not _CHANGE.search(text or ""):
+        return []
+    problems = []
+    if len(_DATED.findall(text)) < 2:
+        problems.append("Say which period the change covers, with its dates (from October 2026 to April 2027), "
+                        "not only how long it took.")
+    if any(r.evaluation.began_before for r in readings) and not _BEFORE.search(text):
+        problems.append("A metric was already changing before its pilot began: say so, and what the pilot "
+                        "added beyond it (the comparator and what else changed).")
+    if readings and all(r.verdict in (TOO_FEW, NO_SIGNAL) for r in readings):
+        problems.append("No metric shows a change yet by the rules of statistical process control: a claim of "
+                        "change is not supported.")
+    return problems

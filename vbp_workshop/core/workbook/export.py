@@ -37,7 +37,7 @@ from vbp_workshop.core.polls import queries
 from vbp_workshop.core.polls.queries import min_group
 from vbp_workshop.core.steps.balance import investment_balance
 from vbp_workshop.core.steps.checks import RAG_COLOURS, metric_readings, raci_problems
-from vbp_workshop.core.steps.spc import MIN_POINTS, READING_COLOURS, SHIFT, TREND, VERDICT_LABELS
+from vbp_workshop.core.steps.spc import MIN_POINTS, READING_COLOURS, SHIFT, TREND, VERDICT_LABELS, claim_problems
 from vbp_workshop.core.steps.summary import summarize
 from vbp_workshop.core.steps.template import load_template
 from vbp_workshop.core.workbook.idea_sheets import add_step_trails, ideas_sheets
@@ -297,6 +297,8 @@ def step5_sheet(store: Store) -> Sheet:
     sh.kv("Decision", DECISIONS.get(f.get("decision", ""), ""))
     sh.kv("Rationale", f.get("rationale", ""))
     sh.kv("Share the success", f.get("case_study", ""))
+    for problem in claim_problems(str(f.get("case_study") or ""), [r for _m, r in metric_readings(store)]):
+        sh.kv("Before it is published", problem)
     sh.widths = {1: 40, 2: 50, 8: 40}
     return sh
 

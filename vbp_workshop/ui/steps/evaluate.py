@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from vbp_workshop.core.model.domain import DECISIONS
 from vbp_workshop.core.operations import step_field_edit
 from vbp_workshop.core.steps.checks import metric_readings
-from vbp_workshop.core.steps.spc import MIN_POINTS, READING_COLOURS
+from vbp_workshop.core.steps.spc import MIN_POINTS, READING_COLOURS, claim_problems
 from vbp_workshop.ui.shared.bound_text import BoundText
 from vbp_workshop.ui.shared.labels import plain_label
 from vbp_workshop.ui.shared.record_table import RecordTable
@@ -101,8 +101,12 @@ class EvaluatePage(StepPage):
         form.addRow("Share the success",
                     BoundText(s, step=5, key="case_study", multiline=True,
                               placeholder="A short case study every partner agrees can be published"))
+        self.claim_check = plain_label(cls="problem")
+        self.claim_check.setObjectName("claim_check")
+        form.addRow("", self.claim_check)
         self.tabs.addTab(decision, "Decision")
-        s.changed.connect(lambda c: self._load_decision() if c.touches("steps") else None)
+        s.changed.connect(lambda c: self._load_decision() if c.touches("steps", "actuals", "metrics", "pilots")
+                          else None)
         self._load_decision()
 
     def show_results(self) -> None:
@@ -131,7 +135,12 @@ class EvaluatePage(StepPage):
                 self.results.setItem(r, c, item)
 
     def _load_decision(self) -> None:
-        value = self.ctx.session.store.step_fields(5).get("decision", "")
+        store = self.ctx.session.store
+        problems = claim_problems(str(store.step_fields(5).get("case_study") or ""),
+                                  [r for _m, r in metric_readings(store)])
+        self.claim_check.setText("\n".join("⚠ " + p for p in problems))
+        self.claim_check.setVisible(bool(problems))
+        value = store.step_fields(5).get("decision", "")
         self.decision.blockSignals(True)
         self.decision.setCurrentIndex(max(0, self.decision.findData(value)))
         self.decision.blockSignals(False)
