@@ -67,29 +67,51 @@ def test_a_split_room_and_an_all_three_room_differ() -> None:
     assert split.polarised and not middle.polarised
 
 
-def test_polarised_needs_a_quarter_at_each_end() -> None:
-    # 0..10 scale: ends are <= 2 and >= 8 (a fifth of the range). 2 of 8 low (25%), 6 high: polarised.
+def test_polarised_needs_thirty_percent_on_each_side_of_the_middle() -> None:
+    # 0..10 scale: the sides are 0–4 and 6–10. 2 of 8 low (25 %), 6 high: not polarised (< 30 %).
     s = spread_of("x", [(2.0, 2.0), (8.0, 6.0)], 0, 10)
-    assert (s.low, s.high, s.polarised) == (0.25, 0.75, True)
-    # Just inside the middle (3 and 7) is not an end.
-    s = spread_of("x", [(3.0, 4.0), (7.0, 4.0)], 0, 10)
+    assert (s.low, s.high, s.polarised) == (0.25, 0.75, False)
+    # 3 of 8 on each side of the middle (37.5 %), two at 5: polarised though nobody is at an end.
+    s = spread_of("x", [(3.0, 3.0), (5.0, 2.0), (7.0, 3.0)], 0, 10)
+    assert (s.low, s.high, s.ends, s.polarised) == (0.375, 0.375, 0.0, True)
+    # The middle itself (5) is neither side.
+    s = spread_of("x", [(5.0, 8.0)], 0, 10)
     assert (s.low, s.high, s.polarised) == (0.0, 0.0, False)
-    # 1 of 8 low (12.5%): not polarised, though the spread is still shown
     s = spread_of("x", [(2.0, 1.0), (8.0, 7.0)], 0, 10)
     assert not s.polarised and s.sd == pytest.approx((7 * 0.75**2 + 5.25**2) ** 0.5 / 8**0.5)
 
 
-def test_on_a_five_point_scale_only_the_strong_answers_are_the_ends() -> None:
-    # Half disagree (2), half agree (4): apart, but nobody at an end; 1 and 5 are the ends.
-    mild = item_spreads(poll("agreement", ("S",)), [b({"0": 2})] * 4 + [b({"0": 4})] * 4)[0]
-    assert (mild.low, mild.high, mild.polarised) == (0.0, 0.0, False)
-    strong = item_spreads(poll("agreement", ("S",)), [b({"0": 1})] * 2 + [b({"0": 4})] * 4 + [b({"0": 5})] * 2)[0]
-    assert (strong.low, strong.high, strong.polarised) == (0.25, 0.25, True)
+def test_nine_at_one_two_against_nine_at_four_five_is_polarised() -> None:
+    # The room: professionals rarely pick the extremes. The old rule (a quarter at 1 and
+    # a quarter at 5) called this room "not polarised"; 9 of 18 on each side is 50 % each.
+    room = [b({"0": 2})] * 6 + [b({"0": 1})] * 3 + [b({"0": 4})] * 6 + [b({"0": 5})] * 3
+    s = item_spreads(poll("agreement", ("S",)), room)[0]
+    assert (s.low, s.high, s.polarised) == (0.5, 0.5, True)
+    assert s.ends == pytest.approx(6 / 18)  # three at 1 and three at 5
 
 
-def test_fist_to_five_counts_blockers_never_who() -> None:
-    s = item_spreads(poll("fist", ()), [b(5, "pharma"), b(4), b(2, "provider"), b(0, "provider", weight=2)])[0]
-    assert s.blockers == 3  # the 2 and the two hands at 0
+def test_a_mild_majority_with_a_few_dissenters_is_not_polarised() -> None:
+    s = item_spreads(poll("agreement", ("S",)), [b({"0": 2})] * 2 + [b({"0": 4})] * 6 + [b({"0": 3})] * 2)[0]
+    assert (s.low, s.high, s.polarised) == (0.2, 0.6, False)
+
+
+def test_a_consensus_fist_vote_is_not_at_the_ends_nor_polarised() -> None:
+    # 7 people: four at 4, two at 3, one at 5. The old fifth-of-the-range rule counted 4 as an
+    # end (71 % "at the ends"; 86 % with one more 4). By its labels the ends are 0 and 5.
+    s = item_spreads(poll("fist", ()), [b(4)] * 4 + [b(3)] * 2 + [b(5)])[0]
+    assert s.ends == pytest.approx(1 / 7) and not s.polarised
+    assert (s.blockers, s.concerns) == (0, 0)
+
+
+def test_fist_to_five_sides_are_its_objections_and_its_support() -> None:
+    s = item_spreads(poll("fist", ()), [b(2)] * 3 + [b(3)] * 2 + [b(4)] * 3)[0]
+    assert (s.low, s.high, s.polarised) == (0.375, 0.375, True)
+
+
+def test_fist_to_five_only_zero_blocks_and_one_two_are_concerns_never_who() -> None:
+    s = item_spreads(poll("fist", ()), [b(5, "pharma"), b(4), b(2, "provider"), b(1), b(0, "provider", weight=2)])[0]
+    assert s.blockers == 2  # the two hands at 0; the 1 and the 2 are concerns, not blocks
+    assert s.concerns == 2
     assert not hasattr(s, "groups") and "provider" not in repr(s)
 
 
@@ -154,10 +176,11 @@ def test_the_result_line_leads_with_blockers_then_polarisation() -> None:
 
     fist = item_spreads(poll("fist", ()), [b(5), b(5), b(1), b(0)])[0]
     line = spread_text(fist)
-    assert line.startswith("2 BLOCKERS (below 3")
-    assert "POLARISED (50% low, 50% high)" in line and "Only 4 answers" in line
+    assert line.startswith("1 BLOCK (0) · 1 with concerns (1–2): hear them")
+    assert "POLARISED (50% below the middle, 50% above; polarised = at least 30%" in line
+    assert "Only 4 answers" in line
     calm = spread_text(item_spreads(poll("fist", ()), [b(4)] * 6)[0])
-    assert "BLOCKER" not in calm and "POLARISED" not in calm and calm.startswith("mean 4.0 · sd 0.0")
+    assert "BLOCK" not in calm and "POLARISED" not in calm and calm.startswith("mean 4.0 · sd 0.0")
 
 
 def test_an_agreement_hand_count_spreads_like_the_same_hands_from_phones() -> None:

@@ -17,7 +17,7 @@ from vbp_workshop.core.disagreement import (
     widest_gap_by_sector,
 )
 from vbp_workshop.core.domain import GROUP_LABELS, SECTOR_LABELS, SECTOR_OF, STAKEHOLDER_LABELS, Stakeholder
-from vbp_workshop.core.polarisation import SMALL_N, item_labels, item_spreads, small_n_note
+from vbp_workshop.core.polarisation import POLARISED_RULE, SMALL_N, item_labels, item_spreads, small_n_note
 from vbp_workshop.core.polls import Poll
 from vbp_workshop.core.sectors import SPLIT_LABELS
 from vbp_workshop.core.store import Store
@@ -91,9 +91,8 @@ def divergence_sheet(store: Store) -> Sheet:
     sh = Sheet("Divergence")
     sh.heading("Where the room disagrees, per statement, attribute and option")
     sh.add(["Ranked by how far apart the stakeholder groups or the sectors answered (0 = the same, 1 = "
-            "opposite). Spread is for the whole room: polarised = at least a quarter at each end of the "
-            "scale (its bottom and top fifth: 1 and 5 on a 1–5 scale). Blockers (fist-to-five below 3) "
-            "are counted, never named."], "note")
+            "opposite). Spread is for the whole room: " + POLARISED_RULE + ". Blocks (fist-to-five at 0) "
+            "are counted, never named; 1–2 are concerns to hear."], "note")
     sh.blank()
     rows = []
     for n, r in enumerate(item_ranking(store), 1):
@@ -104,8 +103,8 @@ def divergence_sheet(store: Store) -> Sheet:
                      "yes" if s and s.polarised else "", s.blockers if s and s.blockers is not None else "",
                      s.n if s else "", "yes" if s and s.small else ""])
     sh.table("DivergenceRanking", ["Rank", "Step", "Poll", "Item", "Groups apart", "Furthest apart (groups)",
-                                   "Sectors apart", "Furthest apart (sectors)", "Mean", "SD", "Share at the ends",
-                                   "Polarised", "Blockers (below 3)", "n", f"Fewer than {SMALL_N}"],
+                                   "Sectors apart", "Furthest apart (sectors)", "Mean", "SD", "Share at the end values",
+                                   "Polarised", "Blocks (fist-to-five at 0)", "n", f"Fewer than {SMALL_N}"],
              rows, formats={5: "0.00", 7: "0.00", 11: "0%"}, wrap=(3, 4))
     return sh
 

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from vbp_workshop.core.domain import DEFAULT_MIN_GROUP
+from vbp_workshop.core.kinds.fist import objections
 from vbp_workshop.core.polls import BallotError, Poll, encode, validate
 from vbp_workshop.core.sectors import tally_by_sector
 from vbp_workshop.core.store import Edit, Insert, Store, Update
@@ -191,7 +192,7 @@ def consent_summary(t: Tally) -> str:
     if not t.respondents:
         return ""
     verdict = "Adopted" if t.consensus else "Not adopted"
-    detail = "nobody below 3" if t.consensus else f"{t.below_three} below 3"
+    detail = "nobody below 3" if t.consensus else objections(t)
     return f"{verdict} — {detail} (n={t.respondents}, mean {t.mean:.1f})"
 
 

@@ -77,7 +77,7 @@ def _spread_line(session: Session, poll: Poll, round_: int | None, limit: int) -
              + (f" and {len(polarised) - limit} more" if len(polarised) > limit else "")] if polarised else []
     widest = max(items, key=lambda s: s.sd or 0)
     if widest.sd:
-        parts.append(f"widest spread: {widest.label} (sd {widest.sd:.1f}, {widest.extremes:.0%} at the ends)")
+        parts.append(f"widest spread: {widest.label} (sd {widest.sd:.1f}, {widest.extremes:.0%} at the end values)")
     note = small_n_note(max(s.n for s in items))
     if note:
         parts.append(note)
@@ -96,8 +96,10 @@ def room_note(session: Session, poll: Poll, headline: str = "") -> str:
     items = spreads(session, poll)
     parts = []
     blockers = sum(s.blockers or 0 for s in items)
-    if blockers and "below 3" not in headline:
-        parts.append(f"{blockers} below 3: hear the concerns")
+    concerns = sum(s.concerns or 0 for s in items)
+    if (blockers or concerns) and "No consensus" not in headline:
+        parts.append(", ".join(([f"{blockers} block{'' if blockers == 1 else 's'}"] if blockers else [])
+                               + ([f"{concerns} with concerns"] if concerns else [])) + ": hear them")
     if any(s.polarised for s in items):
         parts.append("the room is split")
     n = max((s.n for s in items), default=session.round_tally(poll).respondents)

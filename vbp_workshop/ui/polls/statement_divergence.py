@@ -15,7 +15,7 @@ from vbp_workshop.core.disagreement import (
     widest_gap_by_sector,
 )
 from vbp_workshop.core.domain import GROUP_LABELS
-from vbp_workshop.core.polarisation import SMALL_N, ItemSpread
+from vbp_workshop.core.polarisation import POLARISED_RULE, SMALL_N, ItemSpread
 from vbp_workshop.core.sectors import SPLIT_LABELS
 from vbp_workshop.ui.session import Session
 from vbp_workshop.ui.shared.labels import plain_label
@@ -32,7 +32,9 @@ def flags(spread: ItemSpread | None) -> str:
         return ""
     out = []
     if spread.blockers:
-        out.append(f"{spread.blockers} BELOW 3")
+        out.append(f"{spread.blockers} BLOCK{'' if spread.blockers == 1 else 'S'}")
+    if spread.concerns:
+        out.append(f"{spread.concerns} with concerns")
     if spread.polarised:
         out.append("POLARISED")
     if spread.small:
@@ -66,9 +68,8 @@ class StatementRanking(QWidget):
         lay.addWidget(plain_label(
             "Each statement, attribute and option, ranked by how far apart the stakeholder groups "
             "or the sectors answered (0 = the same, 1 = opposite). Beside it, the whole room's "
-            "spread: a polarised item has at least a quarter of the room at each end of the scale "
-            "(its bottom and top fifth: 1 and 5 on a 1–5 scale); "
-            "blockers are counted, never named.", cls="hint"))
+            f"spread ({POLARISED_RULE}); "
+            "fist-to-five blocks (0) and concerns (1–2) are counted, never named.", cls="hint"))
         self.rows = item_ranking(session.store)
         data = []
         for r in self.rows:
