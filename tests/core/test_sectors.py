@@ -132,38 +132,44 @@ def test_importance_items_are_importance_then_satisfaction() -> None:
 # -- the balance rule ---------------------------------------------------------------------------
 
 
-def test_balance_two_partners() -> None:
-    assert judge({"A": 6, "B": 6}).balanced
-    # 10 vs 2: shares 5/6 and 1/6; equal 1/2, limits 3/4 and 1/4: A over, B under.
-    r = judge({"A": 10, "B": 2})
-    assert (r.over, r.under) == (["A"], ["B"])
-    assert r.concentration == pytest.approx((104 / 144 - 0.5) / 0.5)  # 0.4444
-    # exactly on the limit (3/4 and 1/4) is still within tolerance
-    assert judge({"A": 9, "B": 3}).balanced
+def _levels(**partners: str) -> dict[str, dict[str, int]]:
+    """'T2 M0 D1 S3' -> {time: 2, money: 0, data: 1, skills: 3}."""
+    names = {"T": "time", "M": "money", "D": "data", "S": "skills"}
+    return {p: {names[x[0]]: int(x[1:]) for x in v.split()} for p, v in partners.items()}
 
 
-def test_balance_three_partners() -> None:
-    r = judge({"A": 8, "B": 3, "C": 1})  # 2/3, 1/4, 1/12 against 1/3 (limits 1/2 and 1/6)
-    assert (r.over, r.under, r.balanced) == (["A"], ["C"], False)
-    assert r.concentration == pytest.approx((74 / 144 - 1 / 3) / (2 / 3))  # 0.2708
-    assert "A carries 67%" in r.message and "C brings only 8%" in r.message
+def test_a_patient_organisation_is_not_judged_like_a_company() -> None:
+    # The demo's figures: seven partners, the patient network brings time and lived experience
+    # (3 of 43 levels, 6.98 %, under half of 1/7 = 7.14 %): the old rule projected "brings only
+    # 7 %" while the concentration index read 0.01. By role it brings what it usually brings.
+    levels = _levels(ICB="T2 M1 D2 S1", TrustA="T2 M0 D2 S2", TrustB="T2 M0 D2 S2", TrustC="T2 M0 D2 S2",
+                     Pharma="T2 M3 D1 S3", Patients="T2 M0 D0 S1", Network="T2 M0 D2 S3")
+    sectors = {"ICB": "nhs", "TrustA": "nhs", "TrustB": "nhs", "TrustC": "nhs", "Pharma": "industry",
+               "Patients": "patients", "Network": "wider"}
+    r = judge(levels, sectors)
+    assert r.shares["Patients"] == pytest.approx(3 / 43)
+    assert r.balanced and "Patients" not in r.message and "only" not in r.message
+    assert "money" not in r.single  # Pharma and the ICB both fund
+    assert r.missing == [] and r.idle == []
 
 
-def test_balance_seven_partners_no_longer_calls_48_percent_balanced() -> None:
-    r = judge({"A": 12, "B": 2, "C": 2, "D": 2, "E": 2, "F": 2, "G": 3})  # A = 12/25 = 48%
-    assert not r.balanced and r.over == ["A"] and r.under == []  # 2/25 = 8% > 1/14 = 7.1%
-    assert r.concentration == pytest.approx(4102 / 26250)  # (173/625 - 1/7) / (6/7)
-    assert "A carries 48%" in r.message
+def test_a_resource_nobody_brings_and_one_resting_on_one_partner() -> None:
+    r = judge(_levels(A="T2 M0 D0 S1", B="T1 M2 D0 S1"), {"A": "nhs", "B": "industry"})
+    assert r.missing == ["data"] and not r.balanced
+    assert r.single == {"money": "B"}
+    assert r.message.startswith("To discuss: nobody brings data yet; money rests on B alone")
 
 
-def test_balance_twelve_partners() -> None:
-    even = judge({f"P{i}": 3 for i in range(12)})
-    assert even.balanced and even.concentration == pytest.approx(0.0)
-    # ten at 3, one at 6 (6/37 = 16% > 1/8), one at 1 (1/37 = 2.7% < 1/24)
-    r = judge({**{f"P{i}": 3 for i in range(10)}, "Big": 6, "Small": 1})
-    assert (r.over, r.under) == (["Big"], ["Small"])
-    none = judge({**{f"P{i}": 3 for i in range(11)}, "Absent": 0})
-    assert none.under == ["Absent"] and "Absent brings nothing" in none.message
+def test_a_partner_with_nothing_its_role_usually_brings_is_a_question_not_a_size() -> None:
+    r = judge(_levels(Trust="T2 M0 D3 S2", Co="T0 M0 D1 S0"), {"Trust": "nhs", "Co": "industry"})
+    assert r.idle == ["Co"] and ("Co", "time") in r.to_ask and not r.balanced
+    assert "nothing is recorded yet for Co in what a company usually brings (time, money or skills)" in r.message
+    assert "%" not in r.message
+
+
+def test_balance_needs_two_partners_and_something_recorded() -> None:
+    assert judge(_levels(A="T1")).message.startswith("Record what each partner brings")
+    assert judge(_levels(A="T0", B="T0")).message.startswith("Record what each partner brings")
 
 
 def test_concentration_is_one_when_one_partner_brings_everything() -> None:
