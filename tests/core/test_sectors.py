@@ -201,3 +201,21 @@ def test_hand_count_answers_read_as_hands_in_the_workbook() -> None:
 
     assert readable_answer(poll("multiple", ("A", "B")), {"0": 8, "1": 6}) == "A: 8 hands; B: 6 hands"
     assert readable_answer(poll("agreement", ("S",)), {"0": [0, 2, 0, 3, 0]}) == "S: Disagree 2, Agree 3"
+
+
+# -- importance vs satisfaction: quadrants centred on the data -----------------------------------
+
+
+def test_satisfaction_305_with_a_gap_of_153_is_fix_first_not_keep_up() -> None:
+    from vbp_workshop.core.disagreement import WHOLE_ROOM, GapRow, by_gap, centre
+
+    # The attribute: importance 4.58, satisfaction 3.05 (gap 1.53). Crossing at the
+    # scale's middle (3, 3) read it "Keep up"; every attribute is important, so the room's own
+    # averages decide: importance 4.3825, satisfaction 3.4875.
+    rows = [GapRow("Trust", WHOLE_ROOM, 20, 4.58, 3.05), GapRow("Vision", WHOLE_ROOM, 20, 4.25, 3.60),
+            GapRow("Data", WHOLE_ROOM, 20, 4.40, 3.90), GapRow("Pace", WHOLE_ROOM, 20, 4.30, 3.40)]
+    assert rows[0].quadrant((3.0, 3.0)) == "Keep up"  # the old rule, for the record
+    c = centre(rows)
+    assert c == (pytest.approx(4.3825), pytest.approx(3.4875))
+    assert [r.quadrant(c) for r in rows] == ["Fix first", "Possible overkill", "Keep up", "Low priority"]
+    assert [r.attribute for r in by_gap(rows)] == ["Trust", "Pace", "Vision", "Data"]  # 1.53, 0.9, 0.65, 0.5

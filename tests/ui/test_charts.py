@@ -256,3 +256,21 @@ def test_charts_grow_their_type_and_keep_their_data(qapp) -> None:
     assert chart.labels[1].textItem.toPlainText().strip() == "30 (88%)"
     assert chart.plot_item.getAxis("left").style["tickFont"].pixelSize() == 30
     chart.close()
+
+
+def test_importance_quadrants_cross_at_the_rooms_averages_not_the_scales_middle(qapp) -> None:
+    # Importance 5, 4, 3 and satisfaction 2, 4, 5: the lines cross at (4, 11/3), where the
+    # attributes are compared with one another (the scale's middle, 3, would separate nothing).
+    p, t = example("importance")
+    chart = chart_for("importance")
+    chart.set_tally(p, t)
+    shown(chart, 700, 470)
+    assert chart.cross[0].value() == pytest.approx(4.0)  # type: ignore[attr-defined]
+    assert chart.cross[1].value() == pytest.approx(11 / 3)  # type: ignore[attr-defined]
+    m = poll("matrix", ("A", "B"))
+    matrix = chart_for("matrix")
+    matrix.set_tally(m, tally(m, [b({"0": [5, 5], "1": [4, 4]})]))
+    shown(matrix, 700, 470)
+    assert matrix.cross[0].value() == pytest.approx(3.0)  # type: ignore[attr-defined]  # a 2×2 keeps its middle
+    chart.close()
+    matrix.close()

@@ -101,9 +101,9 @@ class GapRow:
     def gap(self) -> float:
         return self.importance - self.satisfaction
 
-    def quadrant(self, mid: float) -> str:
-        """High means above the middle of the scale (3 on 1–5)."""
-        return QUADRANTS[(self.importance > mid, self.satisfaction > mid)]
+    def quadrant(self, centre: tuple[float, float]) -> str:
+        """High means above the room's own average (`centre`), not the scale's middle."""
+        return QUADRANTS[(self.importance > centre[0], self.satisfaction > centre[1])]
 
 
 def importance_gaps(store: Store, poll: Poll) -> list[GapRow]:
@@ -129,6 +129,23 @@ def widest_gap_by_sector(rows: list[GapRow]) -> dict[str, GapRow]:
     return out
 
 
-def midpoint(poll: Poll) -> float:
-    lo, hi = poll.scale_range
-    return (lo + hi) / 2
+QUADRANT_RULE = ("the quadrants cross at the room's average importance and average satisfaction over "
+                 "all attributes, not at the middle of the scale: everything is rated important, so "
+                 "only the comparison between attributes tells where to work")
+
+
+def centre(rows: list[GapRow]) -> tuple[float, float]:
+    """(average importance, average satisfaction) of the whole room over the attributes: where
+    the quadrants cross. A rating scale's middle (3 on 1–5) separates nothing when importance sits
+    at 4.2–4.6 for every attribute."""
+    room = [r for r in rows if r.who == WHOLE_ROOM] or rows
+    if not room:
+        return (0.0, 0.0)
+    return (sum(r.importance for r in room) / len(room), sum(r.satisfaction for r in room) / len(room))
+
+
+def by_gap(rows: list[GapRow]) -> list[GapRow]:
+    """The rows with their attributes ordered by the whole room's gap, widest first (the
+    ranking beside the quadrants); within an attribute, the whole room first."""
+    room_gap = {r.attribute: r.gap for r in rows if r.who == WHOLE_ROOM}
+    return sorted(rows, key=lambda r: (-room_gap.get(r.attribute, r.gap), r.who != WHOLE_ROOM))

@@ -9,10 +9,12 @@ from typing import Any
 
 from vbp_workshop.core import pollops, seeds
 from vbp_workshop.core.disagreement import (
+    QUADRANT_RULE,
     WHOLE_ROOM,
+    by_gap,
+    centre,
     importance_gaps,
     item_ranking,
-    midpoint,
     pair_text,
     widest_gap_by_sector,
 )
@@ -73,13 +75,15 @@ def sectors_sheet(store: Store) -> Sheet:
     sh.table("SectorComparison", headers, rows, wrap=(2, 3))
     sh.blank()
     sh.heading("Importance vs satisfaction by sector", 2)
+    sh.add([f"Ranked by the whole room's gap, widest first; {QUADRANT_RULE}."], "note")
     gap_rows = []
     for poll in pollops.polls(store):
         gaps = importance_gaps(store, poll)
         widest = widest_gap_by_sector(gaps)
-        for g in gaps:
+        mid = centre(gaps)
+        for g in by_gap(gaps):
             gap_rows.append([g.attribute, "Whole room" if g.who == WHOLE_ROOM else SPLIT_LABELS.get(g.who, g.who),
-                             g.n, _r(g.importance), _r(g.satisfaction), _r(g.gap), g.quadrant(midpoint(poll)),
+                             g.n, _r(g.importance), _r(g.satisfaction), _r(g.gap), g.quadrant(mid),
                              "yes" if widest.get(g.attribute) is g else "",
                              "yes" if g.n < SMALL_N else ""])
     sh.table("ImportanceGaps", ["Attribute", "Who", "n", "Importance", "Satisfaction", "Gap", "Quadrant",

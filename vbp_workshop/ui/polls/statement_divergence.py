@@ -7,10 +7,12 @@ from PySide6.QtWidgets import QTableWidget, QTableWidgetItem, QVBoxLayout, QWidg
 
 from vbp_workshop.core import pollops
 from vbp_workshop.core.disagreement import (
+    QUADRANT_RULE,
     WHOLE_ROOM,
+    by_gap,
+    centre,
     importance_gaps,
     item_ranking,
-    midpoint,
     pair_text,
     widest_gap_by_sector,
 )
@@ -97,15 +99,16 @@ class ImportanceGaps(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(plain_label(
-            "Gap = importance minus satisfaction. Quadrant: important (above the middle of the "
-            "scale) and not satisfied = fix first; important and satisfied = keep up; satisfied "
-            "but not important = possible overkill; neither = low priority.", cls="hint"))
+            "Gap = importance minus satisfaction; attributes are ranked by the room's gap, widest "
+            "first. Quadrant: more important than average and less satisfied than average = fix "
+            "first; both above average = keep up; satisfied but less important = possible "
+            f"overkill; neither = low priority ({QUADRANT_RULE}).", cls="hint"))
         data = []
         for poll in pollops.polls(session.store):
             rows = importance_gaps(session.store, poll)
             widest = widest_gap_by_sector(rows)
-            mid = midpoint(poll)
-            for g in rows:
+            mid = centre(rows)
+            for g in by_gap(rows):
                 who = "Whole room" if g.who == WHOLE_ROOM else SPLIT_LABELS.get(g.who, g.who)
                 note = []
                 if widest.get(g.attribute) is g:
