@@ -97,3 +97,19 @@ def test_editing_the_timeline_poll_keeps_its_reference(demo_window: MainWindow) 
     editor.question.setText("How long until we are set up?")
     assert "industry" in editor.values()["settings"]["reference"]
     assert "fill_from" not in editor.values()["settings"]
+
+
+def test_each_group_counted_once_shows_under_the_chart_and_on_the_projector(demo_window: MainWindow) -> None:
+    from vbp_workshop.core.equal_groups import equal_group_line
+
+    store = demo_window.session.store
+    poll = next(p for p in pollops.polls(store) if pollops.ballots(store, p.id, p.round) and p.step
+                and equal_group_line(p, pollops.round_tally(store, p), pollops.equal_tally(store, p)))
+    projector = demo_window.view.room.open_projector()
+    panel, pid = _panel(demo_window, poll.step, poll.kind)
+    if pid != poll.id:
+        panel.select(poll.id)
+    panel.live.project()
+    assert "Each group counted once: " in panel.result.divergence.text()
+    assert "(per person: " in panel.result.divergence.text()
+    assert "Each group counted once: " in projector.headline.text()

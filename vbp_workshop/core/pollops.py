@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from vbp_workshop.core.domain import DEFAULT_MIN_GROUP
+from vbp_workshop.core.equal_groups import equal_group_tally
 from vbp_workshop.core.kinds.fist import objections
 from vbp_workshop.core.polls import BallotError, Poll, encode, validate
 from vbp_workshop.core.sectors import tally_by_sector
@@ -158,6 +159,14 @@ def group_tallies(store: Store, poll: Poll, round_: int | None = None) -> dict[s
     tallies: dict[str, Tally] = _kept(store, poll, r, "groups",
                                       lambda: tally_by_group(poll, ballots(store, poll.id, r), min_group(store)))
     return dict(tallies)  # the caller's own dict; the tallies are shared
+
+
+def equal_tally(store: Store, poll: Poll, round_: int | None = None) -> Tally | None:
+    """The round's result with every stakeholder group weighing the same (core/equal_groups.py)."""
+    r = round_ or poll.round
+    t: Tally | None = _kept(store, poll, r, "equal",
+                            lambda: equal_group_tally(poll, ballots(store, poll.id, r), min_group(store)))
+    return t
 
 
 def sector_tallies(store: Store, poll: Poll, round_: int | None = None) -> dict[str, Tally]:

@@ -20,6 +20,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from vbp_workshop.core import operations, pollops
+from vbp_workshop.core.equal_groups import equal_group_tally
 from vbp_workshop.core.operations import Refused
 from vbp_workshop.core.polls import Poll
 from vbp_workshop.core.store import FACILITATOR, LIVE, PHONE, REDO, UNDO, Changes, Edit, Store
@@ -135,6 +136,11 @@ class Session(QObject):
     def round_tally(self, poll: Poll, round_: int | None = None) -> Tally:
         """The tally of a poll round, computed once per change of its votes."""
         return self.derived(poll, round_, "tally", lambda ballots: tally(poll, ballots))
+
+    def equal_tally(self, poll: Poll, round_: int | None = None) -> Tally | None:
+        """The round's result with each stakeholder group counted once (core/equal_groups.py)."""
+        smallest = pollops.min_group(self.store)
+        return self.derived(poll, round_, "equal", lambda ballots: equal_group_tally(poll, ballots, smallest))
 
     def group_tallies(self, poll: Poll, round_: int | None = None) -> dict[str, Tally]:
         """The round's result per stakeholder group, from the live ballots (no file read per drain)."""

@@ -9,6 +9,7 @@ the vote feed."""
 from __future__ import annotations
 
 from vbp_workshop.core import pollops
+from vbp_workshop.core.equal_groups import equal_group_line
 from vbp_workshop.core.polarisation import ItemSpread, item_spreads, small_n_note, spread_text
 from vbp_workshop.core.polls import Poll
 from vbp_workshop.core.sectors import SPLIT_LABELS, tally_by_sector
@@ -54,10 +55,15 @@ def reference(poll: Poll) -> str:
     return str(poll.settings.get("reference") or "")
 
 
+def equal_line(session: Session, poll: Poll, round_: int | None = None) -> str:
+    """'Each group counted once: …' beside the per-person result, when it reads differently."""
+    return equal_group_line(poll, session.round_tally(poll, round_), session.equal_tally(poll, round_))
+
+
 def spread_line(session: Session, poll: Poll, round_: int | None = None, limit: int = 3) -> str:
-    """The facilitator's line under the chart: blockers, polarised items, spread, small n, and
-    the poll's reference (which the room sees after the reveal)."""
-    line = _spread_line(session, poll, round_, limit)
+    """The facilitator's line under the chart: blockers, polarised items, spread, small n, each
+    group counted once, and the poll's reference (which the room sees after the reveal)."""
+    line = " · ".join(x for x in (_spread_line(session, poll, round_, limit), equal_line(session, poll, round_)) if x)
     ref = reference(poll)
     if ref:
         shown = ref if poll.revealed else ref + " (shown to the room after the reveal)"
@@ -106,6 +112,9 @@ def room_note(session: Session, poll: Poll, headline: str = "") -> str:
     note = small_n_note(n)
     if note:
         parts.append(note.split(":")[0].lower())
+    equal = equal_line(session, poll)
+    if equal:
+        parts.append(equal)
     if poll.revealed and reference(poll):
         parts.append(reference(poll))
     return " · ".join(parts)
