@@ -97,8 +97,12 @@ RACI_ROLES = ("R", "A", "C", "I")
 RULE_CATEGORIES = {
     "decision": "Decision making",
     "data": "Data sharing",
+    "ig": "Information governance (DPIA, controller/processor, Caldicott)",
     "ip": "Intellectual property",
     "funding": "Funding flows",
+    "risk_gain": "Risk and gain sharing",
+    "outcome_payment": "Outcome-based payment",
+    "exit": "Exit and termination",
     "coi": "Conflicts of interest",
     "publication": "Publication",
     "other": "Other",

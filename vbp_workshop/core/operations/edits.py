@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from vbp_workshop.core import pollops
+from vbp_workshop.core.joint_working import checklist
 from vbp_workshop.core.operations.live import close_poll
 from vbp_workshop.core.store import FACILITATOR, Delete, Edit, Insert, Store, Update
 from vbp_workshop.core.text import clean_json_text, clean_text
@@ -83,6 +84,23 @@ def poll_integrity(store: Store, edits: Sequence[Edit]) -> None:
                 raise Refused(reason)
 
 
+def step_readiness(store: Store, edits: Sequence[Edit]) -> None:
+    """Refuse marking step 3 done while a must-pass joint-working item is neither met nor given
+    an owner (core/joint_working.py). Runs inside the batch's transaction."""
+    for edit in edits:
+        if isinstance(edit, Update) and edit.table == "steps" and edit.id == 3 and edit.values.get("status") == "done":
+            jw = checklist(store)
+            if not jw.ready:
+                names = "; ".join(i.text.split(":")[0] for i in jw.unmet_must[:3])
+                raise Refused(f"Step 3 is not ready: {jw.verdict()} First: {names}. Tick what is met, or name "
+                              "an owner for each open item on the Joint working tab.")
+
+
+def _rules(store: Store, edits: Sequence[Edit]) -> None:
+    poll_integrity(store, edits)
+    step_readiness(store, edits)
+
+
 def apply_edits(store: Store, live: LiveState | None, edits: Sequence[Edit],
                 origin: str = FACILITATOR) -> list[Edit]:
     """Apply a batch under the workshop's rules; return the batch that undoes it.
@@ -98,4 +116,4 @@ def apply_edits(store: Store, live: LiveState | None, edits: Sequence[Edit],
                 row = store.row("polls", edit.id)
                 if edit.id in open_ids or (row is not None and row["state"] == "open"):
                     close_poll(store, live, edit.id)
-    return store.apply(cleaned(edits), origin, check=poll_integrity)
+    return store.apply(cleaned(edits), origin, check=_rules)
