@@ -51,7 +51,8 @@ def test_exit_cannot_be_ticked_without_an_exit_rule(store: Store) -> None:
     exit_item = next(i for i in checklist(store).items if i.key == "exit")
     assert exit_item.status == OPEN and "no exit rule" in exit_item.why_not
     assert not checklist(store).ready
-    apply_edits(store, None, [Insert("rules", {"category": "exit", "text": "Three months' notice; data stay in the NHS."})])
+    rule = {"category": "exit", "text": "Three months' notice; data stay in the NHS."}
+    apply_edits(store, None, [Insert("rules", rule)])
     assert next(i for i in checklist(store).items if i.key == "exit").status == MET
     assert checklist(store).ready
 
