@@ -40,3 +40,15 @@ def test_parties_are_ticked_per_partner_and_saved(demo_window: MainWindow) -> No
     assert box is not None and box.text() == partner["name"]
     box.setChecked(True)
     assert partner["name"] in checklist(store).parties
+
+
+def test_the_scope_is_a_pathway_or_a_population(demo_window: MainWindow) -> None:
+    from vbp_workshop.core import seeds
+
+    page = demo_window.view.show_page("step1")
+    box = page.findChild(QComboBox, "scope_kind")
+    assert box is not None and box.findData("population") >= 0
+    box.setCurrentIndex(box.findData("population"))
+    assert seeds.scope_kind(demo_window.session.store) == "population"
+    demo_window.session.undo_stack.undo()
+    assert box.currentData() == seeds.scope_kind(demo_window.session.store) != "population"

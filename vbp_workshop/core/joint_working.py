@@ -18,9 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from vbp_workshop.core import template  # a module: template imports the operations, which check here
 from vbp_workshop.core.domain import Stakeholder
 from vbp_workshop.core.store import Store
-from vbp_workshop.core.template import load_template
 
 MET, ACTIONED, OPEN = "met", "actioned", "open"
 STATUS_LABELS = {MET: "Met", ACTIONED: "Not met: actioned", OPEN: "Not met"}
@@ -88,7 +88,7 @@ def checklist(store: Store) -> Checklist:
     applies_to = {"all": True, "patient_org": Stakeholder.PATIENT in kinds, "medtech": Stakeholder.MEDTECH in kinds}
     has_exit = exit_recorded(store)
     items = []
-    for raw in load_template()["joint_working"]:
+    for raw in template.load_template()["joint_working"]:
         if not applies_to.get(raw.get("applies", "all"), True):
             continue
         key = raw["key"]
@@ -100,13 +100,13 @@ def checklist(store: Store) -> Checklist:
         items.append(Item(key, raw["text"], raw["source"], raw.get("level") == "must", status,
                           owners.get(key, ""), why_not))
     nation = str(fields.get("nation") or DEFAULT_NATION)
-    if nation not in load_template()["joint_working_nations"]:
+    if nation not in template.load_template()["joint_working_nations"]:
         nation = DEFAULT_NATION
     return Checklist(Stakeholder.PHARMA in kinds, items, nation, parties)
 
 
 def nation_sources(nation: str) -> tuple[str, list[str]]:
     """(the nation's name, the guidance that applies there)."""
-    nations = load_template()["joint_working_nations"]
+    nations = template.load_template()["joint_working_nations"]
     entry = nations.get(nation) or nations[DEFAULT_NATION]
     return str(entry["label"]), [str(s) for s in entry["sources"]]
