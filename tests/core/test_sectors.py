@@ -219,3 +219,32 @@ def test_satisfaction_305_with_a_gap_of_153_is_fix_first_not_keep_up() -> None:
     assert c == (pytest.approx(4.3825), pytest.approx(3.4875))
     assert [r.quadrant(c) for r in rows] == ["Fix first", "Possible overkill", "Keep up", "Low priority"]
     assert [r.attribute for r in by_gap(rows)] == ["Trust", "Pace", "Vision", "Data"]  # 1.53, 0.9, 0.65, 0.5
+
+
+# -- where groups disagree: ranked by how clearly, not by the raw gap ----------------------------
+
+
+def test_a_gap_between_groups_of_four_and_five_does_not_lead_a_clear_one_between_large_groups() -> None:
+    from vbp_workshop.core.disagreement import _furthest
+    from vbp_workshop.core.tally import group_ballots, tally_by_group
+
+    p = poll("scale", (), min=1, max=5)
+    # Small: 4 providers at 5, 4, 2, 5 (mean 4.0) and 5 payers at 2, 3, 1, 4, 2 (mean 2.4): a gap
+    # of 0.40 of the scale, with an SE of 0.19 (z 2.1).
+    small = [b(v, "provider") for v in (5, 4, 2, 5)] + [b(v, "payer") for v in (2, 3, 1, 4, 2)]
+    # Large: 20 providers at 4 and 3 alternately (mean 3.5) and 20 payers at 3 and 2 (mean 2.5):
+    # a gap of 0.25 with an SE of 0.04 (z 6.3).
+    large = [b(4 - i % 2, "provider") for i in range(20)] + [b(3 - i % 2, "payer") for i in range(20)]
+
+    def row(ballots):
+        split = group_ballots(ballots, 3)
+        return _furthest(p, tally_by_group(p, ballots, 3), split, 1)[0]
+
+    gap_s, pair_s, z_s = row(small)
+    gap_l, pair_l, z_l = row(large)
+    assert (gap_s, gap_l) == (pytest.approx(0.4), pytest.approx(0.25))  # the old ranking led with the small one
+    assert pair_s == ("provider", "payer") == pair_l
+    sd_p, sd_q = (6 / 4) ** 0.5 / 4, (5.2 / 5) ** 0.5 / 4  # population sds on the 0..1 scale
+    assert z_s == pytest.approx(0.4 / (sd_p**2 / 4 + sd_q**2 / 5) ** 0.5)
+    assert z_l == pytest.approx(0.25 / ((0.125**2 / 20) * 2) ** 0.5)
+    assert z_l > z_s  # the clear difference ranks first

@@ -10,42 +10,83 @@ sector and its quadrant.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from itertools import combinations
 
 from vbp_workshop.core import pollops
 from vbp_workshop.core.polarisation import ItemSpread, item_labels, item_spreads
 from vbp_workshop.core.polls import Poll
-from vbp_workshop.core.sectors import SPLIT_LABELS
+from vbp_workshop.core.sectors import SPLIT_LABELS, sector_ballots
 from vbp_workshop.core.store import Store
-from vbp_workshop.core.tally import Tally, profile
+from vbp_workshop.core.tally import Ballot, Tally, group_ballots, profile
 
 
 @dataclass(frozen=True)
 class ItemRow:
     poll: Poll
     label: str
-    group_gap: float  # 0 (same) .. 1 (opposite), furthest-apart groups
+    group_gap: float  # 0 (same) .. 1 (opposite), the pair of groups that differ most clearly
     group_pair: tuple[str, str] | None  # (higher, lower)
     sector_gap: float
     sector_pair: tuple[str, str] | None
     spread: ItemSpread | None  # the whole room's spread (rated items only)
+    group_z: float = 0.0  # how clearly that pair differs: the gap over its standard error
+    sector_z: float = 0.0
 
     @property
     def score(self) -> float:
-        return max(self.group_gap, self.sector_gap)
+        """How clearly the groups (or sectors) differ on this item: the ranking's key. A gap
+        between groups of four and five people is mostly noise; dividing by its standard error
+        puts a share's difference and a mean's difference on one footing."""
+        return max(self.group_z, self.sector_z)
+
+    @property
+    def clear(self) -> bool:
+        return self.score >= CLEAR_Z
 
 
-def _furthest(poll: Poll, tallies: dict[str, Tally], n_items: int) -> list[tuple[float, tuple[str, str] | None]]:
-    profiles = {g: profile(t, poll) for g, t in tallies.items() if t.respondents}
-    profiles = {g: p for g, p in profiles.items() if len(p) == n_items}
-    out: list[tuple[float, tuple[str, str] | None]] = []
-    for i in range(n_items):
-        if len(profiles) < 2:
-            out.append((0.0, None))
+CLEAR_Z = 2.0  # a gap of about two standard errors: unlikely to be chance alone
+CLEAR_RULE = ("ranked by how clearly the groups differ: the gap divided by its standard error, so a "
+              "small group's noise does not lead; about 2 or more reads as a clear difference")
+
+
+def _variances(poll: Poll, ballots: list[Ballot], profile_: list[float]) -> list[float]:
+    """Per item of the profile, the per-person variance on its 0..1 scale: p(1-p) for a share,
+    the rated item's (sd / range)² for a mean, and the largest possible (0.25) otherwise."""
+    if poll.plugin.group_shares:
+        return [min(0.25, max(p * (1 - p), 0.0)) for p in profile_]
+    spreads = item_spreads(poll, ballots)
+    if len(spreads) == len(profile_):
+        lo, hi = poll.scale_range
+        span = (hi - lo) or 1
+        return [((s.sd or 0.0) / span) ** 2 for s in spreads]
+    return [0.25] * len(profile_)
+
+
+def _furthest(poll: Poll, tallies: dict[str, Tally], split: dict[str, list[Ballot]], n_items: int
+              ) -> list[tuple[float, tuple[str, str] | None, float]]:
+    """Per item: (gap, (higher, lower), z) for the pair of groups that differ most clearly
+    (`tallies` and `split` are the same groups' tallies and ballots)."""
+    stats: dict[str, tuple[list[float], list[float], float]] = {}
+    for g, t in tallies.items():
+        bs = split.get(g, [])
+        if not t.respondents or not bs:
             continue
-        hi = max(sorted(profiles), key=lambda g: profiles[g][i])
-        lo = min(sorted(profiles), key=lambda g: profiles[g][i])
-        out.append((round(profiles[hi][i] - profiles[lo][i], 4), (hi, lo)))
+        p = profile(t, poll)
+        if len(p) == n_items:
+            stats[g] = (p, _variances(poll, bs, p), float(t.respondents))
+    out: list[tuple[float, tuple[str, str] | None, float]] = []
+    for i in range(n_items):
+        best: tuple[float, tuple[str, str] | None, float] = (0.0, None, 0.0)
+        for g1, g2 in combinations(sorted(stats), 2):
+            (p1, v1, n1), (p2, v2, n2) = stats[g1], stats[g2]
+            gap = p1[i] - p2[i]
+            se = math.sqrt(v1[i] / n1 + v2[i] / n2)
+            z = abs(gap) / se if se > 0 else (math.inf if gap else 0.0)
+            if (z, abs(gap)) > (best[2], best[0]):
+                best = (round(abs(gap), 4), (g1, g2) if gap >= 0 else (g2, g1), z)
+        out.append(best)
     return out
 
 
@@ -54,20 +95,21 @@ def poll_items(store: Store, poll: Poll) -> list[ItemRow]:
     if not poll.plugin.splits_by_group:
         return []
     chosen = pollops.ballots(store, poll.id, poll.round)
-    if not chosen:
+    if not chosen or not poll.keeps_groups:
         return []
     labels = item_labels(poll)
     spreads = item_spreads(poll, chosen)
-    groups = _furthest(poll, pollops.group_tallies(store, poll), len(labels))
-    sectors = _furthest(poll, pollops.sector_tallies(store, poll), len(labels))
-    return [ItemRow(poll, label, g[0], g[1], s[0], s[1], spreads[i] if i < len(spreads) else None)
+    smallest = pollops.min_group(store)
+    groups = _furthest(poll, pollops.group_tallies(store, poll), group_ballots(chosen, smallest), len(labels))
+    sectors = _furthest(poll, pollops.sector_tallies(store, poll), sector_ballots(chosen, smallest), len(labels))
+    return [ItemRow(poll, label, g[0], g[1], s[0], s[1], spreads[i] if i < len(spreads) else None, g[2], s[2])
             for i, (label, g, s) in enumerate(zip(labels, groups, sectors, strict=True))]
 
 
 def item_ranking(store: Store) -> list[ItemRow]:
     """Every item of every poll, most divergent first (ties: the wider spread first)."""
     rows = [r for poll in pollops.polls(store) for r in poll_items(store, poll)]
-    return sorted(rows, key=lambda r: (-r.score, -((r.spread.sd or 0) if r.spread else 0)))
+    return sorted(rows, key=lambda r: (-r.score, -max(r.group_gap, r.sector_gap)))
 
 
 def pair_text(pair: tuple[str, str] | None, labels: dict[str, str]) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 
 from vbp_workshop.core import pollops, seeds
 from vbp_workshop.core.disagreement import (
+    CLEAR_RULE,
     QUADRANT_RULE,
     WHOLE_ROOM,
     by_gap,
@@ -94,22 +95,24 @@ def sectors_sheet(store: Store) -> Sheet:
 def divergence_sheet(store: Store) -> Sheet:
     sh = Sheet("Divergence")
     sh.heading("Where the room disagrees, per statement, attribute and option")
-    sh.add(["Ranked by how far apart the stakeholder groups or the sectors answered (0 = the same, 1 = "
-            "opposite). Spread is for the whole room: " + POLARISED_RULE + ". Blocks (fist-to-five at 0) "
-            "are counted, never named; 1–2 are concerns to hear."], "note")
+    sh.add(["How far apart the stakeholder groups or the sectors answered (0 = the same, 1 = opposite), "
+            + CLEAR_RULE + ". Spread is for the whole room: " + POLARISED_RULE
+            + ". Blocks (fist-to-five at 0) are counted, never named; 1–2 are concerns to hear."], "note")
     sh.blank()
     rows = []
     for n, r in enumerate(item_ranking(store), 1):
         s = r.spread
-        rows.append([n, r.poll.step, r.poll.question, r.label, r.group_gap, pair_text(r.group_pair, GROUP_LABELS),
+        rows.append([n, r.poll.step, r.poll.question, r.label, _r(min(r.score, 99.0)),
+                     "clear" if r.clear else "could be chance", r.group_gap, pair_text(r.group_pair, GROUP_LABELS),
                      r.sector_gap, pair_text(r.sector_pair, SPLIT_LABELS),
                      _r(s.mean) if s else "", _r(s.sd) if s else "", _r(s.extremes) if s and s.n else "",
                      "yes" if s and s.polarised else "", s.blockers if s and s.blockers is not None else "",
                      s.n if s else "", "yes" if s and s.small else ""])
-    sh.table("DivergenceRanking", ["Rank", "Step", "Poll", "Item", "Groups apart", "Furthest apart (groups)",
+    sh.table("DivergenceRanking", ["Rank", "Step", "Poll", "Item", "How clear (gap ÷ its standard error)",
+                                   "Reading", "Groups apart", "Furthest apart (groups)",
                                    "Sectors apart", "Furthest apart (sectors)", "Mean", "SD", "Share at the end values",
                                    "Polarised", "Blocks (fist-to-five at 0)", "n", f"Fewer than {SMALL_N}"],
-             rows, formats={5: "0.00", 7: "0.00", 11: "0%"}, wrap=(3, 4))
+             rows, formats={5: "0.0", 7: "0.00", 9: "0.00", 13: "0%"}, wrap=(3, 4))
     return sh
 
 

@@ -3,12 +3,16 @@ importance-vs-satisfaction gap per sector with its quadrant (tabs of the diverge
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtWidgets import QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 from vbp_workshop.core import pollops
 from vbp_workshop.core.disagreement import (
+    CLEAR_RULE,
     QUADRANT_RULE,
     WHOLE_ROOM,
+    ItemRow,
     by_gap,
     centre,
     importance_gaps,
@@ -23,10 +27,16 @@ from vbp_workshop.ui.session import Session
 from vbp_workshop.ui.shared.labels import plain_label
 
 # The item and its figures first; the poll's question last (it is long, and stretches).
-STATEMENT_COLUMNS = ["Statement / item", "Groups apart", "Furthest apart", "Sectors apart", "Sectors",
+STATEMENT_COLUMNS = ["Statement / item", "How clear", "Groups apart", "Furthest apart", "Sectors apart", "Sectors",
                      "Mean", "SD", "At the ends", "Flags", "n", "Step", "Poll"]
 WIDEST = 340  # pixels: a long statement is cut here (the tooltip holds it whole)
 GAP_COLUMNS = ["Attribute", "Who", "n", "Importance", "Satisfaction", "Gap", "Quadrant", "Note"]
+
+
+def clarity(row: ItemRow) -> str:
+    """'clear (3.1)' or 'could be chance (1.2)': the ranking's key in words, the figure beside."""
+    z = "∞" if math.isinf(row.score) else f"{row.score:.1f}"
+    return f"{'clear' if row.clear else 'could be chance'} ({z})"
 
 
 def flags(spread: ItemSpread | None) -> str:
@@ -69,7 +79,7 @@ class StatementRanking(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(plain_label(
             "Each statement, attribute and option, ranked by how far apart the stakeholder groups "
-            "or the sectors answered (0 = the same, 1 = opposite). Beside it, the whole room's "
+            f"or the sectors answered (0 = the same, 1 = opposite), {CLEAR_RULE}. Beside it, the whole room's "
             f"spread ({POLARISED_RULE}); "
             "fist-to-five blocks (0) and concerns (1–2) are counted, never named.", cls="hint"))
         self.rows = item_ranking(session.store)
@@ -77,7 +87,7 @@ class StatementRanking(QWidget):
         for r in self.rows:
             s = r.spread
             data.append([
-                r.label, f"{r.group_gap:.2f}", pair_text(r.group_pair, GROUP_LABELS), f"{r.sector_gap:.2f}",
+                r.label, clarity(r), f"{r.group_gap:.2f}", pair_text(r.group_pair, GROUP_LABELS), f"{r.sector_gap:.2f}",
                 pair_text(r.sector_pair, SPLIT_LABELS),
                 f"{s.mean:.1f}" if s and s.mean is not None else "",
                 f"{s.sd:.1f}" if s and s.sd is not None else "",
