@@ -274,3 +274,16 @@ def test_importance_quadrants_cross_at_the_rooms_averages_not_the_scales_middle(
     assert matrix.cross[0].value() == pytest.approx(3.0)  # type: ignore[attr-defined]  # a 2×2 keeps its middle
     chart.close()
     matrix.close()
+
+
+def test_a_group_below_five_people_is_shaded_and_says_so(qapp) -> None:
+    p = poll("scale", min=0, max=10)
+    big, few = tally(p, [b(7)] * 8), tally(p, [b(3)] * 4)
+    groups = GroupChart(large=True)
+    groups.set_groups(p, {"provider": big, "pharma": few}, {"provider": "Provider", "pharma": "Pharma"})
+    shown(groups, 700, 470)
+    assert groups.few == {"provider": False, "pharma": True}
+    alpha = {g: bar.opts["brush"].alphaF() for g, bar in groups._bars.items()}
+    assert alpha["pharma"] < 0.5 < alpha["provider"]
+    assert [label.text for _, label in groups.legend.items] == ["Provider (n=8)", "Pharma (n=4, few: read with care)"]
+    groups.close()
