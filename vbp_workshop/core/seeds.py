@@ -41,9 +41,10 @@ LEGACY_TIERS = {"prem": "experience", "prom": ""}
 PILOT_DECISIONS = {"": "—", "go": "Go (scale)", "adapt": "Adapt", "stop": "Stop"}
 # A partnership's scope: one care pathway, or a population defined by need and risk across
 # pathways (the "State of the Relationship" report's Population Health Partnerships).
-SCOPE_KINDS = {"": "—", "pathway": "A pathway: one condition, one care pathway",
-               "population": "A population: a cohort defined by need and risk, across pathways, with prevention "
-                             "and inequalities in scope (a Population Health Partnership)"}
+SCOPE_KINDS = {"": "—", "pathway": "A pathway (one condition)",
+               "population": "A population (across pathways)"}
+SCOPE_HINT = ("A pathway: one condition, one care pathway. A population: a cohort defined by need and risk, "
+              "across pathways, with prevention and inequalities in scope (a Population Health Partnership).")
 STEP1_TEXTS = {"nhs_priorities": "Fit with NHS priorities", "scope": "Scope: what is in",
                "boundaries": "Boundaries: what is out"}
 SHARE_FIELDS = {"what": "What is published", "where": "Where", "when": "When"}

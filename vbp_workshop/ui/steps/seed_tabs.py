@@ -181,6 +181,7 @@ class TripleWinTab(SeedTab):
         for key, label in seeds.SCOPE_KINDS.items():
             self.scope_kind.addItem(label, key)
         self.scope_kind.currentIndexChanged.connect(self._set_scope_kind)
+        self.scope_kind.setToolTip(seeds.SCOPE_HINT)
         form.addRow("What the partnership covers", self.scope_kind)
         for key, label in seeds.STEP1_TEXTS.items():
             form.addRow(label, BoundText(session, step=1, key=key, multiline=True, parse=clean_field))
