@@ -6,8 +6,8 @@ from pathlib import Path
 
 import openpyxl
 
-from vbp_workshop.core.export import export_workbook
-from vbp_workshop.core.store import Store
+from vbp_workshop.core.file.store import Store
+from vbp_workshop.core.workbook.export import export_workbook
 
 
 def _cells(path: Path) -> dict[str, list[list[str]]]:

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from vbp_workshop.core.equal_groups import equal_group_line, equal_group_tally
-from vbp_workshop.core.polls import Poll, encode
-from vbp_workshop.core.tally import tally
+from vbp_workshop.core.model.poll import Poll, encode
+from vbp_workshop.core.polls.equal_groups import equal_group_line, equal_group_tally
+from vbp_workshop.core.polls.tally import tally
 
 
 def poll(kind: str, options: tuple[str, ...] = ("A", "B"), privacy: str = "anonymous", **settings: Any) -> Poll:
@@ -59,13 +59,13 @@ def test_small_groups_merge_before_they_weigh_and_no_groups_means_no_view() -> N
 def test_the_workbook_shows_each_group_counted_once_beside_the_per_person_result(demo, tmp_path) -> None:
     import openpyxl
 
-    from vbp_workshop.core import pollops
-    from vbp_workshop.core.export import export_workbook
+    from vbp_workshop.core.polls import queries
+    from vbp_workshop.core.workbook.export import export_workbook
 
     # The demo: NHS providers are the largest group, so on some polls the equal-weight view reads
     # differently; each such poll's block says so under its result, with the rule.
-    expected = [p for p in pollops.polls(demo) if pollops.ballots(demo, p.id, p.round)
-                and equal_group_line(p, pollops.round_tally(demo, p), pollops.equal_tally(demo, p))]
+    expected = [p for p in queries.polls(demo) if queries.ballots(demo, p.id, p.round)
+                and equal_group_line(p, queries.round_tally(demo, p), queries.equal_tally(demo, p))]
     assert expected, "the demo has polls where one group, one vote reads differently"
     out = tmp_path / "out.xlsx"
     export_workbook(demo, out)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from vbp_workshop.core.joint_working import ACTIONED, MET, OPEN, checklist
+from vbp_workshop.core.file.store import Store
+from vbp_workshop.core.model.changes import Insert, Update
 from vbp_workshop.core.operations import step_field_edit
 from vbp_workshop.core.operations.edits import Refused, apply_edits
-from vbp_workshop.core.store import Insert, Store, Update
-from vbp_workshop.core.template import load_template
+from vbp_workshop.core.steps.joint_working import ACTIONED, MET, OPEN, checklist
+from vbp_workshop.core.steps.template import load_template
 
 MUST = [i["key"] for i in load_template()["joint_working"] if i["level"] == "must" and i["applies"] == "all"]
 
@@ -74,7 +75,7 @@ def test_parties_are_the_signatories_not_every_partner(store: Store) -> None:
 
 
 def test_the_nation_chooses_the_sources(store: Store) -> None:
-    from vbp_workshop.core.joint_working import nation_sources
+    from vbp_workshop.core.steps.joint_working import nation_sources
 
     assert checklist(store).nation == "england"
     _set(store, "nation", "scotland")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit
 
-from vbp_workshop.core.joint_working import checklist
+from vbp_workshop.core.steps.joint_working import checklist
 from vbp_workshop.ui.main_window import MainWindow
 from vbp_workshop.ui.shared.dialogs import ScriptedDialogs
 
@@ -43,12 +43,12 @@ def test_parties_are_ticked_per_partner_and_saved(demo_window: MainWindow) -> No
 
 
 def test_the_scope_is_a_pathway_or_a_population(demo_window: MainWindow) -> None:
-    from vbp_workshop.core import seeds
+    from vbp_workshop.core.steps import planning
 
     page = demo_window.view.show_page("step1")
     box = page.findChild(QComboBox, "scope_kind")
     assert box is not None and box.findData("population") >= 0
     box.setCurrentIndex(box.findData("population"))
-    assert seeds.scope_kind(demo_window.session.store) == "population"
+    assert planning.scope_kind(demo_window.session.store) == "population"
     demo_window.session.undo_stack.undo()
-    assert box.currentData() == seeds.scope_kind(demo_window.session.store) != "population"
+    assert box.currentData() == planning.scope_kind(demo_window.session.store) != "population"

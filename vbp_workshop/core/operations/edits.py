@@ -7,15 +7,15 @@ always point at options that exist, and an open poll is closed before it disappe
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from vbp_workshop.core import pollops
-from vbp_workshop.core.joint_working import checklist
+from vbp_workshop.core.file.store import Store
+from vbp_workshop.core.model.changes import FACILITATOR, Delete, Edit, Insert, Update
+from vbp_workshop.core.model.room import LiveState
+from vbp_workshop.core.model.text import clean_json_text, clean_text
 from vbp_workshop.core.operations.live import close_poll
-from vbp_workshop.core.store import FACILITATOR, Delete, Edit, Insert, Store, Update
-from vbp_workshop.core.text import clean_json_text, clean_text
-from vbp_workshop.core.votes import LiveState
+from vbp_workshop.core.polls import queries
 
 
 class Refused(ValueError):
@@ -57,7 +57,7 @@ def _shape(row: dict[str, Any]) -> tuple[Any, ...]:
 
 def frozen_reason(store: Store, poll_id: int) -> str:
     """Why a poll's type, options and scale cannot change now, or '' when they can."""
-    n = pollops.answer_count(store, poll_id)
+    n = queries.answer_count(store, poll_id)
     if not n:
         return ""
     return (f"This poll already has {n} answer{'s' if n != 1 else ''} (in this or an earlier round), "
@@ -84,21 +84,15 @@ def poll_integrity(store: Store, edits: Sequence[Edit]) -> None:
                 raise Refused(reason)
 
 
-def step_readiness(store: Store, edits: Sequence[Edit]) -> None:
-    """Refuse marking step 3 done while a must-pass joint-working item is neither met nor given
-    an owner (core/joint_working.py). Runs inside the batch's transaction."""
-    for edit in edits:
-        if isinstance(edit, Update) and edit.table == "steps" and edit.id == 3 and edit.values.get("status") == "done":
-            jw = checklist(store)
-            if not jw.ready:
-                names = "; ".join(i.text.split(":")[0] for i in jw.unmet_must[:3])
-                raise Refused(f"Step 3 is not ready: {jw.verdict()} First: {names}. Tick what is met, or name "
-                              "an owner for each open item on the Joint working tab.")
+# Rules a higher floor adds to every batch (the joint-working readiness of step 3 registers from
+# core/steps/joint_working.py): they run in the batch's transaction, after the poll integrity.
+BATCH_RULES: list[Callable[[Store, Sequence[Edit]], None]] = []
 
 
 def _rules(store: Store, edits: Sequence[Edit]) -> None:
     poll_integrity(store, edits)
-    step_readiness(store, edits)
+    for rule in BATCH_RULES:
+        rule(store, edits)
 
 
 def apply_edits(store: Store, live: LiveState | None, edits: Sequence[Edit],

@@ -7,8 +7,9 @@ import math
 
 from PySide6.QtWidgets import QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
-from vbp_workshop.core import pollops
-from vbp_workshop.core.disagreement import (
+from vbp_workshop.core.model.domain import GROUP_LABELS
+from vbp_workshop.core.polls import queries
+from vbp_workshop.core.polls.divergence import (
     CLEAR_RULE,
     QUADRANT_RULE,
     WHOLE_ROOM,
@@ -20,9 +21,8 @@ from vbp_workshop.core.disagreement import (
     pair_text,
     widest_gap_by_sector,
 )
-from vbp_workshop.core.domain import GROUP_LABELS
-from vbp_workshop.core.polarisation import POLARISED_RULE, SMALL_N, ItemSpread
-from vbp_workshop.core.sectors import SPLIT_LABELS
+from vbp_workshop.core.polls.sectors import SPLIT_LABELS
+from vbp_workshop.core.polls.spreads import POLARISED_RULE, SMALL_N, ItemSpread
 from vbp_workshop.ui.session import Session
 from vbp_workshop.ui.shared.labels import plain_label
 
@@ -114,7 +114,7 @@ class ImportanceGaps(QWidget):
             "first; both above average = keep up; satisfied but less important = possible "
             f"overkill; neither = low priority ({QUADRANT_RULE}).", cls="hint"))
         data = []
-        for poll in pollops.polls(session.store):
+        for poll in queries.polls(session.store):
             rows = importance_gaps(session.store, poll)
             widest = widest_gap_by_sector(rows)
             mid = centre(rows)

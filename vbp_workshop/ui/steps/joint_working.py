@@ -15,9 +15,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vbp_workshop.core.joint_working import MET, STATUS_LABELS, checklist, nation_sources
 from vbp_workshop.core.operations import step_field_edit
-from vbp_workshop.core.template import load_template
+from vbp_workshop.core.steps.joint_working import MET, STATUS_LABELS, checklist, nation_sources
+from vbp_workshop.core.steps.template import load_template
 from vbp_workshop.ui.session import Session
 from vbp_workshop.ui.shared.labels import CheckText, info_note, plain_label
 from vbp_workshop.ui.shared.scrolling import scrolling
