@@ -85,3 +85,20 @@ def test_the_review_days_workbook_compares_the_sessions(demo: Store, tmp_path: P
             export_workbook(demo, tmp_path / "design.xlsx"), read_only=True).sheetnames, design["title"]
     finally:
         review.close()
+
+
+def test_the_days_frame_reminds_of_competition_law_only_with_two_companies(demo: Store) -> None:
+    from vbp_workshop.core.model.changes import Insert, Update
+    from vbp_workshop.core.steps.frame import frame
+
+    f = frame(demo)
+    assert f.competition == ""  # one company (Halden) in the demo
+    assert any("neutral" in x for x in f.opening) and any("Chatham House" in x for x in f.opening)
+    assert any("Data pack" in x for x in f.prework) and any("Check-out" in x for x in f.close)
+    # The data pack measured LDL at target and rehab uptake before the day; the rest still need it.
+    assert "Patients at LDL-cholesterol target" not in f.baselines_needed
+    assert "Repeat MI or stroke within 12 months" in f.baselines_needed
+    demo.apply([Insert("partners", {"name": "Second Pharma", "stakeholder": "pharma"})])
+    assert "prices" in frame(demo).competition
+    demo.apply([Update("workshop", 1, {"date": "2026-05-01"})])  # points after the day are not a baseline
+    assert "Patients at LDL-cholesterol target" in frame(demo).baselines_needed
