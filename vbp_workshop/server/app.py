@@ -313,9 +313,12 @@ async def events(request: web.Request) -> web.StreamResponse:
         return problem(401, "Join first.")
     address = request.remote or ""
     task = asyncio.current_task()
+    ended = False
 
     def end() -> None:  # the same device opened one stream too many: this, its oldest, gives way
+        nonlocal ended
         if task is not None:
+            ended = True
             task.cancel()
     refused = app.guard.open_stream(address, device[0], end)
     if refused == "capacity":
@@ -337,8 +340,13 @@ async def events(request: web.Request) -> web.StreamResponse:
             sent = message
             assert event is not None
             await event.wait()
-    except (ConnectionResetError, asyncio.CancelledError):
+    except ConnectionResetError:
         pass
+    except asyncio.CancelledError:
+        # Ended by `end` (a newer stream of the same phone): the stream is over, the task goes on.
+        # Any other cancellation (the server stopping) is not this handler's to swallow.
+        if not ended or task is None or task.uncancel() > 0:
+            raise
     finally:
         app.guard.close_stream(address, device[0], end)
     return response

@@ -7,7 +7,6 @@ half a workbook, and refuses a file another program holds open.
 
 from __future__ import annotations
 
-import gc
 import os
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -42,7 +41,7 @@ from vbp_workshop.core.steps.template import load_template
 from vbp_workshop.core.workbook.idea_sheets import add_step_trails, ideas_sheets
 from vbp_workshop.core.workbook.poll_sheets import checksum, poll_sheets, readable_answer
 from vbp_workshop.core.workbook.sector_sheets import sector_sheets
-from vbp_workshop.core.workbook.xlsx import Cancelled, Sheet, WorkbookWriter
+from vbp_workshop.core.workbook.xlsx import Cancelled, Sheet, WorkbookWriter, show_axes
 
 __all__ = ["ACTUALS_HEADERS", "ACTUALS_SHEET", "ExportCancelled", "ExportError", "checksum", "export_workbook",
            "readable_answer"]
@@ -394,10 +393,6 @@ def export_workbook(store: Store, path: Path, *, include_names: bool = False,
 
     tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.xlsx")
     writer = WorkbookWriter(tmp)
-    # Half a million cell records are built and never freed until the end: the cycle collector
-    # would traverse them again and again (measured: about a tenth of the export's time).
-    collecting = gc.isenabled()
-    gc.disable()
     sheets: list[Sheet] = []
     try:
         progress(0.05)
@@ -423,6 +418,7 @@ def export_workbook(store: Store, path: Path, *, include_names: bool = False,
                                   "created": datetime.now(UTC).replace(tzinfo=None)})
         writer.wb.close()
         check()
+        show_axes(tmp)
         os.replace(tmp, path)
     except Cancelled:
         raise ExportCancelled("The export was cancelled; no file was written.") from None
@@ -436,14 +432,6 @@ def export_workbook(store: Store, path: Path, *, include_names: bool = False,
     except XlsxWriterException as exc:
         raise ExportError(f"The workbook could not be built: {exc}.") from exc
     finally:
-        writer.wb.fileclosed = True  # after a failure: never written later (older XlsxWriters close on __del__)
-        tmp.unlink(missing_ok=True)
-        # The cell records freed now, by their reference counts: with the collector back first,
-        # its next pass would walk all of them (measured: a tenth of a second), and XlsxWriter's
-        # workbook, a reference cycle, would keep them until a later, slower pass.
-        sheets.clear()
-        writer.free()
-        if collecting:
-            gc.enable()
+        tmp.unlink(missing_ok=True)  # after a failure or a cancel: the workbook is dropped unwritten
     progress(1.0)
     return path
