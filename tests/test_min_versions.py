@@ -53,5 +53,5 @@ def test_the_workbook_and_server_tests_pass_on_the_lowest_allowed_versions(tmp_p
                            env=env, capture_output=True, text=True, check=True)
     assert shown.stdout.split() == [lowest["XlsxWriter"], lowest["openpyxl"], lowest["aiohttp"]]
     run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x", *TESTS],
-                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=1200)
+                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=1200, check=False)
     assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
