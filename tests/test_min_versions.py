@@ -41,6 +41,7 @@ def test_the_lowest_bounds_are_read_from_pyproject() -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1500)
 def test_the_workbook_and_server_tests_pass_on_the_lowest_allowed_versions(tmp_path: Path) -> None:
     lowest = lowest_allowed()
     target = tmp_path / "lowest"
