@@ -47,12 +47,19 @@ def test_every_stream_gets_each_change_once_and_pings_between(fast_ping: None, r
                     elif line.startswith(b": ping"):
                         events.append("ping")
 
+    async def until(condition: Any, within: float = 10) -> None:  # a condition, not a fixed wait
+        async with asyncio.timeout(within):
+            while not condition():
+                await asyncio.sleep(0.02)
+
     async def go() -> list[list[Any]]:
         seen: list[list[Any]] = [[], []]
         tasks = [asyncio.create_task(phone(events)) for events in seen]
-        await asyncio.sleep(0.5)
+        await until(lambda: all("ping" in events for events in seen))  # pings before the change
         open_poll(room.store, room.live, pid)
-        await asyncio.sleep(1.2)
+        await until(lambda: all(len([e for e in events if e != "ping"]) >= 2 and events.count("ping") >= 3
+                                and events[-1] == "ping" and events.index("ping") < len(events) - 1
+                                for events in seen))
         for t in tasks:
             t.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
