@@ -38,7 +38,7 @@ def connect(path: Path | str) -> sqlite3.Connection:
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA journal_mode = WAL")
-    # FULL: a commit that returned is on disk, also after power loss (DESIGN: data safety).
+    # FULL: a commit that returned is on disk, also after power loss.
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA busy_timeout = 10000")
     return conn
