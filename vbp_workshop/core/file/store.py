@@ -158,7 +158,7 @@ class Store:
         self.listeners: list[Callable[[Changes], None]] = []
         self._columns: dict[str, list[str]] = {}
         self._children = self._foreign_keys()
-        # Set by `pollops.ballots_kept` while one reader (an export) reads a file nobody writes.
+        # Set by `polls.queries.ballots_kept` while one reader (an export) reads a file nobody writes.
         self.ballot_memo: dict[tuple[int, int], list[Row]] | None = None
         self.tally_memo: dict[tuple[int, int, str], Any] | None = None  # (poll, round, split) -> tallies
 

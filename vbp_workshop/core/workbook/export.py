@@ -1,5 +1,5 @@
 """The outcome workbook: a Summary first, a sheet per step, then the poll sheets (results with
-native charts, raw anonymous votes, audit; see export_polls), participants and agenda.
+native charts, raw anonymous votes, audit; see poll_sheets), participants and agenda.
 
 `export_workbook` writes to a temporary file and moves it into place, so a failure never leaves
 half a workbook, and refuses a file another program holds open.
@@ -404,7 +404,7 @@ def export_workbook(store: Store, path: Path, *, include_names: bool = False,
             sheets += poll_sheets(store, progress, cancel)
             sheets += ideas_sheets(store)  # the room's ideas and their trail (core/workbook/idea_sheets.py)
             add_step_trails(sheets, store)  # and each adopted idea's trail on its step's sheet
-            sheets += sector_sheets(store)  # by sector, divergence per item, readiness, plans (export_sectors)
+            sheets += sector_sheets(store)  # by sector, divergence per item, readiness, plans (sector_sheets)
             sheets += [participants_sheet(store, include_names), agenda_sheet(store)]
         check()
         for n, sh in enumerate(sheets, 1):
