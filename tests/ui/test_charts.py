@@ -125,8 +125,12 @@ def test_legends_sit_beside_the_data_and_never_cover_it(qapp, kind: str) -> None
         legend = scene_rect(chart.legend)
         assert legend.height() > 0
         assert not legend.intersects(view_rect(chart)), (kind, w, h)
-        # Inside the chart: a legend cut off at the edge would be no legend.
+        # Inside the chart: a legend cut off at the edge would be no legend (each entry's own box).
         assert legend.right() <= chart.width() + 1 and legend.top() >= 0
+        for sample, label in chart.legend.items:
+            for part in (sample, label):
+                box = scene_rect(part)
+                assert box.right() <= chart.width() + 1 and not box.intersects(view_rect(chart)), (kind, w, h)
     chart.close()
 
 
