@@ -27,7 +27,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from vbp_workshop.core.intake import ideas as idea_intake
+from vbp_workshop.core.intake import ideas as idea_intake  # beside steps.ideas: the phones' side
 from vbp_workshop.core.intake.votes import VoteWriter
 from vbp_workshop.core.model.poll import kind_of
 from vbp_workshop.core.model.room import LiveState

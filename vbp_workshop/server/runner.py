@@ -100,9 +100,8 @@ class VoteServer:
         try:
             site = web.TCPSite(runner, self.host, self.port, backlog=1024, reuse_address=True)
             await site.start()
-            if not self.port:  # port 0: the system chose one
-                server = getattr(site, "_server", None)
-                self.port = int(server.sockets[0].getsockname()[1]) if server and server.sockets else 0
+            if not self.port:  # port 0: the system chose one (aiohttp's public list of bound addresses)
+                self.port = int(runner.addresses[0][1]) if runner.addresses else 0
             self._ready.set()
             await self._stop.wait()
         finally:

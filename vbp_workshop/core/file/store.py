@@ -38,7 +38,7 @@ def connect(path: Path | str) -> sqlite3.Connection:
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA journal_mode = WAL")
-    # FULL: a commit that returned is on disk, also after power loss (DESIGN: data safety).
+    # FULL: a commit that returned is on disk, also after power loss.
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA busy_timeout = 10000")
     return conn
@@ -158,7 +158,7 @@ class Store:
         self.listeners: list[Callable[[Changes], None]] = []
         self._columns: dict[str, list[str]] = {}
         self._children = self._foreign_keys()
-        # Set by `pollops.ballots_kept` while one reader (an export) reads a file nobody writes.
+        # Set by `polls.queries.ballots_kept` while one reader (an export) reads a file nobody writes.
         self.ballot_memo: dict[tuple[int, int], list[Row]] | None = None
         self.tally_memo: dict[tuple[int, int, str], Any] | None = None  # (poll, round, split) -> tallies
 
