@@ -21,6 +21,7 @@ from aiohttp import web
 
 from vbp_workshop.core.domain import STAKEHOLDER_LABELS, Stakeholder
 from vbp_workshop.core.polls import BallotError, validate
+from vbp_workshop.core.store import absolute, sqlite_uri
 from vbp_workshop.core.text import clean_text
 from vbp_workshop.core.votes import Join, LiveState, PollClosed, Vote, VoteWriter, in_range, token_hash
 from vbp_workshop.server.guard import Limits, RoomGuard
@@ -83,7 +84,7 @@ class VoteApp:
         return self.guard.streams
 
     def _load_devices(self, db_path: Path) -> None:
-        conn = sqlite3.connect(f"{db_path.as_uri()}?mode=ro", uri=True)
+        conn = sqlite3.connect(sqlite_uri(absolute(db_path), "mode=ro"), uri=True)
         try:
             for h, pseudonym, grp in conn.execute("SELECT token_hash, pseudonym, grp FROM devices"):
                 self.devices[h] = (pseudonym, grp)
