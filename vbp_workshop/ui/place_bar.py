@@ -33,11 +33,11 @@ class PlaceBar(QFrame):
 
     def text_for(self, status: MirrorState) -> str:
         place, name = status.place, status.target.name
-        where = f"“{name}” is in {place.name}." if place.synced else f"“{name}” is on {place.name}."
-        why = ("So that the sync never picks up a half-written file" if place.synced
-               else "So that a dropped connection loses nothing")
-        what = (f"{where} {why}, VBP Workshop works on a copy on this laptop and saves it back a couple of "
-                "seconds after each change, and when you close the workshop.")
+        where = f"“{name}” is in {place.name}" if place.synced else f"“{name}” is on {place.name}"
+        why = ("so the sync never picks up a half-written file" if place.synced
+               else "so a dropped connection loses nothing")
+        what = (f"{where}: VBP Workshop works on a copy on this laptop and saves it back there a couple of "
+                f"seconds after each change and when you close the workshop, {why}.")
         if status.error:
             since = f" since {_when(status.mirrored_at)}" if status.mirrored_at else ""
             return (f"Not saved to {place.name}{since}: {status.error}. Nothing is lost: every change is kept "
