@@ -63,7 +63,8 @@ def test_a_plain_copy_of_the_open_workshop_holds_every_change(demo_window: MainW
             copy = usb / "copy.vbpw"
             shutil.copy(session.store.path, copy)  # the file alone
             return (_read(copy, "SELECT title FROM workshop") == "Copied mid-day"
-                    and _read(copy, "SELECT COUNT(*) FROM partners WHERE name = ?", ("Typed just before the copy",)) == 1
+                    and _read(copy, "SELECT COUNT(*) FROM partners WHERE name = ?",
+                              ("Typed just before the copy",)) == 1
                     and _read(copy, "SELECT COUNT(*) FROM ballots WHERE poll_id = ? AND ballot_uid LIKE '000%'",
                               (pid,)) == 6)
 
