@@ -18,7 +18,6 @@ from PySide6.QtWidgets import QApplication
 from vbp_workshop import ui  # noqa: F401
 from vbp_workshop.core import pollops
 from vbp_workshop.core.demo import build_demo
-from vbp_workshop.core.template import resource_path
 from vbp_workshop.server.network import choose_port
 from vbp_workshop.ui.main_window import MainWindow
 from vbp_workshop.ui.settings import Settings
@@ -28,7 +27,9 @@ from vbp_workshop.ui.shared.dialogs import ScriptedDialogs
 def main() -> None:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
-    app.setStyleSheet(resource_path("style.qss").read_text("utf-8"))
+    from vbp_workshop.ui import style
+
+    style.apply(app)
     tmp = Path(tempfile.mkdtemp())
     win = MainWindow(Settings(QSettings(str(tmp / "s.ini"), QSettings.Format.IniFormat)), ScriptedDialogs())
     build_demo(tmp / "demo.vbpw").close()

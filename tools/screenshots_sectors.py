@@ -16,7 +16,6 @@ from PySide6.QtWidgets import QApplication
 
 from vbp_workshop.core import pollops
 from vbp_workshop.core.demo import build_demo
-from vbp_workshop.core.template import resource_path
 from vbp_workshop.server.network import choose_port
 from vbp_workshop.ui.main_window import MainWindow
 from vbp_workshop.ui.settings import Settings
@@ -32,7 +31,9 @@ def main(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
-    app.setStyleSheet(resource_path("style.qss").read_text("utf-8"))
+    from vbp_workshop.ui import style
+
+    style.apply(app)
     tmp = Path(tempfile.mkdtemp())
     win = MainWindow(Settings(QSettings(str(tmp / "s.ini"), QSettings.Format.IniFormat)), ScriptedDialogs())
     win.resize(1366, 768)

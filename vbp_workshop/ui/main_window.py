@@ -48,6 +48,8 @@ class MainWindow(QMainWindow):
         self.dialogs = dialogs or DialogService(self)
         if self.dialogs.parent is None and type(self.dialogs) is DialogService:
             self.dialogs.parent = self
+        if self.dialogs.folders is None:  # Open/New/Save start where the last one ended
+            self.dialogs.folders = settings
         self.session: Session | None = None
         self.view: WorkshopView | None = None
         # Which folders are synced or network ones (tests give their own), and where working
