@@ -382,3 +382,29 @@ def test_a_read_only_target_folder_loses_nothing(synced: tuple[Path, Path], read
     assert target.read_bytes() == before  # the target untouched, not half-written
     assert "Kept although the folder refuses it" in partners_in(mirror.status().local)
     assert sorted(p.name for p in read_only_folder.iterdir()) == ["Day one.vbpw"]
+
+
+def test_a_target_held_open_for_a_moment_is_replaced_once_it_is_free(
+        synced: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows: a sync client uploading the file (or a scanner) makes os.replace fail for a moment."""
+    import vbp_workshop.core.keeper as keeper_module
+
+    target, data = synced
+    store, mirror = open_mirrored(target, ONEDRIVE, data)
+    real_replace = os.replace
+    refused: list[str] = []
+
+    def busy_twice(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
+        if Path(dst) == target and len(refused) < 2:
+            refused.append(str(dst))
+            raise PermissionError(13, "Access is denied", str(dst))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(keeper_module.os, "replace", busy_twice)
+    try:
+        store.apply([Insert("partners", {"name": "After a busy moment"})])
+        assert mirror.push(store.conn)
+        assert len(refused) == 2 and "After a busy moment" in partners_in(target)
+    finally:
+        store.close()
+        mirror.release()

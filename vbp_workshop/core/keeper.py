@@ -113,6 +113,20 @@ def _fsync_folder(folder: Path) -> None:
             os.close(fd)
 
 
+def _replace(tmp: Path, target: Path, attempts: int = 5) -> None:
+    """`os.replace`, tried a few times: on Windows a sync client or a virus scanner that has the
+    target open for a moment makes it fail with "access denied" (the next save point would
+    also do, but the bar would say "not saved" for nothing)."""
+    for attempt in range(attempts):
+        try:
+            os.replace(tmp, target)
+            return
+        except PermissionError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.2 * (attempt + 1))
+
+
 def copy_consistent(source: sqlite3.Connection, target: Path) -> None:
     """A whole, consistent copy of `source`'s database at `target`, atomically: the copy is
     written beside it under a name sync clients skip ("~$….tmp"), synced, then renamed over it."""
@@ -132,7 +146,7 @@ def copy_consistent(source: sqlite3.Connection, target: Path) -> None:
         # replayed into the new file: they must go first (and if they cannot, nothing changes).
         for part in (Path(f"{target}-wal"), Path(f"{target}-shm")):
             part.unlink(missing_ok=True)
-        os.replace(tmp, target)
+        _replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
