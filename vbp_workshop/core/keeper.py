@@ -154,6 +154,21 @@ def copy_consistent(source: sqlite3.Connection, target: Path) -> None:
     _fsync_folder(target.parent)
 
 
+def why_not_saved(exc: BaseException, target: Path) -> str:
+    """Why a copy did not reach `target`, in the facilitator's words."""
+    try:
+        reachable = target.parent.is_dir()
+    except OSError:
+        reachable = False
+    if not reachable:
+        return "its folder cannot be reached (is the network drive or VPN connected?)"
+    if isinstance(exc, sqlite3.Error) and "unable to open" in str(exc):
+        return "its folder does not accept new files (it may be read-only)"
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror[0].lower() + exc.strerror[1:]
+    return str(exc) or type(exc).__name__
+
+
 @dataclass
 class MirrorState:
     """What the facilitator is told about the copy in the synced or network folder."""
@@ -220,8 +235,7 @@ class Mirror:
             stamp = self._target_stamp()
         except (OSError, sqlite3.Error) as exc:
             with self._mutex:
-                reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
-                self.state = replace(self.state, error=reason)
+                self.state = replace(self.state, error=why_not_saved(exc, self.target))
             return False
         with self._mutex:
             self.state = replace(self.state, mirrored_at=time.time(), error="", pending=False)
