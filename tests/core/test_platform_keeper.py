@@ -22,7 +22,7 @@ from vbp_workshop.core import operations, pollops
 from vbp_workshop.core.demo import build_demo
 from vbp_workshop.core.keeper import Keeper, Settle, open_mirrored, working_folder
 from vbp_workshop.core.places import Place
-from vbp_workshop.core.store import Insert, Store, Update, WorkshopFileError
+from vbp_workshop.core.store import Insert, Store, Update, WorkshopFileError, sqlite_uri
 from vbp_workshop.core.votes import LiveState, Vote, VoteWriter
 
 ONEDRIVE = Place("onedrive", "OneDrive - Test Trust")
@@ -49,7 +49,7 @@ def copy_alone(path: Path, to: Path) -> Path:
 
 
 def partners_in(path: Path) -> list[str]:
-    conn = sqlite3.connect(f"file:{path}?immutable=1", uri=True)
+    conn = sqlite3.connect(sqlite_uri(path, "immutable=1"), uri=True)
     try:
         return [r[0] for r in conn.execute("SELECT name FROM partners ORDER BY id")]
     finally:
@@ -104,7 +104,7 @@ def test_a_plain_copy_of_the_open_file_holds_every_change_within_seconds(
 
         def copy_is_whole() -> bool:
             copy = copy_alone(store.path, tmp_path / "usb")
-            conn = sqlite3.connect(f"file:{copy}?immutable=1", uri=True)
+            conn = sqlite3.connect(sqlite_uri(copy, "immutable=1"), uri=True)
             try:
                 ballots = conn.execute("SELECT COUNT(*) FROM ballots WHERE poll_id = ? AND voter LIKE 'phone-%'",
                                        (pid,)).fetchone()[0]
@@ -153,7 +153,7 @@ def test_commits_from_another_process_are_checkpointed_too(
 
         def copy_has_them() -> bool:
             copy = copy_alone(store.path, tmp_path / "mail")
-            conn = sqlite3.connect(f"file:{copy}?immutable=1", uri=True)
+            conn = sqlite3.connect(sqlite_uri(copy, "immutable=1"), uri=True)
             try:
                 return conn.execute("SELECT COUNT(*) FROM ballots WHERE voter LIKE 'other-%'").fetchone()[0] == 25
             finally:
@@ -192,6 +192,7 @@ class Watcher(threading.Thread):
             try:
                 data = self.target.read_bytes()
             except OSError:  # being replaced at this instant (Windows): read it next time
+                time.sleep(0.005)
                 continue
             if data == last:
                 time.sleep(0.005)
@@ -201,7 +202,7 @@ class Watcher(threading.Thread):
             snap = self.target.with_name(f"seen-{self.seen}.vbpw")
             snap.write_bytes(data)
             try:
-                conn = sqlite3.connect(f"file:{snap}?immutable=1", uri=True)
+                conn = sqlite3.connect(sqlite_uri(snap, "immutable=1"), uri=True)
                 try:
                     check = conn.execute("PRAGMA integrity_check").fetchone()[0]
                     conn.execute("SELECT title FROM workshop").fetchone()

@@ -16,14 +16,14 @@ import pytest
 from vbp_workshop.core import pollops
 from vbp_workshop.core.demo import build_demo
 from vbp_workshop.core.places import Place
-from vbp_workshop.core.store import Insert, Store, Update
+from vbp_workshop.core.store import Insert, Store, Update, sqlite_uri
 from vbp_workshop.ui.main_window import MainWindow
 
 SHOTS = Path("/work/coord/shots/i19-files")
 
 
 def _read(path: Path, sql: str, params: tuple[Any, ...] = ()) -> Any:
-    conn = sqlite3.connect(f"file:{path}?immutable=1", uri=True)
+    conn = sqlite3.connect(sqlite_uri(path, "immutable=1"), uri=True)
     try:
         return conn.execute(sql, params).fetchone()[0]
     finally:
