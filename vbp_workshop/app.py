@@ -38,8 +38,8 @@ def cmd_demo(argv: list[str]) -> int:
     p = argparse.ArgumentParser(prog="vbp-workshop demo", description="Write the demo workshop to a file.")
     p.add_argument("out", help="where to write it (a new .vbpw file)")
     args = p.parse_args(argv)
-    from vbp_workshop.core.demo import build_demo
-    from vbp_workshop.core.store import WorkshopFileError
+    from vbp_workshop.core.file.store import WorkshopFileError
+    from vbp_workshop.core.steps.demo import build_demo
 
     out = Path(args.out)
     if out.exists():
@@ -61,8 +61,8 @@ def cmd_export(argv: list[str]) -> int:
     p.add_argument("--names", action="store_true",
                    help="include participants' names (pseudonymised by default)")
     args = p.parse_args(argv)
-    from vbp_workshop.core.export import ExportError, export_workbook
-    from vbp_workshop.core.store import Store, WorkshopFileError
+    from vbp_workshop.core.file.store import Store, WorkshopFileError
+    from vbp_workshop.core.workbook.export import ExportError, export_workbook
 
     try:
         store = Store.open(args.file)

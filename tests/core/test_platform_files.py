@@ -18,10 +18,8 @@ from pathlib import Path
 import psutil
 import pytest
 
-from vbp_workshop.core.demo import build_demo, prune_demo_copies
-from vbp_workshop.core.store import (
+from vbp_workshop.core.file.store import (
     FileLock,
-    Insert,
     Store,
     WorkshopFileError,
     absolute,
@@ -29,7 +27,9 @@ from vbp_workshop.core.store import (
     lock_refusal,
     sqlite_uri,
 )
-from vbp_workshop.core.template import new_workshop
+from vbp_workshop.core.model.changes import Insert
+from vbp_workshop.core.steps.demo import build_demo, prune_demo_copies
+from vbp_workshop.core.steps.template import new_workshop
 
 
 def _open_by_us(path: Path) -> list[str]:
@@ -83,7 +83,7 @@ def test_another_process_reads_and_writes_the_file_while_a_window_holds_it(tmp_p
 
 HOLD = """
 import sys, time
-from vbp_workshop.core.store import Store
+from vbp_workshop.core.file.store import Store
 s = Store.open(sys.argv[1])
 print("open", flush=True)
 sys.stdin.readline()
@@ -307,3 +307,17 @@ def test_a_copy_that_vanishes_while_pruning_is_skipped(tmp_path: Path, monkeypat
 
     monkeypatch.setattr(Path, "stat", stat)
     assert prune_demo_copies(tmp_path) == [old]
+
+
+def test_no_workshop_path_is_resolved() -> None:
+    """`Path.resolve()` turns a mapped drive into its UNC target and `as_uri()` gives a URI SQLite
+    refuses for UNC paths: the core and the window use `absolute` and `sqlite_uri` instead."""
+    root = Path(__file__).resolve().parents[2] / "vbp_workshop"
+    found = []
+    for folder in ("core", "ui"):
+        for module in (root / folder).rglob("*.py"):
+            for n, line in enumerate(module.read_text("utf-8").splitlines(), 1):
+                code = line.split("#")[0]
+                if (".resolve(" in code or ".as_uri(" in code) and "`" not in code:
+                    found.append(f"{module.relative_to(root)}:{n}: {line.strip()}")
+    assert found == []

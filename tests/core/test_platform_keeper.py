@@ -1,4 +1,4 @@
-"""Save points (core/keeper.py): the workshop file alone holds every change a couple of seconds
+"""Save points (core/file/keeper.py): the workshop file alone holds every change a couple of seconds
 after it, and a file in a synced or network folder is worked on locally and mirrored back
 atomically. Real files, real SQLite, the real vote writer on its own connection; run on Windows
 and macOS by the workflow too (os.replace over a file a reader may hold, fsync)."""
@@ -18,12 +18,16 @@ from pathlib import Path
 
 import pytest
 
-from vbp_workshop.core import operations, pollops
-from vbp_workshop.core.demo import build_demo
-from vbp_workshop.core.keeper import Keeper, Settle, open_mirrored, working_folder
-from vbp_workshop.core.places import Place
-from vbp_workshop.core.store import Insert, Store, Update, WorkshopFileError, sqlite_uri
-from vbp_workshop.core.votes import LiveState, Vote, VoteWriter
+from vbp_workshop.core import operations
+from vbp_workshop.core.file.keeper import Keeper, Settle, open_mirrored, working_folder
+from vbp_workshop.core.file.places import Place
+from vbp_workshop.core.file.store import Store, WorkshopFileError, sqlite_uri
+from vbp_workshop.core.intake.votes import Vote, VoteWriter
+from vbp_workshop.core.model.changes import Insert, Update
+from vbp_workshop.core.model.room import LiveState
+from vbp_workshop.core.operations.live import open_poll
+from vbp_workshop.core.polls import queries
+from vbp_workshop.core.steps.demo import build_demo
 
 ONEDRIVE = Place("onedrive", "OneDrive - Test Trust")
 
@@ -80,8 +84,8 @@ def voting(tmp_path: Path) -> Iterator[tuple[Store, LiveState, VoteWriter, int]]
     store = build_demo(tmp_path / "day.vbpw")
     live = LiveState()
     operations.derive(store, live)
-    pid = next(p.id for p in pollops.polls(store) if p.kind == "single" and not p.is_open)
-    pollops.open_poll(store, live, pid)
+    pid = next(p.id for p in queries.polls(store) if p.kind == "single" and not p.is_open)
+    open_poll(store, live, pid)
     writer = VoteWriter(store.path, live)
     writer.start()
     yield store, live, writer, pid
@@ -124,8 +128,11 @@ def test_a_plain_copy_of_the_open_file_holds_every_change_within_seconds(
 
 VOTE_CHILD = """
 import sys
-from vbp_workshop.core.store import Store
-from vbp_workshop.core.votes import LiveState, Vote, VoteWriter
+from vbp_workshop.core.file.store import Store
+from vbp_workshop.core.model.room import LiveState
+from vbp_workshop.core.operations.live import open_poll
+from vbp_workshop.core.intake.votes import Vote, VoteWriter
+from vbp_workshop.core.operations.live import open_poll
 live = LiveState()
 live.load(__import__("pickle").loads(bytes.fromhex(sys.argv[2])))
 w = VoteWriter(__import__("pathlib").Path(sys.argv[1]), live)
@@ -388,7 +395,7 @@ def test_a_read_only_target_folder_loses_nothing(synced: tuple[Path, Path], read
 def test_a_target_held_open_for_a_moment_is_replaced_once_it_is_free(
         synced: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
     """Windows: a sync client uploading the file (or a scanner) makes os.replace fail for a moment."""
-    import vbp_workshop.core.keeper as keeper_module
+    import vbp_workshop.core.file.keeper as keeper_module
 
     target, data = synced
     store, mirror = open_mirrored(target, ONEDRIVE, data)

@@ -1,5 +1,5 @@
 """Which folders are synced or on the network: the logic, with paths, environments and mount
-tables recorded from Windows, macOS and Linux machines (core/places.py)."""
+tables recorded from Windows, macOS and Linux machines (core/file/places.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from vbp_workshop.core.places import DRIVE_REMOTE, Mount, Place, classify, detect_place, parse_macos_mounts
+from vbp_workshop.core.file.places import DRIVE_REMOTE, Mount, Place, classify, detect_place, parse_macos_mounts
 
 WIN_HOME = r"C:\Users\jo.bloggs"
 WIN_ENV = {

@@ -13,10 +13,12 @@ from typing import Any
 import aiohttp
 import pytest
 
-from vbp_workshop.core import pollops
-from vbp_workshop.core.demo import build_demo
-from vbp_workshop.core.places import Place
-from vbp_workshop.core.store import Insert, Store, Update, sqlite_uri
+from vbp_workshop.core.file.places import Place
+from vbp_workshop.core.file.store import Store, sqlite_uri
+from vbp_workshop.core.model.changes import Insert, Update
+from vbp_workshop.core.operations.live import open_poll
+from vbp_workshop.core.polls import queries
+from vbp_workshop.core.steps.demo import build_demo
 from vbp_workshop.ui.main_window import MainWindow
 
 SHOTS = Path("/work/coord/shots/i19-files")
@@ -48,8 +50,8 @@ def test_a_plain_copy_of_the_open_workshop_holds_every_change(demo_window: MainW
     stick or by a sync client) opens with all of it. Before, it held none of it."""
     session, room = demo_window.session, demo_window.view.room
     assert session is not None
-    pid = next(p.id for p in pollops.polls(session.store) if p.kind == "single" and not p.is_open)
-    pollops.open_poll(session.store, session.live, pid)
+    pid = next(p.id for p in queries.polls(session.store) if p.kind == "single" and not p.is_open)
+    open_poll(session.store, session.live, pid)
     room.start_voting("127.0.0.1", host="127.0.0.1", port=0)
     try:
         statuses = asyncio.run(_phones_vote(f"http://127.0.0.1:{room.server.port}", session.live.join_code, pid, 6))

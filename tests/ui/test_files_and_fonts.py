@@ -14,8 +14,8 @@ from PySide6.QtCore import QStandardPaths
 from PySide6.QtGui import QFileOpenEvent, QFont
 from PySide6.QtWidgets import QApplication, QFileDialog, QLabel
 
-from vbp_workshop.core.demo import build_demo
-from vbp_workshop.core.template import resource_path
+from vbp_workshop.core.steps.demo import build_demo
+from vbp_workshop.core.steps.template import resource_path
 from vbp_workshop.ui import style
 from vbp_workshop.ui.file_open import FileOpenFilter
 from vbp_workshop.ui.main_window import MainWindow

@@ -15,9 +15,9 @@ from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, Q
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QVBoxLayout, QWidget
 
 from vbp_workshop import __version__
-from vbp_workshop.core.keeper import Mirror, MirrorState, open_mirrored
-from vbp_workshop.core.places import Place, detect_place
-from vbp_workshop.core.store import FILE_SUFFIX, Store, WorkshopFileError, absolute
+from vbp_workshop.core.file.keeper import Mirror, MirrorState, open_mirrored
+from vbp_workshop.core.file.places import Place, detect_place
+from vbp_workshop.core.file.store import FILE_SUFFIX, Store, WorkshopFileError, absolute
 from vbp_workshop.ui import ideas_view
 from vbp_workshop.ui.place_bar import PlaceBar
 from vbp_workshop.ui.session import Session
@@ -231,7 +231,7 @@ class MainWindow(QMainWindow):
         """Open a workshop file; on any problem, say so and leave the file and window as they were.
 
         A file in a synced or network folder is worked on as a local copy, mirrored back at each
-        save point and on closing (`core/keeper.py`); the window says so in a bar."""
+        save point and on closing (`core/file/keeper.py`); the window says so in a bar."""
         target = absolute(path)
         place = self.places(target)
         mirror: Mirror | None = None
@@ -260,7 +260,7 @@ class MainWindow(QMainWindow):
             self.open_path(path)
 
     def new_workshop(self) -> None:
-        from vbp_workshop.core.template import new_workshop
+        from vbp_workshop.core.steps.template import new_workshop
 
         path = self.dialogs.save_file("New workshop", "workshop" + FILE_SUFFIX, FILTER)
         if not path:
@@ -291,7 +291,7 @@ class MainWindow(QMainWindow):
     def open_demo(self) -> Task | None:
         """A fresh copy of the built-in demo, in the app's data folder (the shipped one is code),
         built on a worker thread and opened here when it is written."""
-        from vbp_workshop.core.demo import build_demo, prune_demo_copies
+        from vbp_workshop.core.steps.demo import build_demo, prune_demo_copies
 
         folder = demo_folder()
         target = folder / f"demo-{datetime.now():%Y%m%d-%H%M%S-%f}{FILE_SUFFIX}"

@@ -9,7 +9,7 @@ from datetime import datetime
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel
 
-from vbp_workshop.core.keeper import RETRY_S, MirrorState
+from vbp_workshop.core.file.keeper import RETRY_S, MirrorState
 
 
 def _when(stamp: float | None) -> str:

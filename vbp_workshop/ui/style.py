@@ -13,7 +13,7 @@ import re
 from PySide6.QtGui import QFontInfo
 from PySide6.QtWidgets import QApplication
 
-from vbp_workshop.core.template import resource_path
+from vbp_workshop.core.steps.template import resource_path
 
 EM = re.compile(r"font-size:\s*(\d+(?:\.\d+)?)em")
 
