@@ -89,6 +89,17 @@ def test_macos_local_folders(path: str) -> None:
     assert mac(path) is None
 
 
+def test_macos_desktop_and_documents_in_icloud() -> None:
+    """With "Desktop & Documents Folders" on, ~/Documents is iCloud Drive (not under Mobile Documents)."""
+    mounts = parse_macos_mounts(MAC_MOUNT_OUTPUT)
+    docs = "/Users/jo/Documents/Workshops/x.vbpw"
+    assert classify(docs, flavour="posix", env={}, home=MAC_HOME, mounts=mounts, icloud_desktop=True) == \
+        Place("icloud", "iCloud Drive")
+    assert classify(docs, flavour="posix", env={}, home=MAC_HOME, mounts=mounts, icloud_desktop=False) is None
+    assert classify("/Users/jo/Downloads/x.vbpw", flavour="posix", env={}, home=MAC_HOME, mounts=mounts,
+                    icloud_desktop=True) is None
+
+
 LINUX_MOUNTS = [Mount("/", "ext4"), Mount("/home", "ext4"), Mount("/mnt/team", "cifs", "//fs01/team"),
                 Mount("/net/home", "nfs4", "fs02:/home"), Mount("/media/jo/USB", "vfat")]
 

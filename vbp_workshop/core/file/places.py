@@ -81,11 +81,12 @@ def _under(path: str, root: str, mod: Callable[[str], str]) -> bool:
 
 
 def classify(path: str, *, flavour: str, env: Mapping[str, str], home: str, mounts: Sequence[Mount] = (),
-             drive_type: Callable[[str], int] | None = None) -> Place | None:
+             drive_type: Callable[[str], int] | None = None, icloud_desktop: bool = False) -> Place | None:
     """The synced or network folder the absolute file `path` is in, or None for a local folder.
 
     `flavour` is "nt" or "posix"; `env` the environment; `home` the user's home folder;
-    `mounts` the mount table (POSIX); `drive_type(root)` the Windows drive type of "H:\\".
+    `mounts` the mount table (POSIX); `drive_type(root)` the Windows drive type of "H:\\";
+    `icloud_desktop`: macOS syncs ~/Desktop and ~/Documents with iCloud Drive.
     """
     norm: Callable[[str], str]
     if flavour == "nt":
@@ -117,6 +118,8 @@ def classify(path: str, *, flavour: str, env: Mapping[str, str], home: str, moun
         home_parts = home.rstrip("/").split("/")
         mobile = posixpath.join(home, "Library", "Mobile Documents")
         if _under(path, mobile, norm):
+            return Place("icloud", "iCloud Drive")
+        if icloud_desktop and any(_under(path, posixpath.join(home, f), norm) for f in ("Desktop", "Documents")):
             return Place("icloud", "iCloud Drive")
         best: Mount | None = None
         for m in mounts:
@@ -184,7 +187,13 @@ def detect_place(path: Path | str) -> Place | None:
         if os.name == "nt":  # pragma: no cover - Windows
             return classify(text, flavour="nt", env=os.environ, home=str(Path.home()), drive_type=_drive_type)
         real = os.path.realpath(text)  # the mount a link leads to is where the bytes are
-        found = classify(text, flavour="posix", env=os.environ, home=str(Path.home()), mounts=read_mounts())
-        return found or classify(real, flavour="posix", env=os.environ, home=str(Path.home()), mounts=read_mounts())
+        home = str(Path.home())
+        # "Desktop & Documents Folders" in iCloud Drive: macOS keeps them in iCloud Drive too.
+        icloud_desktop = sys.platform == "darwin" and Path(
+            home, "Library", "Mobile Documents", "com~apple~CloudDocs", "Documents").is_dir()
+        mounts = read_mounts()
+        return (classify(text, flavour="posix", env=os.environ, home=home, mounts=mounts, icloud_desktop=icloud_desktop)
+                or classify(real, flavour="posix", env=os.environ, home=home, mounts=mounts,
+                            icloud_desktop=icloud_desktop))
     except (OSError, ValueError):
         return None
