@@ -165,3 +165,14 @@ def test_closing_a_workshop_after_the_window_was_drawn_does_not_crash(demo_windo
     demo_window.close_workshop()
     qtbot.wait(200)  # the deferred events of the closed workshop run here
     assert demo_window.session is None
+
+
+def test_a_copy_is_never_saved_over_the_synced_original(window: MainWindow, in_onedrive: Path, dialogs) -> None:
+    target = in_onedrive
+    assert window.open_path(target)
+    before = target.read_bytes()
+    dialogs.answers.append(str(target))
+    window.save_copy()
+    assert dialogs.shown[-1][:2] == ("error", "Copy not saved")
+    assert target.read_bytes() == before
+    window.close_workshop()

@@ -251,7 +251,7 @@ class MainWindow(QMainWindow):
         self._show_session(Session(store, mirror=mirror))
         if mirror is not None:
             for note in mirror.status().notes:
-                self.dialogs.info(f"Saved back to {mirror.state.place.name}", note)
+                self.dialogs.info(f"“{mirror.target.name}” in {mirror.state.place.name}", note)
         return True
 
     def open_dialog(self) -> None:
@@ -309,6 +309,9 @@ class MainWindow(QMainWindow):
         if not self.session:
             return
         path = self.dialogs.save_file("Save a copy as", self.session.file.stem + " copy" + FILE_SUFFIX, FILTER)
+        if path and absolute(path) == self.session.file:  # the synced original of a working copy
+            self.dialogs.error("Copy not saved", "A copy cannot be saved over the open workshop itself.")
+            return
         if path:
             try:
                 self.session.store.save_copy(path)
