@@ -19,7 +19,6 @@ from vbp_workshop import ui  # noqa: F401
 from vbp_workshop.core.operations.live import reveal
 from vbp_workshop.core.polls import queries
 from vbp_workshop.core.steps.demo import build_demo
-from vbp_workshop.core.steps.template import resource_path
 from vbp_workshop.server.network import choose_port
 from vbp_workshop.ui.main_window import MainWindow
 from vbp_workshop.ui.settings import Settings
@@ -29,7 +28,9 @@ from vbp_workshop.ui.shared.dialogs import ScriptedDialogs
 def main() -> None:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
-    app.setStyleSheet(resource_path("style.qss").read_text("utf-8"))
+    from vbp_workshop.ui import style
+
+    style.apply(app)
     tmp = Path(tempfile.mkdtemp())
     win = MainWindow(Settings(QSettings(str(tmp / "s.ini"), QSettings.Format.IniFormat)), ScriptedDialogs())
     build_demo(tmp / "demo.vbpw").close()

@@ -104,8 +104,8 @@ def run_gui(file: str | None, *, demo: bool = False, crash_dialog: bool = True) 
     raise_nofile()  # a GUI app starts with 256 open files on macOS: too few for a room of phones
 
     from vbp_workshop import ui  # noqa: F401  (binds pyqtgraph to PySide6 first)
-    from vbp_workshop.core.steps.template import resource_path
-    from vbp_workshop.ui import crash
+    from vbp_workshop.ui import crash, style
+    from vbp_workshop.ui.file_open import FileOpenFilter
     from vbp_workshop.ui.main_window import MainWindow
     from vbp_workshop.ui.qtcheck import check_binding
     from vbp_workshop.ui.settings import Settings
@@ -118,10 +118,13 @@ def run_gui(file: str | None, *, demo: bool = False, crash_dialog: bool = True) 
     app.setApplicationName("VBP Workshop")
     app.setOrganizationName("VBP Workshop")
     app.setApplicationVersion(__version__)
-    app.setStyleSheet(resource_path("style.qss").read_text("utf-8"))
+    style.apply(app)  # font sizes from the platform's default font
     crash.install(dialog=crash_dialog)
     window = MainWindow(Settings())
     window.show()
+    # macOS: a .vbpw double-clicked in Finder arrives as an event (also the one that started us).
+    opener = FileOpenFilter(window.open_path, app)
+    app.installEventFilter(opener)
     if demo:
         window.open_demo()
     elif file:

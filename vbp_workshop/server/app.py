@@ -19,6 +19,7 @@ from typing import Any, TypeGuard
 
 from aiohttp import web
 
+from vbp_workshop.core.file.store import absolute, sqlite_uri
 from vbp_workshop.core.intake.votes import Join, PollClosed, Vote, VoteWriter, in_range, token_hash
 from vbp_workshop.core.model.domain import STAKEHOLDER_LABELS, Stakeholder
 from vbp_workshop.core.model.poll import BallotError, validate
@@ -84,7 +85,7 @@ class VoteApp:
         return self.guard.streams
 
     def _load_devices(self, db_path: Path) -> None:
-        conn = sqlite3.connect(f"{db_path.as_uri()}?mode=ro", uri=True)
+        conn = sqlite3.connect(sqlite_uri(absolute(db_path), "mode=ro"), uri=True)
         try:
             for h, pseudonym, grp in conn.execute("SELECT token_hash, pseudonym, grp FROM devices"):
                 self.devices[h] = (pseudonym, grp)

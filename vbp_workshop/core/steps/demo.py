@@ -7,6 +7,7 @@ organisations and people are invented.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
 import time
@@ -434,20 +435,30 @@ def _cast_votes(store: Store, rng: random.Random) -> None:
 
 
 def prune_demo_copies(folder: Path, keep_days: float = 7.0) -> list[Path]:
-    """Delete demo copies older than `keep_days` from `folder`; never one that is open."""
+    """Delete demo copies older than `keep_days` from `folder`; never one that is open.
+
+    Never fails: a copy that cannot be checked or removed (open in another window, held by a
+    virus scanner or a sync client, gone meanwhile) is left for next time and the others go.
+    """
     removed = []
     cutoff = time.time() - keep_days * 86400
     for path in sorted(Path(folder).glob("demo-*.vbpw")):
-        if path.stat().st_mtime > cutoff:
-            continue
         try:
+            if path.stat().st_mtime > cutoff:
+                continue
             lock = FileLock(path)  # refused while a window has it open
         except (WorkshopFileError, OSError):
             continue
         try:
-            for part in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-                part.unlink(missing_ok=True)
-            removed.append(path)
+            # The lock is on NAME.vbpw.lock, not on the file: nothing of ours holds the file
+            # open while it is removed (Windows refuses to remove an open file: WinError 32).
+            path.unlink(missing_ok=True)  # first: a copy a scanner holds stays whole
+        except OSError:
+            continue
         finally:
             lock.release()
+        for part in (Path(f"{path}-wal"), Path(f"{path}-shm")):
+            with contextlib.suppress(OSError):
+                part.unlink(missing_ok=True)
+        removed.append(path)
     return removed
