@@ -1,0 +1,70 @@
+"""Start-up checks for automation: the tests and CI's smoke run of the frozen bundle.
+
+    VBP_AUTOMATION_QUIT_MS=N   N ms after the window shows (and once the demo has opened, with
+                               --demo): print "opened: TITLE" and quit.
+    VBP_AUTOMATION_VOTING=1    with it, instead of quitting: press "Start phone voting" (on
+                               127.0.0.1, a port the system chooses), open the first single-choice
+                               poll, print "voting: URL?c=CODE poll ID", then "joined: MS" when the
+                               first phone has joined and "voted: MS" when its ballot is stored (MS
+                               counted from "Start phone voting"), and quit.
+
+Every line is printed and flushed on stdout, so a test can follow the app as it runs.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+from PySide6.QtCore import QTimer
+
+from vbp_workshop.core import pollops
+from vbp_workshop.core.store import Changes
+from vbp_workshop.ui.main_window import MainWindow
+
+
+def say(line: str) -> None:
+    print(line, flush=True)
+
+
+def install(window: MainWindow, demo: bool) -> None:
+    quit_ms = os.environ.get("VBP_AUTOMATION_QUIT_MS", "")
+    if not quit_ms.isdigit():
+        return
+    voting = os.environ.get("VBP_AUTOMATION_VOTING") == "1"
+
+    def report() -> None:  # the demo is built on a worker: report once it opened
+        if demo and window.session is None and window.tasks.tasks:  # not yet delivered
+            QTimer.singleShot(5, report)
+            return
+        say(f"opened: {window.session.title if window.session else 'start screen'}")
+        if voting and window.view is not None:
+            _vote_once(window)
+        else:
+            window.close()
+
+    QTimer.singleShot(int(quit_ms), report)
+
+
+def _vote_once(window: MainWindow) -> None:
+    assert window.session is not None and window.view is not None
+    session, room = window.session, window.view.room
+    started = time.monotonic()
+
+    def ms() -> int:
+        return round(1000 * (time.monotonic() - started))
+
+    url = room.start_voting("127.0.0.1", host="127.0.0.1", port=0)
+    poll_id = next(p.id for p in pollops.polls(session.store) if p.kind == "single")
+    pollops.open_poll(session.store, session.live, poll_id)
+    say(f"voting: {url}?c={session.live.join_code} poll {poll_id} ({ms()} ms)")
+    seen: set[str] = set()
+
+    def on_changed(changes: Changes) -> None:
+        if changes.event in ("join", "votes") and changes.event not in seen:
+            seen.add(changes.event)
+            say(f"{'joined' if changes.event == 'join' else 'voted'}: {ms()}")
+            if changes.event == "votes":
+                QTimer.singleShot(0, window.close)  # stops voting: every ballot is on disk first
+
+    session.changed.connect(on_changed)
