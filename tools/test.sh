@@ -31,7 +31,7 @@ fi
 
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e ".[test]"
+.venv/bin/python -m pip install -q -e ".[test,packaging]"  # packaging: tests/packaging builds the bundle
 export PATH="$PWD/.venv/bin:$PATH"
 
 echo "== ruff";        ruff check vbp_workshop tests benchmarks tools

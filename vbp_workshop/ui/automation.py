@@ -4,7 +4,7 @@
                                --demo): print "opened: TITLE" and quit.
     VBP_AUTOMATION_VOTING=1    with it, instead of quitting: press "Start phone voting" (on
                                127.0.0.1, a port the system chooses), open the first single-choice
-                               poll, print "voting: URL?c=CODE poll ID", then "joined: MS" when the
+                               poll, print "voting: URL?c=CODE poll ID (MS ms) file PATH", then "joined: MS" when the
                                first phone has joined and "voted: MS" when its ballot is stored (MS
                                counted from "Start phone voting"), and quit.
 
@@ -57,14 +57,18 @@ def _vote_once(window: MainWindow) -> None:
     url = room.start_voting("127.0.0.1", host="127.0.0.1", port=0)
     poll_id = next(p.id for p in pollops.polls(session.store) if p.kind == "single")
     pollops.open_poll(session.store, session.live, poll_id)
-    say(f"voting: {url}?c={session.live.join_code} poll {poll_id} ({ms()} ms)")
+    say(f"voting: {url}?c={session.live.join_code} poll {poll_id} ({ms()} ms) file {session.store.path}")
     seen: set[str] = set()
 
     def on_changed(changes: Changes) -> None:
-        if changes.event in ("join", "votes") and changes.event not in seen:
-            seen.add(changes.event)
-            say(f"{'joined' if changes.event == 'join' else 'voted'}: {ms()}")
-            if changes.event == "votes":
-                QTimer.singleShot(0, window.close)  # stops voting: every ballot is on disk first
+        if changes.event not in ("join", "votes") or changes.event in seen:
+            return
+        if "join" not in seen:  # a drain that brings both reports the votes first
+            seen.add("join")
+            say(f"joined: {ms()}")
+        if changes.event == "votes":
+            seen.add("votes")
+            say(f"voted: {ms()}")
+            QTimer.singleShot(0, window.close)  # stops voting: every ballot is on disk first
 
     session.changed.connect(on_changed)
