@@ -8,7 +8,9 @@
                                first phone has joined and "voted: MS" when its ballot is stored (MS
                                counted from "Start phone voting"), and quit.
 
-Every line is printed and flushed on stdout, so a test can follow the app as it runs.
+Every line is printed and flushed on stdout, so a test can follow the app as it runs, and also
+appended to the file VBP_AUTOMATION_OUT names, if set (a windowed build on Windows may have no
+stdout: packaging/smoke.py reads the file).
 """
 
 from __future__ import annotations
@@ -25,6 +27,10 @@ from vbp_workshop.ui.main_window import MainWindow
 
 def say(line: str) -> None:
     print(line, flush=True)
+    out = os.environ.get("VBP_AUTOMATION_OUT")
+    if out:
+        with open(out, "a", encoding="utf-8") as f:
+            f.write(line + "\n")
 
 
 def install(window: MainWindow, demo: bool) -> None:
