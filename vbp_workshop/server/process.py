@@ -43,6 +43,16 @@ def child_command(frozen: bool | None = None, executable: str | None = None) -> 
     return [exe, CHILD_ARGUMENT] if frozen else [exe, "-m", "vbp_workshop", CHILD_ARGUMENT]
 
 
+def _has_stderr() -> bool:
+    """Whether this process has a real stderr for the child to share (a windowed build has none,
+    or one that only logs: then the child's goes to the null device, not a closed pipe)."""
+    try:
+        sys.stderr.fileno()
+    except (AttributeError, OSError, ValueError):
+        return False
+    return True
+
+
 class ServerProcess:
     def __init__(self, live: LiveState, db_path: Path, host: str = "0.0.0.0", port: int = DEFAULT_PORT,
                  limits: Limits | None = None, ideas_live: IdeasLive | None = None,
@@ -76,7 +86,8 @@ class ServerProcess:
         if not getattr(sys, "frozen", False):  # the interpreter finds this package wherever it is
             package_root = str(Path(__file__).resolve().parents[2])
             env["PYTHONPATH"] = os.pathsep.join(x for x in (package_root, os.environ.get("PYTHONPATH", "")) if x)
-        self._proc = subprocess.Popen(child_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+        self._proc = subprocess.Popen(child_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                      stderr=None if _has_stderr() else subprocess.DEVNULL, env=env)
         assert self._proc.stdin is not None and self._proc.stdout is not None
         self._to = Channel(self._proc.stdin)  # type: ignore[arg-type]
         self._reader = threading.Thread(target=self._read, args=(Channel(self._proc.stdout),),  # type: ignore[arg-type]
