@@ -87,7 +87,9 @@ class ServerProcess:
             package_root = str(Path(__file__).resolve().parents[2])
             env["PYTHONPATH"] = os.pathsep.join(x for x in (package_root, os.environ.get("PYTHONPATH", "")) if x)
         self._proc = subprocess.Popen(child_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                      stderr=None if _has_stderr() else subprocess.DEVNULL, env=env)
+                                      stderr=None if _has_stderr() else subprocess.DEVNULL, env=env,
+                                      # Windows: no console window for the child (python.exe opens one)
+                                      creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0))
         assert self._proc.stdin is not None and self._proc.stdout is not None
         self._to = Channel(self._proc.stdin)  # type: ignore[arg-type]
         self._reader = threading.Thread(target=self._read, args=(Channel(self._proc.stdout),),  # type: ignore[arg-type]
