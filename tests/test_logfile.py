@@ -86,3 +86,56 @@ def test_a_hard_crash_dumps_every_thread_into_the_log_even_after_a_rollover(tmp_
     log = (tmp_path / "vbp-workshop.log").read_text("utf-8", errors="replace")
     assert "Fatal Python error: Segmentation fault" in log
     assert "Current thread" in log or "Thread 0x" in log
+
+
+def test_the_app_runs_and_takes_a_phone_vote_with_no_console(tmp_path: Path) -> None:
+    """The windowed build's situation (sys.stdout and sys.stderr None): the window opens the demo,
+    phone voting starts (its process gets no stderr to write to) and a phone's vote is stored;
+    what would have been printed is in the log."""
+    import http.cookiejar
+    import json
+    import re
+    import time
+    import urllib.request
+
+    out = tmp_path / "automation.txt"
+    env = {**os.environ, "VBP_LOG_DIR": str(tmp_path / "logs"), "VBP_NO_DIALOGS": "1", "HOME": str(tmp_path),
+           "XDG_DATA_HOME": str(tmp_path / "data"), "XDG_CONFIG_HOME": str(tmp_path / "cfg"),
+           "QT_QPA_PLATFORM": "offscreen", "VBP_AUTOMATION_QUIT_MS": "0", "VBP_AUTOMATION_VOTING": "1",
+           "VBP_AUTOMATION_OUT": str(out)}
+    code = ("import sys\nsys.stdout = sys.stderr = None\nfrom vbp_workshop.app import main\n"
+            "raise SystemExit(main(['--demo']))\n")
+    proc = subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+    def line(prefix: str) -> str:
+        end = time.monotonic() + 60
+        while time.monotonic() < end:
+            found = [x for x in (out.read_text("utf-8").splitlines() if out.exists() else []) if x.startswith(prefix)]
+            if found:
+                return found[0]
+            assert proc.poll() is None, f"the app exited ({proc.returncode}) before {prefix!r}"
+            time.sleep(0.05)
+        raise AssertionError(f"no {prefix!r}")
+
+    try:
+        voting = re.match(r"voting: (\S+)\?c=(\w+) poll (\d+)", line("voting:"))
+        assert voting
+        base, code_, poll = voting[1].rstrip("/"), voting[2], int(voting[3])
+        phone = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        for path, body in (("/api/join", {"code": code_, "group": "provider"}),
+                           ("/api/vote", {"poll_id": poll, "round": 1, "ballot_id": "n" * 16, "answer": 1})):
+            request = urllib.request.Request(base + path, json.dumps(body).encode(),
+                                             {"Content-Type": "application/json"})
+            assert json.loads(phone.open(request, timeout=30).read())["ok"]
+        line("voted:")
+        assert proc.wait(60) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.stderr is not None
+    # Python wrote nothing to a stderr it does not have (only Qt's own C++ warnings reach file descriptor 2)
+    assert set(proc.stderr.read().decode().splitlines()) <= {
+        "This plugin does not support propagateSizeHints()"}
+    logs = tmp_path / "logs"
+    assert "opened: Northbridge" in (logs / "vbp-workshop.log").read_text("utf-8")  # print() went to the log
+    assert "starting" in (logs / "vote-server.log").read_text("utf-8")
