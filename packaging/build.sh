@@ -21,7 +21,7 @@ if ! "$PYTHON" -c "import PyInstaller" 2>/dev/null; then
 fi
 
 start=$(date +%s)
-"$PYTHON" -m PyInstaller --noconfirm --clean --log-level WARN \
+"$PYTHON" -m PyInstaller --noconfirm --log-level WARN \
   --distpath "$DIST" --workpath "$WORK" packaging/vbp-workshop.spec
 out="$DIST/vbp-workshop"
 files=$(find "$out" -type f | wc -l | tr -d ' ')
