@@ -78,13 +78,18 @@ def display(bare_env: dict[str, str]) -> Iterator[dict[str, str]]:
     proc = subprocess.Popen([xvfb, "-displayfd", str(write), "-screen", "0", "1366x768x24", "-nolisten", "tcp"],
                             pass_fds=(write,), stderr=subprocess.DEVNULL)
     os.close(write)
-    ready, _w, _x = select.select([read], [], [], 30)
-    number = os.read(read, 64).decode().strip() if ready else ""
-    os.close(read)
-    assert number.isdigit(), "Xvfb did not start"
+    # Xvfb writes the number and then a newline: read both, and keep our end open while it runs
+    # (a write to a closed pipe is fatal to it).
+    said, end = b"", time.monotonic() + 30
+    while not said.endswith(b"\n") and time.monotonic() < end and proc.poll() is None:
+        if select.select([read], [], [], 0.5)[0]:
+            said += os.read(read, 64)
+    number = said.decode().strip()
+    assert number.isdigit() and proc.poll() is None, f"Xvfb did not start ({said!r})"
     yield {**bare_env, "DISPLAY": f":{number}", "QT_QPA_PLATFORM": "xcb"}
     proc.terminate()
     proc.wait(10)
+    os.close(read)
 
 
 def test_the_command_line_writes_the_demo_and_its_workbook(bundle: Path, bare_env: dict[str, str],
