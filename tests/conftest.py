@@ -18,8 +18,8 @@ if "VBP_LOG_DIR" not in os.environ:
     os.environ["VBP_LOG_DIR"] = tempfile.mkdtemp(prefix="vbp-test-logs-")
     atexit.register(shutil.rmtree, os.environ["VBP_LOG_DIR"], True)
 
-from vbp_workshop.core.demo import build_demo
-from vbp_workshop.core.template import new_workshop
+from vbp_workshop.core.steps.demo import build_demo
+from vbp_workshop.core.steps.template import new_workshop
 
 IN_CI = bool(os.environ.get("CI"))
 

@@ -15,9 +15,11 @@ from pathlib import Path
 import pytest
 
 from tests.server.test_process import join_and_vote, notices
-from vbp_workshop.core import operations, pollops
-from vbp_workshop.core.store import Store
-from vbp_workshop.core.votes import LiveState
+from vbp_workshop.core import operations
+from vbp_workshop.core.file.store import Store
+from vbp_workshop.core.model.room import LiveState
+from vbp_workshop.core.operations.live import open_poll
+from vbp_workshop.core.polls import queries
 from vbp_workshop.server.process import ServerProcess, child_command
 
 
@@ -48,8 +50,8 @@ def test_the_vote_server_process_starts_frozen_and_not_frozen_alike(frozen: bool
     server = ServerProcess(live, demo.path, host="127.0.0.1", port=0)
     server.start()
     try:
-        poll = next(p for p in pollops.polls(demo) if p.kind == "single")
-        pollops.open_poll(demo, live, poll.id)
+        poll = next(p for p in queries.polls(demo) if p.kind == "single")
+        open_poll(demo, live, poll.id)
         base = f"http://127.0.0.1:{server.port}"
         joined, statuses = asyncio.run(join_and_vote(base, live.join_code, [
             {"poll_id": poll.id, "round": 1, "ballot_id": "c" * 16, "answer": 1}]))

@@ -20,8 +20,9 @@ import time
 
 from PySide6.QtCore import QTimer
 
-from vbp_workshop.core import pollops
-from vbp_workshop.core.store import Changes
+from vbp_workshop.core.model.changes import Changes
+from vbp_workshop.core.operations.live import open_poll
+from vbp_workshop.core.polls import queries
 from vbp_workshop.ui.main_window import MainWindow
 
 
@@ -61,8 +62,8 @@ def _vote_once(window: MainWindow) -> None:
         return round(1000 * (time.monotonic() - started))
 
     url = room.start_voting("127.0.0.1", host="127.0.0.1", port=0)
-    poll_id = next(p.id for p in pollops.polls(session.store) if p.kind == "single")
-    pollops.open_poll(session.store, session.live, poll_id)
+    poll_id = next(p.id for p in queries.polls(session.store) if p.kind == "single")
+    open_poll(session.store, session.live, poll_id)
     say(f"voting: {url}?c={session.live.join_code} poll {poll_id} ({ms()} ms) file {session.store.path}")
     seen: set[str] = set()
 
