@@ -4,6 +4,7 @@ processes: an uncaught exception, a faulthandler dump, print() with no stderr)."
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -139,3 +140,22 @@ def test_the_app_runs_and_takes_a_phone_vote_with_no_console(tmp_path: Path) -> 
     logs = tmp_path / "logs"
     assert "opened: Northbridge" in (logs / "vbp-workshop.log").read_text("utf-8")  # print() went to the log
     assert "starting" in (logs / "vote-server.log").read_text("utf-8")
+
+
+def test_an_error_before_qt_is_shown_in_a_native_box_only_without_a_console(monkeypatch: pytest.MonkeyPatch) -> None:
+    from vbp_workshop import logfile
+
+    monkeypatch.delenv("VBP_NO_DIALOGS", raising=False)
+    monkeypatch.setattr(logfile, "_console", True)
+    assert not logfile.native_box_wanted()  # a terminal or a script: the message is printed
+    monkeypatch.setattr(logfile, "_console", False)
+    assert logfile.native_box_wanted()  # a windowed build: MessageBoxW / osascript
+    monkeypatch.setenv("VBP_NO_DIALOGS", "1")
+    assert not logfile.native_box_wanted()  # automation never waits on a dialog
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", "/Applications/VBP Workshop.app/Contents/MacOS/vbp-workshop")
+    monkeypatch.setattr(sys, "platform", "darwin")
+    monkeypatch.delenv("VBP_NO_DIALOGS")
+    monkeypatch.setattr(logfile, "_console", True)
+    monkeypatch.setattr(sys, "stderr", io.StringIO())  # not a terminal
+    assert logfile.native_box_wanted()  # a Finder-started .app has a stderr, but no one reads it
