@@ -12,7 +12,6 @@ The headless commands import no Qt, so they work on a machine with no display.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from typing import cast
@@ -80,18 +79,32 @@ def cmd_export(argv: list[str]) -> int:
     return 0
 
 
+def vote_server_child() -> int:
+    """The vote server's own process: started by the app as itself plus this argument, frozen
+    (the bundle's executable) or not (`python -m vbp_workshop`) alike."""
+    from vbp_workshop import logfile
+    from vbp_workshop.server import child
+
+    logfile.setup("vote-server.log")
+    return child.main()
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "--vote-server-child":  # hidden: server/process.py's CHILD_ARGUMENT
+        return vote_server_child()
     if argv and argv[0] == "demo":
         return cmd_demo(argv[1:])
     if argv and argv[0] == "export":
         return cmd_export(argv[1:])
+    from vbp_workshop import logfile
+
+    logfile.setup()  # before anything can fail: a windowed build has no console to print on
     args = _gui_parser().parse_args(argv)
     try:
         import PySide6  # noqa: F401
-    except ImportError as exc:  # before Qt: a plain message, not a traceback
-        print(f"vbp-workshop: the desktop window needs PySide6 ({exc}). "
-              "Install it with: pip install PySide6-Essentials", file=sys.stderr)
+    except ImportError as exc:  # before Qt: a plain message (a native box when windowed), not a traceback
+        logfile.fatal(f"the desktop window needs PySide6 ({exc}). Install it with: pip install PySide6-Essentials")
         return 1
     return run_gui(args.file, demo=args.demo, crash_dialog=not args.no_crash_dialog)
 
@@ -113,7 +126,9 @@ def run_gui(file: str | None, *, demo: bool = False, crash_dialog: bool = True) 
     app = cast(QApplication, QApplication.instance() or QApplication(sys.argv[:1]))  # ours: a GUI app
     problem = check_binding()
     if problem:
-        print(f"vbp-workshop: {problem}", file=sys.stderr)
+        from vbp_workshop import logfile
+
+        logfile.fatal(problem)
         return 1
     app.setApplicationName("VBP Workshop")
     app.setOrganizationName("VBP Workshop")
@@ -129,16 +144,7 @@ def run_gui(file: str | None, *, demo: bool = False, crash_dialog: bool = True) 
         window.open_demo()
     elif file:
         window.open_path(file)
-    quit_ms = os.environ.get("VBP_AUTOMATION_QUIT_MS", "")
-    if quit_ms.isdigit():  # for automated start-up checks: say what opened, then quit
-        from PySide6.QtCore import QTimer
+    from vbp_workshop.ui import automation
 
-        def report_and_quit() -> None:  # the demo is built on a worker: report once it opened
-            if demo and window.session is None and window.tasks.tasks:  # not yet delivered
-                QTimer.singleShot(5, report_and_quit)
-                return
-            print(f"opened: {window.session.title if window.session else 'start screen'}", flush=True)
-            window.close()
-
-        QTimer.singleShot(int(quit_ms), report_and_quit)
+    automation.install(window, demo)  # VBP_AUTOMATION_*: start-up checks for tests and CI
     return int(app.exec())

@@ -3,8 +3,9 @@
 A hall of 2,000 phones keeps the server and its writers busy; in the app's process they would
 share one interpreter lock with the GUI, and every redraw would hold back acknowledgements while
 every burst of ballots stalled the windows (measured: GUI stalls of 100-190 ms). Here they run
-apart. The app (`server/process.py`) starts this with its own interpreter and speaks to it over
-stdin/stdout (`frames.Channel`):
+apart. The app (`server/process.py`) starts this as itself with the hidden argument
+`--vote-server-child` (`app.py`; frozen or not) and speaks to it over stdin/stdout
+(`frames.Channel`):
 
 - in: "start" (the file, the address, the room's state), "live" (the room's view changed: which
   poll is open, a revealed result, the join code; acknowledged when asked, so a closing poll
@@ -117,10 +118,18 @@ def main() -> int:
     # Ctrl-C in the terminal reaches the whole process group: the app decides when to stop (it
     # closes the pipe or says "stop"), so every acknowledged ballot is written before this exits.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # Messages go out on the real stdout; anything printed by a library goes to stderr instead.
-    out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
-    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
-    return serve(Channel(sys.stdin.buffer), Channel(out))
+    # Messages go out on the real stdout; anything printed by a library goes to stderr instead
+    # (to nowhere in a windowed build, whose sys.stdin/stdout/stderr may be None: the pipes are
+    # still file descriptors 0 and 1).
+    out = os.fdopen(os.dup(1), "wb")
+    try:
+        os.dup2(sys.stderr.fileno(), 1)
+    except (AttributeError, OSError, ValueError):  # no stderr, or one that logs (logfile.py)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.close(devnull)
+    inbox = sys.stdin.buffer if sys.stdin is not None else os.fdopen(0, "rb")
+    return serve(Channel(inbox), Channel(out))
 
 
 if __name__ == "__main__":

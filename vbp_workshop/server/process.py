@@ -30,6 +30,29 @@ from vbp_workshop.server.network import DEFAULT_PORT
 CLOSE_CONFIRM_S = 2.0  # the server's process answers in milliseconds; a wedged one must not hang the GUI
 
 
+CHILD_ARGUMENT = "--vote-server-child"  # handled by vbp_workshop.app.main before its argument parsing
+
+
+def child_command(frozen: bool | None = None, executable: str | None = None) -> list[str]:
+    """How to start the vote server's process: the app itself with a hidden argument.
+
+    Frozen (a PyInstaller bundle), `sys.executable` is the app; otherwise it is the interpreter,
+    which runs the package. Either way `app.main` sees `--vote-server-child` first."""
+    frozen = bool(getattr(sys, "frozen", False)) if frozen is None else frozen
+    exe = sys.executable if executable is None else executable
+    return [exe, CHILD_ARGUMENT] if frozen else [exe, "-m", "vbp_workshop", CHILD_ARGUMENT]
+
+
+def _has_stderr() -> bool:
+    """Whether this process has a real stderr for the child to share (a windowed build has none,
+    or one that only logs: then the child's goes to the null device, not a closed pipe)."""
+    try:
+        sys.stderr.fileno()
+    except (AttributeError, OSError, ValueError):
+        return False
+    return True
+
+
 class ServerProcess:
     def __init__(self, live: LiveState, db_path: Path, host: str = "0.0.0.0", port: int = DEFAULT_PORT,
                  limits: Limits | None = None, ideas_live: IdeasLive | None = None,
@@ -59,11 +82,14 @@ class ServerProcess:
 
     def start(self, timeout: float = 30) -> int:
         """Start the server's process; returns its port. Raises OSError with the reason."""
-        package_root = str(Path(__file__).resolve().parents[2])
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-            x for x in (package_root, os.environ.get("PYTHONPATH", "")) if x)}
-        self._proc = subprocess.Popen([sys.executable, "-m", "vbp_workshop.server.child"],
-                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+        env = dict(os.environ)
+        if not getattr(sys, "frozen", False):  # the interpreter finds this package wherever it is
+            package_root = str(Path(__file__).resolve().parents[2])
+            env["PYTHONPATH"] = os.pathsep.join(x for x in (package_root, os.environ.get("PYTHONPATH", "")) if x)
+        self._proc = subprocess.Popen(child_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                      stderr=None if _has_stderr() else subprocess.DEVNULL, env=env,
+                                      # Windows: no console window for the child (python.exe opens one)
+                                      creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0))
         assert self._proc.stdin is not None and self._proc.stdout is not None
         self._to = Channel(self._proc.stdin)  # type: ignore[arg-type]
         self._reader = threading.Thread(target=self._read, args=(Channel(self._proc.stdout),),  # type: ignore[arg-type]

@@ -6,15 +6,16 @@ the core, and every message goes through the dialog service.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QStandardPaths, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QUndoGroup
+from PySide6.QtCore import QCoreApplication, QStandardPaths, QTimer, QUrl
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QVBoxLayout, QWidget
 
-from vbp_workshop import __version__
+from vbp_workshop import __version__, logfile
 from vbp_workshop.core.file.keeper import Mirror, MirrorState, open_mirrored
 from vbp_workshop.core.file.places import Place, detect_place
 from vbp_workshop.core.file.store import FILE_SUFFIX, Store, WorkshopFileError, absolute
@@ -161,6 +162,7 @@ class MainWindow(QMainWindow):
         self._action(help_, "&Keyboard shortcuts", self.show_shortcuts, QKeySequence("Ctrl+/"), "shortcuts")
         help_.addSeparator()
         self._action(help_, "Phone voting: &troubleshooting", self._troubleshooting)
+        self._action(help_, "Show the &log folder", self.show_log_folder, None, "log_folder")
         self._action(help_, "&About VBP Workshop", self._about)
 
     def _fill_recent(self) -> None:
@@ -380,6 +382,14 @@ class MainWindow(QMainWindow):
         from vbp_workshop.ui.help import shortcuts_html
 
         return self._show_help("Keyboard shortcuts", shortcuts_html(self), "shortcuts_window")
+
+    def show_log_folder(self) -> None:
+        """Open the folder of the app's log (for support) in the system's file manager."""
+        folder = logfile.log_dir()
+        with contextlib.suppress(OSError):
+            folder.mkdir(parents=True, exist_ok=True)
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
+            self.dialogs.info("The log folder", f"The app's log is in this folder:\n{folder}")
 
     def _show_help(self, title: str, html: str, name: str) -> QWidget:
         from vbp_workshop.ui.help import help_window
