@@ -31,6 +31,7 @@ from vbp_workshop.core import idea_intake
 from vbp_workshop.core.polls import kind_of
 from vbp_workshop.core.votes import LiveState, VoteWriter
 from vbp_workshop.server.frames import Channel
+from vbp_workshop.server.network import PortBusy
 from vbp_workshop.server.runner import VoteServer
 
 STATS_S = 1.0
@@ -66,11 +67,13 @@ def serve(inbox: Channel, out: Channel) -> int:
     server: VoteServer | None = None
     try:
         writer.start()
-        server = VoteServer(live, writer, path, host=start["host"], port=start["port"], limits=start["limits"])
+        server = VoteServer(live, writer, path, host=start["host"], port=start["port"], limits=start["limits"],
+                            port_tries=int(start.get("port_tries", 10)))
         port = server.start()
     except OSError as exc:
         writer.stop()
-        out.send({"op": "failed", "error": str(exc) or type(exc).__name__})
+        out.send({"op": "failed", "error": str(exc) or type(exc).__name__,
+                  "busy": exc.port if isinstance(exc, PortBusy) else 0})
         return 1
     done = threading.Event()
     threads = [threading.Thread(target=forward, args=(writer.notices, out, "notices", done), daemon=True),
