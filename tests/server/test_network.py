@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import socket
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -27,15 +28,11 @@ from vbp_workshop.server.network import (
     rank,
 )
 
+RECORDED = Path(__file__).parent / "recorded"
+
 # Windows 11, NHS laptop: Wi-Fi at the venue, the trust's always-on VPN (Cisco AnyConnect, which
 # Windows names "Ethernet 3"), WSL, Mobile Hotspot switched on for the phones, a cable unplugged.
-GETMAC_WINDOWS = '''"Connection Name","Network Adapter","Physical Address","Transport Name"
-"Ethernet","Intel(R) Ethernet Connection (13) I219-LM","8C-16-45-9A-11-02","Media disconnected"
-"Wi-Fi","Intel(R) Wi-Fi 6E AX211 160MHz","F4-A4-75-2B-90-1C","\\Device\\Tcpip_{6B1E4F0C-2C57-4E58-9F4A-3E2C1A7D8B11}"
-"Ethernet 3","Cisco AnyConnect Secure Mobility Client Virtual Miniport Adapter for Windows x64","00-05-9A-3C-7A-00","\\Device\\Tcpip_{0E1A2B3C-4D5E-6F70-8192-A3B4C5D6E7F8}"
-"Local Area Connection* 12","Microsoft Wi-Fi Direct Virtual Adapter #2","F6-A4-75-2B-90-1C","\\Device\\Tcpip_{C2D3E4F5-A6B7-4C8D-9E0F-1A2B3C4D5E6F}"
-"vEthernet (WSL)","Hyper-V Virtual Ethernet Adapter","00-15-5D-01-9F-3A","\\Device\\Tcpip_{A1B2C3D4-E5F6-4789-9ABC-DEF012345678}"
-'''
+GETMAC_WINDOWS = (RECORDED / "windows-getmac.csv").read_text("utf-8")  # getmac /v /fo csv
 WINDOWS = [
     Adapter("Ethernet", ("169.254.83.107",), up=False),
     Adapter("Wi-Fi", ("10.120.34.27",)),
