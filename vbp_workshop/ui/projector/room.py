@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from vbp_workshop.core import pollops
 from vbp_workshop.core.operations import live as live_ops
 from vbp_workshop.core.store import PHONE, Changes
+from vbp_workshop.server.network import DEFAULT_PORT
 from vbp_workshop.ui.session import Session
 from vbp_workshop.ui.shared.timer import Countdown
 
@@ -133,21 +134,27 @@ class LiveRoom(QObject):
             return ""
         return f"http://{self.address}:{self.server.port}/"
 
-    def start_voting(self, address: str, host: str = "0.0.0.0", port: int = 8765) -> str:
+    def start_voting(self, address: str, host: str = "0.0.0.0", port: int = DEFAULT_PORT,
+                     other_port: bool = False) -> str:
         """Start the vote server in its own process; returns the join address. Raises OSError
-        with a reason. The server's process stores the ballots; this one drains their notices."""
+        with a reason. The server's process stores the ballots; this one drains their notices.
+
+        `port` taken (another VBP Workshop on this laptop serves phones there): PortBusy, unless
+        `other_port`, when the next free port is used (phones must scan this window's QR code)."""
         from vbp_workshop.core.idea_intake import room as ideas_room
         from vbp_workshop.server.process import ServerProcess
 
         if self.voting:
             return self.join_url()
         if not self._code_fresh:  # a code is good for one sitting: last session's may have left the room
-            self.new_join_code()
+            if not pollops.same_sitting(self.session.store):  # the app restarted mid-sitting: keep it
+                self.new_join_code()
             self._code_fresh = True
         session = self.session
         ideas = ideas_room(session.live, session.store.path)
         self.server = ServerProcess(session.live, session.store.path, host=host, port=port,
-                                    ideas_live=ideas.live, ideas_notices=ideas.writer.notices)
+                                    ideas_live=ideas.live, ideas_notices=ideas.writer.notices,
+                                    port_tries=10 if other_port else 1)
         try:
             self.server.start()
         except OSError:

@@ -184,8 +184,10 @@ class ProjectorWindow(QWidget):
         # Bound methods, not lambdas: Qt drops them when this window is deleted.
         countdown.ticked.connect(self._on_tick)
         countdown.finished.connect(self._on_finished)
-        for key in ("Escape", "F11"):
-            QShortcut(QKeySequence(key), self).activated.connect(self.toggle_full_screen)
+        # F11 toggles full screen; Esc only ever leaves it (pressed to get the laptop's screen back,
+        # it must never cover the laptop instead).
+        QShortcut(QKeySequence("F11"), self).activated.connect(self.toggle_full_screen)
+        QShortcut(QKeySequence("Escape"), self).activated.connect(self.leave_full_screen)
         for key in ("PgDown", "Right", "Space"):
             QShortcut(QKeySequence(key), self).activated.connect(self.next_page)
         for key in ("PgUp", "Left"):
@@ -229,6 +231,10 @@ class ProjectorWindow(QWidget):
 
     def toggle_full_screen(self) -> None:
         self.showNormal() if self.isFullScreen() else self.showFullScreen()
+
+    def leave_full_screen(self) -> None:
+        if self.isFullScreen():
+            self.showNormal()
 
     def _margins(self, scale: float) -> None:
         m = round(20 * scale)
