@@ -267,6 +267,7 @@ def _firewall_cause(f: Findings) -> Cause:
               f"program {f.program}, on the Private and Public profiles\" — or for this venue's network to "
               "be set to Private.")
     if f.platform != "win32":
+        steps: tuple[str, ...]
         if f.platform == "darwin":
             steps = ("System Settings › Network › Firewall: if it is on, press Options and set VBP Workshop (or "
                      "Python) to \"Allow incoming connections\".",
@@ -291,15 +292,15 @@ def _firewall_cause(f: Findings) -> Cause:
                               "Allow an app through firewall › tick VBP Workshop (Python) for Private and "
                               "Public."))
     if fw.verdict == "no rule":
-        steps = [ask_it]
+        todo = [ask_it]
         if fw.local_rules_ignored:
-            steps.append("Your IT's policy ignores rules made on this laptop: the rule must come from them "
+            todo.append("Your IT's policy ignores rules made on this laptop: the rule must come from them "
                          "(group policy or Intune).")
         if public:
-            steps.append("Or, if you have admin rights: Settings › Network & internet › Wi-Fi › this network › "
+            todo.append("Or, if you have admin rights: Settings › Network & internet › Wi-Fi › this network › "
                          "Network profile type › Private, and allow VBP Workshop when Windows asks.")
         return Cause("firewall", title, FOUND,
                      f"{where} No firewall rule lets VBP Workshop accept connections on it, so Windows turns the "
-                     "phones away.", tuple(steps))
+                     "phones away.", tuple(todo))
     return Cause("firewall", title, FINE, f"{where} A firewall rule allows VBP Workshop ({', '.join(fw.rules)}).",
                  ())
