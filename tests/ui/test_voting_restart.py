@@ -108,6 +108,8 @@ def test_esc_on_the_projector_leaves_full_screen_and_never_enters_it(demo_window
     room = demo_window.view.room
     projector = room.open_projector()
     qtbot.waitExposed(projector)
+    projector.activateWindow()
+    qtbot.waitUntil(projector.isActiveWindow, timeout=5000)  # shortcuts reach the active window
     assert not projector.isFullScreen()
     qtbot.keyClick(projector, Qt.Key.Key_Escape)
     QApplication.processEvents()

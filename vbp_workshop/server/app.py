@@ -419,6 +419,7 @@ def make_app(vote_app: VoteApp) -> web.Application:
     app.router.add_get("/api/state", state)
     app.router.add_get("/api/events", events)
     app.router.add_post("/api/vote", vote)
-    from vbp_workshop.server import ideas  # the ideas activity's routes (it imports this module)
+    from vbp_workshop.server import ideas, selftest  # the ideas activity's routes (it imports this module)
     ideas.add_routes(app)
+    selftest.add_routes(app)  # "Test with my phone"
     return app

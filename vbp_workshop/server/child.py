@@ -9,9 +9,10 @@ stdin/stdout (`frames.Channel`):
 - in: "start" (the file, the address, the room's state), "live" (the room's view changed: which
   poll is open, a revealed result, the join code; acknowledged when asked, so a closing poll
   takes no more ballots before the app writes its close), "ideas" (the open ideas activity and
-  its visible ideas), "stop";
-- out: "ready" (the port) or "failed", "notices" (stored votes and joins), "idea_notices",
-  "ack", "stats" (every second), "stopped".
+  its visible ideas), "selftest" (a token for "Test with my phone"), "stop";
+- out: "ready" (the port) or "failed" (with the port found taken, if that was why), "notices"
+  (stored votes and joins), "idea_notices", "selftest" (the test page's events), "ack", "stats"
+  (every second), "stopped".
 
 The file is the one record: both processes open it, each write in its own transaction.
 """
@@ -79,6 +80,9 @@ def serve(inbox: Channel, out: Channel) -> int:
     threads = [threading.Thread(target=forward, args=(writer.notices, out, "notices", done), daemon=True),
                threading.Thread(target=forward, args=(ideas.writer.notices, out, "idea_notices", done),
                                 daemon=True)]
+    if server.selftests is not None:  # "Test with my phone": the page's events go to the app as they come
+        threads.append(threading.Thread(target=forward, args=(server.selftests.events, out, "selftest", done),
+                                        daemon=True))
     for t in threads:
         t.start()
 
@@ -101,6 +105,8 @@ def serve(inbox: Channel, out: Channel) -> int:
                     out.send({"op": "ack", "n": message["ack"]})
             elif op == "ideas":
                 ideas.live.set(*message["state"])
+            elif op == "selftest" and server.selftests is not None:
+                server.selftests.expect(str(message["token"]))
             elif op == "stop":
                 break
     finally:

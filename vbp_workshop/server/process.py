@@ -43,6 +43,7 @@ class ServerProcess:
         self.pid = 0
         self.notices: queue.SimpleQueue[dict[str, Any]] = queue.SimpleQueue()
         self.ideas_notices = ideas_notices if ideas_notices is not None else queue.SimpleQueue()
+        self.selftest_events: queue.SimpleQueue[dict[str, Any]] = queue.SimpleQueue()  # "Test with my phone"
         self.committed = 0
         self.error = ""
         self._proc: subprocess.Popen[bytes] | None = None
@@ -119,6 +120,13 @@ class ServerProcess:
             with contextlib.suppress(OSError, ValueError):
                 self._to.send({"op": "ideas", "state": self.ideas_live.state()})
 
+    def selftest(self, token: str) -> None:
+        """Expect a phone at /selftest/<token> ("Test with my phone"); its events arrive on
+        `selftest_events`."""
+        if self.running and self._to is not None:
+            with contextlib.suppress(OSError, ValueError):
+                self._to.send({"op": "selftest", "token": token})
+
     def stop(self, timeout: float = 15) -> None:
         """Stop serving: the server's process finishes the ballots in hand, then exits."""
         self.live.unsubscribe(self.sync)
@@ -159,6 +167,9 @@ class ServerProcess:
                 elif op == "idea_notices":
                     for n in message["items"]:
                         self.ideas_notices.put(n)
+                elif op == "selftest":
+                    for n in message["items"]:
+                        self.selftest_events.put(n)
                 elif op == "stats":
                     self._stats = message["stats"]
                 elif op == "ack":

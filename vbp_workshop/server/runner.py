@@ -13,7 +13,7 @@ from typing import Any
 from aiohttp import web
 
 from vbp_workshop.core.votes import LiveState, VoteWriter
-from vbp_workshop.server import oslimits, quietlog
+from vbp_workshop.server import oslimits, quietlog, selftest
 from vbp_workshop.server.app import VoteApp, make_app
 from vbp_workshop.server.guard import Limits
 from vbp_workshop.server.network import DEFAULT_PORT, bind_first_free
@@ -38,6 +38,7 @@ class VoteServer:
         self._ready = threading.Event()
         self._error: BaseException | None = None
         self._sock: socket.socket | None = None
+        self.selftests: selftest.SelfTests | None = None  # "Test with my phone": set once serving
 
     @property
     def running(self) -> bool:
@@ -94,7 +95,9 @@ class VoteServer:
         self.vote_app = VoteApp(self.live, self.writer, self.db_path, limits)
         self.vote_app.attach(loop)
         # access_log=None: nothing that could identify a person is logged.
-        runner = web.AppRunner(make_app(self.vote_app), access_log=None, handle_signals=False,
+        web_app = make_app(self.vote_app)
+        self.selftests = web_app[selftest.KEY]
+        runner = web.AppRunner(web_app, access_log=None, handle_signals=False,
                                shutdown_timeout=1.0, keepalive_timeout=KEEPALIVE_S)
         await runner.setup()
         try:

@@ -8,6 +8,8 @@ projected poll; a new join code reaches the projector and the voting bar.
 from __future__ import annotations
 
 import io
+import queue
+import secrets
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -166,6 +168,28 @@ class LiveRoom(QObject):
         self._push_join()
         self.voting_changed.emit(True)
         return self.join_url()
+
+    # -- "Test with my phone" -------------------------------------------------------------------
+
+    def start_selftest(self) -> str:
+        """A one-off address for the facilitator's own phone (a test QR code); what happens to it
+        comes from `selftest_events`. Voting must be on."""
+        if not self.voting:
+            raise OSError("Start phone voting first.")
+        token = secrets.token_urlsafe(12)
+        self.server.selftest(token)
+        return f"{self.join_url()}selftest/{token}"
+
+    def selftest_events(self) -> list[dict[str, Any]]:
+        """The test page's events since last asked ("page": it loaded; "done": with rtt_ms)."""
+        out: list[dict[str, Any]] = []
+        events = getattr(self.server, "selftest_events", None)
+        while events is not None:
+            try:
+                out.append(events.get_nowait())
+            except queue.Empty:
+                break
+        return out
 
     def _check_server(self) -> None:
         if self.server is None or self.server.running:
