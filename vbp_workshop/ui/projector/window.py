@@ -46,9 +46,9 @@ STYLE_768 = """
 #proj_count { font-size: 24px; font-weight: 700; color: #12355b; }
 #proj_hidden { font-size: 26px; color: #333333; }
 #proj_answers { font-size: 22px; color: #111111; }
-#proj_join { font-size: 18px; color: #111111; }
-#proj_address { font-size: 20px; font-weight: 700; color: #111111; }
-#proj_code { font-size: 40px; font-weight: 800; letter-spacing: 4px; color: #12355b; }
+#proj_join { font-size: 20px; color: #111111; }
+#proj_address { font-size: 28px; font-weight: 700; color: #111111; }
+#proj_code { font-size: 52px; font-weight: 800; letter-spacing: 6px; color: #12355b; }
 #proj_headline { font-size: 24px; color: #111111; }
 #proj_pager { font-size: 16px; color: #333333; }
 """.replace("AMBER", RAG_COLOURS["amber"]).replace("RED", RAG_COLOURS["red"])
