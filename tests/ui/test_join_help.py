@@ -97,6 +97,10 @@ def test_no_phones_after_a_while_offers_what_to_check_and_a_joined_phone_hides_i
         assert bar.no_phones.isHidden()  # not at once: phones take a moment
         qtbot.waitUntil(lambda: not bar.no_phones.isHidden(), timeout=10_000)
         assert bar.no_phones.text() == "No phones yet? What to check"
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        demo_window.resize(1366, 768)
+        QApplication.processEvents()
+        demo_window.grab().save(str(SHOTS / "no-phones-yet-1366x768.png"))
         bar.no_phones.click()
         dialog = bar.join_help
         assert dialog is not None and dialog.isVisible()
