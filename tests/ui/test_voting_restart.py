@@ -7,12 +7,13 @@ import json
 import urllib.request
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel
 
 from vbp_workshop.core.store import Update
 from vbp_workshop.core.template import new_workshop
-from vbp_workshop.server.network import bind
+from vbp_workshop.server.network import PortBusy, bind
 from vbp_workshop.ui.main_window import MainWindow
 from vbp_workshop.ui.settings import Settings
 from vbp_workshop.ui.shared.dialogs import ScriptedDialogs
@@ -85,6 +86,10 @@ def test_a_second_window_is_told_the_usual_port_is_served_by_another_vbp_worksho
         assert second.open_path(path)
         bar = second.view.voting_bar
         bar.port = port
+        # The room refuses rather than moving the phones silently (before: it served on port + 1).
+        with pytest.raises(PortBusy):
+            second.view.room.start_voting("127.0.0.1", port=port)
+        assert not second.view.room.voting
         dialogs.answers.append(None)  # "Cancel": stop the other window first
         bar.toggle.click()
         text = dialogs.shown[-1][2]

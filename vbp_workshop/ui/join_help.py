@@ -85,6 +85,8 @@ class JoinHelpDialog(QDialog):
         self.test_button.setToolTip("Scan a test code with your own phone: the laptop says whether it got through")
         self.test_button.clicked.connect(self.test_with_phone)
         self.test_button.setEnabled(room.voting)
+        if not room.voting:
+            self.test_button.setToolTip("Start phone voting first: the test page is served by the vote server")
         buttons.addButton(self.test_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)
