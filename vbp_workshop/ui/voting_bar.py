@@ -202,8 +202,8 @@ class VotingBar(QWidget):
         self.toggle.setText("Stop phone voting" if on else "Start phone voting")
         code = self.room.session.live.join_code
         text = f"{self.room.join_url()}  code {code}" if on else "Phones: off"
-        if on and self.room.server.port != self.port:
-            text += f"  · not the usual port ({self.port}): phones must scan this window's QR code"
+        if on and self.room.moved_from:
+            text += f"  · not the usual port ({self.room.moved_from}): phones must scan this window's QR code"
         self.join.setText(text)
         if on and not was_on:
             self._started_at = time.monotonic()

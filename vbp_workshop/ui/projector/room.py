@@ -42,6 +42,7 @@ class LiveRoom(QObject):
         self.projector: Any = None
         self.server: Any = None
         self.address = ""
+        self.moved_from = 0  # the usual port, when it was taken and voting serves on another
         self._code_fresh = False
         self.poll_id: int | None = None
         self.activity = ""
@@ -164,6 +165,8 @@ class LiveRoom(QObject):
             raise
         session.listen(self.server.notices)
         self._watch.start()
+        # Serving elsewhere than asked (the facilitator agreed): the voting bar says so.
+        self.moved_from = port if port and self.server.port != port else 0
         self.address = address
         self._push_join()
         self.voting_changed.emit(True)
