@@ -199,7 +199,11 @@ def windows_firewall(program: str, port: int, timeout: float = COMMAND_TIMEOUT_S
 
 
 def server_program() -> str:
-    """The program that listens for the phones (the vote server's process runs this executable)."""
+    """The program that listens for the phones, as the firewall names it: the vote server's process
+    runs this executable (a Windows venv's python.exe only starts the base interpreter, which is
+    the process that listens)."""
+    if sys.platform == "win32" and not getattr(sys, "frozen", False) and sys.prefix != sys.base_prefix:
+        return str(getattr(sys, "_base_executable", sys.executable))
     return sys.executable
 
 
