@@ -70,6 +70,7 @@ def test_the_real_window_shows_your_phone_reached_the_laptop_in_n_ms(demo_window
     bar = demo_window.view.voting_bar
     probe = bind("127.0.0.1", 0)
     bar.port = probe.getsockname()[1]
+    bar.host = "127.0.0.1"  # never every network in a test
     probe.close()
     bar.address.setCurrentIndex(bar.address.findData("127.0.0.1"))
     bar.toggle.click()

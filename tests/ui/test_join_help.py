@@ -49,6 +49,7 @@ def test_the_address_list_names_adapters_best_first_and_refresh_finds_the_new_ho
 
     # Voting on the venue's Wi-Fi; then the facilitator switches on Mobile Hotspot and presses Refresh.
     bar.port = free_port()
+    bar.host = "127.0.0.1"  # never every network in a test
     bar.toggle.click()
     room = demo_window.view.room
     qtbot.waitUntil(lambda: room.voting, timeout=20_000)
@@ -88,6 +89,7 @@ def test_no_phones_after_a_while_offers_what_to_check_and_a_joined_phone_hides_i
     monkeypatch.setattr(voting_bar, "NO_PHONES_S", 1.0)
     bar = demo_window.view.voting_bar
     bar.port = free_port()
+    bar.host = "127.0.0.1"  # never every network in a test
     bar.address.setCurrentIndex(bar.address.findData("127.0.0.1"))
     assert bar.no_phones.isHidden()
     bar.toggle.click()
@@ -133,6 +135,7 @@ def test_the_guidance_as_on_the_recorded_windows_laptop(demo_window: MainWindow,
     monkeypatch.setattr(joinhelp, "diagnose", lambda port=8765, platform="": findings)
     bar = demo_window.view.voting_bar
     bar.port = free_port()
+    bar.host = "127.0.0.1"  # never every network in a test
     bar.address.setCurrentIndex(bar.address.findData("127.0.0.1"))
     bar.toggle.click()
     room = demo_window.view.room

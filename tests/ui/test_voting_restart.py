@@ -72,6 +72,7 @@ def test_a_second_window_is_told_the_usual_port_is_served_by_another_vbp_worksho
     port = probe.getsockname()[1]
     probe.close()
     first.view.voting_bar.port = port  # the "usual" port of this test (no fixed port)
+    first.view.voting_bar.host = "127.0.0.1"  # never every network in a test
     first.view.voting_bar.address.setCurrentIndex(first.view.voting_bar.address.count() - 1)  # 127.0.0.1
     first.view.voting_bar.toggle.click()
     qtbot.waitUntil(lambda: first.view.room.voting, timeout=20_000)
@@ -86,6 +87,7 @@ def test_a_second_window_is_told_the_usual_port_is_served_by_another_vbp_worksho
         assert second.open_path(path)
         bar = second.view.voting_bar
         bar.port = port
+        bar.host = "127.0.0.1"  # never every network in a test
         # The room refuses rather than moving the phones silently (before: it served on port + 1).
         with pytest.raises(PortBusy):
             second.view.room.start_voting("127.0.0.1", port=port)

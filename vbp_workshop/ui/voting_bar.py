@@ -44,6 +44,7 @@ class VotingBar(QWidget):
         self.toggle.setCheckable(True)
         self.toggle.clicked.connect(self._toggle)
         self.port = DEFAULT_PORT  # the port phones are usually given (tests set another)
+        self.host = "0.0.0.0"  # where the server listens: every network (tests: 127.0.0.1 only)
         self.address = QComboBox()
         self.address.setObjectName("address")
         self.address.setToolTip("The address phones use: pick the network the room is on")
@@ -153,7 +154,7 @@ class VotingBar(QWidget):
     def start(self, other_port: bool = False) -> None:
         address = self.address.currentData() or "127.0.0.1"
         try:
-            self.room.start_voting(address, port=self.port, other_port=other_port)
+            self.room.start_voting(address, host=self.host, port=self.port, other_port=other_port)
         except PortBusy as exc:
             self._port_busy(exc.port)
         except OSError as exc:
