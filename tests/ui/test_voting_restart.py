@@ -11,8 +11,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel
 
-from vbp_workshop.core.store import Update
-from vbp_workshop.core.template import new_workshop
+from vbp_workshop.core.model.changes import Update
+from vbp_workshop.core.steps.template import new_workshop
 from vbp_workshop.server.network import PortBusy, bind
 from vbp_workshop.ui.main_window import MainWindow
 from vbp_workshop.ui.settings import Settings
@@ -49,7 +49,7 @@ def test_the_app_restarted_mid_sitting_keeps_the_join_code(window: MainWindow, t
     window.close_workshop()
 
     # A week later the phones of that day are long gone: a new sitting, a new code.
-    from vbp_workshop.core.store import Store
+    from vbp_workshop.core.file.store import Store
 
     store = Store.open(path)
     device = store.rows("devices")[0]

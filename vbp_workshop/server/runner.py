@@ -12,14 +12,24 @@ from typing import Any
 
 from aiohttp import web
 
-from vbp_workshop.core.votes import LiveState, VoteWriter
-from vbp_workshop.server import oslimits, quietlog, selftest
+from vbp_workshop.core.intake.votes import VoteWriter
+from vbp_workshop.core.model.room import LiveState
+from vbp_workshop.server import ideas, oslimits, quietlog, selftest
 from vbp_workshop.server.app import VoteApp, make_app
 from vbp_workshop.server.guard import Limits
 from vbp_workshop.server.network import DEFAULT_PORT, bind_first_free
 
 KEEPALIVE_S = 10.0  # an idle phone connection gives its descriptor back soon (aiohttp's default: 75 s)
 
+
+
+def phone_app(vote_app: VoteApp) -> web.Application:
+    """The phones' web app: the votes' routes (`app`), the ideas activity's (`ideas`) and "Test with
+    my phone" (`selftest`)."""
+    app = make_app(vote_app)
+    ideas.add_routes(app)
+    selftest.add_routes(app)
+    return app
 
 class VoteServer:
     def __init__(self, live: LiveState, writer: VoteWriter, db_path: Path,
@@ -95,7 +105,7 @@ class VoteServer:
         self.vote_app = VoteApp(self.live, self.writer, self.db_path, limits)
         self.vote_app.attach(loop)
         # access_log=None: nothing that could identify a person is logged.
-        web_app = make_app(self.vote_app)
+        web_app = phone_app(self.vote_app)
         self.selftests = web_app[selftest.KEY]
         runner = web.AppRunner(web_app, access_log=None, handle_signals=False,
                                shutdown_timeout=1.0, keepalive_timeout=KEEPALIVE_S)

@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from vbp_workshop.core import pollops
-from vbp_workshop.core.store import Changes
+from vbp_workshop.core.model.changes import Changes
+from vbp_workshop.core.polls import queries
 from vbp_workshop.server import network
 from vbp_workshop.server.network import DEFAULT_PORT, Offer, PortBusy
 from vbp_workshop.ui.join_help import JoinHelpDialog
@@ -176,7 +176,7 @@ class VotingBar(QWidget):
 
     def _on_changed(self, changes: Changes) -> None:
         if changes.event == "join":  # one record per drain, however many phones joined in it
-            self.devices = pollops.joined_devices(self.room.session.store)
+            self.devices = queries.joined_devices(self.room.session.store)
             self.joins_this_start += 1
             self.joined.setText(f"· {self.devices} joined")
             self._check_no_phones()
