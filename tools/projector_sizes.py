@@ -38,7 +38,7 @@ def main() -> None:
     assert win.view is not None and win.session is not None
     session, room = win.session, win.view.room
     proj = room.open_projector()
-    room.start_voting("192.168.1.23", host="127.0.0.1", port=choose_port("127.0.0.1", 8765))
+    room.start_voting("192.168.1.23", host="127.0.0.1", port=choose_port("127.0.0.1", 8765), other_port=True)
     seen: set[str] = set()
     widest = (0, 0)
     for poll in queries.polls(session.store):

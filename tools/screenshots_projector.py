@@ -73,7 +73,7 @@ def projector_shots(win: MainWindow, app: QApplication, out: Path, every_state: 
     room = view.room
     proj = room.open_projector()
     # A free port near the usual one (so the address reads like the room's): never a fixed one.
-    room.start_voting("192.168.1.23", host="127.0.0.1", port=choose_port("127.0.0.1", 8765))
+    room.start_voting("192.168.1.23", host="127.0.0.1", port=choose_port("127.0.0.1", 8765), other_port=True)
     room.countdown.start(5 * 60)
     saved: list[Path] = []
 

@@ -45,7 +45,7 @@ def main(out: Path) -> None:
     assert view is not None and session is not None
     room = view.room
     proj = room.open_projector()
-    room.start_voting("192.168.1.23", host="127.0.0.1", port=choose_port("127.0.0.1", 8765))
+    room.start_voting("192.168.1.23", host="127.0.0.1", port=choose_port("127.0.0.1", 8765), other_port=True)
     saved = []
 
     def shot(widget: object, name: str) -> None:

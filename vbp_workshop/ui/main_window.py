@@ -426,6 +426,9 @@ class MainWindow(QMainWindow):
         return out
 
     def _troubleshooting(self) -> None:
+        if self.view is not None:  # what to check on this laptop, most likely first, and the phone test
+            self.view.voting_bar.show_join_help()
+            return
         from vbp_workshop.ui.voting_bar import TROUBLESHOOTING
 
         self.dialogs.info("Phone voting: troubleshooting", TROUBLESHOOTING)
