@@ -15,6 +15,7 @@ either way, never Qt's abort.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import cast
