@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import pytest
 
 from vbp_workshop.core import pollops
+from vbp_workshop.core.schema import workshop_uid
 from vbp_workshop.core.store import Store
 from vbp_workshop.core.votes import LiveState, VoteWriter
 from vbp_workshop.server.runner import VoteServer
@@ -25,6 +26,11 @@ class Room:
     @property
     def code(self) -> str:
         return self.live.join_code
+
+    @property
+    def workshop(self) -> str:
+        """The workshop's id every ballot, idea and +1 carries (the server refuses another's)."""
+        return workshop_uid(self.store.conn)
 
     def poll_id(self, kind: str) -> int:
         return next(p.id for p in pollops.polls(self.store) if p.kind == kind)

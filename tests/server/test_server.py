@@ -23,8 +23,8 @@ def client() -> aiohttp.ClientSession:
     return aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
 
 
-def vote_body(poll_id: int, uid_char: str, answer: Any = 0) -> dict[str, Any]:
-    return {"poll_id": poll_id, "round": 1, "ballot_id": uid_char * 16, "answer": answer}
+def vote_body(room: Room, poll_id: int, uid_char: str, answer: Any = 0) -> dict[str, Any]:
+    return {"workshop": room.workshop, "poll_id": poll_id, "round": 1, "ballot_id": uid_char * 16, "answer": answer}
 
 
 async def joined(room: Room, s: aiohttp.ClientSession, group: str = "pharma") -> None:
@@ -65,7 +65,7 @@ def test_a_vote_is_acknowledged_only_when_stored_and_counted_once(room: Room) ->
             await joined(room, s)
             cookie = next(iter(s.cookie_jar))
             assert cookie["httponly"] and cookie["samesite"] == "Strict"
-            body = {"poll_id": pid, "round": 1, "ballot_id": "b" * 16, "answer": 2}
+            body = {"workshop": room.workshop, "poll_id": pid, "round": 1, "ballot_id": "b" * 16, "answer": 2}
             r = await s.post(room.base + "/api/vote", json=body)
             assert r.status == 200 and (await r.json())["ok"]
             mine = [b for b in pollops.ballots(room.store, pid, 1) if b["ballot_uid"] == "b" * 16]
@@ -86,15 +86,15 @@ def test_refusals_have_clear_messages_and_store_nothing(room: Room) -> None:
 
     async def go() -> None:
         async with client() as s:
-            r = await s.post(room.base + "/api/vote", json=vote_body(pid, "x"))
+            r = await s.post(room.base + "/api/vote", json=vote_body(room, pid, "x"))
             assert r.status == 401
             await joined(room, s)
             cases = [
-                ({"poll_id": pid, "round": 1, "ballot_id": "x" * 16, "answer": 99}, 422, "not on this poll"),
-                ({"poll_id": pid, "round": 7, "ballot_id": "x" * 16, "answer": 0}, 409, "closed"),
-                ({"poll_id": "1", "round": 1, "ballot_id": "x" * 16, "answer": 0}, 400, "Which poll"),
-                ({"poll_id": pid, "round": 1, "ballot_id": "short", "answer": 0}, 400, "id"),
-                ({"poll_id": pid, "round": 1, "ballot_id": "x" * 16}, 400, "missing"),
+                ({"workshop": room.workshop, "poll_id": pid, "round": 1, "ballot_id": "x" * 16, "answer": 99}, 422, "not on this poll"),
+                ({"workshop": room.workshop, "poll_id": pid, "round": 7, "ballot_id": "x" * 16, "answer": 0}, 409, "closed"),
+                ({"workshop": room.workshop, "poll_id": "1", "round": 1, "ballot_id": "x" * 16, "answer": 0}, 400, "Which poll"),
+                ({"workshop": room.workshop, "poll_id": pid, "round": 1, "ballot_id": "short", "answer": 0}, 400, "id"),
+                ({"workshop": room.workshop, "poll_id": pid, "round": 1, "ballot_id": "x" * 16}, 400, "missing"),
             ]
             for body, status, message in cases:
                 r = await s.post(room.base + "/api/vote", json=body)
@@ -112,7 +112,7 @@ def test_refusals_have_clear_messages_and_store_nothing(room: Room) -> None:
     async def closed() -> None:
         async with client() as s:
             await joined(room, s)
-            r = await s.post(room.base + "/api/vote", json=vote_body(pid, "y"))
+            r = await s.post(room.base + "/api/vote", json=vote_body(room, pid, "y"))
             assert r.status == 409 and "closed" in (await r.json())["error"]
     run(closed())
     assert room.store.scalar("SELECT COUNT(*) FROM ballots") == before
@@ -126,7 +126,7 @@ def test_a_device_is_rate_limited(room: Room) -> None:
             await joined(room, s)
             out = []
             for i in range(40):
-                r = await s.post(room.base + "/api/vote", json={**vote_body(pid, "z"), "ballot_id": f"{i:016d}"})
+                r = await s.post(room.base + "/api/vote", json={**vote_body(room, pid, "z"), "ballot_id": f"{i:016d}"})
                 out.append(r.status)
             return out
     statuses = run(go())
