@@ -175,7 +175,8 @@ class Phone:
         await asyncio.sleep(self.rng.uniform(0.0, self.vote_spread))
         b = Ballot(int(poll["id"]), int(poll["round"]), f"b{int(poll['id']):03d}{self.n:05d}{secrets.token_hex(4)}")
         self.ballots[(b.poll_id, b.round)] = b
-        body = {"workshop": self.workshop, "poll_id": b.poll_id, "round": b.round, "ballot_id": b.uid, "answer": answer_for(poll, self.rng)}
+        body = {"workshop": self.workshop,
+                "poll_id": b.poll_id, "round": b.round, "ballot_id": b.uid, "answer": answer_for(poll, self.rng)}
         b.sent_at = time.monotonic()
         for attempt in range(self.max_attempts):
             b.attempts += 1

@@ -129,7 +129,8 @@ async def honest_phone(c: Child, n: int) -> dict[str, Any]:
     try:
         async with session(f"127.0.0.{3 + n}", timeout=aiohttp.ClientTimeout(total=10)) as s:
             out["join"] = await join(s, c)
-            body = {"workshop": c.info["workshop"], "poll_id": c.info["poll"], "round": 1, "ballot_id": f"honest{n:010d}", "answer": 1}
+            body = {"workshop": c.info["workshop"],
+                    "poll_id": c.info["poll"], "round": 1, "ballot_id": f"honest{n:010d}", "answer": 1}
             r = await s.post(c.base + "/api/vote", json=body)
             out["vote"] = r.status
     except (aiohttp.ClientError, TimeoutError) as exc:
@@ -169,7 +170,8 @@ async def poison(c: Child) -> dict[str, Any]:
             r = await s.post(c.base + "/api/vote", json=body)
             await r.read()
             return r.status
-        bodies = [{"workshop": c.info["workshop"], "poll_id": c.info["poll"], "round": 1, "ballot_id": u, "answer": 0} for u in uids]
+        bodies = [{"workshop": c.info["workshop"],
+                   "poll_id": c.info["poll"], "round": 1, "ballot_id": u, "answer": 0} for u in uids]
         poisoned = {"workshop": c.info["workshop"], "poll_id": 2**70, "round": 1, "ballot_id": "p" * 16, "answer": 0}
         statuses = await asyncio.gather(vote(bad, poisoned), *(vote(s, b) for s, b in zip(phones, bodies, strict=True)),
                                         vote(bad, {**poisoned, "poll_id": c.info["poll"], "round": 2**64}))
@@ -188,7 +190,8 @@ async def deep(c: Child) -> dict[str, Any]:
         await join(s, c)
         out = {}
         for depth in (100, 3000):
-            body = ('{"workshop": "' + c.info["workshop"] + '", "poll_id": 1, "round": 1, "ballot_id": "dddddddddddddddd", "answer": '
+            body = ('{"workshop": "' + c.info["workshop"] + '", '
+                    '"poll_id": 1, "round": 1, "ballot_id": "dddddddddddddddd", "answer": '
                     + "[" * depth + "]" * depth + "}")
             r = await s.post(c.base + "/api/vote", data=body, headers={"Content-Type": "application/json"})
             out[f"depth_{depth}"] = r.status
@@ -229,7 +232,8 @@ async def transfer(c: Child) -> dict[str, Any]:
                     etags[path] = r.headers["ETag"]
                 total[visit] += len(body) + sum(len(k) + len(v) + 4 for k, v in r.raw_headers) + 17
         steps = [("POST", "/api/join", {"code": c.info["code"], "group": ""}), ("GET", "/api/state", None),
-                 ("POST", "/api/vote", {"workshop": c.info["workshop"], "poll_id": c.info["poll"], "round": 1, "ballot_id": "x" * 32, "answer": 1})]
+                 ("POST", "/api/vote", {"workshop": c.info["workshop"],
+                                        "poll_id": c.info["poll"], "round": 1, "ballot_id": "x" * 32, "answer": 1})]
         api = 0
         for method, path, body in steps:
             r = await s.request(method, c.base + path, json=body)

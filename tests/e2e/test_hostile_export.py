@@ -48,7 +48,8 @@ def test_hostile_phone_answers_reach_the_workbook_as_text(server, tmp_path: Path
             r = await s.post(base + "/api/join", json={"code": live.join_code, "group": "pharma"})
             assert r.status == 200, await r.text()
             workshop = (await r.json())["workshop"]
-            r = await s.post(base + "/api/vote", json={"workshop": workshop, "poll_id": pid, "round": 1, "ballot_id": f"h{i:015d}",
+            r = await s.post(base + "/api/vote", json={"workshop": workshop,
+                                                       "poll_id": pid, "round": 1, "ballot_id": f"h{i:015d}",
                                                        "answer": answer})
             return r.status
 

@@ -160,13 +160,16 @@ def test_support_once_per_device_count_shown_never_who(iroom: IdeasRoom) -> None
             _st, body = await send(iroom, a, aid, "Publish results together", "k" * 16)
             iroom.drain()
             url = iroom.base + "/api/ideas/support"
-            assert (await (await a.post(url, json={"workshop": iroom.workshop, "idea_id": body["id"]})).json())["duplicate"] is False
-            assert (await (await a.post(url, json={"workshop": iroom.workshop, "idea_id": body["id"]})).json())["duplicate"] is True
+            assert (await (await a.post(url, json={"workshop": iroom.workshop,
+                                                   "idea_id": body["id"]})).json())["duplicate"] is False
+            assert (await (await a.post(url, json={"workshop": iroom.workshop,
+                                                   "idea_id": body["id"]})).json())["duplicate"] is True
             assert (await b.post(url, json={"workshop": iroom.workshop, "idea_id": body["id"]})).status == 200
             assert (await b.post(url, json={"workshop": iroom.workshop, "idea_id": 99999})).status == 422
             iroom.drain()
             board = (await (await a.get(iroom.base + "/api/ideas")).json())["ideas"]
             assert board == [{"id": body["id"], "text": "Publish results together", "supports": 2}]
             apply_edits(iroom.store, iroom.live, ideas.status_edits(iroom.store, [body["id"]], "hidden"))
-            assert (await b.post(url, json={"workshop": iroom.workshop, "idea_id": body["id"]})).status == 422  # hidden: not supportable
+            assert (await b.post(url, json={"workshop": iroom.workshop,
+                                            "idea_id": body["id"]})).status == 422  # hidden: not supportable
     asyncio.run(go())

@@ -90,9 +90,12 @@ def test_refusals_have_clear_messages_and_store_nothing(room: Room) -> None:
             assert r.status == 401
             await joined(room, s)
             cases = [
-                ({"workshop": room.workshop, "poll_id": pid, "round": 1, "ballot_id": "x" * 16, "answer": 99}, 422, "not on this poll"),
-                ({"workshop": room.workshop, "poll_id": pid, "round": 7, "ballot_id": "x" * 16, "answer": 0}, 409, "closed"),
-                ({"workshop": room.workshop, "poll_id": "1", "round": 1, "ballot_id": "x" * 16, "answer": 0}, 400, "Which poll"),
+                ({"workshop": room.workshop,
+                  "poll_id": pid, "round": 1, "ballot_id": "x" * 16, "answer": 99}, 422, "not on this poll"),
+                ({"workshop": room.workshop,
+                  "poll_id": pid, "round": 7, "ballot_id": "x" * 16, "answer": 0}, 409, "closed"),
+                ({"workshop": room.workshop,
+                  "poll_id": "1", "round": 1, "ballot_id": "x" * 16, "answer": 0}, 400, "Which poll"),
                 ({"workshop": room.workshop, "poll_id": pid, "round": 1, "ballot_id": "short", "answer": 0}, 400, "id"),
                 ({"workshop": room.workshop, "poll_id": pid, "round": 1, "ballot_id": "x" * 16}, 400, "missing"),
             ]
@@ -193,3 +196,48 @@ def test_a_taken_port_falls_back_to_the_next(room: Room) -> None:
 def test_addresses_are_listed_with_loopback_last() -> None:
     found = local_addresses()
     assert found[-1][1].startswith("127.")
+
+
+def test_a_ballot_idea_or_support_for_another_workshop_or_sitting_is_refused_with_a_reason(room: Room) -> None:
+    """Every workshop numbers its polls from 1: an answer kept on a phone since another workshop
+    (or an earlier sitting of this one), or sent by a page too old to say, never counts here."""
+    pid = room.open("single")
+    before = room.store.scalar("SELECT COUNT(*) FROM ballots")
+
+    async def go() -> list[tuple[int, str]]:
+        async with client() as s:
+            r = await s.post(room.base + "/api/join", json={"code": room.code, "group": ""})
+            said = await r.json()
+            assert (said["workshop"], said["sitting"]) == (room.workshop, room.live.sitting)
+            state = await (await s.get(room.base + "/api/state")).json()
+            assert (state["workshop"], state["sitting"]) == (room.workshop, room.live.sitting)
+            out = []
+            good = vote_body(room, pid, "w")
+            for body in ({**good, "workshop": "0" * 32},  # another workshop
+                         {**good, "sitting": "another-sitting"},  # an earlier sitting of this one
+                         {k: v for k, v in good.items() if k != "workshop"},  # a page too old to say
+                         {**good, "workshop": 7}):
+                r = await s.post(room.base + "/api/vote", json=body)
+                out.append((r.status, (await r.json())["error"]))
+            for path, body in (("/api/ideas", {"activity_id": 1, "text": "An idea", "idea_uid": "i" * 16}),
+                               ("/api/ideas/support", {"idea_id": 1})):
+                r = await s.post(room.base + path, json={**body, "workshop": "0" * 32})
+                out.append((r.status, (await r.json())["error"]))
+            r = await s.post(room.base + "/api/vote", json={**good, "sitting": room.live.sitting})
+            out.append((r.status, "ok"))
+            return out
+
+    answers = run(go())
+    assert [st for st, _ in answers] == [409] * 6 + [200]
+    assert all("another workshop" in why for _, why in answers[:2] + answers[4:6])
+    assert all("Reload" in why for _, why in answers[2:4])
+    assert room.store.scalar("SELECT COUNT(*) FROM ballots") == before + 1
+    old = room.live.sitting
+    assert room.live.new_sitting() != old  # voting started afresh: the last sitting's answers are refused
+
+    async def late() -> int:
+        async with client() as s:
+            await joined(room, s)
+            r = await s.post(room.base + "/api/vote", json={**vote_body(room, pid, "v"), "sitting": old})
+            return r.status
+    assert run(late()) == 409

@@ -215,7 +215,7 @@ const vbpMemory = (function () {
         const { value, done } = await reader.read();
         if (done || stream !== ctl) break;
         lastData = Date.now();
-        if (holding()) flush();  // a ping too: a phone that is connected never sits on an answer
+        if (holding() && !sending) flush();  // a ping too: a connected phone that gave up tries again
         buf += decoder.decode(value, { stream: true }).replace(/\r\n?/g, "\n");
         let cut;
         while ((cut = buf.indexOf("\n\n")) >= 0) { frame(buf.slice(0, cut)); buf = buf.slice(cut + 2); }
@@ -626,6 +626,7 @@ const vbpMemory = (function () {
   const POLL_MS = 2500;
   let activity = null;
   let version = -1;
+  let shownFor = "";  // the workshop and sitting the board was drawn for
   let sending = false;
   // Kept under the workshop and sitting (vbpMemory): "ideas:sent:<activity>", "ideas:sup:<idea>",
   // "ideas:pending:<activity>": another workshop's idea 3 is not the +1 given here.
@@ -679,9 +680,13 @@ const vbpMemory = (function () {
     if (!$("join").hidden) { $("ideas").hidden = true; return; }
     try {
       const r = await call("/api/ideas");
-      // Another workshop or sitting: forget this one's count and +1s, and draw the board afresh.
-      if (r.status === 200 && vbpMemory.serve(r.data.workshop, r.data.sitting)) { activity = null; version = -1; }
-      if (r.status === 200 && r.data.version !== version) { version = r.data.version; render(r.data); }
+      if (r.status === 200) {
+        // Another workshop or sitting (its versions count from their own start): forget the
+        // last one's count and +1s, and draw the board afresh.
+        vbpMemory.serve(r.data.workshop, r.data.sitting);
+        if (shownFor !== vbpMemory.scope) { shownFor = vbpMemory.scope; activity = null; version = -1; }
+        if (r.data.version !== version) { version = r.data.version; render(r.data); }
+      }
       $("ideas").hidden = !visible();
       $("wait-text").hidden = !$("ideas").hidden;  // "waiting for a question" is not true while ideas are asked for
     } catch (e) { /* offline: try again on the next round */ }
