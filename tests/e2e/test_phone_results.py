@@ -82,7 +82,7 @@ def test_every_kinds_result_figures_stay_on_one_line(room: Room, browser: Any, w
                 assert b["lines"] == 1, where
                 assert b["height"] < 1.6 * b["lineHeight"], where
                 assert not b["cut"], where
-                assert 0 <= b["left"] and b["right"] <= b["width"], where
+                assert b["left"] >= 0 and b["right"] <= b["width"], where
             assert phone.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"), kind
             seen.add(result.get("kind"))
         assert seen == set(ORDER)
