@@ -13,11 +13,14 @@ from collections.abc import Iterator
 
 import pytest
 
-from vbp_workshop.core import ideas, pollops
-from vbp_workshop.core.idea_intake import derive as derive_ideas
-from vbp_workshop.core.idea_intake import room as ideas_room
-from vbp_workshop.core.idea_intake import set_state
-from vbp_workshop.core.kinds import ORDER
+from vbp_workshop.core.intake.ideas import derive as derive_ideas
+from vbp_workshop.core.intake.ideas import room as ideas_room
+from vbp_workshop.core.intake.ideas import set_state
+from vbp_workshop.core.model.poll import Poll
+from vbp_workshop.core.operations.live import close_poll, reveal
+from vbp_workshop.core.polls import queries
+from vbp_workshop.core.polls.kinds import ORDER
+from vbp_workshop.core.steps import ideas
 from vbp_workshop.server.runner import VoteServer
 
 from .conftest import Room
@@ -56,7 +59,7 @@ def recorded(phone: Phone, timeout: float = 20) -> None:
     phone.wait("document.getElementById('status').textContent.includes('recorded')", timeout=timeout)
 
 
-def answer(phone: Phone, kind: str, poll: pollops.Poll) -> None:
+def answer(phone: Phone, kind: str, poll: Poll) -> None:
     """What a person taps for each kind (a kind the registry adds needs its step here)."""
     if kind == "single":
         phone.click("#answer label.choice", nth=1)
@@ -102,14 +105,14 @@ def test_join_every_kind_and_reveal(room: Room, ephone: Phone) -> None:
     phone = ephone
     join(phone, room)
     for kind in ORDER:
-        poll = pollops.get_poll(room.store, room.open(kind))
+        poll = queries.get_poll(room.store, room.open(kind))
         showing(phone, poll.question)
         answer(phone, kind, poll)
         phone.click("#send")
         recorded(phone)
         assert len(my_ballots(room, poll)) == 1, f"{phone.name}: {kind}"
-        pollops.close_poll(room.store, room.live, poll.id)
-        pollops.reveal(room.store, room.live, poll.id, True)
+        close_poll(room.store, room.live, poll.id)
+        reveal(room.store, room.live, poll.id, True)
         phone.wait("!document.getElementById('result').hidden && document.querySelector('#result h2')")
         figures = phone.js(FIGURES)
         assert figures, f"{phone.name}: {kind} shows no figure"
@@ -143,7 +146,7 @@ def test_ideas_sent_and_supported(room: Room, ephone: Phone) -> None:
 def test_reconnect_sends_what_the_phone_holds_and_follows_the_room(room: Room, ephone: Phone) -> None:
     phone = ephone
     join(phone, room)
-    poll = pollops.get_poll(room.store, room.open("single"))
+    poll = queries.get_poll(room.store, room.open("single"))
     showing(phone, poll.question)
     phone.wait("document.getElementById('conn').textContent === 'Connected'")
     port = room.server.port
@@ -159,6 +162,6 @@ def test_reconnect_sends_what_the_phone_holds_and_follows_the_room(room: Room, e
     recorded(phone, timeout=15)
     assert [b["answer"] for b in my_ballots(room, poll)] == ["2"]
     phone.wait("document.getElementById('conn').textContent === 'Connected'")
-    pollops.close_poll(room.store, room.live, poll.id)
-    nxt = pollops.get_poll(room.store, room.open("scale"))
+    close_poll(room.store, room.live, poll.id)
+    nxt = queries.get_poll(room.store, room.open("scale"))
     showing(phone, nxt.question)  # the stream came back: the room's next question arrives

@@ -23,14 +23,19 @@ from typing import Any
 
 import pytest
 
-from vbp_workshop.core import ideas, operations, pollops
-from vbp_workshop.core.demo import build_demo
-from vbp_workshop.core.idea_intake import derive as derive_ideas
-from vbp_workshop.core.idea_intake import room as ideas_room
-from vbp_workshop.core.idea_intake import set_state
-from vbp_workshop.core.schema import workshop_uid
-from vbp_workshop.core.store import Store
-from vbp_workshop.core.votes import LiveState, VoteWriter
+from vbp_workshop.core import operations
+from vbp_workshop.core.file.schema import workshop_uid
+from vbp_workshop.core.file.store import Store
+from vbp_workshop.core.intake.ideas import derive as derive_ideas
+from vbp_workshop.core.intake.ideas import room as ideas_room
+from vbp_workshop.core.intake.ideas import set_state
+from vbp_workshop.core.intake.votes import VoteWriter
+from vbp_workshop.core.model.poll import Poll
+from vbp_workshop.core.model.room import LiveState
+from vbp_workshop.core.operations.live import open_poll
+from vbp_workshop.core.polls import queries
+from vbp_workshop.core.steps import ideas
+from vbp_workshop.core.steps.demo import build_demo
 from vbp_workshop.server.runner import VoteServer
 
 from .conftest import new_phone
@@ -82,15 +87,15 @@ class Served:
             self.ideas.writer.notices.get()
         derive_ideas(self.store, self.ideas.live)
 
-    def poll(self, kind: str = "single") -> pollops.Poll:
-        pid = next(p.id for p in pollops.polls(self.store) if p.kind == kind)
-        pollops.open_poll(self.store, self.live, pid)
-        return pollops.get_poll(self.store, pid)
+    def poll(self, kind: str = "single") -> Poll:
+        pid = next(p.id for p in queries.polls(self.store) if p.kind == kind)
+        open_poll(self.store, self.live, pid)
+        return queries.get_poll(self.store, pid)
 
     def ballots(self, poll_id: int) -> list[dict[str, Any]]:
         """The poll's ballots from phones that joined this workshop in the test (not the demo's)."""
         phones = {d["pseudonym"] for d in self.store.rows("devices")} - self.demo_voters
-        return [dict(b) for b in pollops.ballots(self.store, poll_id, 1) if b["voter"] in phones]
+        return [dict(b) for b in queries.ballots(self.store, poll_id, 1) if b["voter"] in phones]
 
 
 @pytest.fixture
@@ -133,7 +138,7 @@ def rejoin(page: Any, s: Served) -> None:
     page.wait_for_selector("#wait:not([hidden]), #poll:not([hidden])")
 
 
-def showing(page: Any, poll: pollops.Poll) -> None:
+def showing(page: Any, poll: Poll) -> None:
     page.wait_for_function("q => !document.getElementById('poll').hidden && "
                            "document.getElementById('question').textContent === q", arg=poll.question, timeout=20000)
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from vbp_workshop.core import pollops
+from vbp_workshop.core.polls import queries
 from vbp_workshop.server.runner import VoteServer
 
 from .conftest import Room
@@ -69,4 +69,4 @@ def test_a_held_answer_goes_within_seconds_of_voting_starting_again(room: Room, 
     assert [b["answer"] for b in my_ballots(room, poll)] == ["1"]
     assert phone.inner_text("#conn") == "Connected"
     assert took < 10, f"the held answer went {took:.1f} s after voting started again"
-    assert pollops.get_poll(room.store, poll.id).is_open  # it went with the poll as it was: no reveal, no close
+    assert queries.get_poll(room.store, poll.id).is_open  # it went with the poll as it was: no reveal, no close

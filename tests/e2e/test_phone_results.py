@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
-from vbp_workshop.core import pollops
-from vbp_workshop.core.kinds import ORDER
-from vbp_workshop.core.tally import tally
+from vbp_workshop.core.polls import queries
+from vbp_workshop.core.polls.kinds import ORDER
+from vbp_workshop.core.polls.tally import tally
 
 from .conftest import Room, new_phone
 from .phone_steps import join
@@ -40,14 +40,14 @@ MEASURE = """() => Array.from(document.querySelectorAll('#result .figure')).map(
 })"""
 
 
-def long_result(room: Room, kind: str) -> tuple[pollops.Poll, dict[str, Any]]:
+def long_result(room: Room, kind: str) -> tuple[queries.Poll, dict[str, Any]]:
     """The demo's poll of this kind with long option labels, and its result as phones see it."""
-    poll = next(p for p in pollops.polls(room.store) if p.kind == kind)
+    poll = next(p for p in queries.polls(room.store) if p.kind == kind)
     if poll.options:
         labels = (LONG * 10)[:len(poll.options)]
         poll = dataclasses.replace(poll, options=tuple(labels))
-    ballots = pollops.ballots(room.store, poll.id, poll.round)
-    return poll, pollops.public_result(poll, tally(poll, ballots))
+    ballots = queries.ballots(room.store, poll.id, poll.round)
+    return poll, queries.public_result(poll, tally(poll, ballots))
 
 
 def js_fixed(x: float) -> str:

@@ -12,7 +12,7 @@ import json
 import urllib.request
 from typing import Any
 
-from vbp_workshop.core.schema import workshop_uid
+from vbp_workshop.core.file.schema import workshop_uid
 from vbp_workshop.ui.main_window import MainWindow
 
 
