@@ -6,6 +6,7 @@ server and the vote writer read it from their own threads. Plain locks, no Qt.
 
 from __future__ import annotations
 
+import secrets
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -23,6 +24,10 @@ class LiveState:
         self._polls: dict[int, Poll] = {}  # open polls, by id
         self._current: int | None = None  # the poll shown on phones
         self._result: dict[str, Any] | None = None  # revealed result for the current poll
+        # One sitting of the workshop: phones keep their answers under it and forget another's.
+        # A new one is made when a room starts voting afresh (`new_sitting`); stopping and
+        # starting again within the sitting keeps it, so an answer not sent yet still goes.
+        self.sitting = secrets.token_hex(8)
         self.version = 0
         self._subscribers: list[Callable[[], None]] = []
 
@@ -63,10 +68,17 @@ class LiveState:
             self._result = result
         self._changed()
 
+    def new_sitting(self) -> str:
+        """Begin a new sitting: phones clear what they kept from the last one."""
+        with self._lock:
+            self.sitting = secrets.token_hex(8)
+        self._changed()
+        return self.sitting
+
     def state(self) -> dict[str, Any]:
         """Everything the room's view holds, to copy into another process's `LiveState` (`load`)."""
         with self._lock:
-            return {"join_code": self.join_code, "min_group_size": self.min_group_size,
+            return {"join_code": self.join_code, "min_group_size": self.min_group_size, "sitting": self.sitting,
                     "polls": dict(self._polls), "current": self._current, "result": self._result}
 
     def load(self, state: dict[str, Any]) -> None:
@@ -74,6 +86,7 @@ class LiveState:
         with self._lock:
             self.join_code = str(state["join_code"])
             self.min_group_size = int(state["min_group_size"])
+            self.sitting = str(state.get("sitting") or self.sitting)
             self._polls = dict(state["polls"])
             self._current = state["current"]
             self._result = state["result"]

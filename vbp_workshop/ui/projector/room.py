@@ -152,6 +152,9 @@ class LiveRoom(QObject):
         if not self._code_fresh:  # a code is good for one sitting: last session's may have left the room
             if not queries.same_sitting(self.session.store):  # the app restarted mid-sitting: keep it
                 self.new_join_code()
+                # Phones forget what they kept from another sitting (a practice run, yesterday's
+                # session); stopping and starting again within this one keeps answers not sent yet.
+                self.session.live.new_sitting()
             self._code_fresh = True
         session = self.session
         ideas = ideas_room(session.live, session.store.path)
