@@ -93,7 +93,7 @@ def test_opening_closing_and_revealing_keep_what_was_counted(demo_window: MainWi
     monkeypatch.setattr(pollops, "ballots", lambda *a: reads.append(1) or real(*a))
     pollops.open_poll(session.store, session.live, pid)
     pollops.reveal(session.store, session.live, pid, True, session.round_tally)
-    pollops.close_poll(session.store, session.live, pid)
+    pollops.close_poll(session.store, session.live, pid, session.round_tally)  # as the Close button does
     poll = pollops.get_poll(session.store, pid)
     assert session.round_tally(poll) is counted and reads == []
     session.edit([Update("polls", pid, {"question": "Reworded"})], "Reword")  # an edit: count again

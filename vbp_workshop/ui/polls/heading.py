@@ -18,6 +18,7 @@ class PollHeading(QWidget):
     meta: QLabel
     state: QLabel
     count: QLabel
+    headline: QLabel
 
     def __init__(self) -> None:
         super().__init__()
@@ -29,6 +30,9 @@ class PollHeading(QWidget):
         self.count = plain_label(cls="count")  # "12 responses (9 by phone, 3 by hand)" wraps
         self.count.setObjectName("poll_count")
         self.count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        # The headline figure the room sees once it is revealed ("Trust 67 %"), from the same tally.
+        self.headline = plain_label(cls="hint")
+        self.headline.setObjectName("poll_headline")
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.question)
@@ -38,11 +42,12 @@ class PollHeading(QWidget):
         status.addStretch(1)
         status.addWidget(self.count, 1)
         lay.addLayout(status)
+        lay.addWidget(self.headline)
 
     def show_poll(self, poll: Poll | None) -> None:
         if poll is None:
             self.question.setText("No poll selected. Add one, or pick one from the list.")
-            for label in (self.meta, self.state, self.count):
+            for label in (self.meta, self.state, self.count, self.headline):
                 label.setText("")
             return
         self.question.setText(poll.question)
@@ -56,3 +61,5 @@ class PollHeading(QWidget):
         sources = ", ".join(f"{n} by {s}" for s, n in sorted(tally.by_source.items()))
         more = f" ({sources})" if len(tally.by_source) > 1 else ""
         self.count.setText(plural(tally.respondents, "response") + more)
+        self.headline.setText(f"Result: {tally.headline()}" if tally.respondents else "")
+        self.headline.setVisible(bool(tally.respondents))

@@ -77,7 +77,8 @@ class LiveActions(QWidget):
     def close_poll(self) -> None:
         assert self.poll
         poll_id = self.poll.id
-        self._live(lambda: pollops.close_poll(self.session.store, self.session.live, poll_id))
+        self._live(lambda: pollops.close_poll(self.session.store, self.session.live, poll_id,
+                                              self.session.round_tally))
         # A consent vote or a 2×2 carries its result into the rule or the pilots when it closes
         # (undoable, like any edit; "Apply result" does it again after hand counts).
         edits = pollops.apply_result_edits(self.session.store, pollops.get_poll(self.session.store, poll_id),
