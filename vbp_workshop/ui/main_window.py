@@ -20,6 +20,7 @@ from vbp_workshop.ui import ideas_view
 from vbp_workshop.ui.session import Session
 from vbp_workshop.ui.settings import Settings
 from vbp_workshop.ui.shared.dialogs import DialogService
+from vbp_workshop.ui.shared.pending_edits import finish_edits
 from vbp_workshop.ui.start_screen import StartScreen
 from vbp_workshop.ui.tasks import Progress, Task, TaskRunner
 from vbp_workshop.ui.workbook import unexpected
@@ -266,8 +267,13 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Copy saved to {path}", 6000)
 
     def close_workshop(self) -> bool:
+        """Close the open workshop (every way out comes here). False if the facilitator chose to
+        stay: what they are typing could not be saved."""
         if self.session is None:
             return True
+        # What is being typed in a cell or a field is saved first (or the facilitator is asked).
+        if self.view is not None and not finish_edits(self.view, self.session, self.dialogs):
+            return False
         self.tasks.shutdown()  # an export or import of this workshop ends before it closes
         if self.view:
             self.view.shutdown()
@@ -359,8 +365,10 @@ class MainWindow(QMainWindow):
                           "entirely on this laptop: no internet, no accounts, no cloud.")
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.close_workshop():  # what is being typed is saved first, or the close asks
+            event.ignore()
+            return
         self.settings.geometry = self.saveGeometry()
         self.settings.sync()
         self.tasks.shutdown()  # cancel and wait: no work outlives the window
-        self.close_workshop()
         event.accept()
