@@ -7,8 +7,10 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from vbp_workshop.core import pollops
+from vbp_workshop.core.polls import BallotError
 from vbp_workshop.core.store import Changes
 from vbp_workshop.server.network import local_addresses
+from vbp_workshop.ui.polls.live_actions import close_and_record
 from vbp_workshop.ui.projector.room import LiveRoom, qr_png
 from vbp_workshop.ui.projector.room_stats import RoomStatsLabel
 from vbp_workshop.ui.shared.dialogs import DialogService
@@ -69,13 +71,38 @@ class VotingBar(QWidget):
 
     def _toggle(self) -> None:
         if self.room.voting:
-            self.room.stop_voting()
+            if self.may_stop():
+                self.room.stop_voting()
+            self.refresh(self.room.voting)
             return
         try:
             self.room.start_voting(self.address.currentData() or "127.0.0.1")
         except OSError as exc:
             self.dialogs.error("Phone voting could not start", f"{exc}\n\n{TROUBLESHOOTING}")
         self.refresh(self.room.voting)
+
+    def may_stop(self) -> bool:
+        """Stopping phone voting mid-poll asks what becomes of the open poll: closed now, or left
+        open (phones vote again when voting restarts; hands can be counted meanwhile)."""
+        session = self.room.session
+        poll = next((p for p in pollops.polls(session.store) if p.is_open), None)
+        if poll is None:
+            return True
+        answer = self.dialogs.choose(
+            "Stop phone voting?",
+            f"“{poll.question}” is open. While phone voting is off, no phone can answer it.\n\n"
+            "Close the poll now, or leave it open: phones can answer it again when you start phone "
+            "voting again, and you can count hands meanwhile.",
+            ["Close the poll and stop", "Stop and leave it open"], default=0)
+        if answer is None:
+            return False
+        if answer == 0:
+            try:
+                close_and_record(session, poll.id)
+            except BallotError as exc:
+                self.dialogs.error("The poll could not be closed", str(exc))
+                return False
+        return True
 
     def _on_changed(self, changes: Changes) -> None:
         if changes.event == "join":  # one record per drain, however many phones joined in it

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 from vbp_workshop.core.polls import KINDS, PRIVACY, Poll
 from vbp_workshop.core.tally import Tally
 from vbp_workshop.core.words import plural
-from vbp_workshop.ui.polls.states import STATE_LABELS
+from vbp_workshop.ui.polls.states import state_key, state_label
 from vbp_workshop.ui.shared.labels import plain_label
 
 
@@ -44,7 +44,7 @@ class PollHeading(QWidget):
         lay.addLayout(status)
         lay.addWidget(self.headline)
 
-    def show_poll(self, poll: Poll | None) -> None:
+    def show_poll(self, poll: Poll | None, phones_on: bool = True) -> None:
         if poll is None:
             self.question.setText("No poll selected. Add one, or pick one from the list.")
             for label in (self.meta, self.state, self.count, self.headline):
@@ -52,8 +52,8 @@ class PollHeading(QWidget):
             return
         self.question.setText(poll.question)
         self.meta.setText(f"{KINDS[poll.kind]} · {PRIVACY.get(poll.privacy, poll.privacy)} · round {poll.round}")
-        self.state.setText(STATE_LABELS[poll.state])
-        self.state.setProperty("state", poll.state)  # the style sheet colours it by state
+        self.state.setText(state_label(poll, phones_on))
+        self.state.setProperty("state", state_key(poll, phones_on))  # the style sheet colours it by state
         self.state.style().unpolish(self.state)
         self.state.style().polish(self.state)
 

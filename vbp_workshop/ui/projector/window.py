@@ -101,6 +101,7 @@ class ProjectorWindow(QWidget):
         self.charts: dict[str, PollChart] = {}
         self._activity = ""
         self._qr_source: QPixmap | None = None
+        self.phones_on = False  # phone voting is on: an open poll takes phones' votes
 
         self.title = ElidedLabel(session.title)
         self.title.setObjectName("proj_title")
@@ -263,6 +264,8 @@ class ProjectorWindow(QWidget):
         self.qr.setFixedSize(pix.width() + 2 * margin, pix.height() + 2 * margin)
 
     def set_join(self, url: str, code: str, qr_png: bytes | None) -> None:
+        phones_were = self.phones_on
+        self.phones_on = bool(url)
         self.join_box.setVisible(bool(url))  # voting off: the chart takes the whole width
         self.off_note.setVisible(not url)
         # Without "http://" it fits a narrow panel; phones' browsers add it, and the QR has it.
@@ -275,6 +278,8 @@ class ProjectorWindow(QWidget):
             pix.loadFromData(qr_png, "PNG")
             self._qr_source = pix
             self._size_qr()
+        if self.phones_on != phones_were:
+            self.refresh()  # an open poll says whether phones can answer it
 
     def set_activity(self, title: str) -> None:
         self._activity = title
@@ -338,7 +343,8 @@ class ProjectorWindow(QWidget):
         poll = self.poll = pollops.get_poll(self.session.store, poll.id)
         tally = self.session.round_tally(poll)
         self.question.setText(poll.question)
-        state = {"open": "voting open", "closed": "voting closed", "draft": "not open yet"}[poll.state]
+        state = {"open": "voting open" if self.phones_on else "open · phones off, hands up",
+                 "closed": "voting closed", "draft": "not open yet"}[poll.state]
         joined = pollops.joined_devices(self.session.store)
         of = f" of {plural(joined, 'phone')}" if joined and tally.by_source.get("hand", 0) == 0 else ""
         rnd = f" · round {poll.round}" if poll.round > 1 else ""
