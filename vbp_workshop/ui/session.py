@@ -165,7 +165,9 @@ class Session(QObject):
         return list(rows.values())
 
     def _derive_live(self, changes: Changes) -> None:
-        if changes.touches("polls", "workshop", "ballots"):  # a hand count, a hidden answer too
+        # A hand count and a hidden answer change the result; a reworded rule or a newly chosen
+        # ambition, the statement a consent poll shows.
+        if changes.touches("polls", "workshop", "ballots", "rules", "ambitions"):
             operations.derive(self.store, self.live, self.round_tally)
 
     def _derive_result(self, polls: set[int]) -> None:

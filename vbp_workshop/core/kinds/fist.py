@@ -17,7 +17,7 @@ CONSENT_FLOOR = 3  # a level below this is an objection
 class Fist(Scale):
     name = "fist"
     label = "Fist-to-five"
-    editor_fields = frozenset()
+    editor_fields = frozenset({"statement"})  # what is consented to, if the question does not say
     group_measure = "mean support (0–5)"
     counts_blockers = True
 
@@ -31,6 +31,11 @@ class Fist(Scale):
         super().tally(poll, ballots, t)
         t.below_three = int(sum(t.counts[:CONSENT_FLOOR]))
         t.consensus = (t.below_three == 0) if t.respondents else None
+
+    def public(self, poll: Poll) -> dict[str, Any]:
+        """The statement being consented to, shown under the question on every phone."""
+        statement = str(poll.settings.get("statement") or "").strip()
+        return {"statement": statement} if statement else {}
 
     def headline(self, t: Tally) -> str:
         verdict = "Consensus" if t.consensus else f"No consensus: {t.below_three} below 3"

@@ -35,7 +35,7 @@ def derive(store: Store, live: LiveState, tally_of: Callable[[Poll], Tally] | No
         with live.lock:
             live.join_code = code
     live.min_group_size = pollops.min_group(store)
-    now = {p.id: p for p in pollops.polls(store) if p.is_open}
+    now = {p.id: pollops.with_statement(store, p) for p in pollops.polls(store) if p.is_open}
     for old in live.open_polls():
         if old.id not in now:
             live.close_poll(old.id)

@@ -116,7 +116,7 @@ class LiveRoom(QObject):
         if changes.origin == PHONE:
             if self.poll_id in changes.polls or changes.touches("devices"):
                 self.projector.refresh()
-        elif changes.touches("polls", "ballots", "workshop"):
+        elif changes.touches("polls", "ballots", "workshop", "rules", "ambitions"):  # a consent poll's statement too
             if self.poll_id and not self.session.store.row("polls", self.poll_id):
                 self.poll_id = None
                 self.projector.show_poll(None)
@@ -160,7 +160,14 @@ class LiveRoom(QObject):
         self.voting_changed.emit(True)
         return self.join_url()
 
+    def connected_phones(self) -> int:
+        """Phones following the room now (an open event stream each), from the server's report of
+        the last second; 0 when phone voting is off."""
+        return int(self.server.server_stats().get("phones_connected", 0)) if self.voting else 0
+
     def _check_server(self) -> None:
+        if self.projector is not None:
+            self.projector.set_connected(self.connected_phones())
         if self.server is None or self.server.running:
             return
         self.stop_voting()  # drains what it sent before it ended
@@ -175,6 +182,8 @@ class LiveRoom(QObject):
             self.server = None
         self.session.stop_writer()
         self._push_join()
+        if self.projector is not None:
+            self.projector.set_connected(0)
         self.voting_changed.emit(False)
 
     def new_join_code(self) -> str:
