@@ -101,8 +101,8 @@ class MainWindow(QMainWindow):
             self._action(file, "Print &run sheet…", self.print_run_sheet, QKeySequence("Ctrl+P"), "run_sheet"),
             self._action(file, "Import &participants…", self.import_participants, None, "import_people"),
             self._action(file, "Import metric &actuals…", self.import_actuals, None, "import_actuals"),
-            self._action(file, "&Close workshop", lambda _checked=False: self.close_workshop(), QKeySequence.StandardKey.Close,
-                         "close"),
+            self._action(file, "&Close workshop", lambda _checked=False: self.close_workshop(),
+                         QKeySequence.StandardKey.Close, "close"),
         ]
         file.addSeparator()
         self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit, "quit")
