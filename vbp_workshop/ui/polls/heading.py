@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 from vbp_workshop.core.polls import KINDS, PRIVACY, Poll
 from vbp_workshop.core.tally import Tally
 from vbp_workshop.core.words import plural
-from vbp_workshop.ui.polls.states import state_key, state_label
+from vbp_workshop.ui.polls.states import OPEN_PHONES_OFF_TIP, state_key, state_label
 from vbp_workshop.ui.shared.labels import plain_label
 
 
@@ -53,6 +53,7 @@ class PollHeading(QWidget):
         self.question.setText(poll.question)
         self.meta.setText(f"{KINDS[poll.kind]} · {PRIVACY.get(poll.privacy, poll.privacy)} · round {poll.round}")
         self.state.setText(state_label(poll, phones_on))
+        self.state.setToolTip(OPEN_PHONES_OFF_TIP if state_key(poll, phones_on) == "open_off" else "")
         self.state.setProperty("state", state_key(poll, phones_on))  # the style sheet colours it by state
         self.state.style().unpolish(self.state)
         self.state.style().polish(self.state)

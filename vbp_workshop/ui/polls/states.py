@@ -4,7 +4,8 @@ from vbp_workshop.core.polls import Poll
 
 STATE_LABELS = {"draft": "Not opened yet", "open": "OPEN — taking votes", "closed": "Closed"}
 # An open poll while phone voting is off takes no phone's vote: it never says "taking votes" then.
-OPEN_PHONES_OFF = "Open — phones off: start phone voting, or count hands"
+OPEN_PHONES_OFF = "Open — phones off, hands only"
+OPEN_PHONES_OFF_TIP = "No phone can answer while phone voting is off: start phone voting, or count hands."
 
 
 def state_label(poll: Poll, phones_on: bool) -> str:

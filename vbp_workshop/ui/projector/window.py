@@ -369,7 +369,7 @@ class ProjectorWindow(QWidget):
                  "closed": "voting closed", "draft": "not open yet"}[poll.state]
         # Phones connected now, not every phone that ever joined (those that left cannot answer).
         connected = self.connected if self.phones_on else 0
-        of = (f" · {plural(connected, 'phone')} connected now"
+        of = (f" · {plural(connected, 'phone')} connected"
               if connected and tally.by_source.get("hand", 0) == 0 else "")
         rnd = f" · round {poll.round}" if poll.round > 1 else ""
         self.count.setText(f"{plural(tally.respondents, 'response')}{of} · {state}{rnd}")
