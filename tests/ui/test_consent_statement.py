@@ -72,6 +72,7 @@ def test_the_count_is_of_phones_connected_now(demo_window: MainWindow, qtbot) ->
         for p in phones[:2]:  # two follow the room; the third joined and left
             p.follow()
         qtbot.waitUntil(lambda: "2 phones connected" in projector.count.text(), timeout=10_000)
+        assert demo_window.view.voting_bar.joined.text() == "· 2 phones connected"  # the laptop's bar too
         joined = session.store.scalar("SELECT COUNT(*) FROM devices")
         assert joined >= 17 and f"of {joined}" not in projector.count.text()  # the demo's 14 + these 3
         phones[1].stop()  # its stream ends: the server sees it at its next ping (every 15 s) at the latest
@@ -82,3 +83,4 @@ def test_the_count_is_of_phones_connected_now(demo_window: MainWindow, qtbot) ->
             p.stop()
         room.stop_voting()
     assert "connected" not in projector.count.text()  # voting off: no phone can answer
+    assert demo_window.view.voting_bar.joined.text() == ""

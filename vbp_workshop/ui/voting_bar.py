@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QPushButton, QVBoxLayo
 
 from vbp_workshop.core import pollops
 from vbp_workshop.core.polls import BallotError
-from vbp_workshop.core.store import Changes
+from vbp_workshop.core.words import plural
 from vbp_workshop.server.network import local_addresses
 from vbp_workshop.ui.polls.live_actions import close_and_record
 from vbp_workshop.ui.projector.room import LiveRoom, qr_png
@@ -63,10 +63,9 @@ class VotingBar(QWidget):
         self.stats = RoomStatsLabel(room)  # join rate, live connections, refusals
         for w in (self.toggle, self.address, self.join, self.joined, self.stats, qr, help_, projector):
             lay.addWidget(w)
-        self.devices = 0
+        room.connected.connect(self._on_connected)
         room.voting_changed.connect(self.refresh)
         room.voting_lost.connect(self._lost)
-        room.session.changed.connect(self._on_changed)
         self.refresh(room.voting)
 
     def _toggle(self) -> None:
@@ -104,10 +103,9 @@ class VotingBar(QWidget):
                 return False
         return True
 
-    def _on_changed(self, changes: Changes) -> None:
-        if changes.event == "join":  # one record per drain, however many phones joined in it
-            self.devices = pollops.joined_devices(self.room.session.store)
-            self.joined.setText(f"· {self.devices} joined")
+    def _on_connected(self, phones: int) -> None:
+        """Phones following the room now, not every phone that ever joined (some have left)."""
+        self.joined.setText(f"· {plural(phones, 'phone')} connected" if self.room.voting else "")
 
     def _lost(self, message: str) -> None:
         self.dialogs.error("Phone voting stopped", message)
@@ -117,6 +115,7 @@ class VotingBar(QWidget):
         self.toggle.setText("Stop phone voting" if on else "Start phone voting")
         code = self.room.session.live.join_code
         self.join.setText(f"{self.room.join_url()}  code {code}" if on else "Phones: off")
+        self._on_connected(self.room.phones)
 
     def show_qr(self) -> None:
         url = self.room.join_url()

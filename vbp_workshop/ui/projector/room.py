@@ -31,6 +31,7 @@ class LiveRoom(QObject):
     voting_changed = Signal(bool)
     projected = Signal(object)  # Poll | None
     voting_lost = Signal(str)  # the vote server's process ended by itself, and what to do
+    connected = Signal(int)  # phones following the room now (checked every second while voting)
 
     def __init__(self, session: Session) -> None:
         super().__init__()
@@ -42,6 +43,7 @@ class LiveRoom(QObject):
         self._code_fresh = False
         self.poll_id: int | None = None
         self.activity = ""
+        self.phones = 0  # phones connected at the last check
         session.changed.connect(self._on_changed)
         # The vote server runs in its own process: if it ends by itself (killed, out of memory),
         # the facilitator is told at once rather than finding out from the room.
@@ -57,6 +59,7 @@ class LiveRoom(QObject):
         if self.projector is None:
             self.projector = ProjectorWindow(self.session, self.countdown)
             self.projector.set_activity(self.activity)
+            self.projector.set_connected(self.phones)
             self._push_join()
             if self.poll_id:
                 self.projector.show_poll(pollops.get_poll(self.session.store, self.poll_id))
@@ -165,9 +168,15 @@ class LiveRoom(QObject):
         the last second; 0 when phone voting is off."""
         return int(self.server.server_stats().get("phones_connected", 0)) if self.voting else 0
 
+    def _tell_connected(self, phones: int) -> None:
+        if phones != self.phones:
+            self.phones = phones
+            if self.projector is not None:
+                self.projector.set_connected(phones)
+            self.connected.emit(phones)
+
     def _check_server(self) -> None:
-        if self.projector is not None:
-            self.projector.set_connected(self.connected_phones())
+        self._tell_connected(self.connected_phones())
         if self.server is None or self.server.running:
             return
         self.stop_voting()  # drains what it sent before it ended
@@ -182,8 +191,7 @@ class LiveRoom(QObject):
             self.server = None
         self.session.stop_writer()
         self._push_join()
-        if self.projector is not None:
-            self.projector.set_connected(0)
+        self._tell_connected(0)
         self.voting_changed.emit(False)
 
     def new_join_code(self) -> str:
