@@ -8,14 +8,15 @@ from pathlib import Path
 
 from tests.e2e.phone_steps import join, shot
 from tests.server.conftest import Room
-from vbp_workshop.core import pollops
+from vbp_workshop.core.operations.live import open_poll
+from vbp_workshop.core.polls import queries
 
 
 def test_the_phone_shows_the_statement_under_the_question(room: Room, phone, tmp_path: Path) -> None:
-    pid = next(p.id for p in pollops.polls(room.store) if p.kind == "fist" and p.step == 1)
+    pid = next(p.id for p in queries.polls(room.store) if p.kind == "fist" and p.step == 1)
     chosen = room.store.find("ambitions", chosen=1)[0]["text"]
     join(phone, room)
-    pollops.open_poll(room.store, room.live, pid)
+    open_poll(room.store, room.live, pid)
     phone.wait_for_selector("#poll:not([hidden])")
     assert phone.inner_text("#statement") == chosen
     # It reads before the answer buttons, and within the form the question names.

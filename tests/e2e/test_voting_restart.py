@@ -14,8 +14,9 @@ import pytest
 from PySide6.QtCore import QSettings
 
 from tests.e2e.conftest import new_phone
-from vbp_workshop.core import pollops
-from vbp_workshop.core.demo import build_demo
+from vbp_workshop.core.operations.live import new_round
+from vbp_workshop.core.polls import queries
+from vbp_workshop.core.steps.demo import build_demo
 from vbp_workshop.ui.main_window import MainWindow
 from vbp_workshop.ui.polls.states import OPEN_PHONES_OFF, STATE_LABELS
 from vbp_workshop.ui.settings import Settings
@@ -50,8 +51,8 @@ def test_ballots_sent_while_voting_was_off_arrive_when_it_restarts(window: MainW
     projector = room.open_projector()
     room.start_voting("127.0.0.1", host="127.0.0.1", port=0)
     port = room.server.port
-    pid = next(p.id for p in pollops.polls(session.store) if p.kind == "single")
-    poll = pollops.new_round(session.store, session.live, pid)  # open, with no answer yet
+    pid = next(p.id for p in queries.polls(session.store) if p.kind == "single")
+    poll = new_round(session.store, session.live, pid)  # open, with no answer yet
     page = view.show_page(f"step{poll.step}")
     page.tabs.setCurrentWidget(page.polls)
     page.polls.select(pid)
@@ -63,7 +64,7 @@ def test_ballots_sent_while_voting_was_off_arrive_when_it_restarts(window: MainW
             phone.wait_for_function("q => document.getElementById('question').textContent === q", arg=poll.question)
         dialogs.answers.append(1)  # "Stop and leave it open"
         view.voting_bar.toggle.click()  # the facilitator stops phone voting mid-poll
-        assert not room.voting and pollops.get_poll(session.store, pid).is_open
+        assert not room.voting and queries.get_poll(session.store, pid).is_open
         assert dialogs.shown[-1][:2] == ("choose", "Stop phone voting?")
         # Nobody can vote: the poll does not say it is taking votes, here or on the projector.
         assert page.polls.heading.state.text() == OPEN_PHONES_OFF
@@ -77,12 +78,12 @@ def test_ballots_sent_while_voting_was_off_arrive_when_it_restarts(window: MainW
         time.sleep(3)  # voting stays off a while; the phones keep trying meanwhile
         room.start_voting("127.0.0.1", host="127.0.0.1", port=port)  # the same address as before
         restarted = time.monotonic()
-        qtbot.waitUntil(lambda: session.round_tally(pollops.get_poll(session.store, pid)).respondents == 3,
+        qtbot.waitUntil(lambda: session.round_tally(queries.get_poll(session.store, pid)).respondents == 3,
                         timeout=40_000)
         took = time.monotonic() - restarted
         for phone in phones:
             phone.wait_for_function("() => document.getElementById('status').textContent.includes('recorded')")
-        assert pollops.get_poll(session.store, pid).is_open  # accepted for the poll, still open
+        assert queries.get_poll(session.store, pid).is_open  # accepted for the poll, still open
         assert page.polls.heading.state.text() == STATE_LABELS["open"]
         print(f"all 3 ballots stored {took:.1f} s after voting restarted")
     finally:

@@ -11,8 +11,8 @@ import pytest
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QLineEdit
 
-from vbp_workshop.core.demo import build_demo
-from vbp_workshop.core.store import Store
+from vbp_workshop.core.file.store import Store
+from vbp_workshop.core.steps.demo import build_demo
 from vbp_workshop.ui import crash
 from vbp_workshop.ui.main_window import MainWindow
 

@@ -7,8 +7,10 @@ from __future__ import annotations
 import json
 
 from tests.ui.room_phones import Phone
-from vbp_workshop.core import pollops
-from vbp_workshop.core.store import Update
+from vbp_workshop.core.model.changes import Update
+from vbp_workshop.core.operations.live import open_poll
+from vbp_workshop.core.operations.polls import new_poll_edit
+from vbp_workshop.core.polls import queries
 from vbp_workshop.ui.main_window import MainWindow
 from vbp_workshop.ui.polls.editor import PollEditor
 
@@ -16,7 +18,7 @@ from vbp_workshop.ui.polls.editor import PollEditor
 def fist_polls(window: MainWindow) -> dict[int, int]:
     """The demo's fist-to-five polls by step (the first of each)."""
     out: dict[int, int] = {}
-    for p in pollops.polls(window.session.store):
+    for p in queries.polls(window.session.store):
         if p.kind == "fist":
             out.setdefault(p.step, p.id)
     return out
@@ -27,7 +29,7 @@ def test_the_projector_shows_the_ambition_the_room_consents_to(demo_window: Main
     projector = room.open_projector()
     pid = fist_polls(demo_window)[1]  # "How strongly can you support the chosen ambition statement?"
     chosen = session.store.find("ambitions", chosen=1)[0]["text"]
-    pollops.open_poll(session.store, session.live, pid)
+    open_poll(session.store, session.live, pid)
     assert projector.statement.isVisibleTo(projector) and projector.statement.text() == chosen
     assert session.live.snapshot()["poll"]["statement"] == chosen  # what every phone is sent
     # A newly chosen ambition reaches the room at once.
@@ -41,21 +43,21 @@ def test_a_rule_linked_consent_poll_shows_its_rule_and_the_editor_can_name_one(d
     session, room = demo_window.session, demo_window.view.room
     projector = room.open_projector()
     rule = session.store.rows("rules")[0]
-    back = session.edit([pollops.new_poll_edit(3, "fist", "Can you live with this rule?", [], {},
+    back = session.edit([new_poll_edit(3, "fist", "Can you live with this rule?", [], {},
                                                f"rule:{rule['id']}")], "Add")
     pid = back[0].id
-    pollops.open_poll(session.store, session.live, pid)
+    open_poll(session.store, session.live, pid)
     assert projector.statement.text() == rule["text"]
     assert session.live.snapshot()["poll"]["statement"] == rule["text"]
     # The generic template poll names no rule: the editor's Statement field says what it is.
-    generic = next(p for p in pollops.polls(session.store) if p.kind == "fist" and p.step == 3 and not p.target)
+    generic = next(p for p in queries.polls(session.store) if p.kind == "fist" and p.step == 3 and not p.target)
     editor = PollEditor(generic)
     qtbot.addWidget(editor)
     assert editor.statement.isVisibleTo(editor)
     editor.statement.setText("Decisions by consent")
     session.edit([Update("polls", generic.id, {"settings": json.dumps(editor.values()["settings"])})],
                  "Edit poll")
-    pollops.open_poll(session.store, session.live, generic.id)
+    open_poll(session.store, session.live, generic.id)
     assert session.live.snapshot()["poll"]["statement"] == "Decisions by consent"
     assert projector.statement.text() == "Decisions by consent"
 
@@ -67,7 +69,7 @@ def test_the_count_is_of_phones_connected_now(demo_window: MainWindow, qtbot) ->
     phones: list[Phone] = []
     try:
         pid = fist_polls(demo_window)[1]
-        pollops.open_poll(session.store, session.live, pid)
+        open_poll(session.store, session.live, pid)
         phones = [Phone(room.server.port, session.live.join_code) for _ in range(3)]
         for p in phones[:2]:  # two follow the room; the third joined and left
             p.follow()

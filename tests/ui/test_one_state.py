@@ -18,9 +18,9 @@ from typing import Any
 import pytest
 
 from tests.ui.room_phones import Phone
-from vbp_workshop.core import pollops
-from vbp_workshop.core.kinds import REGISTRY
-from vbp_workshop.core.polls import Poll
+from vbp_workshop.core.model.poll import REGISTRY, Poll
+from vbp_workshop.core.operations.live import new_round
+from vbp_workshop.core.polls import queries
 from vbp_workshop.ui.main_window import MainWindow
 
 # One answer per phone (n = the phone's number) for each kind; a kind without one fails the test.
@@ -62,7 +62,7 @@ def mismatches(window: MainWindow, phone: Phone, pid: int, votes: int) -> list[s
     """Where the phone, the projector and the window disagree with each other or with the votes
     cast; [] when all three show the same state."""
     session = window.session
-    poll = pollops.get_poll(session.store, pid)
+    poll = queries.get_poll(session.store, pid)
     t = session.round_tally(poll)
     projector = window.view.room.projector
     panel = window.view.page(f"step{poll.step}").polls
@@ -83,7 +83,7 @@ def mismatches(window: MainWindow, phone: Phone, pid: int, votes: int) -> list[s
         if projector.stack.currentWidget() is not projector.hidden_note:
             out.append("projector shows a hidden result")
         return out
-    expected = json.loads(json.dumps(pollops.public_result(poll, t)))  # as the phone receives it
+    expected = json.loads(json.dumps(queries.public_result(poll, t)))  # as the phone receives it
     if result != expected:
         out.append(f"phone result {result} != the window's {expected}")
         return out
@@ -105,12 +105,12 @@ def test_phones_projector_and_window_agree_after_every_step_for_every_kind(votin
     missing = sorted(set(REGISTRY) - set(ANSWERS))
     assert not missing, f"add an answer for the kinds {missing}"
     for kind in REGISTRY:
-        pid = next(p.id for p in pollops.polls(session.store) if p.kind == kind)
-        page = window.view.show_page(f"step{pollops.get_poll(session.store, pid).step}")
+        pid = next(p.id for p in queries.polls(session.store) if p.kind == kind)
+        page = window.view.show_page(f"step{queries.get_poll(session.store, pid).step}")
         page.tabs.setCurrentWidget(page.polls)
         page.polls.select(pid)
         # open (a fresh round: the demo's own votes stay in the earlier one)
-        poll = pollops.new_round(session.store, session.live, pid)
+        poll = new_round(session.store, session.live, pid)
         cast = [0]
 
         def agree(step: str, kind: str = kind, pid: int = pid, cast: list[int] = cast) -> None:

@@ -6,9 +6,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from vbp_workshop.core import pollops
-from vbp_workshop.core.polls import BallotError
-from vbp_workshop.core.words import plural
+from vbp_workshop.core.model.poll import BallotError
+from vbp_workshop.core.model.words import plural
+from vbp_workshop.core.polls import queries
 from vbp_workshop.server.network import local_addresses
 from vbp_workshop.ui.polls.live_actions import close_and_record
 from vbp_workshop.ui.projector.room import LiveRoom, qr_png
@@ -84,7 +84,7 @@ class VotingBar(QWidget):
         """Stopping phone voting mid-poll asks what becomes of the open poll: closed now, or left
         open (phones vote again when voting restarts; hands can be counted meanwhile)."""
         session = self.room.session
-        poll = next((p for p in pollops.polls(session.store) if p.is_open), None)
+        poll = next((p for p in queries.polls(session.store) if p.is_open), None)
         if poll is None:
             return True
         answer = self.dialogs.choose(

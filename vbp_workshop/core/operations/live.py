@@ -13,14 +13,28 @@ import json
 from collections.abc import Callable
 from dataclasses import replace
 
-from vbp_workshop.core import pollops
-from vbp_workshop.core.polls import BallotError, Poll, settings_problem
-from vbp_workshop.core.store import LIVE, Edit, Insert, Store, Update, new_join_code
-from vbp_workshop.core.tally import Tally
-from vbp_workshop.core.votes import LiveState, now_iso
+from vbp_workshop.core.file.store import Store, new_join_code
+from vbp_workshop.core.model.changes import (
+    CLOSED,
+    HIDDEN,
+    JOIN_CODE,
+    LIVE,
+    NEW_ROUND,
+    OPENED,
+    REVEALED,
+    Edit,
+    Insert,
+    Update,
+    now_iso,
+)
+from vbp_workshop.core.model.poll import BallotError, Poll, settings_problem
+from vbp_workshop.core.model.room import LiveState
+from vbp_workshop.core.model.tally import Tally
+from vbp_workshop.core.polls import queries
 
-# Change-record events of the live operations (`Changes.event`).
-OPENED, CLOSED, REVEALED, HIDDEN, NEW_ROUND, JOIN_CODE = "open", "close", "reveal", "hide", "round", "join_code"
+# Where "fill_from" polls take their options when they open with no ballots yet.
+FILL_SOURCES = {"ambitions": ("ambitions", "text"), "pilots": ("pilots", "name"),
+                "metrics": ("metrics", "name")}
 
 
 def derive(store: Store, live: LiveState, tally_of: Callable[[Poll], Tally] | None = None) -> None:
@@ -34,8 +48,8 @@ def derive(store: Store, live: LiveState, tally_of: Callable[[Poll], Tally] | No
     if code and code != live.join_code:
         with live.lock:
             live.join_code = code
-    live.min_group_size = pollops.min_group(store)
-    now = {p.id: pollops.with_statement(store, p) for p in pollops.polls(store) if p.is_open}
+    live.min_group_size = queries.min_group(store)
+    now = {p.id: queries.with_statement(store, p) for p in queries.polls(store) if p.is_open}
     for old in live.open_polls():
         if old.id not in now:
             live.close_poll(old.id)
@@ -61,8 +75,8 @@ def derive_result(store: Store, live: LiveState, tally_of: Callable[[Poll], Tall
     poll = Poll.from_row(row) if row is not None else None
     result = None
     if poll is not None and poll.revealed:
-        t = tally_of(poll) if tally_of is not None else pollops.round_tally(store, poll)
-        result = pollops.public_result(poll, t)
+        t = tally_of(poll) if tally_of is not None else queries.round_tally(store, poll)
+        result = queries.public_result(poll, t)
     before = live.version
     live.show_result(current, result)
     return live.version != before
@@ -82,8 +96,8 @@ def _close_edits(store: Store, poll: Poll) -> list[Edit]:
 
 def _fill_edits(store: Store, poll: Poll) -> list[Edit]:
     """A "fill_from" poll takes its options from the step's content when it opens unanswered."""
-    source = pollops.FILL_SOURCES.get(str(poll.settings.get("fill_from", "")))
-    if source is None or pollops.answer_count(store, poll.id):
+    source = FILL_SOURCES.get(str(poll.settings.get("fill_from", "")))
+    if source is None or queries.answer_count(store, poll.id):
         return []
     table, column = source
     names = [r[column] for r in store.rows(table) if str(r[column]).strip()]
@@ -92,13 +106,13 @@ def _fill_edits(store: Store, poll: Poll) -> list[Edit]:
 
 def open_poll(store: Store, live: LiveState, poll_id: int) -> Poll:
     """Open a poll for votes, closing any other open poll (the room answers one at a time)."""
-    poll = pollops.get_poll(store, poll_id)
+    poll = queries.get_poll(store, poll_id)
     fill = _fill_edits(store, poll)
     options = json.loads(str(fill[0].values["options"])) if fill else list(poll.options)  # type: ignore[union-attr]
     problem = settings_problem(poll.kind, options, poll.settings)
     if problem:
         raise BallotError(problem)
-    others = [p for p in pollops.polls(store) if p.is_open and p.id != poll_id]
+    others = [p for p in queries.polls(store) if p.is_open and p.id != poll_id]
     for other in others:
         live.close_poll(other.id)  # the gate first: no vote for it after this line
     edits: list[Edit] = [e for other in others for e in _close_edits(store, other)]
@@ -106,13 +120,13 @@ def open_poll(store: Store, live: LiveState, poll_id: int) -> Poll:
               _round_edit(store, poll_id, poll.round, opened_at=now_iso(), closed_at="")]
     store.apply(edits, LIVE, event=OPENED)
     derive(store, live)
-    return pollops.get_poll(store, poll_id)
+    return queries.get_poll(store, poll_id)
 
 
 def close_poll(store: Store, live: LiveState, poll_id: int,
                tally_of: Callable[[Poll], Tally] | None = None) -> None:
     live.close_poll(poll_id)  # first: the writer refuses new votes from this moment
-    poll = pollops.get_poll(store, poll_id)
+    poll = queries.get_poll(store, poll_id)
     store.apply(_close_edits(store, poll), LIVE, event=CLOSED)
     derive(store, live, tally_of)
 
@@ -130,7 +144,7 @@ def reveal(store: Store, live: LiveState, poll_id: int, shown: bool,
 
 def new_round(store: Store, live: LiveState, poll_id: int) -> Poll:
     """Start a re-vote: the next round opens empty; earlier rounds stay for comparison."""
-    poll = pollops.get_poll(store, poll_id)
+    poll = queries.get_poll(store, poll_id)
     if poll.is_open:
         close_poll(store, live, poll_id)
     store.apply([Update("polls", poll_id, {"round": poll.round + 1, "revealed": 0, "state": "draft"})],

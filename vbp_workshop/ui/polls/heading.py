@@ -6,9 +6,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from vbp_workshop.core.polls import KINDS, PRIVACY, Poll
-from vbp_workshop.core.tally import Tally
-from vbp_workshop.core.words import plural
+from vbp_workshop.core.model.poll import KINDS, PRIVACY, Poll
+from vbp_workshop.core.model.tally import Tally
+from vbp_workshop.core.model.words import plural
+from vbp_workshop.core.polls.tally import headline
 from vbp_workshop.ui.polls.states import OPEN_PHONES_OFF_TIP, state_key, state_label
 from vbp_workshop.ui.shared.labels import plain_label
 
@@ -62,5 +63,5 @@ class PollHeading(QWidget):
         sources = ", ".join(f"{n} by {s}" for s, n in sorted(tally.by_source.items()))
         more = f" ({sources})" if len(tally.by_source) > 1 else ""
         self.count.setText(plural(tally.respondents, "response") + more)
-        self.headline.setText(f"Result: {tally.headline()}" if tally.respondents else "")
+        self.headline.setText(f"Result: {headline(tally)}" if tally.respondents else "")
         self.headline.setVisible(bool(tally.respondents))

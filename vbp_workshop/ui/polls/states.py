@@ -1,6 +1,6 @@
 """How a poll's state reads in the panel's list and heading."""
 
-from vbp_workshop.core.polls import Poll
+from vbp_workshop.core.model.poll import Poll
 
 STATE_LABELS = {"draft": "Not opened yet", "open": "OPEN — taking votes", "closed": "Closed"}
 # An open poll while phone voting is off takes no phone's vote: it never says "taking votes" then.
