@@ -61,7 +61,8 @@ def test_ballots_sent_while_voting_was_off_arrive_when_it_restarts(window: MainW
     try:
         for phone in phones:
             join(phone, port, session.live.join_code)
-            phone.wait_for_function("q => document.getElementById('question').textContent === q", arg=poll.question)
+            phone.wait_for_function("q => document.getElementById('question').textContent === q", arg=poll.question,
+                                    timeout=60_000)
         dialogs.answers.append(1)  # "Stop and leave it open"
         view.voting_bar.toggle.click()  # the facilitator stops phone voting mid-poll
         assert not room.voting and queries.get_poll(session.store, pid).is_open
@@ -74,7 +75,7 @@ def test_ballots_sent_while_voting_was_off_arrive_when_it_restarts(window: MainW
             phone.click("#send")
         for phone in phones:  # each has tried and is waiting for the laptop
             phone.wait_for_function(
-                "() => /Sending|Not sent|weak/.test(document.getElementById('status').textContent)")
+                "() => /Sending|Not sent|weak/.test(document.getElementById('status').textContent)", timeout=60_000)
         time.sleep(3)  # voting stays off a while; the phones keep trying meanwhile
         room.start_voting("127.0.0.1", host="127.0.0.1", port=port)  # the same address as before
         restarted = time.monotonic()
@@ -82,7 +83,8 @@ def test_ballots_sent_while_voting_was_off_arrive_when_it_restarts(window: MainW
                         timeout=40_000)
         took = time.monotonic() - restarted
         for phone in phones:
-            phone.wait_for_function("() => document.getElementById('status').textContent.includes('recorded')")
+            phone.wait_for_function("() => document.getElementById('status').textContent.includes('recorded')",
+                                    timeout=60_000)
         assert queries.get_poll(session.store, pid).is_open  # accepted for the poll, still open
         assert page.polls.heading.state.text() == STATE_LABELS["open"]
         print(f"all 3 ballots stored {took:.1f} s after voting restarted")
