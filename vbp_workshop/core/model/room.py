@@ -63,9 +63,13 @@ class LiveState:
         self._changed()
 
     def show_result(self, poll_id: int, result: dict[str, Any] | None) -> None:
+        """Show `result` for `poll_id` on the phones (None: no result). Nobody is told when it is
+        what the phones show already (the result is derived again after every change)."""
         with self._lock:
-            self._current = poll_id if result is not None else self._current
-            self._result = result
+            current = poll_id if result is not None else self._current
+            if current == self._current and result == self._result:
+                return
+            self._current, self._result = current, result
         self._changed()
 
     def new_sitting(self) -> str:
@@ -74,6 +78,18 @@ class LiveState:
             self.sitting = secrets.token_hex(8)
         self._changed()
         return self.sitting
+
+    @property
+    def current(self) -> int | None:
+        """The poll the phones are shown (open, or closed with its result), if any."""
+        return self._current
+
+    def point_at(self, poll_id: int) -> None:
+        """Make `poll_id` the poll shown, without telling anyone yet: the result derived from the
+        file next (`operations.live.derive_result`) is what the phones are sent."""
+        with self._lock:
+            if self._current != poll_id:
+                self._current, self._result = poll_id, None
 
     def state(self) -> dict[str, Any]:
         """Everything the room's view holds, to copy into another process's `LiveState` (`load`)."""

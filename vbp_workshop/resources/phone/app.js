@@ -320,6 +320,8 @@ const vbpMemory = (function () {
     $("poll-meta").textContent = (p.round > 1 ? "Round " + p.round + " — vote again · " : "") + (p.privacy || "");
     const form = $("answer");
     form.textContent = "";
+    // A consent poll: the statement the room is asked to consent to, above the answer.
+    if (typeof p.statement === "string" && p.statement) form.appendChild(el("blockquote", { class: "statement", id: "statement" }, p.statement));
     problem = "";
     const kinds = { single, multiple, agreement, scale: scaleKind, fist: scaleKind, ranking, points,
       matrix: pairs, importance: pairs, text, number: numberKind };
