@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -219,9 +218,8 @@ def trail(store: Store, idea_id: int) -> dict[str, Any]:
     if row is None:
         return {}
     leaves = [s for s in sources(store, idea_id) if s["device"]]
-    groups = Counter(s["grp"] or "no group" for s in leaves)
     merged = [s["text"] for s in store.rows("ideas", "merged_into = ?", (idea_id,), order="id")]
-    out: dict[str, Any] = {"submitted": len(leaves), "groups": dict(sorted(groups.items())),
+    out: dict[str, Any] = {"submitted": len(leaves), "groups": shown_groups(store, leaves),
                            "merged_from": merged}
     if row["poll_id"] is not None:
         poll = store.row("polls", int(row["poll_id"]))
@@ -232,12 +230,34 @@ def trail(store: Store, idea_id: int) -> dict[str, Any]:
     return out
 
 
+def shown_groups(store: Store, leaves: list[dict[str, Any]]) -> dict[str, int]:
+    """How many of an idea's senders were in each stakeholder group, by the rule every result
+    by group follows (`pollops.min_group`, merged as `sectors.group_ballots_in_sectors`
+    merges ballots): a group below the smallest size merges within its sector, then into
+    "other", and is left out when still too small — a group of one is never named."""
+    from vbp_workshop.core.sectors import group_ballots_in_sectors
+
+    split = group_ballots_in_sectors([{"grp": s["grp"] or ""} for s in leaves], pollops.min_group(store))
+    return {g: len(bs) for g, bs in sorted(split.items())}
+
+
+def groups_text(groups: dict[str, int], submitted: int) -> str:
+    """`shown_groups` as words: "Clinician group 3, Other (merged) 4", and how many are left out."""
+    from vbp_workshop.core.domain import GROUP_LABELS
+
+    named = ", ".join(f"{GROUP_LABELS.get(g, g)} {n}" for g, n in groups.items())
+    withheld = submitted - sum(groups.values())
+    if withheld:
+        rest = f"{withheld} in groups too small to name"
+        return f"{named}, {rest}" if named else rest
+    return named
+
+
 def trail_text(t: dict[str, Any]) -> str:
     """The trail as one line for a workbook cell or a tooltip."""
     parts = []
     if t.get("submitted"):
-        groups = ", ".join(f"{g} {n}" for g, n in t["groups"].items())
-        parts.append(f"submitted {t['submitted']}× ({groups})")
+        parts.append(f"submitted {t['submitted']}× ({groups_text(t['groups'], t['submitted'])})")
     if t.get("merged_from"):
         parts.append(f"merged from {len(t['merged_from'])}")
     if "voted" in t:
