@@ -121,13 +121,13 @@ class WordingDialog(QDialog):
         text.setWordWrap(True)
         lay.addWidget(text)
         self.choices: list[QRadioButton] = []
+        self.edit = QPlainTextEdit(value)
         for choice in choices:
             button = QRadioButton(choice)
             button.setChecked(choice == value)
-            button.toggled.connect(lambda on, c=choice: on and self.edit.setPlainText(c))
+            button.toggled.connect(lambda on, c=choice: self._take(c) if on else None)
             self.choices.append(button)
             lay.addWidget(button)
-        self.edit = QPlainTextEdit(value)
         self.edit.setObjectName("wording_text")
         self.edit.setTabChangesFocus(True)
         self.edit.setMinimumHeight(self.edit.fontMetrics().lineSpacing() * 4 + 12)
@@ -139,6 +139,10 @@ class WordingDialog(QDialog):
         self.setMinimumWidth(min(640, max(420, self.fontMetrics().averageCharWidth() * 70)))
         self.edit.setFocus()
         self.edit.selectAll()
+
+
+    def _take(self, choice: str) -> None:
+        self.edit.setPlainText(choice)
 
 
 class ScriptedDialogs(DialogService):

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHeaderView,
+    QLineEdit,
     QPushButton,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -45,6 +46,11 @@ class ChoiceDelegate(QStyledItemDelegate):
         if isinstance(editor, QComboBox):
             i = editor.findData(index.data(Qt.ItemDataRole.EditRole))
             editor.setCurrentIndex(max(i, 0))
+            return
+        take = getattr(self._model, "take_refused_text", None)
+        kept = take(index) if take is not None else None
+        if kept is not None and isinstance(editor, QLineEdit):
+            editor.setText(kept)  # the refused text, to correct rather than type again
         else:
             super().setEditorData(editor, index)
 
@@ -88,6 +94,7 @@ class RecordTable(QWidget):
         self.message.setObjectName("problem")
         self.message.hide()
         self.model.refused.connect(self.show_problem)
+        self.model.refused.connect(lambda _m: QTimer.singleShot(0, self._edit_refused))
         self.view.selectionModel().currentRowChanged.connect(self._show_row_problems)
         session.changed.connect(self._on_changed)  # a method: Qt drops it when this table goes
 
@@ -122,8 +129,21 @@ class RecordTable(QWidget):
         del_key.activated.connect(self.delete_rows)
 
     def show_problem(self, text: str) -> None:
-        self.message.setText("⚠ " + text)
+        self.message.setText("⚠ " + text if text else "")
         self.message.setVisible(bool(text))
+
+    def _edit_refused(self) -> None:
+        """Open the refused cell's editor again, holding what was typed (never wiped)."""
+        kept = self.model.refused_text
+        if kept is None or not kept[0].isValid() or not self.isVisible():
+            self.model.refused_text = None
+            return
+        index = self.model.index(kept[0].row(), kept[0].column())
+        said = self.message.text()
+        self.view.setCurrentIndex(index)
+        self.view.edit(index)
+        self.message.setText(said)  # moving the cursor back must not clear why it was refused
+        self.message.setVisible(bool(said.strip("⚠ ")))
 
     def _on_changed(self, _changes: object) -> None:
         self._show_row_problems(self.view.currentIndex())

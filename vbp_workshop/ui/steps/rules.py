@@ -109,7 +109,7 @@ class RulesPage(StepPage):
             noun="term"), "Common language"))
         words.addWidget(RecordTable(s, TableSpec("milestones", [
             Column("what", "Milestone", width=380), Column("date", "Date", "date")],
-            noun="milestone"), "Expected timeline", "Dates as YYYY-MM-DD"))
+            noun="milestone"), "Expected timeline", "Dates as 24/11/2026 or 2026-11-24"))
         self.tabs.addTab(words, "Glossary and timeline")
         self.tabs.addTab(self._joint_working(), "Joint working (UK)")
 
