@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from vbp_workshop.ui.session import Session
+from vbp_workshop.ui.shared.dates import show_date
 from vbp_workshop.ui.shared.flow import FlowLayout
 from vbp_workshop.ui.shared.labels import plain_label
 from vbp_workshop.ui.shared.table_models import RecordTableModel, TableSpec
@@ -157,10 +158,19 @@ class RecordTable(QWidget):
 
     def fit_columns(self) -> None:
         """Each column as wide as its content (header included), up to its set width; the last
-        column takes the rest. Sentences wrap within their column."""
+        column takes the rest. Sentences wrap within their column, which keeps its set width even
+        while it is empty or short (an empty actions table had a 51 px "What" column at 1366 px);
+        a choice or date column fits its longest choice or a date before any is entered."""
         columns = self.model.spec.columns
+        metrics = self.view.fontMetrics()
         for i, col in enumerate(columns[:-1]):
             need = max(self.view.sizeHintForColumn(i), self.view.horizontalHeader().sectionSizeHint(i))
+            if col.kind == "text" and col.editable and col.width:
+                need = col.width
+            elif col.kind == "choice":
+                need = max([need, *(metrics.horizontalAdvance(str(label)) + 36 for label in col.options().values())])
+            elif col.kind == "date":
+                need = max(need, metrics.horizontalAdvance(show_date("2026-12-28")) + 16)
             self.view.setColumnWidth(i, min(need + 8, col.width or 320))
 
     def _refit(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import textwrap
 from typing import Any
 
@@ -40,6 +41,31 @@ def shorten(text: str, fm: QFontMetrics, px: int) -> str:
     if not sep or fm.horizontalAdvance(sep + tail) > px // 2:
         return fm.elidedText(text, Qt.TextElideMode.ElideRight, px)
     return fm.elidedText(head, Qt.TextElideMode.ElideRight, px - fm.horizontalAdvance(sep + tail)) + sep + tail
+
+
+def fit_key(text: str, fm: QFontMetrics, px: int, lines: int = 3) -> str:
+    """A legend name in `px`: whole when it fits, else wrapped at words over up to `lines`
+    lines (HTML, for pyqtgraph's label), cut at the end only when even those are not enough."""
+    if fm.horizontalAdvance(text) <= px:
+        return text
+    out: list[str] = []
+    line = ""
+    for word in text.split():
+        trial = f"{line} {word}" if line else word
+        if fm.horizontalAdvance(trial) <= px or not line:
+            line = trial
+        else:
+            out.append(line)
+            line = word
+    out.append(line)
+    if len(out) > lines:
+        out = [*out[: lines - 1], fm.elidedText(" ".join(out[lines - 1:]), Qt.TextElideMode.ElideRight, px)]
+    return "<br>".join(html.escape(o, quote=False) for o in out)
+
+
+def key_text(label: Any) -> str:
+    """What a legend entry shows, as plain text (wrapped lines joined by spaces)."""
+    return html.unescape(str(label.text).replace("<br>", " "))
 
 
 class KeySample(pg.ItemSample):
@@ -270,7 +296,8 @@ class PollChart(pg.PlotWidget):
             self.plot_item.layout.setContentsMargins(1, band, 1, 1)
 
     def _shorten_keys(self, columns: int, room: float) -> None:
-        """Lay the legend out in `columns`, each name shortened to its share of `room`."""
+        """Lay the legend out in `columns`, each name wrapped to its share of `room` (cut at its
+        end only past three lines: at 1366 x 768 the trust pulse's names were cut to one line)."""
         legend = self.legend
         fm = QFontMetrics(self.font)
         fulls = [(sample.item, label.full, sample.width()) for sample, label in legend.items]
@@ -281,7 +308,7 @@ class PollChart(pg.PlotWidget):
             legend.setColumnCount(columns)
             for item, full, sample_px in fulls:
                 space = int(slack * (room / columns - sample_px - gap))
-                legend.addItem(item, shorten(full, fm, max(20, space)))
+                legend.addItem(item, fit_key(full, fm, max(20, space)))
                 legend.items[-1][1].full = full
             legend.updateSize()
             if legend.width() <= room:
