@@ -160,16 +160,16 @@ class RecordTable(QWidget):
         """Each column as wide as its content (header included), up to its set width; the last
         column takes the rest. Sentences wrap within their column, which keeps its set width even
         while it is empty or short (an empty actions table had a 51 px "What" column at 1366 px);
-        a choice or date column fits its longest choice or a date before any is entered."""
+        in an empty table a choice or date column fits its longest choice or a date."""
         columns = self.model.spec.columns
         metrics = self.view.fontMetrics()
         for i, col in enumerate(columns[:-1]):
             need = max(self.view.sizeHintForColumn(i), self.view.horizontalHeader().sectionSizeHint(i))
-            if col.kind == "text" and col.editable and col.width:
+            if col.sentence and col.width:
                 need = col.width
-            elif col.kind == "choice":
+            elif col.kind == "choice" and not self.model.rowCount():
                 need = max([need, *(metrics.horizontalAdvance(str(label)) + 36 for label in col.options().values())])
-            elif col.kind == "date":
+            elif col.kind == "date" and not self.model.rowCount():
                 need = max(need, metrics.horizontalAdvance(show_date("2026-12-28")) + 16)
             self.view.setColumnWidth(i, min(need + 8, col.width or 320))
 

@@ -33,6 +33,7 @@ class Column:
     editable: bool = True
     tip: str = ""
     fmt: Callable[[Any, Row], str] | None = None
+    sentence: bool = False  # sentences wrap in it: it keeps its width, even empty (never 51 px)
 
     def options(self) -> dict[Any, str]:
         c = self.choices
