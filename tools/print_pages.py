@@ -21,9 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from vbp_workshop.core.demo import build_demo  # noqa: E402
-from vbp_workshop.core.export import export_workbook  # noqa: E402
-from vbp_workshop.core.store import Store  # noqa: E402
+from vbp_workshop.core.demo import build_demo
+from vbp_workshop.core.export import export_workbook
+from vbp_workshop.core.store import Store
 
 
 def day_of(people: int, path: Path) -> Store:
@@ -33,9 +33,9 @@ def day_of(people: int, path: Path) -> Store:
         keep = [d["pseudonym"] for d in store.rows("devices", order="id")][:people]
         marks = ",".join("?" * len(keep))
         with store.conn:
-            store.conn.execute(f"DELETE FROM ballots WHERE source = 'phone' AND voter NOT IN ({marks})", keep)  # noqa: S608
-            store.conn.execute(f"DELETE FROM idea_supports WHERE device NOT IN ({marks})", keep)  # noqa: S608
-            store.conn.execute(f"DELETE FROM devices WHERE pseudonym NOT IN ({marks})", keep)  # noqa: S608
+            store.conn.execute(f"DELETE FROM ballots WHERE source = 'phone' AND voter NOT IN ({marks})", keep)
+            store.conn.execute(f"DELETE FROM idea_supports WHERE device NOT IN ({marks})", keep)
+            store.conn.execute(f"DELETE FROM devices WHERE pseudonym NOT IN ({marks})", keep)
     return store
 
 
