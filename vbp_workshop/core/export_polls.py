@@ -199,7 +199,7 @@ def _poll_block(sh: Sheet, poll: Poll, t: Tally, tallies: dict[str, Tally]) -> N
     columns = max((len(r) for r in sh.rows[top - 1:]), default=1)
     if charts and columns <= BESIDE_COLUMNS:
         for n, c in enumerate(charts):
-            c.size = (BESIDE_WIDTH, c.size[1] if c.size[1] > 265 else CHART_HEIGHT)
+            c.size = (BESIDE_WIDTH, chart_height(c))
             c.x_offset = 12 + n * (BESIDE_WIDTH + 12)
             sh.charts.append((c, top + 1, columns + 1))
         sh.blank(max(0, top + 1 + max(-(-c.size[1] // 20) for c in charts) - sh.next_row))
@@ -207,7 +207,7 @@ def _poll_block(sh: Sheet, poll: Poll, t: Tally, tallies: dict[str, Tally]) -> N
         sh.blank()
         at = sh.next_row
         for n, c in enumerate(charts):
-            c.size = (CHART_WIDTH, c.size[1] if c.size[1] > 265 else CHART_HEIGHT)
+            c.size = (CHART_WIDTH, chart_height(c))
             c.x_offset = n * (CHART_WIDTH + 15)
             sh.charts.append((c, at, 1))
         sh.blank(max(-(-c.size[1] // 20) for c in charts))
@@ -215,6 +215,23 @@ def _poll_block(sh: Sheet, poll: Poll, t: Tally, tallies: dict[str, Tally]) -> N
 
 
 CHART_WIDTH, CHART_HEIGHT = 420, 210  # pixels: two side by side print one A4 page wide
+
+
+def chart_height(c: Chart) -> int:
+    """Pixels a chart needs to stay readable in print: its plot, a row per bar, a line per key
+    (a six-attribute trust pulse's key left its plot a sliver at 210 px)."""
+    if c.size[1] > 265:  # sized by its kind (the word chart)
+        return c.size[1]
+    if c.kind == "scatter":  # a square-ish plot, and its key two to a line
+        return 230 + 18 * (-(-len(c.series) // 2) if c.legend else 0)
+    key = 18 * len(c.series) if c.legend and len(c.series) > 1 else 0
+    bars = 0
+    if c.kind == "bar" and c.series and c.series[0].categories:
+        first, last, _col = c.series[0].categories
+        bars = 14 * (last - first + 1) * len(c.series)
+    return max(CHART_HEIGHT, 70 + bars + key)
+
+
 BESIDE_WIDTH = 330  # pixels: two charts beside a block's tables
 BESIDE_COLUMNS = 4  # a block this many columns wide has its charts to the right of its tables
 

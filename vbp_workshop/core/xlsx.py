@@ -453,8 +453,9 @@ class WorkbookWriter:
         elif spec.kind in ("bar", "percent_bar"):
             # In a horizontal bar chart XlsxWriter's x axis is the (horizontal) value axis.
             chart.set_x_axis(value_axis)
-            chart.set_y_axis({"reverse": spec.top_first, "name": cell_text(spec.x_title)} if spec.top_first
-                             else {"name": cell_text(spec.x_title)})
+            # The names at the plot's left edge, never over bars that run below zero (a gap).
+            chart.set_y_axis({"reverse": spec.top_first, "name": cell_text(spec.x_title), "label_position": "low"}
+                             if spec.top_first else {"name": cell_text(spec.x_title), "label_position": "low"})
         else:
             chart.set_y_axis(value_axis)
             chart.set_x_axis({"name": cell_text(spec.x_title)} if spec.x_title else {})
