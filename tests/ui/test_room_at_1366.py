@@ -80,3 +80,6 @@ def test_chart_keys_are_whole_at_1366(demo_window: MainWindow, qtbot: Any, step:
         assert "…" not in shown and shown == full, (shown, full)
     # and the key leaves the chart most of its height
     assert chart.legend.height() <= 0.5 * chart.height()
+    # the items' names beside the bars (the split view's group rows) are whole too
+    for _pos, text in (chart._ticks[0] if chart._ticks else []):
+        assert "…" not in text, text

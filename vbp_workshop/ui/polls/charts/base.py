@@ -244,17 +244,32 @@ class PollChart(pg.PlotWidget):
         if self.wrapped is None:
             return
         side, names = self.wrapped
-        fm = QFontMetrics(self.font)
         vb = self.plot_item.getViewBox()
         rows = max(1, len(names))
         row_px = max(1.0, vb.height()) / (rows + 0.4)
-        lines = max(1, min(4, int(row_px // fm.lineSpacing())))
-        # Names take up to ~45 % of the chart's width; more lines when the rows are tall enough.
-        chars = max(12, int(0.45 * self.width() / max(1, fm.averageCharWidth())))
-        ticks = [[(pos, wrap(name, chars, lines)) for pos, name in names]]
-        if ticks != self._ticks:  # new ticks re-lay the axis out: only when they change
+        # The chart's own type first; when a name would be cut at one line, a type up to a fifth
+        # smaller that gives it a second line (at 1366 x 768 the split view's names were cut).
+        def laid_out(px: int) -> tuple[QFont, list[list[tuple[float, str]]]]:
+            font = QFont(self.font)
+            font.setPixelSize(px)
+            fm = QFontMetrics(font)
+            lines = max(1, min(4, int(row_px // fm.lineSpacing())))
+            # Names take up to ~45 % of the chart's width; more lines when the rows are tall enough.
+            chars = max(12, int(0.45 * self.width() / max(1, fm.averageCharWidth())))
+            return font, [[(pos, wrap(name, chars, lines)) for pos, name in names]]
+
+        font, ticks = laid_out(self.text_px)
+        for px in range(self.text_px - 1, max(9, round(0.8 * self.text_px)) - 1, -1):
+            if not any("…" in t for _p, t in ticks[0]):
+                break
+            smaller, whole = laid_out(px)
+            if not any("…" in t for _p, t in whole[0]):  # smaller only when that makes them whole
+                font, ticks = smaller, whole
+        axis = self.plot_item.getAxis(side)
+        if ticks != self._ticks or axis.style.get("tickFont") != font:  # re-laid out only on a change
             self._ticks = ticks
-            self.plot_item.getAxis(side).setTicks(ticks)
+            axis.setStyle(tickFont=font)
+            axis.setTicks(ticks)
 
     def _fit_legend(self) -> None:
         legend = self.legend
