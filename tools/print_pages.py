@@ -21,9 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from vbp_workshop.core.demo import build_demo
-from vbp_workshop.core.export import export_workbook
-from vbp_workshop.core.store import Store
+from vbp_workshop.core.file.store import Store
+from vbp_workshop.core.steps.demo import build_demo
+from vbp_workshop.core.workbook.export import export_workbook
 
 
 def day_of(people: int, path: Path) -> Store:

@@ -6,16 +6,11 @@ from typing import Any
 
 import pytest
 
-from vbp_workshop.core.analysis import (
-    RaciError,
-    check_raci_assignment,
-    investment_balance,
-    metric_problems,
-    raci_problems,
-    rag,
-)
-from vbp_workshop.core.store import Insert, Store
-from vbp_workshop.core.template import ensure_partner_rows
+from vbp_workshop.core.file.store import Store
+from vbp_workshop.core.model.changes import Insert
+from vbp_workshop.core.steps.balance import investment_balance
+from vbp_workshop.core.steps.checks import RaciError, check_raci_assignment, metric_problems, raci_problems, rag
+from vbp_workshop.core.steps.template import ensure_partner_rows
 
 
 def _partners(store: Store, levels: dict[str, tuple[int, int, int, int]]) -> None:
@@ -123,7 +118,7 @@ def test_rag_status_is_direction_aware_and_handles_missing_data(metric: dict[str
     ({}, False),
 ])
 def test_what_counts_as_a_rate(metric: dict[str, Any], rate: bool) -> None:
-    from vbp_workshop.core.analysis import is_rate
+    from vbp_workshop.core.steps.checks import is_rate
 
     assert is_rate(metric) is rate
 
@@ -169,14 +164,14 @@ def test_rag_in_full(metric: dict[str, Any], actuals: list[dict[str, Any]], expe
     ("1,200", 1200.0), ("12.5", 12.5), ("45%", 45.0), (" 7 ", 7.0), (7, 7.0), ("", None), (None, None),
 ])
 def test_a_number_typed_in_a_form_is_read_by_the_one_number_rule(typed: Any, read: float | None) -> None:
-    from vbp_workshop.core.analysis import parse_number
+    from vbp_workshop.core.steps.checks import parse_number
 
     assert parse_number(typed) == read
 
 
 @pytest.mark.parametrize("typed", ["forty", "1,2,3", "1e3", float("nan"), True])
 def test_a_form_refuses_what_is_not_a_number(typed: Any) -> None:
-    from vbp_workshop.core.analysis import parse_number
+    from vbp_workshop.core.steps.checks import parse_number
 
     with pytest.raises(ValueError, match=r"not a number|fits|finite"):
         parse_number(typed)
@@ -196,7 +191,7 @@ def test_a_metric_form_reads_a_decimal_comma_as_a_decimal() -> None:
 ])
 def test_dates_are_read_as_iso_or_day_first(typed: str, iso: str) -> None:
     """A UK facilitator types 24/11/2026: it was refused (ISO only)."""
-    from vbp_workshop.core.analysis import parse_date
+    from vbp_workshop.core.steps.checks import parse_date
 
     assert parse_date(typed) == iso
 
@@ -204,7 +199,7 @@ def test_dates_are_read_as_iso_or_day_first(typed: str, iso: str) -> None:
 @pytest.mark.parametrize("typed", ["11/24/2026", "31/02/2027", "29/02/2027", "24/13/2026", "next Tuesday",
                                    "24 Smarch 2026", "2026-13-01", "24/11", "24112026"])
 def test_what_is_not_a_date_is_refused_with_the_forms_it_takes(typed: str) -> None:
-    from vbp_workshop.core.analysis import parse_date
+    from vbp_workshop.core.steps.checks import parse_date
 
     with pytest.raises(ValueError, match=r"not a date: write it day/month/year, e\.g\. 24/11/2026, or 2026-11-24"):
         parse_date(typed)

@@ -7,11 +7,14 @@ from typing import Any
 
 import pytest
 
-from vbp_workshop.core import ideas, pollops
-from vbp_workshop.core.idea_intake import derive, room, set_state
+from vbp_workshop.core.file.store import Store
+from vbp_workshop.core.intake.ideas import derive, room, set_state
+from vbp_workshop.core.intake.votes import Vote, VoteWriter
+from vbp_workshop.core.model.changes import Edit, Insert
+from vbp_workshop.core.model.room import LiveState
 from vbp_workshop.core.operations import apply_edits, close_poll, open_poll
-from vbp_workshop.core.store import Edit, Insert, Store
-from vbp_workshop.core.votes import LiveState, Vote, VoteWriter
+from vbp_workshop.core.polls import queries
+from vbp_workshop.core.steps import ideas
 
 
 def add(store: Store, aid: int, text: str, grp: str = "pharma", device: str = "") -> int:
@@ -180,7 +183,7 @@ def test_promote_vote_adopt_with_trail_and_undo(store: Store, live: LiveState, t
     h = add(store, aid, "hidden one")
     do(store, live, ideas.status_edits(store, [h], "hidden"))
     undo_promote = do(store, live, ideas.promote_edits(store, aid, [a, b, c, h], "points"))
-    poll = pollops.get_poll(store, int(store.row("idea_activities", aid)["poll_id"]))  # type: ignore[index]
+    poll = queries.get_poll(store, int(store.row("idea_activities", aid)["poll_id"]))  # type: ignore[index]
     assert poll.kind == "points" and poll.options == ("Shared outcome data", "Joint board", "Patient panel")
     assert poll.step == 1
     writer = VoteWriter(store.path, live)
@@ -211,11 +214,11 @@ def test_promote_vote_adopt_with_trail_and_undo(store: Store, live: LiveState, t
 def test_undo_promote_removes_the_poll(store: Store, live: LiveState) -> None:
     aid = activity(store, live)
     a, b = add(store, aid, "One"), add(store, aid, "Two")
-    polls_before = len(pollops.polls(store))
+    polls_before = len(queries.polls(store))
     undo = do(store, live, ideas.promote_edits(store, aid, [a, b], "ranking"))
-    assert len(pollops.polls(store)) == polls_before + 1
+    assert len(queries.polls(store)) == polls_before + 1
     apply_edits(store, live, undo)
-    assert len(pollops.polls(store)) == polls_before
+    assert len(queries.polls(store)) == polls_before
     assert store.row("ideas", a)["poll_id"] is None  # type: ignore[index]
 
 
@@ -224,7 +227,7 @@ def test_goals_are_adopted_into_step_one(store: Store, live: LiveState) -> None:
     a, b = add(store, aid, "Earlier diagnosis"), add(store, aid, "Lower cost")
     do(store, live, ideas.promote_edits(store, aid, [a, b], "fist"))
     fist_a, fist_b = (int(store.row("ideas", i)["poll_id"]) for i in (a, b))  # type: ignore[index]
-    assert fist_a != fist_b and pollops.get_poll(store, fist_a).question == "Earlier diagnosis"
+    assert fist_a != fist_b and queries.get_poll(store, fist_a).question == "Earlier diagnosis"
     writer = VoteWriter(store.path, live)
     writer.start()
     try:
@@ -240,7 +243,7 @@ def test_goals_are_adopted_into_step_one(store: Store, live: LiveState) -> None:
 def test_the_ideas_sheet_shows_the_trail_and_never_a_hidden_idea(store: Store, live: LiveState, tmp_path) -> None:
     import openpyxl
 
-    from vbp_workshop.core.export import export_workbook
+    from vbp_workshop.core.workbook.export import export_workbook
 
     aid = activity(store, live, "barriers", step=2)
     a = add(store, aid, "Data sharing agreements take months", "pharma")
@@ -327,43 +330,43 @@ def test_promoting_the_steps_ideas_uses_the_steps_own_vote(store: Store, live: L
                                                            step: int, kind: str) -> None:
     """Step 1 ended with two dot votes: the template's (filled from the ambition statements)
     and the one made from the room's ideas. The ideas go into the step's own vote instead."""
-    own = [p for p in pollops.polls(store, step) if p.kind == kind and p.settings.get("fill_from") == target]
+    own = [p for p in queries.polls(store, step) if p.kind == kind and p.settings.get("fill_from") == target]
     assert len(own) == 1, "the template has the step's own vote on this list"
     aid = activity(store, live, target, step)
     ids = [add(store, aid, t) for t in ("Shared outcome data", "Joint board", "Patient panel")]
-    before = pollops.polls(store)
+    before = queries.polls(store)
     undo = do(store, live, ideas.promote_edits(store, aid, ids, kind))
-    after = pollops.polls(store)
+    after = queries.polls(store)
     assert len(after) == len(before)
-    assert [p for p in after if p.step == step and p.kind == kind] == [pollops.get_poll(store, own[0].id)]
-    poll = pollops.get_poll(store, own[0].id)
+    assert [p for p in after if p.step == step and p.kind == kind] == [queries.get_poll(store, own[0].id)]
+    poll = queries.get_poll(store, own[0].id)
     assert poll.options == ("Shared outcome data", "Joint board", "Patient panel")
     assert poll.question == own[0].question and "fill_from" not in poll.settings
     assert int(store.row("idea_activities", aid)["poll_id"]) == poll.id  # type: ignore[index]
     open_poll(store, live, poll.id)  # opening keeps the ideas (it no longer fills from the list)
-    assert pollops.get_poll(store, poll.id).options == poll.options
+    assert queries.get_poll(store, poll.id).options == poll.options
     close_poll(store, live, poll.id)
     # A second promote (the step's vote now holds ideas) makes a poll of its own.
     more = [add(store, aid, t) for t in ("Another", "And another")]
     do(store, live, ideas.promote_edits(store, aid, more, kind))
-    assert len(pollops.polls(store)) == len(before) + 1
+    assert len(queries.polls(store)) == len(before) + 1
     del undo
 
 
 def test_the_steps_own_vote_comes_back_on_undo(store: Store, live: LiveState) -> None:
-    own = next(p for p in pollops.polls(store, 1) if p.kind == "points")
+    own = next(p for p in queries.polls(store, 1) if p.kind == "points")
     aid = activity(store, live)
     ids = [add(store, aid, t) for t in ("One idea", "Two ideas")]
     undo = do(store, live, ideas.promote_edits(store, aid, ids, "points"))
     apply_edits(store, live, undo)
-    assert pollops.get_poll(store, own.id) == own
+    assert queries.get_poll(store, own.id) == own
 
 
 def test_tied_ideas_share_a_rank(store: Store, live: LiveState) -> None:
     aid = activity(store, live, "barriers", 2)
     a, b, c, d = (add(store, aid, t) for t in ("Alpha", "Beta", "Gamma", "Delta"))
     do(store, live, ideas.promote_edits(store, aid, [a, b, c, d], "points"))
-    poll = pollops.get_poll(store, int(store.row("idea_activities", aid)["poll_id"]))  # type: ignore[index]
+    poll = queries.get_poll(store, int(store.row("idea_activities", aid)["poll_id"]))  # type: ignore[index]
     writer = VoteWriter(store.path, live)
     writer.start()
     try:

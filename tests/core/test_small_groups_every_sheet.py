@@ -11,11 +11,12 @@ from pathlib import Path
 
 import openpyxl
 
-from vbp_workshop.core import ideas, pollops
-from vbp_workshop.core.demo import build_demo
-from vbp_workshop.core.domain import GROUP_LABELS, SECTOR_LABELS, SECTOR_OF, STAKEHOLDER_LABELS, Stakeholder
-from vbp_workshop.core.export import export_workbook
-from vbp_workshop.core.store import Insert
+from vbp_workshop.core.model.changes import Insert
+from vbp_workshop.core.model.domain import GROUP_LABELS, SECTOR_LABELS, SECTOR_OF, STAKEHOLDER_LABELS, Stakeholder
+from vbp_workshop.core.polls import queries
+from vbp_workshop.core.steps import ideas
+from vbp_workshop.core.steps.demo import build_demo
+from vbp_workshop.core.workbook.export import export_workbook
 
 SMALL = {"patient": 1, "policy": 2}  # a group of one and a group of two (sectors "patients", "wider")
 SMALL_SECTORS = ("patients", "wider")
@@ -28,7 +29,7 @@ def day_with_small_groups(path: Path) -> Path:
     groups on a sheet is about the phones."""
     store = build_demo(path)
     try:
-        assert pollops.min_group(store) == 3
+        assert queries.min_group(store) == 3
         devices = [d["pseudonym"] for d in store.rows("devices", order="id")]
         plan = ["patient"] + ["policy"] * 2 + [("provider", "clinician", "pharma")[n % 3]
                                               for n in range(len(devices) - 3)]

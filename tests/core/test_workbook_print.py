@@ -14,9 +14,9 @@ import openpyxl
 import pytest
 
 from vbp_workshop import __version__
-from vbp_workshop.core.export import export_workbook
-from vbp_workshop.core.store import Store
-from vbp_workshop.core.xlsx import A4_LANDSCAPE_CHARS, MIN_PRINT_SCALE
+from vbp_workshop.core.file.store import Store
+from vbp_workshop.core.workbook.export import export_workbook
+from vbp_workshop.core.workbook.xlsx import A4_LANDSCAPE_CHARS, MIN_PRINT_SCALE
 
 
 @pytest.fixture
@@ -191,7 +191,7 @@ def test_bar_series_side_by_side_differ_in_greyscale_too(demo_book: Path) -> Non
 
 def test_the_word_chart_has_room_for_its_words(demo: Store) -> None:
     """15 words were crammed into a 265 px chart: it grows 22 px a word."""
-    from vbp_workshop.core.export_polls import poll_sheets
+    from vbp_workshop.core.workbook.poll_sheets import poll_sheets
 
     results = poll_sheets(demo, lambda _f: None)[0]
     words = [c for c, _r, _c in results.charts if c.y_title == "mentions"]

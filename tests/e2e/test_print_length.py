@@ -12,7 +12,7 @@ from types import ModuleType
 import pytest
 
 from tests.conftest import need_tool
-from vbp_workshop.core.export import export_workbook
+from vbp_workshop.core.workbook.export import export_workbook
 
 pytestmark = pytest.mark.libreoffice
 

@@ -79,7 +79,7 @@ def test_an_action_due_date_typed_the_uk_way(demo_window: MainWindow, qtbot: Any
 def test_the_workshop_date_takes_a_uk_date_and_keeps_a_refused_one(window: MainWindow, qtbot: Any,
                                                                    locale: Any, tmp_path: Path) -> None:
     locale(UK)  # before the window's pages are built: they show dates as the locale writes them
-    from vbp_workshop.core.demo import build_demo
+    from vbp_workshop.core.steps.demo import build_demo
 
     build_demo(tmp_path / "uk.vbpw").close()
     demo_window = window

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QLabel
 
-from vbp_workshop.core.template import new_workshop
+from vbp_workshop.core.steps.template import new_workshop
 from vbp_workshop.ui.main_window import MainWindow
 
 ANALYST = re.compile(r"divergence \d|\bsd \d|1-2-4-All|POLARISED|widest spread", re.IGNORECASE)
@@ -76,7 +76,7 @@ def test_the_statement_table_shows_plain_columns_until_asked(demo_window: MainWi
 
 
 def test_the_guides_timings_have_no_method_names(demo_window: MainWindow) -> None:
-    from vbp_workshop.core.template import load_template
+    from vbp_workshop.core.steps.template import load_template
 
     timings = [t for step in load_template()["steps"].values() for t, _minutes in step.get("timings", [])]
     assert timings and not any(ANALYST.search(t) for t in timings)

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from vbp_workshop.core.template import new_workshop, resource_path
+from vbp_workshop.core.steps.template import new_workshop, resource_path
 from vbp_workshop.ui.main_window import MainWindow
 from vbp_workshop.ui.polls.charts.base import key_text
 

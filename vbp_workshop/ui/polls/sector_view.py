@@ -8,8 +8,11 @@ the vote feed."""
 
 from __future__ import annotations
 
-from vbp_workshop.core import pollops
-from vbp_workshop.core.polarisation import (
+from vbp_workshop.core.model.poll import Poll
+from vbp_workshop.core.model.tally import Tally
+from vbp_workshop.core.polls import queries
+from vbp_workshop.core.polls.sectors import SPLIT_LABELS
+from vbp_workshop.core.polls.spreads import (
     ItemSpread,
     apart_words,
     divergence_details,
@@ -18,9 +21,7 @@ from vbp_workshop.core.polarisation import (
     spread_text,
     spread_words,
 )
-from vbp_workshop.core.polls import Poll
-from vbp_workshop.core.sectors import SPLIT_LABELS, tally_by_sector
-from vbp_workshop.core.tally import Tally, divergence
+from vbp_workshop.core.polls.tally import divergence, tally_by_sector
 from vbp_workshop.ui.session import Session
 
 SPREAD_LAG_S = 0.5
@@ -47,7 +48,7 @@ def sector_split(session: Session, poll: Poll, round_: int | None = None
 def _sector_tallies(session: Session, poll: Poll, round_: int | None) -> dict[str, Tally]:
     if not poll.keeps_groups:
         return {}
-    smallest = pollops.min_group(session.store)
+    smallest = queries.min_group(session.store)
     return session.derived(poll, round_, "sectors", lambda ballots: tally_by_sector(poll, ballots, smallest))
 
 

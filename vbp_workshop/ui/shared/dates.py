@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QDate, QLocale, Qt
 
-from vbp_workshop.core.analysis import parse_date
+from vbp_workshop.core.steps.checks import parse_date
 
 
 def show_date(iso: str) -> str:

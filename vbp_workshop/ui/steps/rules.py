@@ -17,12 +17,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vbp_workshop.core import pollops
-from vbp_workshop.core.analysis import RaciError, check_raci_assignment, raci_problems
-from vbp_workshop.core.domain import RACI_ROLES, RULE_CATEGORIES
+from vbp_workshop.core.model.domain import RACI_ROLES, RULE_CATEGORIES
+from vbp_workshop.core.model.poll import BallotError
 from vbp_workshop.core.operations import step_field_edit
-from vbp_workshop.core.polls import BallotError
-from vbp_workshop.core.template import load_template
+from vbp_workshop.core.operations.live import open_poll
+from vbp_workshop.core.operations.polls import new_poll_edit
+from vbp_workshop.core.steps.checks import RaciError, check_raci_assignment, raci_problems
+from vbp_workshop.core.steps.template import load_template
 from vbp_workshop.ui.shared.bound_text import BoundText
 from vbp_workshop.ui.shared.labels import CheckText, info_note, plain_label
 from vbp_workshop.ui.shared.record_table import ChoiceDelegate, RecordTable
@@ -165,11 +166,11 @@ class RulesPage(StepPage):
         if existing:
             poll_id = existing[0]["id"]
         else:
-            edit = pollops.new_poll_edit(3, "fist", f"Consent: {rule['text']}", [], {}, target)
+            edit = new_poll_edit(3, "fist", f"Consent: {rule['text']}", [], {}, target)
             back = s.edit([edit], "Add consent vote")
             poll_id = back[0].id  # type: ignore[union-attr]
         try:
-            pollops.open_poll(s.store, s.live, poll_id)
+            open_poll(s.store, s.live, poll_id)
         except BallotError as exc:
             self.ctx.dialogs.error("Cannot open the vote", str(exc))
             return
