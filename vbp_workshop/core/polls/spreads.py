@@ -113,7 +113,7 @@ def spread_words(s: ItemSpread) -> str:
         parts.append(f"{s.blockers} below 3: hear the concerns")
     if s.polarised:
         parts.append(f"the room is split ({s.low:.0%} at the bottom, {s.high:.0%} at the top)")
-    elif s.extremes >= WIDE_SHARE:
+    elif s.low and s.high and s.extremes >= WIDE_SHARE:  # people at both ends, not all at one
         parts.append("views vary widely")
     else:
         parts.append("views are close")
