@@ -37,14 +37,14 @@ def test_consent_to_publish_and_a_pilot_decision(demo_window: MainWindow) -> Non
 def test_triple_win_and_metric_tiers(demo_window: MainWindow) -> None:
     session = demo_window.session
     page = demo_window.view.show_page("step1")
-    box = page.planning.findChild(QCheckBox, "win_partner:2_industry")
+    box = page.seeds.findChild(QCheckBox, "win_partner:2_industry")
     assert not box.isChecked()
     box.setChecked(True)
     assert "industry" in planning.triple_win(session.store)["partner:2"]
     page4 = demo_window.view.show_page("step4")
     metric = session.store.rows("metrics")[2]
-    tier = page4.planning.findChild(QComboBox, f"tier_{metric['id']}")
+    tier = page4.seeds.findChild(QComboBox, f"tier_{metric['id']}")
     tier.setCurrentIndex(tier.findData("recovery"))
     assert planning.metric_plans(session.store)[str(metric["id"])]["tier"] == "recovery"
-    names = [w.text() for w in page4.planning.findChildren(QLabel)]
+    names = [w.text() for w in page4.seeds.findChildren(QLabel)]
     assert metric["name"] in names
