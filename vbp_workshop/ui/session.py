@@ -14,12 +14,14 @@ import json
 import queue
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from vbp_workshop.core import operations
+from vbp_workshop.core.file.keeper import Keeper, Mirror, MirrorState
 from vbp_workshop.core.file.store import Store
 from vbp_workshop.core.intake.votes import VoteWriter
 from vbp_workshop.core.model.changes import FACILITATOR, LIVE, PHONE, REDO, UNDO, Changes, Edit
@@ -28,6 +30,7 @@ from vbp_workshop.core.model.room import LiveState
 from vbp_workshop.core.model.tally import Ballot, Tally
 from vbp_workshop.core.operations import Refused
 from vbp_workshop.core.polls import queries
+from vbp_workshop.core.polls.equal_groups import equal_group_tally
 from vbp_workshop.core.polls.tally import tally, tally_by_group
 
 DRAIN_MS = 25
@@ -79,9 +82,15 @@ class Session(QObject):
     changed = Signal(object)  # Changes: the one signal screens redraw from
     refused = Signal(str)  # an undo or redo the workshop's rules refused, and why
 
-    def __init__(self, store: Store, parent: QObject | None = None) -> None:
+    def __init__(self, store: Store, parent: QObject | None = None, mirror: Mirror | None = None) -> None:
         super().__init__(parent)
         self.store = store
+        # Save points: the file alone holds every change a couple of seconds after it (the WAL
+        # checkpointed), and a file in a synced or network folder gets its local working copy
+        # mirrored back (`mirror`). On its own thread: whoever commits, nobody waits for it.
+        self.mirror = mirror
+        self.keeper = Keeper(store.path, mirror)
+        self.keeper.start()
         self.undo_stack = QUndoStack(self)
         ws = store.workshop()
         self.live = LiveState(ws.get("join_code", ""), queries.min_group(store))
@@ -113,7 +122,15 @@ class Session(QObject):
 
     @property
     def title(self) -> str:
-        return self.store.workshop().get("title") or self.store.path.stem
+        return self.store.workshop().get("title") or self.file.stem
+
+    @property
+    def file(self) -> Path:
+        """The workshop file the facilitator opened (for a synced folder: not the working copy)."""
+        return self.mirror.target if self.mirror is not None else self.store.path
+
+    def mirror_status(self) -> MirrorState | None:
+        return self.keeper.status()
 
     def derived(self, poll: Poll, round_: int | None, what: str, compute: Callable[[list[Ballot]], T],
                 lag_s: float = 0.0) -> T:
@@ -139,6 +156,11 @@ class Session(QObject):
     def round_tally(self, poll: Poll, round_: int | None = None) -> Tally:
         """The tally of a poll round, computed once per change of its votes."""
         return self.derived(poll, round_, "tally", lambda ballots: tally(poll, ballots))
+
+    def equal_tally(self, poll: Poll, round_: int | None = None) -> Tally | None:
+        """The round's result with each stakeholder group counted once (core/equal_groups.py)."""
+        smallest = queries.min_group(self.store)
+        return self.derived(poll, round_, "equal", lambda ballots: equal_group_tally(poll, ballots, smallest))
 
     def group_tallies(self, poll: Poll, round_: int | None = None) -> dict[str, Tally]:
         """The round's result per stakeholder group, from the live ballots (no file read per drain)."""
@@ -264,10 +286,17 @@ class Session(QObject):
         cost_ms = 1000 * (time.monotonic() - started)
         self._timer.setInterval(max(DRAIN_MS, round(1.5 * cost_ms)))
 
-    def close(self) -> None:
+    def close(self) -> MirrorState | None:
+        """Close the workshop: the last save point first. For a synced or network folder, the
+        returned state says whether the last changes reached it (else, where they are kept)."""
         self._catch_up.stop()
         self.stop_writer()
         for listener in (self.changed.emit, self._derive_live, self._forget_tallies):
             if listener in self.store.listeners:
                 self.store.listeners.remove(listener)
+        self.keeper.stop()
         self.store.close()
+        if self.mirror is None:
+            return None
+        self.mirror.release()
+        return self.mirror.status()

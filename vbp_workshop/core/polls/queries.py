@@ -10,12 +10,15 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from vbp_workshop.core.file.store import Store
 from vbp_workshop.core.model.domain import DEFAULT_MIN_GROUP
 from vbp_workshop.core.model.poll import Poll
 from vbp_workshop.core.model.tally import Tally
+from vbp_workshop.core.polls.equal_groups import equal_group_tally
+from vbp_workshop.core.polls.kinds.fist import objections
 from vbp_workshop.core.polls.tally import divergence, headline, tally, tally_by_group, tally_by_sector
 
 
@@ -93,6 +96,30 @@ def joined_devices(store: Store) -> int:
     return int(store.scalar("SELECT COUNT(*) FROM devices") or 0)
 
 
+SITTING_GAP_H = 6  # phones quiet this long: the next start of voting is a new sitting (a new join code)
+
+
+def last_phone_activity(store: Store) -> str:
+    """When a phone last joined or voted in this workshop (ISO, UTC), or ""."""
+    return str(store.scalar("SELECT MAX(t) FROM (SELECT MAX(joined_at) AS t FROM devices UNION ALL "
+                            "SELECT MAX(updated_at) FROM ballots WHERE source = 'phone')") or "")
+
+
+def same_sitting(store: Store, now: datetime | None = None, gap_h: float = SITTING_GAP_H) -> bool:
+    """Is starting phone voting now part of the sitting the file last saw phones in (the app was
+    quit or crashed at lunch)? Then the join code is kept: phones and the room's slide stay right."""
+    last = last_phone_activity(store)
+    if not last or not store.workshop().get("join_code"):
+        return False
+    try:
+        then = datetime.fromisoformat(last)
+    except ValueError:
+        return False
+    if then.tzinfo is None:
+        then = then.replace(tzinfo=UTC)
+    return timedelta(0) <= (now or datetime.now(UTC)) - then <= timedelta(hours=gap_h)
+
+
 def min_group(store: Store) -> int:
     """The smallest stakeholder group shown on its own (the one rule: everything asks here)."""
     return int(store.workshop().get("min_group_size") or DEFAULT_MIN_GROUP)
@@ -105,6 +132,14 @@ def group_tallies(store: Store, poll: Poll, round_: int | None = None) -> dict[s
     tallies: dict[str, Tally] = _kept(store, poll, r, "groups",
                                       lambda: tally_by_group(poll, ballots(store, poll.id, r), min_group(store)))
     return dict(tallies)  # the caller's own dict; the tallies are shared
+
+
+def equal_tally(store: Store, poll: Poll, round_: int | None = None) -> Tally | None:
+    """The round's result with every stakeholder group weighing the same (core/equal_groups.py)."""
+    r = round_ or poll.round
+    t: Tally | None = _kept(store, poll, r, "equal",
+                            lambda: equal_group_tally(poll, ballots(store, poll.id, r), min_group(store)))
+    return t
 
 
 def sector_tallies(store: Store, poll: Poll, round_: int | None = None) -> dict[str, Tally]:
@@ -139,5 +174,5 @@ def consent_summary(t: Tally) -> str:
     if not t.respondents:
         return ""
     verdict = "Adopted" if t.consensus else "Not adopted"
-    detail = "nobody below 3" if t.consensus else f"{t.below_three} below 3"
+    detail = "nobody below 3" if t.consensus else objections(t)
     return f"{verdict} — {detail} (n={t.respondents}, mean {t.mean:.1f})"

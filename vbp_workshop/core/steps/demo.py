@@ -1,14 +1,15 @@
 """The built-in demo: a fictional cardiovascular secondary-prevention partnership, mid-day.
 
-Built in code from a fixed seed, so every run gives the same workshop and the shipped
-program is never modified. All organisations and people are invented.
+Built in code from fixed seeds, so every run gives the same workshop — its join code apart: each
+copy gets its own, as every workshop file does — and the shipped program is never modified. All
+organisations and people are invented.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
-import secrets
 import time
 from pathlib import Path
 from typing import Any
@@ -99,8 +100,13 @@ RULES = [
     ("funding", "Halden's funding pays for backfill and analysis only, through the ICB, "
      "and is disclosed as a transfer of value."),
     ("coi", "Every member declares interests at the first meeting and when they change."),
-    ("publication", "Results are published whatever they show, with every partner's consent "
-     "to the wording but no veto on publishing."),
+    ("publication", "Results are published whatever they show. Every party consents to the wording "
+     "before anything is published, and consent to the wording is never used to hold a result back."),
+    ("ig", "A DPIA is completed before any data flow; each trust stays controller of its data and the "
+     "ICB's analytics unit processes them under one data-sharing agreement; Caldicott guardians approve "
+     "any use of patient-identifiable data."),
+    ("exit", "Any party may leave with three months' notice; patient data stay with the NHS, jointly made "
+     "materials stay free for NHS use, and funding already committed to running work is honoured."),
 ]
 
 GLOSSARY = [
@@ -131,17 +137,18 @@ PILOTS = [
 
 METRICS = [
     # pilot, name, type, unit, numerator, denominator, direction, base, bdate, target, tdate
-    (0, "Patients at LDL-cholesterol target", "outcome", "%",
+    (0, "Patients at LDL-cholesterol target", "intermediate", "%",
      "Patients with LDL-C ≤ 2.0 mmol/L", "Patients with a cardiac event in the last 2 years",
      "higher", 41.0, "2026-09-30", 70.0, "2027-12-31", "GP records (federation search)",
      "Monthly", "GP Federation data lead"),
     (0, "Repeat MI or stroke within 12 months", "outcome", "per 1,000 patients",
      "Repeat events", "Patients after a first event", "lower", 48.0, "2026-09-30", 38.0,
      "2028-03-31", "Hospital episode statistics", "Quarterly", "ICB analyst"),
-    (1, "Cardiac rehab uptake", "process", "%", "Patients starting rehab",
-     "Patients referred at discharge", "higher", 38.0, "2026-09-30", 60.0, "2027-09-30",
+    (1, "Cardiac rehab uptake", "process", "%", "Eligible patients starting rehab within 28 days",
+     "Eligible patients discharged after a heart attack or cardiac procedure (not those referred: referral "
+     "is what the pilot changes)", "higher", 38.0, "2026-09-30", 60.0, "2027-09-30",
      "Rehab service records", "Monthly", "Riverside rehab lead"),
-    (1, "Patients who felt involved in decisions", "prem", "%", "Answering 'yes, definitely'",
+    (1, "Patients who felt involved in decisions", "experience", "%", "Answering 'yes, definitely'",
      "Survey respondents", "higher", 55.0, "2026-10-31", 75.0, "2027-10-31",
      "Patient experience survey", "Quarterly", "HeartVoice"),
     (0, "Cost per patient reaching target", "cost", "£", "", "", "lower", 410.0,
@@ -157,6 +164,7 @@ STEP1_FIELDS = {
     "triple_win": {"ambition": ["patients", "nhs", "industry"], "partner:1": ["patients", "nhs"],
                    "partner:2": ["nhs"], "partner:3": ["patients", "nhs"], "partner:4": ["nhs"],
                    "partner:5": ["industry", "patients"], "partner:6": ["patients"], "partner:7": ["patients"]},
+    "scope_kind": "pathway",
     "nhs_priorities": "Cardiovascular disease is a priority of the ICB's joint forward plan and of the "
                       "national CVD prevention programme; lipid optimisation follows NICE guidance.",
     "scope": "Adults in Northbridge after a heart attack, stroke or TIA, from discharge to the first year "
@@ -165,12 +173,13 @@ STEP1_FIELDS = {
                   "prevention and heart failure are out of scope.",
 }
 STEP4_FIELDS = {
-    "metric_plan": {"1": {"tier": "status", "case_mix": "age, sex, diabetes, deprivation decile",
+    "metric_plan": {"1": {"tier": "intermediate", "case_mix": "age, sex, diabetes, deprivation decile",
                           "time_points": "baseline, 3, 6 and 12 months"},
                     "2": {"tier": "sustainability", "case_mix": "age, sex, prior events, smoking",
                           "time_points": "12 months, then yearly for 5 years"},
                     "3": {"tier": "process", "case_mix": "", "time_points": "monthly"},
-                    "4": {"tier": "prem", "case_mix": "age, first language", "time_points": "6 weeks after discharge"},
+                    "4": {"tier": "experience", "case_mix": "age, first language",
+                          "time_points": "6 weeks after discharge"},
                     "5": {"tier": "cost", "case_mix": "", "time_points": "quarterly"}},
     "pilot_scale": {"1": "Built on the federation's standard search and a shared protocol any PCN can run.",
                     "2": "Referral built into the discharge letter template used across the region."},
@@ -297,11 +306,12 @@ OWN_STREAM = {(2, "agreement", "readiness"), (2, "single", "timeline")}
 def _cast_votes(store: Store, rng: random.Random) -> None:
     extra = random.Random(20261125)  # polls added later draw from here, so the others stay the same
     estimates = random.Random(20261126)  # the pilot's target (a number poll), added later still
+    ids = random.Random(20261127)  # pseudonyms, token hashes and ballot ids: the same on every run
     devices = []
     for partner, _name, _role in PEOPLE:
         grp = PARTNERS[partner][1]
-        devices.append(("d-" + secrets.token_hex(6), grp))
-    edits: list[Edit] = [Insert("devices", {"token_hash": secrets.token_hex(32), "pseudonym": d,
+        devices.append(("d-" + ids.randbytes(6).hex(), grp))
+    edits: list[Edit] = [Insert("devices", {"token_hash": ids.randbytes(32).hex(), "pseudonym": d,
                                             "grp": g, "joined_at": "2026-11-24T09:05:00"})
                          for d, g in devices]
     # A consent poll per rule, as the rules table makes them.
@@ -337,12 +347,14 @@ def _cast_votes(store: Store, rng: random.Random) -> None:
         if k == "agreement" and poll.target == "readiness":  # its own stream: the others stay as they were
             return {str(i): min(5, max(1, round(extra.gauss(_lean(grp, *READINESS[i % 8]), 0.8)))) for i in range(n)}
         if k == "agreement":
-            # The survey's means (NHS, industry); the NHS is split on whether leaders should mandate.
+            # The survey's means (NHS, industry) for the first three; its "encourage or mandate"
+            # asked two things at once, so the demo asks each: most encourage, the NHS is split on
+            # mandating.
             means = [_lean(grp, 3.6, 3.0, 3.4), _lean(grp, 4.1, 3.8, 4.0),
-                     _lean(grp, 3.8, 4.1, 3.5), _lean(grp, 3.6, 4.1, 4.2)]
-            out = {str(i): min(5, max(1, round(rng.gauss(means[i % 4], 0.8)))) for i in range(n)}
-            if n == 4 and grp in ("provider", "payer", "clinician"):
-                out["3"] = extra.choices([1, 2, 4, 5], weights=[7, 1, 1, 8])[0]
+                     _lean(grp, 3.8, 4.1, 3.5), _lean(grp, 4.2, 4.3, 4.2), _lean(grp, 3.2, 4.0, 3.8)]
+            out = {str(i): min(5, max(1, round(rng.gauss(means[i % 5], 0.8)))) for i in range(n)}
+            if n == 5 and grp in ("provider", "payer", "clinician"):
+                out["4"] = extra.choices([1, 2, 4, 5], weights=[7, 1, 1, 8])[0]
             return out
         if k == "single" and poll.target == "timeline":
             sector = {"pharma": "industry", "medtech": "industry", "patient": "patients"}.get(grp, "nhs")
@@ -378,7 +390,7 @@ def _cast_votes(store: Store, rng: random.Random) -> None:
             a = answer(poll, grp)
             edits.append(Insert("ballots", {
                 "poll_id": poll.id, "round": 1, "voter": voter, "grp": grp, "source": "phone",
-                "answer": encode(a), "ballot_uid": secrets.token_hex(8),
+                "answer": encode(a), "ballot_uid": ids.randbytes(8).hex(),
                 "created_at": "2026-11-24T10:15:00", "updated_at": "2026-11-24T10:15:00"}))
         edits.append(Insert("poll_rounds", {"poll_id": poll.id, "round": 1,
                                             "opened_at": "2026-11-24T10:12:00",
@@ -396,7 +408,7 @@ def _cast_votes(store: Store, rng: random.Random) -> None:
         order = sorted(range(len(metric_names)), key=lambda i: rng.random() + (0.4 if i in (0, 1) else 0) * -1)
         edits.append(Insert("ballots", {
             "poll_id": ranking["id"], "round": 1, "voter": voter, "grp": grp, "answer": encode(order[:4]),
-            "ballot_uid": secrets.token_hex(8), "created_at": "2026-11-24T14:42:00",
+            "ballot_uid": ids.randbytes(8).hex(), "created_at": "2026-11-24T14:42:00",
             "updated_at": "2026-11-24T14:42:00"}))
     ambition_fist = polls[(1, "fist", "")]
     edits.append(Update("polls", ambition_fist["id"], {"round": 2}))
@@ -405,7 +417,7 @@ def _cast_votes(store: Store, rng: random.Random) -> None:
     for voter, grp in devices[:30]:
         edits.append(Insert("ballots", {
             "poll_id": ambition_fist["id"], "round": 2, "voter": voter, "grp": grp,
-            "answer": encode(min(5, max(3, round(rng.gauss(4.4, 0.6))))), "ballot_uid": secrets.token_hex(8),
+            "answer": encode(min(5, max(3, round(rng.gauss(4.4, 0.6))))), "ballot_uid": ids.randbytes(8).hex(),
             "created_at": "2026-11-24T10:42:00", "updated_at": "2026-11-24T10:42:00"}))
     # A hand count, as when two latecomers had no phones.
     single = polls[(3, "single", "")]
@@ -423,20 +435,30 @@ def _cast_votes(store: Store, rng: random.Random) -> None:
 
 
 def prune_demo_copies(folder: Path, keep_days: float = 7.0) -> list[Path]:
-    """Delete demo copies older than `keep_days` from `folder`; never one that is open."""
+    """Delete demo copies older than `keep_days` from `folder`; never one that is open.
+
+    Never fails: a copy that cannot be checked or removed (open in another window, held by a
+    virus scanner or a sync client, gone meanwhile) is left for next time and the others go.
+    """
     removed = []
     cutoff = time.time() - keep_days * 86400
     for path in sorted(Path(folder).glob("demo-*.vbpw")):
-        if path.stat().st_mtime > cutoff:
-            continue
         try:
+            if path.stat().st_mtime > cutoff:
+                continue
             lock = FileLock(path)  # refused while a window has it open
         except (WorkshopFileError, OSError):
             continue
         try:
-            for part in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-                part.unlink(missing_ok=True)
-            removed.append(path)
+            # The lock is on NAME.vbpw.lock, not on the file: nothing of ours holds the file
+            # open while it is removed (Windows refuses to remove an open file: WinError 32).
+            path.unlink(missing_ok=True)  # first: a copy a scanner holds stays whole
+        except OSError:
+            continue
         finally:
             lock.release()
+        for part in (Path(f"{path}-wal"), Path(f"{path}-shm")):
+            with contextlib.suppress(OSError):
+                part.unlink(missing_ok=True)
+        removed.append(path)
     return removed
