@@ -65,11 +65,11 @@ def test_the_statement_table_shows_plain_columns_until_asked(demo_window: MainWi
     dialog.show()
     table = dialog.statements.table
     shown = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount()) if not table.isColumnHidden(c)]
-    assert shown == ["Statement / item", "Who differs most", "The room", "Poll"]
+    assert shown == ["Statement / item", "How clear", "Who differs most", "The room", "Poll"]
     for r in range(table.rowCount()):
-        for c in range(4):
+        for c in range(5):
             assert not ANALYST.search(table.item(r, c).text())
-    assert any(table.item(r, 1).text().split(":")[0] in ("far apart", "clearly apart", "a little apart",
+    assert any(table.item(r, 2).text().split(":")[0] in ("far apart", "clearly apart", "a little apart",
                                                           "much the same") for r in range(table.rowCount()))
     dialog.statements.figures.setChecked(True)
     assert not any(table.isColumnHidden(c) for c in range(table.columnCount()))
