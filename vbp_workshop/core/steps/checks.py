@@ -69,14 +69,15 @@ def parse_number(text: Any) -> float | None:
 
 
 def parse_date(text: Any) -> str:
-    """'' -> ''; a YYYY-MM-DD date -> itself (`numbers.parse_date`); anything else raises ValueError."""
+    """'' -> ''; a date as ISO or day first (`numbers.parse_date`) -> YYYY-MM-DD; anything else
+    raises ValueError."""
     s = str(text or "").strip()
     if not s:
         return ""
     try:
         return numbers.parse_date(s)
     except numbers.NumberError:
-        raise ValueError(f"“{s}” is not a date: use YYYY-MM-DD, e.g. 2027-03-31.") from None
+        raise ValueError(f"“{s}” is not a date: write it {numbers.DATE_HINT}.") from None
 
 
 def is_rate(metric: Row) -> bool:

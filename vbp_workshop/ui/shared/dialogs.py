@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QMessageBox,
+    QPlainTextEdit,
+    QRadioButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -145,6 +147,49 @@ class DialogService:
         text, ok = QInputDialog.getText(self.parent, title, label, text=value)
         return text if ok else None
 
+    def wording(self, title: str, label: str, value: str, choices: list[str] | None = None) -> str | None:
+        """A wording to keep: `value` in a text box wide and tall enough to read a whole idea,
+        with `choices` (e.g. the merged ideas' own words) to start from; None on Cancel."""
+        dialog = WordingDialog(self.parent, title, label, value, choices or [])
+        return dialog.edit.toPlainText() if dialog.exec() else None
+
+
+class WordingDialog(QDialog):
+    """The wording dialog (`DialogService.wording`): a choice per wording, then the text."""
+
+    def __init__(self, parent: QWidget | None, title: str, label: str, value: str, choices: list[str]) -> None:
+        super().__init__(parent)
+        self.setObjectName("wording_dialog")
+        self.setWindowTitle(title)
+        lay = QVBoxLayout(self)
+        text = QLabel(label)
+        text.setTextFormat(Qt.TextFormat.PlainText)
+        text.setWordWrap(True)
+        lay.addWidget(text)
+        self.choices: list[QRadioButton] = []
+        self.edit = QPlainTextEdit(value)
+        for choice in choices:
+            button = QRadioButton(choice)
+            button.setChecked(choice == value)
+            button.toggled.connect(lambda on, c=choice: self._take(c) if on else None)
+            self.choices.append(button)
+            lay.addWidget(button)
+        self.edit.setObjectName("wording_text")
+        self.edit.setTabChangesFocus(True)
+        self.edit.setMinimumHeight(self.edit.fontMetrics().lineSpacing() * 4 + 12)
+        lay.addWidget(self.edit, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+        self.setMinimumWidth(min(640, max(420, self.fontMetrics().averageCharWidth() * 70)))
+        self.edit.setFocus()
+        self.edit.selectAll()
+
+
+    def _take(self, choice: str) -> None:
+        self.edit.setPlainText(choice)
+
 
 class ScriptedDialogs(DialogService):
     """For tests and automation: answers from a script, records what was shown.
@@ -198,4 +243,10 @@ class ScriptedDialogs(DialogService):
 
     def text(self, title: str, label: str, value: str = "") -> str | None:
         answer = self._next(None)
+        return None if answer is None else str(answer)
+
+    def wording(self, title: str, label: str, value: str, choices: list[str] | None = None) -> str | None:
+        """Unscripted, it keeps `value` (OK pressed); the choices offered are recorded."""
+        self._record("wording", title, label + "\n" + "\n".join(f"( ) {c}" for c in choices or []))
+        answer = self._next(value)
         return None if answer is None else str(answer)

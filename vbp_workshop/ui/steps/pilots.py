@@ -15,7 +15,7 @@ class PilotsPage(StepPage):
     def build(self) -> None:
         s = self.ctx.session
         self.pilots = RecordTable(s, TableSpec("pilots", [
-            Column("name", "Pilot", width=260), Column("description", "Description", width=260),
+            Column("name", "Pilot", width=260), Column("description", "Description", width=260, sentence=True),
             Column("impact", "Impact (1–5)", "float", width=95, tip="From the 2×2 vote, or entered"),
             Column("effort", "Effort (1–5)", "float", width=95, tip="From the 2×2 vote, or entered"),
             Column("chosen", "Chosen", "check", width=70),
