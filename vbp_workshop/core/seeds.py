@@ -3,6 +3,8 @@
 
 - step 1: the triple win each goal serves (the ambition's and each partner's), the fit with NHS
   priorities, the partnership's scope and boundaries;
+- step 3: which partners are parties to the written agreement (the Code's parties: not every
+  partner signs), the exit strategy, and who sees to each joint-working item not yet done;
 - step 4: each metric's Porter outcome tier (or its kind), case-mix variables and time points;
   each pilot's design for scale;
 - step 5: a go / adapt / stop decision per pilot with its reasons, date and who decided; the
@@ -82,6 +84,36 @@ def triple_win_edit(store: Store, who: str, wins: list[str]) -> Update:
 
 def text_edit(store: Store, step: int, key: str, value: Any) -> Update:
     return step_field_edit(store, step, key, _text(value))
+
+
+# -- step 3 ---------------------------------------------------------------------------------------
+
+EXIT_STRATEGY = "exit_strategy"
+
+
+def parties(store: Store) -> dict[int, bool]:
+    """partner id -> a party to the written agreement (True) or not (False); a partner not yet
+    recorded either way is left out, so "not agreed" can be told from "not a party"."""
+    given = _section(store, 3, "parties")
+    ids = {int(p["id"]) for p in store.rows("partners")}
+    return {int(k): bool(v) for k, v in given.items() if str(k).isdigit() and int(k) in ids}
+
+
+def party_edit(store: Store, partner_id: int, on: bool) -> Update:
+    given = {str(k): bool(v) for k, v in _section(store, 3, "parties").items()}
+    given[str(partner_id)] = bool(on)
+    return step_field_edit(store, 3, "parties", given)
+
+
+def checklist_owners(store: Store) -> dict[str, str]:
+    """joint-working item key -> who sees to it (for the items not done yet)."""
+    return {str(k): str(v) for k, v in _section(store, 3, "joint_working_owners").items() if v}
+
+
+def checklist_owner_edit(store: Store, key: str, owner: Any) -> Update:
+    owners = checklist_owners(store)
+    owners[key] = clean_field(owner)
+    return step_field_edit(store, 3, "joint_working_owners", {k: v for k, v in owners.items() if v})
 
 
 # -- step 4 ---------------------------------------------------------------------------------------
