@@ -95,6 +95,9 @@ class DialogService:
     def save_file(self, title: str, suggested: str, filters: str) -> str:
         return QFileDialog.getSaveFileName(self.parent, title, suggested, filters)[0]
 
+    def choose_folder(self, title: str, suggested: str) -> str:
+        return QFileDialog.getExistingDirectory(self.parent, title, suggested)
+
     def text(self, title: str, label: str, value: str = "") -> str | None:
         text, ok = QInputDialog.getText(self.parent, title, label, text=value)
         return text if ok else None
@@ -148,6 +151,9 @@ class ScriptedDialogs(DialogService):
         return str(self._next(""))
 
     def save_file(self, title: str, suggested: str, filters: str) -> str:
+        return str(self._next(""))
+
+    def choose_folder(self, title: str, suggested: str) -> str:
         return str(self._next(""))
 
     def text(self, title: str, label: str, value: str = "") -> str | None:

@@ -1,0 +1,72 @@
+"""File › Export documents…: the draft PID, the executive summary and the hand-out, into a folder.
+
+The charts are drawn first, on the GUI thread (they are widgets, from the session's file); the
+rest runs on the background-work helper with progress and Cancel, as the workbook does: the
+record is read from a snapshot of the file, the Word files are written by python-docx, and the
+hand-out is laid out and written with Qt's reentrant text and PDF classes (no widget).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from vbp_workshop.ui.session import Session
+from vbp_workshop.ui.shared.dialogs import DialogService
+from vbp_workshop.ui.tasks import Cancelled, Progress, Task, TaskRunner
+from vbp_workshop.ui.workbook import NAMES_OPTIONS, unexpected
+
+
+def ask_include_names(session: Session, dialogs: DialogService) -> bool | None:
+    """False (the default: nobody named), True, or None when the facilitator cancels."""
+    if not any(p["display_name"] for p in session.store.rows("participants")):
+        return False
+    answer = dialogs.choose(
+        "Participants' names",
+        "The hand-out goes to every participant. Count the people from each partner (recommended), "
+        "or list them by name?\n\nVotes never carry names either way.", NAMES_OPTIONS, default=0)
+    return None if answer is None else answer == 1
+
+
+def start_documents(tasks: TaskRunner, session: Session, folder: Path, include_names: bool,
+                    dialogs: DialogService) -> Task:
+    from vbp_workshop.core.documents import DocumentsCancelled, DocumentsError, export_documents
+    from vbp_workshop.core.store import snapshot_store
+    from vbp_workshop.ui.handout import handout_writer, render_charts
+
+    charts = render_charts(session.store)  # widgets: here, on the GUI thread
+    db = session.store.path
+
+    def work(progress: Progress) -> list[Path]:
+        with snapshot_store(db) as store:
+            try:
+                return export_documents(store, folder, include_names=include_names,
+                                        handout=handout_writer(charts), progress=progress,
+                                        cancel=lambda: progress.cancelled)
+            except DocumentsCancelled:
+                raise Cancelled from None
+
+    def failed(exc: BaseException, trace: str) -> None:
+        if isinstance(exc, DocumentsError):
+            dialogs.error("Documents not written", str(exc))
+        else:
+            unexpected("Documents not written", exc, trace, dialogs)
+
+    task: Task
+
+    def done(paths: list[Path]) -> None:
+        names = "\n".join(f"• {p.name}" for p in paths)
+        dialogs.info("Documents written", f"In {folder}:\n{names}\n\nWritten in {task.seconds:.1f} s. "
+                     "The PID and the summary are drafts: the partners edit them in Word.")
+
+    task = tasks.run("Writing the documents…", work, done, on_error=failed)
+    return task
+
+
+def documents_dialog(tasks: TaskRunner, session: Session, dialogs: DialogService) -> Task | None:
+    folder = dialogs.choose_folder("Export documents into a folder", str(session.store.path.parent))
+    if not folder:
+        return None
+    names = ask_include_names(session, dialogs)
+    if names is None:
+        return None
+    return start_documents(tasks, session, Path(folder), names, dialogs)
