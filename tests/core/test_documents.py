@@ -56,7 +56,7 @@ def sections(path: Path) -> dict[str, str]:
 
 def word_xml(path: Path) -> str:
     with zipfile.ZipFile(path) as z:
-        return "".join(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml") or n.endswith(".rels"))
+        return "".join(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith((".xml", ".rels")))
 
 
 @pytest.fixture

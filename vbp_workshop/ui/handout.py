@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt, QUrl
-from PySide6.QtGui import QImage, QPageLayout, QPainter, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument
 from PySide6.QtWidgets import QApplication, QWidget
 
 from vbp_workshop.core import pollops
@@ -153,7 +153,7 @@ def handout_html(document: Document, charts: dict[str, tuple[QImage, str]]) -> s
             charts_seen += 1
             out.append(f"<h3>{_e(b.title)}</h3>")
             if b.key in charts:
-                image, line = charts[b.key]
+                _image, line = charts[b.key]
                 out.append(f"<p><img src='chart:{b.key}' width='{round(0.92 * _text_width_px())}'></p>")
                 if line:
                     out.append(f"<p>{_e(line)}</p>")

@@ -81,8 +81,12 @@ def export_documents(store: Store, folder: Path, *, include_names: bool = False,
             progress(0.2 if key == "pid" else 0.3)
         if handout is not None:
             tmp["handout"] = folder / f".handout.{os.getpid()}.tmp.pdf"
-            handout(handout_document(record, store), store, tmp["handout"],
-                    lambda f: (progress(0.3 + 0.65 * f), check())[0])
+
+            def step(fraction: float) -> None:
+                progress(0.3 + 0.65 * fraction)
+                check()
+
+            handout(handout_document(record, store), store, tmp["handout"], step)
             check()
         out = []
         for key, path in tmp.items():

@@ -10,7 +10,18 @@ and people are named only when the facilitator chose to include names.
 from __future__ import annotations
 
 from vbp_workshop.core import pollops
-from vbp_workshop.core.documents.blocks import Block, Chart, Document, Facts, Gap, Heading, Items, PageBreak, Para, Table
+from vbp_workshop.core.documents.blocks import (
+    Block,
+    Chart,
+    Document,
+    Facts,
+    Gap,
+    Heading,
+    Items,
+    PageBreak,
+    Para,
+    Table,
+)
 from vbp_workshop.core.documents.record import Record
 from vbp_workshop.core.polls import Poll
 from vbp_workshop.core.store import Store

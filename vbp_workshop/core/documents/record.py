@@ -239,7 +239,8 @@ def read_record(store: Store, *, include_names: bool = False) -> Record:
         raci=[(a["name"], [roles.get((a["id"], p["id"]), "") for p in partner_rows], problems.get(a["id"], ""))
               for a in activities],
         decision_rules=str(f3.get("decision_rules") or ""),
-        rules=[(RULE_CATEGORIES.get(r["category"], r["category"]), r["text"], r["consent"]) for r in store.rows("rules")],
+        rules=[(str(RULE_CATEGORIES.get(r["category"], r["category"])), r["text"], r["consent"])
+               for r in store.rows("rules")],
         rule_keys=[r["category"] for r in store.rows("rules")],
         share_plan=seeds.share_plan(store), publish_sentence=sentence,
         exit_strategy=str(f3.get(seeds.EXIT_STRATEGY) or ""), exit_ticked=bool(ticked.get("exit")),
@@ -251,11 +252,11 @@ def read_record(store: Store, *, include_names: bool = False) -> Record:
         lessons=[x["text"] for x in store.rows("lessons")],
         decision=DECISIONS.get(str(f5.get("decision") or ""), "").replace("—", ""),
         rationale=str(f5.get("rationale") or ""), case_study=str(f5.get("case_study") or ""),
-        barriers=[(BARRIER_KINDS.get(b["kind"], b["kind"]), b["text"], b["note"]) for b in store.rows("barriers")],
+        barriers=[(str(BARRIER_KINDS.get(b["kind"], b["kind"])), b["text"], b["note"]) for b in store.rows("barriers")],
         risk_appetite=str(f2.get("risk_appetite") or ""),
-        decisions=[(a["what"], a["owner"], ACTION_STATUSES.get(a["status"], a["status"]))
+        decisions=[(a["what"], a["owner"], str(ACTION_STATUSES.get(a["status"], a["status"])))
                    for a in actions if a["kind"] == "decision"],
-        actions=[(a["what"], a["owner"], a["due"], ACTION_STATUSES.get(a["status"], a["status"]))
+        actions=[(a["what"], a["owner"], a["due"], str(ACTION_STATUSES.get(a["status"], a["status"])))
                  for a in actions if a["kind"] != "decision"],
         glossary=[(g["term"], g["meaning"]) for g in store.rows("glossary")],
         participants=[(p["display_name"] or f"Participant {i:03d}", names.get(p["partner_id"], ""), p["role"])

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from docx import Document as new_docx
+import docx
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.oxml import OxmlElement
@@ -164,7 +164,7 @@ def _table(doc: Any, headers: list[str], rows: list[list[str]], widths: list[flo
 
 def build_docx(document: Document) -> Any:
     """The python-docx document for `document` (not yet saved)."""
-    doc = new_docx()
+    doc = docx.Document()
     _styles(doc)
     _a4(doc, document.draft, document.title)
     lists = _Lists(doc)
@@ -193,7 +193,7 @@ def build_docx(document: Document) -> Any:
         elif isinstance(b, Facts):
             _table(doc, [], [[k, v] for k, v in b.rows], [1, 2.6], header=False)
         elif isinstance(b, PageBreak):
-            doc.add_page_break()
+            doc.add_page_break()  # type: ignore[no-untyped-call]
         elif isinstance(b, Chart):  # Word documents carry no charts: say what the hand-out shows
             doc.add_paragraph(_t(f"{b.title}: see the hand-out."), style=doc.styles["Note"])
     props = doc.core_properties
