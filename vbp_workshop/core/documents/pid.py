@@ -139,12 +139,20 @@ def governance_section(r: Record) -> list[Block]:
 
 
 def metric_table(metrics: list[Metric]) -> Table:
-    return Table(["Metric", "Definition", "Numerator", "Denominator", "Baseline", "Target", "Time points",
-                  "Owner"],
-                 [[m.name + (f" ({m.kind})" if m.kind else ""), m.definition or "Not defined",
-                   m.numerator or "—", m.denominator or "—", m.baseline or "Not recorded",
-                   m.target or "Not recorded", m.time_points or m.frequency or "Not recorded",
-                   m.owner or "Not named"] for m in metrics], [2.2, 2.2, 1.8, 1.8, 1.5, 1.5, 1.5, 1.5])
+    """Five columns, so that A4 portrait keeps every word whole: the rate's numerator and
+    denominator go with its definition, the baseline with the target."""
+
+    def definition(m: Metric) -> str:
+        parts = [m.definition or "Not defined"]
+        if m.numerator or m.denominator:
+            parts.append(f"Numerator: {m.numerator or 'not defined'}. Denominator: {m.denominator or 'not defined'}.")
+        return "\n".join(parts)
+
+    return Table(["Metric", "Definition", "Baseline → target", "Time points", "Owner"],
+                 [[m.name + (f" ({m.kind})" if m.kind else ""), definition(m),
+                   f"{m.baseline or 'Baseline not recorded'} → {m.target or 'target not recorded'}",
+                   m.time_points or m.frequency or "Not recorded", m.owner or "Not named"] for m in metrics],
+                 [2.2, 3.4, 2, 1.6, 1.5])
 
 
 def pilot_blocks(p: Pilot) -> list[Block]:
