@@ -1,9 +1,10 @@
 """File › Export documents…: the draft PID, the executive summary and the hand-out, into a folder.
 
-The charts are drawn first, on the GUI thread (they are widgets, from the session's file); the
-rest runs on the background-work helper with progress and Cancel, as the workbook does: the
-record is read from a snapshot of the file, the Word files are written by python-docx, and the
-hand-out is laid out and written with Qt's reentrant text and PDF classes (no widget).
+The slow part runs on the background-work helper with progress and Cancel, as the workbook
+does: the record is read from a snapshot of the file, the Word files are written (python-docx)
+to temporary files and the hand-out's content is laid out. Then, on the GUI thread, the charts
+are drawn (widgets) and the hand-out printed (QTextDocument needs a Qt thread), and all three
+are moved into place.
 """
 
 from __future__ import annotations
@@ -29,21 +30,21 @@ def ask_include_names(session: Session, dialogs: DialogService) -> bool | None:
 
 def start_documents(tasks: TaskRunner, session: Session, folder: Path, include_names: bool,
                     dialogs: DialogService) -> Task:
-    from vbp_workshop.core.documents import DocumentsCancelled, DocumentsError, export_documents
+    from vbp_workshop.core.documents import DocumentsCancelled, DocumentsError, Pending, prepare_documents
     from vbp_workshop.core.store import snapshot_store
-    from vbp_workshop.ui.handout import handout_writer, render_charts
 
-    charts = render_charts(session.store)  # widgets: here, on the GUI thread
     db = session.store.path
+    kept: list[Pending] = []
 
-    def work(progress: Progress) -> list[Path]:
+    def work(progress: Progress) -> Pending:
         with snapshot_store(db) as store:
             try:
-                return export_documents(store, folder, include_names=include_names,
-                                        handout=handout_writer(charts), progress=progress,
-                                        cancel=lambda: progress.cancelled)
+                pending = prepare_documents(store, folder, include_names=include_names, progress=progress,
+                                            cancel=lambda: progress.cancelled)
             except DocumentsCancelled:
                 raise Cancelled from None
+        kept.append(pending)
+        return pending
 
     def failed(exc: BaseException, trace: str) -> None:
         if isinstance(exc, DocumentsError):
@@ -53,12 +54,31 @@ def start_documents(tasks: TaskRunner, session: Session, folder: Path, include_n
 
     task: Task
 
-    def done(paths: list[Path]) -> None:
+    def done(pending: Pending) -> None:
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QApplication
+
+        from vbp_workshop.ui.handout import handout_writer, render_charts
+
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:  # the charts and the hand-out's pages: here, on the GUI thread (a fraction of a second)
+            paths = pending.finish(handout_writer(render_charts(session.store)))
+        except DocumentsError as exc:
+            dialogs.error("Documents not written", str(exc))
+            return
+        finally:
+            QApplication.restoreOverrideCursor()
         names = "\n".join(f"• {p.name}" for p in paths)
         dialogs.info("Documents written", f"In {folder}:\n{names}\n\nWritten in {task.seconds:.1f} s. "
                      "The PID and the summary are drafts: the partners edit them in Word.")
 
     task = tasks.run("Writing the documents…", work, done, on_error=failed)
+    # Closing the window before the result is delivered: the temporary Word files go too.
+    def forget(_state: str) -> None:
+        for pending in kept:
+            pending.discard()
+
+    task.ended.connect(forget)
     return task
 
 

@@ -9,10 +9,12 @@ cover Latin-1 only and it has no fallback: every one of those names came out as 
 unless a font for each script is registered by hand. The charts are the projector's, so the
 hand-out shows what the room saw; and it needs no new dependency.
 
-Two halves, for two threads: `render_charts` builds the chart widgets and paints them into
-images (widgets belong to the GUI thread); `write_handout` lays the text and those images out
-and writes the PDF with reentrant classes only (QTextDocument, QPdfWriter, QImage), so it can
-run on the export's worker thread.
+Both halves run on the GUI thread: `render_charts` builds the chart widgets and paints them
+into images, `write_handout` lays the text and those images out and prints them. (On the export's
+plain worker thread QTextDocument starts timers that thread cannot run: Qt warns
+"QBasicTimer::start: current thread's event dispatcher has already been destroyed".) Both are
+short: the Word files and the hand-out's content, the part that grows with the workshop, are
+written and laid out on the worker (core/documents).
 """
 
 from __future__ import annotations
@@ -202,10 +204,10 @@ def write_handout(document: Document, charts: dict[str, tuple[QImage, str]], pat
     return path
 
 
-def handout_writer(charts: dict[str, tuple[QImage, str]]) -> Callable[..., Path]:
-    """The hand-out writer `core.documents.export_documents` calls, with the charts drawn already."""
+def handout_writer(charts: dict[str, tuple[QImage, str]]) -> Callable[[Document, Path], Path]:
+    """The hand-out writer `core.documents` calls, with the charts drawn already."""
 
-    def write(document: Document, _store: Store, path: Path, progress: Callable[[float], None]) -> Path:
-        return write_handout(document, charts, path, progress)
+    def write(document: Document, path: Path) -> Path:
+        return write_handout(document, charts, path)
 
     return write
