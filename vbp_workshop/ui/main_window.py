@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QStandardPaths
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QUndoGroup
-from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMenu, QWidget
 
 from vbp_workshop import __version__
 from vbp_workshop.core.store import FILE_SUFFIX, Store, WorkshopFileError
@@ -270,6 +270,9 @@ class MainWindow(QMainWindow):
     def close_workshop(self) -> bool:
         if self.session is None:
             return True
+        focused = QApplication.focusWidget()
+        if focused is not None:  # a field being typed in saves what it holds while the file is open
+            focused.clearFocus()
         self.tasks.shutdown()  # an export or import of this workshop ends before it closes
         if self.view:
             self.view.shutdown()

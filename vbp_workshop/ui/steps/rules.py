@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QHBoxLayout,
+    QLineEdit,
     QPushButton,
     QSplitter,
     QTableView,
@@ -17,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vbp_workshop.core import pollops
+from vbp_workshop.core import pollops, seeds
 from vbp_workshop.core.analysis import RaciError, check_raci_assignment, raci_problems
 from vbp_workshop.core.domain import RACI_ROLES, RULE_CATEGORIES
 from vbp_workshop.core.operations import step_field_edit
@@ -120,9 +121,17 @@ class RulesPage(StepPage):
     def _joint_working(self) -> QWidget:
         page = QWidget()
         lay = QVBoxLayout(page)
+        lay.addWidget(plain_label("Parties to the written agreement", cls="section"))
+        lay.addWidget(plain_label("The organisations that sign the agreement (not every partner does). The "
+                                  "executive summary stays a draft until each party's consent to publish is "
+                                  "recorded (step 5).", cls="hint"))
+        self.party_rows = QVBoxLayout()
+        lay.addLayout(self.party_rows)
+        self.party_boxes: dict[int, QCheckBox] = {}
         lay.addWidget(plain_label("NHS–industry joint-working checklist", cls="section"))
         lay.addWidget(info_note(load_template()["disclaimer"], "legal_note"))
         self.jw_boxes: dict[str, QCheckBox] = {}
+        self.jw_owners: dict[str, QLineEdit] = {}
         for item in load_template()["joint_working"]:
             # A check box's own text never wraps: the long items sit in a wrapping label beside it.
             box = QCheckBox()
@@ -130,27 +139,72 @@ class RulesPage(StepPage):
             box.setAccessibleName(item["text"])
             box.toggled.connect(lambda on, k=item["key"]: self._tick(k, on))
             text = CheckText(f"{item['text']}  —  {item['source']}", box)
+            owner = QLineEdit()
+            owner.setObjectName(f"jw_owner_{item['key']}")
+            owner.setPlaceholderText("Who sees to it")
+            owner.setAccessibleName(f"Who sees to it: {item['text']}")
+            owner.setMaximumWidth(220)
+            owner.editingFinished.connect(lambda k=item["key"], e=owner: self._set_owner(k, e.text()))
             row = QHBoxLayout()
             row.addWidget(box, 0, Qt.AlignmentFlag.AlignTop)
             row.addWidget(text, 1)
+            row.addWidget(owner, 0, Qt.AlignmentFlag.AlignTop)
             lay.addLayout(row)
             self.jw_boxes[item["key"]] = box
+            self.jw_owners[item["key"]] = owner
+        lay.addWidget(plain_label("Exit strategy", cls="section"))
+        lay.addWidget(BoundText(self.ctx.session, step=3, key=seeds.EXIT_STRATEGY, multiline=True,
+                                placeholder="How a partner leaves or the work ends, and what each party does then"))
         lay.addStretch(1)
         self._load_jw()
-        self.ctx.session.changed.connect(lambda c: self._load_jw() if c.touches("steps") else None)
+        self.ctx.session.changed.connect(lambda c: self._load_jw() if c.touches("steps", "partners") else None)
         return scrolling(page)
 
     def _load_jw(self) -> None:
-        state = self.ctx.session.store.step_fields(3).get("joint_working", {})
+        store = self.ctx.session.store
+        state = store.step_fields(3).get("joint_working", {})
         for key, box in self.jw_boxes.items():
             box.blockSignals(True)
             box.setChecked(bool(state.get(key)))
+            box.blockSignals(False)
+        owners = seeds.checklist_owners(store)
+        for key, edit in self.jw_owners.items():
+            if not edit.hasFocus() and edit.text() != owners.get(key, ""):
+                edit.setText(owners.get(key, ""))
+        partners = store.rows("partners")
+        if [p["id"] for p in partners] != list(self.party_boxes):
+            for box in self.party_boxes.values():
+                box.setParent(None)
+                box.deleteLater()
+            self.party_boxes = {}
+            for p in partners:
+                box = QCheckBox(p["name"])
+                box.setObjectName(f"party_{p['id']}")
+                box.toggled.connect(lambda on, pid=p["id"]: self._set_party(pid, on))
+                self.party_rows.addWidget(box)
+                self.party_boxes[p["id"]] = box
+        parties = seeds.parties(store)
+        for p in partners:
+            box = self.party_boxes[p["id"]]
+            box.blockSignals(True)
+            box.setText(p["name"])
+            box.setChecked(bool(parties.get(p["id"])))
             box.blockSignals(False)
 
     def _tick(self, key: str, on: bool) -> None:
         store = self.ctx.session.store
         ticked = {**store.step_fields(3).get("joint_working", {}), key: on}
         self.ctx.session.edit([step_field_edit(store, 3, "joint_working", ticked)], "Tick joint-working item")
+
+    def _set_owner(self, key: str, owner: str) -> None:
+        store = self.ctx.session.store
+        if seeds.checklist_owners(store).get(key, "") != seeds.clean_field(owner):
+            self.ctx.session.edit([seeds.checklist_owner_edit(store, key, owner)], "Name who sees to a checklist item")
+
+    def _set_party(self, partner_id: int, on: bool) -> None:
+        store = self.ctx.session.store
+        self.ctx.session.edit([seeds.party_edit(store, partner_id, on)],
+                              "Record a party to the agreement" if on else "Record a partner as not a party")
 
     def consent_vote(self) -> None:
         """Make (or reuse) the rule's fist-to-five poll, open it, and show the Polls tab."""
