@@ -104,13 +104,14 @@ def _write_documents(store: object, folder: Path, names: bool) -> list[Path]:
     from PySide6.QtWidgets import QApplication
 
     from vbp_workshop import ui  # noqa: F401  (binds pyqtgraph to PySide6 first)
-    from vbp_workshop.core.documents import export_documents
+    from vbp_workshop.core.documents import prepare_documents
     from vbp_workshop.core.store import Store
     from vbp_workshop.ui.handout import handout_writer, render_charts
 
     assert isinstance(store, Store)
     app = QApplication.instance() or QApplication(sys.argv[:1])  # kept until the hand-out is written
-    written = export_documents(store, folder, include_names=names, handout=handout_writer(render_charts(store)))
+    pending = prepare_documents(store, folder, include_names=names)  # refuses a missing folder first
+    written = pending.finish(handout_writer(render_charts(store)))
     app.processEvents()  # the charts' widgets are deleted before the application goes
     return written
 
