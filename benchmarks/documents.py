@@ -23,14 +23,14 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication
 
-from vbp_workshop import ui  # noqa: E402, F401  (pyqtgraph binds to PySide6)
-from vbp_workshop.core.demo import build_demo  # noqa: E402
-from vbp_workshop.core.documents import Document, prepare_documents  # noqa: E402
-from vbp_workshop.core.export import export_workbook  # noqa: E402
-from vbp_workshop.core.store import Store, Update  # noqa: E402
-from vbp_workshop.ui.handout import handout_writer, render_charts  # noqa: E402
+from vbp_workshop import ui  # noqa: F401  (pyqtgraph binds to PySide6)
+from vbp_workshop.core.demo import build_demo
+from vbp_workshop.core.documents import Document, prepare_documents
+from vbp_workshop.core.export import export_workbook
+from vbp_workshop.core.store import Store, Update
+from vbp_workshop.ui.handout import handout_writer, render_charts
 
 NAMES = ["Łódź Pharma", "東京メディカル", "Ελληνική Υγεία", "Москва Клиника", "مستشفى الشفاء"]
 
