@@ -112,7 +112,7 @@ def governance_section(r: Record) -> list[Block]:
         out.append(Gap("the rules the partners work by"))
     out.append(Heading("Consent to publish", 2))
     out.append(Table(["Partner", "Consent to publish"],
-                     [[p.name, "Recorded" if p.consents else "Not yet recorded"] for p in r.partners])
+                     [[p.name, "Recorded" if p.consents else "Not yet recorded"] for p in r.partners], [3, 1.4])
                if r.partners else Gap("who consents to publish"))
     out.append(Para(r.publish_sentence))
     plan = [(label, r.share_plan.get(key, "")) for key, label in

@@ -175,6 +175,9 @@ def _table(w: _Writer, headers: list[str], rows: list[list[str]], widths: list[f
         cells = table.add_row().cells
         for i, cell in enumerate(cells):
             _cell_text(cell, r[i] if i < len(r) else "", bold=not header and i == 0)
+    table.autofit = False
+    for col, width in zip(table._tbl.tblGrid.gridCol_lst, mm, strict=True):  # LibreOffice reads the grid
+        col.w = Mm(width)
     for row in table.rows:
         for cell, width in zip(row.cells, mm, strict=True):
             cell.width = Mm(width)
