@@ -13,6 +13,7 @@ import docx
 import pytest
 
 from tests.core.test_workbook_hostile import HOSTILE, hostile
+from tests.e2e.test_hostile_export import ANSWERS
 from vbp_workshop.core import pollops, seeds
 from vbp_workshop.core.documents import (
     NOT_AGREED,
@@ -91,6 +92,7 @@ def test_the_pid_has_real_headings_numbered_lists_tables_and_a4(demo_docs: dict[
     assert (round(s.page_width.mm), round(s.page_height.mm)) == (210, 297)
     assert round(s.left_margin.mm) == 20
     assert d.core_properties.title.startswith("Northbridge Heart Health Partnership")
+    assert '<w:lang w:val="en-GB"' in xml
     for mark in FIELD_MARKS:
         assert mark not in xml
 
@@ -167,6 +169,7 @@ def test_the_summary_is_a_draft_until_every_party_consented(demo: Store, tmp_pat
 
 
 def test_hostile_text_reads_as_typed_and_is_inert(hostile: Store, tmp_path: Path) -> None:
+    hostile.apply([Insert("rules", {"category": "other", "text": a}) for a in ANSWERS])
     hostile.apply([Insert("rules", {"category": "data", "text": LONG_RULE}),
                    Insert("rules", {"category": "decision", "text": HOSTILE[0]}),
                    Insert("ambitions", {"text": HOSTILE[6], "chosen": 1}),
@@ -186,7 +189,7 @@ def test_hostile_text_reads_as_typed_and_is_inert(hostile: Store, tmp_path: Path
             text = "\n".join([p.text for p in d.paragraphs]
                              + [c.text for t in d.tables for row in t.rows for c in row.cells])
             if key == "pid":
-                for h in HOSTILE:
+                for h in HOSTILE + ANSWERS:
                     assert clean_text(h).replace("\r", "") in text, repr(h)
                 assert LONG_RULE in text  # whole, in one numbered item
             else:

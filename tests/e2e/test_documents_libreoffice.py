@@ -16,6 +16,7 @@ import pytest
 from tests.conftest import need_tool
 from tests.core.test_documents import LONG_RULE
 from tests.core.test_workbook_hostile import HOSTILE, hostile
+from tests.e2e.test_hostile_export import ANSWERS
 from vbp_workshop.core import pollops
 from vbp_workshop.core.polls import encode
 from vbp_workshop.core.store import Insert, Store
@@ -171,6 +172,7 @@ def test_hostile_text_goes_through_all_three_unchanged_and_inert(hostile: Store,
     from vbp_workshop.core.documents import export_documents, file_names
     from vbp_workshop.ui.handout import handout_writer, render_charts
 
+    hostile.apply([Insert("rules", {"category": "other", "text": a}) for a in ANSWERS])  # what phones sent
     hostile.apply([Insert("rules", {"category": "data", "text": LONG_RULE}),
                    Insert("ambitions", {"text": HOSTILE[6], "chosen": 1}),
                    Insert("pilots", {"name": HOSTILE[5], "chosen": 1, "success": HOSTILE[7]}),
@@ -183,7 +185,7 @@ def test_hostile_text_goes_through_all_three_unchanged_and_inert(hostile: Store,
     texts = {"pid": flat(pdf_text(pid_pdf), *furniture), "summary": flat(pdf_text(summary_pdf), *furniture),
              "handout": flat(pdf_text(tmp_path / names["handout"]))}
     for key in ("pid", "handout"):
-        for h in HOSTILE:
+        for h in HOSTILE + ANSWERS:
             assert flat(clean_text(h)) in texts[key], (key, h)
         assert flat(LONG_RULE) in texts[key], key  # the 10,000-character rule, whole
         assert "Ελληνική Υγεία · Москва Клиника" in texts[key]

@@ -55,6 +55,10 @@ def _font(style: Any, size: float, colour: RGBColor, bold: bool | None = None, i
 def _styles(doc: Any) -> None:
     styles = doc.styles
     _font(styles["Normal"], 10.5, INK)
+    lang = OxmlElement("w:lang")  # the document's language, for spelling and screen readers
+    lang.set(qn("w:val"), "en-GB")
+    lang.set(qn("w:eastAsia"), "en-GB")
+    styles["Normal"].element.get_or_add_rPr().append(lang)
     styles["Normal"].paragraph_format.space_after = Pt(4)
     for level, size in ((1, 15), (2, 12.5), (3, 11)):
         style = styles[f"Heading {level}"]
