@@ -65,6 +65,7 @@ def summary_document(r: Record) -> Document:
                   else Gap("the timeline"))
     blocks.append(Para("Joint working between the NHS and industry is open, transparent and prospective: this "
                        "summary is published before the work starts. It endorses no product.", "note"))
-    return Document(title=f"{r.title}: executive summary", subtitle=f"From the workshop of {w['date']}" if w.get("date") else "From the workshop", blocks=blocks,
+    subtitle = f"From the workshop of {w['date']}" if w.get("date") else "From the workshop"
+    return Document(title=f"{r.title}: executive summary", subtitle=subtitle, blocks=blocks,
                     draft="" if ready else "DRAFT — not for publication", subject="Executive summary",
                     keywords="value-based partnership; joint working; executive summary")
