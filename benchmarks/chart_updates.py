@@ -19,8 +19,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pyqtgraph as pg
 from PySide6.QtWidgets import QApplication
 
-from vbp_workshop.core.polls import Poll
-from vbp_workshop.core.tally import Tally, tally
+from vbp_workshop.core.model.poll import Poll
+from vbp_workshop.core.model.tally import Tally
+from vbp_workshop.core.polls.tally import tally
 from vbp_workshop.ui.polls.charts import chart_for
 
 OPTIONS = ("Majority of partners", "Consent (no reasoned objection)", "Chair decides after consultation",

@@ -26,10 +26,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from PySide6.QtWidgets import QApplication
 
 from vbp_workshop import ui  # noqa: F401  (pyqtgraph binds to PySide6)
-from vbp_workshop.core.demo import build_demo
 from vbp_workshop.core.documents import Document, prepare_documents
-from vbp_workshop.core.export import export_workbook
-from vbp_workshop.core.store import Store, Update
+from vbp_workshop.core.file.store import Store
+from vbp_workshop.core.model.changes import Update
+from vbp_workshop.core.steps.demo import build_demo
+from vbp_workshop.core.workbook.export import export_workbook
 from vbp_workshop.ui.handout import handout_writer, render_charts
 
 NAMES = ["Łódź Pharma", "東京メディカル", "Ελληνική Υγεία", "Москва Клиника", "مستشفى الشفاء"]
@@ -111,7 +112,7 @@ def reportlab_pdf(document: Document, images: dict[str, Path], path: Path) -> No
 
 def route(tmp: Path, runs: int) -> None:
     from vbp_workshop.core.documents import handout_document, read_record
-    from vbp_workshop.core.store import Insert
+    from vbp_workshop.core.model.changes import Insert
     from vbp_workshop.ui.handout import write_handout
 
     store = build_demo(tmp / "route.vbpw")

@@ -24,11 +24,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from vbp_workshop.core.export import export_workbook
-from vbp_workshop.core.pollops import new_poll_edit
-from vbp_workshop.core.polls import KINDS, Poll, encode
-from vbp_workshop.core.store import Insert, Store
-from vbp_workshop.core.template import new_workshop
+from vbp_workshop.core.file.store import Store
+from vbp_workshop.core.model.changes import Insert
+from vbp_workshop.core.model.poll import KINDS, Poll, encode
+from vbp_workshop.core.operations.polls import new_poll_edit
+from vbp_workshop.core.steps.template import new_workshop
+from vbp_workshop.core.workbook.export import export_workbook
 
 GROUPS = ["provider", "pharma", "payer", "patient", "clinician", "policy"]
 

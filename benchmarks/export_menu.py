@@ -25,9 +25,9 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from vbp_workshop import ui  # noqa: F401  (binds pyqtgraph to PySide6 first)
-from vbp_workshop.core.demo import build_demo
-from vbp_workshop.core.export import export_workbook
-from vbp_workshop.core.store import Store
+from vbp_workshop.core.file.store import Store
+from vbp_workshop.core.steps.demo import build_demo
+from vbp_workshop.core.workbook.export import export_workbook
 from vbp_workshop.ui.main_window import MainWindow
 from vbp_workshop.ui.settings import Settings
 from vbp_workshop.ui.shared.dialogs import ScriptedDialogs

@@ -20,9 +20,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.lossy_proxy import LossyProxy
-from vbp_workshop.core import pollops
-from vbp_workshop.core.demo import build_demo
-from vbp_workshop.core.votes import LiveState, VoteWriter
+from vbp_workshop.core.intake.votes import VoteWriter
+from vbp_workshop.core.model.room import LiveState
+from vbp_workshop.core.operations.live import open_poll, reveal
+from vbp_workshop.core.polls import queries
+from vbp_workshop.core.steps.demo import build_demo
 from vbp_workshop.server.runner import VoteServer
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -78,8 +80,8 @@ def main() -> None:
             page.wait_for_selector("#wait:not([hidden])")
             page.wait_for_timeout(500)
             mark("join and open the event stream")
-            poll = pollops.get_poll(store, next(q.id for q in pollops.polls(store) if q.kind == "single"))
-            pollops.open_poll(store, live, poll.id)
+            poll = queries.get_poll(store, next(q.id for q in queries.polls(store) if q.kind == "single"))
+            open_poll(store, live, poll.id)
             page.wait_for_selector("#poll:not([hidden])")
             page.wait_for_timeout(300)
             mark("the question arrives (a single-choice poll)")
@@ -87,7 +89,7 @@ def main() -> None:
             page.click("#send")
             page.wait_for_selector("#status.ok", timeout=5000)
             mark("send the answer, get the acknowledgement")
-            pollops.reveal(store, live, poll.id, True)
+            reveal(store, live, poll.id, True)
             page.wait_for_timeout(800)
             mark("the result is revealed")
             page.reload()

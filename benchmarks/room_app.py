@@ -33,7 +33,7 @@ from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 from vbp_workshop import ui  # noqa: F401
-from vbp_workshop.core import pollops
+from vbp_workshop.core.polls import queries
 from vbp_workshop.ui.main_window import MainWindow
 from vbp_workshop.ui.settings import Settings
 from vbp_workshop.ui.shared.dialogs import ScriptedDialogs
@@ -89,7 +89,7 @@ def main() -> int:
         cmd, *rest = line.split()
         panel = state["panel"]
         if cmd == "open":
-            poll = pollops.get_poll(session.store, int(rest[0]))
+            poll = queries.get_poll(session.store, int(rest[0]))
             page = view.show_page(f"step{poll.step}")
             page.show_polls()  # type: ignore[attr-defined]
             panel = state["panel"] = page.polls  # type: ignore[attr-defined]

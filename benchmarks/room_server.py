@@ -14,10 +14,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from vbp_workshop.core import pollops
+from vbp_workshop.core.file.store import Store
+from vbp_workshop.core.intake.votes import VoteWriter
+from vbp_workshop.core.model.room import LiveState
 from vbp_workshop.core.operations import live as live_ops
-from vbp_workshop.core.store import Store
-from vbp_workshop.core.votes import LiveState, VoteWriter
+from vbp_workshop.core.polls import queries
 from vbp_workshop.server.runner import VoteServer
 
 
@@ -47,7 +48,7 @@ def main() -> int:
             if cmd == "open":
                 current = int(rest[0])
                 live_ops.open_poll(store, live, current)
-                say(cmd=cmd, poll=pollops.get_poll(store, current).public(), at=t0, took=time.monotonic() - t0,
+                say(cmd=cmd, poll=queries.get_poll(store, current).public(), at=t0, took=time.monotonic() - t0,
                     live_at=seen["live_at"])
             elif cmd == "reveal":
                 live_ops.reveal(store, live, current, True)

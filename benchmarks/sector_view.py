@@ -16,10 +16,10 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from vbp_workshop.core.polarisation import item_spreads
-from vbp_workshop.core.polls import Poll
-from vbp_workshop.core.sectors import group_ballots_in_sectors, tally_by_sector
-from vbp_workshop.core.tally import tally
+from vbp_workshop.core.model.poll import Poll
+from vbp_workshop.core.polls.sectors import group_ballots_in_sectors
+from vbp_workshop.core.polls.spreads import item_spreads
+from vbp_workshop.core.polls.tally import tally, tally_by_sector
 
 GROUPS = ["provider", "payer", "clinician", "pharma", "medtech", "patient", "policy", ""]
 

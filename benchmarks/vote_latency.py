@@ -36,9 +36,9 @@ from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 from vbp_workshop import ui  # noqa: F401
-from vbp_workshop.core import pollops
-from vbp_workshop.core.demo import build_demo
-from vbp_workshop.core.votes import Vote
+from vbp_workshop.core.intake.votes import Vote
+from vbp_workshop.core.polls import queries
+from vbp_workshop.core.steps.demo import build_demo
 from vbp_workshop.ui.main_window import MainWindow
 from vbp_workshop.ui.session import DRAIN_MS
 from vbp_workshop.ui.settings import Settings
@@ -152,7 +152,7 @@ def patch_parts() -> Inside:
     from vbp_workshop.ui.steps import summary, trust
 
     inside = Inside()
-    inside.patch(pollops, "round_tally", "tally: pollops.round_tally (SQL + count)")
+    inside.patch(queries, "round_tally", "tally: queries.round_tally (SQL + count)")
     if hasattr(session, "tally"):
         inside.patch(session, "tally", "tally: counting the kept ballots")
     inside.patch(pyqtgraph.GraphicsView, "paintEvent", "paint: the chart views (after the drain)")
@@ -185,7 +185,7 @@ def main() -> None:
     win.open_path(tmp / "d.vbpw")
     session, view = win.session, win.view
     assert session and view
-    poll = next(p for p in pollops.polls(session.store) if p.kind == args.kind)
+    poll = next(p for p in queries.polls(session.store) if p.kind == args.kind)
     page = view.show_page(f"step{poll.step}")
     page.show_polls()  # type: ignore[attr-defined]
     panel = page.polls  # type: ignore[attr-defined]
@@ -193,7 +193,7 @@ def main() -> None:
     projector = view.room.open_projector()
     panel.buttons["open"].click()
     panel.buttons["reveal"].click()
-    poll = pollops.get_poll(session.store, poll.id)
+    poll = queries.get_poll(session.store, poll.id)
     submitted: dict[str, float] = {}
     latencies: list[float] = []
     charted: dict[str, float] = {}

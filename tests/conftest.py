@@ -12,8 +12,8 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 
-from vbp_workshop.core.demo import build_demo
-from vbp_workshop.core.template import new_workshop
+from vbp_workshop.core.steps.demo import build_demo
+from vbp_workshop.core.steps.template import new_workshop
 
 IN_CI = bool(os.environ.get("CI"))
 

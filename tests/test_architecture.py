@@ -140,26 +140,59 @@ def test_import_linter_forbids_sqlite_in_the_ui() -> None:
     assert any("sqlite3" in c["forbidden_modules"] for c in ui)
 
 
-def ui_cycles(package: str = "vbp_workshop") -> list[tuple[str, str]]:
-    """Pairs of ui/ modules that import each other, directly or through others (lazy imports
-    inside functions count: a cycle hidden in a function is still a cycle)."""
+def import_cycles(package: str = "vbp_workshop", within: str = "") -> list[tuple[str, str]]:
+    """Pairs of modules (under `within`, default the whole package) that import each other,
+    directly or through others (lazy imports inside functions and imports for type checking
+    count: a cycle hidden in a function is still a cycle)."""
     import grimp
 
     graph = grimp.build_graph(package)
-    ui = sorted(m for m in graph.modules if m.startswith(f"{package}.ui"))
-    return [(a, b) for a in ui for b in sorted(graph.find_modules_directly_imported_by(a))
-            if b.startswith(f"{package}.ui") and graph.chain_exists(importer=b, imported=a)]
+    inside = within or package
+    modules = sorted(m for m in graph.modules if m.startswith(inside))
+    return [(a, b) for a in modules for b in sorted(graph.find_modules_directly_imported_by(a))
+            if b.startswith(inside) and b != a and graph.chain_exists(importer=b, imported=a)]
 
 
 def test_the_ui_has_no_import_cycle() -> None:
-    assert ui_cycles() == []
+    assert import_cycles(within="vbp_workshop.ui") == []
+
+
+def test_the_package_has_no_import_cycle_anywhere() -> None:
+    assert import_cycles() == []
+
+
+def test_the_cycle_check_sees_a_cycle(tmp_path: Path, monkeypatch) -> None:
+    pkg = tmp_path / "circles"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "a.py").write_text("from circles import b\n")
+    (pkg / "b.py").write_text("def f():\n    from circles import a  # hidden in a function\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert import_cycles("circles") == [("circles.a", "circles.b"), ("circles.b", "circles.a")]
+
+
+def test_the_core_floors_are_layers_in_the_import_linter_contract() -> None:
+    import tomllib
+
+    config = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text("utf-8"))
+    core = [c for c in config["tool"]["importlinter"]["contracts"]
+            if c["type"] == "layers" and c["layers"][-1] == "vbp_workshop.core.model"]
+    assert core and core[0]["layers"][1:] == ["vbp_workshop.core.steps", "vbp_workshop.core.operations",
+                                              "vbp_workshop.core.polls", "vbp_workshop.core.file",
+                                              "vbp_workshop.core.model"]
+    top = {x.strip() for x in core[0]["layers"][0].split("|")}
+    assert top == {"vbp_workshop.core.workbook", "vbp_workshop.core.documents", "vbp_workshop.core.intake"}
+    floors = {p.name for p in (PACKAGE / "core").iterdir() if p.is_dir() and p.name != "__pycache__"}
+    assert floors == {"model", "file", "polls", "operations", "intake", "workbook", "documents", "steps"}
+    assert not [p.name for p in (PACKAGE / "core").glob("*.py") if p.name != "__init__.py"]  # no flat room
 
 
 def test_the_ui_folders_are_layers_in_the_import_linter_contract() -> None:
     import tomllib
 
     config = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text("utf-8"))
-    layers = [c for c in config["tool"]["importlinter"]["contracts"] if c["type"] == "layers"]
+    layers = [c for c in config["tool"]["importlinter"]["contracts"]
+              if c["type"] == "layers" and c["layers"][0].startswith("vbp_workshop.ui")]
     assert layers and layers[0]["layers"][-3:] == [
         "vbp_workshop.ui.projector", "vbp_workshop.ui.polls", "vbp_workshop.ui.shared"]
     old_names = {"widgets", "models", "poll_panel", "pages", "charts", "live"}
@@ -169,14 +202,14 @@ def test_the_ui_folders_are_layers_in_the_import_linter_contract() -> None:
 # Each domain rule is written in exactly one module: the fingerprint of its writing (case-blind)
 # and the module that holds it. A second copy of a rule is how the first build's defects began.
 RULES_ONCE = {
-    "1b7f3b": "core/analysis.py",  # the RAG palette
-    'min_group_size") or': "core/pollops.py",  # the smallest group shown on its own
-    "· {step_titles": "core/domain.py",  # "Step 2 · Build trust …"
-    "{k}. {v}": "core/domain.py",  # "2. Build trust …" in lists
+    "1b7f3b": "core/steps/checks.py",  # the RAG palette
+    'min_group_size") or': "core/polls/queries.py",  # the smallest group shown on its own
+    "· {step_titles": "core/model/domain.py",  # "Step 2 · Build trust …"
+    "{k}. {v}": "core/model/domain.py",  # "2. Build trust …" in lists
     "json.dumps(fields": "core/operations/steps.py",  # merging a step's free fields
-    '"0 — block"': "core/polls.py",  # fist-to-five labels
-    '"strongly disagree"': "core/polls.py",  # agreement labels
-    "below_three =": "core/kinds/fist.py",  # consent: nobody below 3
+    '"0 — block"': "core/model/poll.py",  # fist-to-five labels
+    '"strongly disagree"': "core/model/poll.py",  # agreement labels
+    "below_three =": "core/polls/kinds/fist.py",  # consent: nobody below 3
 }
 
 
@@ -191,7 +224,8 @@ def test_each_rule_is_written_once() -> None:
 
 
 def test_a_copied_rule_is_caught(tmp_path: Path) -> None:
-    (tmp_path / "core").mkdir()
-    (tmp_path / "core" / "analysis.py").write_text('RAG = {"green": "#1B7F3B"}\n')
-    (tmp_path / "core" / "export.py").write_text('FILL = {"green": "1b7f3b"}\n')
-    assert rule_holders("1b7f3b", tmp_path) == ["core/analysis.py", "core/export.py"]
+    (tmp_path / "core" / "steps").mkdir(parents=True)
+    (tmp_path / "core" / "workbook").mkdir()
+    (tmp_path / "core" / "steps" / "checks.py").write_text('RAG = {"green": "#1B7F3B"}\n')
+    (tmp_path / "core" / "workbook" / "export.py").write_text('FILL = {"green": "1b7f3b"}\n')
+    assert rule_holders("1b7f3b", tmp_path) == ["core/steps/checks.py", "core/workbook/export.py"]

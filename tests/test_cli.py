@@ -31,7 +31,7 @@ def test_demo_writes_a_workshop_without_a_display_and_never_overwrites(tmp_path:
     out = tmp_path / "demo.vbpw"
     r = cli("demo", str(out))
     assert r.returncode == 0, r.stderr
-    from vbp_workshop.core.store import Store
+    from vbp_workshop.core.file.store import Store
 
     s = Store.open(out)
     try:

@@ -16,9 +16,10 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from vbp_workshop import ui  # noqa: F401
-from vbp_workshop.core import pollops
-from vbp_workshop.core.demo import build_demo
-from vbp_workshop.core.template import resource_path
+from vbp_workshop.core.operations.live import reveal
+from vbp_workshop.core.polls import queries
+from vbp_workshop.core.steps.demo import build_demo
+from vbp_workshop.core.steps.template import resource_path
 from vbp_workshop.server.network import choose_port
 from vbp_workshop.ui.main_window import MainWindow
 from vbp_workshop.ui.settings import Settings
@@ -39,13 +40,13 @@ def main() -> None:
     room.start_voting("192.168.1.23", host="127.0.0.1", port=choose_port("127.0.0.1", 8765))
     seen: set[str] = set()
     widest = (0, 0)
-    for poll in pollops.polls(session.store):
+    for poll in queries.polls(session.store):
         if poll.kind in seen:
             continue
         seen.add(poll.kind)
         room.show_poll(poll.id)
         for shown in (False, True):
-            pollops.reveal(session.store, session.live, poll.id, shown)
+            reveal(session.store, session.live, poll.id, shown)
             for split in (False, True):
                 room.set_split(poll.id, split)
                 proj.resize(1024, 768)

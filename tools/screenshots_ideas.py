@@ -17,11 +17,11 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from vbp_workshop import ui  # noqa: F401
-from vbp_workshop.core import ideas
-from vbp_workshop.core.demo import build_demo
-from vbp_workshop.core.idea_intake import set_state
-from vbp_workshop.core.store import PHONE, Insert
-from vbp_workshop.core.template import resource_path
+from vbp_workshop.core.intake.ideas import set_state
+from vbp_workshop.core.model.changes import PHONE, Insert
+from vbp_workshop.core.steps import ideas
+from vbp_workshop.core.steps.demo import build_demo
+from vbp_workshop.core.steps.template import resource_path
 from vbp_workshop.ui.ideas_view import open_window
 from vbp_workshop.ui.main_window import MainWindow
 from vbp_workshop.ui.settings import Settings

@@ -19,12 +19,13 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from vbp_workshop import ui  # noqa: F401
-from vbp_workshop.core import pollops
-from vbp_workshop.core.demo import build_demo
-from vbp_workshop.core.polls import KINDS, Poll
-from vbp_workshop.core.store import Insert, Store
-from vbp_workshop.core.template import resource_path
-from vbp_workshop.core.votes import now_iso
+from vbp_workshop.core.file.store import Store
+from vbp_workshop.core.model.changes import Insert, now_iso
+from vbp_workshop.core.model.poll import KINDS, Poll
+from vbp_workshop.core.operations.live import reveal
+from vbp_workshop.core.polls import queries
+from vbp_workshop.core.steps.demo import build_demo
+from vbp_workshop.core.steps.template import resource_path
 from vbp_workshop.server.network import choose_port
 from vbp_workshop.ui.main_window import MainWindow
 from vbp_workshop.ui.settings import Settings
@@ -50,7 +51,7 @@ def settle(app: QApplication, n: int = 10) -> None:
 
 def _answers_for(store: Store, poll: Poll) -> None:
     """A few answers for a kind the demo leaves empty, so its chart can be looked at."""
-    if pollops.ballots(store, poll.id, poll.round):
+    if queries.ballots(store, poll.id, poll.round):
         return
     if poll.kind == "text":
         answers: list[object] = list(TEXT_ANSWERS)
@@ -85,15 +86,15 @@ def projector_shots(win: MainWindow, app: QApplication, out: Path, every_state: 
         saved.append(path)
 
     chosen: dict[str, Poll] = {}
-    for poll in pollops.polls(session.store):
+    for poll in queries.polls(session.store):
         _answers_for(session.store, poll)
-        if poll.kind not in chosen and pollops.ballots(session.store, poll.id, poll.round):
-            chosen[poll.kind] = pollops.get_poll(session.store, poll.id)
+        if poll.kind not in chosen and queries.ballots(session.store, poll.id, poll.round):
+            chosen[poll.kind] = queries.get_poll(session.store, poll.id)
     for kind in KINDS:
         poll = chosen.get(kind)
         if poll is None:
             continue
-        pollops.reveal(session.store, session.live, poll.id, True)
+        reveal(session.store, session.live, poll.id, True)
         room.show_poll(poll.id)
         for w, h in SIZES:
             shot(kind, w, h)
@@ -101,18 +102,18 @@ def projector_shots(win: MainWindow, app: QApplication, out: Path, every_state: 
             room.set_split(poll.id, True)
             shot(f"{kind}-split", 1024, 768)
             room.set_split(poll.id, False)
-            pollops.reveal(session.store, session.live, poll.id, False)
+            reveal(session.store, session.live, poll.id, False)
             shot(f"{kind}-hidden", 1024, 768)
-            pollops.reveal(session.store, session.live, poll.id, True)
+            reveal(session.store, session.live, poll.id, True)
     agreement = chosen.get("agreement")
     if agreement is not None:  # the stakeholder groups side by side
         room.show_poll(agreement.id)
         room.set_split(agreement.id, True)
         shot("groups", 1024, 768)
         room.set_split(agreement.id, False)
-    rounds = next((p for p in pollops.polls(session.store) if p.round > 1), None)
+    rounds = next((p for p in queries.polls(session.store) if p.round > 1), None)
     if rounds is not None:  # a re-vote: every round side by side
-        pollops.reveal(session.store, session.live, rounds.id, True)
+        reveal(session.store, session.live, rounds.id, True)
         room.show_poll(rounds.id)
         room.set_compare(rounds.id, True)
         for w, h in SIZES:

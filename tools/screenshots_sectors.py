@@ -14,9 +14,10 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
-from vbp_workshop.core import pollops
-from vbp_workshop.core.demo import build_demo
-from vbp_workshop.core.template import resource_path
+from vbp_workshop.core.operations.live import reveal
+from vbp_workshop.core.polls import queries
+from vbp_workshop.core.steps.demo import build_demo
+from vbp_workshop.core.steps.template import resource_path
 from vbp_workshop.server.network import choose_port
 from vbp_workshop.ui.main_window import MainWindow
 from vbp_workshop.ui.settings import Settings
@@ -53,10 +54,10 @@ def main(out: Path) -> None:
         saved.append(path)
 
     store = session.store
-    trust = next(p for p in pollops.polls(store, 2) if p.target == "trust")
-    timeline = next(p for p in pollops.polls(store, 2) if p.target == "timeline")
+    trust = next(p for p in queries.polls(store, 2) if p.target == "trust")
+    timeline = next(p for p in queries.polls(store, 2) if p.target == "timeline")
     for poll, name in ((trust, "trust"), (timeline, "timeline")):
-        pollops.reveal(store, session.live, poll.id, True)
+        reveal(store, session.live, poll.id, True)
         room.show_poll(poll.id)
         room.set_sector_split(poll.id, True)
         for w, h in ((1024, 768), (1920, 1080)):

@@ -26,15 +26,18 @@ from typing import Any
 
 import aiohttp
 
+from vbp_workshop.core.operations.live import open_poll
+
 ATTACKER = "127.0.0.2"
 
 
 def serve(args: argparse.Namespace) -> int:
     """Child: lower the descriptor limit (soft and hard, like `ulimit -n`), serve until stdin closes."""
     resource.setrlimit(resource.RLIMIT_NOFILE, (args.nofile, args.nofile))
-    from vbp_workshop.core import pollops
-    from vbp_workshop.core.demo import build_demo
-    from vbp_workshop.core.votes import LiveState, VoteWriter
+    from vbp_workshop.core.intake.votes import VoteWriter
+    from vbp_workshop.core.model.room import LiveState
+    from vbp_workshop.core.polls import queries
+    from vbp_workshop.core.steps.demo import build_demo
     from vbp_workshop.server.runner import VoteServer
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -44,8 +47,8 @@ def serve(args: argparse.Namespace) -> int:
         writer.start()
         server = VoteServer(live, writer, store.path, host="0.0.0.0", port=random.randint(20000, 60000))
         server.start()
-        pid = next(p.id for p in pollops.polls(store) if p.kind == "single")
-        pollops.open_poll(store, live, pid)
+        pid = next(p.id for p in queries.polls(store) if p.kind == "single")
+        open_poll(store, live, pid)
         print(json.dumps({"port": server.port, "code": live.join_code, "poll": pid, "db": str(store.path),
                           "nofile": resource.getrlimit(resource.RLIMIT_NOFILE)}), flush=True)
         for line in sys.stdin:  # "stats": the server's own figures; end of input: stop

@@ -21,8 +21,8 @@ def sizes() -> Iterator[tuple[str, int, int]]:
     from PySide6.QtWidgets import QApplication
 
     from vbp_workshop import ui  # noqa: F401
-    from vbp_workshop.core.demo import build_demo
-    from vbp_workshop.core.template import resource_path
+    from vbp_workshop.core.steps.demo import build_demo
+    from vbp_workshop.core.steps.template import resource_path
     from vbp_workshop.ui.main_window import MainWindow
     from vbp_workshop.ui.settings import Settings
     from vbp_workshop.ui.shared.dialogs import ScriptedDialogs

@@ -40,8 +40,8 @@ def cmd_demo(argv: list[str]) -> int:
     p = argparse.ArgumentParser(prog="vbp-workshop demo", description="Write the demo workshop to a file.")
     p.add_argument("out", help="where to write it (a new .vbpw file)")
     args = p.parse_args(argv)
-    from vbp_workshop.core.demo import build_demo
-    from vbp_workshop.core.store import WorkshopFileError
+    from vbp_workshop.core.file.store import WorkshopFileError
+    from vbp_workshop.core.steps.demo import build_demo
 
     out = Path(args.out)
     if out.exists():
@@ -68,8 +68,8 @@ def cmd_export(argv: list[str]) -> int:
     args = p.parse_args(argv)
     if not args.output and not args.documents:
         p.error("say what to write: -o OUT.xlsx, --documents DIR, or both")
-    from vbp_workshop.core.export import ExportError, export_workbook
-    from vbp_workshop.core.store import Store, WorkshopFileError
+    from vbp_workshop.core.file.store import Store, WorkshopFileError
+    from vbp_workshop.core.workbook.export import ExportError, export_workbook
 
     try:
         store = Store.open(args.file)
@@ -105,7 +105,7 @@ def _write_documents(store: object, folder: Path, names: bool) -> list[Path]:
 
     from vbp_workshop import ui  # noqa: F401  (binds pyqtgraph to PySide6 first)
     from vbp_workshop.core.documents import prepare_documents
-    from vbp_workshop.core.store import Store
+    from vbp_workshop.core.file.store import Store
     from vbp_workshop.ui.handout import handout_writer, render_charts
 
     assert isinstance(store, Store)
@@ -140,7 +140,7 @@ def run_gui(file: str | None, *, demo: bool = False, crash_dialog: bool = True) 
     raise_nofile()  # a GUI app starts with 256 open files on macOS: too few for a room of phones
 
     from vbp_workshop import ui  # noqa: F401  (binds pyqtgraph to PySide6 first)
-    from vbp_workshop.core.template import resource_path
+    from vbp_workshop.core.steps.template import resource_path
     from vbp_workshop.ui import crash
     from vbp_workshop.ui.main_window import MainWindow
     from vbp_workshop.ui.qtcheck import check_binding

@@ -6,16 +6,11 @@ from typing import Any
 
 import pytest
 
-from vbp_workshop.core.analysis import (
-    RaciError,
-    check_raci_assignment,
-    investment_balance,
-    metric_problems,
-    raci_problems,
-    rag,
-)
-from vbp_workshop.core.store import Insert, Store
-from vbp_workshop.core.template import ensure_partner_rows
+from vbp_workshop.core.file.store import Store
+from vbp_workshop.core.model.changes import Insert
+from vbp_workshop.core.steps.balance import investment_balance
+from vbp_workshop.core.steps.checks import RaciError, check_raci_assignment, metric_problems, raci_problems, rag
+from vbp_workshop.core.steps.template import ensure_partner_rows
 
 
 def _partners(store: Store, levels: dict[str, tuple[int, int, int, int]]) -> None:
@@ -123,7 +118,7 @@ def test_rag_status_is_direction_aware_and_handles_missing_data(metric: dict[str
     ({}, False),
 ])
 def test_what_counts_as_a_rate(metric: dict[str, Any], rate: bool) -> None:
-    from vbp_workshop.core.analysis import is_rate
+    from vbp_workshop.core.steps.checks import is_rate
 
     assert is_rate(metric) is rate
 
@@ -169,14 +164,14 @@ def test_rag_in_full(metric: dict[str, Any], actuals: list[dict[str, Any]], expe
     ("1,200", 1200.0), ("12.5", 12.5), ("45%", 45.0), (" 7 ", 7.0), (7, 7.0), ("", None), (None, None),
 ])
 def test_a_number_typed_in_a_form_is_read_by_the_one_number_rule(typed: Any, read: float | None) -> None:
-    from vbp_workshop.core.analysis import parse_number
+    from vbp_workshop.core.steps.checks import parse_number
 
     assert parse_number(typed) == read
 
 
 @pytest.mark.parametrize("typed", ["forty", "1,2,3", "1e3", float("nan"), True])
 def test_a_form_refuses_what_is_not_a_number(typed: Any) -> None:
-    from vbp_workshop.core.analysis import parse_number
+    from vbp_workshop.core.steps.checks import parse_number
 
     with pytest.raises(ValueError, match=r"not a number|fits|finite"):
         parse_number(typed)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from vbp_workshop.core import pollops
-from vbp_workshop.core.disagreement import importance_gaps, item_ranking
-from vbp_workshop.core.store import Store
+from vbp_workshop.core.file.store import Store
+from vbp_workshop.core.polls import queries
+from vbp_workshop.core.polls.divergence import importance_gaps, item_ranking
 
 
 def test_the_largest_nhs_gaps_are_trust_and_shared_vision(demo: Store) -> None:
-    poll = next(p for p in pollops.polls(demo, 2) if p.target == "trust")
+    poll = next(p for p in queries.polls(demo, 2) if p.target == "trust")
     nhs = sorted((r for r in importance_gaps(demo, poll) if r.who == "nhs"), key=lambda r: -r.gap)
     assert [r.attribute for r in nhs[:2]] == ["Mutual trust and respect", "A shared vision, purpose and clarity"]
     assert nhs[0].quadrant(3) == "Fix first"
@@ -17,9 +17,9 @@ def test_the_largest_nhs_gaps_are_trust_and_shared_vision(demo: Store) -> None:
 
 
 def test_industry_expects_set_up_in_under_six_months_and_the_nhs_six_to_twelve(demo: Store) -> None:
-    poll = next(p for p in pollops.polls(demo, 2) if p.target == "timeline")
+    poll = next(p for p in queries.polls(demo, 2) if p.target == "timeline")
     assert poll.options[:3] == ("Under 3 months", "3 to 6 months", "6 to 12 months")
-    sectors = pollops.sector_tallies(demo, poll)
+    sectors = queries.sector_tallies(demo, poll)
     industry, nhs = sectors["industry"].counts, sectors["nhs"].counts
     assert industry[0] + industry[1] > sum(industry) / 2  # most of industry: under 6 months
     assert max(range(4), key=lambda i: nhs[i]) == 2  # the NHS's most common answer: 6 to 12
@@ -27,10 +27,10 @@ def test_industry_expects_set_up_in_under_six_months_and_the_nhs_six_to_twelve(d
 
 
 def test_the_corrected_statements_are_asked(demo: Store) -> None:
-    poll = next(p for p in pollops.polls(demo, 2) if p.kind == "agreement" and not p.target)
+    poll = next(p for p in queries.polls(demo, 2) if p.kind == "agreement" and not p.target)
     assert "There need to be adequate incentives" in poll.options[2]
     assert "encourage or mandate" in poll.options[3]
-    means = {k: t.means for k, t in pollops.sector_tallies(demo, poll).items()}
+    means = {k: t.means for k, t in queries.sector_tallies(demo, poll).items()}
     assert means["industry"][3] > means["nhs"][3]  # industry more for leaders mandating it
 
 

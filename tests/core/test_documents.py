@@ -14,7 +14,6 @@ import pytest
 
 from tests.core.test_workbook_hostile import HOSTILE, hostile
 from tests.e2e.test_hostile_export import ANSWERS
-from vbp_workshop.core import pollops, seeds
 from vbp_workshop.core.documents import (
     NOT_AGREED,
     DocumentsCancelled,
@@ -24,9 +23,12 @@ from vbp_workshop.core.documents import (
     read_record,
     summary_document,
 )
-from vbp_workshop.core.polls import encode
-from vbp_workshop.core.store import Insert, Store
-from vbp_workshop.core.text import clean_text
+from vbp_workshop.core.file.store import Store
+from vbp_workshop.core.model.changes import Insert
+from vbp_workshop.core.model.poll import encode
+from vbp_workshop.core.model.text import clean_text
+from vbp_workshop.core.polls import queries
+from vbp_workshop.core.steps import planning
 
 __all__ = ["hostile"]
 
@@ -149,14 +151,14 @@ def test_the_summary_is_a_draft_until_every_party_consented(demo: Store, tmp_pat
     assert summary.draft.startswith("DRAFT")
     assert "which partners are parties" in summary.text()
     # Parties: the ICB, Riverside and Halden; HeartVoice (no consent in the demo) is not one.
-    demo.apply([seeds.party_edit(demo, pid, pid in (1, 2, 5)) for pid in range(1, 8)][-1:])
+    demo.apply([planning.party_edit(demo, pid, pid in (1, 2, 5)) for pid in range(1, 8)][-1:])
     for pid in range(1, 8):
-        demo.apply([seeds.party_edit(demo, pid, pid in (1, 2, 5))])
-    assert seeds.parties(demo) == {i: i in (1, 2, 5) for i in range(1, 8)}
-    demo.apply([seeds.consent_edit(demo, 2, False)])
+        demo.apply([planning.party_edit(demo, pid, pid in (1, 2, 5))])
+    assert planning.parties(demo) == {i: i in (1, 2, 5) for i in range(1, 8)}
+    demo.apply([planning.consent_edit(demo, 2, False)])
     text = summary_document(read_record(demo)).text()
     assert "DRAFT" in text and "Riverside Hospitals NHS Foundation Trust" in text.split("consent to publish")[1]
-    demo.apply([seeds.consent_edit(demo, 2, True)])
+    demo.apply([planning.consent_edit(demo, 2, True)])
     final = summary_document(read_record(demo))
     assert final.draft == "" and "DRAFT" not in final.text()
     assert "Parties to the written agreement:" in final.text()
@@ -220,7 +222,7 @@ def test_names_only_when_chosen(demo: Store) -> None:
 def test_a_hidden_answer_and_a_small_group_never_reach_the_handout(demo: Store) -> None:
     from vbp_workshop.core.documents import handout_document
 
-    text_poll = next(p for p in pollops.polls(demo) if p.kind == "text")
+    text_poll = next(p for p in queries.polls(demo) if p.kind == "text")
     demo.apply([Insert("ballots", {"poll_id": text_poll.id, "round": 1, "voter": "x1", "grp": "pharma",
                                    "answer": encode("SECRET hidden answer"), "hidden": 1})])
     doc = handout_document(read_record(demo), demo)

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import openpyxl
 
-from vbp_workshop.core import pollops, seeds
-from vbp_workshop.core.export import export_workbook
-from vbp_workshop.core.store import Store
+from vbp_workshop.core.file.store import Store
+from vbp_workshop.core.polls import queries
+from vbp_workshop.core.steps import planning
+from vbp_workshop.core.workbook.export import export_workbook
 
 
 def _table(ws, first_header: str) -> list[list]:
@@ -24,7 +25,7 @@ def _table(ws, first_header: str) -> list[list]:
 
 def test_the_sheets_hold_the_sectors_the_ranking_and_the_flags(demo: Store, tmp_path: Path) -> None:
     hostile = "=HYPERLINK(\"http://x\",\"click\")"
-    demo.apply([seeds.text_edit(demo, 1, "scope", hostile)])
+    demo.apply([planning.text_edit(demo, 1, "scope", hostile)])
     path = export_workbook(demo, tmp_path / "out.xlsx")
     wb = openpyxl.load_workbook(path)
     assert {"Sectors", "Divergence", "Readiness", "Plans and decisions"} <= set(wb.sheetnames)
@@ -45,8 +46,8 @@ def test_the_sheets_hold_the_sectors_the_ranking_and_the_flags(demo: Store, tmp_
     assert nhs[0][6] == "Fix first"
 
     # the timeline per sector, with the patients' 4 answers flagged on the comparison sheet
-    poll = next(p for p in pollops.polls(demo, 2) if p.target == "timeline")
-    sectors = pollops.sector_tallies(demo, poll)
+    poll = next(p for p in queries.polls(demo, 2) if p.target == "timeline")
+    sectors = queries.sector_tallies(demo, poll)
     comparison = _table(wb["Sectors"], "Step")
     row = next(r for r in comparison[1:] if r[1] == poll.question and r[2] == "Under 3 months")
     h = comparison[0]
@@ -66,18 +67,18 @@ def test_the_sheets_hold_the_sectors_the_ranking_and_the_flags(demo: Store, tmp_
 
 
 def test_the_workbook_merges_small_groups_as_the_screen_does(store: Store) -> None:
-    from vbp_workshop.core.export_polls import shown_groups
-    from vbp_workshop.core.polls import encode
-    from vbp_workshop.core.store import Insert
+    from vbp_workshop.core.model.changes import Insert
+    from vbp_workshop.core.model.poll import encode
+    from vbp_workshop.core.workbook.poll_sheets import shown_groups
 
-    poll = next(p for p in pollops.polls(store) if p.kind == "single")
+    poll = next(p for p in queries.polls(store) if p.kind == "single")
     groups = ["provider"] * 3 + ["payer"] * 2 + ["clinician", "pharma", "medtech", "patient"]
     store.apply([Insert("ballots", {"poll_id": poll.id, "round": 1, "voter": f"v{i}", "grp": g, "source": "phone",
                                     "weight": 1, "answer": encode(0), "ballot_uid": f"u{i}", "created_at": "",
                                     "updated_at": ""}) for i, g in enumerate(groups)])
-    on_screen = pollops.group_tallies(store, poll)
+    on_screen = queries.group_tallies(store, poll)
     assert {k: t.respondents for k, t in on_screen.items()} == {"provider": 3, "nhs_rest": 3, "other": 3}
-    labels = shown_groups(pollops.ballots(store, poll.id, 1), pollops.min_group(store), True)
-    by_group = {b["grp"]: labels[b["id"]] for b in pollops.ballots(store, poll.id, 1)}
+    labels = shown_groups(queries.ballots(store, poll.id, 1), queries.min_group(store), True)
+    by_group = {b["grp"]: labels[b["id"]] for b in queries.ballots(store, poll.id, 1)}
     assert by_group["payer"] == by_group["clinician"] == "NHS: other groups (merged)"
     assert by_group["pharma"] == by_group["patient"] == "Other (merged)"  # industry alone is too few

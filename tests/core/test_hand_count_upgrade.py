@@ -2,7 +2,7 @@
 weighed as people) are rewritten on opening so that they count people: schema 4.
 
 The old files are written here with sqlite3, row by row, as the old hand-count form saved them
-(see `core/hand_count_upgrade.py`); the real Store opens them.
+(see `core/file/hand_count_upgrade.py`); the real Store opens them.
 """
 
 from __future__ import annotations
@@ -14,10 +14,11 @@ from typing import Any
 
 import pytest
 
-from vbp_workshop.core import pollops
-from vbp_workshop.core.polls import Poll
-from vbp_workshop.core.schema import MIGRATIONS, SCHEMA_VERSION
-from vbp_workshop.core.store import Store, WorkshopFileError, init_file
+from vbp_workshop.core.file.schema import MIGRATIONS, SCHEMA_VERSION
+from vbp_workshop.core.file.store import Store, WorkshopFileError, init_file
+from vbp_workshop.core.model.poll import Poll
+from vbp_workshop.core.operations.polls import hand_count_edits
+from vbp_workshop.core.polls import queries
 
 # The moments two counts were saved: every cell of one count carries the same stamp.
 FIRST, SECOND, THIRD = "2026-11-24T10:00:00.000+00:00", "2026-11-24T10:05:00.000+00:00", "2026-11-24T10:09:00.000+00:00"
@@ -99,14 +100,14 @@ def test_old_hand_counts_count_people_and_keep_every_hand(tmp_path: Path, versio
         assert store.scalar("PRAGMA user_version") == SCHEMA_VERSION == 4
 
         def tally(kind: str) -> Any:
-            return pollops.round_tally(store, pollops.get_poll(store, ids[kind]))
+            return queries.round_tally(store, queries.get_poll(store, ids[kind]))
 
         multiple = tally("multiple")
         # The payers were at least 8 people (8 hands for A), the room at least 3: with the phone,
         # 12 respondents (the old rows counted 8 + 6 + 3 + 1 = 18). Every hand is still there.
         assert multiple.counts == [9, 6, 4]
         assert multiple.respondents == 12 and multiple.by_source == {"hand": 11, "phone": 1}
-        payers = pollops.group_tallies(store, pollops.get_poll(store, ids["multiple"]))["payer"]
+        payers = queries.group_tallies(store, queries.get_poll(store, ids["multiple"]))["payer"]
         assert payers.respondents == 9 and payers.counts == [9, 6, 1]  # 8 by hand, 1 by phone
 
         agreement = tally("agreement")
@@ -158,7 +159,7 @@ def test_a_file_in_the_new_format_is_untouched(tmp_path: Path) -> None:
         one_dot: [("", {"1": 5}, 1)],
     }
     for pid, rows in entries.items():  # as today's form writes them
-        for edit in pollops.hand_count_edits(polls[pid], 1, rows):
+        for edit in hand_count_edits(polls[pid], 1, rows):
             values = edit.values  # type: ignore[union-attr]
             conn.execute(f"INSERT INTO ballots({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
                          list(values.values()))
@@ -169,8 +170,8 @@ def test_a_file_in_the_new_format_is_untouched(tmp_path: Path) -> None:
     store = Store.open(path)
     try:
         assert store.scalar("PRAGMA user_version") == 4
-        assert pollops.round_tally(store, pollops.get_poll(store, multi)).respondents == 10
-        assert pollops.round_tally(store, pollops.get_poll(store, agree)).respondents == 10
+        assert queries.round_tally(store, queries.get_poll(store, multi)).respondents == 10
+        assert queries.round_tally(store, queries.get_poll(store, agree)).respondents == 10
     finally:
         store.close()
     assert _ballots(path) == before

@@ -7,11 +7,14 @@ from typing import Any
 
 import pytest
 
-from vbp_workshop.core import ideas, pollops
-from vbp_workshop.core.idea_intake import derive, room, set_state
+from vbp_workshop.core.file.store import Store
+from vbp_workshop.core.intake.ideas import derive, room, set_state
+from vbp_workshop.core.intake.votes import Vote, VoteWriter
+from vbp_workshop.core.model.changes import Edit, Insert
+from vbp_workshop.core.model.room import LiveState
 from vbp_workshop.core.operations import apply_edits, close_poll, open_poll
-from vbp_workshop.core.store import Edit, Insert, Store
-from vbp_workshop.core.votes import LiveState, Vote, VoteWriter
+from vbp_workshop.core.polls import queries
+from vbp_workshop.core.steps import ideas
 
 
 def add(store: Store, aid: int, text: str, grp: str = "pharma", device: str = "") -> int:
@@ -124,7 +127,7 @@ def test_promote_vote_adopt_with_trail_and_undo(store: Store, live: LiveState, t
     h = add(store, aid, "hidden one")
     do(store, live, ideas.status_edits(store, [h], "hidden"))
     undo_promote = do(store, live, ideas.promote_edits(store, aid, [a, b, c, h], "points"))
-    poll = pollops.get_poll(store, int(store.row("idea_activities", aid)["poll_id"]))  # type: ignore[index]
+    poll = queries.get_poll(store, int(store.row("idea_activities", aid)["poll_id"]))  # type: ignore[index]
     assert poll.kind == "points" and poll.options == ("Shared outcome data", "Joint board", "Patient panel")
     assert poll.step == 1
     writer = VoteWriter(store.path, live)
@@ -155,11 +158,11 @@ def test_promote_vote_adopt_with_trail_and_undo(store: Store, live: LiveState, t
 def test_undo_promote_removes_the_poll(store: Store, live: LiveState) -> None:
     aid = activity(store, live)
     a, b = add(store, aid, "One"), add(store, aid, "Two")
-    polls_before = len(pollops.polls(store))
+    polls_before = len(queries.polls(store))
     undo = do(store, live, ideas.promote_edits(store, aid, [a, b], "ranking"))
-    assert len(pollops.polls(store)) == polls_before + 1
+    assert len(queries.polls(store)) == polls_before + 1
     apply_edits(store, live, undo)
-    assert len(pollops.polls(store)) == polls_before
+    assert len(queries.polls(store)) == polls_before
     assert store.row("ideas", a)["poll_id"] is None  # type: ignore[index]
 
 
@@ -168,7 +171,7 @@ def test_goals_are_adopted_into_step_one(store: Store, live: LiveState) -> None:
     a, b = add(store, aid, "Earlier diagnosis"), add(store, aid, "Lower cost")
     do(store, live, ideas.promote_edits(store, aid, [a, b], "fist"))
     fist_a, fist_b = (int(store.row("ideas", i)["poll_id"]) for i in (a, b))  # type: ignore[index]
-    assert fist_a != fist_b and pollops.get_poll(store, fist_a).question == "Earlier diagnosis"
+    assert fist_a != fist_b and queries.get_poll(store, fist_a).question == "Earlier diagnosis"
     writer = VoteWriter(store.path, live)
     writer.start()
     try:
@@ -184,7 +187,7 @@ def test_goals_are_adopted_into_step_one(store: Store, live: LiveState) -> None:
 def test_the_ideas_sheet_shows_the_trail_and_never_a_hidden_idea(store: Store, live: LiveState, tmp_path) -> None:
     import openpyxl
 
-    from vbp_workshop.core.export import export_workbook
+    from vbp_workshop.core.workbook.export import export_workbook
 
     aid = activity(store, live, "barriers", step=2)
     a = add(store, aid, "Data sharing agreements take months", "pharma")

@@ -10,10 +10,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from vbp_workshop.core.export import ACTUALS_SHEET, export_workbook
-from vbp_workshop.core.imports import ImportError_, actual_edits, read_actuals, read_participants
-from vbp_workshop.core.numbers import NumberError, decimal_style, parse_id, parse_number, ten_times_off
-from vbp_workshop.core.store import Insert, Store
+from vbp_workshop.core.file.store import Store
+from vbp_workshop.core.model.changes import Insert
+from vbp_workshop.core.model.numbers import NumberError, decimal_style, parse_id, parse_number, ten_times_off
+from vbp_workshop.core.workbook.export import ACTUALS_SHEET, export_workbook
+from vbp_workshop.core.workbook.imports import ImportError_, actual_edits, read_actuals, read_participants
 
 
 @pytest.mark.parametrize(("text", "unit", "style", "expected"), [

@@ -10,10 +10,11 @@ from typing import Any
 
 import pytest
 
-from vbp_workshop.core import kinds
-from vbp_workshop.core.polls import AGREEMENT_LABELS, Poll, encode
-from vbp_workshop.core.tally import tally
-from vbp_workshop.core.xlsx import Chart, Series, Sheet
+from vbp_workshop.core.model.poll import AGREEMENT_LABELS, Poll, encode
+from vbp_workshop.core.polls import kinds
+from vbp_workshop.core.polls.tally import tally
+from vbp_workshop.core.workbook.kind_blocks import BLOCKS
+from vbp_workshop.core.workbook.xlsx import Chart, Series, Sheet
 
 
 def poll(kind: str, options: tuple[str, ...] = ("A", "B"), **settings: Any) -> Poll:
@@ -27,7 +28,7 @@ def b(answer: Any, weight: int = 1) -> dict[str, Any]:
 def block(p: Poll, ballots: list[dict[str, Any]]) -> tuple[Sheet, Chart | None]:
     sh = Sheet("Poll results")
     sh.add(["above"])  # the block starts below what the sheet holds already
-    return sh, p.plugin.workbook_block(sh, p, tally(p, ballots), "Poll5", "Title")
+    return sh, BLOCKS[p.kind](sh, p, tally(p, ballots), "Poll5", "Title")
 
 
 @pytest.mark.parametrize(("kind", "answers", "value", "rows"), [

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from vbp_workshop.core import kinds
-from vbp_workshop.core.pollops import public_result
-from vbp_workshop.core.polls import KINDS, BallotError, Poll, encode, settings_problem, validate
-from vbp_workshop.core.tally import divergence, profile, tally
+from vbp_workshop.core.model.poll import KINDS, REGISTRY, BallotError, Poll, encode, settings_problem, validate
+from vbp_workshop.core.polls import kinds
+from vbp_workshop.core.polls.queries import public_result
+from vbp_workshop.core.polls.tally import divergence, headline, profile, tally
 
 
 def poll(kind: str, options: tuple[str, ...] = ("A", "B", "C"), privacy: str = "anonymous",
@@ -36,7 +36,7 @@ def test_the_registry_holds_every_kind_once_in_the_editors_order() -> None:
     assert tally(poll("poker"), [b(0)]).respondents == 1  # an unknown kind is counted, not crashed
 
 
-@pytest.mark.parametrize(("kind", "ballots", "headline"), [
+@pytest.mark.parametrize(("kind", "ballots", "expected"), [
     ("single", [b(1), b(1), b(0)], "Leading: B"),
     ("multiple", [b([0, 2]), b([2])], "Leading: C"),
     ("points", [b({"0": 3, "1": 7})], "Leading: B"),
@@ -52,14 +52,14 @@ def test_the_registry_holds_every_kind_once_in_the_editors_order() -> None:
     ("number", [b(8), b(12), b(15)], "Median 12 (middle half 10–13.5)"),
     ("number", [b(12.5), b(7)], "Median 9.8 (middle half 8.4–11.1)"),  # 9.75 reads 9.8, 8.375 8.4
 ])
-def test_each_kind_has_its_headline(kind: str, ballots: list[dict[str, Any]], headline: str) -> None:
+def test_each_kind_has_its_headline(kind: str, ballots: list[dict[str, Any]], expected: str) -> None:
     p = poll(kind, () if kind in ("scale", "fist", "text") else ("A", "B", "C"), min=0, max=10) \
         if kind == "scale" else poll(kind, () if kind in ("fist", "text") else ("A", "B", "C"))
-    assert tally(p, ballots).headline() == headline
+    assert headline(tally(p, ballots)) == expected
 
 
 def test_a_headline_with_nothing_placed_falls_back_to_the_count() -> None:
-    assert tally(poll("matrix", ("A",)), [b({}, weight=2)]).headline() == "2 answers"
+    assert headline(tally(poll("matrix", ("A",)), [b({}, weight=2)])) == "2 answers"
 
 
 @pytest.mark.parametrize(("kind", "ballots", "extra"), [
@@ -75,7 +75,7 @@ def test_each_kind_reveals_its_result(kind: str, ballots: list[dict[str, Any]], 
     p = poll(kind, () if kind == "text" else ("A", "B", "C"))
     t = tally(p, ballots)
     assert public_result(p, t) == {"poll_id": 7, "kind": kind, "respondents": len(ballots),
-                                   "headline": t.headline(), **extra}
+                                   "headline": headline(t), **extra}
 
 
 def test_scale_and_fist_reveal_a_bar_per_level() -> None:
@@ -207,7 +207,7 @@ def test_a_hand_count_row_stands_for_a_valid_answer() -> None:
 def test_a_new_kind_needs_only_its_module(monkeypatch) -> None:
     """What docs/ARCHITECTURE.md promises: a kind registered in one place is validated, tallied,
     measured, sent to phones and revealed with no other core change."""
-    from vbp_workshop.core.kinds.single import Single
+    from vbp_workshop.core.polls.kinds.single import Single
 
     class YesNo(Single):
         name = "yesno"
@@ -217,12 +217,11 @@ def test_a_new_kind_needs_only_its_module(monkeypatch) -> None:
         def public(self, poll: Poll) -> dict[str, Any]:
             return {"buttons": "big"}
 
-    monkeypatch.setitem(kinds.REGISTRY, "yesno", YesNo())
-    monkeypatch.setattr("vbp_workshop.core.polls.KINDS._cache", None)
+    monkeypatch.setitem(REGISTRY, "yesno", YesNo())  # what `model.poll.register` does
     p = poll("yesno", ("Yes", "No"))
     assert KINDS["yesno"] == "Yes or no" and settings_problem("yesno", ["Yes", "No"], {}) == ""
     t = tally(p, [b(validate(p, 0)), b(validate(p, 0)), b(validate(p, 1))])
-    assert t.counts == [2, 1] and t.headline() == "Leading: Yes"
+    assert t.counts == [2, 1] and headline(t) == "Leading: Yes"
     assert p.public()["buttons"] == "big"
     assert public_result(p, t)["bars"] == [["Yes", 66.7], ["No", 33.3]]
     assert divergence(p, {"a": tally(p, [b(0)] * 3), "b": tally(p, [b(1)] * 3)}) == (1.0, ("a", "b"))
@@ -238,13 +237,13 @@ def test_results_are_rounded_to_one_decimal() -> None:
 
 def test_headlines_fall_back_to_the_count_when_nothing_was_rated() -> None:
     for kind in ("agreement", "importance", "matrix"):
-        assert tally(poll(kind), [b({})]).headline() == "1 answer", kind
+        assert headline(tally(poll(kind), [b({})])) == "1 answer", kind
 
 
 def test_the_2x2_ranks_impact_minus_effort_and_keeps_both_values() -> None:
     m = poll("matrix", ("Big", "Cheap"))
     t = tally(m, [b({"0": [5, 5], "1": [1, 4]})])
-    assert t.headline() == "Best impact for effort: Cheap"  # 4-1 beats 5-5 (a sum would pick Big)
+    assert headline(t) == "Best impact for effort: Cheap"  # 4-1 beats 5-5 (a sum would pick Big)
     assert validate(m, {"1": [2, 3]}) == {"1": [2, 3]}
     with pytest.raises(BallotError, match="from 1 to 5"):
         validate(m, {"0": [2, 6]})

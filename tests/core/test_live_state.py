@@ -1,5 +1,5 @@
 """The phones' live state and what the vote writer tells the GUI, field by field (these close
-the gaps mutation testing found in core/votes.py: nothing checked the snapshot's fields, the
+the gaps mutation testing found in core/intake/votes.py: nothing checked the snapshot's fields, the
 notice's fields or a re-join)."""
 
 from __future__ import annotations
@@ -8,10 +8,12 @@ import sqlite3
 
 import pytest
 
-from vbp_workshop.core import pollops
-from vbp_workshop.core.polls import Poll
-from vbp_workshop.core.store import Store
-from vbp_workshop.core.votes import Join, LiveState, Vote, VoteWriter, token_hash
+from vbp_workshop.core.file.store import Store
+from vbp_workshop.core.intake.votes import Join, Vote, VoteWriter, token_hash
+from vbp_workshop.core.model.poll import Poll
+from vbp_workshop.core.model.room import LiveState
+from vbp_workshop.core.operations.live import open_poll
+from vbp_workshop.core.polls import queries
 
 
 def _poll(id_: int, state: str = "open") -> Poll:
@@ -52,8 +54,8 @@ def writer(store: Store):
 
 def test_a_vote_notice_carries_every_field_the_gui_uses(writer) -> None:
     store, live, w = writer
-    pid = next(p.id for p in pollops.polls(store) if p.kind == "scale")
-    pollops.open_poll(store, live, pid)
+    pid = next(p.id for p in queries.polls(store) if p.kind == "scale")
+    open_poll(store, live, pid)
     first = w.vote(Vote(pid, 1, "d-1", "payer", 7, "uid-00000001"))
     n = w.notices.get_nowait()
     assert n.pop("at") and {k: n[k] for k in sorted(n)} == {
@@ -82,4 +84,4 @@ def test_a_phone_that_joins_again_keeps_its_pseudonym_and_changes_group(writer) 
     with sqlite3.connect(store.path) as conn:
         assert conn.execute("SELECT pseudonym, grp, joined_at != '' FROM devices").fetchall() == [(first, "pharma", 1)]
     other = w.submit(Join(token_hash("token-2"), "")).result(timeout=10)
-    assert other != first and pollops.joined_devices(store) == 2
+    assert other != first and queries.joined_devices(store) == 2

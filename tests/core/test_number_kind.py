@@ -12,13 +12,14 @@ from typing import Any
 import openpyxl
 import pytest
 
-from vbp_workshop.core import pollops
-from vbp_workshop.core.export import export_workbook
-from vbp_workshop.core.kinds.number import MAX_UNIT, RANGE_LIMIT, bins, number_text, quantile
-from vbp_workshop.core.pollops import public_result
-from vbp_workshop.core.polls import BallotError, Poll, encode, validate
-from vbp_workshop.core.store import Insert, Store
-from vbp_workshop.core.tally import divergence, tally
+from vbp_workshop.core.file.store import Store
+from vbp_workshop.core.model.changes import Insert
+from vbp_workshop.core.model.poll import BallotError, Poll, encode, validate
+from vbp_workshop.core.operations.polls import hand_count_edits, new_poll_edit
+from vbp_workshop.core.polls.kinds.number import MAX_UNIT, RANGE_LIMIT, bins, number_text, quantile
+from vbp_workshop.core.polls.queries import public_result
+from vbp_workshop.core.polls.tally import divergence, headline, tally
+from vbp_workshop.core.workbook.export import export_workbook
 
 VALUES = [3, 7.5, 8, 12, 12, 15.5, 20, 21, 33, 48.5, 50]
 
@@ -54,7 +55,7 @@ def test_the_tally_is_the_median_quartiles_mean_and_a_histogram_of_the_answers()
     assert t.bins == bins(0, 50) and t.bins[0][0] == 0 and t.bins[-1][1] == 50
     assert t.counts == expected_counts(VALUES, t.bins)
     assert sum(t.counts) == len(VALUES) and t.percents == pytest.approx([100 * c / len(VALUES) for c in t.counts])
-    assert t.headline() == (f"Median {number_text(statistics.median(VALUES))} % "
+    assert headline(t) == (f"Median {number_text(statistics.median(VALUES))} % "
                             f"(middle half {number_text(q1)}–{number_text(q3)})")
 
 
@@ -122,7 +123,7 @@ def test_a_hand_count_weighs_as_that_many_people_with_the_value() -> None:
     assert (hand.median, hand.stats, hand.counts) == (copies.median, copies.stats, copies.counts)
     assert quantile([(10.0, 3.0), (30.0, 1.0), (40.0, 1.0)], 0.75) == statistics.quantiles(
         [10, 10, 10, 30, 40], n=4, method="inclusive")[2]
-    assert pollops.hand_count_edits(p, 1, [("nhs", 12.5, 4)])[0].values["weight"] == 4
+    assert hand_count_edits(p, 1, [("nhs", 12.5, 4)])[0].values["weight"] == 4
 
 
 @pytest.mark.parametrize(("answer", "message"), [
@@ -168,15 +169,15 @@ def test_the_phone_gets_its_range_and_unit_and_the_revealed_histogram_and_median
     q1, median, q3 = statistics.quantiles(answers, n=4, method="inclusive")
     counts = expected_counts(answers, bins(0, 36))
     assert public_result(p, t) == {
-        "poll_id": 3, "kind": "number", "respondents": 6, "headline": t.headline(), "unit": "months",
+        "poll_id": 3, "kind": "number", "respondents": 6, "headline": headline(t), "unit": "months",
         "median": median, "q1": round(q1, 2), "q3": round(q3, 2),
         "bars": [[f"{number_text(a)}–{number_text(z)}", round(100 * c / len(answers), 1)]
                  for (a, z), c in zip(bins(0, 36), counts, strict=True)]}
-    assert t.headline() == f"Median {number_text(median)} months (middle half {number_text(q1)}–{number_text(q3)})"
+    assert headline(t) == f"Median {number_text(median)} months (middle half {number_text(q1)}–{number_text(q3)})"
 
 
 def test_the_workbook_block_holds_the_figures_the_histogram_and_a_column_chart(store: Store, tmp_path: Path) -> None:
-    store.apply([pollops.new_poll_edit(4, "number", "Cut in readmissions?", [], {"min": 0, "max": 50, "unit": "%"})])
+    store.apply([new_poll_edit(4, "number", "Cut in readmissions?", [], {"min": 0, "max": 50, "unit": "%"})])
     pid = store.rows("polls")[-1]["id"]
     groups = ["provider"] * 6 + ["pharma"] * 5
     store.apply([Insert("ballots", {"poll_id": pid, "round": 1, "voter": f"v{i}", "grp": g, "answer": encode(v)})

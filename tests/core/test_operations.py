@@ -10,10 +10,14 @@ import sqlite3
 
 import pytest
 
-from vbp_workshop.core import pollops
+from vbp_workshop.core.file.store import Store
+from vbp_workshop.core.intake.votes import PollClosed, Vote, VoteWriter
+from vbp_workshop.core.model.changes import UNDO, Changes, Delete, Update
+from vbp_workshop.core.model.room import LiveState
 from vbp_workshop.core.operations import Refused, apply_edits, frozen_reason
-from vbp_workshop.core.store import UNDO, Changes, Delete, Store, Update
-from vbp_workshop.core.votes import LiveState, PollClosed, Vote, VoteWriter
+from vbp_workshop.core.operations.live import new_round, open_poll, reveal
+from vbp_workshop.core.operations.polls import hand_count_edits, new_poll_edit
+from vbp_workshop.core.polls import queries
 
 
 @pytest.fixture
@@ -26,25 +30,25 @@ def live_writer(store: Store):
 
 
 def _poll(store: Store, kind: str) -> int:
-    return next(p.id for p in pollops.polls(store) if p.kind == kind)
+    return next(p.id for p in queries.polls(store) if p.kind == kind)
 
 
 def test_options_are_frozen_once_any_round_has_answers(store: Store, live_writer) -> None:
     """Defect: options edited after round 1's votes (round 2 still empty) broke round 1's tally."""
     live, writer = live_writer
     pid = _poll(store, "single")
-    pollops.open_poll(store, live, pid)
+    open_poll(store, live, pid)
     writer.vote(Vote(pid, 1, "d-1", "", 2, "uid-000001"))  # the third option
-    pollops.new_round(store, live, pid)  # round 2: no answers yet
+    new_round(store, live, pid)  # round 2: no answers yet
     fewer = Update("polls", pid, {"options": json.dumps(["Only", "Two"])})
     with pytest.raises(Refused, match="Duplicate"):
         apply_edits(store, live, [fewer])
-    poll = pollops.get_poll(store, pid)
+    poll = queries.get_poll(store, pid)
     assert len(poll.options) >= 3  # unchanged
-    assert pollops.round_tally(store, poll, 1).counts[2] == 1  # round 1 still tallies
+    assert queries.round_tally(store, poll, 1).counts[2] == 1  # round 1 still tallies
     # A wording fix is still fine, and so is any change before the first answer.
     apply_edits(store, live, [Update("polls", pid, {"question": "Reworded?"})])
-    assert pollops.get_poll(store, pid).question == "Reworded?"
+    assert queries.get_poll(store, pid).question == "Reworded?"
     other = _poll(store, "multiple")
     assert not frozen_reason(store, other)
     apply_edits(store, live, [Update("polls", other, {"options": json.dumps(["X", "Y"])})])
@@ -53,7 +57,7 @@ def test_options_are_frozen_once_any_round_has_answers(store: Store, live_writer
 def test_a_scale_cannot_shrink_under_its_answers(store: Store, live_writer) -> None:
     live, writer = live_writer
     pid = _poll(store, "scale")
-    pollops.open_poll(store, live, pid)
+    open_poll(store, live, pid)
     writer.vote(Vote(pid, 1, "d-1", "", 9, "uid-000001"))
     with pytest.raises(Refused):
         apply_edits(store, live, [Update("polls", pid, {"settings": json.dumps({"min": 0, "max": 5})})])
@@ -64,22 +68,22 @@ def test_undo_of_an_options_edit_after_votes_is_refused(store: Store, live_write
     live, writer = live_writer
     pid = _poll(store, "single")
     backward = apply_edits(store, live, [Update("polls", pid, {"options": json.dumps(list("ABCDEF"))})])
-    pollops.open_poll(store, live, pid)
+    open_poll(store, live, pid)
     writer.vote(Vote(pid, 1, "d-1", "", 5, "uid-000001"))  # "F", which the undo would remove
     with pytest.raises(Refused):
         apply_edits(store, live, backward, UNDO)
-    assert pollops.round_tally(store, pollops.get_poll(store, pid)).counts[5] == 1
+    assert queries.round_tally(store, queries.get_poll(store, pid)).counts[5] == 1
 
 
 def test_deleting_an_open_poll_closes_it_so_votes_are_refused_not_failed(store: Store, live_writer) -> None:
     """Defect: undoing "Add poll" while it was open left it open on the phones; the next vote
     for it failed its whole batch on a foreign key (500 for every phone in that batch)."""
     live, writer = live_writer
-    added = pollops.new_poll_edit(1, "single", "Added?", ["Yes", "No"])
+    added = new_poll_edit(1, "single", "Added?", ["Yes", "No"])
     undo_add = apply_edits(store, live, [added])
     assert isinstance(undo_add[0], Delete)
     pid = undo_add[0].id
-    pollops.open_poll(store, live, pid)
+    open_poll(store, live, pid)
     writer.vote(Vote(pid, 1, "d-1", "", 0, "uid-000001"))
     apply_edits(store, live, undo_add, UNDO)
     assert store.row("polls", pid) is None
@@ -89,14 +93,14 @@ def test_deleting_an_open_poll_closes_it_so_votes_are_refused_not_failed(store: 
         writer.vote(Vote(pid, 1, "d-2", "", 0, "uid-000002"))
     # A vote for another poll still goes through.
     other = _poll(store, "scale")
-    pollops.open_poll(store, live, other)
+    open_poll(store, live, other)
     assert writer.vote(Vote(other, 1, "d-2", "", 3, "uid-000003")).ballot_id
 
 
 def test_the_store_refuses_to_delete_an_open_poll_directly(store: Store) -> None:
     live = LiveState()
     pid = _poll(store, "single")
-    pollops.open_poll(store, live, pid)
+    open_poll(store, live, pid)
     from vbp_workshop.core.operations import poll_integrity
 
     with pytest.raises(Refused, match="close it"):
@@ -107,16 +111,16 @@ def test_the_store_refuses_to_delete_an_open_poll_directly(store: Store) -> None
 def test_a_points_hand_count_counts_people_not_options(store: Store) -> None:
     """Defect: each option's points were an entry of weight 1, so three options with points
     made three "respondents"; a count of people multiplied the points instead."""
-    back = store.apply([pollops.new_poll_edit(4, "points", "Where?", ["A", "B", "C"], {"budget": 10})])
-    poll = pollops.get_poll(store, back[0].id)  # type: ignore[union-attr]
+    back = store.apply([new_poll_edit(4, "points", "Where?", ["A", "B", "C"], {"budget": 10})])
+    poll = queries.get_poll(store, back[0].id)  # type: ignore[union-attr]
     entries = [("payer", {"0": 12, "1": 8, "2": 5}, 4)]  # 4 people placed 25 points
-    store.apply(pollops.hand_count_edits(poll, poll.round, entries))
-    t = pollops.round_tally(store, poll)
+    store.apply(hand_count_edits(poll, poll.round, entries))
+    t = queries.round_tally(store, poll)
     assert t.respondents == 4
     assert t.counts[:3] == [12, 8, 5]
     assert t.by_source == {"hand": 4}
     with pytest.raises(Exception, match="how many people"):
-        pollops.hand_count_edits(poll, poll.round, [("", {"0": 3}, 0)])
+        hand_count_edits(poll, poll.round, [("", {"0": 3}, 0)])
 
 
 def test_every_edit_says_which_rows_and_who(store: Store) -> None:
@@ -131,7 +135,7 @@ def test_every_edit_says_which_rows_and_who(store: Store) -> None:
 def test_a_refused_batch_writes_nothing(store: Store, live_writer) -> None:
     live, writer = live_writer
     pid = _poll(store, "single")
-    pollops.open_poll(store, live, pid)
+    open_poll(store, live, pid)
     writer.vote(Vote(pid, 1, "d-1", "", 0, "uid-000001"))
     with pytest.raises(Refused):
         apply_edits(store, live, [Update("workshop", 1, {"title": "Changed"}),
@@ -146,9 +150,9 @@ def test_an_open_revealed_poll_reworded_keeps_its_result_on_the_phones(store: St
 
     live, writer = live_writer
     pid = _poll(store, "scale")
-    pollops.open_poll(store, live, pid)
+    open_poll(store, live, pid)
     writer.vote(Vote(pid, 1, "d-1", "", 4, "uid-000001"))
-    pollops.reveal(store, live, pid, True)
+    reveal(store, live, pid, True)
     assert live.snapshot()["result"]["respondents"] == 1
     apply_edits(store, live, [Update("polls", pid, {"question": "Reworded?"})])
     derive(store, live)
@@ -188,16 +192,16 @@ def test_open_close_and_reveal_write_their_rounds_and_records(store: Store) -> N
     first, second = _poll(store, "scale"), _poll(store, "fist")
     open_poll(store, live, first)
     open_poll(store, live, second)  # closes the first: the room answers one at a time
-    assert pollops.get_poll(store, first).state == "closed" and pollops.get_poll(store, second).is_open
+    assert queries.get_poll(store, first).state == "closed" and queries.get_poll(store, second).is_open
     assert [p.id for p in live.open_polls()] == [second]
     rounds = {r["poll_id"]: r for r in store.rows("poll_rounds")}
     assert rounds[first]["opened_at"] < rounds[first]["closed_at"] and rounds[second]["closed_at"] == ""
     assert seen[-1].event == "open" and seen[-1].ids_in("polls") == {first, second}
     reveal(store, live, second, True)
-    assert pollops.get_poll(store, second).revealed and live.snapshot()["result"]["poll_id"] == second
+    assert queries.get_poll(store, second).revealed and live.snapshot()["result"]["poll_id"] == second
     assert (seen[-1].event, seen[-1].origin) == ("reveal", "live")
     reveal(store, live, second, False)
-    assert not pollops.get_poll(store, second).revealed and live.snapshot()["result"] is None
+    assert not queries.get_poll(store, second).revealed and live.snapshot()["result"] is None
     assert seen[-1].event == "hide"
     close_poll(store, live, second)
     assert live.open_polls() == [] and seen[-1].event == "close"
@@ -207,15 +211,15 @@ def test_open_close_and_reveal_write_their_rounds_and_records(store: Store) -> N
 
 
 def test_a_poll_filled_from_the_step_takes_its_options_when_it_opens_unanswered(store: Store) -> None:
+    from vbp_workshop.core.model.changes import Insert
     from vbp_workshop.core.operations import open_poll
-    from vbp_workshop.core.store import Insert
 
     store.apply([Insert("pilots", {"name": "Lipid clinics"}), Insert("pilots", {"name": "Pharmacist reviews"}),
                  Insert("pilots", {"name": "  "})])
-    back = store.apply([pollops.new_poll_edit(4, "single", "Which pilot?", [], {"fill_from": "pilots"})])
+    back = store.apply([new_poll_edit(4, "single", "Which pilot?", [], {"fill_from": "pilots"})])
     pid = back[0].id  # type: ignore[union-attr]
     assert open_poll(store, LiveState(), pid).options == ("Lipid clinics", "Pharmacist reviews")
-    empty = store.apply([pollops.new_poll_edit(4, "single", "Which metric?", [], {"fill_from": "metrics"})])
+    empty = store.apply([new_poll_edit(4, "single", "Which metric?", [], {"fill_from": "metrics"})])
     with pytest.raises(Exception, match="Add the options"):
         open_poll(store, LiveState(), empty[0].id)  # type: ignore[union-attr]
 
@@ -251,7 +255,7 @@ def test_a_poll_the_file_says_is_open_is_closed_before_deletion_even_if_the_room
 
 
 def test_the_frozen_reason_counts_answers(store: Store) -> None:
-    from vbp_workshop.core.store import Insert
+    from vbp_workshop.core.model.changes import Insert
 
     pid = _poll(store, "single")
     store.apply([Insert("ballots", {"poll_id": pid, "round": 1, "voter": "v1", "answer": "0"})])
@@ -270,7 +274,7 @@ def test_the_live_state_follows_the_file(store: Store) -> None:
     open_poll(store, live, pid)
     store.apply([Update("workshop", 1, {"min_group_size": 5})])
     stale = LiveState("OLD")
-    stale.open_poll(pollops.get_poll(store, other))  # the room thinks another poll is open
+    stale.open_poll(queries.get_poll(store, other))  # the room thinks another poll is open
     derive(store, stale)
     assert stale.join_code == store.workshop()["join_code"] and stale.min_group_size == 5
     assert [p.id for p in stale.open_polls()] == [pid]
@@ -283,11 +287,11 @@ def test_the_live_state_follows_the_file(store: Store) -> None:
 
 
 def test_options_filled_from_the_step_keep_their_accents(store: Store) -> None:
+    from vbp_workshop.core.model.changes import Insert
     from vbp_workshop.core.operations import open_poll
-    from vbp_workshop.core.store import Insert
 
     store.apply([Insert("pilots", {"name": "Clinique café"}), Insert("pilots", {"name": "Revue"})])
-    back = store.apply([pollops.new_poll_edit(4, "single", "Which?", [], {"fill_from": "pilots"})])
+    back = store.apply([new_poll_edit(4, "single", "Which?", [], {"fill_from": "pilots"})])
     pid = back[0].id  # type: ignore[union-attr]
     open_poll(store, LiveState(), pid)
     assert "café" in store.row("polls", pid)["options"]
@@ -301,20 +305,20 @@ def test_a_reveal_reaches_the_phones_as_one_update(store: Store, live_writer) ->
     live, writer = live_writer
     store.listeners.append(lambda changes: derive(store, live))  # as the session does on every change
     pid = _poll(store, "scale")
-    pollops.open_poll(store, live, pid)
+    open_poll(store, live, pid)
     writer.vote(Vote(pid, 1, "d-1", "", 4, "uid-000001"))
     before = live.version
-    pollops.reveal(store, live, pid, True)
+    reveal(store, live, pid, True)
     assert live.version == before + 1
     assert live.snapshot()["result"]["respondents"] == 1 and live.snapshot()["poll"]["id"] == pid
-    pollops.reveal(store, live, pid, False)
+    reveal(store, live, pid, False)
     assert live.version == before + 2 and live.snapshot()["result"] is None
 
 
 def test_text_typed_or_pasted_into_a_form_is_cleaned_where_it_enters(store: Store) -> None:
     """A "\\x0b" pasted into a name, or U+FFFE in a step field, made the workbook impossible."""
+    from vbp_workshop.core.model.changes import Insert
     from vbp_workshop.core.operations import step_field_edit
-    from vbp_workshop.core.store import Insert
 
     pasted = {"name": "North\x0bbridge\ufffe ICB\x01", "stakeholder": "payer"}
     back = apply_edits(store, None, [Insert("partners", pasted)])
@@ -323,4 +327,4 @@ def test_text_typed_or_pasted_into_a_form_is_cleaned_where_it_enters(store: Stor
     apply_edits(store, None, [step_field_edit(store, 2, "risk_appetite", "Low\x0b\nthen\tmore\ud800")])
     assert store.step_fields(2)["risk_appetite"] == "Low\nthen\tmore"  # tab and newline kept
     apply_edits(store, None, [Update("polls", _poll(store, "single"), {"options": json.dumps(["A\x01", "B"])})])
-    assert pollops.get_poll(store, _poll(store, "single")).options == ("A", "B")
+    assert queries.get_poll(store, _poll(store, "single")).options == ("A", "B")

@@ -7,10 +7,11 @@ from typing import Any
 
 import pytest
 
-from vbp_workshop.core.balance import concentration, judge
-from vbp_workshop.core.polarisation import item_spreads, small_n_note, spread_of
-from vbp_workshop.core.polls import Poll, encode
-from vbp_workshop.core.sectors import group_ballots_in_sectors, sector_ballots, sector_of, tally_by_sector
+from vbp_workshop.core.model.poll import Poll, encode
+from vbp_workshop.core.polls.sectors import group_ballots_in_sectors, sector_ballots, sector_of
+from vbp_workshop.core.polls.spreads import item_spreads, small_n_note, spread_of
+from vbp_workshop.core.polls.tally import tally_by_sector
+from vbp_workshop.core.steps.balance import concentration, judge
 
 
 def poll(kind: str, options: tuple[str, ...] = ("A", "B"), **settings: Any) -> Poll:
@@ -150,7 +151,7 @@ def test_concentration_is_one_when_one_partner_brings_everything() -> None:
 
 
 def test_the_result_line_leads_with_blockers_then_polarisation() -> None:
-    from vbp_workshop.core.polarisation import spread_text
+    from vbp_workshop.core.polls.spreads import spread_text
 
     fist = item_spreads(poll("fist", ()), [b(5), b(5), b(1), b(0)])[0]
     line = spread_text(fist)
@@ -168,7 +169,7 @@ def test_an_agreement_hand_count_spreads_like_the_same_hands_from_phones() -> No
 
 
 def test_hand_count_answers_read_as_hands_in_the_workbook() -> None:
-    from vbp_workshop.core.export_polls import readable_answer
+    from vbp_workshop.core.workbook.poll_sheets import readable_answer
 
     assert readable_answer(poll("multiple", ("A", "B")), {"0": 8, "1": 6}) == "A: 8 hands; B: 6 hands"
     assert readable_answer(poll("agreement", ("S",)), {"0": [0, 2, 0, 3, 0]}) == "S: Disagree 2, Agree 3"

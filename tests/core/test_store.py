@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from vbp_workshop.core.schema import SCHEMA_VERSION
-from vbp_workshop.core.store import Delete, Insert, Store, Update, WorkshopFileError, init_file
+from vbp_workshop.core.file.schema import SCHEMA_VERSION
+from vbp_workshop.core.file.store import Store, WorkshopFileError, init_file
+from vbp_workshop.core.model.changes import Delete, Insert, Update
 
 ENTITIES = {
     "partners": {"name": "Acme Pharma", "stakeholder": "pharma", "goals": "Reach patients"},
@@ -217,7 +218,7 @@ def test_a_file_already_open_in_another_process(tmp_path: Path, store: Store) ->
     path = store.path
     store.close()
     holder = subprocess.Popen([sys.executable, "-c", (
-        "import sys, time; from vbp_workshop.core.store import Store; "
+        "import sys, time; from vbp_workshop.core.file.store import Store; "
         f"s = Store.open({str(path)!r}); print('open', flush=True); time.sleep(30)")],
         stdout=subprocess.PIPE, text=True)
     try:
@@ -244,7 +245,8 @@ def test_missing_file_and_folder(tmp_path: Path) -> None:
 
 CHILD = """
 import os, sys
-from vbp_workshop.core.store import Store, Insert
+from vbp_workshop.core.file.store import Store
+from vbp_workshop.core.model.changes import Insert
 s = Store.open(sys.argv[1])
 s.apply([Insert("partners", {"name": "made before the kill"})])
 print("edited", flush=True)
@@ -271,7 +273,7 @@ def test_an_edit_survives_sigkill_right_after_it_returns(tmp_path: Path, store: 
 
 
 def test_old_demo_copies_are_pruned_but_never_an_open_one(tmp_path: Path) -> None:
-    from vbp_workshop.core.demo import build_demo, prune_demo_copies
+    from vbp_workshop.core.steps.demo import build_demo, prune_demo_copies
 
     old, open_one, fresh = (tmp_path / f"demo-{n}.vbpw" for n in ("old", "open", "fresh"))
     for p in (old, open_one, fresh):
@@ -289,17 +291,20 @@ def test_old_demo_copies_are_pruned_but_never_an_open_one(tmp_path: Path) -> Non
 
 SYNC_CHILD = """
 import sys
-from vbp_workshop.core.store import Store, Insert
-from vbp_workshop.core.votes import LiveState, Vote, VoteWriter
-from vbp_workshop.core import pollops
+from vbp_workshop.core.file.store import Store
+from vbp_workshop.core.model.changes import Insert
+from vbp_workshop.core.model.room import LiveState
+from vbp_workshop.core.intake.votes import Vote, VoteWriter
+from vbp_workshop.core.polls import queries
+from vbp_workshop.core.operations.live import open_poll
 s = Store.open(sys.argv[1])
 if sys.argv[2] == "edits":
     for i in range(20):
         s.apply([Insert("partners", {"name": f"p{i}"})])
 else:
     live = LiveState()
-    pid = [p.id for p in pollops.polls(s) if p.kind == "scale"][0]
-    pollops.open_poll(s, live, pid)
+    pid = [p.id for p in queries.polls(s) if p.kind == "scale"][0]
+    open_poll(s, live, pid)
     w = VoteWriter(s.path, live)
     w.start()
     for i in range(20):  # one at a time: each its own batch, so its own commit

@@ -7,8 +7,10 @@ from typing import Any
 
 import pytest
 
-from vbp_workshop.core.polls import BallotError, Poll, encode, validate
-from vbp_workshop.core.tally import divergence, group_ballots, tally, tally_by_group
+from vbp_workshop.core.model.poll import BallotError, Poll, encode, validate
+from vbp_workshop.core.operations.polls import new_poll_edit
+from vbp_workshop.core.polls.sectors import group_ballots_in_sectors as group_ballots
+from vbp_workshop.core.polls.tally import divergence, headline, tally, tally_by_group
 
 
 def poll(kind: str, options: tuple[str, ...] = ("A", "B", "C"), **settings: Any) -> Poll:
@@ -24,7 +26,7 @@ def b(answer: Any, grp: str = "", source: str = "phone", weight: int = 1, hidden
 def test_no_votes_gives_an_empty_tally(kind: str) -> None:
     t = tally(poll(kind), [])
     assert t.respondents == 0
-    assert t.headline() == "No answers yet."
+    assert headline(t) == "No answers yet."
     assert t.mean is None and t.consensus is None
 
 
@@ -91,7 +93,7 @@ def test_fist_to_five_consensus_rule() -> None:
     assert tally(p, [b(3), b(5), b(4)]).consensus is True
     no = tally(p, [b(3), b(2), b(0), b(5)])
     assert no.consensus is False and no.below_three == 2
-    assert "2 below 3" in no.headline()
+    assert "2 below 3" in headline(no)
 
 
 def test_open_text_lists_answers_hides_moderated_and_counts_words() -> None:
@@ -108,8 +110,8 @@ def test_hand_counts_and_phone_votes_add_up_and_are_told_apart() -> None:
 
 
 def _hands(p: Poll, entries: list[tuple[str, Any, int]]) -> list[dict[str, Any]]:
-    """The ballots the panel records for hand counts (pollops.hand_count_edits)."""
-    from vbp_workshop.core.pollops import hand_count_edits
+    """The ballots the panel records for hand counts (hand_count_edits)."""
+    from vbp_workshop.core.operations.polls import hand_count_edits
 
     return [e.values for e in hand_count_edits(p, 1, entries)]  # type: ignore[union-attr]
 
@@ -148,32 +150,32 @@ def test_an_agreement_hand_count_counts_people_as_the_most_hands_on_one_statemen
 
 def test_rounds_are_tallied_separately(store) -> None:
     """Each round's tally reads only that round's ballots from the file."""
-    from vbp_workshop.core import pollops
-    from vbp_workshop.core.store import Insert
+    from vbp_workshop.core.model.changes import Insert
+    from vbp_workshop.core.polls import queries
 
-    back = store.apply([pollops.new_poll_edit(1, "single", "Which?", ["A", "B", "C"])])
+    back = store.apply([new_poll_edit(1, "single", "Which?", ["A", "B", "C"])])
     pid = back[0].id
     store.apply([Insert("ballots", {"poll_id": pid, "round": r, "voter": f"v{r}-{i}", "answer": encode(a)})
                  for r, answers in ((1, [0, 0, 1]), (2, [1, 1, 1, 2])) for i, a in enumerate(answers)])
-    poll = pollops.get_poll(store, pid)
-    assert pollops.round_tally(store, poll, 1).counts == [2, 1, 0]
-    assert pollops.round_tally(store, poll, 2).counts == [0, 3, 1]
-    assert pollops.round_tally(store, poll, 2).respondents == 4
+    poll = queries.get_poll(store, pid)
+    assert queries.round_tally(store, poll, 1).counts == [2, 1, 0]
+    assert queries.round_tally(store, poll, 2).counts == [0, 3, 1]
+    assert queries.round_tally(store, poll, 2).respondents == 4
 
 
 @pytest.mark.parametrize(("privacy", "split"), [("anonymous", True), ("anonymous_nogroup", False)])
 def test_a_poll_anonymous_with_no_group_is_never_split(store, privacy: str, split: bool) -> None:
-    from vbp_workshop.core import pollops
-    from vbp_workshop.core.store import Insert, Update
+    from vbp_workshop.core.model.changes import Insert, Update
+    from vbp_workshop.core.polls import queries
 
-    pid = store.apply([pollops.new_poll_edit(1, "single", "Which?", ["A", "B"])])[0].id
+    pid = store.apply([new_poll_edit(1, "single", "Which?", ["A", "B"])])[0].id
     store.apply([Update("polls", pid, {"privacy": privacy})])
     store.apply([Insert("ballots", {"poll_id": pid, "round": 1, "voter": f"v{i}", "grp": grp, "answer": encode(a)})
                  for i, (grp, a) in enumerate([("provider", 0)] * 4 + [("pharma", 1)] * 4)])
-    poll = pollops.get_poll(store, pid)
+    poll = queries.get_poll(store, pid)
     assert poll.keeps_groups is split
-    assert set(pollops.group_tallies(store, poll)) == ({"provider", "pharma"} if split else set())
-    assert set(pollops.sector_tallies(store, poll)) == ({"nhs", "industry"} if split else set())
+    assert set(queries.group_tallies(store, poll)) == ({"provider", "pharma"} if split else set())
+    assert set(queries.sector_tallies(store, poll)) == ({"nhs", "industry"} if split else set())
 
 
 def test_small_groups_merge_into_other_and_a_tiny_other_is_left_out() -> None:

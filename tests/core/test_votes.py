@@ -8,10 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from vbp_workshop.core import pollops
-from vbp_workshop.core.polls import BallotError
-from vbp_workshop.core.store import Store
-from vbp_workshop.core.votes import Join, LiveState, PollClosed, Vote, VoteWriter, token_hash
+from vbp_workshop.core.file.store import Store
+from vbp_workshop.core.intake.votes import Join, PollClosed, Vote, VoteWriter, token_hash
+from vbp_workshop.core.model.poll import BallotError
+from vbp_workshop.core.model.room import LiveState
+from vbp_workshop.core.operations.live import close_poll, new_round, open_poll, reveal
+from vbp_workshop.core.operations.polls import apply_result_edits, hand_count_edits
+from vbp_workshop.core.polls import queries
 
 
 @pytest.fixture
@@ -24,7 +27,7 @@ def live_writer(store: Store):
 
 
 def single_poll(store: Store) -> int:
-    return next(p.id for p in pollops.polls(store, 3) if p.kind == "single")
+    return next(p.id for p in queries.polls(store, 3) if p.kind == "single")
 
 
 def committed(path: Path, poll_id: int) -> list[tuple[str, str]]:
@@ -41,7 +44,7 @@ def committed(path: Path, poll_id: int) -> list[tuple[str, str]]:
 def test_an_acknowledged_vote_is_already_on_disk(store: Store, live_writer) -> None:
     live, writer = live_writer
     pid = single_poll(store)
-    pollops.open_poll(store, live, pid)
+    open_poll(store, live, pid)
     receipt = writer.vote(Vote(pid, 1, "d-1", "pharma", 2, "uid-000001"))
     assert committed(store.path, pid) == [("d-1", "2")]
     assert not receipt.replaced and not receipt.duplicate
@@ -52,7 +55,7 @@ def test_an_acknowledged_vote_is_already_on_disk(store: Store, live_writer) -> N
 def test_a_retry_is_stored_once_and_a_change_replaces(store: Store, live_writer) -> None:
     live, writer = live_writer
     pid = single_poll(store)
-    pollops.open_poll(store, live, pid)
+    open_poll(store, live, pid)
     writer.vote(Vote(pid, 1, "d-1", "", 0, "uid-000001"))
     again = writer.vote(Vote(pid, 1, "d-1", "", 0, "uid-000001"))
     assert again.duplicate
@@ -66,9 +69,9 @@ def test_votes_on_a_closed_poll_are_refused_but_a_retry_of_a_stored_one_is_acked
     pid = single_poll(store)
     with pytest.raises(PollClosed):
         writer.vote(Vote(pid, 1, "d-1", "", 0, "uid-000001"))
-    pollops.open_poll(store, live, pid)
+    open_poll(store, live, pid)
     writer.vote(Vote(pid, 1, "d-1", "", 0, "uid-000001"))
-    pollops.close_poll(store, live, pid)
+    close_poll(store, live, pid)
     assert writer.vote(Vote(pid, 1, "d-1", "", 0, "uid-000001")).duplicate  # lost ack, retried
     with pytest.raises(PollClosed, match="closed"):
         writer.vote(Vote(pid, 1, "d-2", "", 0, "uid-000002"))
@@ -80,35 +83,35 @@ def test_votes_on_a_closed_poll_are_refused_but_a_retry_of_a_stored_one_is_acked
 def test_a_new_round_opens_empty_and_keeps_the_first(store: Store, live_writer) -> None:
     live, writer = live_writer
     pid = single_poll(store)
-    pollops.open_poll(store, live, pid)
+    open_poll(store, live, pid)
     writer.vote(Vote(pid, 1, "d-1", "", 0, "uid-000001"))
-    poll = pollops.new_round(store, live, pid)
+    poll = new_round(store, live, pid)
     assert poll.round == 2 and poll.is_open
     with pytest.raises(PollClosed):  # a phone still showing round 1
         writer.vote(Vote(pid, 1, "d-2", "", 1, "uid-000002"))
     writer.vote(Vote(pid, 2, "d-1", "", 1, "uid-000003"))
-    assert pollops.round_tally(store, poll, 1).counts[0] == 1
-    assert pollops.round_tally(store, poll, 2).counts[1] == 1
+    assert queries.round_tally(store, poll, 1).counts[0] == 1
+    assert queries.round_tally(store, poll, 2).counts[1] == 1
 
 
 def test_opening_one_poll_closes_the_other(store: Store, live_writer) -> None:
     live, _writer = live_writer
-    a, b = [p.id for p in pollops.polls(store, 2)][:2]
-    pollops.open_poll(store, live, a)
-    pollops.open_poll(store, live, b)
+    a, b = [p.id for p in queries.polls(store, 2)][:2]
+    open_poll(store, live, a)
+    open_poll(store, live, b)
     assert [p.id for p in live.open_polls()] == [b]
-    assert pollops.get_poll(store, a).state == "closed"
+    assert queries.get_poll(store, a).state == "closed"
 
 
 def test_a_poll_with_no_options_cannot_open(store: Store, live_writer) -> None:
     live, _ = live_writer
-    pid = next(p.id for p in pollops.polls(store, 1) if p.kind == "points")  # fills from ambitions: none yet
+    pid = next(p.id for p in queries.polls(store, 1) if p.kind == "points")  # fills from ambitions: none yet
     with pytest.raises(BallotError, match="Add the options"):
-        pollops.open_poll(store, live, pid)
-    from vbp_workshop.core.store import Insert
+        open_poll(store, live, pid)
+    from vbp_workshop.core.model.changes import Insert
 
     store.apply([Insert("ambitions", {"text": "One"}), Insert("ambitions", {"text": "Two"})])
-    assert list(pollops.open_poll(store, live, pid).options) == ["One", "Two"]
+    assert list(open_poll(store, live, pid).options) == ["One", "Two"]
 
 
 def test_joining_gives_a_pseudonym_and_remembers_the_device(store: Store, live_writer) -> None:
@@ -123,7 +126,7 @@ def test_joining_gives_a_pseudonym_and_remembers_the_device(store: Store, live_w
 def test_many_threads_voting_store_every_vote_exactly_once(store: Store, live_writer) -> None:
     live, writer = live_writer
     pid = single_poll(store)
-    pollops.open_poll(store, live, pid)
+    open_poll(store, live, pid)
     errors: list[BaseException] = []
 
     def phone(n: int) -> None:
@@ -146,45 +149,45 @@ def test_many_threads_voting_store_every_vote_exactly_once(store: Store, live_wr
 
 def test_hand_counts_are_validated_and_mix_with_phone_votes(store: Store, live_writer) -> None:
     live, writer = live_writer
-    poll = pollops.get_poll(store, single_poll(store))
+    poll = queries.get_poll(store, single_poll(store))
     with pytest.raises(BallotError, match="Entry 2"):
-        pollops.hand_count_edits(poll, 1, [("", 0, 3), ("", 9, 2)])
+        hand_count_edits(poll, 1, [("", 0, 3), ("", 9, 2)])
     with pytest.raises(BallotError, match="whole number"):
-        pollops.hand_count_edits(poll, 1, [("", 0, -1)])
-    store.apply(pollops.hand_count_edits(poll, 1, [("provider", 0, 12), ("pharma", 1, 0)]))
-    pollops.open_poll(store, live, poll.id)
+        hand_count_edits(poll, 1, [("", 0, -1)])
+    store.apply(hand_count_edits(poll, 1, [("provider", 0, 12), ("pharma", 1, 0)]))
+    open_poll(store, live, poll.id)
     writer.vote(Vote(poll.id, 1, "d-1", "pharma", 0, "uid-000001"))
-    t = pollops.round_tally(store, poll)
+    t = queries.round_tally(store, poll)
     assert t.counts[0] == 13 and t.by_source == {"hand": 12, "phone": 1}
 
 
 def test_reveal_shows_the_result_to_phones_without_names(demo: Store) -> None:
     live = LiveState("ABCDE")
-    poll = next(p for p in pollops.polls(demo) if p.kind == "single" and pollops.ballots(demo, p.id, 1))
-    pollops.reveal(demo, live, poll.id, True)
+    poll = next(p for p in queries.polls(demo) if p.kind == "single" and queries.ballots(demo, p.id, 1))
+    reveal(demo, live, poll.id, True)
     snap = live.snapshot()
     # Respondents as counted straight from the file: a phone is one, a hand count its weight.
-    rows = pollops.ballots(demo, poll.id, 1)
+    rows = queries.ballots(demo, poll.id, 1)
     assert rows and snap["result"]["respondents"] == sum(b["weight"] or 1 for b in rows)
     text = str(snap)
     for person in demo.rows("participants"):
         if person["display_name"]:
             assert person["display_name"] not in text
-    pollops.reveal(demo, live, poll.id, False)
+    reveal(demo, live, poll.id, False)
     assert live.snapshot()["result"] is None
 
 
 def test_consent_and_matrix_results_fill_the_step_content(demo: Store) -> None:
-    rule_poll = next(p for p in pollops.polls(demo) if p.target == "rule:1")
-    edits = pollops.apply_result_edits(demo, rule_poll)
+    rule_poll = next(p for p in queries.polls(demo) if p.target == "rule:1")
+    edits = apply_result_edits(demo, rule_poll)
     assert edits and "Adopted" in edits[0].values["consent"]
-    matrix = next(p for p in pollops.polls(demo) if p.target == "pilots")
-    pilots = {e.values["impact"] for e in pollops.apply_result_edits(demo, matrix)}
+    matrix = next(p for p in queries.polls(demo) if p.target == "pilots")
+    pilots = {e.values["impact"] for e in apply_result_edits(demo, matrix)}
     assert len(pilots) == 4
 
 
 def test_divergence_ranking_puts_the_most_divided_poll_first(demo: Store) -> None:
-    ranking = pollops.divergence_ranking(demo)
+    ranking = queries.divergence_ranking(demo)
     assert ranking
     values = [d for _, d, _ in ranking]
     assert values == sorted(values, reverse=True)
@@ -194,7 +197,7 @@ def test_an_unexpected_error_fails_only_its_batch_and_the_writer_goes_on(store: 
                                                                         monkeypatch) -> None:
     live, writer = live_writer
     pid = single_poll(store)
-    pollops.open_poll(store, live, pid)
+    open_poll(store, live, pid)
     reported: list[BaseException] = []
     monkeypatch.setattr(threading, "excepthook", lambda args: reported.append(args.exc_value))
     with pytest.raises(TypeError):
@@ -212,7 +215,7 @@ def test_a_poison_ballot_fails_alone_and_the_honest_ones_in_its_batch_are_stored
     """Numbers past 64 bits cannot even be bound by SQLite; the writer must fail that ballot only."""
     live, writer = live_writer
     pid = single_poll(store)
-    pollops.open_poll(store, live, pid)
+    open_poll(store, live, pid)
     monkeypatch.setattr(threading, "excepthook", lambda args: None)
     gate = threading.Event()
     writer.submit(Join(token_hash("t"), "")).add_done_callback(lambda _f: None)
@@ -238,7 +241,7 @@ def test_a_poison_ballot_fails_alone_and_the_honest_ones_in_its_batch_are_stored
 def test_a_late_resend_of_an_older_ballot_never_replaces_the_newer(store: Store, live_writer) -> None:
     live, writer = live_writer
     pid = single_poll(store)
-    pollops.open_poll(store, live, pid)
+    open_poll(store, live, pid)
     writer.vote(Vote(pid, 1, "d-1", "", 0, "uid-older01"))
     writer.vote(Vote(pid, 1, "d-1", "", 3, "uid-newer01"))
     late = writer.vote(Vote(pid, 1, "d-1", "", 0, "uid-older01"))  # its ack was lost; the phone retried
@@ -255,7 +258,7 @@ def test_the_live_lock_is_free_while_the_writer_commits(store: Store, live_write
     """A slow disk (a COMMIT held for 1.5 s) must not stall readers of the live state."""
     live, writer = live_writer
     pid = single_poll(store)
-    pollops.open_poll(store, live, pid)
+    open_poll(store, live, pid)
     in_commit, release = threading.Event(), threading.Event()
 
     def slow_disk() -> None:
@@ -279,20 +282,20 @@ def test_the_room_view_copied_to_another_live_state_is_the_same(store: Store) ->
     """The vote server's process mirrors the GUI's LiveState with state()/load()."""
     live = LiveState()
     pid = single_poll(store)
-    pollops.open_poll(store, live, pid)
-    pollops.reveal(store, live, pid, True)
+    open_poll(store, live, pid)
+    reveal(store, live, pid, True)
     mirror = LiveState()
     heard: list[int] = []
     mirror.subscribe(lambda: heard.append(mirror.version))
     mirror.load(live.state())
     assert heard == [1]  # its phones are told
     assert live.join_code and (mirror.join_code, mirror.min_group_size) == (live.join_code, live.min_group_size)
-    poll = pollops.get_poll(store, pid)
+    poll = queries.get_poll(store, pid)
     assert mirror.accepting(pid, poll.round) == live.accepting(pid, poll.round) is not None
     snap, original = mirror.snapshot(), live.snapshot()
     assert {k: v for k, v in snap.items() if k != "version"} == {k: v for k, v in original.items() if k != "version"}
     assert snap["result"] is not None
-    pollops.close_poll(store, live, pid)
+    close_poll(store, live, pid)
     mirror.load(live.state())
     assert mirror.accepting(pid, poll.round) is None and mirror.open_polls() == []
 
@@ -302,7 +305,7 @@ def test_a_coroutine_gets_its_answer_and_a_refusal_as_its_own_error(store: Store
 
     live, writer = live_writer
     pid = single_poll(store)
-    pollops.open_poll(store, live, pid)
+    open_poll(store, live, pid)
 
     async def go() -> tuple[list[object], int]:
         loop = asyncio.get_running_loop()
@@ -338,7 +341,7 @@ def test_a_phone_can_change_its_answer_after_the_writer_restarts(store: Store) -
     started again) has none, and a phone's new answer must still replace its stored one."""
     live = LiveState(store.workshop()["join_code"])
     pid = single_poll(store)
-    pollops.open_poll(store, live, pid)
+    open_poll(store, live, pid)
     first = VoteWriter(store.path, live)
     first.start()
     stored = first.vote(Vote(pid, 1, "d-restart", "", 0, "uid-restart-1"))
@@ -360,7 +363,7 @@ def test_an_item_that_fails_after_writing_leaves_nothing_and_its_batch_is_stored
     leaves no row, every other item of the batch is stored once."""
     live, writer = live_writer
     pid = single_poll(store)
-    pollops.open_poll(store, live, pid)
+    open_poll(store, live, pid)
     monkeypatch.setattr(threading, "excepthook", lambda args: None)
     real = VoteWriter._store_vote
 

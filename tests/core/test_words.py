@@ -1,8 +1,8 @@
-"""Counting nouns and the frequent words of open answers (core/words.py)."""
+"""Counting nouns and the frequent words of open answers (core/model/words.py)."""
 
 from __future__ import annotations
 
-from vbp_workshop.core.words import STOPWORDS, frequent_words, plural, words
+from vbp_workshop.core.model.words import STOPWORDS, frequent_words, plural, words
 
 
 def test_one_response_is_singular_and_every_other_count_plural() -> None:

@@ -10,16 +10,18 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from vbp_workshop.core import pollops
-from vbp_workshop.core.export import ACTUALS_SHEET, ExportError, checksum, export_workbook
-from vbp_workshop.core.imports import (
+from vbp_workshop.core.file.store import Store
+from vbp_workshop.core.operations.live import open_poll
+from vbp_workshop.core.operations.polls import new_poll_edit
+from vbp_workshop.core.polls import queries
+from vbp_workshop.core.workbook.export import ACTUALS_SHEET, ExportError, checksum, export_workbook
+from vbp_workshop.core.workbook.imports import (
     ImportError_,
     actual_edits,
     participant_edits,
     read_actuals,
     read_participants,
 )
-from vbp_workshop.core.store import Store
 
 
 def table_rows(ws, name: str) -> list[dict[str, object]]:
@@ -143,7 +145,7 @@ def test_export_refuses_a_wrong_suffix_and_a_missing_folder(demo: Store, tmp_pat
 
 
 def test_actuals_filled_in_excel_come_back_into_step_5(demo: Store, tmp_path: Path) -> None:
-    from vbp_workshop.core.analysis import rag
+    from vbp_workshop.core.steps.checks import rag
 
     out = export_workbook(demo, tmp_path / "outcome.xlsx")
     wb = openpyxl.load_workbook(out)
@@ -257,14 +259,14 @@ def test_participant_files_that_cannot_be_used(demo: Store, tmp_path: Path) -> N
 
 def test_every_poll_kind_exports(store: Store, tmp_path: Path) -> None:
     """A poll of each kind with answers, including groups, writes and reads back."""
-    from vbp_workshop.core.polls import encode
-    from vbp_workshop.core.store import Insert
+    from vbp_workshop.core.model.changes import Insert
+    from vbp_workshop.core.model.poll import encode
 
     answers = {"single": 0, "multiple": [0, 1], "agreement": {"0": 4}, "scale": 7, "ranking": [1, 0],
                "points": {"0": 3}, "matrix": {"0": [2, 4]}, "importance": {"0": [5, 2]}, "fist": 4,
                "text": "Better outcomes"}
     for kind, answer in answers.items():
-        store.apply([pollops.new_poll_edit(1, kind, f"{kind}?", ["A", "B"], {})])
+        store.apply([new_poll_edit(1, kind, f"{kind}?", ["A", "B"], {})])
         pid = store.rows("polls")[-1]["id"]
         store.apply([Insert("ballots", {"poll_id": pid, "round": 1, "voter": f"v{i}{kind}",
                                         "grp": "pharma" if i < 3 else "provider", "answer": encode(answer)})
@@ -278,7 +280,7 @@ def test_every_poll_kind_exports(store: Store, tmp_path: Path) -> None:
 
 
 def test_a_cancelled_export_leaves_the_file_as_it_was(demo: Store, tmp_path: Path) -> None:
-    from vbp_workshop.core.export import ExportCancelled
+    from vbp_workshop.core.workbook.export import ExportCancelled
 
     out = tmp_path / "outcome.xlsx"
     out.write_bytes(b"the previous workbook")
@@ -301,12 +303,13 @@ def test_a_cancelled_export_leaves_the_file_as_it_was(demo: Store, tmp_path: Pat
 
 
 def test_a_result_from_fewer_than_five_people_says_so_in_the_poll_results(demo: Store, tmp_path: Path) -> None:
-    from vbp_workshop.core.votes import LiveState, Vote, VoteWriter
+    from vbp_workshop.core.intake.votes import Vote, VoteWriter
+    from vbp_workshop.core.model.room import LiveState
 
     live = LiveState(demo.workshop()["join_code"])
-    few = next(p for p in pollops.polls(demo) if p.kind == "single" and not pollops.answer_count(demo, p.id))
-    many = next(p for p in pollops.polls(demo) if p.kind == "single" and pollops.answer_count(demo, p.id) >= 5)
-    pollops.open_poll(demo, live, few.id)
+    few = next(p for p in queries.polls(demo) if p.kind == "single" and not queries.answer_count(demo, p.id))
+    many = next(p for p in queries.polls(demo) if p.kind == "single" and queries.answer_count(demo, p.id) >= 5)
+    open_poll(demo, live, few.id)
     writer = VoteWriter(demo.path, live)
     writer.start()
     try:

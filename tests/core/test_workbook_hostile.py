@@ -13,13 +13,14 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from vbp_workshop.core import pollops
-from vbp_workshop.core.export import MERGED_PARTNER, MERGED_ROLE, export_workbook
-from vbp_workshop.core.export_polls import HIDDEN, checksum
-from vbp_workshop.core.polls import encode
-from vbp_workshop.core.store import Insert, Store
-from vbp_workshop.core.text import EXCEL_CELL_LIMIT, clean_text
-from vbp_workshop.core.xlsx import cell_text
+from vbp_workshop.core.file.store import Store
+from vbp_workshop.core.model.changes import Insert
+from vbp_workshop.core.model.poll import encode
+from vbp_workshop.core.model.text import EXCEL_CELL_LIMIT, clean_text
+from vbp_workshop.core.operations.polls import new_poll_edit
+from vbp_workshop.core.workbook.export import MERGED_PARTNER, MERGED_ROLE, export_workbook
+from vbp_workshop.core.workbook.poll_sheets import HIDDEN, checksum
+from vbp_workshop.core.workbook.xlsx import cell_text
 
 LONG = "=" + "long answer " * 3000  # 36,001 characters: over Excel's cell limit
 
@@ -55,9 +56,9 @@ def hostile(store: Store) -> Store:
     edits += [Insert("actions", {"kind": "action", "what": h, "owner": h, "status": "open"}) for h in HOSTILE]
     edits += [Insert("glossary", {"term": h, "meaning": LONG}) for h in HOSTILE[:3]]
     store.apply(edits)
-    store.apply([pollops.new_poll_edit(1, "single", "=Which one?", HOSTILE[:8], {})])
+    store.apply([new_poll_edit(1, "single", "=Which one?", HOSTILE[:8], {})])
     single = store.rows("polls")[-1]["id"]
-    store.apply([pollops.new_poll_edit(1, "text", "+What matters?", [], {})])
+    store.apply([new_poll_edit(1, "text", "+What matters?", [], {})])
     text = store.rows("polls")[-1]["id"]
     ballots = [Insert("ballots", {"poll_id": single, "round": 1, "voter": f"s{i}", "grp": "pharma",
                                   "answer": encode(i % 8)}) for i in range(8)]
@@ -122,7 +123,7 @@ def test_characters_xml_forbids_never_stop_the_export_and_the_checksum_matches_t
 
 def test_a_lone_surrogate_never_stops_the_writer(tmp_path: Path) -> None:
     """SQLite cannot store a lone surrogate, but a str can hold one: the writer drops it."""
-    from vbp_workshop.core.xlsx import Sheet, WorkbookWriter
+    from vbp_workshop.core.workbook.xlsx import Sheet, WorkbookWriter
 
     sh = Sheet("S")
     sh.table("T", ["=head\ud800", "B"], [["lone \ud800 surrogate", "=x\udfff"]])
@@ -134,12 +135,12 @@ def test_a_lone_surrogate_never_stops_the_writer(tmp_path: Path) -> None:
 
 
 def test_raw_votes_merge_small_groups_and_hidden_answers_are_on_no_sheet(store: Store, tmp_path: Path) -> None:
-    store.apply([pollops.new_poll_edit(1, "single", "Which?", ["A", "B"], {})])
+    store.apply([new_poll_edit(1, "single", "Which?", ["A", "B"], {})])
     single = store.rows("polls")[-1]["id"]
     groups = ["pharma"] * 4 + ["provider"] * 3 + ["patient"]  # one patient: below the minimum of 3
     store.apply([Insert("ballots", {"poll_id": single, "round": 1, "voter": f"v{i}", "grp": g,
                                     "answer": encode(i % 2)}) for i, g in enumerate(groups)])
-    store.apply([pollops.new_poll_edit(1, "text", "Say?", [], {})])
+    store.apply([new_poll_edit(1, "text", "Say?", [], {})])
     text = store.rows("polls")[-1]["id"]
     secret = "The CEO of Halden said something unrepeatable"
     store.apply([Insert("ballots", {"poll_id": text, "round": 1, "voter": "t1", "answer": encode(secret),

@@ -14,9 +14,9 @@ import openpyxl
 import pytest
 
 from vbp_workshop import __version__
-from vbp_workshop.core.export import export_workbook
-from vbp_workshop.core.store import Store
-from vbp_workshop.core.xlsx import A4_LANDSCAPE_CHARS, MIN_PRINT_SCALE
+from vbp_workshop.core.file.store import Store
+from vbp_workshop.core.workbook.export import export_workbook
+from vbp_workshop.core.workbook.xlsx import A4_LANDSCAPE_CHARS, MIN_PRINT_SCALE
 
 
 @pytest.fixture

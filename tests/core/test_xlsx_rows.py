@@ -1,4 +1,4 @@
-"""The fast row writer (core/xlsx_rows.py) writes exactly what XlsxWriter's own writer writes:
+"""The fast row writer (core/workbook/xlsx_rows.py) writes exactly what XlsxWriter's own writer writes:
 the same workbook built twice, once with it, compared part by part, byte for byte, on sheets
 with every kind of cell, format and row the export (or XlsxWriter) can produce."""
 
@@ -13,8 +13,8 @@ from typing import Any
 import xlsxwriter
 import xlsxwriter.worksheet
 
-from vbp_workshop.core import xlsx_rows
-from vbp_workshop.core.xlsx import Sheet, WorkbookWriter
+from vbp_workshop.core.workbook import xlsx_rows
+from vbp_workshop.core.workbook.xlsx import Sheet, WorkbookWriter
 
 
 def build(path: Path, fast: bool) -> None:

@@ -7,8 +7,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from vbp_workshop.core import pollops
-from vbp_workshop.core.kinds import ORDER
+from vbp_workshop.core.polls import queries
+from vbp_workshop.core.polls.kinds import ORDER
 
 from .conftest import Room
 
@@ -38,7 +38,7 @@ def join(page: Any, room: Room, tmp_path: Path | None = None, group: str = "prov
 def open_kind(page: Any, room: Room, kind: str) -> Any:
     """Open the demo's first poll of this kind and wait until the phone shows it."""
     pid = room.open(kind)
-    poll = pollops.get_poll(room.store, pid)
+    poll = queries.get_poll(room.store, pid)
     page.wait_for_function("q => !document.getElementById('poll').hidden && "
                            "document.getElementById('question').textContent === q", arg=poll.question)
     return poll
@@ -79,4 +79,4 @@ def answer(page: Any, kind: str, poll: Any) -> None:
 def my_ballots(room: Room, poll: Any) -> list[dict[str, Any]]:
     """The ballots of the device that joined last (the phone under test)."""
     me = room.store.rows("devices", order="id")[-1]["pseudonym"]
-    return [b for b in pollops.ballots(room.store, poll.id, poll.round) if b["voter"] == me]
+    return [b for b in queries.ballots(room.store, poll.id, poll.round) if b["voter"] == me]

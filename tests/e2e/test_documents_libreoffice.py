@@ -17,10 +17,11 @@ from tests.conftest import need_tool
 from tests.core.test_documents import LONG_RULE
 from tests.core.test_workbook_hostile import HOSTILE, hostile
 from tests.e2e.test_hostile_export import ANSWERS
-from vbp_workshop.core import pollops
-from vbp_workshop.core.polls import encode
-from vbp_workshop.core.store import Insert, Store
-from vbp_workshop.core.text import clean_text
+from vbp_workshop.core.file.store import Store
+from vbp_workshop.core.model.changes import Insert
+from vbp_workshop.core.model.poll import encode
+from vbp_workshop.core.model.text import clean_text
+from vbp_workshop.core.polls import queries
 
 pytestmark = pytest.mark.libreoffice
 __all__ = ["hostile"]
@@ -81,7 +82,7 @@ def demo_file(tmp_path: Path) -> Path:
                          timeout=120, check=False)
     assert run.returncode == 0, run.stderr
     store = Store.open(path)  # a hidden answer and one person alone from a partner: neither may show
-    text = next(p for p in pollops.polls(store) if p.kind == "text")
+    text = next(p for p in queries.polls(store) if p.kind == "text")
     store.apply([Insert("ballots", {"poll_id": text.id, "round": 1, "voter": "x1", "grp": "pharma",
                                     "answer": encode("SECRET hidden answer"), "hidden": 1})])
     store.close()

@@ -13,12 +13,14 @@ import aiohttp
 import openpyxl
 import pytest
 
-from vbp_workshop.core import pollops
-from vbp_workshop.core.export import export_workbook
-from vbp_workshop.core.export_polls import checksum
-from vbp_workshop.core.store import Store
-from vbp_workshop.core.text import clean_text
-from vbp_workshop.core.votes import LiveState, VoteWriter
+from vbp_workshop.core.file.store import Store
+from vbp_workshop.core.intake.votes import VoteWriter
+from vbp_workshop.core.model.room import LiveState
+from vbp_workshop.core.model.text import clean_text
+from vbp_workshop.core.operations.live import close_poll, open_poll
+from vbp_workshop.core.polls import queries
+from vbp_workshop.core.workbook.export import export_workbook
+from vbp_workshop.core.workbook.poll_sheets import checksum
 from vbp_workshop.server.runner import VoteServer
 
 ANSWERS = ["=1+1", "+SUM(A1:A3)", "-2+3", "@SUM(1)", "\t=tab first", '=HYPERLINK("http://evil.example","x")',
@@ -39,8 +41,8 @@ def server(demo: Store) -> Iterator[tuple[Store, LiveState, VoteServer]]:
 
 def test_hostile_phone_answers_reach_the_workbook_as_text(server, tmp_path: Path) -> None:
     store, live, srv = server
-    pid = next(p.id for p in pollops.polls(store) if p.kind == "text")
-    pollops.open_poll(store, live, pid)
+    pid = next(p.id for p in queries.polls(store) if p.kind == "text")
+    open_poll(store, live, pid)
     base = f"http://127.0.0.1:{srv.port}"
 
     async def vote(i: int, answer: str) -> int:
@@ -55,7 +57,7 @@ def test_hostile_phone_answers_reach_the_workbook_as_text(server, tmp_path: Path
         return [await vote(i, a) for i, a in enumerate(ANSWERS)]
 
     assert asyncio.run(go()) == [200] * len(ANSWERS)
-    pollops.close_poll(store, live, pid)
+    close_poll(store, live, pid)
     out = export_workbook(store, tmp_path / "phones.xlsx")
     with zipfile.ZipFile(out) as z:
         xml = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/sheet")]

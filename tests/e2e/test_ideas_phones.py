@@ -16,12 +16,13 @@ import openpyxl
 import pytest
 
 from tests.server.test_ideas import IdeasRoom
-from vbp_workshop.core import ideas, pollops
-from vbp_workshop.core.domain import GROUP_LABELS
-from vbp_workshop.core.export import export_workbook
-from vbp_workshop.core.idea_intake import set_state
+from vbp_workshop.core.file.store import Store
+from vbp_workshop.core.intake.ideas import set_state
+from vbp_workshop.core.model.domain import GROUP_LABELS
 from vbp_workshop.core.operations import apply_edits, close_poll
-from vbp_workshop.core.store import Store
+from vbp_workshop.core.operations.live import open_poll
+from vbp_workshop.core.steps import ideas
+from vbp_workshop.core.workbook.export import export_workbook
 
 from .conftest import new_phone
 from .phone_steps import shot
@@ -97,7 +98,7 @@ def test_ideas_from_phones_to_the_record(iroom: IdeasRoom, browser: Any, tmp_pat
         merged = next(r for r in ideas.ideas_of(store, aid) if r["status"] == "approved")
         apply_edits(store, iroom.live, ideas.promote_edits(store, aid, [rows[2]["id"], merged["id"]], "points"))
         set_state(store, aid, "closed")
-        poll = pollops.open_poll(store, iroom.live, int(store.row("idea_activities", aid)["poll_id"]))  # type: ignore[index]
+        poll = open_poll(store, iroom.live, int(store.row("idea_activities", aid)["poll_id"]))  # type: ignore[index]
         assert poll.options == ("Share outcome data every month", "More trust between the partners")
         for n, page in enumerate(phones):
             page.wait_for_selector("#poll:not([hidden])")

@@ -14,8 +14,8 @@ import pytest
 
 from tests.conftest import need_tool
 from tests.core.test_workbook_hostile import HOSTILE, LONG, hostile, shown
-from vbp_workshop.core.export import export_workbook
-from vbp_workshop.core.store import Store
+from vbp_workshop.core.file.store import Store
+from vbp_workshop.core.workbook.export import export_workbook
 
 pytestmark = pytest.mark.libreoffice
 __all__ = ["hostile"]  # the fixture: a workshop whose every person-typed text is hostile

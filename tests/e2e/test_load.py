@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from vbp_workshop.core.demo import build_demo
+from vbp_workshop.core.steps.demo import build_demo
 
 ROOT = Path(__file__).resolve().parents[2]
 ENV = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
@@ -117,7 +117,7 @@ def test_sigkill_mid_load_loses_no_acknowledged_vote(tmp_path: Path) -> None:
                 proc.kill()
     sent, acked = read_log(log)
     assert sum(len(v) for v in acked.values()) >= 400
-    from vbp_workshop.core.store import Store
+    from vbp_workshop.core.file.store import Store
 
     reopened = Store.open(path)  # the file opens cleanly after the kill
     reopened.close()

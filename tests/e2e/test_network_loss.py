@@ -18,7 +18,8 @@ import pytest
 from benchmarks.lossy_proxy import Faults, LossyProxy
 from benchmarks.room_phones import Phone, join_all, settle, wait_for
 from tests.server.conftest import Room
-from vbp_workshop.core import pollops
+from vbp_workshop.core.operations.live import close_poll
+from vbp_workshop.core.polls import queries
 
 pytestmark = pytest.mark.slow
 
@@ -77,7 +78,7 @@ async def lossy_room(room: Room) -> None:
     phones, stop, streams = await room_through(proxy, room, 40, spread=2.0)
     try:
         first = room.open("single")
-        key = (first, pollops.get_poll(room.store, first).round)
+        key = (first, queries.get_poll(room.store, first).round)
         assert await wait_for(lambda: all(key in p.seen for p in phones), 15), on_poll(phones, first)
         # Mid-burst the Wi-Fi drops for everyone, and comes back after two seconds.
         await asyncio.sleep(1.0)
@@ -94,7 +95,7 @@ async def lossy_room(room: Room) -> None:
         lost = [b.error for p in phones for b in p.ballots.values()
                 if b.poll_id == first and not b.acked_at and not b.error.startswith("409")]
         assert lost == []
-        second_key = (second, pollops.get_poll(room.store, second).round)
+        second_key = (second, queries.get_poll(room.store, second).round)
         check_once(room, phones, first, key[1])
         check_once(room, phones, *second_key)
         assert sum(p.reconnects for p in phones) >= len(phones), "the cut did not reach every stream"
@@ -121,7 +122,7 @@ async def lost_acks(room: Room) -> None:
         poll_id = room.open("agreement")
         assert await wait_for(lambda: proxy.stats["acks_dropped"] == n, 10), proxy.stats
         proxy.away = True
-        pollops.close_poll(room.store, room.live, poll_id)
+        close_poll(room.store, room.live, poll_id)
         await asyncio.sleep(0.5)
         proxy.away = False
         await settle(phones, 30)

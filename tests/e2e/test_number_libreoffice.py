@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import need_tool
-from vbp_workshop.core import pollops
-from vbp_workshop.core.export import export_workbook
-from vbp_workshop.core.kinds.number import number_text
-from vbp_workshop.core.polls import encode
-from vbp_workshop.core.store import Insert, Store
+from vbp_workshop.core.file.store import Store
+from vbp_workshop.core.model.changes import Insert
+from vbp_workshop.core.model.poll import encode
+from vbp_workshop.core.operations.polls import new_poll_edit
+from vbp_workshop.core.polls.kinds.number import number_text
+from vbp_workshop.core.workbook.export import export_workbook
 
 pytestmark = pytest.mark.libreoffice
 VALUES = [6, 9, 12, 12, 14.5, 18, 24]
@@ -23,7 +24,7 @@ VALUES = [6, 9, 12, 12, 14.5, 18, 24]
 
 def test_libreoffice_renders_a_number_polls_block(store: Store, tmp_path: Path) -> None:
     soffice = need_tool("soffice", "libreoffice")
-    store.apply([pollops.new_poll_edit(4, "number", "How many months until the pilot shows savings?", [],
+    store.apply([new_poll_edit(4, "number", "How many months until the pilot shows savings?", [],
                                        {"min": 0, "max": 36, "unit": "months"})])
     pid = store.rows("polls")[-1]["id"]
     store.apply([Insert("ballots", {"poll_id": pid, "round": 1, "voter": f"v{i}",

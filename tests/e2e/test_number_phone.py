@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
-from vbp_workshop.core import pollops
-from vbp_workshop.core.kinds.number import number_text
+from vbp_workshop.core.operations.live import close_poll, reveal
+from vbp_workshop.core.polls import queries
+from vbp_workshop.core.polls.kinds.number import number_text
 
 from .conftest import Room
 from .phone_steps import join, my_ballots, open_kind
@@ -23,7 +24,7 @@ def test_a_phone_votes_on_a_number_poll(room: Room, phone: Any) -> None:
     poll = open_kind(phone, room, "number")
     lo, hi = poll.scale_range
     unit = poll.settings["unit"]
-    before = pollops.round_tally(room.store, poll).respondents
+    before = queries.round_tally(room.store, poll).respondents
     field = phone.get_by_label(f"Your estimate ({unit})")  # labelled, with its unit
     assert field.get_attribute("inputmode") == "decimal"
     assert phone.inner_text("#number-help") == f"A number from {lo} to {hi} {unit}, with at most one decimal place."
@@ -57,13 +58,13 @@ def test_a_phone_votes_on_a_number_poll(room: Room, phone: Any) -> None:
     phone.wait_for_selector("#status.ok")
     assert [b["answer"] for b in my_ballots(room, poll)] == ["12.5"]
     assert json.loads(my_ballots(room, poll)[0]["answer"]) == 12.5
-    t = pollops.round_tally(room.store, poll)
+    t = queries.round_tally(room.store, poll)
     assert t.respondents == before + 1
 
-    pollops.close_poll(room.store, room.live, poll.id)
-    pollops.reveal(room.store, room.live, poll.id, True)
+    close_poll(room.store, room.live, poll.id)
+    reveal(room.store, room.live, poll.id, True)
     phone.wait_for_selector("#result:not([hidden])")
     shown = phone.inner_text("#result")
     assert f"Median {number_text(t.median)} {unit}" in shown
-    for lo_hi, _pct in pollops.public_result(poll, t)["bars"]:
+    for lo_hi, _pct in queries.public_result(poll, t)["bars"]:
         assert lo_hi in shown  # the histogram's ranges

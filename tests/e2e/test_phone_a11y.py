@@ -11,7 +11,9 @@ from typing import Any
 
 import pytest
 
-from vbp_workshop.core import pollops
+from vbp_workshop.core.operations.live import close_poll, open_poll, reveal
+from vbp_workshop.core.operations.polls import new_poll_edit
+from vbp_workshop.core.polls import queries
 
 from .conftest import Room, new_phone
 from .phone_steps import KINDS, answer, join, open_kind, shot
@@ -50,8 +52,8 @@ def test_axe_finds_no_violation_on_any_screen(room: Room, phone: Any, axe_source
         phone.click("#send")
         phone.wait_for_selector("#status.ok")
         found[kind + ", answered"] = axe_violations(phone, axe_source)
-    pollops.close_poll(room.store, room.live, poll.id)
-    pollops.reveal(room.store, room.live, poll.id, True)
+    close_poll(room.store, room.live, poll.id)
+    reveal(room.store, room.live, poll.id, True)
     phone.wait_for_selector("#result:not([hidden])")
     found["result"] = axe_violations(phone, axe_source)
     assert {k: v for k, v in found.items() if v} == {}
@@ -106,10 +108,10 @@ def test_focus_moves_to_the_question_after_joining_and_new_questions_are_announc
     page = new_phone(browser)
     join(page, room)
     page.wait_for_function("() => document.activeElement.id === 'question'")
-    assert page.inner_text("#question") == pollops.get_poll(room.store, pid).question
+    assert page.inner_text("#question") == queries.get_poll(room.store, pid).question
     page.context.close()
     # Joining while nothing is open: focus lands on the waiting screen's heading.
-    pollops.close_poll(room.store, room.live, pid)
+    close_poll(room.store, room.live, pid)
     page = new_phone(browser)
     join(page, room)
     page.wait_for_function("() => document.activeElement.id === 'wait-title'")
@@ -129,7 +131,7 @@ def test_focus_moves_to_the_question_after_joining_and_new_questions_are_announc
     assert page.get_attribute(".scale button:has-text('7')", "aria-pressed") == "true"
     # Closing is announced. Updates arrive in order, so once the close is shown the update before
     # it was handled too: the only focus move is the one from the vanished form to the heading.
-    pollops.close_poll(room.store, room.live, poll.id)
+    close_poll(room.store, room.live, poll.id)
     announced(page, "Voting has closed")
     assert page.evaluate("() => window.__moves") == ["wait-title"]
     page.context.close()
@@ -289,12 +291,12 @@ def test_long_unbroken_options_still_fit_at_320_css_px(room: Room, browser: Any)
     long = "Wiederaufnahmewahrscheinlichkeitsindikatorberechnung"
     options = [long, "Patient-reported outcome", "Cost per episode"]
     for kind, settings in (("ranking", {}), ("points", {"budget": 10})):
-        room.store.apply([pollops.new_poll_edit(4, kind, f"Long {kind}", options, settings)])
+        room.store.apply([new_poll_edit(4, kind, f"Long {kind}", options, settings)])
     page = new_phone(browser, width=320, height=640)
     join(page, room)
     for kind in ("ranking", "points"):
-        pid = next(p.id for p in pollops.polls(room.store) if p.question == f"Long {kind}")
-        pollops.open_poll(room.store, room.live, pid)
+        pid = next(p.id for p in queries.polls(room.store) if p.question == f"Long {kind}")
+        open_poll(room.store, room.live, pid)
         page.wait_for_function("q => document.getElementById('question').textContent === q", arg=f"Long {kind}")
         assert long in page.locator("#answer").inner_text().replace("\n", "")
         scroll, client = page.evaluate(

@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 
-from vbp_workshop.core import pollops
+from vbp_workshop.core.operations.live import close_poll
+from vbp_workshop.core.polls import queries
 from vbp_workshop.server.runner import VoteServer
 
 from .conftest import Faults, ProxyThread, Room, new_phone
@@ -52,8 +53,8 @@ def test_the_wifi_drops_a_poll_opens_meanwhile_and_the_phone_catches_up_without_
     assert net.drop() >= 1
     phone.wait_for_function("() => document.getElementById('conn').textContent === 'Reconnecting…'")
     # While the phone is away the facilitator closes the question and opens the next one.
-    pollops.close_poll(room.store, room.live, first)
-    second = pollops.get_poll(room.store, room.open("scale"))
+    close_poll(room.store, room.live, first)
+    second = queries.get_poll(room.store, room.open("scale"))
     phone.wait_for_timeout(2500)
     assert phone.inner_text("#question") != second.question  # it really was cut off
     net.back()
@@ -71,7 +72,7 @@ def test_a_lost_acknowledgement_is_retried_under_the_same_id_and_counted_once(
     # The proxy lets the first vote reach the server, which stores it and answers; the answer is
     # swallowed and the link reset, as a Wi-Fi drop at that instant would.
     net = lossy(Faults(drop_first_vote_ack=True))
-    poll = pollops.get_poll(room.store, room.open("agreement"))
+    poll = queries.get_poll(room.store, room.open("agreement"))
     join(phone, room, base=net.base)
     on_question(phone, poll.question)
     ids = vote_ids(phone)
@@ -89,7 +90,7 @@ def test_a_lost_acknowledgement_is_retried_under_the_same_id_and_counted_once(
 def test_a_ballot_sent_while_away_goes_by_itself_when_the_phone_is_back(
         room: Room, phone: Any, lossy: Callable[[Faults], ProxyThread]) -> None:
     net = lossy(Faults())
-    poll = pollops.get_poll(room.store, room.open("fist"))
+    poll = queries.get_poll(room.store, room.open("fist"))
     join(phone, room, base=net.base)
     on_question(phone, poll.question)
     connected(phone)
@@ -125,7 +126,7 @@ def test_the_phone_reconnects_after_the_laptop_server_restarts(room: Room, phone
     room.server = VoteServer(room.live, room.writer, room.store.path, host="127.0.0.1", port=port)
     if room.server.start() != port:
         pytest.skip(f"another process took port {port} while the server was down")
-    on_question(phone, pollops.get_poll(room.store, pid).question, timeout=40000)
+    on_question(phone, queries.get_poll(room.store, pid).question, timeout=40000)
     assert phone.evaluate(SAME_PAGE)
     phone.locator("label.choice").nth(0).click()
     phone.click("#send")
@@ -162,7 +163,7 @@ def test_reconnects_wait_longer_each_time_and_phones_spread_out(
 
 def test_a_ballot_unacknowledged_when_its_poll_closed_is_settled_on_the_next_update(
         room: Room, phone: Any) -> None:
-    poll = pollops.get_poll(room.store, room.open("single"))
+    poll = queries.get_poll(room.store, room.open("single"))
     join(phone, room)
     connected(phone)
     ids = vote_ids(phone)
@@ -182,7 +183,7 @@ def test_a_ballot_unacknowledged_when_its_poll_closed_is_settled_on_the_next_upd
     pending = f"vbp:pending:{poll.id}:{poll.round}"
     assert phone.evaluate("k => localStorage.getItem(k) !== null", pending)
     phone.unroute("**/api/vote")
-    pollops.close_poll(room.store, room.live, poll.id)  # the next update the phone hears
+    close_poll(room.store, room.live, poll.id)  # the next update the phone hears
     phone.wait_for_function("k => localStorage.getItem(k) === null", arg=pending, timeout=15000)
     assert phone.evaluate("k => localStorage.getItem(k)", f"vbp:{poll.id}:{poll.round}") == "2"
     mine = my_ballots(room, poll)

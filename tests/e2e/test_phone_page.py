@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
-from vbp_workshop.core import pollops
-from vbp_workshop.core.polls import BallotError, validate
+from vbp_workshop.core.model.poll import BallotError, validate
+from vbp_workshop.core.operations.live import close_poll, open_poll, reveal
+from vbp_workshop.core.polls import queries
 
 from .conftest import Room, new_phone
 from .phone_steps import answer, join, my_ballots, shot
@@ -38,13 +39,13 @@ def test_a_phone_answers_every_poll_kind(room: Room, phone: Any, tmp_path: Path)
     join(phone, room, tmp_path)
     assert "You're in" in phone.inner_text("#wait-title")
     seen_kinds = set()
-    for poll in pollops.polls(store):
+    for poll in queries.polls(store):
         if poll.kind in seen_kinds or poll.settings.get("fill_from") == "metrics":
             continue
         seen_kinds.add(poll.kind)
-        before = pollops.round_tally(store, poll).respondents
-        pollops.open_poll(store, room.live, poll.id)
-        poll = pollops.get_poll(store, poll.id)
+        before = queries.round_tally(store, poll).respondents
+        open_poll(store, room.live, poll.id)
+        poll = queries.get_poll(store, poll.id)
         phone.wait_for_selector("#poll:not([hidden])")
         phone.wait_for_function("q => document.getElementById('question').textContent === q", arg=poll.question)
         assert "no name is stored" in phone.inner_text("#poll-meta")
@@ -53,14 +54,14 @@ def test_a_phone_answers_every_poll_kind(room: Room, phone: Any, tmp_path: Path)
         phone.click("#send")
         phone.wait_for_selector("#status.ok", timeout=5000)
         assert "recorded" in phone.inner_text("#status")
-        t = pollops.round_tally(store, poll)
+        t = queries.round_tally(store, poll)
         assert t.respondents == before + 1, poll.kind
         assert EXPECT[poll.kind](t, poll), poll.kind
-        ballot = [b for b in pollops.ballots(store, poll.id, poll.round) if b["source"] == "phone"][-1]
+        ballot = [b for b in queries.ballots(store, poll.id, poll.round) if b["source"] == "phone"][-1]
         assert ballot["grp"] == "provider"
     # The ranking poll fills from metrics; make sure every kind was tried.
-    ranking = next(p for p in pollops.polls(store) if p.kind == "ranking")
-    seen_kinds.add("ranking") if pollops.round_tally(store, ranking).respondents else None
+    ranking = next(p for p in queries.polls(store) if p.kind == "ranking")
+    seen_kinds.add("ranking") if queries.round_tally(store, ranking).respondents else None
     assert seen_kinds >= {"single", "multiple", "agreement", "scale", "points", "matrix", "importance",
                           "fist", "text"}
 
@@ -68,8 +69,8 @@ def test_a_phone_answers_every_poll_kind(room: Room, phone: Any, tmp_path: Path)
 def test_ranking_by_moving_items(room: Room, phone: Any, tmp_path: Path) -> None:
     join(phone, room, tmp_path)
     pid = room.open("ranking")  # the demo's metric ranking: 5 options, already 27 answers
-    poll = pollops.get_poll(room.store, pid)
-    before = pollops.round_tally(room.store, poll).counts
+    poll = queries.get_poll(room.store, pid)
+    before = queries.round_tally(room.store, poll).counts
     phone.wait_for_selector("#poll:not([hidden])")
     phone.get_by_label(f"Move down: {poll.options[0]}").click()
     phone.get_by_label(f"Move up: {poll.options[2]}").click()
@@ -78,14 +79,14 @@ def test_ranking_by_moving_items(room: Room, phone: Any, tmp_path: Path) -> None
     shot(phone, "ranking", tmp_path)
     phone.click("#send")
     phone.wait_for_selector("#status.ok")
-    after = pollops.round_tally(room.store, poll).counts
+    after = queries.round_tally(room.store, poll).counts
     assert [a - b for a, b in zip(after, before, strict=True)] == [2.0, 4.0, 3.0, 1.0, 0.0]  # first of 5 earns 4
 
 
 def test_the_phone_follows_close_and_reveal_and_can_change_its_answer(room: Room, phone: Any, tmp_path: Path) -> None:
     join(phone, room, tmp_path)
     pid = room.open("fist")
-    poll = pollops.get_poll(room.store, pid)
+    poll = queries.get_poll(room.store, pid)
     phone.wait_for_selector("#poll:not([hidden])")
     phone.locator(".scale button", has_text="2").first.click()
     phone.click("#send")
@@ -96,10 +97,10 @@ def test_the_phone_follows_close_and_reveal_and_can_change_its_answer(room: Room
     phone.wait_for_function("() => document.getElementById('status').className.includes('ok')")
     phone.wait_for_timeout(100)
     assert [b["answer"] for b in my_ballots(room, poll)] == ["5"]  # changed, not counted twice
-    pollops.close_poll(room.store, room.live, pid)
+    close_poll(room.store, room.live, pid)
     phone.wait_for_selector("#wait:not([hidden])")
     assert "closed" in phone.inner_text("#wait-title")
-    pollops.reveal(room.store, room.live, pid, True)
+    reveal(room.store, room.live, pid, True)
     phone.wait_for_selector("#result:not([hidden])")
     assert "Results" in phone.inner_text("#result")
     shot(phone, "result", tmp_path)
@@ -170,13 +171,13 @@ def test_a_stream_refused_for_capacity_is_explained_and_retried(room: Room, brow
     assert second.is_hidden("#notice")
     pid = room.open("single")
     second.wait_for_function("q => document.getElementById('question').textContent === q",
-                             arg=pollops.get_poll(room.store, pid).question)
+                             arg=queries.get_poll(room.store, pid).question)
     second.context.close()
 
 
 def test_a_ballot_the_laptop_refuses_shows_the_laptops_reason(room: Room, phone: Any) -> None:
     join(phone, room)
-    poll = pollops.get_poll(room.store, room.open("single"))
+    poll = queries.get_poll(room.store, room.open("single"))
     phone.wait_for_selector("#poll:not([hidden])")
     phone.locator("label.choice").nth(0).click()
 

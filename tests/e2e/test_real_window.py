@@ -46,7 +46,7 @@ def test_the_window_and_projector_render_on_a_real_x_server(tmp_path: Path, qapp
         assert QImage(str(tmp_path / f"{name}.png")).size().toTuple() == (1366, 768), name
     assert QImage(str(tmp_path / "step2-polls-1280x720.png")).size().toTuple() == (1280, 720)
 
-    from vbp_workshop.core.polls import KINDS
+    from vbp_workshop.core.model.poll import KINDS
 
     for kind in KINDS:  # the projector: every kind, at the size its name claims
         for w, h in ((1024, 768), (1920, 1080)):
@@ -101,8 +101,8 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 from vbp_workshop import ui
-from vbp_workshop.core import export as core_export
-from vbp_workshop.core.demo import build_demo
+from vbp_workshop.core.workbook import export as core_export
+from vbp_workshop.core.steps.demo import build_demo
 from vbp_workshop.ui.shared.dialogs import ScriptedDialogs
 from vbp_workshop.ui.main_window import MainWindow
 from vbp_workshop.ui.settings import Settings

@@ -5,9 +5,11 @@ from dataclasses import dataclass
 
 import pytest
 
-from vbp_workshop.core import pollops
-from vbp_workshop.core.store import Store
-from vbp_workshop.core.votes import LiveState, VoteWriter
+from vbp_workshop.core.file.store import Store
+from vbp_workshop.core.intake.votes import VoteWriter
+from vbp_workshop.core.model.room import LiveState
+from vbp_workshop.core.operations.live import open_poll
+from vbp_workshop.core.polls import queries
 from vbp_workshop.server.runner import VoteServer
 
 
@@ -27,11 +29,11 @@ class Room:
         return self.live.join_code
 
     def poll_id(self, kind: str) -> int:
-        return next(p.id for p in pollops.polls(self.store) if p.kind == kind)
+        return next(p.id for p in queries.polls(self.store) if p.kind == kind)
 
     def open(self, kind: str) -> int:
         pid = self.poll_id(kind)
-        pollops.open_poll(self.store, self.live, pid)
+        open_poll(self.store, self.live, pid)
         return pid
 
 

@@ -74,8 +74,9 @@ def test_the_server_raises_its_soft_descriptor_limit_to_the_hard_one(tmp_path: P
     code = (
         "import resource, sys\n"
         "resource.setrlimit(resource.RLIMIT_NOFILE, (256, 4096))\n"
-        "from vbp_workshop.core.demo import build_demo\n"
-        "from vbp_workshop.core.votes import LiveState, VoteWriter\n"
+        "from vbp_workshop.core.steps.demo import build_demo\n"
+        "from vbp_workshop.core.intake.votes import VoteWriter\n"
+        "from vbp_workshop.core.model.room import LiveState\n"
         "from vbp_workshop.server.runner import VoteServer\n"
         f"store = build_demo({str(tmp_path / 'd.vbpw')!r})\n"
         "live = LiveState(store.workshop()['join_code']); writer = VoteWriter(store.path, live); writer.start()\n"

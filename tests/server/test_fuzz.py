@@ -66,10 +66,10 @@ def test_fuzz_vote_bodies(room: Room) -> None:
 def test_fuzz_answers_to_the_open_poll_are_valid_or_refused(room: Room) -> None:
     """Well-formed envelopes with arbitrary answers: stored only when the answer fits the poll."""
     pid = room.open("matrix")
-    from vbp_workshop.core import pollops
-    from vbp_workshop.core.polls import BallotError, validate
+    from vbp_workshop.core.model.poll import BallotError, validate
+    from vbp_workshop.core.polls import queries
 
-    poll = pollops.get_poll(room.store, pid)
+    poll = queries.get_poll(room.store, pid)
     counter = iter(range(10**6))
 
     @SETTINGS

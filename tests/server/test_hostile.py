@@ -16,7 +16,7 @@ from typing import Any
 import aiohttp
 from yarl import URL
 
-from vbp_workshop.core.votes import token_hash
+from vbp_workshop.core.intake.votes import token_hash
 
 from .conftest import Room
 

@@ -9,11 +9,12 @@ from typing import Any
 import aiohttp
 import pytest
 
-from vbp_workshop.core import ideas
-from vbp_workshop.core.idea_intake import derive, room, set_state
+from vbp_workshop.core.file.store import Store
+from vbp_workshop.core.intake.ideas import derive, room, set_state
+from vbp_workshop.core.intake.votes import VoteWriter
+from vbp_workshop.core.model.room import LiveState
 from vbp_workshop.core.operations import apply_edits
-from vbp_workshop.core.store import Store
-from vbp_workshop.core.votes import LiveState, VoteWriter
+from vbp_workshop.core.steps import ideas
 from vbp_workshop.server.runner import VoteServer
 
 

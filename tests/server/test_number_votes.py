@@ -9,7 +9,7 @@ from typing import Any
 
 import aiohttp
 
-from vbp_workshop.core import pollops
+from vbp_workshop.core.polls import queries
 
 from .conftest import Room
 
@@ -31,7 +31,7 @@ async def _vote(room: Room, raw_answers: list[str]) -> list[tuple[int, str]]:
 
 def test_hostile_numbers_are_refused_and_an_honest_one_is_stored(room: Room) -> None:
     pid = room.open("number")
-    poll = pollops.get_poll(room.store, pid)
+    poll = queries.get_poll(room.store, pid)
     lo, hi = poll.scale_range
     before = room.store.scalar("SELECT COUNT(*) FROM ballots")
     hostile = {"NaN": "Enter a number.", "Infinity": "Enter a number.", "-Infinity": "Enter a number.",
@@ -43,5 +43,5 @@ def test_hostile_numbers_are_refused_and_an_honest_one_is_stored(room: Room) -> 
     assert got == [(422, message) for message in hostile.values()]
     assert room.store.scalar("SELECT COUNT(*) FROM ballots") == before
     assert asyncio.run(_vote(room, ["12.5"])) == [(200, "ok")]
-    mine = [b for b in pollops.ballots(room.store, pid, 1) if b["grp"] == "payer" and b["ballot_uid"] == "n" + "0" * 15]
+    mine = [b for b in queries.ballots(room.store, pid, 1) if b["grp"] == "payer" and b["ballot_uid"] == "n" + "0" * 15]
     assert [b["answer"] for b in mine] == ["12.5"]

@@ -17,10 +17,12 @@ from typing import Any
 import aiohttp
 import pytest
 
-from vbp_workshop.core import operations, pollops
+from vbp_workshop.core import operations
+from vbp_workshop.core.file.store import Store
+from vbp_workshop.core.model.room import LiveState
 from vbp_workshop.core.operations import live as live_ops
-from vbp_workshop.core.store import Store
-from vbp_workshop.core.votes import LiveState
+from vbp_workshop.core.operations.live import close_poll, open_poll, reveal
+from vbp_workshop.core.polls import queries
 from vbp_workshop.server.process import ServerProcess
 
 
@@ -61,8 +63,8 @@ def notices(server: ServerProcess, n: int, timeout: float = 5) -> list[dict[str,
 def test_a_ballot_goes_through_the_servers_process_to_the_file_and_back(served) -> None:
     store, live, server = served
     assert server.pid and server.pid != os.getpid()
-    pid = next(p.id for p in pollops.polls(store) if p.kind == "single")
-    pollops.open_poll(store, live, pid)  # the GUI's operation: the child hears it
+    pid = next(p.id for p in queries.polls(store) if p.kind == "single")
+    open_poll(store, live, pid)  # the GUI's operation: the child hears it
     base = f"http://127.0.0.1:{server.port}"
     joined, statuses = asyncio.run(join_and_vote(base, live.join_code, [
         {"poll_id": pid, "round": 1, "ballot_id": "a" * 16, "answer": 1}]))
@@ -75,9 +77,9 @@ def test_a_ballot_goes_through_the_servers_process_to_the_file_and_back(served) 
 
 def test_a_closed_poll_takes_no_ballot_once_close_returns(served) -> None:
     store, live, server = served
-    pid = next(p.id for p in pollops.polls(store) if p.kind == "single")
-    pollops.open_poll(store, live, pid)
-    pollops.close_poll(store, live, pid)  # waits for the child to confirm the close
+    pid = next(p.id for p in queries.polls(store) if p.kind == "single")
+    open_poll(store, live, pid)
+    close_poll(store, live, pid)  # waits for the child to confirm the close
     base = f"http://127.0.0.1:{server.port}"
     before = store.scalar("SELECT COUNT(*) FROM ballots WHERE poll_id = ?", (pid,))
     _joined, statuses = asyncio.run(join_and_vote(base, live.join_code, [
@@ -98,9 +100,9 @@ def test_a_new_join_code_reaches_the_servers_process(served) -> None:
 
 def test_the_reveal_reaches_the_phones_through_the_servers_process(served) -> None:
     store, live, server = served
-    pid = next(p.id for p in pollops.polls(store) if p.kind == "single")
-    pollops.open_poll(store, live, pid)
-    pollops.reveal(store, live, pid, True)
+    pid = next(p.id for p in queries.polls(store) if p.kind == "single")
+    open_poll(store, live, pid)
+    reveal(store, live, pid, True)
 
     async def state() -> dict[str, Any]:
         async with client() as s:
@@ -117,8 +119,8 @@ def test_stop_keeps_every_acknowledged_ballot_and_ends_the_process(demo: Store) 
     operations.derive(demo, live)
     server = ServerProcess(live, demo.path, host="127.0.0.1", port=0)
     server.start()
-    pid = next(p.id for p in pollops.polls(demo) if p.kind == "single")
-    pollops.open_poll(demo, live, pid)
+    pid = next(p.id for p in queries.polls(demo) if p.kind == "single")
+    open_poll(demo, live, pid)
     before = demo.scalar("SELECT COUNT(*) FROM ballots WHERE poll_id = ?", (pid,))
     base = f"http://127.0.0.1:{server.port}"
 

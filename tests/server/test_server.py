@@ -8,7 +8,8 @@ from typing import Any
 
 import aiohttp
 
-from vbp_workshop.core import pollops
+from vbp_workshop.core.operations.live import close_poll, open_poll, reveal
+from vbp_workshop.core.polls import queries
 from vbp_workshop.server.network import choose_port, local_addresses, port_free
 
 from .conftest import Room
@@ -68,16 +69,16 @@ def test_a_vote_is_acknowledged_only_when_stored_and_counted_once(room: Room) ->
             body = {"poll_id": pid, "round": 1, "ballot_id": "b" * 16, "answer": 2}
             r = await s.post(room.base + "/api/vote", json=body)
             assert r.status == 200 and (await r.json())["ok"]
-            mine = [b for b in pollops.ballots(room.store, pid, 1) if b["ballot_uid"] == "b" * 16]
+            mine = [b for b in queries.ballots(room.store, pid, 1) if b["ballot_uid"] == "b" * 16]
             assert [(b["answer"], b["grp"], b["source"]) for b in mine] == [("2", "pharma", "phone")]
             assert mine[0]["voter"].startswith("d-")
             again = await s.post(room.base + "/api/vote", json=body)
             assert (await again.json())["duplicate"] is True
             changed = await s.post(room.base + "/api/vote", json={**body, "ballot_id": "c" * 16, "answer": 0})
             assert (await changed.json())["replaced"] is True
-    before = len(pollops.ballots(room.store, pid, 1))
+    before = len(queries.ballots(room.store, pid, 1))
     run(go())
-    assert len(pollops.ballots(room.store, pid, 1)) == before + 1
+    assert len(queries.ballots(room.store, pid, 1)) == before + 1
 
 
 def test_refusals_have_clear_messages_and_store_nothing(room: Room) -> None:
@@ -107,7 +108,7 @@ def test_refusals_have_clear_messages_and_store_nothing(room: Room) -> None:
             r = await s.post(room.base + "/api/vote", data="a=1")
             assert r.status == 415
     run(go())
-    pollops.close_poll(room.store, room.live, pid)
+    close_poll(room.store, room.live, pid)
 
     async def closed() -> None:
         async with client() as s:
@@ -136,7 +137,7 @@ def test_a_device_is_rate_limited(room: Room) -> None:
 def test_the_phone_never_receives_a_name(room: Room) -> None:
     room.open("single")
     pid = room.poll_id("single")
-    pollops.reveal(room.store, room.live, pid, True)
+    reveal(room.store, room.live, pid, True)
 
     async def go() -> str:
         async with client() as s:
@@ -159,8 +160,8 @@ def test_events_follow_the_facilitator(room: Room) -> None:
             async with s.get(room.base + "/api/events") as r:
                 assert r.headers["Content-Type"].startswith("text/event-stream")
                 loop = asyncio.get_running_loop()
-                loop.call_later(0.2, lambda: pollops.open_poll(room.store, room.live, pid))
-                loop.call_later(0.4, lambda: pollops.close_poll(room.store, room.live, pid))
+                loop.call_later(0.2, lambda: open_poll(room.store, room.live, pid))
+                loop.call_later(0.4, lambda: close_poll(room.store, room.live, pid))
                 async for line in r.content:
                     if line.startswith(b"data: "):
                         seen.append(json.loads(line[6:]))

@@ -10,7 +10,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from vbp_workshop.core import pollops
+from vbp_workshop.core.operations.live import open_poll
 from vbp_workshop.server import app as server_app
 
 from .conftest import Room
@@ -26,7 +26,7 @@ def test_the_state_is_encoded_once_per_change(room: Room) -> None:
     assert vote_app is not None
     first = vote_app.state_message()
     assert vote_app.state_message() is first  # the same bytes for every stream
-    pollops.open_poll(room.store, room.live, room.poll_id("single"))
+    open_poll(room.store, room.live, room.poll_id("single"))
     changed = vote_app.state_message()
     assert changed is not first
     assert json.loads(changed[len(b"data: "):])["poll"]["id"] == room.poll_id("single")
@@ -51,7 +51,7 @@ def test_every_stream_gets_each_change_once_and_pings_between(fast_ping: None, r
         seen: list[list[Any]] = [[], []]
         tasks = [asyncio.create_task(phone(events)) for events in seen]
         await asyncio.sleep(0.5)
-        pollops.open_poll(room.store, room.live, pid)
+        open_poll(room.store, room.live, pid)
         await asyncio.sleep(1.2)
         for t in tasks:
             t.cancel()

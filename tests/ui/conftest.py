@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings
 
-from vbp_workshop.core.demo import build_demo
+from vbp_workshop.core.steps.demo import build_demo
 from vbp_workshop.ui.main_window import MainWindow
 from vbp_workshop.ui.settings import Settings
 from vbp_workshop.ui.shared.dialogs import ScriptedDialogs

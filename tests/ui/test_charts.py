@@ -14,8 +14,9 @@ import pytest
 from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import QApplication
 
-from vbp_workshop.core.polls import Poll
-from vbp_workshop.core.tally import Tally, tally
+from vbp_workshop.core.model.poll import Poll
+from vbp_workshop.core.model.tally import Tally
+from vbp_workshop.core.polls.tally import tally
 from vbp_workshop.ui.polls.charts import chart_for
 from vbp_workshop.ui.polls.charts.base import CountAxis, PollChart
 from vbp_workshop.ui.polls.charts.groups import GroupChart

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 
-from vbp_workshop.core import export as core_export
+from vbp_workshop.core.workbook import export as core_export
 from vbp_workshop.ui.main_window import MainWindow
 
 
@@ -231,7 +231,7 @@ def test_import_actuals_from_the_menu_says_what_is_new_what_is_corrected_and_wha
         demo_window: MainWindow, dialogs, qtbot, tmp_path: Path) -> None:
     import openpyxl
 
-    from vbp_workshop.core.export import ACTUALS_SHEET, export_workbook
+    from vbp_workshop.core.workbook.export import ACTUALS_SHEET, export_workbook
 
     store = demo_window.session.store
     first = store.rows("actuals", order="id")[0]

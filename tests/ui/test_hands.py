@@ -11,10 +11,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics
 from PySide6.QtWidgets import QApplication, QLineEdit, QTabWidget
 
-from vbp_workshop.core import pollops
-from vbp_workshop.core.store import Insert
-from vbp_workshop.core.template import new_workshop
-from vbp_workshop.core.votes import Vote
+from vbp_workshop.core.intake.votes import Vote
+from vbp_workshop.core.model.changes import Insert
+from vbp_workshop.core.polls import queries
+from vbp_workshop.core.steps.template import new_workshop
 from vbp_workshop.ui.main_window import MainWindow
 from vbp_workshop.ui.shared.record_table import RecordTable
 
@@ -96,7 +96,7 @@ def test_typed_dot_vote_options_are_kept_when_the_poll_opens(window: MainWindow,
     monkeypatch.setattr(PollEditor, "exec", typed)
     panel.edits.edit_poll()
     panel.buttons["open"].click()
-    poll = pollops.get_poll(store, dots.id)
+    poll = queries.get_poll(store, dots.id)
     assert poll.is_open and list(poll.options) == ["Our first option", "Our second option"]
 
 
@@ -108,7 +108,7 @@ def test_an_untouched_dot_vote_still_takes_the_steps_statements(window: MainWind
     dots = next(p for p in page.polls.polls() if p.kind == "points")
     page.polls.select(dots.id)
     page.polls.buttons["open"].click()
-    assert list(pollops.get_poll(win.session.store, dots.id).options) == ["One", "Two"]
+    assert list(queries.get_poll(win.session.store, dots.id).options) == ["One", "Two"]
 
 
 def test_open_voting_stays_disabled_while_votes_arrive(demo_window: MainWindow, qtbot) -> None:

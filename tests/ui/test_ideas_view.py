@@ -10,8 +10,9 @@ from typing import Any
 import aiohttp
 from PySide6.QtCore import Qt
 
-from vbp_workshop.core import ideas, pollops
-from vbp_workshop.core.store import Changes
+from vbp_workshop.core.model.changes import Changes
+from vbp_workshop.core.polls import queries
+from vbp_workshop.core.steps import ideas
 from vbp_workshop.ui.ideas_view import IdeasWindow, open_window
 from vbp_workshop.ui.main_window import MainWindow
 
@@ -83,14 +84,14 @@ def test_ideas_arrive_live_merge_hide_promote_and_undo(demo_window: MainWindow, 
         # Promote the two left to a dot vote, then undo promote, hide and merge.
         merged = max(i["id"] for i in ideas.ideas_of(session.store, aid))
         select(win, [ids[2], merged])
-        polls_before = len(pollops.polls(session.store))
+        polls_before = len(queries.polls(session.store))
         win.promote()
-        poll = pollops.polls(session.store)[-1]
-        assert len(pollops.polls(session.store)) == polls_before + 1 and poll.kind == "points"
+        poll = queries.polls(session.store)[-1]
+        assert len(queries.polls(session.store)) == polls_before + 1 and poll.kind == "points"
         assert set(poll.options) == {"Share outcome data", "More trust between partners"}
         for _ in range(3):
             session.undo_stack.undo()
-        assert len(pollops.polls(session.store)) == polls_before
+        assert len(queries.polls(session.store)) == polls_before
         assert len(texts_in(win)) == 4 and any(t.startswith("Rude remark") for t in cards.texts)
     finally:
         room.stop_voting()

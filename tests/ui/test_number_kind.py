@@ -12,10 +12,11 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication
 
 from tests.core.test_number_kind import expected_counts
-from vbp_workshop.core import pollops
-from vbp_workshop.core.kinds.number import bins, number_text
-from vbp_workshop.core.polls import Poll, encode
-from vbp_workshop.core.tally import tally
+from vbp_workshop.core.model.poll import Poll, encode
+from vbp_workshop.core.operations.polls import hand_count_edits, new_poll_edit
+from vbp_workshop.core.polls import queries
+from vbp_workshop.core.polls.kinds.number import bins, number_text
+from vbp_workshop.core.polls.tally import tally
 from vbp_workshop.ui.polls.charts import chart_for
 from vbp_workshop.ui.polls.charts.base import CountAxis
 from vbp_workshop.ui.polls.charts.number import NumberChart
@@ -124,8 +125,8 @@ def test_counts_and_legend_stay_inside_the_chart_at_every_size(qapp, large: bool
 def test_the_hand_count_form_asks_the_agreed_value_and_the_people(qapp, store) -> None:
     from vbp_workshop.ui.polls.hand_count import HandCountDialog
 
-    store.apply([pollops.new_poll_edit(4, "number", "Months to savings?", [], {"min": 0, "max": 36, "unit": "months"})])
-    p = pollops.get_poll(store, store.rows("polls")[-1]["id"])
+    store.apply([new_poll_edit(4, "number", "Months to savings?", [], {"min": 0, "max": 36, "unit": "months"})])
+    p = queries.get_poll(store, store.rows("polls")[-1]["id"])
     dialog = HandCountDialog(p)
     assert (dialog.value.minimum(), dialog.value.maximum(), dialog.value.decimals()) == (0, 36, 1)
     assert dialog.entries() == []  # nobody yet: no entry
@@ -133,8 +134,8 @@ def test_the_hand_count_form_asks_the_agreed_value_and_the_people(qapp, store) -
     dialog.people.setValue(6)
     dialog.group.setCurrentIndex(dialog.group.findData("payer"))
     assert dialog.entries() == [("payer", 14.5, 6)]
-    store.apply(pollops.hand_count_edits(p, 1, dialog.entries()))
-    t = pollops.round_tally(store, p)
+    store.apply(hand_count_edits(p, 1, dialog.entries()))
+    t = queries.round_tally(store, p)
     assert (t.respondents, t.by_source, t.median) == (6, {"hand": 6}, 14.5)
     dialog.close()
 

@@ -8,9 +8,10 @@
 
 from __future__ import annotations
 
-from vbp_workshop.core import pollops
-from vbp_workshop.core.store import Changes, Update
-from vbp_workshop.core.votes import Vote
+from vbp_workshop.core.intake.votes import Vote
+from vbp_workshop.core.model.changes import Changes, Update
+from vbp_workshop.core.operations.live import open_poll
+from vbp_workshop.core.polls import queries
 from vbp_workshop.ui.main_window import MainWindow
 
 
@@ -28,8 +29,8 @@ def test_a_consent_vote_opened_from_the_rules_goes_on_the_projector(demo_window:
 
 def test_an_open_poll_reworded_reaches_the_phones(demo_window: MainWindow) -> None:
     session = demo_window.session
-    pid = next(p.id for p in pollops.polls(session.store) if p.kind == "scale")
-    pollops.open_poll(session.store, session.live, pid)
+    pid = next(p.id for p in queries.polls(session.store) if p.kind == "scale")
+    open_poll(session.store, session.live, pid)
     session.edit([Update("polls", pid, {"question": "Reworded for the room?"})], "Edit poll")
     assert session.live.snapshot()["poll"]["question"] == "Reworded for the room?"
     session.undo_stack.undo()
@@ -38,8 +39,8 @@ def test_an_open_poll_reworded_reaches_the_phones(demo_window: MainWindow) -> No
 
 def test_votes_arrive_as_one_change_record_per_drain(demo_window: MainWindow, qtbot) -> None:
     session = demo_window.session
-    pid = next(p.id for p in pollops.polls(session.store) if p.kind == "scale")
-    pollops.open_poll(session.store, session.live, pid)
+    pid = next(p.id for p in queries.polls(session.store) if p.kind == "scale")
+    open_poll(session.store, session.live, pid)
     seen: list[Changes] = []
     session.changed.connect(seen.append)
     writer = session.start_writer()
@@ -67,7 +68,7 @@ def test_a_new_join_code_is_an_operation_every_screen_hears(demo_window: MainWin
 
 
 def test_an_import_says_it_was_an_import(demo_window: MainWindow, dialogs, tmp_path) -> None:
-    from vbp_workshop.core.imports import read_participants
+    from vbp_workshop.core.workbook.imports import read_participants
     from vbp_workshop.ui.workbook import confirm_participants
 
     session = demo_window.session

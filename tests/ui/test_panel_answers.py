@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from vbp_workshop.core import pollops
-from vbp_workshop.core.store import Update
-from vbp_workshop.core.votes import Vote
+from vbp_workshop.core.intake.votes import Vote
+from vbp_workshop.core.model.changes import Update
+from vbp_workshop.core.operations.live import open_poll
+from vbp_workshop.core.polls import queries
 from vbp_workshop.ui.main_window import MainWindow
 
 
@@ -18,8 +19,8 @@ def texts(answers) -> list[str]:
 def test_open_answers_follow_the_votes_in_place(demo_window: MainWindow, qtbot) -> None:
     session, view = demo_window.session, demo_window.view
     assert session is not None and view is not None
-    poll = next(p for p in pollops.polls(session.store) if p.kind == "text")
-    pollops.open_poll(session.store, session.live, poll.id)
+    poll = next(p for p in queries.polls(session.store) if p.kind == "text")
+    open_poll(session.store, session.live, poll.id)
     page = view.show_page(f"step{poll.step}")
     page.show_polls()
     panel = page.polls
@@ -40,6 +41,6 @@ def test_open_answers_follow_the_votes_in_place(demo_window: MainWindow, qtbot) 
                if answers.item(i).data(Qt.ItemDataRole.UserRole) == receipt.ballot_id)
     assert row.text() == "(hidden) A data sharing agreement first"
     assert texts(answers) == [("(hidden) " if b["hidden"] else "") + b["answer"].strip('"')
-                              for b in pollops.ballots(session.store, poll.id, 1)]
+                              for b in queries.ballots(session.store, poll.id, 1)]
     session.undo_stack.undo()
     assert row.text() == "A data sharing agreement first"

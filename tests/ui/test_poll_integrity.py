@@ -11,8 +11,9 @@ import json
 
 import pytest
 
-from vbp_workshop.core import pollops
-from vbp_workshop.core.votes import PollClosed, Vote
+from vbp_workshop.core.intake.votes import PollClosed, Vote
+from vbp_workshop.core.operations.polls import new_poll_edit
+from vbp_workshop.core.polls import queries
 from vbp_workshop.ui.main_window import MainWindow
 
 
@@ -48,18 +49,18 @@ def test_options_cannot_change_after_an_earlier_rounds_votes(demo_window: MainWi
 
     monkeypatch.setattr(poll_editor.PollEditor, "exec", exec_)
     panel.edits.edit_poll()
-    poll = pollops.get_poll(session.store, pid)
+    poll = queries.get_poll(session.store, pid)
     assert len(poll.options) == last + 1  # unchanged
     assert "Duplicate" in seen[0]  # the editor said why before the facilitator typed
     assert panel.ctx.dialogs.shown[-1][0] == "error" and "Duplicate" in panel.ctx.dialogs.shown[-1][2]
-    first = pollops.round_tally(session.store, poll, 1)  # raised IndexError before
+    first = queries.round_tally(session.store, poll, 1)  # raised IndexError before
     assert first.counts[last] >= 1
 
 
 def test_undo_of_add_poll_while_it_is_open_never_fails_the_vote_batch(demo_window: MainWindow) -> None:
     session = demo_window.session
     panel, _ = _panel(demo_window, "single")
-    back = session.edit([pollops.new_poll_edit(panel.step, "single", "Added?", ["Yes", "No"])], "Add poll")
+    back = session.edit([new_poll_edit(panel.step, "single", "Added?", ["Yes", "No"])], "Add poll")
     pid = back[0].id  # type: ignore[union-attr]
     panel.select(pid)
     panel.buttons["open"].click()
@@ -72,8 +73,8 @@ def test_undo_of_add_poll_while_it_is_open_never_fails_the_vote_batch(demo_windo
     with pytest.raises(PollClosed):  # was sqlite3.IntegrityError: FOREIGN KEY constraint failed
         late.result(timeout=10)
     session.undo_stack.redo()  # the poll comes back closed, with its vote
-    poll = pollops.get_poll(session.store, pid)
-    assert poll.state == "closed" and pollops.round_tally(session.store, poll).respondents == 1
+    poll = queries.get_poll(session.store, pid)
+    assert poll.state == "closed" and queries.round_tally(session.store, poll).respondents == 1
 
 
 def test_a_points_hand_count_counts_the_people_who_placed_them(demo_window: MainWindow) -> None:
@@ -81,13 +82,13 @@ def test_a_points_hand_count_counts_the_people_who_placed_them(demo_window: Main
 
     session = demo_window.session
     panel, pid = _panel(demo_window, "points")
-    before = pollops.round_tally(session.store, panel.poll)
+    before = queries.round_tally(session.store, panel.poll)
     dialog = HandCountDialog(panel.poll, panel)
     for (_key, spin), n in zip(dialog.cells, (12, 8, 5), strict=False):
         spin.setValue(n)
     dialog.people.setValue(4)  # 4 people placed 25 points
     assert panel.live.record_hand_count(dialog.entries())
-    after = pollops.round_tally(session.store, pollops.get_poll(session.store, pid))
+    after = queries.round_tally(session.store, queries.get_poll(session.store, pid))
     assert after.respondents - before.respondents == 4
     assert [a - b for a, b in zip(after.counts[:3], before.counts[:3], strict=True)] == [12, 8, 5]
     assert json.loads(session.store.rows("ballots", "poll_id = ? AND source = 'hand'", (pid,))[-1]["answer"]) == {
@@ -95,11 +96,11 @@ def test_a_points_hand_count_counts_the_people_who_placed_them(demo_window: Main
 
 
 def test_an_undo_the_rules_refuse_says_why_and_changes_nothing(demo_window: MainWindow) -> None:
-    from vbp_workshop.core.store import Update
+    from vbp_workshop.core.model.changes import Update
 
     session = demo_window.session
     panel, _ = _panel(demo_window, "single")
-    back = session.edit([pollops.new_poll_edit(panel.step, "single", "Fresh?", ["Yes", "No"])], "Add poll")
+    back = session.edit([new_poll_edit(panel.step, "single", "Fresh?", ["Yes", "No"])], "Add poll")
     pid = back[0].id  # type: ignore[union-attr]
     panel.select(pid)
     more = ["Yes", "No", "One more"]
@@ -109,7 +110,7 @@ def test_an_undo_the_rules_refuse_says_why_and_changes_nothing(demo_window: Main
     writer.vote(Vote(pid, panel.poll.round, "d-late", "", len(more) - 1, "uid-integrity-undo"))
     shown = len(panel.ctx.dialogs.shown)
     session.undo_stack.undo()  # would take "One more" away from under its vote
-    assert list(pollops.get_poll(session.store, pid).options) == more
+    assert list(queries.get_poll(session.store, pid).options) == more
     kind, _title, text = panel.ctx.dialogs.shown[shown]
     assert kind == "error" and "“Edit poll” cannot be undone" in text and "Duplicate" in text
     assert not session.undo_stack.canRedo()  # the refused step left the stack; nothing to redo
@@ -120,14 +121,14 @@ def test_a_multiple_choice_hand_count_counts_the_people_who_voted(demo_window: M
 
     session = demo_window.session
     panel, pid = _panel(demo_window, "multiple")
-    before = pollops.round_tally(session.store, panel.poll)
+    before = queries.round_tally(session.store, panel.poll)
     dialog = HandCountDialog(panel.poll, panel)
     assert not dialog.people.isHidden()
     for (_key, spin), n in zip(dialog.cells, (7, 5, 2), strict=False):
         spin.setValue(n)
     dialog.people.setValue(9)  # 9 people raised 14 hands
     assert panel.live.record_hand_count(dialog.entries())
-    after = pollops.round_tally(session.store, pollops.get_poll(session.store, pid))
+    after = queries.round_tally(session.store, queries.get_poll(session.store, pid))
     assert after.respondents - before.respondents == 9  # was 14: one per hand
     assert [a - b for a, b in zip(after.counts[:3], before.counts[:3], strict=True)] == [7, 5, 2]
 
@@ -137,13 +138,13 @@ def test_an_agreement_hand_count_counts_each_person_once(demo_window: MainWindow
 
     session = demo_window.session
     panel, pid = _panel(demo_window, "agreement")
-    before = pollops.round_tally(session.store, panel.poll)
+    before = queries.round_tally(session.store, panel.poll)
     dialog = HandCountDialog(panel.poll, panel)
     cells = dict(dialog.cells)
     for (statement, lvl), n in {(0, 4): 6, (0, 5): 3, (1, 2): 2, (1, 4): 5, (2, 1): 1}.items():
         cells[(statement, lvl)].setValue(n)
     assert panel.live.record_hand_count(dialog.entries())
-    after = pollops.round_tally(session.store, pollops.get_poll(session.store, pid))
+    after = queries.round_tally(session.store, queries.get_poll(session.store, pid))
     # 9 people rated the first statement, 7 the second: 9 people (was 17, one per hand).
     assert after.respondents - before.respondents == 9
     assert after.distribution[0][3] - before.distribution[0][3] == 6

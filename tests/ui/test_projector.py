@@ -16,10 +16,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from vbp_workshop.core import pollops
-from vbp_workshop.core.polls import KINDS, Poll
-from vbp_workshop.core.store import Insert, Update
-from vbp_workshop.core.votes import now_iso
+from vbp_workshop.core.model.changes import Insert, Update, now_iso
+from vbp_workshop.core.model.poll import KINDS, Poll
+from vbp_workshop.core.operations.live import reveal
+from vbp_workshop.core.polls import queries
 from vbp_workshop.server.network import choose_port
 from vbp_workshop.ui.main_window import MainWindow
 
@@ -43,7 +43,7 @@ def room(demo_window: MainWindow) -> Iterator[Any]:
 
 def one_poll_per_kind(room: Any) -> dict[str, Poll]:
     out: dict[str, Poll] = {}
-    for poll in pollops.polls(room.session.store):
+    for poll in queries.polls(room.session.store):
         out.setdefault(poll.kind, poll)
     return out
 
@@ -68,7 +68,7 @@ def test_the_projector_fits_1024x768_for_every_kind_shown_hidden_split_or_not(ro
     for kind, poll in one_poll_per_kind(room).items():
         room.show_poll(poll.id)
         for shown in (False, True):
-            pollops.reveal(session.store, session.live, poll.id, shown)
+            reveal(session.store, session.live, poll.id, shown)
             for split in (False, True):
                 room.set_split(poll.id, split)
                 proj.resize(1024, 768)
@@ -78,8 +78,8 @@ def test_the_projector_fits_1024x768_for_every_kind_shown_hidden_split_or_not(ro
                     too_big.append((kind, shown, split, hint.width(), hint.height()))
                 assert proj.width() == 1024 and proj.height() == 768, (kind, proj.size())
         room.set_split(poll.id, False)
-    rounds = next(p for p in pollops.polls(session.store) if p.round > 1)  # a re-vote, compared
-    pollops.reveal(session.store, session.live, rounds.id, True)
+    rounds = next(p for p in queries.polls(session.store) if p.round > 1)  # a re-vote, compared
+    reveal(session.store, session.live, rounds.id, True)
     room.show_poll(rounds.id)
     room.set_compare(rounds.id, True)
     from vbp_workshop.ui.steps.summary import summary_html
@@ -157,7 +157,7 @@ def test_type_grows_with_the_window_and_the_question_is_40px_at_1080p(room: Any)
 def test_charts_on_the_projector_grow_with_it(room: Any) -> None:
     proj = room.projector
     poll = one_poll_per_kind(room)["agreement"]
-    pollops.reveal(room.session.store, room.session.live, poll.id, True)
+    reveal(room.session.store, room.session.live, poll.id, True)
     room.show_poll(poll.id)
     proj.resize(1024, 768)
     settle()
@@ -172,7 +172,7 @@ def test_one_response_is_singular(room: Any) -> None:
     proj = room.projector
     poll = one_poll_per_kind(room)["single"]
     edits = [Update("ballots", b["id"], {"round": 99})
-             for b in pollops.ballots(room.session.store, poll.id, poll.round)]
+             for b in queries.ballots(room.session.store, poll.id, poll.round)]
     room.session.edit(edits, "move the demo's answers out of the way")
     add_ballots(room, poll, [0])
     room.show_poll(poll.id)
@@ -188,10 +188,10 @@ def test_open_text_shows_the_answers_but_never_a_hidden_one(room: Any) -> None:
     session = room.session
     poll = one_poll_per_kind(room)["text"]
     add_ballots(room, poll, ["Nobody waits for cardiac rehab", "RUDE WORDS HERE"])
-    rude = next(b for b in pollops.ballots(session.store, poll.id, poll.round)
+    rude = next(b for b in queries.ballots(session.store, poll.id, poll.round)
                 if json.loads(b["answer"]) == "RUDE WORDS HERE")
     session.edit([Update("ballots", rude["id"], {"hidden": 1})], "Hide answer")
-    pollops.reveal(session.store, session.live, poll.id, True)
+    reveal(session.store, session.live, poll.id, True)
     room.show_poll(poll.id)
     proj.resize(1024, 768)
     settle()
@@ -210,7 +210,7 @@ def test_the_same_answer_from_many_people_is_one_line_with_its_count(room: Any) 
     proj = room.projector
     poll = one_poll_per_kind(room)["text"]
     add_ballots(room, poll, ["Shared  data", "shared data", "Shared data", "One plan per patient"])
-    pollops.reveal(room.session.store, room.session.live, poll.id, True)
+    reveal(room.session.store, room.session.live, poll.id, True)
     room.show_poll(poll.id)
     proj.resize(1024, 768)
     settle()
@@ -222,7 +222,7 @@ def test_answers_that_do_not_fit_are_counted_not_cut(room: Any) -> None:
     proj = room.projector
     poll = one_poll_per_kind(room)["text"]
     add_ballots(room, poll, [f"Answer number {i} with a few more words to wrap" for i in range(60)])
-    pollops.reveal(room.session.store, room.session.live, poll.id, True)
+    reveal(room.session.store, room.session.live, poll.id, True)
     room.show_poll(poll.id)
     proj.resize(1024, 768)
     settle()
@@ -234,8 +234,8 @@ def test_answers_that_do_not_fit_are_counted_not_cut(room: Any) -> None:
 
 def test_rounds_are_compared_on_the_projector_with_a_legend(room: Any) -> None:
     proj = room.projector
-    poll = next(p for p in pollops.polls(room.session.store) if p.round > 1)
-    pollops.reveal(room.session.store, room.session.live, poll.id, True)
+    poll = next(p for p in queries.polls(room.session.store) if p.round > 1)
+    reveal(room.session.store, room.session.live, poll.id, True)
     room.show_poll(poll.id)
     assert proj.stack.currentWidget() is proj.charts[poll.kind]  # the latest round alone
     room.set_compare(poll.id, True)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from vbp_workshop.core import pollops
+from vbp_workshop.core.operations.live import reveal
+from vbp_workshop.core.polls import queries
 from vbp_workshop.ui.main_window import MainWindow
 
 
@@ -24,8 +25,8 @@ def test_sector_split_in_the_panel_and_on_the_projector(demo_window: MainWindow)
     panel.result.by_sector.setChecked(True)
     assert not panel.result.by_group.isChecked()  # one split at a time
     assert panel.result.stack.currentWidget() is panel.result.group_chart
-    poll = pollops.get_poll(demo_window.session.store, pid)
-    sectors = pollops.sector_tallies(demo_window.session.store, poll)
+    poll = queries.get_poll(demo_window.session.store, pid)
+    sectors = queries.sector_tallies(demo_window.session.store, poll)
     assert {"nhs", "industry"} <= set(sectors)
     # the chart's groups are the sectors, NHS first
     shown = panel.result.group_chart._last[1]
@@ -52,7 +53,7 @@ def test_where_groups_disagree_ranks_statements_and_shows_gaps_by_sector(demo_wi
     dialog = DivergenceDialog(demo_window.session, demo_window)
     assert dialog.tabs.tabText(0) == "By statement"
     table = dialog.statements.table
-    assert table.rowCount() > len(pollops.polls(demo_window.session.store))  # items, not polls
+    assert table.rowCount() > len(queries.polls(demo_window.session.store))  # items, not polls
     scores = [max(float(table.item(r, 1).text()), float(table.item(r, 3).text())) for r in range(table.rowCount())]
     assert scores == sorted(scores, reverse=True)
     labels = {table.item(r, 0).text() for r in range(table.rowCount())}
@@ -65,20 +66,20 @@ def test_where_groups_disagree_ranks_statements_and_shows_gaps_by_sector(demo_wi
 
 
 def test_the_projector_names_blockers_once_and_keeps_them_in_the_sector_split(demo_window: MainWindow) -> None:
-    from vbp_workshop.core.polls import encode
-    from vbp_workshop.core.store import Insert
+    from vbp_workshop.core.model.changes import Insert
+    from vbp_workshop.core.model.poll import encode
 
     session, room = demo_window.session, demo_window.view.room
     projector = room.open_projector()
-    poll = next(p for p in pollops.polls(session.store, 3) if p.kind == "fist" and p.target.startswith("rule:")
-                and pollops.ballots(session.store, p.id, p.round))
+    poll = next(p for p in queries.polls(session.store, 3) if p.kind == "fist" and p.target.startswith("rule:")
+                and queries.ballots(session.store, p.id, p.round))
     rows = [Insert("ballots", {"poll_id": poll.id, "round": poll.round, "voter": f"b{i}", "grp": "provider",
                                "source": "phone", "weight": 1, "answer": encode(1), "ballot_uid": f"ub{i}",
                                "created_at": "", "updated_at": ""}) for i in range(2)]
     session.edit(rows, "two objections")
-    pollops.reveal(session.store, session.live, poll.id, True)
+    reveal(session.store, session.live, poll.id, True)
     room.show_poll(poll.id)
-    blockers = pollops.round_tally(session.store, pollops.get_poll(session.store, poll.id)).below_three
+    blockers = queries.round_tally(session.store, queries.get_poll(session.store, poll.id)).below_three
     assert blockers >= 2
     text = projector.headline.text()
     assert f"{blockers} below 3" in text and text.count("below 3") == 1  # said once
@@ -91,7 +92,7 @@ def test_editing_the_timeline_poll_keeps_its_reference(demo_window: MainWindow) 
     from vbp_workshop.ui.polls.editor import PollEditor
 
     store = demo_window.session.store
-    poll = next(p for p in pollops.polls(store, 2) if p.target == "timeline")
+    poll = next(p for p in queries.polls(store, 2) if p.target == "timeline")
     editor = PollEditor(poll, demo_window)
     editor.question.setText("How long until we are set up?")
     assert "industry" in editor.values()["settings"]["reference"]

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from vbp_workshop.core import pollops
-from vbp_workshop.core.store import Update
-from vbp_workshop.core.votes import Vote
+from vbp_workshop.core.intake.votes import Vote
+from vbp_workshop.core.model.changes import Update
+from vbp_workshop.core.operations.live import close_poll, open_poll, reveal
+from vbp_workshop.core.polls import queries
 from vbp_workshop.ui.main_window import MainWindow
 
 
@@ -22,14 +23,14 @@ def test_the_shared_tally_follows_the_votes_without_reading_the_file(demo_window
                                                                      monkeypatch) -> None:
     session = demo_window.session
     assert session is not None
-    pid = next(p.id for p in pollops.polls(session.store) if p.kind == "single")
-    pollops.open_poll(session.store, session.live, pid)
-    poll = pollops.get_poll(session.store, pid)
+    pid = next(p.id for p in queries.polls(session.store) if p.kind == "single")
+    open_poll(session.store, session.live, pid)
+    poll = queries.get_poll(session.store, pid)
     before = session.round_tally(poll)  # read from the file once
     writer = session.start_writer()
     reads: list[int] = []
-    real = pollops.ballots
-    monkeypatch.setattr(pollops, "ballots", lambda *a: reads.append(1) or real(*a))
+    real = queries.ballots
+    monkeypatch.setattr(queries, "ballots", lambda *a: reads.append(1) or real(*a))
     for n in range(6):
         writer.vote(Vote(pid, poll.round, f"d-keep-{n}", "provider", n % len(poll.options), f"uid-keep-a{n}"))
     for n in range(3):  # three phones change their answer: same ballot id, new answer
@@ -38,15 +39,15 @@ def test_the_shared_tally_follows_the_votes_without_reading_the_file(demo_window
     kept = session.round_tally(poll)
     assert reads == []  # the drains re-tallied from the kept ballots
     assert kept.respondents == before.respondents + 6
-    assert kept == pollops.tally(poll, real(session.store, pid, poll.round))
+    assert kept == queries.tally(poll, real(session.store, pid, poll.round))
 
 
 def test_a_hidden_answer_stays_hidden_when_its_phone_answers_again(demo_window: MainWindow, qtbot) -> None:
     session = demo_window.session
     assert session is not None
-    pid = next(p.id for p in pollops.polls(session.store) if p.kind == "text")
-    pollops.open_poll(session.store, session.live, pid)
-    poll = pollops.get_poll(session.store, pid)
+    pid = next(p.id for p in queries.polls(session.store) if p.kind == "text")
+    open_poll(session.store, session.live, pid)
+    poll = queries.get_poll(session.store, pid)
     writer = session.start_writer()
     receipt = writer.vote(Vote(pid, poll.round, "d-hide", "", "A rude first answer", "uid-hide-1"))
     drained(session, qtbot, 1)
@@ -56,27 +57,27 @@ def test_a_hidden_answer_stays_hidden_when_its_phone_answers_again(demo_window: 
     drained(session, qtbot, 1)
     answers = [a for _, a in session.round_tally(poll).answers]
     assert "A ruder second answer" not in answers  # the facilitator hid this phone's answer
-    assert session.round_tally(poll) == pollops.round_tally(session.store, poll)
+    assert session.round_tally(poll) == queries.round_tally(session.store, poll)
 
 
 def test_the_group_split_on_the_projector_follows_the_votes_without_reading_the_file(
         demo_window: MainWindow, qtbot, monkeypatch) -> None:
     session = demo_window.session
     assert session is not None
-    pid = next(p.id for p in pollops.polls(session.store) if p.kind == "single" and p.privacy != "anonymous_nogroup")
-    pollops.open_poll(session.store, session.live, pid)
-    poll = pollops.get_poll(session.store, pid)
+    pid = next(p.id for p in queries.polls(session.store) if p.kind == "single" and p.privacy != "anonymous_nogroup")
+    open_poll(session.store, session.live, pid)
+    poll = queries.get_poll(session.store, pid)
     session.group_tallies(poll)  # the round's ballots read from the file once
     writer = session.start_writer()
     reads: list[int] = []
-    real = pollops.ballots
-    monkeypatch.setattr(pollops, "ballots", lambda *a: reads.append(1) or real(*a))
+    real = queries.ballots
+    monkeypatch.setattr(queries, "ballots", lambda *a: reads.append(1) or real(*a))
     for n in range(8):
         writer.vote(Vote(pid, poll.round, f"d-split-{n}", "pharma", n % len(poll.options), f"uid-split-{n}"))
     drained(session, qtbot, 8)
     groups = session.group_tallies(poll)
     assert reads == []  # the split is tallied from the kept ballots, as the plain result is
-    assert groups == pollops.group_tallies(session.store, poll)
+    assert groups == queries.group_tallies(session.store, poll)
     assert groups["pharma"].respondents >= 8
 
 
@@ -85,19 +86,19 @@ def test_opening_closing_and_revealing_keep_what_was_counted(demo_window: MainWi
     round (measured: 2,000 agreement ballots made each click cost 100-170 ms)."""
     session = demo_window.session
     assert session is not None
-    pid = next(p.id for p in pollops.polls(session.store) if p.kind == "agreement")
-    poll = pollops.get_poll(session.store, pid)
+    pid = next(p.id for p in queries.polls(session.store) if p.kind == "agreement")
+    poll = queries.get_poll(session.store, pid)
     counted = session.round_tally(poll)
     reads: list[int] = []
-    real = pollops.ballots
-    monkeypatch.setattr(pollops, "ballots", lambda *a: reads.append(1) or real(*a))
-    pollops.open_poll(session.store, session.live, pid)
-    pollops.reveal(session.store, session.live, pid, True, session.round_tally)
-    pollops.close_poll(session.store, session.live, pid)
-    poll = pollops.get_poll(session.store, pid)
+    real = queries.ballots
+    monkeypatch.setattr(queries, "ballots", lambda *a: reads.append(1) or real(*a))
+    open_poll(session.store, session.live, pid)
+    reveal(session.store, session.live, pid, True, session.round_tally)
+    close_poll(session.store, session.live, pid)
+    poll = queries.get_poll(session.store, pid)
     assert session.round_tally(poll) is counted and reads == []
     session.edit([Update("polls", pid, {"question": "Reworded"})], "Reword")  # an edit: count again
-    assert session.round_tally(pollops.get_poll(session.store, pid)) is not counted
+    assert session.round_tally(queries.get_poll(session.store, pid)) is not counted
 
 
 def test_the_spread_note_may_trail_a_burst_but_catches_up_when_it_stops(demo_window: MainWindow, qtbot) -> None:
@@ -105,9 +106,9 @@ def test_the_spread_note_may_trail_a_burst_but_catches_up_when_it_stops(demo_win
 
     session = demo_window.session
     assert session is not None
-    pid = next(p.id for p in pollops.polls(session.store) if p.kind == "scale")
-    pollops.open_poll(session.store, session.live, pid)
-    poll = pollops.get_poll(session.store, pid)
+    pid = next(p.id for p in queries.polls(session.store) if p.kind == "scale")
+    open_poll(session.store, session.live, pid)
+    poll = queries.get_poll(session.store, pid)
     first = sector_view.spreads(session, poll)[0].n
     writer = session.start_writer()
     for n in range(5):

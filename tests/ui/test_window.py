@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from vbp_workshop.core import pollops
-from vbp_workshop.core.votes import Vote
+from vbp_workshop.core.intake.votes import Vote
+from vbp_workshop.core.operations.polls import hand_count_edits
+from vbp_workshop.core.polls import queries
 from vbp_workshop.ui.main_window import MainWindow
 from vbp_workshop.ui.workshop_view import PAGE_KEYS
 
@@ -180,11 +181,11 @@ def test_hand_counts_from_the_panel(demo_window: MainWindow) -> None:
     session = demo_window.session
     panel, pid = _panel(demo_window, 3, "scale")
     assert panel.live.record_hand_count([("provider", 8, 4), ("", 3, 2)])
-    t = pollops.round_tally(session.store, pollops.get_poll(session.store, pid))
+    t = queries.round_tally(session.store, queries.get_poll(session.store, pid))
     assert t.by_source == {"hand": 6} and t.counts[8] == 4
     assert "6 responses" in panel.heading.count.text()
     session.undo_stack.undo()
-    assert pollops.round_tally(session.store, pollops.get_poll(session.store, pid)).respondents == 0
+    assert queries.round_tally(session.store, queries.get_poll(session.store, pid)).respondents == 0
     assert not panel.live.record_hand_count([("", 99, 1)])
     assert "Entry 1" in panel.ctx.dialogs.shown[-1][2]
 
@@ -204,7 +205,7 @@ def test_the_hand_count_dialog_builds_valid_entries(demo_window: MainWindow, kin
     dialog.group.setCurrentIndex(dialog.group.findData("payer"))
     entries = dialog.entries()
     assert entries and all(g == "payer" for g, _, _ in entries)
-    assert pollops.hand_count_edits(panel.poll, 1, entries)
+    assert hand_count_edits(panel.poll, 1, entries)
 
 
 def test_phone_votes_reach_the_chart_through_the_queue(demo_window: MainWindow, qtbot) -> None:
@@ -243,7 +244,7 @@ def test_the_timer_counts_down_on_both_windows(demo_window: MainWindow, qtbot) -
 
 
 def test_the_summary_page_escapes_what_people_typed(demo_window: MainWindow) -> None:
-    from vbp_workshop.core.store import Update
+    from vbp_workshop.core.model.changes import Update
 
     session = demo_window.session
     session.edit([Update("ambitions", 1, {"text": "<b>bold</b> & <script>x</script>"})], "t")
@@ -255,7 +256,7 @@ def test_the_summary_page_escapes_what_people_typed(demo_window: MainWindow) -> 
 def test_participant_text_is_plain_in_labels(demo_window: MainWindow) -> None:
     from PySide6.QtWidgets import QLabel
 
-    from vbp_workshop.core.store import Update
+    from vbp_workshop.core.model.changes import Update
 
     session = demo_window.session
     hostile = "<b>Bold</b> <img src=x> & more"
@@ -327,8 +328,8 @@ def test_running_an_agenda_item_times_it_and_records_the_actual_minutes(demo_win
 
 
 def test_the_group_chart_updates_in_place_until_its_groups_change(qapp) -> None:
-    from vbp_workshop.core.polls import Poll
-    from vbp_workshop.core.tally import tally
+    from vbp_workshop.core.model.poll import Poll
+    from vbp_workshop.core.polls.tally import tally
     from vbp_workshop.ui.polls.charts.groups import GroupChart
 
     poll = Poll(id=1, kind="single", question="Q", options=("A", "B"), state="open")
@@ -379,11 +380,12 @@ def test_a_poll_left_open_by_a_crash_takes_votes_again_after_reopening(demo_wind
 
     session = demo_window.session
     path = session.store.path
-    pid = next(p.id for p in pollops.polls(session.store) if p.kind == "scale" and p.state == "draft")
+    pid = next(p.id for p in queries.polls(session.store) if p.kind == "scale" and p.state == "draft")
     demo_window.close_workshop()
-    code = ("import sys, time\nfrom vbp_workshop.core.store import Store\nfrom vbp_workshop.core import pollops\n"
-            "from vbp_workshop.core.votes import LiveState\n"
-            f"s = Store.open({str(path)!r}); pollops.open_poll(s, LiveState(), {pid}); print('open', flush=True)\n"
+    code = ("import sys, time\nfrom vbp_workshop.core.file.store import Store\n"
+            "from vbp_workshop.core.operations.live import open_poll\n"
+            "from vbp_workshop.core.model.room import LiveState\n"
+            f"s = Store.open({str(path)!r}); open_poll(s, LiveState(), {pid}); print('open', flush=True)\n"
             "time.sleep(60)")
     child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     assert child.stdout.readline().strip() == "open"

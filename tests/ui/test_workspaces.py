@@ -7,7 +7,8 @@ import sys
 
 import pytest
 
-from vbp_workshop.core import pollops
+from vbp_workshop.core.polls import queries
+from vbp_workshop.core.polls.tally import headline
 from vbp_workshop.ui.main_window import MainWindow
 from vbp_workshop.ui.shared.record_table import RecordTable
 
@@ -162,7 +163,7 @@ def test_rounds_compare_side_by_side(demo_window: MainWindow) -> None:
     assert "Change between rounds" in panel.result.divergence.text()
     panel.result.round_box.setCurrentIndex(1)  # round 1
     panel.result.compare.setChecked(False)
-    assert "4 below 3" in pollops.round_tally(demo_window.session.store, fist, 1).headline()
+    assert "4 below 3" in headline(queries.round_tally(demo_window.session.store, fist, 1))
 
 
 def test_the_trust_pulse_ranks_the_gaps(demo_window: MainWindow) -> None:
@@ -175,7 +176,7 @@ def test_the_trust_pulse_ranks_the_gaps(demo_window: MainWindow) -> None:
 
 
 def test_a_consent_vote_fills_the_rule_when_it_closes(demo_window: MainWindow, qtbot) -> None:
-    from vbp_workshop.core.votes import Vote
+    from vbp_workshop.core.intake.votes import Vote
 
     session = demo_window.session
     page = demo_window.view.show_page("step3")

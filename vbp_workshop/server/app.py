@@ -19,10 +19,11 @@ from typing import Any, TypeGuard
 
 from aiohttp import web
 
-from vbp_workshop.core.domain import STAKEHOLDER_LABELS, Stakeholder
-from vbp_workshop.core.polls import BallotError, validate
-from vbp_workshop.core.text import clean_text
-from vbp_workshop.core.votes import Join, LiveState, PollClosed, Vote, VoteWriter, in_range, token_hash
+from vbp_workshop.core.intake.votes import Join, PollClosed, Vote, VoteWriter, in_range, token_hash
+from vbp_workshop.core.model.domain import STAKEHOLDER_LABELS, Stakeholder
+from vbp_workshop.core.model.poll import BallotError, validate
+from vbp_workshop.core.model.room import LiveState
+from vbp_workshop.core.model.text import clean_text
 from vbp_workshop.server.guard import Limits, RoomGuard
 from vbp_workshop.server.network import local_addresses
 from vbp_workshop.server.page import load_page, respond
@@ -419,6 +420,4 @@ def make_app(vote_app: VoteApp) -> web.Application:
     app.router.add_get("/api/state", state)
     app.router.add_get("/api/events", events)
     app.router.add_post("/api/vote", vote)
-    from vbp_workshop.server import ideas  # the ideas activity's routes (it imports this module)
-    ideas.add_routes(app)
     return app

@@ -27,9 +27,10 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from vbp_workshop.core import idea_intake
-from vbp_workshop.core.polls import kind_of
-from vbp_workshop.core.votes import LiveState, VoteWriter
+from vbp_workshop.core.intake import ideas as idea_intake
+from vbp_workshop.core.intake.votes import VoteWriter
+from vbp_workshop.core.model.poll import kind_of
+from vbp_workshop.core.model.room import LiveState
 from vbp_workshop.server.frames import Channel
 from vbp_workshop.server.runner import VoteServer
 

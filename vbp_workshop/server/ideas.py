@@ -1,8 +1,8 @@
 """The phones' ideas API: what is being asked, submit an idea, support one (+1).
 
-Routes (registered by `add_routes` from `server/app.py: make_app`): GET /api/ideas,
+Routes (added by `add_routes` beside the votes' routes, `server/runner.py: phone_app`): GET /api/ideas,
 POST /api/ideas, POST /api/ideas/support. Every text is cleaned and bounded here; the writer
-(`core/idea_intake.py`) applies the room's limits and stores each idea once.
+(`core/intake/ideas.py`) applies the room's limits and stores each idea once.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import json
 
 from aiohttp import web
 
-from vbp_workshop.core.idea_intake import IdeaRefused, IdeasRoom, Submit, Support, clean_idea, room
-from vbp_workshop.core.votes import in_range
+from vbp_workshop.core.intake.ideas import IdeaRefused, IdeasRoom, Submit, Support, clean_idea, room
+from vbp_workshop.core.intake.votes import in_range
 from vbp_workshop.server.app import KEY, VoteApp, phone_post, problem, valid_uid
 
 _CACHE: web.AppKey[list[tuple[int, bytes]]] = web.AppKey("ideas_cache")

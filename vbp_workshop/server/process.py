@@ -21,8 +21,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from vbp_workshop.core.idea_intake import IdeasLive
-from vbp_workshop.core.votes import LiveState
+from vbp_workshop.core.intake.ideas import IdeasLive
+from vbp_workshop.core.model.room import LiveState
 from vbp_workshop.server.frames import Channel
 from vbp_workshop.server.guard import Limits
 from vbp_workshop.server.network import DEFAULT_PORT

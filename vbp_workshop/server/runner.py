@@ -11,14 +11,22 @@ from typing import Any
 
 from aiohttp import web
 
-from vbp_workshop.core.votes import LiveState, VoteWriter
-from vbp_workshop.server import oslimits, quietlog
+from vbp_workshop.core.intake.votes import VoteWriter
+from vbp_workshop.core.model.room import LiveState
+from vbp_workshop.server import ideas, oslimits, quietlog
 from vbp_workshop.server.app import VoteApp, make_app
 from vbp_workshop.server.guard import Limits
 from vbp_workshop.server.network import DEFAULT_PORT, choose_port
 
 KEEPALIVE_S = 10.0  # an idle phone connection gives its descriptor back soon (aiohttp's default: 75 s)
 
+
+
+def phone_app(vote_app: VoteApp) -> web.Application:
+    """The phones' web app: the votes' routes (`app`) and the ideas activity's (`ideas`)."""
+    app = make_app(vote_app)
+    ideas.add_routes(app)
+    return app
 
 class VoteServer:
     def __init__(self, live: LiveState, writer: VoteWriter, db_path: Path,
@@ -86,7 +94,7 @@ class VoteServer:
         self.vote_app = VoteApp(self.live, self.writer, self.db_path, limits)
         self.vote_app.attach(loop)
         # access_log=None: nothing that could identify a person is logged.
-        runner = web.AppRunner(make_app(self.vote_app), access_log=None, handle_signals=False,
+        runner = web.AppRunner(phone_app(self.vote_app), access_log=None, handle_signals=False,
                                shutdown_timeout=1.0, keepalive_timeout=KEEPALIVE_S)
         await runner.setup()
         try:

@@ -31,7 +31,7 @@ def ask_include_names(session: Session, dialogs: DialogService) -> bool | None:
 def start_documents(tasks: TaskRunner, session: Session, folder: Path, include_names: bool,
                     dialogs: DialogService) -> Task:
     from vbp_workshop.core.documents import DocumentsCancelled, DocumentsError, Pending, prepare_documents
-    from vbp_workshop.core.store import snapshot_store
+    from vbp_workshop.core.file.store import snapshot_store
 
     db = session.store.path
     kept: list[Pending] = []

@@ -28,7 +28,6 @@ from PySide6.QtCore import QMarginsF, Qt, QUrl
 from PySide6.QtGui import QFont, QImage, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 from PySide6.QtWidgets import QApplication, QWidget
 
-from vbp_workshop.core import pollops
 from vbp_workshop.core.documents.blocks import (
     Chart,
     Document,
@@ -41,10 +40,11 @@ from vbp_workshop.core.documents.blocks import (
     Table,
 )
 from vbp_workshop.core.documents.handout import chart_polls
-from vbp_workshop.core.sectors import SPLIT_LABELS
-from vbp_workshop.core.store import Store
-from vbp_workshop.core.tally import divergence
-from vbp_workshop.core.text import clean_text
+from vbp_workshop.core.file.store import Store
+from vbp_workshop.core.model.text import clean_text
+from vbp_workshop.core.polls import queries
+from vbp_workshop.core.polls.sectors import SPLIT_LABELS
+from vbp_workshop.core.polls.tally import divergence, headline
 
 # The charts are drawn at the projector's size for 1024×768 (its chart text is 17 px there),
 # at twice the pixels so that lines and text stay sharp in print.
@@ -83,9 +83,9 @@ def render_charts(store: Store) -> dict[str, tuple[QImage, str]]:
 
     images: dict[str, tuple[QImage, str]] = {}
     for key, poll in chart_polls(store).items():
-        tally = pollops.round_tally(store, poll)
+        tally = queries.round_tally(store, poll)
         if key == "trust":
-            sectors = pollops.sector_tallies(store, poll)  # merged below the smallest group size
+            sectors = queries.sector_tallies(store, poll)  # merged below the smallest group size
             if not sectors:
                 continue
             widget: Any = GroupChart(large=True)
@@ -100,7 +100,7 @@ def render_charts(store: Store) -> dict[str, tuple[QImage, str]]:
             widget.set_text_px(CHART_PX)
             _offscreen(widget)
             widget.set_tally(poll, tally)
-            line = tally.headline()
+            line = headline(tally)
         images[key] = (_chart_image(widget), line)
         widget.close()
         widget.deleteLater()

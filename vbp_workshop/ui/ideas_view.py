@@ -33,12 +33,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vbp_workshop.core import ideas
-from vbp_workshop.core.domain import GROUP_LABELS, NUMBERED_STEPS
-from vbp_workshop.core.idea_intake import IdeasRoom, derive, room, set_state
-from vbp_workshop.core.kinds import get as kind_of
+from vbp_workshop.core.intake.ideas import IdeasRoom, derive, room, set_state
+from vbp_workshop.core.model.changes import PHONE, Changes, Edit
+from vbp_workshop.core.model.domain import GROUP_LABELS, NUMBERED_STEPS
 from vbp_workshop.core.operations import Refused
-from vbp_workshop.core.store import PHONE, Changes, Edit
+from vbp_workshop.core.polls.kinds import get as kind_of
+from vbp_workshop.core.steps import ideas
 from vbp_workshop.ui.session import Session
 from vbp_workshop.ui.shared.labels import plain_label
 

@@ -15,7 +15,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, Q
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMenu, QWidget
 
 from vbp_workshop import __version__
-from vbp_workshop.core.store import FILE_SUFFIX, Store, WorkshopFileError
+from vbp_workshop.core.file.store import FILE_SUFFIX, Store, WorkshopFileError
 from vbp_workshop.ui import ideas_view
 from vbp_workshop.ui.session import Session
 from vbp_workshop.ui.settings import Settings
@@ -215,7 +215,7 @@ class MainWindow(QMainWindow):
             self.open_path(path)
 
     def new_workshop(self) -> None:
-        from vbp_workshop.core.template import new_workshop
+        from vbp_workshop.core.steps.template import new_workshop
 
         path = self.dialogs.save_file("New workshop", "workshop" + FILE_SUFFIX, FILTER)
         if not path:
@@ -241,7 +241,7 @@ class MainWindow(QMainWindow):
     def open_demo(self) -> Task | None:
         """A fresh copy of the built-in demo, in the app's data folder (the shipped one is code),
         built on a worker thread and opened here when it is written."""
-        from vbp_workshop.core.demo import build_demo, prune_demo_copies
+        from vbp_workshop.core.steps.demo import build_demo, prune_demo_copies
 
         folder = demo_folder()
         target = folder / f"demo-{datetime.now():%Y%m%d-%H%M%S-%f}{FILE_SUFFIX}"

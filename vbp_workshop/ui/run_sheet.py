@@ -8,8 +8,8 @@ from pathlib import Path
 from PySide6.QtCore import QMarginsF
 from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
-from vbp_workshop.core.domain import STEP_TITLES
-from vbp_workshop.core.store import Store
+from vbp_workshop.core.file.store import Store
+from vbp_workshop.core.model.domain import STEP_TITLES
 
 
 def run_sheet_html(store: Store) -> str:

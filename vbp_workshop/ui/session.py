@@ -19,12 +19,16 @@ from typing import Any, TypeVar
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from vbp_workshop.core import operations, pollops
+from vbp_workshop.core import operations
+from vbp_workshop.core.file.store import Store
+from vbp_workshop.core.intake.votes import VoteWriter
+from vbp_workshop.core.model.changes import FACILITATOR, LIVE, PHONE, REDO, UNDO, Changes, Edit
+from vbp_workshop.core.model.poll import Poll
+from vbp_workshop.core.model.room import LiveState
+from vbp_workshop.core.model.tally import Ballot, Tally
 from vbp_workshop.core.operations import Refused
-from vbp_workshop.core.polls import Poll
-from vbp_workshop.core.store import FACILITATOR, LIVE, PHONE, REDO, UNDO, Changes, Edit, Store
-from vbp_workshop.core.tally import Ballot, Tally, tally, tally_by_group
-from vbp_workshop.core.votes import LiveState, VoteWriter
+from vbp_workshop.core.polls import queries
+from vbp_workshop.core.polls.tally import tally, tally_by_group
 
 DRAIN_MS = 25
 CATCH_UP_MS = 600  # a result allowed to lag the votes is brought up to date this long after
@@ -80,7 +84,7 @@ class Session(QObject):
         self.store = store
         self.undo_stack = QUndoStack(self)
         ws = store.workshop()
-        self.live = LiveState(ws.get("join_code", ""), pollops.min_group(store))
+        self.live = LiveState(ws.get("join_code", ""), queries.min_group(store))
         self.writer: VoteWriter | None = None
         self._feed: queue.SimpleQueue[dict[str, Any]] | None = None
         # The phones' view is derived from the file: a poll the file says is open (the app was
@@ -140,7 +144,7 @@ class Session(QObject):
         """The round's result per stakeholder group, from the live ballots (no file read per drain)."""
         if not poll.keeps_groups:
             return {}
-        smallest = pollops.min_group(self.store)
+        smallest = queries.min_group(self.store)
         return self.derived(poll, round_, "groups", lambda ballots: tally_by_group(poll, ballots, smallest))
 
     def round_ballots(self, poll: Poll, round_: int | None = None) -> list[dict[str, Any]]:
@@ -151,7 +155,7 @@ class Session(QObject):
         if rows is None:
             rows = self._ballots[(poll.id, r)] = {
                 int(b["id"]): {**b, "parsed": json.loads(b["answer"])}
-                for b in pollops.ballots(self.store, poll.id, r)}
+                for b in queries.ballots(self.store, poll.id, r)}
         return list(rows.values())
 
     def _derive_live(self, changes: Changes) -> None:

@@ -6,8 +6,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from vbp_workshop.core import pollops
-from vbp_workshop.core.store import Changes
+from vbp_workshop.core.model.changes import Changes
+from vbp_workshop.core.polls import queries
 from vbp_workshop.server.network import local_addresses
 from vbp_workshop.ui.projector.room import LiveRoom, qr_png
 from vbp_workshop.ui.projector.room_stats import RoomStatsLabel
@@ -79,7 +79,7 @@ class VotingBar(QWidget):
 
     def _on_changed(self, changes: Changes) -> None:
         if changes.event == "join":  # one record per drain, however many phones joined in it
-            self.devices = pollops.joined_devices(self.room.session.store)
+            self.devices = queries.joined_devices(self.room.session.store)
             self.joined.setText(f"· {self.devices} joined")
 
     def _lost(self, message: str) -> None:

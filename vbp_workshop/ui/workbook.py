@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from vbp_workshop.core.store import IMPORT
-from vbp_workshop.core.words import plural
+from vbp_workshop.core.model.changes import IMPORT
+from vbp_workshop.core.model.words import plural
 from vbp_workshop.ui.session import Session
 from vbp_workshop.ui.shared.dialogs import DialogService
 from vbp_workshop.ui.tasks import Cancelled, Progress, Task, TaskRunner
@@ -52,9 +52,9 @@ def export_done_text(path: Path, seconds: float) -> str:
 
 def start_export(tasks: TaskRunner, session: Session, out: Path, include_names: bool,
                  dialogs: DialogService) -> Task:
-    from vbp_workshop.core import export
-    from vbp_workshop.core.export import ExportError
-    from vbp_workshop.core.store import snapshot_store
+    from vbp_workshop.core.file.store import snapshot_store
+    from vbp_workshop.core.workbook import export
+    from vbp_workshop.core.workbook.export import ExportError
 
     db = session.store.path
 
@@ -95,8 +95,8 @@ def export_dialog(tasks: TaskRunner, session: Session, dialogs: DialogService) -
 
 
 def import_participants(tasks: TaskRunner, session: Session, dialogs: DialogService) -> Task | None:
-    from vbp_workshop.core.imports import ImportError_, read_participants
-    from vbp_workshop.core.store import snapshot_store
+    from vbp_workshop.core.file.store import snapshot_store
+    from vbp_workshop.core.workbook.imports import ImportError_, read_participants
 
     path = dialogs.open_file("Import participants", "Spreadsheets (*.xlsx *.csv);;All files (*)")
     if not path:
@@ -120,7 +120,7 @@ def import_participants(tasks: TaskRunner, session: Session, dialogs: DialogServ
 def unknown_organisations(result: Any) -> list[tuple[str, list[dict[str, Any]]]]:
     """The organisations that are not partners yet, one per organisation however it was spelt
     (the first spelling, cleaned), with the rows held back for it."""
-    from vbp_workshop.core.text import clean_text, name_key
+    from vbp_workshop.core.model.text import clean_text, name_key
 
     unknown: dict[str, tuple[str, list[dict[str, Any]]]] = {}
     for name, rows in result.unknown_partners.items():
@@ -151,10 +151,10 @@ def import_text(source: Path, result: Any) -> str:
 
 
 def confirm_participants(session: Session, dialogs: DialogService, source: Path, result: Any) -> None:
-    from vbp_workshop.core.domain import Stakeholder
-    from vbp_workshop.core.imports import participant_edits
-    from vbp_workshop.core.store import Insert
-    from vbp_workshop.core.template import ensure_partner_rows
+    from vbp_workshop.core.model.changes import Insert
+    from vbp_workshop.core.model.domain import Stakeholder
+    from vbp_workshop.core.steps.template import ensure_partner_rows
+    from vbp_workshop.core.workbook.imports import participant_edits
 
     unknown = unknown_organisations(result)
     text = import_text(source, result)
@@ -188,8 +188,8 @@ def confirm_participants(session: Session, dialogs: DialogService, source: Path,
 
 
 def import_actuals(tasks: TaskRunner, session: Session, dialogs: DialogService) -> Task | None:
-    from vbp_workshop.core.imports import ImportError_, read_actuals
-    from vbp_workshop.core.store import snapshot_store
+    from vbp_workshop.core.file.store import snapshot_store
+    from vbp_workshop.core.workbook.imports import ImportError_, read_actuals
 
     path = dialogs.open_file("Import metric actuals", "Excel workbooks (*.xlsx);;All files (*)")
     if not path:
@@ -207,8 +207,8 @@ def import_actuals(tasks: TaskRunner, session: Session, dialogs: DialogService) 
             unexpected("Nothing imported", exc, trace, dialogs)
 
     def apply(rows: Any) -> None:
-        from vbp_workshop.core.imports import actual_edits
-        from vbp_workshop.core.store import Insert
+        from vbp_workshop.core.model.changes import Insert
+        from vbp_workshop.core.workbook.imports import actual_edits
 
         edits = actual_edits(session.store, rows)  # against the file as it is now, on this thread
         if not edits:

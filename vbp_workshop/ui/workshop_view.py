@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vbp_workshop.core.domain import STEP_TITLES, StepStatus
+from vbp_workshop.core.model.domain import STEP_TITLES, StepStatus
 from vbp_workshop.ui.projector.room import LiveRoom
 from vbp_workshop.ui.session import Session
 from vbp_workshop.ui.shared.context import PageContext
@@ -46,7 +46,7 @@ def _page_factories() -> list[tuple[str, Callable[[PageContext], QWidget]]]:
 
 
 PAGE_KEYS = ["setup", "step1", "step2", "step3", "step4", "step5", "actions", "summary"]
-# The pages that are not steps (a step is named by its title in core/domain.py), and their marks.
+# The pages that are not steps (a step is named by its title in core/model/domain.py), and their marks.
 PAGE_NAMES = {"setup": "Setup", "actions": "Decisions and actions", "summary": "Summary"}
 PAGE_MARKS = {"setup": "⚙", "actions": "✎", "summary": "☰"}
 

@@ -19,7 +19,7 @@ from vbp_workshop.core.documents.pid import pid_document
 from vbp_workshop.core.documents.record import Record, read_record
 from vbp_workshop.core.documents.summary import summary_document
 from vbp_workshop.core.documents.word import write_docx
-from vbp_workshop.core.store import Store
+from vbp_workshop.core.file.store import Store
 
 __all__ = [
     "NOT_AGREED",

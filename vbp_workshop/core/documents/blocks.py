@@ -1,7 +1,7 @@
 """What a document is made of, before it is Word or PDF: headings, paragraphs, lists, tables
 and (in the hand-out) charts. The PID, the executive summary and the hand-out are each a list
 of these blocks (`pid.py`, `summary.py`, `handout.py`); `docx.py` writes one as Word, the ui's
-hand-out writer as PDF. Every text a block holds is cleaned when it is written (core/text.py).
+hand-out writer as PDF. Every text a block holds is cleaned when it is written (core/model/text.py).
 """
 
 from __future__ import annotations

@@ -3,13 +3,12 @@ pilots, the decisions and actions, and the key charts as the projector drew them
 
 Which charts, and from which polls, is decided here (Qt-free); the ui draws them. The privacy
 rules are the workbook's: results by sector merge any group below the smallest group size
-(`pollops.sector_tallies`), no open-text answer is shown at all (so none the facilitator hid),
+(`queries.sector_tallies`), no open-text answer is shown at all (so none the facilitator hid),
 and people are named only when the facilitator chose to include names.
 """
 
 from __future__ import annotations
 
-from vbp_workshop.core import pollops
 from vbp_workshop.core.documents.blocks import (
     Block,
     Chart,
@@ -23,8 +22,9 @@ from vbp_workshop.core.documents.blocks import (
     Table,
 )
 from vbp_workshop.core.documents.record import Record
-from vbp_workshop.core.polls import Poll
-from vbp_workshop.core.store import Store
+from vbp_workshop.core.file.store import Store
+from vbp_workshop.core.model.poll import Poll
+from vbp_workshop.core.polls import queries
 
 # The charts, in the order of the day: (key, step, kind, target, title, what it shows).
 CHARTS = [
@@ -42,8 +42,8 @@ def chart_polls(store: Store) -> dict[str, Poll]:
     """The poll each chart is drawn from (the first of its kind and target with answers)."""
     found: dict[str, Poll] = {}
     for key, step, kind, target, _title, _about in CHARTS:
-        for poll in pollops.polls(store, step):
-            if poll.kind == kind and poll.target == target and pollops.round_tally(store, poll).respondents:
+        for poll in queries.polls(store, step):
+            if poll.kind == kind and poll.target == target and queries.round_tally(store, poll).respondents:
                 found[key] = poll
                 break
     return found
@@ -93,7 +93,7 @@ def handout_document(r: Record, store: Store) -> Document:
         if poll is None:
             blocks += [Heading(title, 2), Gap(f"{title[0].lower()}{title[1:]}: the poll has no answers")]
             continue
-        n = pollops.round_tally(store, poll).respondents
+        n = queries.round_tally(store, poll).respondents
         blocks.append(Chart(key, poll.id, title, f"{about} “{poll.question}” — {n} answers."))
     blocks.append(Para(f"Results by sector show only sectors with at least {r.min_group} answers; smaller ones "
                        "are merged, or left out if still too few. Open-text answers are not shown.", "note"))

@@ -7,7 +7,7 @@ from __future__ import annotations
 from vbp_workshop import __version__
 from vbp_workshop.core.documents.blocks import Block, Document, Facts, Gap, Heading, Items, Para, Table
 from vbp_workshop.core.documents.record import LEVELS, Metric, Pilot, Record
-from vbp_workshop.core.domain import RESOURCES
+from vbp_workshop.core.model.domain import RESOURCES
 
 INFO_GOVERNANCE = ("For shared data the partners will also need, where they apply: a data protection impact "
                    "assessment (DPIA), each organisation's role as controller or processor under UK GDPR, "

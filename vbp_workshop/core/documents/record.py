@@ -11,9 +11,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from vbp_workshop.core import seeds
-from vbp_workshop.core.analysis import investment_balance, raci_problems
-from vbp_workshop.core.domain import (
+from vbp_workshop.core.file.store import Store
+from vbp_workshop.core.model.domain import (
     ACTION_STATUSES,
     ALIGNMENT_CHOICES,
     BARRIER_KINDS,
@@ -27,9 +26,11 @@ from vbp_workshop.core.domain import (
     Stakeholder,
     StepStatus,
 )
-from vbp_workshop.core.pollops import min_group
-from vbp_workshop.core.store import Store
-from vbp_workshop.core.template import load_template
+from vbp_workshop.core.polls.queries import min_group
+from vbp_workshop.core.steps import planning
+from vbp_workshop.core.steps.balance import investment_balance
+from vbp_workshop.core.steps.checks import raci_problems
+from vbp_workshop.core.steps.template import load_template
 
 
 @dataclass
@@ -166,9 +167,9 @@ def read_record(store: Store, *, include_names: bool = False) -> Record:
     partner_rows = store.rows("partners")
     names = {p["id"]: p["name"] for p in partner_rows}
     kinds = {s.value: STAKEHOLDER_LABELS[s] for s in Stakeholder}
-    wins = seeds.triple_win(store)
-    party = seeds.parties(store)
-    consent = seeds.consents(store)
+    wins = planning.triple_win(store)
+    party = planning.parties(store)
+    consent = planning.consents(store)
     align = {a["partner_id"]: a for a in store.rows("alignment")}
     levels: dict[int, dict[str, int]] = {}
     notes: dict[int, list[tuple[str, str]]] = {}
@@ -179,7 +180,7 @@ def read_record(store: Store, *, include_names: bool = False) -> Record:
             notes.setdefault(c["partner_id"], []).append((c["resource"].capitalize(), c["note"]))
     partners = [Partner(
         id=p["id"], name=p["name"], kind=kinds.get(p["stakeholder"], str(p["stakeholder"])), goals=p["goals"],
-        wins=[seeds.TRIPLE_WIN[x] for x in wins.get(f"partner:{p['id']}", [])],
+        wins=[planning.TRIPLE_WIN[x] for x in wins.get(f"partner:{p['id']}", [])],
         party=party.get(p["id"]),
         signs_up=ALIGNMENT_CHOICES.get(align.get(p["id"], {}).get("status", ""), "").replace("—", ""),
         signs_up_note=align.get(p["id"], {}).get("note", ""), consents=consent.get(p["id"], False),
@@ -193,8 +194,8 @@ def read_record(store: Store, *, include_names: bool = False) -> Record:
     problems = raci_problems(store)
     template = load_template()
     ticked = f3.get("joint_working", {}) if isinstance(f3.get("joint_working"), dict) else {}
-    owners = seeds.checklist_owners(store)
-    plans = seeds.metric_plans(store)
+    owners = planning.checklist_owners(store)
+    plans = planning.metric_plans(store)
 
     def metric(m: dict[str, Any]) -> Metric:
         plan = plans.get(str(m["id"]), {})
@@ -205,17 +206,17 @@ def read_record(store: Store, *, include_names: bool = False) -> Record:
             baseline=_value(m["baseline_value"], m["unit"], m["baseline_date"]),
             target=_value(m["target_value"], m["unit"], m["target_date"]),
             time_points=plan.get("time_points", ""), frequency=m["frequency"], source=m["source"],
-            owner=m["owner"], tier=seeds.PORTER_TIERS.get(plan.get("tier", ""), "").replace("—", ""))
+            owner=m["owner"], tier=planning.PORTER_TIERS.get(plan.get("tier", ""), "").replace("—", ""))
 
     metrics = store.rows("metrics")
-    scale = seeds.pilot_scale(store)
-    decided = seeds.pilot_decisions(store)
+    scale = planning.pilot_scale(store)
+    decided = planning.pilot_decisions(store)
     pilots = []
     for p in store.rows("pilots"):
         d = decided.get(str(p["id"]), {})
         pilots.append(Pilot(
             name=p["name"], description=p["description"], chosen=bool(p["chosen"]), success=p["success"],
-            scale=scale.get(str(p["id"]), ""), decision=seeds.PILOT_DECISIONS.get(d.get("decision", ""), "")
+            scale=scale.get(str(p["id"]), ""), decision=planning.PILOT_DECISIONS.get(d.get("decision", ""), "")
             .replace("—", ""), decision_reasons=d.get("reasons", ""), decision_date=d.get("date", ""),
             decided_by=d.get("who", ""), metrics=[metric(m) for m in metrics if m["pilot_id"] == p["id"]]))
     pilot_ids = {p["id"] for p in store.rows("pilots")}
@@ -226,11 +227,11 @@ def read_record(store: Store, *, include_names: bool = False) -> Record:
     attendance: Counter[str] = Counter()
     for pid, n in per_partner.items():
         attendance[names.get(pid, MERGED) if pid in names and n >= k else MERGED] += n
-    ok, sentence = seeds.publish_status(store)
+    ok, sentence = planning.publish_status(store)
     del ok
     return Record(
         workshop=w, partners=partners, ambition=chosen[0] if chosen else "",
-        ambition_wins=[seeds.TRIPLE_WIN[x] for x in wins.get("ambition", [])],
+        ambition_wins=[planning.TRIPLE_WIN[x] for x in wins.get("ambition", [])],
         candidates=[a["text"] for a in ambitions if not a["chosen"]],
         nhs_priorities=str(f1.get("nhs_priorities") or ""), scope=str(f1.get("scope") or ""),
         boundaries=str(f1.get("boundaries") or ""),
@@ -242,8 +243,8 @@ def read_record(store: Store, *, include_names: bool = False) -> Record:
         rules=[(str(RULE_CATEGORIES.get(r["category"], r["category"])), r["text"], r["consent"])
                for r in store.rows("rules")],
         rule_keys=[r["category"] for r in store.rows("rules")],
-        share_plan=seeds.share_plan(store), publish_sentence=sentence,
-        exit_strategy=str(f3.get(seeds.EXIT_STRATEGY) or ""), exit_ticked=bool(ticked.get("exit")),
+        share_plan=planning.share_plan(store), publish_sentence=sentence,
+        exit_strategy=str(f3.get(planning.EXIT_STRATEGY) or ""), exit_ticked=bool(ticked.get("exit")),
         checklist=[(i["text"], i["source"], bool(ticked.get(i["key"])), owners.get(i["key"], ""))
                    for i in template["joint_working"]],
         disclaimer=template["disclaimer"],

@@ -4,7 +4,7 @@ header row, A4 with 20 mm margins, and the product's neutral look (dark blue hea
 
 Every text goes into a run's text (`<w:t>`), never into a field: nothing typed can become a
 field code, a hyperlink or a macro (a .docx holds no macros). Characters XML forbids are removed
-(core/text.py), a tab or a line break typed is kept as Word's own tab and break.
+(core/model/text.py), a tab or a line break typed is kept as Word's own tab and break.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from docx.shared import Mm, Pt, RGBColor
 
 from vbp_workshop import __version__
 from vbp_workshop.core.documents.blocks import Chart, Document, Facts, Gap, Heading, Items, PageBreak, Para, Table
-from vbp_workshop.core.text import clean_text
+from vbp_workshop.core.model.text import clean_text
 
 INK = RGBColor(0x1A, 0x1A, 0x1A)
 HEADING = RGBColor(0x12, 0x35, 0x5B)  # the product's dark blue (style.qss)

@@ -17,7 +17,6 @@ from vbp_workshop.core.operations.live import (
     rotate_join_code,
 )
 from vbp_workshop.core.operations.steps import step_field_edit
-from vbp_workshop.core.pollops import answer_count
 
-__all__ = ["Refused", "answer_count", "apply_edits", "close_poll", "derive", "frozen_reason", "new_round",
+__all__ = ["Refused", "apply_edits", "close_poll", "derive", "frozen_reason", "new_round",
            "open_poll", "poll_integrity", "reveal", "rotate_join_code", "step_field_edit"]

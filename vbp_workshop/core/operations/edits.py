@@ -10,11 +10,12 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from vbp_workshop.core import pollops
+from vbp_workshop.core.file.store import Store
+from vbp_workshop.core.model.changes import FACILITATOR, Delete, Edit, Insert, Update
+from vbp_workshop.core.model.room import LiveState
+from vbp_workshop.core.model.text import clean_json_text, clean_text
 from vbp_workshop.core.operations.live import close_poll
-from vbp_workshop.core.store import FACILITATOR, Delete, Edit, Insert, Store, Update
-from vbp_workshop.core.text import clean_json_text, clean_text
-from vbp_workshop.core.votes import LiveState
+from vbp_workshop.core.polls import queries
 
 
 class Refused(ValueError):
@@ -56,7 +57,7 @@ def _shape(row: dict[str, Any]) -> tuple[Any, ...]:
 
 def frozen_reason(store: Store, poll_id: int) -> str:
     """Why a poll's type, options and scale cannot change now, or '' when they can."""
-    n = pollops.answer_count(store, poll_id)
+    n = queries.answer_count(store, poll_id)
     if not n:
         return ""
     return (f"This poll already has {n} answer{'s' if n != 1 else ''} (in this or an earlier round), "

@@ -13,14 +13,28 @@ import json
 from collections.abc import Callable
 from dataclasses import replace
 
-from vbp_workshop.core import pollops
-from vbp_workshop.core.polls import BallotError, Poll, settings_problem
-from vbp_workshop.core.store import LIVE, Edit, Insert, Store, Update, new_join_code
-from vbp_workshop.core.tally import Tally
-from vbp_workshop.core.votes import LiveState, now_iso
+from vbp_workshop.core.file.store import Store, new_join_code
+from vbp_workshop.core.model.changes import (
+    CLOSED,
+    HIDDEN,
+    JOIN_CODE,
+    LIVE,
+    NEW_ROUND,
+    OPENED,
+    REVEALED,
+    Edit,
+    Insert,
+    Update,
+    now_iso,
+)
+from vbp_workshop.core.model.poll import BallotError, Poll, settings_problem
+from vbp_workshop.core.model.room import LiveState
+from vbp_workshop.core.model.tally import Tally
+from vbp_workshop.core.polls import queries
 
-# Change-record events of the live operations (`Changes.event`).
-OPENED, CLOSED, REVEALED, HIDDEN, NEW_ROUND, JOIN_CODE = "open", "close", "reveal", "hide", "round", "join_code"
+# Where "fill_from" polls take their options when they open with no ballots yet.
+FILL_SOURCES = {"ambitions": ("ambitions", "text"), "pilots": ("pilots", "name"),
+                "metrics": ("metrics", "name")}
 
 
 def derive(store: Store, live: LiveState) -> None:
@@ -30,8 +44,8 @@ def derive(store: Store, live: LiveState) -> None:
     if code and code != live.join_code:
         with live.lock:
             live.join_code = code
-    live.min_group_size = pollops.min_group(store)
-    now = {p.id: p for p in pollops.polls(store) if p.is_open}
+    live.min_group_size = queries.min_group(store)
+    now = {p.id: p for p in queries.polls(store) if p.is_open}
     for old in live.open_polls():
         if old.id not in now:
             live.close_poll(old.id)
@@ -43,7 +57,7 @@ def derive(store: Store, live: LiveState) -> None:
         if was is None or replace(was, revealed=poll.revealed) != poll or was.settings != poll.settings:
             live.open_poll(poll)
             if poll.revealed:  # an open poll reworded while its result shows keeps showing it
-                live.show_result(poll.id, pollops.public_result(poll, pollops.round_tally(store, poll)))
+                live.show_result(poll.id, queries.public_result(poll, queries.round_tally(store, poll)))
 
 
 def _round_edit(store: Store, poll_id: int, round_: int, **values: str) -> Edit:
@@ -60,8 +74,8 @@ def _close_edits(store: Store, poll: Poll) -> list[Edit]:
 
 def _fill_edits(store: Store, poll: Poll) -> list[Edit]:
     """A "fill_from" poll takes its options from the step's content when it opens unanswered."""
-    source = pollops.FILL_SOURCES.get(str(poll.settings.get("fill_from", "")))
-    if source is None or pollops.answer_count(store, poll.id):
+    source = FILL_SOURCES.get(str(poll.settings.get("fill_from", "")))
+    if source is None or queries.answer_count(store, poll.id):
         return []
     table, column = source
     names = [r[column] for r in store.rows(table) if str(r[column]).strip()]
@@ -70,13 +84,13 @@ def _fill_edits(store: Store, poll: Poll) -> list[Edit]:
 
 def open_poll(store: Store, live: LiveState, poll_id: int) -> Poll:
     """Open a poll for votes, closing any other open poll (the room answers one at a time)."""
-    poll = pollops.get_poll(store, poll_id)
+    poll = queries.get_poll(store, poll_id)
     fill = _fill_edits(store, poll)
     options = json.loads(str(fill[0].values["options"])) if fill else list(poll.options)  # type: ignore[union-attr]
     problem = settings_problem(poll.kind, options, poll.settings)
     if problem:
         raise BallotError(problem)
-    others = [p for p in pollops.polls(store) if p.is_open and p.id != poll_id]
+    others = [p for p in queries.polls(store) if p.is_open and p.id != poll_id]
     for other in others:
         live.close_poll(other.id)  # the gate first: no vote for it after this line
     edits: list[Edit] = [e for other in others for e in _close_edits(store, other)]
@@ -84,12 +98,12 @@ def open_poll(store: Store, live: LiveState, poll_id: int) -> Poll:
               _round_edit(store, poll_id, poll.round, opened_at=now_iso(), closed_at="")]
     store.apply(edits, LIVE, event=OPENED)
     derive(store, live)
-    return pollops.get_poll(store, poll_id)
+    return queries.get_poll(store, poll_id)
 
 
 def close_poll(store: Store, live: LiveState, poll_id: int) -> None:
     live.close_poll(poll_id)  # first: the writer refuses new votes from this moment
-    poll = pollops.get_poll(store, poll_id)
+    poll = queries.get_poll(store, poll_id)
     store.apply(_close_edits(store, poll), LIVE, event=CLOSED)
     derive(store, live)
 
@@ -99,17 +113,17 @@ def reveal(store: Store, live: LiveState, poll_id: int, shown: bool,
     """Show (or hide) a poll's result on the phones. `tally_of` gives the round's tally if the
     caller keeps one current (the GUI does, from the vote feed): else it is counted from the file."""
     store.apply([Update("polls", poll_id, {"revealed": int(shown)})], LIVE, event=REVEALED if shown else HIDDEN)
-    poll = pollops.get_poll(store, poll_id)
+    poll = queries.get_poll(store, poll_id)
     if not shown:
         live.show_result(poll_id, None)
         return
-    t = tally_of(poll) if tally_of is not None else pollops.round_tally(store, poll)
-    live.show_result(poll_id, pollops.public_result(poll, t))
+    t = tally_of(poll) if tally_of is not None else queries.round_tally(store, poll)
+    live.show_result(poll_id, queries.public_result(poll, t))
 
 
 def new_round(store: Store, live: LiveState, poll_id: int) -> Poll:
     """Start a re-vote: the next round opens empty; earlier rounds stay for comparison."""
-    poll = pollops.get_poll(store, poll_id)
+    poll = queries.get_poll(store, poll_id)
     if poll.is_open:
         close_poll(store, live, poll_id)
     store.apply([Update("polls", poll_id, {"round": poll.round + 1, "revealed": 0, "state": "draft"})],

@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from vbp_workshop.core.store import Store, Update
+from vbp_workshop.core.file.store import Store
+from vbp_workshop.core.model.changes import Update
 
 
 def step_field_edit(store: Store, step: int, key: str, value: Any) -> Update:

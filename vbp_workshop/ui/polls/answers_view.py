@@ -8,9 +8,9 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
 
-from vbp_workshop.core.polls import Poll
-from vbp_workshop.core.tally import Tally
-from vbp_workshop.core.words import plural
+from vbp_workshop.core.model.poll import Poll
+from vbp_workshop.core.model.tally import Tally
+from vbp_workshop.core.model.words import plural
 from vbp_workshop.ui.polls.charts.words import WordsChart
 
 

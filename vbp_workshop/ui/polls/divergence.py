@@ -12,8 +12,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vbp_workshop.core import pollops
-from vbp_workshop.core.domain import GROUP_LABELS
+from vbp_workshop.core.model.domain import GROUP_LABELS
+from vbp_workshop.core.polls import queries
 from vbp_workshop.ui.polls.statement_divergence import ImportanceGaps, StatementRanking
 from vbp_workshop.ui.session import Session
 from vbp_workshop.ui.shared.labels import plain_label
@@ -37,9 +37,9 @@ class DivergenceDialog(QDialog):
         lay = QVBoxLayout(by_poll)
         lay.addWidget(plain_label(
             "Polls ranked by how far apart the stakeholder groups answered (0 = the same, 1 = "
-            f"opposite). Groups with fewer than {pollops.min_group(session.store)} respondents "
+            f"opposite). Groups with fewer than {queries.min_group(session.store)} respondents "
             "merge with the other small groups of their sector, then into “other”.", cls="hint"))
-        ranking = pollops.divergence_ranking(session.store)
+        ranking = queries.divergence_ranking(session.store)
         self.table = QTableWidget(len(ranking), 4)
         self.table.setObjectName("divergence_table")
         self.table.setHorizontalHeaderLabels(["Step", "Poll", "Divergence", "Furthest apart"])

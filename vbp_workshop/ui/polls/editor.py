@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vbp_workshop.core import kinds
-from vbp_workshop.core.polls import KINDS, PRIVACY, Poll, settings_problem
+from vbp_workshop.core.model.poll import KINDS, PRIVACY, Poll, settings_problem
+from vbp_workshop.core.polls import kinds
 from vbp_workshop.ui.shared.labels import plain_label
 
 FILL_LABELS = {"ambitions": "the candidate ambition statements", "pilots": "the candidate pilots",

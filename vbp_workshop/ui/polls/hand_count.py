@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vbp_workshop.core.domain import STAKEHOLDER_LABELS, Stakeholder
-from vbp_workshop.core.polls import AGREEMENT_LABELS, Poll
+from vbp_workshop.core.model.domain import STAKEHOLDER_LABELS, Stakeholder
+from vbp_workshop.core.model.poll import AGREEMENT_LABELS, Poll
 from vbp_workshop.ui.shared.labels import plain_label
 
 

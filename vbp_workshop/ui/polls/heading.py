@@ -6,9 +6,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from vbp_workshop.core.polls import KINDS, PRIVACY, Poll
-from vbp_workshop.core.tally import Tally
-from vbp_workshop.core.words import plural
+from vbp_workshop.core.model.poll import KINDS, PRIVACY, Poll
+from vbp_workshop.core.model.tally import Tally
+from vbp_workshop.core.model.words import plural
 from vbp_workshop.ui.polls.states import STATE_LABELS
 from vbp_workshop.ui.shared.labels import plain_label
 

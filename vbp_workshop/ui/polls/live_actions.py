@@ -9,8 +9,10 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QPushButton, QWidget
 
-from vbp_workshop.core import pollops
-from vbp_workshop.core.polls import BallotError, Poll
+from vbp_workshop.core.model.poll import BallotError, Poll
+from vbp_workshop.core.operations.live import close_poll, new_round, open_poll, reveal
+from vbp_workshop.core.operations.polls import apply_result_edits, hand_count_edits
+from vbp_workshop.core.polls import queries
 from vbp_workshop.ui.session import Session
 from vbp_workshop.ui.shared.context import PageContext
 from vbp_workshop.ui.shared.flow import FlowLayout
@@ -72,15 +74,15 @@ class LiveActions(QWidget):
         assert self.poll
         poll_id = self.poll.id
         # The room puts it on the projector when it hears the "open" change record.
-        self._live(lambda: pollops.open_poll(self.session.store, self.session.live, poll_id))
+        self._live(lambda: open_poll(self.session.store, self.session.live, poll_id))
 
     def close_poll(self) -> None:
         assert self.poll
         poll_id = self.poll.id
-        self._live(lambda: pollops.close_poll(self.session.store, self.session.live, poll_id))
+        self._live(lambda: close_poll(self.session.store, self.session.live, poll_id))
         # A consent vote or a 2×2 carries its result into the rule or the pilots when it closes
         # (undoable, like any edit; "Apply result" does it again after hand counts).
-        edits = pollops.apply_result_edits(self.session.store, pollops.get_poll(self.session.store, poll_id),
+        edits = apply_result_edits(self.session.store, queries.get_poll(self.session.store, poll_id),
                                            self.session.round_tally)
         if edits:
             self.session.edit(edits, "Record the poll's result")
@@ -89,7 +91,7 @@ class LiveActions(QWidget):
         assert self.poll
         poll_id, shown = self.poll.id, not self.poll.revealed
         # The session's tally is current from the vote feed: no re-count of the file in the click.
-        self._live(lambda: pollops.reveal(self.session.store, self.session.live, poll_id, shown,
+        self._live(lambda: reveal(self.session.store, self.session.live, poll_id, shown,
                                           self.session.round_tally))
 
     def new_round(self) -> None:
@@ -98,7 +100,7 @@ class LiveActions(QWidget):
         if self.ctx.dialogs.confirm("Start a new round?",
                                     "The room votes again on the same question. This round's "
                                     "answers are kept and can be compared."):
-            self._live(lambda: pollops.new_round(self.session.store, self.session.live, poll_id))
+            self._live(lambda: new_round(self.session.store, self.session.live, poll_id))
 
     def project(self) -> None:
         if self.poll:
@@ -107,7 +109,7 @@ class LiveActions(QWidget):
     def apply_result(self) -> None:
         if not self.poll:
             return
-        edits = pollops.apply_result_edits(self.session.store, self.poll, self.session.round_tally)
+        edits = apply_result_edits(self.session.store, self.poll, self.session.round_tally)
         if not edits:
             self.ctx.dialogs.info("Nothing to apply", "This poll has no answers to carry over yet.")
             return
@@ -125,7 +127,7 @@ class LiveActions(QWidget):
     def record_hand_count(self, entries: list[tuple[str, Any, int]]) -> bool:
         assert self.poll
         try:
-            edits = pollops.hand_count_edits(self.poll, self.poll.round, entries)
+            edits = hand_count_edits(self.poll, self.poll.round, entries)
         except BallotError as exc:
             self.ctx.dialogs.error("Hand count not recorded", str(exc))
             return False

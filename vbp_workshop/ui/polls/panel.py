@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vbp_workshop.core import pollops
-from vbp_workshop.core.polls import KINDS, Poll
-from vbp_workshop.core.store import PHONE, Changes
+from vbp_workshop.core.model.changes import PHONE, Changes
+from vbp_workshop.core.model.poll import KINDS, Poll
+from vbp_workshop.core.polls import queries
 from vbp_workshop.ui.polls.charts.base import PollChart
 from vbp_workshop.ui.polls.heading import PollHeading
 from vbp_workshop.ui.polls.live_actions import LiveActions
@@ -122,7 +122,7 @@ class PollPanel(QWidget):
         return self.result.charts
 
     def polls(self) -> builtins.list[Poll]:  # `list` here is the widget
-        return pollops.polls(self.session.store, self.step)
+        return queries.polls(self.session.store, self.step)
 
     def reload_list(self) -> None:
         keep = self.poll.id if self.poll else None
@@ -148,7 +148,7 @@ class PollPanel(QWidget):
         chosen): the poll as it was read, only its buttons, chart and count redrawn."""
         poll = self.poll
         if poll is not None and not chart_only:
-            self.poll = poll = pollops.get_poll(self.session.store, poll.id)
+            self.poll = poll = queries.get_poll(self.session.store, poll.id)
         self.edits.poll = poll
         self.live.show_poll(poll, chart_only)
         if poll is None:
@@ -161,7 +161,7 @@ class PollPanel(QWidget):
 
     def _on_select(self, row: int) -> None:
         poll_id = self.list.poll_id(row)
-        self.poll = pollops.get_poll(self.session.store, poll_id) if poll_id is not None else None
+        self.poll = queries.get_poll(self.session.store, poll_id) if poll_id is not None else None
         self.refresh()
 
     def _on_changed(self, changes: Changes) -> None:

@@ -7,10 +7,13 @@ import json
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QPushButton, QWidget
 
-from vbp_workshop.core import pollops
-from vbp_workshop.core.operations import Refused, answer_count, frozen_reason
-from vbp_workshop.core.polls import Poll
-from vbp_workshop.core.store import Delete, Edit, Update
+from vbp_workshop.core.model.changes import Delete, Edit, Update
+from vbp_workshop.core.model.poll import Poll
+from vbp_workshop.core.operations import Refused, frozen_reason
+from vbp_workshop.core.operations.live import close_poll
+from vbp_workshop.core.operations.polls import duplicate_edit, new_poll_edit
+from vbp_workshop.core.polls import queries
+from vbp_workshop.core.polls.queries import answer_count
 from vbp_workshop.ui.session import Session
 from vbp_workshop.ui.shared.context import PageContext
 
@@ -56,7 +59,7 @@ class PollEdits(QWidget):
         editor = PollEditor(None, self)
         if editor.exec():
             v = editor.values()
-            edit = pollops.new_poll_edit(self.step, v["kind"], v["question"], v["options"], v["settings"])
+            edit = new_poll_edit(self.step, v["kind"], v["question"], v["options"], v["settings"])
             back = self.session.edit([edit], "Add poll")
             self.chosen.emit(added(back))
 
@@ -79,7 +82,7 @@ class PollEdits(QWidget):
 
     def duplicate(self) -> None:
         if self.poll:
-            back = self.session.edit([pollops.duplicate_edit(self.poll)], "Duplicate poll")
+            back = self.session.edit([duplicate_edit(self.poll)], "Duplicate poll")
             self.chosen.emit(added(back))
 
     def delete(self) -> None:
@@ -90,12 +93,12 @@ class PollEdits(QWidget):
                                               "it and its answers? (Edit › Undo brings it back.)"):
             return
         if self.poll.is_open:
-            pollops.close_poll(self.session.store, self.session.live, self.poll.id)
+            close_poll(self.session.store, self.session.live, self.poll.id)
         self.session.edit([Delete("polls", self.poll.id)], "Delete poll")
 
     def move_poll(self, delta: int) -> None:
         """Swap the selected poll with its neighbour in the list."""
-        ids = [p.id for p in pollops.polls(self.session.store, self.step)]
+        ids = [p.id for p in queries.polls(self.session.store, self.step)]
         r = ids.index(self.poll.id) if self.poll and self.poll.id in ids else -1
         o = r + delta
         if 0 <= r < len(ids) and 0 <= o < len(ids):

@@ -18,10 +18,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vbp_workshop.core.domain import GROUP_LABELS
-from vbp_workshop.core.polls import Poll
-from vbp_workshop.core.store import Update
-from vbp_workshop.core.tally import Tally, divergence
+from vbp_workshop.core.model.changes import Update
+from vbp_workshop.core.model.domain import GROUP_LABELS
+from vbp_workshop.core.model.poll import Poll
+from vbp_workshop.core.model.tally import Tally
+from vbp_workshop.core.polls.tally import divergence
 from vbp_workshop.ui.polls import sector_view
 from vbp_workshop.ui.polls.charts import chart_for
 from vbp_workshop.ui.polls.charts.base import PollChart

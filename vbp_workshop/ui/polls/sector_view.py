@@ -8,11 +8,12 @@ the vote feed."""
 
 from __future__ import annotations
 
-from vbp_workshop.core import pollops
-from vbp_workshop.core.polarisation import ItemSpread, item_spreads, small_n_note, spread_text
-from vbp_workshop.core.polls import Poll
-from vbp_workshop.core.sectors import SPLIT_LABELS, tally_by_sector
-from vbp_workshop.core.tally import Tally, divergence
+from vbp_workshop.core.model.poll import Poll
+from vbp_workshop.core.model.tally import Tally
+from vbp_workshop.core.polls import queries
+from vbp_workshop.core.polls.sectors import SPLIT_LABELS
+from vbp_workshop.core.polls.spreads import ItemSpread, item_spreads, small_n_note, spread_text
+from vbp_workshop.core.polls.tally import divergence, tally_by_sector
 from vbp_workshop.ui.session import Session
 
 SPREAD_LAG_S = 0.5
@@ -23,7 +24,7 @@ def sector_split(session: Session, poll: Poll, round_: int | None = None
     """(tallies per sector, their labels, the comparison line) for a poll's round."""
     tallies: dict[str, Tally] = {}
     if poll.keeps_groups:
-        smallest = pollops.min_group(session.store)
+        smallest = queries.min_group(session.store)
         tallies = session.derived(poll, round_, "sectors", lambda ballots: tally_by_sector(poll, ballots, smallest))
     if "nhs" in tallies and "industry" in tallies:
         d, _pair = divergence(poll, {k: tallies[k] for k in ("nhs", "industry")})

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
-from vbp_workshop.core import pollops
-from vbp_workshop.core.disagreement import (
+from vbp_workshop.core.model.domain import GROUP_LABELS
+from vbp_workshop.core.polls import queries
+from vbp_workshop.core.polls.divergence import (
     WHOLE_ROOM,
     importance_gaps,
     item_ranking,
@@ -14,9 +15,8 @@ from vbp_workshop.core.disagreement import (
     pair_text,
     widest_gap_by_sector,
 )
-from vbp_workshop.core.domain import GROUP_LABELS
-from vbp_workshop.core.polarisation import SMALL_N, ItemSpread
-from vbp_workshop.core.sectors import SPLIT_LABELS
+from vbp_workshop.core.polls.sectors import SPLIT_LABELS
+from vbp_workshop.core.polls.spreads import SMALL_N, ItemSpread
 from vbp_workshop.ui.session import Session
 from vbp_workshop.ui.shared.labels import plain_label
 
@@ -100,7 +100,7 @@ class ImportanceGaps(QWidget):
             "scale) and not satisfied = fix first; important and satisfied = keep up; satisfied "
             "but not important = possible overkill; neither = low priority.", cls="hint"))
         data = []
-        for poll in pollops.polls(session.store):
+        for poll in queries.polls(session.store):
             rows = importance_gaps(session.store, poll)
             widest = widest_gap_by_sector(rows)
             mid = midpoint(poll)

@@ -13,8 +13,8 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from vbp_workshop.core import ideas
-from vbp_workshop.core.store import PHONE, Changes
+from vbp_workshop.core.model.changes import PHONE, Changes
+from vbp_workshop.core.steps import ideas
 from vbp_workshop.ui.shared.labels import plain_label
 
 COLUMNS = 3

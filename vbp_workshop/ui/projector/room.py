@@ -12,9 +12,9 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from vbp_workshop.core import pollops
+from vbp_workshop.core.model.changes import JOIN_CODE, OPENED, PHONE, Changes
 from vbp_workshop.core.operations import live as live_ops
-from vbp_workshop.core.store import PHONE, Changes
+from vbp_workshop.core.polls import queries
 from vbp_workshop.ui.session import Session
 from vbp_workshop.ui.shared.timer import Countdown
 
@@ -59,13 +59,13 @@ class LiveRoom(QObject):
             self.projector.set_activity(self.activity)
             self._push_join()
             if self.poll_id:
-                self.projector.show_poll(pollops.get_poll(self.session.store, self.poll_id))
+                self.projector.show_poll(queries.get_poll(self.session.store, self.poll_id))
         self.projector.place()
         return self.projector
 
     def show_poll(self, poll_id: int | None) -> None:
         self.poll_id = poll_id
-        poll = pollops.get_poll(self.session.store, poll_id) if poll_id else None
+        poll = queries.get_poll(self.session.store, poll_id) if poll_id else None
         if self.projector is not None:
             self.projector.show_poll(poll)
         self.projected.emit(poll)
@@ -99,14 +99,14 @@ class LiveRoom(QObject):
         self.open_projector().show_summary(html)
 
     def _on_changed(self, changes: Changes) -> None:
-        if changes.event == live_ops.OPENED:
+        if changes.event == OPENED:
             store = self.session.store
             opened = [p for p in sorted(changes.ids_in("polls"))
                       if (store.row("polls", p) or {}).get("state") == "open"]
             if opened and opened[0] != self.poll_id:
                 self.show_poll(opened[0])  # one path: the projector shows what was opened
                 return
-        if changes.event == live_ops.JOIN_CODE:
+        if changes.event == JOIN_CODE:
             if self.server is not None:
                 self.server.sync()  # the server's process checks joins against the new code
             self._push_join()
@@ -136,7 +136,7 @@ class LiveRoom(QObject):
     def start_voting(self, address: str, host: str = "0.0.0.0", port: int = 8765) -> str:
         """Start the vote server in its own process; returns the join address. Raises OSError
         with a reason. The server's process stores the ballots; this one drains their notices."""
-        from vbp_workshop.core.idea_intake import room as ideas_room
+        from vbp_workshop.core.intake.ideas import room as ideas_room
         from vbp_workshop.server.process import ServerProcess
 
         if self.voting:

@@ -15,12 +15,13 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
 
-from vbp_workshop.core import pollops
-from vbp_workshop.core.analysis import RAG_COLOURS
-from vbp_workshop.core.domain import GROUP_LABELS
-from vbp_workshop.core.polls import Poll
-from vbp_workshop.core.tally import Tally, divergence
-from vbp_workshop.core.words import plural
+from vbp_workshop.core.model.domain import GROUP_LABELS
+from vbp_workshop.core.model.poll import Poll
+from vbp_workshop.core.model.tally import Tally
+from vbp_workshop.core.model.words import plural
+from vbp_workshop.core.polls import queries
+from vbp_workshop.core.polls.tally import divergence, headline
+from vbp_workshop.core.steps.checks import RAG_COLOURS
 from vbp_workshop.ui.polls import sector_view
 from vbp_workshop.ui.polls.answers_view import AnswersView
 from vbp_workshop.ui.polls.charts import chart_for
@@ -195,7 +196,7 @@ class ProjectorWindow(QWidget):
         # Build the charts this workshop's polls will need while the room is still joining, one
         # per pause: building one (~25 ms) inside the first open click competed with the first
         # question's broadcast to every phone.
-        self._to_build = sorted({p.kind for p in pollops.polls(session.store)} - {"text"} - set(self.charts))
+        self._to_build = sorted({p.kind for p in queries.polls(session.store)} - {"text"} - set(self.charts))
         QTimer.singleShot(PREBUILD_MS, self, self._build_next_chart)
 
     def _build_next_chart(self) -> None:
@@ -335,11 +336,11 @@ class ProjectorWindow(QWidget):
             self.stack.setCurrentWidget(self.hidden_note)
             self.hidden_note.setText("Welcome. Questions will appear here.")
             return
-        poll = self.poll = pollops.get_poll(self.session.store, poll.id)
+        poll = self.poll = queries.get_poll(self.session.store, poll.id)
         tally = self.session.round_tally(poll)
         self.question.setText(poll.question)
         state = {"open": "voting open", "closed": "voting closed", "draft": "not open yet"}[poll.state]
-        joined = pollops.joined_devices(self.session.store)
+        joined = queries.joined_devices(self.session.store)
         of = f" of {plural(joined, 'phone')}" if joined and tally.by_source.get("hand", 0) == 0 else ""
         rnd = f" · round {poll.round}" if poll.round > 1 else ""
         self.count.setText(f"{plural(tally.respondents, 'response')}{of} · {state}{rnd}")
@@ -359,7 +360,7 @@ class ProjectorWindow(QWidget):
             chart = self.chart(poll.kind)
             chart.set_tally(poll, tally)
             self.stack.setCurrentWidget(chart)
-            self.headline.setText(sector_view.with_note(self.session, poll, tally.headline()))
+            self.headline.setText(sector_view.with_note(self.session, poll, headline(tally)))
 
     def chart(self, kind: str) -> PollChart:
         chart = self.charts.get(kind)
@@ -380,7 +381,7 @@ class ProjectorWindow(QWidget):
         self.stack.setCurrentWidget(self.group_chart)
         _distance, pair = divergence(poll, groups)
         line = (f"Furthest apart: {labels.get(pair[0], pair[0])} and {labels.get(pair[1], pair[1])}" if pair
-                else tally.headline())
+                else headline(tally))
         self.headline.setText(sector_view.with_note(self.session, poll, line))
         return True
 
@@ -389,5 +390,5 @@ class ProjectorWindow(QWidget):
         self.group_chart.set_groups(poll, rounds, {f"round{r}": f"Round {r}" for r in range(1, poll.round + 1)})
         self.stack.setCurrentWidget(self.group_chart)
         last, before = rounds[f"round{poll.round}"], rounds[f"round{poll.round - 1}"]
-        self.headline.setText(f"Round {poll.round - 1}: {before.headline()}  →  "
-                              f"Round {poll.round}: {last.headline()}")
+        self.headline.setText(f"Round {poll.round - 1}: {headline(before)}  →  "
+                              f"Round {poll.round}: {headline(last)}")

@@ -13,8 +13,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vbp_workshop.core.model.changes import Changes, Update
 from vbp_workshop.core.operations import step_field_edit
-from vbp_workshop.core.store import Changes, Update
 from vbp_workshop.ui.session import Session
 from vbp_workshop.ui.shared.labels import plain_label
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from vbp_workshop.core.domain import STAKEHOLDER_LABELS
+from vbp_workshop.core.model.domain import STAKEHOLDER_LABELS
 from vbp_workshop.ui.session import Session
 from vbp_workshop.ui.shared.dialogs import DialogService
 

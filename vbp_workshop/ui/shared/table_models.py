@@ -14,8 +14,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
-from vbp_workshop.core.analysis import parse_date, parse_number
-from vbp_workshop.core.store import Changes, Delete, Edit, Insert, Row, Update
+from vbp_workshop.core.model.changes import Changes, Delete, Edit, Insert, Row, Update
+from vbp_workshop.core.steps.checks import parse_date, parse_number
 from vbp_workshop.ui.session import Session
 
 Index = QModelIndex | QPersistentModelIndex

@@ -8,7 +8,7 @@ import time
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QInputDialog, QLabel, QMenu, QPushButton, QWidget
 
-from vbp_workshop.core.store import Update
+from vbp_workshop.core.model.changes import Update
 from vbp_workshop.ui.session import Session
 from vbp_workshop.ui.shared.flow import FlowLayout
 

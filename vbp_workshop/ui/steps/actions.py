@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from vbp_workshop.core.domain import ACTION_KINDS, ACTION_STATUSES, NUMBERED_STEPS
+from vbp_workshop.core.model.domain import ACTION_KINDS, ACTION_STATUSES, NUMBERED_STEPS
 from vbp_workshop.ui.shared.context import PageContext
 from vbp_workshop.ui.shared.labels import plain_label
 from vbp_workshop.ui.shared.record_table import RecordTable

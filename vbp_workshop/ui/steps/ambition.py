@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
 
-from vbp_workshop.core.domain import ALIGNMENT_CHOICES
-from vbp_workshop.core.store import Update
+from vbp_workshop.core.model.changes import Update
+from vbp_workshop.core.model.domain import ALIGNMENT_CHOICES
 from vbp_workshop.ui.shared.labels import plain_label
 from vbp_workshop.ui.shared.record_table import RecordTable
 from vbp_workshop.ui.shared.table_models import Column, TableSpec

@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vbp_workshop.core.domain import StepStatus, step_label
-from vbp_workshop.core.store import Update
-from vbp_workshop.core.template import guide
+from vbp_workshop.core.model.changes import Update
+from vbp_workshop.core.model.domain import StepStatus, step_label
+from vbp_workshop.core.steps.template import guide
 from vbp_workshop.ui.session import Session
 from vbp_workshop.ui.shared.labels import CheckText, plain_label
 

@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vbp_workshop.core.analysis import RAG_COLOURS, RAG_LABELS, rag
-from vbp_workshop.core.domain import DECISIONS
+from vbp_workshop.core.model.domain import DECISIONS
 from vbp_workshop.core.operations import step_field_edit
+from vbp_workshop.core.steps.checks import RAG_COLOURS, RAG_LABELS, rag
 from vbp_workshop.ui.shared.bound_text import BoundText
 from vbp_workshop.ui.shared.labels import plain_label
 from vbp_workshop.ui.shared.record_table import RecordTable

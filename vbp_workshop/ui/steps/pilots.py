@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from vbp_workshop.core.analysis import metric_problems
-from vbp_workshop.core.domain import DIRECTIONS, METRIC_TYPES
+from vbp_workshop.core.model.domain import DIRECTIONS, METRIC_TYPES
+from vbp_workshop.core.steps.checks import metric_problems
 from vbp_workshop.ui.shared.record_table import RecordTable
 from vbp_workshop.ui.shared.table_models import Column, TableSpec
 from vbp_workshop.ui.steps.base import StepPage

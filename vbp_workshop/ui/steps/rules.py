@@ -18,12 +18,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vbp_workshop.core import pollops, seeds
-from vbp_workshop.core.analysis import RaciError, check_raci_assignment, raci_problems
-from vbp_workshop.core.domain import RACI_ROLES, RULE_CATEGORIES
+from vbp_workshop.core.model.domain import RACI_ROLES, RULE_CATEGORIES
+from vbp_workshop.core.model.poll import BallotError
 from vbp_workshop.core.operations import step_field_edit
-from vbp_workshop.core.polls import BallotError
-from vbp_workshop.core.template import load_template
+from vbp_workshop.core.operations.live import open_poll
+from vbp_workshop.core.operations.polls import new_poll_edit
+from vbp_workshop.core.steps import planning
+from vbp_workshop.core.steps.checks import RaciError, check_raci_assignment, raci_problems
+from vbp_workshop.core.steps.template import load_template
 from vbp_workshop.ui.shared.bound_text import BoundText
 from vbp_workshop.ui.shared.labels import CheckText, info_note, plain_label
 from vbp_workshop.ui.shared.record_table import ChoiceDelegate, RecordTable
@@ -153,7 +155,7 @@ class RulesPage(StepPage):
             self.jw_boxes[item["key"]] = box
             self.jw_owners[item["key"]] = owner
         lay.addWidget(plain_label("Exit strategy", cls="section"))
-        lay.addWidget(BoundText(self.ctx.session, step=3, key=seeds.EXIT_STRATEGY, multiline=True,
+        lay.addWidget(BoundText(self.ctx.session, step=3, key=planning.EXIT_STRATEGY, multiline=True,
                                 placeholder="How a partner leaves or the work ends, and what each party does then"))
         lay.addStretch(1)
         self._load_jw()
@@ -167,7 +169,7 @@ class RulesPage(StepPage):
             box.blockSignals(True)
             box.setChecked(bool(state.get(key)))
             box.blockSignals(False)
-        owners = seeds.checklist_owners(store)
+        owners = planning.checklist_owners(store)
         for key, edit in self.jw_owners.items():
             if not edit.hasFocus() and edit.text() != owners.get(key, ""):
                 edit.setText(owners.get(key, ""))
@@ -183,7 +185,7 @@ class RulesPage(StepPage):
                 box.toggled.connect(lambda on, pid=p["id"]: self._set_party(pid, on))
                 self.party_rows.addWidget(box)
                 self.party_boxes[p["id"]] = box
-        parties = seeds.parties(store)
+        parties = planning.parties(store)
         for p in partners:
             box = self.party_boxes[p["id"]]
             box.blockSignals(True)
@@ -198,12 +200,13 @@ class RulesPage(StepPage):
 
     def _set_owner(self, key: str, owner: str) -> None:
         store = self.ctx.session.store
-        if seeds.checklist_owners(store).get(key, "") != seeds.clean_field(owner):
-            self.ctx.session.edit([seeds.checklist_owner_edit(store, key, owner)], "Name who sees to a checklist item")
+        if planning.checklist_owners(store).get(key, "") != planning.clean_field(owner):
+            self.ctx.session.edit([planning.checklist_owner_edit(store, key, owner)],
+                                  "Name who sees to a checklist item")
 
     def _set_party(self, partner_id: int, on: bool) -> None:
         store = self.ctx.session.store
-        self.ctx.session.edit([seeds.party_edit(store, partner_id, on)],
+        self.ctx.session.edit([planning.party_edit(store, partner_id, on)],
                               "Record a party to the agreement" if on else "Record a partner as not a party")
 
     def consent_vote(self) -> None:
@@ -219,11 +222,11 @@ class RulesPage(StepPage):
         if existing:
             poll_id = existing[0]["id"]
         else:
-            edit = pollops.new_poll_edit(3, "fist", f"Consent: {rule['text']}", [], {}, target)
+            edit = new_poll_edit(3, "fist", f"Consent: {rule['text']}", [], {}, target)
             back = s.edit([edit], "Add consent vote")
             poll_id = back[0].id  # type: ignore[union-attr]
         try:
-            pollops.open_poll(s.store, s.live, poll_id)
+            open_poll(s.store, s.live, poll_id)
         except BallotError as exc:
             self.ctx.dialogs.error("Cannot open the vote", str(exc))
             return

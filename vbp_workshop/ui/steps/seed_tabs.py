@@ -1,4 +1,4 @@
-"""The later steps' planning tabs (core/seeds.py holds the rules and the file's shape):
+"""The later steps' planning tabs (core/planning.py holds the rules and the file's shape):
 
 - step 1 "Triple win and scope": which wins the ambition and each partner's goals serve, the fit
   with NHS priorities, scope and boundaries;
@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vbp_workshop.core import seeds
-from vbp_workshop.core.store import Changes, Update
+from vbp_workshop.core.model.changes import Changes, Update
+from vbp_workshop.core.steps import planning
 from vbp_workshop.ui.session import Session
 from vbp_workshop.ui.shared.bound_text import BoundText
 from vbp_workshop.ui.shared.labels import plain_label
@@ -38,7 +38,7 @@ ROW_TABLES = ("partners", "pilots", "metrics")
 
 
 def clean_field(text: str) -> str:
-    return seeds.clean_field(text)
+    return planning.clean_field(text)
 
 
 class SeedTab(QWidget):
@@ -93,7 +93,7 @@ class SeedTab(QWidget):
     def apply(self, make: Callable[[], Update], label: str) -> None:
         try:
             edit = make()
-        except seeds.SeedError as exc:  # keep what was typed; say why it is not saved
+        except planning.SeedError as exc:  # keep what was typed; say why it is not saved
             self.problem.setText(f"⚠ {exc} Not saved yet.")
             self.problem.show()
             return
@@ -176,7 +176,7 @@ class TripleWinTab(SeedTab):
         self.wins = self.grid("triple_win", ["Whose goals", *SHORT_WINS.values()])
         self.lay.addWidget(self.problem)
         form = QFormLayout()
-        for key, label in seeds.STEP1_TEXTS.items():
+        for key, label in planning.STEP1_TEXTS.items():
             form.addRow(label, BoundText(session, step=1, key=key, multiline=True, parse=clean_field))
         self.lay.addLayout(form)
         self.rebuild()
@@ -185,19 +185,19 @@ class TripleWinTab(SeedTab):
         self.loaders.clear()
         store = self.session.store
         self.clear_rows(self.wins)
-        for r, (key, name) in enumerate(seeds.triple_win_owners(store), 1):
+        for r, (key, name) in enumerate(planning.triple_win_owners(store), 1):
             self.wins.addWidget(plain_label(name), r, 0)
-            for c, win in enumerate(seeds.TRIPLE_WIN, 1):
+            for c, win in enumerate(planning.TRIPLE_WIN, 1):
                 self.wins.addWidget(self.check(
                     partial(self._serves, key, win), partial(self._tag_edit, key, win),
-                    "Tag the triple win", f"win_{key}_{win}", tip=seeds.TRIPLE_WIN[win]), r, c)
+                    "Tag the triple win", f"win_{key}_{win}", tip=planning.TRIPLE_WIN[win]), r, c)
 
     def _serves(self, key: str, win: str) -> bool:
-        return win in seeds.triple_win(self.session.store).get(key, [])
+        return win in planning.triple_win(self.session.store).get(key, [])
 
     def _tag_edit(self, key: str, win: str, on: bool) -> Update:
-        wins = seeds.triple_win(self.session.store).get(key, [])
-        return seeds.triple_win_edit(self.session.store, key, _toggle(wins, win, on))
+        wins = planning.triple_win(self.session.store).get(key, [])
+        return planning.triple_win_edit(self.session.store, key, _toggle(wins, win, on))
 
 
 class TiersTab(SeedTab):
@@ -221,7 +221,7 @@ class TiersTab(SeedTab):
             mid = int(m["id"])
             self.metrics.setCellWidget(r, 0, QLabel(m["name"]))
             self.metrics.setCellWidget(r, 1, self.combo(
-                seeds.PORTER_TIERS, partial(self._plan, mid, "tier"), partial(self._plan_edit, mid, "tier"),
+                planning.PORTER_TIERS, partial(self._plan, mid, "tier"), partial(self._plan_edit, mid, "tier"),
                 "Set the metric's tier", f"tier_{mid}"))
             for c, f in ((2, "case_mix"), (3, "time_points")):
                 self.metrics.setCellWidget(r, c, self.line(
@@ -239,16 +239,16 @@ class TiersTab(SeedTab):
         self.pilots.resizeColumnToContents(0)
 
     def _plan(self, mid: int, field: str) -> str:
-        return seeds.metric_plans(self.session.store).get(str(mid), {}).get(field, "")
+        return planning.metric_plans(self.session.store).get(str(mid), {}).get(field, "")
 
     def _plan_edit(self, mid: int, field: str, value: str) -> Update:
-        return seeds.metric_plan_edit(self.session.store, mid, field, value)
+        return planning.metric_plan_edit(self.session.store, mid, field, value)
 
     def _scale(self, pid: int) -> str:
-        return seeds.pilot_scale(self.session.store).get(str(pid), "")
+        return planning.pilot_scale(self.session.store).get(str(pid), "")
 
     def _scale_edit(self, pid: int, value: str) -> Update:
-        return seeds.pilot_scale_edit(self.session.store, pid, value)
+        return planning.pilot_scale_edit(self.session.store, pid, value)
 
 
 class DecisionsTab(SeedTab):
@@ -262,7 +262,7 @@ class DecisionsTab(SeedTab):
         self.lay.addWidget(self.pilots, 1)
         self.lay.addWidget(self.problem)
         form = QFormLayout()
-        for key, label in seeds.SHARE_FIELDS.items():
+        for key, label in planning.SHARE_FIELDS.items():
             form.addRow(label, self.line(partial(self._share, key), partial(self._share_edit, key),
                                          "Edit the share plan", f"share_{key}"))
         self.lay.addLayout(form)
@@ -282,7 +282,7 @@ class DecisionsTab(SeedTab):
             pid = int(p["id"])
             self.pilots.setCellWidget(r, 0, QLabel(p["name"]))
             self.pilots.setCellWidget(r, 1, self.combo(
-                seeds.PILOT_DECISIONS, partial(self._decision, pid, "decision"),
+                planning.PILOT_DECISIONS, partial(self._decision, pid, "decision"),
                 partial(self._decision_edit, pid, "decision"), "Record the pilot decision", f"decision_{pid}"))
             for c, f in ((2, "reasons"), (3, "date"), (4, "who")):
                 e = self.line(partial(self._decision, pid, f), partial(self._decision_edit, pid, f),
@@ -305,26 +305,26 @@ class DecisionsTab(SeedTab):
 
     def load(self) -> None:
         super().load()
-        ok, sentence = seeds.publish_status(self.session.store)
+        ok, sentence = planning.publish_status(self.session.store)
         self.status.setText(("✔ " if ok else "⚠ ") + sentence)
 
     def _decision(self, pid: int, field: str) -> str:
-        return seeds.pilot_decisions(self.session.store).get(str(pid), {}).get(field, "")
+        return planning.pilot_decisions(self.session.store).get(str(pid), {}).get(field, "")
 
     def _decision_edit(self, pid: int, field: str, value: str) -> Update:
-        return seeds.pilot_decision_edit(self.session.store, pid, field, value)
+        return planning.pilot_decision_edit(self.session.store, pid, field, value)
 
     def _share(self, key: str) -> str:
-        return seeds.share_plan(self.session.store)[key]
+        return planning.share_plan(self.session.store)[key]
 
     def _share_edit(self, key: str, value: str) -> Update:
-        return seeds.share_plan_edit(self.session.store, key, value)
+        return planning.share_plan_edit(self.session.store, key, value)
 
     def _consents(self, pid: int) -> bool:
-        return seeds.consents(self.session.store).get(pid, False)
+        return planning.consents(self.session.store).get(pid, False)
 
     def _consent_edit(self, pid: int, on: bool) -> Update:
-        return seeds.consent_edit(self.session.store, pid, on)
+        return planning.consent_edit(self.session.store, pid, on)
 
 
 SHORT_WINS = {"patients": "Patients", "nhs": "NHS", "industry": "Industry"}

@@ -5,11 +5,11 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QSpinBox, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
-from vbp_workshop.core import pollops
-from vbp_workshop.core.analysis import parse_date
-from vbp_workshop.core.domain import NUMBERED_STEPS, Stakeholder
-from vbp_workshop.core.store import Update
-from vbp_workshop.core.template import ensure_partner_rows
+from vbp_workshop.core.model.changes import Update
+from vbp_workshop.core.model.domain import NUMBERED_STEPS, Stakeholder
+from vbp_workshop.core.polls import queries
+from vbp_workshop.core.steps.checks import parse_date
+from vbp_workshop.core.steps.template import ensure_partner_rows
 from vbp_workshop.ui.shared.bound_text import BoundText
 from vbp_workshop.ui.shared.context import PageContext
 from vbp_workshop.ui.shared.labels import plain_label
@@ -43,7 +43,7 @@ class SetupPage(QWidget):
         self.min_group = QSpinBox()
         self.min_group.setObjectName("min_group_size")
         self.min_group.setRange(1, 50)
-        self.min_group.setValue(pollops.min_group(s.store))
+        self.min_group.setValue(queries.min_group(s.store))
         self.min_group.setToolTip("Results by stakeholder group are shown only for groups with at "
                                   "least this many respondents; smaller groups merge with the other small "
                                   "groups of their sector, then into “other”.")

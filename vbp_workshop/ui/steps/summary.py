@@ -6,9 +6,9 @@ from html import escape
 
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
-from vbp_workshop.core.analysis import RAG_COLOURS
-from vbp_workshop.core.domain import ALIGNMENT_CHOICES
-from vbp_workshop.core.summary import summarize
+from vbp_workshop.core.model.domain import ALIGNMENT_CHOICES
+from vbp_workshop.core.steps.checks import RAG_COLOURS
+from vbp_workshop.core.steps.summary import summarize
 from vbp_workshop.ui.shared.context import PageContext
 from vbp_workshop.ui.shared.labels import plain_label
 

@@ -6,8 +6,8 @@ from typing import Any
 
 from PySide6.QtWidgets import QAbstractItemView, QTableView, QVBoxLayout, QWidget
 
-from vbp_workshop.core.analysis import investment_balance
-from vbp_workshop.core.domain import BARRIER_KINDS, CONTRIBUTION_LEVELS, RESOURCES
+from vbp_workshop.core.model.domain import BARRIER_KINDS, CONTRIBUTION_LEVELS, RESOURCES
+from vbp_workshop.core.steps.balance import investment_balance
 from vbp_workshop.ui.shared.bound_text import BoundText
 from vbp_workshop.ui.shared.context import PageContext
 from vbp_workshop.ui.shared.labels import plain_label
@@ -112,15 +112,15 @@ class TrustPulse(QWidget):
         self.refresh()
 
     def poll(self) -> Any:
-        from vbp_workshop.core import pollops
+        from vbp_workshop.core.polls import queries
 
-        found = [p for p in pollops.polls(self.ctx.session.store, 2) if p.target == "trust"]
+        found = [p for p in queries.polls(self.ctx.session.store, 2) if p.target == "trust"]
         return found[0] if found else None
 
     def refresh(self) -> None:
-        from vbp_workshop.core import pollops
-        from vbp_workshop.core.domain import GROUP_LABELS
-        from vbp_workshop.core.tally import divergence
+        from vbp_workshop.core.model.domain import GROUP_LABELS
+        from vbp_workshop.core.polls import queries
+        from vbp_workshop.core.polls.tally import divergence
 
         poll = self.poll()
         if poll is None:
@@ -132,7 +132,7 @@ class TrustPulse(QWidget):
         ranked = sorted(((g, o) for o, g in zip(poll.options, t.means, strict=False) if g is not None),
                         reverse=True)
         lines = [f"{n}. {o}: gap {g:+.1f}" for n, (g, o) in enumerate(ranked, 1)]
-        d, pair = divergence(poll, pollops.group_tallies(store, poll))
+        d, pair = divergence(poll, queries.group_tallies(store, poll))
         if pair:
             lines.append(f"Groups see it most differently: {GROUP_LABELS.get(pair[0], pair[0])} vs "
                          f"{GROUP_LABELS.get(pair[1], pair[1])} (divergence {d:.2f}) — use “Split by "

@@ -9,8 +9,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetrics
 
-from vbp_workshop.core.polls import AGREEMENT_COLOURS, Poll
-from vbp_workshop.core.tally import Tally
+from vbp_workshop.core.model.poll import AGREEMENT_COLOURS, Poll
+from vbp_workshop.core.model.tally import Tally
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]

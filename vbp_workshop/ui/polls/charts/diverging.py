@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 
-from vbp_workshop.core.polls import AGREEMENT_LABELS, Poll
-from vbp_workshop.core.tally import Tally
+from vbp_workshop.core.model.poll import AGREEMENT_LABELS, Poll
+from vbp_workshop.core.model.tally import Tally
 from vbp_workshop.ui.polls.charts.base import (
     AGREE_COLOURS,
     MUTED,

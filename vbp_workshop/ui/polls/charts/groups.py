@@ -7,8 +7,8 @@ from typing import Any
 import pyqtgraph as pg
 from PySide6.QtGui import QFont
 
-from vbp_workshop.core.polls import Poll
-from vbp_workshop.core.tally import Tally
+from vbp_workshop.core.model.poll import Poll
+from vbp_workshop.core.model.tally import Tally
 from vbp_workshop.ui.polls.charts.base import (
     PALETTE,
     PollChart,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
-from vbp_workshop.core.analysis import RAG_COLOURS
-from vbp_workshop.core.polls import Poll
-from vbp_workshop.core.tally import Tally
+from vbp_workshop.core.model.poll import Poll
+from vbp_workshop.core.model.tally import Tally
+from vbp_workshop.core.steps.checks import RAG_COLOURS
 from vbp_workshop.ui.polls.charts.base import (
     MUTED,
     PALETTE,

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
-from vbp_workshop.core.kinds.number import KIND, bins, number_text
-from vbp_workshop.core.polls import Poll
-from vbp_workshop.core.tally import Tally
+from vbp_workshop.core.model.poll import Poll
+from vbp_workshop.core.model.tally import Tally
+from vbp_workshop.core.polls.kinds.number import KIND, bins, number_text
 from vbp_workshop.ui.polls.charts.base import PALETTE, PollChart, _pad_for, set_key
 
 MEDIAN_PEN = pg.mkPen("#009E73", width=3, style=Qt.PenStyle.DashLine)

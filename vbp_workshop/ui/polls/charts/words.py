@@ -6,8 +6,8 @@ import math
 
 import pyqtgraph as pg
 
-from vbp_workshop.core.polls import Poll
-from vbp_workshop.core.tally import Tally
+from vbp_workshop.core.model.poll import Poll
+from vbp_workshop.core.model.tally import Tally
 from vbp_workshop.ui.polls.charts.base import (
     PALETTE,
     PollChart,

@@ -1,0 +1,143 @@
+"""Reading polls from the workshop file: polls, a round's ballots, its tallies (whole, per group,
+per sector), the divergence ranking, what a phone may see of a result.
+
+The edits that define polls and record hand counts are `operations.polls`; the live actions
+(open, close, reveal, new round) are `operations.live`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from vbp_workshop.core.file.store import Store
+from vbp_workshop.core.model.domain import DEFAULT_MIN_GROUP
+from vbp_workshop.core.model.poll import Poll
+from vbp_workshop.core.model.tally import Tally
+from vbp_workshop.core.polls.tally import divergence, headline, tally, tally_by_group, tally_by_sector
+
+
+def get_poll(store: Store, poll_id: int) -> Poll:
+    row = store.row("polls", poll_id)
+    if row is None:
+        raise KeyError(f"poll {poll_id} does not exist")
+    return Poll.from_row(row)
+
+
+def polls(store: Store, step: int | None = None) -> list[Poll]:
+    rows = store.rows("polls", "step = ?", (step,)) if step is not None else store.rows("polls")
+    return [Poll.from_row(r) for r in rows]
+
+
+def ballots(store: Store, poll_id: int, round_: int) -> list[dict[str, Any]]:
+    memo = store.ballot_memo
+    if memo is None:
+        return store.rows("ballots", "poll_id = ? AND round = ?", (poll_id, round_), order="id")
+    rows = memo.get((poll_id, round_))
+    if rows is None:
+        rows = store.rows("ballots", "poll_id = ? AND round = ?", (poll_id, round_), order="id")
+        for r in rows:
+            r["parsed"] = json.loads(r["answer"])  # the tallies read it as it is (kinds.base.answer_of)
+        memo[(poll_id, round_)] = rows
+    return list(rows)
+
+
+def keep_ballots(store: Store, rounds: dict[tuple[int, int], list[dict[str, Any]]]) -> None:
+    """Hand ballots already read and parsed (rows as `ballots` reads them, with "parsed") to the
+    memo of `ballots_kept`, so that the other sheets do not read them again."""
+    if store.ballot_memo is not None:
+        store.ballot_memo.update(rounds)
+
+
+@contextlib.contextmanager
+def ballots_kept(store: Store) -> Iterator[None]:
+    """While one reader goes through a workshop that nothing writes meanwhile (an export, on its
+    own snapshot), each poll round's ballots are read and parsed once, and tallied once whole,
+    per group and per sector, however many sheets use them (results, sectors, divergence…).
+    The tallies are shared: no reader changes a Tally."""
+    store.ballot_memo = {}
+    store.tally_memo = {}
+    try:
+        yield
+    finally:
+        store.ballot_memo = None
+        store.tally_memo = None
+
+
+def _kept(store: Store, poll: Poll, round_: int, split: str, count: Callable[[], Any]) -> Any:
+    memo = store.tally_memo
+    if memo is None:
+        return count()
+    key = (poll.id, round_, split)
+    if key not in memo:
+        memo[key] = count()
+    return memo[key]
+
+
+def answer_count(store: Store, poll_id: int) -> int:
+    """How many answers a poll holds in all its rounds (a hand count counts its hands)."""
+    return int(store.scalar("SELECT COALESCE(SUM(weight), 0) FROM ballots WHERE poll_id = ?", (poll_id,)) or 0)
+
+
+
+def round_tally(store: Store, poll: Poll, round_: int | None = None) -> Tally:
+    r = round_ or poll.round
+    t: Tally = _kept(store, poll, r, "all", lambda: tally(poll, ballots(store, poll.id, r)))
+    return t
+
+
+def joined_devices(store: Store) -> int:
+    """How many phones have joined the workshop (the projector's "of N phones")."""
+    return int(store.scalar("SELECT COUNT(*) FROM devices") or 0)
+
+
+def min_group(store: Store) -> int:
+    """The smallest stakeholder group shown on its own (the one rule: everything asks here)."""
+    return int(store.workshop().get("min_group_size") or DEFAULT_MIN_GROUP)
+
+
+def group_tallies(store: Store, poll: Poll, round_: int | None = None) -> dict[str, Tally]:
+    if not poll.keeps_groups:
+        return {}
+    r = round_ or poll.round
+    tallies: dict[str, Tally] = _kept(store, poll, r, "groups",
+                                      lambda: tally_by_group(poll, ballots(store, poll.id, r), min_group(store)))
+    return dict(tallies)  # the caller's own dict; the tallies are shared
+
+
+def sector_tallies(store: Store, poll: Poll, round_: int | None = None) -> dict[str, Tally]:
+    """The round's result per sector (NHS, industry, patients, wider), merged as groups are."""
+    if not poll.keeps_groups:
+        return {}
+    r = round_ or poll.round
+    tallies: dict[str, Tally] = _kept(store, poll, r, "sectors",
+                                      lambda: tally_by_sector(poll, ballots(store, poll.id, r), min_group(store)))
+    return dict(tallies)
+
+
+def divergence_ranking(store: Store) -> list[tuple[Poll, float, tuple[str, str] | None]]:
+    """Polls ranked by how far apart the stakeholder groups answered (most first)."""
+    out = []
+    for poll in polls(store):
+        if not poll.plugin.splits_by_group:
+            continue
+        d, pair = divergence(poll, group_tallies(store, poll))
+        if pair:
+            out.append((poll, d, pair))
+    return sorted(out, key=lambda x: -x[1])
+
+
+def public_result(poll: Poll, t: Tally) -> dict[str, Any]:
+    """The revealed result a phone may show: shares and means, never who answered."""
+    return {"poll_id": poll.id, "kind": poll.kind, "respondents": t.respondents, "headline": headline(t),
+            **poll.plugin.result(poll, t)}
+
+
+def consent_summary(t: Tally) -> str:
+    if not t.respondents:
+        return ""
+    verdict = "Adopted" if t.consensus else "Not adopted"
+    detail = "nobody below 3" if t.consensus else f"{t.below_three} below 3"
+    return f"{verdict} — {detail} (n={t.respondents}, mean {t.mean:.1f})"

@@ -1,0 +1,375 @@
+"""Ideas activities: the room's own words, collected on phones, merged, voted on and adopted.
+
+An activity belongs to a step and a target (what its ideas become: ambition statements,
+barriers, rules …). Phones submit ideas while it is open (`core/intake/ideas.py`); the facilitator
+approves, hides, rewords and merges them; chosen ideas become the options of a new poll; after
+the vote the winners are adopted into the step's record. Every change here is a batch of plain
+edits for `Session.edit` / `operations.apply_edits`, so each one is undoable for free.
+
+An idea's status: "new" (just submitted), "approved", "hidden" or "merged" (into `merged_into`,
+a new idea the facilitator made from it and others; the sources keep their text and supports).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from vbp_workshop.core.file.store import Store
+from vbp_workshop.core.model.changes import Edit, Insert, Update, now_iso
+from vbp_workshop.core.model.poll import Poll, kind_of
+from vbp_workshop.core.model.text import clean_text
+from vbp_workshop.core.operations.polls import new_poll_edit
+from vbp_workshop.core.operations.steps import step_field_edit
+from vbp_workshop.core.polls import queries
+
+NEW, APPROVED, HIDDEN, MERGED = "new", "approved", "hidden", "merged"
+MAX_LEN_LIMIT = 280  # the longest idea a facilitator may allow: a card, not an essay
+DEFAULT_MAX_LEN = 140
+DEFAULT_PER_DEVICE = 5
+
+
+@dataclass(frozen=True)
+class Target:
+    key: str
+    label: str  # plural, as the facilitator reads it
+    table: str  # where an adopted idea goes ("steps": a list in the step's fields)
+    column: str
+    step: int
+
+
+TARGETS: dict[str, Target] = {t.key: t for t in (
+    Target("goals", "Partner goals", "steps", "room_goals", 1),
+    Target("ambitions", "Ambition statements", "ambitions", "text", 1),
+    Target("barriers", "Barriers", "barriers", "text", 2),
+    Target("rules", "Rules", "rules", "text", 3),
+    Target("glossary", "Glossary terms", "glossary", "term", 3),
+    Target("pilots", "Pilot ideas", "pilots", "name", 4),
+    Target("lessons", "Lessons learned", "lessons", "text", 5),
+)}
+
+# Kinds a set of ideas can be promoted to, and the settings each gets.
+PROMOTE_KINDS: dict[str, tuple[str, dict[str, Any]]] = {
+    "points": ("Spread your dots across the ideas you support", {"budget": 10}),
+    "ranking": ("Rank the ideas, most important first", {}),
+    "matrix": ("Place each idea by effort (left to right) and impact (bottom to top)",
+               {"x_label": "Effort", "y_label": "Impact"}),
+    "fist": ("How far can you support each idea? (fist-to-five)", {}),
+}
+
+# Merge suggestions: token_set_ratio on rapidfuzz's default_process (case, punctuation and
+# word order ignored) finds rewordings; token_sort_ratio keeps a short idea that is merely
+# contained in a longer one ("trust" in "more trust between partners") from scoring 100.
+# Chosen on real pairs (tests/core/test_ideas.py): "More trust between partners" / "more trust
+# between the partners!" 100/93; "Faster access…"/"Quicker access…" 87/75 are suggested;
+# "More trust…"/"Shared data between partners" 74/69 is not.
+SET_CUTOFF = 85.0
+SORT_FLOOR = 70.0
+
+
+def new_activity_edit(step: int, target: str, prompt: str, *, approval: bool = False,
+                      supports: bool = True, max_len: int = DEFAULT_MAX_LEN,
+                      max_per_device: int = DEFAULT_PER_DEVICE) -> Insert:
+    if target not in TARGETS:
+        raise ValueError(f"unknown ideas target {target!r}")
+    return Insert("idea_activities", {
+        "step": step, "target": target, "prompt": clean_text(prompt, single_line=True),
+        "approval": int(approval), "supports": int(supports),
+        "max_len": max(10, min(MAX_LEN_LIMIT, int(max_len))),
+        "max_per_device": max(1, min(50, int(max_per_device))),
+    })
+
+
+# Where each step starts: the template offers one ideas activity per step (a draft until opened).
+STARTERS = (
+    (1, "ambitions", "What should be different for a patient on this pathway in three years?"),
+    (2, "barriers", "What stands in the way of this partnership working?"),
+    (3, "rules", "Which rule would help us work well together?"),
+    (4, "pilots", "Which pilot could we start soon and learn from?"),
+    (5, "lessons", "What have we learned that others should know?"),
+)
+
+
+def starter_activity_edits() -> list[Edit]:
+    return [new_activity_edit(step, target, prompt) for step, target, prompt in STARTERS]
+
+
+# -- reading --------------------------------------------------------------------------------------
+
+def activities(store: Store, step: int | None = None) -> list[dict[str, Any]]:
+    if step is None:
+        return store.rows("idea_activities")
+    return store.rows("idea_activities", "step = ?", (step,))
+
+
+def ideas_of(store: Store, activity_id: int) -> list[dict[str, Any]]:
+    return store.rows("ideas", "activity_id = ?", (activity_id,), order="id")
+
+
+def supporters(store: Store, activity_id: int) -> dict[int, set[str]]:
+    """Each idea's supporting devices, a merged idea's including its sources' (once each)."""
+    own: dict[int, set[str]] = {}
+    for r in store.conn.execute(
+            "SELECT s.idea_id, s.device FROM idea_supports s JOIN ideas i ON i.id = s.idea_id "
+            "WHERE i.activity_id = ?", (activity_id,)):
+        own.setdefault(int(r[0]), set()).add(str(r[1]))
+    rows = ideas_of(store, activity_id)
+    children: dict[int, list[int]] = {}
+    for r in rows:
+        if r["merged_into"] is not None:
+            children.setdefault(int(r["merged_into"]), []).append(int(r["id"]))
+    out: dict[int, set[str]] = {}
+
+    def collect(i: int, seen: frozenset[int] = frozenset()) -> set[str]:
+        if i in out:
+            return out[i]
+        found = set(own.get(i, ()))
+        for c in children.get(i, []):
+            if c not in seen:
+                found |= collect(c, seen | {i})
+        out[i] = found
+        return found
+    for r in rows:
+        collect(int(r["id"]))
+    return out
+
+
+def visible(activity: dict[str, Any], idea: dict[str, Any]) -> bool:
+    """May the room (phones, projector) see this idea? Hidden and merged sources never."""
+    if idea["status"] == APPROVED:
+        return True
+    return idea["status"] == NEW and not activity["approval"]
+
+
+def board(store: Store, activity_id: int) -> list[dict[str, Any]]:
+    """The ideas the room sees, with their support counts (never who), oldest first."""
+    activity = store.row("idea_activities", activity_id)
+    if activity is None:
+        return []
+    counts = supporters(store, activity_id)
+    return [{"id": int(r["id"]), "text": r["text"], "supports": len(counts.get(int(r["id"]), ()))}
+            for r in ideas_of(store, activity_id) if visible(activity, r)]
+
+
+def sources(store: Store, idea_id: int) -> list[dict[str, Any]]:
+    """The submitted ideas a merged idea was made from (all the way down), or the idea itself."""
+    row = store.row("ideas", idea_id)
+    if row is None:
+        return []
+    kids = store.rows("ideas", "merged_into = ?", (idea_id,), order="id")
+    if not kids:
+        return [row]
+    return [leaf for k in kids for leaf in sources(store, int(k["id"]))]
+
+
+def trail(store: Store, idea_id: int) -> dict[str, Any]:
+    """submitted (count, groups) → merged → voted (poll, round, result) → adopted (when, who)."""
+    row = store.row("ideas", idea_id)
+    if row is None:
+        return {}
+    leaves = [s for s in sources(store, idea_id) if s["device"]]
+    groups = Counter(s["grp"] or "no group" for s in leaves)
+    merged = [s["text"] for s in store.rows("ideas", "merged_into = ?", (idea_id,), order="id")]
+    out: dict[str, Any] = {"submitted": len(leaves), "groups": dict(sorted(groups.items())),
+                           "merged_from": merged}
+    if row["poll_id"] is not None:
+        poll = store.row("polls", int(row["poll_id"]))
+        out["voted"] = {"poll": int(row["poll_id"]), "question": poll["question"] if poll else "",
+                        "round": row["poll_round"], "result": row["result"]}
+    if row["adopted_at"]:
+        out["adopted"] = {"into": row["adopted_table"], "at": row["adopted_at"], "by": row["adopted_by"]}
+    return out
+
+
+def trail_text(t: dict[str, Any]) -> str:
+    """The trail as one line for a workbook cell or a tooltip."""
+    parts = []
+    if t.get("submitted"):
+        groups = ", ".join(f"{g} {n}" for g, n in t["groups"].items())
+        parts.append(f"submitted {t['submitted']}× ({groups})")
+    if t.get("merged_from"):
+        parts.append(f"merged from {len(t['merged_from'])}")
+    if "voted" in t:
+        v = t["voted"]
+        parts.append(f"voted in poll {v['poll']} round {v['round']}: {v['result'] or 'no result'}")
+    if "adopted" in t:
+        a = t["adopted"]
+        parts.append(f"adopted into {a['into']} {a['at'][:16].replace('T', ' ')} by {a['by'] or 'facilitator'}")
+    return " → ".join(parts)
+
+
+# -- moderation: each returns edits for Session.edit (undoable) ---------------------------------
+
+def status_edits(store: Store, idea_ids: list[int], status: str) -> list[Edit]:
+    if status not in (NEW, APPROVED, HIDDEN):
+        raise ValueError(status)
+    return [Update("ideas", i, {"status": status}) for i in idea_ids
+            if (r := store.row("ideas", i)) is not None and r["status"] != MERGED]
+
+
+def reword_edit(store: Store, idea_id: int, text: str) -> list[Edit]:
+    row = store.row("ideas", idea_id)
+    clean = clean_text(text, single_line=True)[:MAX_LEN_LIMIT]
+    if row is None or not clean or clean == row["text"]:
+        return []
+    return [Update("ideas", idea_id, {"text": clean})]
+
+
+def merge_edits(store: Store, idea_ids: list[int], text: str = "") -> list[Edit]:
+    """One new idea made of `idea_ids` (worded as `text`, or as the most supported source);
+    the sources stay, marked merged into it, with their supports."""
+    # A hidden idea is never merged: its words would reach the room inside the merged one.
+    rows = [r for i in dict.fromkeys(idea_ids) if (r := store.row("ideas", i)) and r["status"] in (NEW, APPROVED)]
+    if len(rows) < 2 or len({r["activity_id"] for r in rows}) != 1:
+        return []
+    counts = supporters(store, int(rows[0]["activity_id"]))
+    wording = clean_text(text, single_line=True)[:MAX_LEN_LIMIT] or max(
+        rows, key=lambda r: (len(counts.get(int(r["id"]), ())), -int(r["id"])))["text"]
+    new_id = store.next_id("ideas")
+    edits: list[Edit] = [Insert("ideas", {"id": new_id, "activity_id": rows[0]["activity_id"],
+                                          "text": wording, "status": APPROVED, "created_at": now_iso()})]
+    edits += [Update("ideas", int(r["id"]), {"status": MERGED, "merged_into": new_id}) for r in rows]
+    return edits
+
+
+def suggest_merges(store: Store, activity_id: int) -> list[tuple[int, int, float]]:
+    """Pairs of live ideas that read as the same idea: (id, id, score), best first."""
+    return suggest_among(ideas_of(store, activity_id))
+
+
+def suggest_among(ideas_rows: list[dict[str, Any]]) -> list[tuple[int, int, float]]:
+    """`suggest_merges` over rows already read (a screen shows the pairs of the rows it shows)."""
+    return MergeSuggester().update(ideas_rows)
+
+
+class MergeSuggester:
+    """Merge suggestions kept up to date as ideas arrive: each update scores only the ideas that
+    are new or reworded against the others (measured: scoring 600 ideas all against all took
+    ~0.6 s of the GUI thread; a drain of a few new ones takes a few ms)."""
+
+    def __init__(self) -> None:
+        self._texts: dict[int, str] = {}
+        self._pairs: dict[tuple[int, int], float] = {}
+
+    def update(self, ideas_rows: list[dict[str, Any]]) -> list[tuple[int, int, float]]:
+        # Imported here: a checkout whose environment predates the dependency still runs the rest.
+        from rapidfuzz import fuzz, process, utils
+
+        live = {int(r["id"]): str(r["text"]) for r in ideas_rows if r["status"] in (NEW, APPROVED)}
+        changed = [i for i, t in live.items() if self._texts.get(i) != t]
+        gone = set(self._texts) - set(live)
+        if gone or changed:
+            drop = gone | set(changed)
+            self._pairs = {k: v for k, v in self._pairs.items() if not drop.intersection(k)}
+        self._texts = dict(live)
+        if changed:
+            ids = list(live)
+            new_texts = [live[i] for i in changed]
+            scores = process.cdist(new_texts, [live[i] for i in ids], scorer=fuzz.token_set_ratio,
+                                   processor=utils.default_process, score_cutoff=SET_CUTOFF)
+            for a, b in zip(*scores.nonzero(), strict=True):
+                x, y = changed[int(a)], ids[int(b)]
+                if x == y:
+                    continue
+                key = (min(x, y), max(x, y))
+                if key not in self._pairs and fuzz.token_sort_ratio(
+                        live[x], live[y], processor=utils.default_process) >= SORT_FLOOR:
+                    self._pairs[key] = float(scores[a][b])
+        return sorted(((a, b, s) for (a, b), s in self._pairs.items()), key=lambda x: (-x[2], x[0], x[1]))
+
+
+# -- promote and adopt --------------------------------------------------------------------------
+
+def promote_edits(store: Store, activity_id: int, idea_ids: list[int], kind: str,
+                  question: str = "") -> list[Edit]:
+    """A new poll of `kind` whose options are the chosen ideas (in that order), ready to open."""
+    activity = store.row("idea_activities", activity_id)
+    if activity is None or kind not in PROMOTE_KINDS:
+        return []
+    rows = [r for i in dict.fromkeys(idea_ids) if (r := store.row("ideas", i))
+            and r["activity_id"] == activity_id and r["status"] in (NEW, APPROVED)]
+    if len(rows) < 2:
+        return []
+    default_q, settings = PROMOTE_KINDS[kind]
+    poll_id = store.next_id("polls")
+    step, tag = int(activity["step"]), f"ideas:{activity_id}"
+    question = clean_text(question, single_line=True) or default_q
+    link: Edit = Update("idea_activities", activity_id, {"poll_id": poll_id})  # after the poll exists
+    edits: list[Edit] = []
+    if not kind_of(kind).needs_options:  # e.g. fist-to-five, consent on one proposal: a poll per idea
+        for n, r in enumerate(rows):
+            edits.append(Insert("polls", {**new_poll_edit(step, kind, r["text"], [], {}, tag).values,
+                                          "id": poll_id + n}))
+            edits.append(Update("ideas", int(r["id"]), {"poll_id": poll_id + n, "poll_option": 0,
+                                                        "status": APPROVED}))
+        return [*edits, link]
+    edits.append(Insert("polls", {**new_poll_edit(step, kind, question, [r["text"] for r in rows],
+                                                          dict(settings), tag).values, "id": poll_id}))
+    edits.append(link)
+    edits += [Update("ideas", int(r["id"]), {"poll_id": poll_id, "poll_option": n, "status": APPROVED})
+              for n, r in enumerate(rows)]
+    return edits
+
+
+def scores(poll: Poll, t: Any) -> list[float]:
+    """One number per option (per poll for a kind without options), higher is better, from the
+    kind's tally (`PollKind.scores`)."""
+    return poll.plugin.scores(poll, t)
+
+
+def results(store: Store, activity_id: int) -> list[tuple[dict[str, Any], float, int]]:
+    """The promoted ideas with their score and rank (1 = best) in their poll's current round."""
+    promoted = [r for r in ideas_of(store, activity_id) if r["poll_id"] is not None and r["poll_option"] is not None]
+    by_poll: dict[int, list[float]] = {}
+    polls: dict[int, Poll] = {}
+    for pid in {int(r["poll_id"]) for r in promoted}:
+        if store.row("polls", pid) is None:
+            continue
+        poll = polls[pid] = queries.get_poll(store, pid)
+        t = queries.round_tally(store, poll)
+        if t.respondents:
+            by_poll[pid] = scores(poll, t)
+    voted = [(r, by_poll[int(r["poll_id"])][int(r["poll_option"])]) for r in promoted
+             if int(r["poll_id"]) in by_poll and int(r["poll_option"]) < len(by_poll[int(r["poll_id"])])]
+    ordered = sorted(voted, key=lambda x: -x[1])
+    return [({**r, "round": polls[int(r["poll_id"])].round}, s, n) for n, (r, s) in enumerate(ordered, 1)]
+
+
+def adopt_edits(store: Store, activity_id: int, idea_ids: list[int] | None = None, top: int = 1,
+                by: str = "") -> list[Edit]:
+    """Record the vote on every promoted idea and adopt the winners (the `top` best, or the
+    ideas named) into the step's record; each adopted idea keeps where it went, when, by whom."""
+    activity = store.row("idea_activities", activity_id)
+    ranked = results(store, activity_id)
+    if activity is None or not ranked:
+        return []
+    target = TARGETS[activity["target"]]
+    chosen = set(idea_ids) if idea_ids is not None else {int(r["id"]) for r, _s, n in ranked if n <= top}
+    stamp = now_iso()
+    edits: list[Edit] = []
+    goals = list(store.step_fields(target.step).get(target.column, [])) if target.table == "steps" else []
+    for row, score, rank in ranked:
+        result = f"rank {rank} of {len(ranked)}, score {score:g}"
+        values: dict[str, Any] = {"poll_round": row["round"], "result": result}
+        if int(row["id"]) in chosen and not row["adopted_at"]:
+            if target.table == "steps":
+                goals.append(row["text"])
+                adopted_id = target.step
+            else:
+                adopted_id = store.next_id(target.table) + sum(isinstance(e, Insert) for e in edits)
+                edits.append(Insert(target.table, {"id": adopted_id, target.column: row["text"]}))
+            values.update(adopted_table=target.table, adopted_id=adopted_id, adopted_at=stamp,
+                          adopted_by=clean_text(by, single_line=True) or store.workshop().get("facilitator", ""))
+        edits.append(Update("ideas", int(row["id"]), values))
+    if target.table == "steps" and goals:
+        edits.append(step_field_edit(store, target.step, target.column, goals))
+    return edits
+
+
+def public_activity(activity: dict[str, Any]) -> dict[str, Any]:
+    """What a phone is told about an open activity."""
+    target = TARGETS.get(activity["target"])
+    return {"id": int(activity["id"]), "prompt": activity["prompt"],
+            "target": target.label if target else "", "max_len": int(activity["max_len"]),
+            "max_per_device": int(activity["max_per_device"]), "supports": bool(activity["supports"])}

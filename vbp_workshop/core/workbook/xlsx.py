@@ -1,0 +1,464 @@
+"""Spreadsheet writing for the workbook, with XlsxWriter: named styles, real Excel tables with
+filters, native charts with visible axes, fitted columns and A4 print set-up.
+
+Each sheet is buffered as rows first (so column widths and row heights can be fitted), then
+written cell by cell. Every text goes through `cell_text` and `write_string`: text from a person
+is never a formula, whatever it starts with ("=", "+", "-", "@"), and never holds a character
+XML forbids. XlsxWriter's default mode is used, not constant_memory: it cannot write tables in
+constant_memory mode (measured figures in benchmarks/export.py).
+"""
+
+from __future__ import annotations
+
+import math
+import weakref
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from vbp_workshop.core.model.text import EXCEL_CELL_LIMIT, clean_text
+from vbp_workshop.core.workbook import xlsx_rows
+
+NAVY = "#12355B"
+MAX_ROW_HEIGHT = 409  # points: Excel's limit
+LINE_HEIGHT = 15
+# A4 landscape, 0.7" side margins: the printable width in character-width units (~5.6 pt each).
+A4_LANDSCAPE_CHARS = 130
+MIN_PRINT_SCALE = 0.7  # below this a printed sheet is unreadably small: print it two pages wide
+
+STYLES: dict[str, dict[str, Any]] = {
+    "h1": {"bold": True, "font_size": 16, "font_color": NAVY},
+    "h2": {"bold": True, "font_size": 12, "font_color": NAVY},
+    "header": {"bold": True, "font_color": "#FFFFFF", "bg_color": NAVY, "text_wrap": True,
+               "valign": "vcenter", "bottom": 1, "bottom_color": "#B7C3D0"},
+    "label": {"bold": True, "font_color": "#333333", "valign": "top"},
+    "wrap": {"text_wrap": True, "valign": "top"},
+    "note": {"italic": True, "font_color": "#555555", "valign": "top"},
+}
+
+
+def cut_marker(extra: int) -> str:
+    return f" … [cut: {extra:,} characters more; the whole text is in the workshop file]"
+
+
+def cell_text(value: str) -> str:
+    """Text as a cell shows it: characters XML forbids removed, and a text over Excel's cell
+    limit cut visibly, never silently."""
+    if value.isascii() and value.isprintable() and len(value) <= EXCEL_CELL_LIMIT:
+        return value  # printable ASCII holds nothing to remove (most cells: a quick test first)
+    text = clean_text(value)
+    if len(text) > EXCEL_CELL_LIMIT // 2 and _units(text) > EXCEL_CELL_LIMIT:
+        # Excel counts UTF-16 units (an emoji is two); cut on characters until it fits.
+        room = EXCEL_CELL_LIMIT - len(cut_marker(len(text)))
+        while _units(text[:room]) + len(cut_marker(len(text) - room)) > EXCEL_CELL_LIMIT:
+            room -= max(1, (_units(text[:room]) + len(cut_marker(len(text) - room)) - EXCEL_CELL_LIMIT) // 2)
+        text = text[:room] + cut_marker(len(text) - room)
+    return text
+
+
+def _units(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+@dataclass
+class Table:
+    name: str
+    first_row: int  # 1-based, the header row
+    last_row: int
+    headers: list[str]
+
+
+@dataclass
+class Series:
+    """One chart series; rows and columns are 1-based cells of the chart's own sheet."""
+    name: str | tuple[int, int]  # a literal name, or (row, col) of a cell holding it
+    categories: tuple[int, int, int] | None  # (first_row, last_row, col)
+    values: tuple[int, int, int]  # (first_row, last_row, col)
+    colour: str = ""
+
+
+@dataclass
+class Chart:
+    """A native chart. `kind`: bar (horizontal), column, percent_bar (stacked to 100 %) or scatter.
+
+    `axis`: how the value axis runs — "share" 0–100 %, "count" from 0 in whole numbers, "mean"
+    over `scale`, or "scale" for both axes of a scatter chart.
+    """
+    kind: str
+    title: str
+    series: list[Series]
+    axis: str = "count"
+    scale: tuple[float, float] | None = None
+    x_title: str = ""
+    y_title: str = ""
+    legend: bool = False
+    top_first: bool = True  # horizontal bars: the first category on top, as on screen
+    max_value: float = 0.0
+    size: tuple[int, int] = (530, 265)  # pixels: width, height
+    x_offset: int = 0  # pixels right of its anchor cell
+
+
+@dataclass
+class Sheet:
+    title: str
+    rows: list[list[Any]] = field(default_factory=list)
+    styles: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) 1-based
+    fills: dict[tuple[int, int], str] = field(default_factory=dict)
+    formats: dict[tuple[int, int], str] = field(default_factory=dict)
+    tables: list[Table] = field(default_factory=list)
+    charts: list[tuple[Chart, int, int]] = field(default_factory=list)  # chart, row, col (1-based)
+    freeze: tuple[int, int] | None = None  # rows, columns kept in view
+    widths: dict[int, float] = field(default_factory=dict)
+    max_width: float = 60
+    landscape: bool = True
+    print_rows: tuple[int, int] | None = None  # 1-based rows repeated on every printed page
+    page_breaks: list[int] = field(default_factory=list)  # 1-based rows that start a page
+    repeat_cols: int = 1  # columns repeated on each page when the sheet prints more than one wide
+    min_print_width: float = 0  # characters the sheet's charts need when printed
+
+    @property
+    def next_row(self) -> int:
+        return len(self.rows) + 1
+
+    def add(self, values: Sequence[Any], style: str = "", col_styles: dict[int, str] | None = None) -> int:
+        self.rows.append(list(values))
+        r = len(self.rows)
+        if style:
+            for c in range(1, len(values) + 1):
+                self.styles[(r, c)] = style
+        for c, s in (col_styles or {}).items():
+            self.formats[(r, c)] = s
+        return r
+
+    def blank(self, n: int = 1) -> None:
+        for _ in range(n):
+            self.rows.append([])
+
+    def heading(self, text: str, level: int = 1) -> None:
+        self.add([text], "h1" if level == 1 else "h2")
+
+    def kv(self, label: str, value: Any, fmt: str = "") -> None:
+        r = self.add([label, value])
+        self.styles[(r, 1)] = "label"
+        self.styles[(r, 2)] = "wrap"
+        if fmt:
+            self.formats[(r, 2)] = fmt
+
+    def table(self, name: str, headers: Sequence[str], rows: Sequence[Sequence[Any]],
+              formats: dict[int, str] | None = None, wrap: Sequence[int] = ()) -> tuple[int, int]:
+        """A header row and data rows, made an Excel table (with filters) when it has data."""
+        headers = unique([cell_text(str(h)) for h in headers])
+        first = self.add(headers, "header")
+        for row in rows:
+            r = self.add(row)
+            for c, f in (formats or {}).items():
+                self.formats[(r, c)] = f
+            for c in wrap:
+                self.styles[(r, c)] = "wrap"
+        last = self.next_row - 1
+        if rows:
+            self.tables.append(Table(name, first, last, headers))
+        return first, last
+
+
+def unique(names: list[str]) -> list[str]:
+    """Excel table headers must differ (and be at most 255 characters): add a counter to repeats."""
+    seen: dict[str, int] = {}
+    out = []
+    for n in names:
+        n = (n or "Column")[:255]
+        key = n.casefold()  # Excel compares table headers without case
+        seen[key] = seen.get(key, 0) + 1
+        out.append(n if seen[key] == 1 else f"{n[:248]} ({seen[key]})")
+    return out
+
+
+class WorkbookWriter:
+    """Holds the XlsxWriter workbook and its formats; `write` adds one buffered sheet."""
+
+    def __init__(self, path: Path) -> None:
+        import xlsxwriter
+
+        # strings_to_formulas etc. off: no text ever becomes a formula, number or link.
+        self.wb = xlsxwriter.Workbook(str(path), {
+            "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False,
+            "nan_inf_to_errors": True, "default_date_format": "yyyy-mm-dd", "remove_timezone": True,
+            # in_memory: no temporary file per part (hundreds of them cost a second to remove)
+            "in_memory": True})
+        self._formats: dict[tuple[str, str, str], Any] = {}
+
+    def fmt(self, style: str = "", number: str = "", fill: str = "") -> Any:
+        key = (style, number, fill)
+        if key not in self._formats:
+            # Top-aligned unless the style says otherwise: a row grown for a wrapped cell
+            # keeps its other cells level with the first line, not at the bottom.
+            props: dict[str, Any] = {"valign": "top", **STYLES.get(style, {})}
+            if number:
+                props["num_format"] = number
+            if fill:
+                props.update(bg_color=f"#{fill}", bold=True, font_color="#FFFFFF")
+            self._formats[key] = self.wb.add_format(props)
+        return self._formats[key]
+
+    def free(self) -> None:
+        """Drop the cells of a closed (or failed) workbook, the bulk of it: each sheet's cell
+        table and the cell-by-cell map its Excel tables keep to refuse overlaps."""
+        for ws in self.wb.worksheets():
+            ws.table.clear()
+            ws.table_cells.clear()
+
+    def write(self, sheet: Sheet, cancelled: Callable[[], bool] = lambda: False) -> None:
+        # The same XML, its rows written faster (half a million cells in a large workshop).
+        ws = self.wb.add_worksheet(sheet.title[:31], worksheet_class=xlsx_rows.worksheet_class())
+        widths = self._widths(sheet)
+        for c, w in widths.items():
+            ws.set_column(c - 1, c - 1, w, self.fmt())  # cells without a format of their own
+        if sheet.freeze:
+            ws.freeze_panes(*sheet.freeze)
+        self._print_setup(ws, sheet, widths)
+        heights = self._heights(sheet, widths)
+        for r, h in heights.items():
+            ws.set_row(r - 1, h)
+        # Tables first: add_table writes the header cells (with the header format); the data
+        # cells written below fill the table's rows.
+        for t in sheet.tables:
+            ws.add_table(t.first_row - 1, 0, t.last_row - 1, len(t.headers) - 1, {
+                "name": t.name, "style": "Table Style Light 9", "autofilter": True,
+                "columns": [{"header": h, "header_format": self.fmt("header")} for h in t.headers]})
+        styles, formats, fills = sheet.styles, sheet.formats, sheet.fills
+        by_row: dict[int, dict[int, Any]] = {}  # 0-based row -> column -> format
+        for r, c in {*styles, *formats, *fills}:
+            by_row.setdefault(r - 1, {})[c - 1] = self._cell_format(sheet, r, c)
+        no_formats: dict[int, Any] = {}
+        texts: dict[str, str] = {}  # the raw votes repeat their texts: clean each once
+        # Text, numbers and times go straight into XlsxWriter's cell table, as its own
+        # _write_string and _write_number put them (the same shared-string order, so the same
+        # file: see xlsx_rows): per cell they only add checks this loop makes once per row.
+        from xlsxwriter.worksheet import CellNumberTuple, CellStringTuple
+
+        table, shared = ws.table, ws.str_table._get_shared_string_index
+        long_text, last_col = ws.xls_strmax // 2, ws.xls_colmax
+        for r, row in enumerate(sheet.rows[:ws.xls_rowmax]):  # XlsxWriter drops cells off the grid
+            if r % 5000 == 4999 and cancelled():
+                raise Cancelled
+            row_formats = by_row.get(r, no_formats)
+            if len(row) > last_col:
+                row = row[:last_col]
+            cells: dict[int, Any] = {}
+            first = last = -1
+            for c, v in enumerate(row):
+                kind = v.__class__
+                if kind is str:
+                    if not v:
+                        continue
+                    text = texts.get(v)
+                    if text is None:
+                        text = cell_text(v)
+                        if len(texts) < 100_000 and len(v) < 500:
+                            texts[v] = text
+                    if len(text) > long_text:  # XlsxWriter measures it in UTF-16 units itself
+                        ws._write_string(r, c, text, row_formats.get(c))
+                        continue
+                    cells[c] = CellStringTuple(shared(text), row_formats.get(c))
+                elif kind is int or (kind is float and v - v == 0):  # v - v is nan for nan and ±inf
+                    cells[c] = CellNumberTuple(v, row_formats.get(c))
+                elif kind is datetime and v.tzinfo is None and (r + 1, c + 1) in formats:
+                    cells[c] = CellNumberTuple(excel_time(v), row_formats.get(c))
+                elif v is None:
+                    continue
+                else:
+                    self._write_other(ws, sheet, r, c, v, row_formats.get(c))
+                    continue
+                if first < 0:
+                    first = c
+                last = c
+            if first >= 0:
+                if r in table:  # the header cells add_table wrote, or a cell written by XlsxWriter
+                    table[r].update(cells)
+                else:
+                    table[r] = cells
+                ws._check_dimensions(r, first)  # the sheet's used range, as XlsxWriter keeps it per cell
+                ws._check_dimensions(r, last)
+        for chart, at_row, at_col in sheet.charts:
+            ws.insert_chart(at_row - 1, at_col - 1, self._chart(sheet, chart),
+                            {"object_position": 1, "x_offset": chart.x_offset})
+
+    def _write_other(self, ws: Any, sheet: Sheet, r: int, c: int, v: Any, f: Any) -> None:
+        """A cell that is not text, an int or empty (0-based r, c)."""
+        if isinstance(v, bool):
+            ws.write_boolean(r, c, v, f)
+        elif isinstance(v, int | float):
+            if math.isfinite(v):
+                ws.write_number(r, c, v, f)
+        elif isinstance(v, datetime | date):
+            if sheet.formats.get((r + 1, c + 1)) is None:  # a date needs a date format
+                f = self.fmt(sheet.styles.get((r + 1, c + 1), ""),
+                             "yyyy-mm-dd hh:mm" if isinstance(v, datetime) else "yyyy-mm-dd",
+                             sheet.fills.get((r + 1, c + 1), ""))
+            ws.write_datetime(r, c, v, f)
+        elif isinstance(v, str):
+            if v:
+                ws.write_string(r, c, cell_text(v), f)
+        else:
+            ws.write_string(r, c, cell_text(str(v)), f)
+
+    def _cell_format(self, sheet: Sheet, r: int, c: int) -> Any:
+        style, number, fill = sheet.styles.get((r, c), ""), sheet.formats.get((r, c), ""), sheet.fills.get((r, c), "")
+        return self.fmt(style, number, fill)
+
+    @staticmethod
+    def _widths(sheet: Sheet) -> dict[int, float]:
+        widths: dict[int, float] = {}
+        for r, row in enumerate(sheet.rows[:2000], 1):
+            for c, v in enumerate(row, 1):
+                if v is None or sheet.styles.get((r, c)) in ("h1", "h2", "note"):
+                    continue
+                if isinstance(v, datetime):
+                    n = 17
+                elif isinstance(v, date):
+                    n = 11
+                else:
+                    n = max(len(t) for t in str(v).split("\n"))
+                widths[c] = max(widths.get(c, 8), min(sheet.max_width, n * 1.1 + 2))
+        widths.update(sheet.widths)
+        return widths
+
+    @staticmethod
+    def _heights(sheet: Sheet, widths: dict[int, float]) -> dict[int, float]:
+        """Wrapped cells: spreadsheet programs do not grow rows on opening, so size them here
+        (never over Excel's 409 pt)."""
+        heights: dict[int, float] = {}
+        for (r, c), kind in sheet.styles.items():
+            if kind not in ("wrap", "header") or r > len(sheet.rows) or c > len(sheet.rows[r - 1]):
+                continue
+            text = str(sheet.rows[r - 1][c - 1] or "")
+            width = widths.get(c, 10)
+            lines = sum(max(1, math.ceil(len(part) * 1.05 / max(width - 1, 1))) for part in text.split("\n"))
+            if lines > 1:
+                heights[r] = min(MAX_ROW_HEIGHT, max(heights.get(r, LINE_HEIGHT), LINE_HEIGHT * lines))
+        return heights
+
+    @staticmethod
+    def _print_setup(ws: Any, sheet: Sheet, widths: dict[int, float]) -> None:
+        ws.set_paper(9)  # A4
+        if sheet.landscape:
+            ws.set_landscape()
+        else:
+            ws.set_portrait()
+        ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+        # Fit to the page's width, unless that would print smaller than MIN_PRINT_SCALE: then
+        # two (or more) pages wide, with the first column repeated so each page reads alone.
+        ncols = max((len(r) for r in sheet.rows), default=1)
+        total = max(sum(widths.get(c, 8.43) for c in range(1, ncols + 1)), sheet.min_print_width)
+        page = A4_LANDSCAPE_CHARS if sheet.landscape else A4_LANDSCAPE_CHARS * 0.68
+        wide = max(1, math.ceil(total / (page / MIN_PRINT_SCALE)))
+        ws.fit_to_pages(wide, 0)
+        if wide > 1:
+            ws.repeat_columns(0, sheet.repeat_cols - 1)
+        if sheet.print_rows:
+            ws.repeat_rows(sheet.print_rows[0] - 1, sheet.print_rows[1] - 1)
+        if sheet.page_breaks:
+            ws.set_h_pagebreaks([r - 1 for r in sheet.page_breaks])
+        ws.set_footer(f"&C{_footer_safe(sheet.title)} — page &P of &N")
+
+    def _chart(self, sheet: Sheet, spec: Chart) -> Any:
+        title = sheet.title[:31]
+        if spec.kind == "scatter":
+            chart = self.wb.add_chart({"type": "scatter"})
+        elif spec.kind == "percent_bar":
+            chart = self.wb.add_chart({"type": "bar", "subtype": "percent_stacked"})
+        else:
+            chart = self.wb.add_chart({"type": "bar" if spec.kind == "bar" else "column"})
+        _show_axes(chart)
+        for s in spec.series:
+            props: dict[str, Any] = {
+                "values": [title, s.values[0] - 1, s.values[2] - 1, s.values[1] - 1, s.values[2] - 1]}
+            if s.categories:
+                props["categories"] = [title, s.categories[0] - 1, s.categories[2] - 1,
+                                       s.categories[1] - 1, s.categories[2] - 1]
+            if isinstance(s.name, tuple):
+                props["name"] = [title, s.name[0] - 1, s.name[1] - 1]
+            else:
+                props["name"] = cell_text(s.name)
+            if spec.kind == "scatter":
+                props["marker"] = {"type": "circle", "size": 9,
+                                   **({"fill": {"color": s.colour}} if s.colour else {})}
+            elif s.colour:
+                props["fill"] = {"color": s.colour}
+            else:
+                props["fill"] = {"color": NAVY}
+            chart.add_series(props)
+        chart.set_title({"name": cell_text(spec.title)[:250], "name_font": {"size": 11}})
+        if not spec.legend:
+            chart.set_legend({"none": True})
+        else:
+            chart.set_legend({"position": "bottom"})
+        value_axis: dict[str, Any] = {"min": 0, "major_gridlines": {"visible": True}}
+        if spec.axis == "share":
+            value_axis.update(max=1, num_format="0%", major_unit=0.25)
+        elif spec.axis == "count":
+            # whole numbers: a tick every 1, 2, 5, 10 … so that there are at most ~8
+            top = max(1.0, spec.max_value)
+            step = next(s for s in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 10**6) if top / s <= 8)
+            value_axis.update(num_format="0", major_unit=step)
+        elif spec.scale:
+            value_axis.update(min=spec.scale[0], max=spec.scale[1])
+        if spec.y_title:
+            value_axis["name"] = cell_text(spec.y_title)
+        if spec.kind == "scatter":
+            lo, hi = spec.scale or (0, 10)
+            chart.set_x_axis({"min": lo, "max": hi, "name": cell_text(spec.x_title),
+                              "major_gridlines": {"visible": True}})
+            chart.set_y_axis({"min": lo, "max": hi, "name": cell_text(spec.y_title),
+                              "major_gridlines": {"visible": True}})
+        elif spec.kind in ("bar", "percent_bar"):
+            # In a horizontal bar chart XlsxWriter's x axis is the (horizontal) value axis.
+            chart.set_x_axis(value_axis)
+            chart.set_y_axis({"reverse": spec.top_first, "name": cell_text(spec.x_title)} if spec.top_first
+                             else {"name": cell_text(spec.x_title)})
+        else:
+            chart.set_y_axis(value_axis)
+            chart.set_x_axis({"name": cell_text(spec.x_title)} if spec.x_title else {})
+        chart.set_size({"width": spec.size[0], "height": spec.size[1]})
+        return chart
+
+
+EXCEL_EPOCH = datetime(1899, 12, 30)
+
+
+def excel_time(t: datetime) -> float:
+    """A naive datetime as Excel's serial number (days since 1899-12-30; after March 1900)."""
+    delta = t - EXCEL_EPOCH
+    return delta.days + (delta.seconds + delta.microseconds / 1e6) / 86_400
+
+
+class Cancelled(Exception):
+    """The person asked to stop the export; nothing was written."""
+
+
+def _footer_safe(title: str) -> str:
+    return title.replace("&", "&&")
+
+
+def _show_axes(chart: Any) -> None:
+    """Write `<c:delete val="0"/>` on every visible axis.
+
+    XlsxWriter writes <c:delete> only for a hidden axis; recent Excel versions have been seen
+    to hide axes that do not say they are shown, so each one says so. The element goes where
+    the schema puts it (after <c:scaling>, before <c:axPos>); tests read the chart XML.
+    """
+    # Through a weak reference: a function on the chart holding the chart would be a reference
+    # cycle, every chart and sheet left for the cycle collector after the export.
+    ref = weakref.ref(chart)
+    original = type(chart)._write_axis_pos
+
+    def write_axis_pos(*args: Any) -> None:
+        this: Any = ref()
+        this._write_delete(0)
+        original(this, *args)
+
+    chart._write_axis_pos = write_axis_pos
+
+
