@@ -28,15 +28,19 @@ def test_balanced_investment(store: Store) -> None:
     assert b.balanced and "Balanced" in b.message
 
 
-def test_one_partner_carrying_most_is_flagged(store: Store) -> None:
+def test_a_resource_resting_on_one_partner_is_a_dependency_not_a_size(store: Store) -> None:
+    # Partners are stored with stakeholder "other" (read as the wider sector: time and skills).
     _partners(store, {"ICB": (1, 0, 0, 0), "Trust": (1, 0, 0, 1), "Pharma": (3, 3, 3, 3)})
     b = investment_balance(store)
-    assert not b.balanced and "Pharma carries" in b.message
+    assert b.single == {"money": "Pharma", "data": "Pharma"}
+    assert "money rests on Pharma alone" in b.message and "carries" not in b.message
 
 
-def test_a_partner_bringing_nothing_is_flagged(store: Store) -> None:
+def test_a_partner_bringing_nothing_is_a_question_to_ask(store: Store) -> None:
     _partners(store, {"ICB": (2, 2, 2, 2), "Trust": (2, 2, 2, 2), "Patients": (0, 0, 0, 0)})
-    assert "Patients brings nothing" in investment_balance(store).message
+    b = investment_balance(store)
+    assert b.idle == ["Patients"] and not b.balanced
+    assert "nothing is recorded yet for Patients" in b.message
 
 
 def test_raci_refuses_a_second_accountable(store: Store) -> None:

@@ -27,6 +27,7 @@ from vbp_workshop.core.file.store import Store
 from vbp_workshop.core.model.changes import Insert
 from vbp_workshop.core.model.poll import encode
 from vbp_workshop.core.model.text import clean_text
+from vbp_workshop.core.operations import step_field_edit
 from vbp_workshop.core.polls import queries
 from vbp_workshop.core.steps import planning
 
@@ -124,10 +125,12 @@ def test_what_the_demo_leaves_empty_says_not_agreed(demo_docs: dict[str, Path]) 
     sec = sections(demo_docs["pid"])
     assert f"{NOT_AGREED}: which partners are parties to the written agreement." in \
         sec["Partners and parties to the agreement"]
-    assert f"{NOT_AGREED}: the exit strategy's terms" in sec["Governance and rules"]
+    governance = sec["Governance and rules"]  # the demo's exit rule, in the exit strategy's section
+    assert governance.index("Any party may leave with three months' notice") > governance.index("Exit strategy")
     assert f"{NOT_AGREED}: no accountable partner yet for “Project management" in sec["Governance and rules"]
     # unmet checklist items have no owner recorded in the demo
     assert "owner: not agreed at the workshop" in sec["Joint-working checklist"]
+    assert "Not ready: 6 must-pass items neither met nor given an owner." in sec["Joint-working checklist"]
     d = docx.Document(str(demo_docs["pid"]))
     gaps = [p for p in d.paragraphs if p.text.startswith(NOT_AGREED)]
     assert gaps and all(p.style.name == "Not agreed" for p in gaps)
@@ -151,9 +154,8 @@ def test_the_summary_is_a_draft_until_every_party_consented(demo: Store, tmp_pat
     assert summary.draft.startswith("DRAFT")
     assert "which partners are parties" in summary.text()
     # Parties: the ICB, Riverside and Halden; HeartVoice (no consent in the demo) is not one.
-    demo.apply([planning.party_edit(demo, pid, pid in (1, 2, 5)) for pid in range(1, 8)][-1:])
-    for pid in range(1, 8):
-        demo.apply([planning.party_edit(demo, pid, pid in (1, 2, 5))])
+    # as the joint-working tab records them (ui/steps/joint_working.py)
+    demo.apply([step_field_edit(demo, 3, "parties", {str(pid): pid in (1, 2, 5) for pid in range(1, 8)})])
     assert planning.parties(demo) == {i: i in (1, 2, 5) for i in range(1, 8)}
     demo.apply([planning.consent_edit(demo, 2, False)])
     text = summary_document(read_record(demo)).text()

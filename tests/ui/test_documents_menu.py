@@ -94,33 +94,3 @@ def test_choosing_no_folder_does_nothing(demo_window: MainWindow, dialogs) -> No
     action(demo_window, "Export documents…").trigger()
     assert not demo_window.tasks.tasks and not dialogs.shown
 
-
-def test_step_3_records_the_parties_the_exit_strategy_and_who_sees_to_each_item(
-        demo_window: MainWindow, qtbot) -> None:
-    from PySide6.QtWidgets import QCheckBox, QLineEdit, QPlainTextEdit
-
-    from vbp_workshop.core.steps import planning
-
-    page = demo_window.view.show_page("step3")
-    tabs = page.tabs
-    tabs.setCurrentIndex(next(i for i in range(tabs.count()) if tabs.tabText(i) == "Joint working (UK)"))
-    tab = page.tab("Joint working (UK)")
-    store = demo_window.session.store
-    assert planning.parties(store) == {}
-    icb = tab.findChild(QCheckBox, "party_1")
-    assert icb.text() == "Northbridge Integrated Care Board"
-    qtbot.mouseClick(icb, Qt.MouseButton.LeftButton)
-    assert planning.parties(store) == {1: True}
-    owner = tab.findChild(QLineEdit, "jw_owner_agreement")
-    owner.setFocus()
-    qtbot.keyClicks(owner, "Tom Reilly (ICB)")
-    owner.editingFinished.emit()
-    assert planning.checklist_owners(store) == {"agreement": "Tom Reilly (ICB)"}
-    exit_text = tab.findChild(QPlainTextEdit, "field_exit_strategy")
-    exit_text.setPlainText("Six months' notice; the ICB keeps the clinics running.")
-    exit_text.parent().commit()  # as leaving the field does
-    assert "Six months' notice" in store.step_fields(3)[planning.EXIT_STRATEGY]
-    demo_window.session.undo_stack.undo()
-    demo_window.session.undo_stack.undo()
-    demo_window.session.undo_stack.undo()
-    assert planning.parties(store) == {} and not icb.isChecked()

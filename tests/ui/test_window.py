@@ -343,7 +343,7 @@ def test_the_group_chart_updates_in_place_until_its_groups_change(qapp) -> None:
     chart.set_groups(poll, {"nhs": tally(poll, ballots(4, 0)), "pharma": tally(poll, ballots(1, 3))}, {})
     assert chart._bars["nhs"] is bar  # same item, new data
     assert list(bar.opts["width"]) == [100.0, 0.0]
-    assert chart._names["nhs"].text == "nhs (n=4)"
+    assert chart._names["nhs"].text == "nhs (n=4, few: read with care)"  # fewer than five: shaded
     chart.set_groups(poll, {"nhs": tally(poll, ballots(4, 0))}, {})
     assert set(chart._bars) == {"nhs"} and chart._bars["nhs"] is not bar  # groups changed: rebuilt
 

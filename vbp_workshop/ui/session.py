@@ -28,6 +28,7 @@ from vbp_workshop.core.model.room import LiveState
 from vbp_workshop.core.model.tally import Ballot, Tally
 from vbp_workshop.core.operations import Refused
 from vbp_workshop.core.polls import queries
+from vbp_workshop.core.polls.equal_groups import equal_group_tally
 from vbp_workshop.core.polls.tally import tally, tally_by_group
 
 DRAIN_MS = 25
@@ -139,6 +140,11 @@ class Session(QObject):
     def round_tally(self, poll: Poll, round_: int | None = None) -> Tally:
         """The tally of a poll round, computed once per change of its votes."""
         return self.derived(poll, round_, "tally", lambda ballots: tally(poll, ballots))
+
+    def equal_tally(self, poll: Poll, round_: int | None = None) -> Tally | None:
+        """The round's result with each stakeholder group counted once (core/equal_groups.py)."""
+        smallest = queries.min_group(self.store)
+        return self.derived(poll, round_, "equal", lambda ballots: equal_group_tally(poll, ballots, smallest))
 
     def group_tallies(self, poll: Poll, round_: int | None = None) -> dict[str, Tally]:
         """The round's result per stakeholder group, from the live ballots (no file read per drain)."""

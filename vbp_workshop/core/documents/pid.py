@@ -8,11 +8,22 @@ from vbp_workshop import __version__
 from vbp_workshop.core.documents.blocks import Block, Document, Facts, Gap, Heading, Items, Para, Table
 from vbp_workshop.core.documents.record import LEVELS, Metric, Pilot, Record
 from vbp_workshop.core.model.domain import RESOURCES
+from vbp_workshop.core.steps.joint_working import MET, STATUS_LABELS
 
 INFO_GOVERNANCE = ("For shared data the partners will also need, where they apply: a data protection impact "
                    "assessment (DPIA), each organisation's role as controller or processor under UK GDPR, "
                    "a data-sharing agreement, and the Caldicott guardian's approval for patient-identifiable "
                    "data.")
+
+
+# Rule categories with a section of their own in the PID (the rest are "Collaboration rules").
+OWN_SECTIONS = ("data", "ig", "exit")
+
+
+def rules_of(r: Record, *keys: str) -> list[str]:
+    """The rules of these categories, each with its consent result."""
+    return [f"{area}: {text}" + (f" — consent: {consent}" if consent else " — no consent vote yet")
+            for (area, text, consent), key in zip(r.rules, r.rule_keys, strict=True) if key in keys]
 
 
 def or_gap(text: str, what: str, style: str = "") -> Block:
@@ -103,7 +114,7 @@ def governance_section(r: Record) -> list[Block]:
         out.append(Gap("who is responsible and accountable for each activity (RACI)"))
     out += [Heading("Decision rights", 2), or_gap(r.decision_rules, "how decisions are made and disputes settled")]
     rules = [(area, text, consent) for (area, text, consent), key in zip(r.rules, r.rule_keys, strict=True)
-             if key != "data"]
+             if key not in OWN_SECTIONS]
     out.append(Heading("Collaboration rules", 2))
     if rules:
         out.append(Items([f"{area}: {text} — consent: {consent or 'no consent vote yet'}"
@@ -121,18 +132,17 @@ def governance_section(r: Record) -> list[Block]:
         out.append(Facts([(k, v or "Not recorded") for k, v in plan]))
     else:
         out.append(Gap("what is published about the work, where and when"))
-    data = [text + (f" — consent: {consent}" if consent else "")
-            for (_area, text, consent), key in zip(r.rules, r.rule_keys, strict=True) if key == "data"]
     out.append(Heading("Data and information governance", 2))
+    data = rules_of(r, "data", "ig")
     out.append(Items(data, numbered=True) if data else Gap("how data are shared and protected"))
     out.append(Para(INFO_GOVERNANCE, "note"))
     out.append(Heading("Exit strategy", 2))
+    exits = rules_of(r, "exit")
     if r.exit_strategy.strip():
         out.append(Para(r.exit_strategy))
-    elif r.exit_ticked:
-        out.append(Gap("the exit strategy's terms (the joint-working checklist records that one is agreed; "
-                       "write it here)"))
-    else:
+    if exits:
+        out.append(Items(exits, numbered=True))
+    if not exits and not r.exit_strategy.strip():
         out.append(Gap("the exit strategy: how a partner leaves or the work ends, and each party's "
                        "responsibilities then"))
     return out
@@ -223,13 +233,16 @@ def risks_section(r: Record) -> list[Block]:
 
 
 def checklist_section(r: Record) -> list[Block]:
+    jw = r.checklist
     out: list[Block] = [Heading("Joint-working checklist"), Para(r.disclaimer, "note")]
-    out.append(Table(["Item", "Source", "Status", "Owner"],
-                     [[item, source, "Done" if done else "Not yet",
-                       "" if done else owner or "Not agreed at the workshop"]
-                      for item, source, done, owner in r.checklist], [4, 3, 1, 2]))
-    unmet = [f"{item} — owner: {owner or 'not agreed at the workshop'}" for item, _s, done, owner in r.checklist
-             if not done]
+    out.append(Para(f"Guidance for {r.nation}: " + "; ".join(r.nation_sources) + "."))
+    out.append(Para(jw.verdict(), "label"))
+    out.append(Table(["Item", "Must pass", "Status", "Owner"],
+                     [[i.text + (f" ({i.why_not})" if i.why_not else "") + f" Source: {i.source}.",
+                       "Must pass" if i.must else "Advisory", STATUS_LABELS[i.status],
+                       "" if i.status == MET else i.owner or "Not agreed at the workshop"]
+                      for i in jw.items], [5, 1.3, 1.4, 2]))
+    unmet = [f"{i.text} — owner: {i.owner or 'not agreed at the workshop'}" for i in jw.items if i.status != MET]
     if unmet:
         out += [Heading("Still to do before the work starts", 2), Items(unmet, numbered=True)]
     return out

@@ -27,9 +27,10 @@ from vbp_workshop.core.model.domain import (
     StepStatus,
 )
 from vbp_workshop.core.polls.queries import min_group
-from vbp_workshop.core.steps import planning
+from vbp_workshop.core.steps import joint_working, planning
 from vbp_workshop.core.steps.balance import investment_balance
 from vbp_workshop.core.steps.checks import raci_problems
+from vbp_workshop.core.steps.joint_working import Checklist
 from vbp_workshop.core.steps.template import load_template
 
 
@@ -98,9 +99,10 @@ class Record:
     rule_keys: list[str]  # each rule's category key
     share_plan: dict[str, str]
     publish_sentence: str
-    exit_strategy: str
-    exit_ticked: bool
-    checklist: list[tuple[str, str, bool, str]]  # item, source, done, owner
+    exit_strategy: str  # step 3's written exit strategy, if any (the exit rules are among `rules`)
+    checklist: Checklist  # the joint-working checklist as step 3 judges it (core/steps/joint_working.py)
+    nation: str  # whose guidance applies, and its sources
+    nation_sources: list[str]
     disclaimer: str
     pilots: list[Pilot]
     unlinked_metrics: list[Metric]
@@ -193,8 +195,8 @@ def read_record(store: Store, *, include_names: bool = False) -> Record:
     roles = {(r["activity_id"], r["partner_id"]): r["role"] for r in store.rows("raci")}
     problems = raci_problems(store)
     template = load_template()
-    ticked = f3.get("joint_working", {}) if isinstance(f3.get("joint_working"), dict) else {}
-    owners = planning.checklist_owners(store)
+    jw = joint_working.checklist(store)
+    nation, nation_sources = joint_working.nation_sources(jw.nation)
     plans = planning.metric_plans(store)
 
     def metric(m: dict[str, Any]) -> Metric:
@@ -244,9 +246,7 @@ def read_record(store: Store, *, include_names: bool = False) -> Record:
                for r in store.rows("rules")],
         rule_keys=[r["category"] for r in store.rows("rules")],
         share_plan=planning.share_plan(store), publish_sentence=sentence,
-        exit_strategy=str(f3.get(planning.EXIT_STRATEGY) or ""), exit_ticked=bool(ticked.get("exit")),
-        checklist=[(i["text"], i["source"], bool(ticked.get(i["key"])), owners.get(i["key"], ""))
-                   for i in template["joint_working"]],
+        exit_strategy=str(f3.get("exit_strategy") or ""), checklist=jw, nation=nation, nation_sources=nation_sources,
         disclaimer=template["disclaimer"],
         pilots=pilots, unlinked_metrics=[metric(m) for m in metrics if m["pilot_id"] not in pilot_ids],
         milestones=[(m["what"], m["date"]) for m in store.rows("milestones")],

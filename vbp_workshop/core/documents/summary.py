@@ -57,7 +57,7 @@ def summary_document(r: Record) -> Document:
     if r.decision_rules:
         governance.append(("Decisions", r.decision_rules))
     for (area, text, _consent), key in zip(r.rules, r.rule_keys, strict=True):
-        if key in ("data", "publication", "funding", "coi"):
+        if key in ("data", "ig", "publication", "funding", "coi", "exit"):
             governance.append((area, text))
     blocks.append(Facts(governance) if governance else Gap("how the partnership makes decisions and handles data"))
     blocks.append(Heading("Timeline"))

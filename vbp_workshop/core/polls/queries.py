@@ -16,6 +16,8 @@ from vbp_workshop.core.file.store import Store
 from vbp_workshop.core.model.domain import DEFAULT_MIN_GROUP
 from vbp_workshop.core.model.poll import Poll
 from vbp_workshop.core.model.tally import Tally
+from vbp_workshop.core.polls.equal_groups import equal_group_tally
+from vbp_workshop.core.polls.kinds.fist import objections
 from vbp_workshop.core.polls.tally import divergence, headline, tally, tally_by_group, tally_by_sector
 
 
@@ -107,6 +109,14 @@ def group_tallies(store: Store, poll: Poll, round_: int | None = None) -> dict[s
     return dict(tallies)  # the caller's own dict; the tallies are shared
 
 
+def equal_tally(store: Store, poll: Poll, round_: int | None = None) -> Tally | None:
+    """The round's result with every stakeholder group weighing the same (core/equal_groups.py)."""
+    r = round_ or poll.round
+    t: Tally | None = _kept(store, poll, r, "equal",
+                            lambda: equal_group_tally(poll, ballots(store, poll.id, r), min_group(store)))
+    return t
+
+
 def sector_tallies(store: Store, poll: Poll, round_: int | None = None) -> dict[str, Tally]:
     """The round's result per sector (NHS, industry, patients, wider), merged as groups are."""
     if not poll.keeps_groups:
@@ -139,5 +149,5 @@ def consent_summary(t: Tally) -> str:
     if not t.respondents:
         return ""
     verdict = "Adopted" if t.consensus else "Not adopted"
-    detail = "nobody below 3" if t.consensus else f"{t.below_three} below 3"
+    detail = "nobody below 3" if t.consensus else objections(t)
     return f"{verdict} — {detail} (n={t.respondents}, mean {t.mean:.1f})"

@@ -99,8 +99,13 @@ RULES = [
     ("funding", "Halden's funding pays for backfill and analysis only, through the ICB, "
      "and is disclosed as a transfer of value."),
     ("coi", "Every member declares interests at the first meeting and when they change."),
-    ("publication", "Results are published whatever they show, with every partner's consent "
-     "to the wording but no veto on publishing."),
+    ("publication", "Results are published whatever they show. Every party consents to the wording "
+     "before anything is published, and consent to the wording is never used to hold a result back."),
+    ("ig", "A DPIA is completed before any data flow; each trust stays controller of its data and the "
+     "ICB's analytics unit processes them under one data-sharing agreement; Caldicott guardians approve "
+     "any use of patient-identifiable data."),
+    ("exit", "Any party may leave with three months' notice; patient data stay with the NHS, jointly made "
+     "materials stay free for NHS use, and funding already committed to running work is honoured."),
 ]
 
 GLOSSARY = [
@@ -131,17 +136,18 @@ PILOTS = [
 
 METRICS = [
     # pilot, name, type, unit, numerator, denominator, direction, base, bdate, target, tdate
-    (0, "Patients at LDL-cholesterol target", "outcome", "%",
+    (0, "Patients at LDL-cholesterol target", "intermediate", "%",
      "Patients with LDL-C ≤ 2.0 mmol/L", "Patients with a cardiac event in the last 2 years",
      "higher", 41.0, "2026-09-30", 70.0, "2027-12-31", "GP records (federation search)",
      "Monthly", "GP Federation data lead"),
     (0, "Repeat MI or stroke within 12 months", "outcome", "per 1,000 patients",
      "Repeat events", "Patients after a first event", "lower", 48.0, "2026-09-30", 38.0,
      "2028-03-31", "Hospital episode statistics", "Quarterly", "ICB analyst"),
-    (1, "Cardiac rehab uptake", "process", "%", "Patients starting rehab",
-     "Patients referred at discharge", "higher", 38.0, "2026-09-30", 60.0, "2027-09-30",
+    (1, "Cardiac rehab uptake", "process", "%", "Eligible patients starting rehab within 28 days",
+     "Eligible patients discharged after a heart attack or cardiac procedure (not those referred: referral "
+     "is what the pilot changes)", "higher", 38.0, "2026-09-30", 60.0, "2027-09-30",
      "Rehab service records", "Monthly", "Riverside rehab lead"),
-    (1, "Patients who felt involved in decisions", "prem", "%", "Answering 'yes, definitely'",
+    (1, "Patients who felt involved in decisions", "experience", "%", "Answering 'yes, definitely'",
      "Survey respondents", "higher", 55.0, "2026-10-31", 75.0, "2027-10-31",
      "Patient experience survey", "Quarterly", "HeartVoice"),
     (0, "Cost per patient reaching target", "cost", "£", "", "", "lower", 410.0,
@@ -157,6 +163,7 @@ STEP1_FIELDS = {
     "triple_win": {"ambition": ["patients", "nhs", "industry"], "partner:1": ["patients", "nhs"],
                    "partner:2": ["nhs"], "partner:3": ["patients", "nhs"], "partner:4": ["nhs"],
                    "partner:5": ["industry", "patients"], "partner:6": ["patients"], "partner:7": ["patients"]},
+    "scope_kind": "pathway",
     "nhs_priorities": "Cardiovascular disease is a priority of the ICB's joint forward plan and of the "
                       "national CVD prevention programme; lipid optimisation follows NICE guidance.",
     "scope": "Adults in Northbridge after a heart attack, stroke or TIA, from discharge to the first year "
@@ -165,12 +172,13 @@ STEP1_FIELDS = {
                   "prevention and heart failure are out of scope.",
 }
 STEP4_FIELDS = {
-    "metric_plan": {"1": {"tier": "status", "case_mix": "age, sex, diabetes, deprivation decile",
+    "metric_plan": {"1": {"tier": "intermediate", "case_mix": "age, sex, diabetes, deprivation decile",
                           "time_points": "baseline, 3, 6 and 12 months"},
                     "2": {"tier": "sustainability", "case_mix": "age, sex, prior events, smoking",
                           "time_points": "12 months, then yearly for 5 years"},
                     "3": {"tier": "process", "case_mix": "", "time_points": "monthly"},
-                    "4": {"tier": "prem", "case_mix": "age, first language", "time_points": "6 weeks after discharge"},
+                    "4": {"tier": "experience", "case_mix": "age, first language",
+                          "time_points": "6 weeks after discharge"},
                     "5": {"tier": "cost", "case_mix": "", "time_points": "quarterly"}},
     "pilot_scale": {"1": "Built on the federation's standard search and a shared protocol any PCN can run.",
                     "2": "Referral built into the discharge letter template used across the region."},
@@ -337,12 +345,14 @@ def _cast_votes(store: Store, rng: random.Random) -> None:
         if k == "agreement" and poll.target == "readiness":  # its own stream: the others stay as they were
             return {str(i): min(5, max(1, round(extra.gauss(_lean(grp, *READINESS[i % 8]), 0.8)))) for i in range(n)}
         if k == "agreement":
-            # The survey's means (NHS, industry); the NHS is split on whether leaders should mandate.
+            # The survey's means (NHS, industry) for the first three; its "encourage or mandate"
+            # asked two things at once, so the demo asks each: most encourage, the NHS is split on
+            # mandating.
             means = [_lean(grp, 3.6, 3.0, 3.4), _lean(grp, 4.1, 3.8, 4.0),
-                     _lean(grp, 3.8, 4.1, 3.5), _lean(grp, 3.6, 4.1, 4.2)]
-            out = {str(i): min(5, max(1, round(rng.gauss(means[i % 4], 0.8)))) for i in range(n)}
-            if n == 4 and grp in ("provider", "payer", "clinician"):
-                out["3"] = extra.choices([1, 2, 4, 5], weights=[7, 1, 1, 8])[0]
+                     _lean(grp, 3.8, 4.1, 3.5), _lean(grp, 4.2, 4.3, 4.2), _lean(grp, 3.2, 4.0, 3.8)]
+            out = {str(i): min(5, max(1, round(rng.gauss(means[i % 5], 0.8)))) for i in range(n)}
+            if n == 5 and grp in ("provider", "payer", "clinician"):
+                out["4"] = extra.choices([1, 2, 4, 5], weights=[7, 1, 1, 8])[0]
             return out
         if k == "single" and poll.target == "timeline":
             sector = {"pharma": "industry", "medtech": "industry", "patient": "patients"}.get(grp, "nhs")

@@ -3,8 +3,6 @@
 
 - step 1: the triple win each goal serves (the ambition's and each partner's), the fit with NHS
   priorities, the partnership's scope and boundaries;
-- step 3: which partners are parties to the written agreement (the Code's parties: not every
-  partner signs), the exit strategy, and who sees to each joint-working item not yet done;
 - step 4: each metric's Porter outcome tier (or its kind), case-mix variables and time points;
   each pilot's design for scale;
 - step 5: a go / adapt / stop decision per pilot with its reasons, date and who decided; the
@@ -25,17 +23,29 @@ from vbp_workshop.core.steps.checks import parse_date
 
 TRIPLE_WIN = {"patients": "Better outcomes for patients", "nhs": "Better use of NHS resources",
               "industry": "Evidence of impact for industry"}
+# Porter's three tiers are about outcomes; what is not an outcome says so. A PROM or a PREM is an
+# instrument, not a tier: a PROM can measure an outcome in any tier (choose the tier it measures),
+# and a biomarker such as LDL at target is an intermediate measure, not health status achieved.
 PORTER_TIERS = {
     "": "—",
     "status": "Tier 1: health status achieved",
     "recovery": "Tier 2: process of recovery",
     "sustainability": "Tier 3: sustainability of health",
-    "process": "Process",
-    "prom": "PROM",
-    "prem": "PREM",
-    "cost": "Cost",
+    "intermediate": "Not an outcome tier: intermediate (a biomarker)",
+    "process": "Not an outcome tier: process",
+    "experience": "Not an outcome tier: experience of care",
+    "cost": "Not an outcome tier: cost",
 }
+# Files written before instruments and tiers were told apart: a PREM measured experience; a PROM
+# could be any tier, so it reads as not chosen yet.
+LEGACY_TIERS = {"prem": "experience", "prom": ""}
 PILOT_DECISIONS = {"": "—", "go": "Go (scale)", "adapt": "Adapt", "stop": "Stop"}
+# A partnership's scope: one care pathway, or a population defined by need and risk across
+# pathways (the "State of the Relationship" report's Population Health Partnerships).
+SCOPE_KINDS = {"": "—", "pathway": "A pathway (one condition)",
+               "population": "A population (across pathways)"}
+SCOPE_HINT = ("A pathway: one condition, one care pathway. A population: a cohort defined by need and risk, "
+              "across pathways, with prevention and inequalities in scope (a Population Health Partnership).")
 STEP1_TEXTS = {"nhs_priorities": "Fit with NHS priorities", "scope": "Scope: what is in",
                "boundaries": "Boundaries: what is out"}
 SHARE_FIELDS = {"what": "What is published", "where": "Where", "when": "When"}
@@ -61,6 +71,18 @@ def _section(store: Store, step: int, key: str) -> dict[str, Any]:
 
 
 # -- step 1 ---------------------------------------------------------------------------------------
+
+
+def scope_kind(store: Store) -> str:
+    """'pathway', 'population' or '' (not chosen; anything else in an old or hostile file)."""
+    value = str(store.step_fields(1).get("scope_kind") or "")
+    return value if value in SCOPE_KINDS else ""
+
+
+def scope_kind_edit(store: Store, value: str) -> Update:
+    if value not in SCOPE_KINDS:
+        raise SeedError("Choose a pathway or a population.")
+    return step_field_edit(store, 1, "scope_kind", value)
 
 
 def triple_win_owners(store: Store) -> list[tuple[str, str]]:
@@ -89,32 +111,14 @@ def text_edit(store: Store, step: int, key: str, value: Any) -> Update:
 
 # -- step 3 ---------------------------------------------------------------------------------------
 
-EXIT_STRATEGY = "exit_strategy"
-
 
 def parties(store: Store) -> dict[int, bool]:
-    """partner id -> a party to the written agreement (True) or not (False); a partner not yet
-    recorded either way is left out, so "not agreed" can be told from "not a party"."""
+    """partner id -> a party to the written agreement (True) or not (False), as the joint-working
+    tab records them; a partner not yet recorded either way is left out, so "not agreed" can be
+    told from "not a party" (core/steps/joint_working.py lists the parties' names)."""
     given = _section(store, 3, "parties")
     ids = {int(p["id"]) for p in store.rows("partners")}
     return {int(k): bool(v) for k, v in given.items() if str(k).isdigit() and int(k) in ids}
-
-
-def party_edit(store: Store, partner_id: int, on: bool) -> Update:
-    given = {str(k): bool(v) for k, v in _section(store, 3, "parties").items()}
-    given[str(partner_id)] = bool(on)
-    return step_field_edit(store, 3, "parties", given)
-
-
-def checklist_owners(store: Store) -> dict[str, str]:
-    """joint-working item key -> who sees to it (for the items not done yet)."""
-    return {str(k): str(v) for k, v in _section(store, 3, "joint_working_owners").items() if v}
-
-
-def checklist_owner_edit(store: Store, key: str, owner: Any) -> Update:
-    owners = checklist_owners(store)
-    owners[key] = clean_field(owner)
-    return step_field_edit(store, 3, "joint_working_owners", {k: v for k, v in owners.items() if v})
 
 
 # -- step 4 ---------------------------------------------------------------------------------------
@@ -125,7 +129,9 @@ def metric_plans(store: Store) -> dict[str, dict[str, str]]:
     out = {}
     for k, v in _section(store, 4, "metric_plan").items():
         if isinstance(v, dict):
-            out[str(k)] = {f: str(v.get(f) or "") for f in ("tier", "case_mix", "time_points")}
+            plan = {f: str(v.get(f) or "") for f in ("tier", "case_mix", "time_points")}
+            plan["tier"] = LEGACY_TIERS.get(plan["tier"], plan["tier"])
+            out[str(k)] = plan
     return out
 
 

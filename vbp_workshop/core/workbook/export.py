@@ -37,6 +37,7 @@ from vbp_workshop.core.polls import queries
 from vbp_workshop.core.polls.queries import min_group
 from vbp_workshop.core.steps.balance import investment_balance
 from vbp_workshop.core.steps.checks import RAG_COLOURS, raci_problems, rag
+from vbp_workshop.core.steps.joint_working import STATUS_LABELS, checklist, nation_sources
 from vbp_workshop.core.steps.summary import summarize
 from vbp_workshop.core.steps.template import load_template
 from vbp_workshop.core.workbook.idea_sheets import add_step_trails, ideas_sheets
@@ -208,13 +209,18 @@ def step3_sheet(store: Store) -> Sheet:
     sh.table("Timeline", ["Milestone", "Date"], [[m["what"], _date(m["date"])] for m in store.rows("milestones")],
              formats={2: "yyyy-mm-dd"})
     sh.blank()
-    sh.heading("UK joint-working checklist", 2)
+    jw = checklist(store)
+    nation, sources = nation_sources(jw.nation)
+    sh.heading(f"Joint-working checklist ({nation})", 2)
     sh.add([load_template()["disclaimer"]], "note")
-    state = store.step_fields(3).get("joint_working", {})
-    sh.table("JointWorking", ["Item", "Source", "Done"],
-             [[i["text"], i["source"], "Yes" if state.get(i["key"]) else "Not yet"]
-              for i in load_template()["joint_working"]], wrap=(1,))
-    sh.widths = {1: 50, 2: 40, 3: 30}
+    sh.add([jw.verdict()], "label")
+    sh.add([f"Parties to the written agreement: {', '.join(jw.parties) or 'not recorded yet'}. "
+            f"Guidance for {nation}: {'; '.join(sources)}."], "note")
+    sh.table("JointWorking", ["Item", "Source", "Level", "Status", "Owner"],
+             [[i.text, i.source, "Must pass" if i.must else "Advisory",
+               STATUS_LABELS[i.status] + (f" ({i.why_not})" if i.why_not else ""), i.owner]
+              for i in jw.items], wrap=(1, 2, 4))
+    sh.widths = {1: 50, 2: 40, 3: 14, 4: 22, 5: 20}
     return sh
 
 

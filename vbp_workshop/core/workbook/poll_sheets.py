@@ -27,6 +27,7 @@ from vbp_workshop.core.model.domain import GROUP_LABELS, OTHER_GROUP
 from vbp_workshop.core.model.poll import KINDS, PRIVACY, Poll
 from vbp_workshop.core.model.tally import Tally
 from vbp_workshop.core.polls import queries
+from vbp_workshop.core.polls.equal_groups import EQUAL_RULE, equal_group_line
 from vbp_workshop.core.polls.queries import min_group
 from vbp_workshop.core.polls.sectors import group_ballots_in_sectors as group_ballots
 from vbp_workshop.core.polls.spreads import small_n_note
@@ -136,7 +137,8 @@ def poll_sheets(store: Store, progress: Callable[[float], None],
                                utc_time(info.get("closed_at", "")), t.respondents, t.by_source.get("phone", 0),
                                t.by_source.get("hand", 0), len(rb), checksum(lines)])
         if by_round.get((poll.id, poll.round)) and latest_tally is not None:
-            _poll_block(results, poll, latest_tally, queries.group_tallies(store, poll))
+            _poll_block(results, poll, latest_tally, queries.group_tallies(store, poll),
+                        queries.equal_tally(store, poll))
         progress(0.2 + 0.4 * (i + 1) / n_polls)
         if cancelled():
             raise Cancelled
@@ -164,7 +166,7 @@ def _short(text: str, n: int = 80) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def _poll_block(sh: Sheet, poll: Poll, t: Tally, tallies: dict[str, Tally]) -> None:
+def _poll_block(sh: Sheet, poll: Poll, t: Tally, tallies: dict[str, Tally], equal_tally: Tally | None = None) -> None:
     sh.blank()
     top = sh.next_row
     if len(sh.rows) > 4:
@@ -179,6 +181,9 @@ def _poll_block(sh: Sheet, poll: Poll, t: Tally, tallies: dict[str, Tally]) -> N
     name = f"Poll{poll.id}"
     block = block_for(poll)
     chart = block(sh, poll, t, name, _short(poll.question)) if block is not None else None
+    equal = equal_group_line(poll, t, equal_tally)
+    if equal:
+        sh.add([f"{equal} — {EQUAL_RULE}"], "note")
     gchart: Chart | None = None
     if len(tallies) >= 2 and kind.splits_by_group:
         measure = kind.group_measure

@@ -13,15 +13,18 @@ from vbp_workshop.core.model.poll import Poll
 from vbp_workshop.core.model.tally import Tally
 from vbp_workshop.core.polls import queries
 from vbp_workshop.core.polls.divergence import (
+    CLEAR_RULE,
+    QUADRANT_RULE,
     WHOLE_ROOM,
+    by_gap,
+    centre,
     importance_gaps,
     item_ranking,
-    midpoint,
     pair_text,
     widest_gap_by_sector,
 )
 from vbp_workshop.core.polls.sectors import SPLIT_LABELS
-from vbp_workshop.core.polls.spreads import SMALL_N, item_labels, item_spreads, small_n_note
+from vbp_workshop.core.polls.spreads import POLARISED_RULE, SMALL_N, item_labels, item_spreads, small_n_note
 from vbp_workshop.core.steps import planning
 from vbp_workshop.core.workbook.xlsx import Sheet
 
@@ -74,13 +77,15 @@ def sectors_sheet(store: Store) -> Sheet:
     sh.table("SectorComparison", headers, rows, wrap=(2, 3))
     sh.blank()
     sh.heading("Importance vs satisfaction by sector", 2)
+    sh.add([f"Ranked by the whole room's gap, widest first; {QUADRANT_RULE}."], "note")
     gap_rows = []
     for poll in queries.polls(store):
         gaps = importance_gaps(store, poll)
         widest = widest_gap_by_sector(gaps)
-        for g in gaps:
+        mid = centre(gaps)
+        for g in by_gap(gaps):
             gap_rows.append([g.attribute, "Whole room" if g.who == WHOLE_ROOM else SPLIT_LABELS.get(g.who, g.who),
-                             g.n, _r(g.importance), _r(g.satisfaction), _r(g.gap), g.quadrant(midpoint(poll)),
+                             g.n, _r(g.importance), _r(g.satisfaction), _r(g.gap), g.quadrant(mid),
                              "yes" if widest.get(g.attribute) is g else "",
                              "yes" if g.n < SMALL_N else ""])
     sh.table("ImportanceGaps", ["Attribute", "Who", "n", "Importance", "Satisfaction", "Gap", "Quadrant",
@@ -91,23 +96,24 @@ def sectors_sheet(store: Store) -> Sheet:
 def divergence_sheet(store: Store) -> Sheet:
     sh = Sheet("Divergence")
     sh.heading("Where the room disagrees, per statement, attribute and option")
-    sh.add(["Ranked by how far apart the stakeholder groups or the sectors answered (0 = the same, 1 = "
-            "opposite). Spread is for the whole room: polarised = at least a quarter at each end of the "
-            "scale (its bottom and top fifth: 1 and 5 on a 1–5 scale). Blockers (fist-to-five below 3) "
-            "are counted, never named."], "note")
+    sh.add(["How far apart the stakeholder groups or the sectors answered (0 = the same, 1 = opposite), "
+            + CLEAR_RULE + ". Spread is for the whole room: " + POLARISED_RULE
+            + ". Blocks (fist-to-five at 0) are counted, never named; 1–2 are concerns to hear."], "note")
     sh.blank()
     rows = []
     for n, r in enumerate(item_ranking(store), 1):
         s = r.spread
-        rows.append([n, r.poll.step, r.poll.question, r.label, r.group_gap, pair_text(r.group_pair, GROUP_LABELS),
+        rows.append([n, r.poll.step, r.poll.question, r.label, _r(min(r.score, 99.0)),
+                     "clear" if r.clear else "could be chance", r.group_gap, pair_text(r.group_pair, GROUP_LABELS),
                      r.sector_gap, pair_text(r.sector_pair, SPLIT_LABELS),
                      _r(s.mean) if s else "", _r(s.sd) if s else "", _r(s.extremes) if s and s.n else "",
                      "yes" if s and s.polarised else "", s.blockers if s and s.blockers is not None else "",
                      s.n if s else "", "yes" if s and s.small else ""])
-    sh.table("DivergenceRanking", ["Rank", "Step", "Poll", "Item", "Groups apart", "Furthest apart (groups)",
-                                   "Sectors apart", "Furthest apart (sectors)", "Mean", "SD", "Share at the ends",
-                                   "Polarised", "Blockers (below 3)", "n", f"Fewer than {SMALL_N}"],
-             rows, formats={5: "0.00", 7: "0.00", 11: "0%"}, wrap=(3, 4))
+    sh.table("DivergenceRanking", ["Rank", "Step", "Poll", "Item", "How clear (gap ÷ its standard error)",
+                                   "Reading", "Groups apart", "Furthest apart (groups)",
+                                   "Sectors apart", "Furthest apart (sectors)", "Mean", "SD", "Share at the end values",
+                                   "Polarised", "Blocks (fist-to-five at 0)", "n", f"Fewer than {SMALL_N}"],
+             rows, formats={5: "0.0", 7: "0.00", 9: "0.00", 13: "0%"}, wrap=(3, 4))
     return sh
 
 

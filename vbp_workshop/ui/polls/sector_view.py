@@ -11,6 +11,7 @@ from __future__ import annotations
 from vbp_workshop.core.model.poll import Poll
 from vbp_workshop.core.model.tally import Tally
 from vbp_workshop.core.polls import queries
+from vbp_workshop.core.polls.equal_groups import equal_group_line
 from vbp_workshop.core.polls.sectors import SPLIT_LABELS
 from vbp_workshop.core.polls.spreads import ItemSpread, item_spreads, small_n_note, spread_text
 from vbp_workshop.core.polls.tally import divergence, tally_by_sector
@@ -55,10 +56,15 @@ def reference(poll: Poll) -> str:
     return str(poll.settings.get("reference") or "")
 
 
+def equal_line(session: Session, poll: Poll, round_: int | None = None) -> str:
+    """'Each group counted once: …' beside the per-person result, when it reads differently."""
+    return equal_group_line(poll, session.round_tally(poll, round_), session.equal_tally(poll, round_))
+
+
 def spread_line(session: Session, poll: Poll, round_: int | None = None, limit: int = 3) -> str:
-    """The facilitator's line under the chart: blockers, polarised items, spread, small n, and
-    the poll's reference (which the room sees after the reveal)."""
-    line = _spread_line(session, poll, round_, limit)
+    """The facilitator's line under the chart: blockers, polarised items, spread, small n, each
+    group counted once, and the poll's reference (which the room sees after the reveal)."""
+    line = " · ".join(x for x in (_spread_line(session, poll, round_, limit), equal_line(session, poll, round_)) if x)
     ref = reference(poll)
     if ref:
         shown = ref if poll.revealed else ref + " (shown to the room after the reveal)"
@@ -78,7 +84,7 @@ def _spread_line(session: Session, poll: Poll, round_: int | None, limit: int) -
              + (f" and {len(polarised) - limit} more" if len(polarised) > limit else "")] if polarised else []
     widest = max(items, key=lambda s: s.sd or 0)
     if widest.sd:
-        parts.append(f"widest spread: {widest.label} (sd {widest.sd:.1f}, {widest.extremes:.0%} at the ends)")
+        parts.append(f"widest spread: {widest.label} (sd {widest.sd:.1f}, {widest.extremes:.0%} at the end values)")
     note = small_n_note(max(s.n for s in items))
     if note:
         parts.append(note)
@@ -97,14 +103,19 @@ def room_note(session: Session, poll: Poll, headline: str = "") -> str:
     items = spreads(session, poll)
     parts = []
     blockers = sum(s.blockers or 0 for s in items)
-    if blockers and "below 3" not in headline:
-        parts.append(f"{blockers} below 3: hear the concerns")
+    concerns = sum(s.concerns or 0 for s in items)
+    if (blockers or concerns) and "No consensus" not in headline:
+        parts.append(", ".join(([f"{blockers} block{'' if blockers == 1 else 's'}"] if blockers else [])
+                               + ([f"{concerns} with concerns"] if concerns else [])) + ": hear them")
     if any(s.polarised for s in items):
         parts.append("the room is split")
     n = max((s.n for s in items), default=session.round_tally(poll).respondents)
     note = small_n_note(n)
     if note:
         parts.append(note.split(":")[0].lower())
+    equal = equal_line(session, poll)
+    if equal:
+        parts.append(equal)
     if poll.revealed and reference(poll):
         parts.append(reference(poll))
     return " · ".join(parts)

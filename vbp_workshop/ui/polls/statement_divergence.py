@@ -3,28 +3,40 @@ importance-vs-satisfaction gap per sector with its quadrant (tabs of the diverge
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtWidgets import QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 from vbp_workshop.core.model.domain import GROUP_LABELS
 from vbp_workshop.core.polls import queries
 from vbp_workshop.core.polls.divergence import (
+    CLEAR_RULE,
+    QUADRANT_RULE,
     WHOLE_ROOM,
+    ItemRow,
+    by_gap,
+    centre,
     importance_gaps,
     item_ranking,
-    midpoint,
     pair_text,
     widest_gap_by_sector,
 )
 from vbp_workshop.core.polls.sectors import SPLIT_LABELS
-from vbp_workshop.core.polls.spreads import SMALL_N, ItemSpread
+from vbp_workshop.core.polls.spreads import POLARISED_RULE, SMALL_N, ItemSpread
 from vbp_workshop.ui.session import Session
 from vbp_workshop.ui.shared.labels import plain_label
 
 # The item and its figures first; the poll's question last (it is long, and stretches).
-STATEMENT_COLUMNS = ["Statement / item", "Groups apart", "Furthest apart", "Sectors apart", "Sectors",
+STATEMENT_COLUMNS = ["Statement / item", "How clear", "Groups apart", "Furthest apart", "Sectors apart", "Sectors",
                      "Mean", "SD", "At the ends", "Flags", "n", "Step", "Poll"]
 WIDEST = 340  # pixels: a long statement is cut here (the tooltip holds it whole)
 GAP_COLUMNS = ["Attribute", "Who", "n", "Importance", "Satisfaction", "Gap", "Quadrant", "Note"]
+
+
+def clarity(row: ItemRow) -> str:
+    """'clear (3.1)' or 'could be chance (1.2)': the ranking's key in words, the figure beside."""
+    z = "∞" if math.isinf(row.score) else f"{row.score:.1f}"
+    return f"{'clear' if row.clear else 'could be chance'} ({z})"
 
 
 def flags(spread: ItemSpread | None) -> str:
@@ -32,7 +44,9 @@ def flags(spread: ItemSpread | None) -> str:
         return ""
     out = []
     if spread.blockers:
-        out.append(f"{spread.blockers} BELOW 3")
+        out.append(f"{spread.blockers} BLOCK{'' if spread.blockers == 1 else 'S'}")
+    if spread.concerns:
+        out.append(f"{spread.concerns} with concerns")
     if spread.polarised:
         out.append("POLARISED")
     if spread.small:
@@ -65,16 +79,15 @@ class StatementRanking(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(plain_label(
             "Each statement, attribute and option, ranked by how far apart the stakeholder groups "
-            "or the sectors answered (0 = the same, 1 = opposite). Beside it, the whole room's "
-            "spread: a polarised item has at least a quarter of the room at each end of the scale "
-            "(its bottom and top fifth: 1 and 5 on a 1–5 scale); "
-            "blockers are counted, never named.", cls="hint"))
+            f"or the sectors answered (0 = the same, 1 = opposite), {CLEAR_RULE}. Beside it, the whole room's "
+            f"spread ({POLARISED_RULE}); "
+            "fist-to-five blocks (0) and concerns (1–2) are counted, never named.", cls="hint"))
         self.rows = item_ranking(session.store)
         data = []
         for r in self.rows:
             s = r.spread
             data.append([
-                r.label, f"{r.group_gap:.2f}", pair_text(r.group_pair, GROUP_LABELS), f"{r.sector_gap:.2f}",
+                r.label, clarity(r), f"{r.group_gap:.2f}", pair_text(r.group_pair, GROUP_LABELS), f"{r.sector_gap:.2f}",
                 pair_text(r.sector_pair, SPLIT_LABELS),
                 f"{s.mean:.1f}" if s and s.mean is not None else "",
                 f"{s.sd:.1f}" if s and s.sd is not None else "",
@@ -96,15 +109,16 @@ class ImportanceGaps(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(plain_label(
-            "Gap = importance minus satisfaction. Quadrant: important (above the middle of the "
-            "scale) and not satisfied = fix first; important and satisfied = keep up; satisfied "
-            "but not important = possible overkill; neither = low priority.", cls="hint"))
+            "Gap = importance minus satisfaction; attributes are ranked by the room's gap, widest "
+            "first. Quadrant: more important than average and less satisfied than average = fix "
+            "first; both above average = keep up; satisfied but less important = possible "
+            f"overkill; neither = low priority ({QUADRANT_RULE}).", cls="hint"))
         data = []
         for poll in queries.polls(session.store):
             rows = importance_gaps(session.store, poll)
             widest = widest_gap_by_sector(rows)
-            mid = midpoint(poll)
-            for g in rows:
+            mid = centre(rows)
+            for g in by_gap(rows):
                 who = "Whole room" if g.who == WHOLE_ROOM else SPLIT_LABELS.get(g.who, g.who)
                 note = []
                 if widest.get(g.attribute) is g:

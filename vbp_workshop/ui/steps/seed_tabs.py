@@ -176,6 +176,13 @@ class TripleWinTab(SeedTab):
         self.wins = self.grid("triple_win", ["Whose goals", *SHORT_WINS.values()])
         self.lay.addWidget(self.problem)
         form = QFormLayout()
+        self.scope_kind = QComboBox()
+        self.scope_kind.setObjectName("scope_kind")
+        for key, label in planning.SCOPE_KINDS.items():
+            self.scope_kind.addItem(label, key)
+        self.scope_kind.currentIndexChanged.connect(self._set_scope_kind)
+        self.scope_kind.setToolTip(planning.SCOPE_HINT)
+        form.addRow("What the partnership covers", self.scope_kind)
         for key, label in planning.STEP1_TEXTS.items():
             form.addRow(label, BoundText(session, step=1, key=key, multiline=True, parse=clean_field))
         self.lay.addLayout(form)
@@ -191,6 +198,19 @@ class TripleWinTab(SeedTab):
                 self.wins.addWidget(self.check(
                     partial(self._serves, key, win), partial(self._tag_edit, key, win),
                     "Tag the triple win", f"win_{key}_{win}", tip=planning.TRIPLE_WIN[win]), r, c)
+
+    def load(self) -> None:
+        super().load()
+        if not hasattr(self, "scope_kind"):  # the base class loads before this tab has built its box
+            return
+        self.scope_kind.blockSignals(True)
+        self.scope_kind.setCurrentIndex(max(0, self.scope_kind.findData(planning.scope_kind(self.session.store))))
+        self.scope_kind.blockSignals(False)
+
+    def _set_scope_kind(self) -> None:
+        value = str(self.scope_kind.currentData() or "")
+        if value != planning.scope_kind(self.session.store):
+            self.session.edit([planning.scope_kind_edit(self.session.store, value)], "Choose the scope")
 
     def _serves(self, key: str, win: str) -> bool:
         return win in planning.triple_win(self.session.store).get(key, [])

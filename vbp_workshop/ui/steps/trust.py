@@ -25,7 +25,8 @@ class TrustPage(StepPage):
         lay = QVBoxLayout(page)
         lay.addWidget(plain_label("What each partner brings", cls="section"))
         lay.addWidget(plain_label("Rate each contribution (none, some, significant, major) and "
-                                  "note what it is. The share shows who carries the investment.",
+                                  "note what it is. Partners are not meant to bring equal amounts: "
+                                  "the check is per resource.",
                                   cls="hint"))
 
         def total(_row: Any, values: dict[Any, Any]) -> str:
