@@ -210,6 +210,8 @@ RULES_ONCE = {
     '"0 — block"': "core/model/poll.py",  # fist-to-five labels
     '"strongly disagree"': "core/model/poll.py",  # agreement labels
     "below_three =": "core/polls/kinds/fist.py",  # consent: nobody below 3
+    "{clean_text(": "core/model/text.py",  # cleaning every text inside an answer or document
+    "tokens + (now - last)": "server/guard.py",  # the token bucket: one rate limiter
 }
 
 

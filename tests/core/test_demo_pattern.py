@@ -42,3 +42,17 @@ def test_the_ranking_has_every_rated_item_with_its_spread(demo: Store) -> None:
     rated = [r for r in rows if r.spread is not None]
     assert any(r.spread.polarised for r in rated if r.spread)  # the demo has a split item
     assert all(r.spread.sd is not None for r in rated if r.spread and r.spread.n)
+
+
+def test_the_demo_is_the_same_workshop_on_every_run(tmp_path) -> None:
+    """Pseudonyms, token hashes, ballot ids and times came from `secrets` and the clock: two
+    builds differed in every ballot although the demo promised the same workshop."""
+    from vbp_workshop.core.steps.demo import build_demo
+
+    a, b = build_demo(tmp_path / "a.vbpw"), build_demo(tmp_path / "b.vbpw")
+    tables = [r[0] for r in a.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    differ = [t for t in tables if t != "workshop"
+              and [tuple(r) for r in a.conn.execute(f"SELECT * FROM {t}")]
+              != [tuple(r) for r in b.conn.execute(f"SELECT * FROM {t}")]]
+    assert differ == []
+    assert a.workshop()["join_code"] != b.workshop()["join_code"]  # each copy its own join code

@@ -259,3 +259,11 @@ def test_the_2x2_ranks_impact_minus_effort_and_keeps_both_values() -> None:
 def test_multiple_choice_measure_is_each_options_share() -> None:
     p = poll("multiple")
     assert profile(tally(p, [b([0, 1]), b([0])]), p) == [1.0, 0.5, 0.0]
+
+
+def test_a_text_answer_is_cleaned_by_the_one_rule_wherever_it_comes_from() -> None:
+    """The server cleaned a phone's answer, but a hand-counted text answer (typed by the
+    facilitator) reached the file with the characters a workbook cannot hold."""
+    p = poll("text", ())
+    for hand in (False, True):
+        assert validate(p, "  Shared\x01 data\x7f\n and trust ", hand=hand) == "Shared data and trust"

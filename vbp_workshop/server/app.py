@@ -19,12 +19,13 @@ from typing import Any, TypeGuard
 
 from aiohttp import web
 
+from vbp_workshop.core.file.store import absolute, sqlite_uri
 from vbp_workshop.core.intake.votes import Join, PollClosed, Vote, VoteWriter, in_range, token_hash
 from vbp_workshop.core.model.domain import STAKEHOLDER_LABELS, Stakeholder
 from vbp_workshop.core.model.poll import BallotError, validate
 from vbp_workshop.core.model.room import LiveState
-from vbp_workshop.core.model.text import clean_text
-from vbp_workshop.server.guard import Limits, RoomGuard
+from vbp_workshop.core.model.text import clean_value
+from vbp_workshop.server.guard import Limits, RoomGuard, TokenBuckets
 from vbp_workshop.server.network import local_addresses
 from vbp_workshop.server.page import load_page, respond
 
@@ -68,7 +69,7 @@ class VoteApp:
         self.devices: dict[str, tuple[str, str]] = {}  # token hash -> (pseudonym, group)
         self.by_token: dict[str, tuple[str, str]] = {}  # token -> the same, to skip hashing per vote
         self._cookie_tokens: dict[str, str] = {}  # a raw Cookie header -> our token in it ("" none)
-        self.buckets: dict[str, tuple[float, float]] = {}
+        self.buckets = TokenBuckets(RATE_BURST, RATE_PER_S)  # per device
         self.page = load_page()
         self.guard = RoomGuard(limits)
         self._event: asyncio.Event | None = None
@@ -84,7 +85,7 @@ class VoteApp:
         return self.guard.streams
 
     def _load_devices(self, db_path: Path) -> None:
-        conn = sqlite3.connect(f"{db_path.as_uri()}?mode=ro", uri=True)
+        conn = sqlite3.connect(sqlite_uri(absolute(db_path), "mode=ro"), uri=True)
         try:
             for h, pseudonym, grp in conn.execute("SELECT token_hash, pseudonym, grp FROM devices"):
                 self.devices[h] = (pseudonym, grp)
@@ -185,15 +186,8 @@ class VoteApp:
         return self.guard.snapshot()
 
     def allow(self, key: str) -> bool:
-        """Token bucket per device: a few requests a second, short bursts allowed."""
-        now = time.monotonic()
-        tokens, last = self.buckets.get(key, (RATE_BURST, now))
-        tokens = min(RATE_BURST, tokens + (now - last) * RATE_PER_S)
-        if tokens < 1:
-            self.buckets[key] = (tokens, now)
-            return False
-        self.buckets[key] = (tokens - 1, now)
-        return True
+        """A few requests a second per device (or join-code guesser), short bursts allowed."""
+        return self.buckets.take(key)
 
 
 async def read_json(request: web.Request) -> dict[str, Any] | web.Response:
@@ -226,17 +220,6 @@ def depth(value: Any) -> int:
             if level <= MAX_DEPTH:
                 stack.extend((child, level + 1) for child in (item.values() if isinstance(item, dict) else item))
     return deepest
-
-
-def cleaned(value: Any) -> Any:
-    """Every text inside a phone's answer with the characters a workbook cannot hold removed."""
-    if isinstance(value, str):
-        return clean_text(value)
-    if isinstance(value, list):
-        return [cleaned(v) for v in value]
-    if isinstance(value, dict):
-        return {clean_text(k): cleaned(v) for k, v in value.items()}
-    return value
 
 
 def laptop_names() -> set[str]:
@@ -274,7 +257,7 @@ async def join(request: web.Request) -> web.Response:
         return problem(400, "Send a join code and a group.")
     # Only wrong codes count against an address: guessing is slowed, a room of phones is not.
     guesser = "badjoin:" + (request.remote or "")
-    if app.buckets.get(guesser, (RATE_BURST, 0.0))[0] < 1 and not app.allow(guesser):
+    if app.buckets.empty(guesser) and not app.allow(guesser):
         return problem(429, "Too many wrong codes. Wait a few seconds.")
     expected = app.live.join_code
     if not expected or not hmac.compare_digest(code.strip().upper().encode(), expected.encode()):
@@ -313,9 +296,12 @@ async def events(request: web.Request) -> web.StreamResponse:
         return problem(401, "Join first.")
     address = request.remote or ""
     task = asyncio.current_task()
+    ended = False
 
     def end() -> None:  # the same device opened one stream too many: this, its oldest, gives way
+        nonlocal ended
         if task is not None:
+            ended = True
             task.cancel()
     refused = app.guard.open_stream(address, device[0], end)
     if refused == "capacity":
@@ -337,8 +323,13 @@ async def events(request: web.Request) -> web.StreamResponse:
             sent = message
             assert event is not None
             await event.wait()
-    except (ConnectionResetError, asyncio.CancelledError):
+    except ConnectionResetError:
         pass
+    except asyncio.CancelledError:
+        # Ended by `end` (a newer stream of the same phone): the stream is over, the task goes on.
+        # Any other cancellation (the server stopping) is not this handler's to swallow.
+        if not ended or task is None or task.uncancel() > 0:
+            raise
     finally:
         app.guard.close_stream(address, device[0], end)
     return response
@@ -382,7 +373,7 @@ async def vote(request: web.Request) -> web.Response:
         return problem(400, "The answer is missing.")
     poll = app.live.accepting(poll_id, round_)
     try:
-        answer = validate(poll, cleaned(data["answer"])) if poll else None
+        answer = validate(poll, clean_value(data["answer"])) if poll else None
         receipt = await app.writer.submit_async(
             Vote(poll_id, round_, pseudonym, grp if poll and poll.keeps_groups else "",
                  answer, uid, seq=seq))

@@ -14,12 +14,14 @@ import json
 import queue
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from vbp_workshop.core import operations
+from vbp_workshop.core.file.keeper import Keeper, Mirror, MirrorState
 from vbp_workshop.core.file.store import Store
 from vbp_workshop.core.intake.votes import VoteWriter
 from vbp_workshop.core.model.changes import FACILITATOR, LIVE, PHONE, REDO, UNDO, Changes, Edit
@@ -80,9 +82,15 @@ class Session(QObject):
     changed = Signal(object)  # Changes: the one signal screens redraw from
     refused = Signal(str)  # an undo or redo the workshop's rules refused, and why
 
-    def __init__(self, store: Store, parent: QObject | None = None) -> None:
+    def __init__(self, store: Store, parent: QObject | None = None, mirror: Mirror | None = None) -> None:
         super().__init__(parent)
         self.store = store
+        # Save points: the file alone holds every change a couple of seconds after it (the WAL
+        # checkpointed), and a file in a synced or network folder gets its local working copy
+        # mirrored back (`mirror`). On its own thread: whoever commits, nobody waits for it.
+        self.mirror = mirror
+        self.keeper = Keeper(store.path, mirror)
+        self.keeper.start()
         self.undo_stack = QUndoStack(self)
         ws = store.workshop()
         self.live = LiveState(ws.get("join_code", ""), queries.min_group(store))
@@ -114,7 +122,15 @@ class Session(QObject):
 
     @property
     def title(self) -> str:
-        return self.store.workshop().get("title") or self.store.path.stem
+        return self.store.workshop().get("title") or self.file.stem
+
+    @property
+    def file(self) -> Path:
+        """The workshop file the facilitator opened (for a synced folder: not the working copy)."""
+        return self.mirror.target if self.mirror is not None else self.store.path
+
+    def mirror_status(self) -> MirrorState | None:
+        return self.keeper.status()
 
     def derived(self, poll: Poll, round_: int | None, what: str, compute: Callable[[list[Ballot]], T],
                 lag_s: float = 0.0) -> T:
@@ -270,10 +286,17 @@ class Session(QObject):
         cost_ms = 1000 * (time.monotonic() - started)
         self._timer.setInterval(max(DRAIN_MS, round(1.5 * cost_ms)))
 
-    def close(self) -> None:
+    def close(self) -> MirrorState | None:
+        """Close the workshop: the last save point first. For a synced or network folder, the
+        returned state says whether the last changes reached it (else, where they are kept)."""
         self._catch_up.stop()
         self.stop_writer()
         for listener in (self.changed.emit, self._derive_live, self._forget_tallies):
             if listener in self.store.listeners:
                 self.store.listeners.remove(listener)
+        self.keeper.stop()
         self.store.close()
+        if self.mirror is None:
+            return None
+        self.mirror.release()
+        return self.mirror.status()

@@ -15,6 +15,7 @@ from vbp_workshop.core.model.changes import FACILITATOR, Delete, Edit, Insert, U
 from vbp_workshop.core.model.room import LiveState
 from vbp_workshop.core.model.text import clean_json_text, clean_text
 from vbp_workshop.core.operations.live import close_poll
+from vbp_workshop.core.operations.steps import ROW_RECORDS, records_of_deleted
 from vbp_workshop.core.polls import queries
 
 
@@ -110,4 +111,7 @@ def apply_edits(store: Store, live: LiveState | None, edits: Sequence[Edit],
                 row = store.row("polls", edit.id)
                 if edit.id in open_ids or (row is not None and row["state"] == "open"):
                     close_poll(store, live, edit.id)
+    deleted = [(e.table, e.id) for e in edits if isinstance(e, Delete) and e.table in ROW_RECORDS]
+    if deleted:  # a row's step records go with it (and come back with its undo)
+        edits = [*edits, *records_of_deleted(store, deleted)]
     return store.apply(cleaned(edits), origin, check=_rules)

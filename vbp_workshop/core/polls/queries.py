@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from vbp_workshop.core.file.store import Store
@@ -93,6 +94,30 @@ def round_tally(store: Store, poll: Poll, round_: int | None = None) -> Tally:
 def joined_devices(store: Store) -> int:
     """How many phones have joined the workshop (the projector's "of N phones")."""
     return int(store.scalar("SELECT COUNT(*) FROM devices") or 0)
+
+
+SITTING_GAP_H = 6  # phones quiet this long: the next start of voting is a new sitting (a new join code)
+
+
+def last_phone_activity(store: Store) -> str:
+    """When a phone last joined or voted in this workshop (ISO, UTC), or ""."""
+    return str(store.scalar("SELECT MAX(t) FROM (SELECT MAX(joined_at) AS t FROM devices UNION ALL "
+                            "SELECT MAX(updated_at) FROM ballots WHERE source = 'phone')") or "")
+
+
+def same_sitting(store: Store, now: datetime | None = None, gap_h: float = SITTING_GAP_H) -> bool:
+    """Is starting phone voting now part of the sitting the file last saw phones in (the app was
+    quit or crashed at lunch)? Then the join code is kept: phones and the room's slide stay right."""
+    last = last_phone_activity(store)
+    if not last or not store.workshop().get("join_code"):
+        return False
+    try:
+        then = datetime.fromisoformat(last)
+    except ValueError:
+        return False
+    if then.tzinfo is None:
+        then = then.replace(tzinfo=UTC)
+    return timedelta(0) <= (now or datetime.now(UTC)) - then <= timedelta(hours=gap_h)
 
 
 def min_group(store: Store) -> int:

@@ -1,14 +1,15 @@
 """The built-in demo: a fictional cardiovascular secondary-prevention partnership, mid-day.
 
-Built in code from a fixed seed, so every run gives the same workshop and the shipped
-program is never modified. All organisations and people are invented.
+Built in code from fixed seeds, so every run gives the same workshop — its join code apart: each
+copy gets its own, as every workshop file does — and the shipped program is never modified. All
+organisations and people are invented.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
-import secrets
 import time
 from pathlib import Path
 from typing import Any
@@ -305,11 +306,12 @@ OWN_STREAM = {(2, "agreement", "readiness"), (2, "single", "timeline")}
 def _cast_votes(store: Store, rng: random.Random) -> None:
     extra = random.Random(20261125)  # polls added later draw from here, so the others stay the same
     estimates = random.Random(20261126)  # the pilot's target (a number poll), added later still
+    ids = random.Random(20261127)  # pseudonyms, token hashes and ballot ids: the same on every run
     devices = []
     for partner, _name, _role in PEOPLE:
         grp = PARTNERS[partner][1]
-        devices.append(("d-" + secrets.token_hex(6), grp))
-    edits: list[Edit] = [Insert("devices", {"token_hash": secrets.token_hex(32), "pseudonym": d,
+        devices.append(("d-" + ids.randbytes(6).hex(), grp))
+    edits: list[Edit] = [Insert("devices", {"token_hash": ids.randbytes(32).hex(), "pseudonym": d,
                                             "grp": g, "joined_at": "2026-11-24T09:05:00"})
                          for d, g in devices]
     # A consent poll per rule, as the rules table makes them.
@@ -388,7 +390,7 @@ def _cast_votes(store: Store, rng: random.Random) -> None:
             a = answer(poll, grp)
             edits.append(Insert("ballots", {
                 "poll_id": poll.id, "round": 1, "voter": voter, "grp": grp, "source": "phone",
-                "answer": encode(a), "ballot_uid": secrets.token_hex(8),
+                "answer": encode(a), "ballot_uid": ids.randbytes(8).hex(),
                 "created_at": "2026-11-24T10:15:00", "updated_at": "2026-11-24T10:15:00"}))
         edits.append(Insert("poll_rounds", {"poll_id": poll.id, "round": 1,
                                             "opened_at": "2026-11-24T10:12:00",
@@ -406,7 +408,7 @@ def _cast_votes(store: Store, rng: random.Random) -> None:
         order = sorted(range(len(metric_names)), key=lambda i: rng.random() + (0.4 if i in (0, 1) else 0) * -1)
         edits.append(Insert("ballots", {
             "poll_id": ranking["id"], "round": 1, "voter": voter, "grp": grp, "answer": encode(order[:4]),
-            "ballot_uid": secrets.token_hex(8), "created_at": "2026-11-24T14:42:00",
+            "ballot_uid": ids.randbytes(8).hex(), "created_at": "2026-11-24T14:42:00",
             "updated_at": "2026-11-24T14:42:00"}))
     ambition_fist = polls[(1, "fist", "")]
     edits.append(Update("polls", ambition_fist["id"], {"round": 2}))
@@ -415,7 +417,7 @@ def _cast_votes(store: Store, rng: random.Random) -> None:
     for voter, grp in devices[:30]:
         edits.append(Insert("ballots", {
             "poll_id": ambition_fist["id"], "round": 2, "voter": voter, "grp": grp,
-            "answer": encode(min(5, max(3, round(rng.gauss(4.4, 0.6))))), "ballot_uid": secrets.token_hex(8),
+            "answer": encode(min(5, max(3, round(rng.gauss(4.4, 0.6))))), "ballot_uid": ids.randbytes(8).hex(),
             "created_at": "2026-11-24T10:42:00", "updated_at": "2026-11-24T10:42:00"}))
     # A hand count, as when two latecomers had no phones.
     single = polls[(3, "single", "")]
@@ -433,20 +435,30 @@ def _cast_votes(store: Store, rng: random.Random) -> None:
 
 
 def prune_demo_copies(folder: Path, keep_days: float = 7.0) -> list[Path]:
-    """Delete demo copies older than `keep_days` from `folder`; never one that is open."""
+    """Delete demo copies older than `keep_days` from `folder`; never one that is open.
+
+    Never fails: a copy that cannot be checked or removed (open in another window, held by a
+    virus scanner or a sync client, gone meanwhile) is left for next time and the others go.
+    """
     removed = []
     cutoff = time.time() - keep_days * 86400
     for path in sorted(Path(folder).glob("demo-*.vbpw")):
-        if path.stat().st_mtime > cutoff:
-            continue
         try:
+            if path.stat().st_mtime > cutoff:
+                continue
             lock = FileLock(path)  # refused while a window has it open
         except (WorkshopFileError, OSError):
             continue
         try:
-            for part in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-                part.unlink(missing_ok=True)
-            removed.append(path)
+            # The lock is on NAME.vbpw.lock, not on the file: nothing of ours holds the file
+            # open while it is removed (Windows refuses to remove an open file: WinError 32).
+            path.unlink(missing_ok=True)  # first: a copy a scanner holds stays whole
+        except OSError:
+            continue
         finally:
             lock.release()
+        for part in (Path(f"{path}-wal"), Path(f"{path}-shm")):
+            with contextlib.suppress(OSError):
+                part.unlink(missing_ok=True)
+        removed.append(path)
     return removed

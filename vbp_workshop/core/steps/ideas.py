@@ -216,9 +216,9 @@ def reword_edit(store: Store, idea_id: int, text: str) -> list[Edit]:
     return [Update("ideas", idea_id, {"text": clean})]
 
 
-def merge_edits(store: Store, idea_ids: list[int], text: str = "") -> list[Edit]:
-    """One new idea made of `idea_ids` (worded as `text`, or as the most supported source);
-    the sources stay, marked merged into it, with their supports."""
+def merge_edits(store: Store, idea_ids: list[int], text: str = "", at: str = "") -> list[Edit]:
+    """One new idea made of `idea_ids` (worded as `text`, or as the most supported source), made
+    at `at` (default now); the sources stay, marked merged into it, with their supports."""
     # A hidden idea is never merged: its words would reach the room inside the merged one.
     rows = [r for i in dict.fromkeys(idea_ids) if (r := store.row("ideas", i)) and r["status"] in (NEW, APPROVED)]
     if len(rows) < 2 or len({r["activity_id"] for r in rows}) != 1:
@@ -228,7 +228,7 @@ def merge_edits(store: Store, idea_ids: list[int], text: str = "") -> list[Edit]
         rows, key=lambda r: (len(counts.get(int(r["id"]), ())), -int(r["id"])))["text"]
     new_id = store.next_id("ideas")
     edits: list[Edit] = [Insert("ideas", {"id": new_id, "activity_id": rows[0]["activity_id"],
-                                          "text": wording, "status": APPROVED, "created_at": now_iso()})]
+                                          "text": wording, "status": APPROVED, "created_at": at or now_iso()})]
     edits += [Update("ideas", int(r["id"]), {"status": MERGED, "merged_into": new_id}) for r in rows]
     return edits
 
@@ -337,16 +337,17 @@ def results(store: Store, activity_id: int) -> list[tuple[dict[str, Any], float,
 
 
 def adopt_edits(store: Store, activity_id: int, idea_ids: list[int] | None = None, top: int = 1,
-                by: str = "") -> list[Edit]:
+                by: str = "", at: str = "") -> list[Edit]:
     """Record the vote on every promoted idea and adopt the winners (the `top` best, or the
-    ideas named) into the step's record; each adopted idea keeps where it went, when, by whom."""
+    ideas named) into the step's record; each adopted idea keeps where it went, when (`at`,
+    default now), by whom."""
     activity = store.row("idea_activities", activity_id)
     ranked = results(store, activity_id)
     if activity is None or not ranked:
         return []
     target = TARGETS[activity["target"]]
     chosen = set(idea_ids) if idea_ids is not None else {int(r["id"]) for r, _s, n in ranked if n <= top}
-    stamp = now_iso()
+    stamp = at or now_iso()
     edits: list[Edit] = []
     goals = list(store.step_fields(target.step).get(target.column, [])) if target.table == "steps" else []
     for row, score, rank in ranked:

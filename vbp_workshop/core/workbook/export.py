@@ -1,5 +1,5 @@
 """The outcome workbook: a Summary first, a sheet per step, then the poll sheets (results with
-native charts, raw anonymous votes, audit; see export_polls), participants and agenda.
+native charts, raw anonymous votes, audit; see poll_sheets), participants and agenda.
 
 `export_workbook` writes to a temporary file and moves it into place, so a failure never leaves
 half a workbook, and refuses a file another program holds open.
@@ -7,7 +7,6 @@ half a workbook, and refuses a file another program holds open.
 
 from __future__ import annotations
 
-import gc
 import os
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -43,7 +42,7 @@ from vbp_workshop.core.steps.template import load_template
 from vbp_workshop.core.workbook.idea_sheets import add_step_trails, ideas_sheets
 from vbp_workshop.core.workbook.poll_sheets import checksum, poll_sheets, readable_answer
 from vbp_workshop.core.workbook.sector_sheets import sector_sheets
-from vbp_workshop.core.workbook.xlsx import Cancelled, Sheet, WorkbookWriter
+from vbp_workshop.core.workbook.xlsx import Cancelled, Sheet, WorkbookWriter, show_axes
 
 __all__ = ["ACTUALS_HEADERS", "ACTUALS_SHEET", "ExportCancelled", "ExportError", "checksum", "export_workbook",
            "readable_answer"]
@@ -400,10 +399,6 @@ def export_workbook(store: Store, path: Path, *, include_names: bool = False,
 
     tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.xlsx")
     writer = WorkbookWriter(tmp)
-    # Half a million cell records are built and never freed until the end: the cycle collector
-    # would traverse them again and again (measured: about a tenth of the export's time).
-    collecting = gc.isenabled()
-    gc.disable()
     sheets: list[Sheet] = []
     try:
         progress(0.05)
@@ -415,7 +410,7 @@ def export_workbook(store: Store, path: Path, *, include_names: bool = False,
             sheets += poll_sheets(store, progress, cancel)
             sheets += ideas_sheets(store)  # the room's ideas and their trail (core/workbook/idea_sheets.py)
             add_step_trails(sheets, store)  # and each adopted idea's trail on its step's sheet
-            sheets += sector_sheets(store)  # by sector, divergence per item, readiness, plans (export_sectors)
+            sheets += sector_sheets(store)  # by sector, divergence per item, readiness, plans (sector_sheets)
             sheets += [participants_sheet(store, include_names), agenda_sheet(store)]
         check()
         for n, sh in enumerate(sheets, 1):
@@ -429,6 +424,7 @@ def export_workbook(store: Store, path: Path, *, include_names: bool = False,
                                   "created": datetime.now(UTC).replace(tzinfo=None)})
         writer.wb.close()
         check()
+        show_axes(tmp)
         os.replace(tmp, path)
     except Cancelled:
         raise ExportCancelled("The export was cancelled; no file was written.") from None
@@ -442,14 +438,6 @@ def export_workbook(store: Store, path: Path, *, include_names: bool = False,
     except XlsxWriterException as exc:
         raise ExportError(f"The workbook could not be built: {exc}.") from exc
     finally:
-        writer.wb.fileclosed = True  # after a failure: never written later (older XlsxWriters close on __del__)
-        tmp.unlink(missing_ok=True)
-        # The cell records freed now, by their reference counts: with the collector back first,
-        # its next pass would walk all of them (measured: a tenth of a second), and XlsxWriter's
-        # workbook, a reference cycle, would keep them until a later, slower pass.
-        sheets.clear()
-        writer.free()
-        if collecting:
-            gc.enable()
+        tmp.unlink(missing_ok=True)  # after a failure or a cancel: the workbook is dropped unwritten
     progress(1.0)
     return path

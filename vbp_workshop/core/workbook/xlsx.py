@@ -2,16 +2,18 @@
 filters, native charts with visible axes, fitted columns and A4 print set-up.
 
 Each sheet is buffered as rows first (so column widths and row heights can be fitted), then
-written cell by cell. Every text goes through `cell_text` and `write_string`: text from a person
-is never a formula, whatever it starts with ("=", "+", "-", "@"), and never holds a character
-XML forbids. XlsxWriter's default mode is used, not constant_memory: it cannot write tables in
-constant_memory mode (measured figures in benchmarks/export.py).
+written cell by cell through XlsxWriter's public API only (any XlsxWriter the project allows:
+tests/test_min_versions.py). Every text goes through `cell_text` and `write_string`: text from a
+person is never a formula, whatever it starts with ("=", "+", "-", "@"), and never holds a
+character XML forbids. XlsxWriter's default mode is used, not constant_memory: it cannot write
+tables in constant_memory mode (measured figures in docs/BENCHMARKS.md).
 """
 
 from __future__ import annotations
 
 import math
-import weakref
+import os
+import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -19,9 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from vbp_workshop.core.model.text import EXCEL_CELL_LIMIT, clean_text
-from vbp_workshop.core.workbook import xlsx_rows
 
 NAVY = "#12355B"
+EXCEL_ROWS, EXCEL_COLUMNS = 1_048_576, 16_384  # a worksheet's grid
 MAX_ROW_HEIGHT = 409  # points: Excel's limit
 LINE_HEIGHT = 15
 # A4 landscape, 0.7" side margins: the printable width in character-width units (~5.6 pt each).
@@ -202,16 +204,8 @@ class WorkbookWriter:
             self._formats[key] = self.wb.add_format(props)
         return self._formats[key]
 
-    def free(self) -> None:
-        """Drop the cells of a closed (or failed) workbook, the bulk of it: each sheet's cell
-        table and the cell-by-cell map its Excel tables keep to refuse overlaps."""
-        for ws in self.wb.worksheets():
-            ws.table.clear()
-            ws.table_cells.clear()
-
     def write(self, sheet: Sheet, cancelled: Callable[[], bool] = lambda: False) -> None:
-        # The same XML, its rows written faster (half a million cells in a large workshop).
-        ws = self.wb.add_worksheet(sheet.title[:31], worksheet_class=xlsx_rows.worksheet_class())
+        ws = self.wb.add_worksheet(sheet.title[:31])
         widths = self._widths(sheet)
         for c, w in widths.items():
             ws.set_column(c - 1, c - 1, w, self.fmt())  # cells without a format of their own
@@ -233,21 +227,15 @@ class WorkbookWriter:
             by_row.setdefault(r - 1, {})[c - 1] = self._cell_format(sheet, r, c)
         no_formats: dict[int, Any] = {}
         texts: dict[str, str] = {}  # the raw votes repeat their texts: clean each once
-        # Text, numbers and times go straight into XlsxWriter's cell table, as its own
-        # _write_string and _write_number put them (the same shared-string order, so the same
-        # file: see xlsx_rows): per cell they only add checks this loop makes once per row.
-        from xlsxwriter.worksheet import CellNumberTuple, CellStringTuple
-
-        table, shared = ws.table, ws.str_table._get_shared_string_index
-        long_text, last_col = ws.xls_strmax // 2, ws.xls_colmax
-        for r, row in enumerate(sheet.rows[:ws.xls_rowmax]):  # XlsxWriter drops cells off the grid
+        # XlsxWriter's public writers, one per kind of cell: the common ones (text, numbers,
+        # times) called here directly, the rest through `_write_other`.
+        write_string, write_number = ws.write_string, ws.write_number
+        for r, row in enumerate(sheet.rows[:EXCEL_ROWS]):  # a cell off the grid would be refused
             if r % 5000 == 4999 and cancelled():
                 raise Cancelled
             row_formats = by_row.get(r, no_formats)
-            if len(row) > last_col:
-                row = row[:last_col]
-            cells: dict[int, Any] = {}
-            first = last = -1
+            if len(row) > EXCEL_COLUMNS:
+                row = row[:EXCEL_COLUMNS]
             for c, v in enumerate(row):
                 kind = v.__class__
                 if kind is str:
@@ -258,29 +246,14 @@ class WorkbookWriter:
                         text = cell_text(v)
                         if len(texts) < 100_000 and len(v) < 500:
                             texts[v] = text
-                    if len(text) > long_text:  # XlsxWriter measures it in UTF-16 units itself
-                        ws._write_string(r, c, text, row_formats.get(c))
-                        continue
-                    cells[c] = CellStringTuple(shared(text), row_formats.get(c))
+                    write_string(r, c, text, row_formats.get(c))
                 elif kind is int or (kind is float and v - v == 0):  # v - v is nan for nan and ±inf
-                    cells[c] = CellNumberTuple(v, row_formats.get(c))
+                    write_number(r, c, v, row_formats.get(c))
                 elif kind is datetime and v.tzinfo is None and (r + 1, c + 1) in formats:
-                    cells[c] = CellNumberTuple(excel_time(v), row_formats.get(c))
-                elif v is None:
-                    continue
-                else:
+                    # A formatted time is its serial number (what write_datetime writes, cheaper).
+                    write_number(r, c, excel_time(v), row_formats.get(c))
+                elif v is not None:
                     self._write_other(ws, sheet, r, c, v, row_formats.get(c))
-                    continue
-                if first < 0:
-                    first = c
-                last = c
-            if first >= 0:
-                if r in table:  # the header cells add_table wrote, or a cell written by XlsxWriter
-                    table[r].update(cells)
-                else:
-                    table[r] = cells
-                ws._check_dimensions(r, first)  # the sheet's used range, as XlsxWriter keeps it per cell
-                ws._check_dimensions(r, last)
         for chart, at_row, at_col in sheet.charts:
             ws.insert_chart(at_row - 1, at_col - 1, self._chart(sheet, chart),
                             {"object_position": 1, "x_offset": chart.x_offset})
@@ -371,7 +344,6 @@ class WorkbookWriter:
             chart = self.wb.add_chart({"type": "bar", "subtype": "percent_stacked"})
         else:
             chart = self.wb.add_chart({"type": "bar" if spec.kind == "bar" else "column"})
-        _show_axes(chart)
         for s in spec.series:
             props: dict[str, Any] = {
                 "values": [title, s.values[0] - 1, s.values[2] - 1, s.values[1] - 1, s.values[2] - 1]}
@@ -442,23 +414,20 @@ def _footer_safe(title: str) -> str:
     return title.replace("&", "&&")
 
 
-def _show_axes(chart: Any) -> None:
-    """Write `<c:delete val="0"/>` on every visible axis.
-
-    XlsxWriter writes <c:delete> only for a hidden axis; recent Excel versions have been seen
-    to hide axes that do not say they are shown, so each one says so. The element goes where
-    the schema puts it (after <c:scaling>, before <c:axPos>); tests read the chart XML.
-    """
-    # Through a weak reference: a function on the chart holding the chart would be a reference
-    # cycle, every chart and sheet left for the cycle collector after the export.
-    ref = weakref.ref(chart)
-    original = type(chart)._write_axis_pos
-
-    def write_axis_pos(*args: Any) -> None:
-        this: Any = ref()
-        this._write_delete(0)
-        original(this, *args)
-
-    chart._write_axis_pos = write_axis_pos
+# Every axis says it is shown: `<c:delete val="0"/>` just before its <c:axPos> (where the schema
+# puts it, after <c:scaling>). XlsxWriter writes <c:delete> only for a hidden axis (the charts here
+# hide none), and recent Excel versions have been seen to hide axes that do not say they are shown.
+# XlsxWriter has no option for it, so the chart parts of the finished file get it (`show_axes`).
+_AXIS_POSITION = b"<c:axPos "
 
 
+def show_axes(path: Path) -> None:
+    """Rewrite the workbook at `path` with every visible chart axis marked as shown."""
+    tmp = path.with_name(path.name + ".axes")
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(tmp, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename.startswith("xl/charts/chart") and info.filename.endswith(".xml"):
+                data = data.replace(_AXIS_POSITION, b'<c:delete val="0"/>' + _AXIS_POSITION)
+            zout.writestr(info, data, compress_type=info.compress_type)
+    os.replace(tmp, path)

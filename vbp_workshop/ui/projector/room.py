@@ -8,6 +8,8 @@ projected poll; a new join code reaches the projector and the voting bar.
 from __future__ import annotations
 
 import io
+import queue
+import secrets
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -15,6 +17,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from vbp_workshop.core.model.changes import JOIN_CODE, OPENED, PHONE, Changes
 from vbp_workshop.core.operations import live as live_ops
 from vbp_workshop.core.polls import queries
+from vbp_workshop.server.network import DEFAULT_PORT
 from vbp_workshop.ui.session import Session
 from vbp_workshop.ui.shared.timer import Countdown
 
@@ -39,6 +42,7 @@ class LiveRoom(QObject):
         self.projector: Any = None
         self.server: Any = None
         self.address = ""
+        self.moved_from = 0  # the usual port, when it was taken and voting serves on another
         self._code_fresh = False
         self.poll_id: int | None = None
         self.activity = ""
@@ -133,21 +137,27 @@ class LiveRoom(QObject):
             return ""
         return f"http://{self.address}:{self.server.port}/"
 
-    def start_voting(self, address: str, host: str = "0.0.0.0", port: int = 8765) -> str:
+    def start_voting(self, address: str, host: str = "0.0.0.0", port: int = DEFAULT_PORT,
+                     other_port: bool = False) -> str:
         """Start the vote server in its own process; returns the join address. Raises OSError
-        with a reason. The server's process stores the ballots; this one drains their notices."""
+        with a reason. The server's process stores the ballots; this one drains their notices.
+
+        `port` taken (another VBP Workshop on this laptop serves phones there): PortBusy, unless
+        `other_port`, when the next free port is used (phones must scan this window's QR code)."""
         from vbp_workshop.core.intake.ideas import room as ideas_room
         from vbp_workshop.server.process import ServerProcess
 
         if self.voting:
             return self.join_url()
         if not self._code_fresh:  # a code is good for one sitting: last session's may have left the room
-            self.new_join_code()
+            if not queries.same_sitting(self.session.store):  # the app restarted mid-sitting: keep it
+                self.new_join_code()
             self._code_fresh = True
         session = self.session
         ideas = ideas_room(session.live, session.store.path)
         self.server = ServerProcess(session.live, session.store.path, host=host, port=port,
-                                    ideas_live=ideas.live, ideas_notices=ideas.writer.notices)
+                                    ideas_live=ideas.live, ideas_notices=ideas.writer.notices,
+                                    port_tries=10 if other_port else 1)
         try:
             self.server.start()
         except OSError:
@@ -155,10 +165,34 @@ class LiveRoom(QObject):
             raise
         session.listen(self.server.notices)
         self._watch.start()
+        # Serving elsewhere than asked (the facilitator agreed): the voting bar says so.
+        self.moved_from = port if port and self.server.port != port else 0
         self.address = address
         self._push_join()
         self.voting_changed.emit(True)
         return self.join_url()
+
+    # -- "Test with my phone" -------------------------------------------------------------------
+
+    def start_selftest(self) -> str:
+        """A one-off address for the facilitator's own phone (a test QR code); what happens to it
+        comes from `selftest_events`. Voting must be on."""
+        if not self.voting:
+            raise OSError("Start phone voting first.")
+        token = secrets.token_urlsafe(12)
+        self.server.selftest(token)
+        return f"{self.join_url()}selftest/{token}"
+
+    def selftest_events(self) -> list[dict[str, Any]]:
+        """The test page's events since last asked ("page": it loaded; "done": with rtt_ms)."""
+        out: list[dict[str, Any]] = []
+        events = getattr(self.server, "selftest_events", None)
+        while events is not None:
+            try:
+                out.append(events.get_nowait())
+            except queue.Empty:
+                break
+        return out
 
     def _check_server(self) -> None:
         if self.server is None or self.server.running:

@@ -47,9 +47,9 @@ STYLE_768 = """
 #proj_count { font-size: 24px; font-weight: 700; color: #12355b; }
 #proj_hidden { font-size: 26px; color: #333333; }
 #proj_answers { font-size: 22px; color: #111111; }
-#proj_join { font-size: 18px; color: #111111; }
-#proj_address { font-size: 20px; font-weight: 700; color: #111111; }
-#proj_code { font-size: 40px; font-weight: 800; letter-spacing: 4px; color: #12355b; }
+#proj_join { font-size: 20px; color: #111111; }
+#proj_address { font-size: 28px; font-weight: 700; color: #111111; }
+#proj_code { font-size: 52px; font-weight: 800; letter-spacing: 6px; color: #12355b; }
 #proj_headline { font-size: 24px; color: #111111; }
 #proj_pager { font-size: 16px; color: #333333; }
 """.replace("AMBER", RAG_COLOURS["amber"]).replace("RED", RAG_COLOURS["red"])
@@ -185,8 +185,10 @@ class ProjectorWindow(QWidget):
         # Bound methods, not lambdas: Qt drops them when this window is deleted.
         countdown.ticked.connect(self._on_tick)
         countdown.finished.connect(self._on_finished)
-        for key in ("Escape", "F11"):
-            QShortcut(QKeySequence(key), self).activated.connect(self.toggle_full_screen)
+        # F11 toggles full screen; Esc only ever leaves it (pressed to get the laptop's screen back,
+        # it must never cover the laptop instead).
+        QShortcut(QKeySequence("F11"), self).activated.connect(self.toggle_full_screen)
+        QShortcut(QKeySequence("Escape"), self).activated.connect(self.leave_full_screen)
         for key in ("PgDown", "Right", "Space"):
             QShortcut(QKeySequence(key), self).activated.connect(self.next_page)
         for key in ("PgUp", "Left"):
@@ -230,6 +232,10 @@ class ProjectorWindow(QWidget):
 
     def toggle_full_screen(self) -> None:
         self.showNormal() if self.isFullScreen() else self.showFullScreen()
+
+    def leave_full_screen(self) -> None:
+        if self.isFullScreen():
+            self.showNormal()
 
     def _margins(self, scale: float) -> None:
         m = round(20 * scale)

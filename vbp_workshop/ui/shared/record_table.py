@@ -81,9 +81,11 @@ class RecordTable(QWidget):
         self._fitted_rows = self.model.rowCount()
         self.model.modelReset.connect(self._refit)
         # Rules, goals and lessons are sentences: rows grow to show them whole.
-        header.sectionResized.connect(lambda *_a: self.view.resizeRowsToContents())
+        # A bound method (Qt drops its connections with this table) that does nothing once the
+        # workshop has closed.
+        header.sectionResized.connect(self._fit_rows)
         for signal in (self.model.modelReset, self.model.dataChanged, self.model.rowsInserted):
-            signal.connect(lambda *_a: self.view.resizeRowsToContents())
+            signal.connect(self._fit_rows)
         self.message = plain_label(cls="problem")
         self.message.setObjectName("problem")
         self.message.hide()
@@ -120,6 +122,13 @@ class RecordTable(QWidget):
         del_key = QShortcut(QKeySequence.StandardKey.Delete, self.view)
         del_key.setContext(Qt.ShortcutContext.WidgetShortcut)
         del_key.activated.connect(self.delete_rows)
+
+    def _fit_rows(self, *_args: object) -> None:
+        # Not once the workshop has closed: sizing a row reads its cells, a cell may read the
+        # closed file, and an exception raised inside Qt's sizing crashed PySide (a resize
+        # arriving as the window changed page on closing).
+        if not self.model.session.store.closed:
+            self.view.resizeRowsToContents()
 
     def show_problem(self, text: str) -> None:
         self.message.setText("⚠ " + text)

@@ -1,8 +1,9 @@
-"""Qt model/view adapters over the workshop's tables (napari's evented-model pattern).
+"""Qt model/view adapters over the workshop's tables: a `QAbstractTableModel` per table.
 
 `RecordTableModel` shows the rows of one table through declared `Column`s. Editing a cell
 parses the text (refusing what cannot be parsed, with a message), then makes an undoable
-edit through the session. The model refreshes itself when the session says its table changed.
+edit through the session. The model reloads its rows when the session's change record says
+its table changed (the rows are plain dicts read from the file, not observable objects).
 """
 
 from __future__ import annotations
