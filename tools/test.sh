@@ -12,6 +12,9 @@ SYSTEM_PACKAGES=(xvfb xauth chromium libreoffice-calc-nogui libreoffice-writer-n
 SYSTEM_PACKAGES+=(strace)
 # PyInstaller needs objdump on Linux (tests/packaging/test_bundle.py builds the bundle).
 SYSTEM_PACKAGES+=(binutils)
+# The phone page on the engines phones use (tests/e2e/test_phone_engines.py): WebKit (Safari's)
+# through WebKitGTK's WebDriver, drawn on Xvfb; Gecko (Firefox's) over Marionette, headless.
+SYSTEM_PACKAGES+=(webkit2gtk-driver firefox-esr)
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   missing=()
   for p in "${SYSTEM_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

@@ -13,17 +13,19 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QStandardPaths, QTimer, QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QKeySequence, QUndoGroup
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMenu, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QVBoxLayout, QWidget
 
 from vbp_workshop import __version__, logfile
 from vbp_workshop.core.file.keeper import Mirror, MirrorState, open_mirrored
 from vbp_workshop.core.file.places import Place, detect_place
 from vbp_workshop.core.file.store import FILE_SUFFIX, Store, WorkshopFileError, absolute
+from vbp_workshop.core.model.words import plural
 from vbp_workshop.ui import ideas_view
 from vbp_workshop.ui.place_bar import PlaceBar
 from vbp_workshop.ui.session import Session
 from vbp_workshop.ui.settings import Settings
 from vbp_workshop.ui.shared.dialogs import DialogService
+from vbp_workshop.ui.shared.pending_edits import finish_edits
 from vbp_workshop.ui.start_screen import StartScreen
 from vbp_workshop.ui.tasks import Progress, Task, TaskRunner
 from vbp_workshop.ui.workbook import unexpected
@@ -115,7 +117,8 @@ class MainWindow(QMainWindow):
             self._action(file, "Print &run sheet…", self.print_run_sheet, QKeySequence("Ctrl+P"), "run_sheet"),
             self._action(file, "Import &participants…", self.import_participants, None, "import_people"),
             self._action(file, "Import metric &actuals…", self.import_actuals, None, "import_actuals"),
-            self._action(file, "&Close workshop", self.close_workshop, QKeySequence.StandardKey.Close, "close"),
+            self._action(file, "&Close workshop", lambda _checked=False: self.close_workshop(),
+                         QKeySequence.StandardKey.Close, "close"),
         ]
         file.addSeparator()
         self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit, "quit")
@@ -324,12 +327,16 @@ class MainWindow(QMainWindow):
                 return
             self.statusBar().showMessage(f"Copy saved to {path}", 6000)
 
-    def close_workshop(self) -> bool:
+    def close_workshop(self, leaving: tuple[str, str] = ("closing the workshop", "Close and stop voting")) -> bool:
+        """Close the open workshop (every way out comes here). False if the facilitator chose to
+        stay: phones are connected, or what they are typing could not be saved."""
         if self.session is None:
             return True
-        focused = QApplication.focusWidget()
-        if focused is not None:  # a field being typed in saves what it holds while the file is open
-            focused.clearFocus()
+        if not self._may_stop_phones(leaving):
+            return False
+        # What is being typed in a cell or a field is saved first (or the facilitator is asked).
+        if self.view is not None and not finish_edits(self.view, self.session, self.dialogs):
+            return False
         self.tasks.shutdown()  # an export or import of this workshop ends before it closes
         if self.view:
             self.view.shutdown()
@@ -448,9 +455,25 @@ class MainWindow(QMainWindow):
                           f"VBP Workshop {__version__}\n\nRuns a value-based partnership workshop "
                           "entirely on this laptop: no internet, no accounts, no cloud.")
 
+    def _may_stop_phones(self, leaving: tuple[str, str]) -> bool:
+        """With phones connected, ask before the workshop closes (and phone voting with it).
+        `leaving`: what the facilitator is doing, and the button that goes on with it."""
+        phones = self.view.room.connected_phones() if self.view is not None else 0
+        if not phones:
+            return True
+        answer = self.dialogs.choose(
+            "Phones are connected",
+            f"{plural(phones, 'phone')} {'is' if phones == 1 else 'are'} connected; "
+            f"{leaving[0]} stops voting. No phone can answer until phone voting starts again.",
+            [leaving[1], "Keep voting"], default=1)
+        return answer == 0
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        # Phones connected: asked first; what is being typed is saved first, or the close asks.
+        if not self.close_workshop(("quitting", "Quit and stop voting")):
+            event.ignore()
+            return
         self.settings.geometry = self.saveGeometry()
         self.settings.sync()
         self.tasks.shutdown()  # cancel and wait: no work outlives the window
-        self.close_workshop()
         event.accept()

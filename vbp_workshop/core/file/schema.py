@@ -153,9 +153,19 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     """,
     # 4: hand counts saved by earlier builds count people, not hands (see hand_count_upgrade)
     count_people,
+    # 5: the workshop's own id, which phones keep their answers under (a phone's memory of one
+    # workshop is never carried into another that numbers its polls the same way)
+    "INSERT OR IGNORE INTO meta(key, value) VALUES ('workshop_uid', lower(hex(randomblob(16))))",
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
+WORKSHOP_UID = "workshop_uid"  # the meta key of the workshop's id (migration 5)
+
+
+def workshop_uid(conn: sqlite3.Connection) -> str:
+    """The workshop's id, as the phones are told it ("" in a file older than format 5)."""
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (WORKSHOP_UID,)).fetchone()
+    return str(row[0]) if row else ""
 
 # Tables the facilitator edits through Store.apply; each has an integer `id`.
 SINGLETONS = {"workshop"}
