@@ -238,7 +238,7 @@ def checklist_section(r: Record) -> list[Block]:
     out.append(Para(f"Guidance for {r.nation}: " + "; ".join(r.nation_sources) + "."))
     out.append(Para(jw.verdict(), "label"))
     out.append(Table(["Item", "Must pass", "Status", "Owner"],
-                     [[i.text + (f" ({i.why_not})" if i.why_not else "") + f" Source: {i.source}.",
+                     [[i.text + (f" ({i.why_not})" if i.why_not else "") + f"\nSource: {i.source}",
                        "Must pass" if i.must else "Advisory", STATUS_LABELS[i.status],
                        "" if i.status == MET else i.owner or "Not agreed at the workshop"]
                       for i in jw.items], [5, 1.3, 1.4, 2]))
