@@ -52,6 +52,15 @@ def test_export_writes_the_workbook(tmp_path: Path) -> None:
     assert openpyxl.load_workbook(tmp_path / "d.xlsx").sheetnames[0] == "Summary"
 
 
+def test_export_says_what_to_write_and_refuses_a_missing_folder_in_one_line(tmp_path: Path) -> None:
+    cli("demo", str(tmp_path / "d.vbpw"))
+    r = cli("export", str(tmp_path / "d.vbpw"))
+    assert r.returncode == 2 and "-o OUT.xlsx, --documents DIR, or both" in r.stderr
+    r = cli("export", str(tmp_path / "d.vbpw"), "--documents", str(tmp_path / "nowhere"))
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert r.stderr.strip().splitlines()[-1].startswith("vbp-workshop: The folder") and "does not exist" in r.stderr
+
+
 @pytest.mark.parametrize(("content", "message"), [
     (b"hello", "not a VBP Workshop file"),
     (b"SQLite format 3\x00" + b"\x00" * 84 + b"junk" * 300, "not one written by VBP Workshop"),

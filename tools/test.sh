@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-SYSTEM_PACKAGES=(xvfb xauth chromium libreoffice-calc-nogui poppler-utils fonts-dejavu-core
+SYSTEM_PACKAGES=(xvfb xauth chromium libreoffice-calc-nogui libreoffice-writer-nogui poppler-utils fonts-dejavu-core
+  fonts-droid-fallback
   libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0
   libxcb-image0 libxcb-render-util0 libegl1 libgl1 libfontconfig1 libdbus-1-3)
 # strace counts the disk syncs of each commit (tests/core/test_store.py: synchronous=FULL).

@@ -114,6 +114,8 @@ class MainWindow(QMainWindow):
             self._action(file, "Start the re&view day from this workshop…", self.start_review_day, None,
                          "review_day"),
             self._action(file, "&Export to Excel…", self.export_excel, QKeySequence("Ctrl+E"), "export"),
+            self._action(file, "Export &documents…", self.export_documents, QKeySequence("Ctrl+Shift+E"),
+                         "export_documents"),
             self._action(file, "Print &run sheet…", self.print_run_sheet, QKeySequence("Ctrl+P"), "run_sheet"),
             self._action(file, "Import &participants…", self.import_participants, None, "import_people"),
             self._action(file, "Import metric &actuals…", self.import_actuals, None, "import_actuals"),
@@ -394,6 +396,11 @@ class MainWindow(QMainWindow):
         from vbp_workshop.ui.workbook import export_dialog
 
         return export_dialog(self.tasks, self.session, self.dialogs) if self.session else None
+
+    def export_documents(self) -> Task | None:
+        from vbp_workshop.ui.documents import documents_dialog
+
+        return documents_dialog(self.tasks, self.session, self.dialogs) if self.session else None
 
     def import_participants(self) -> Task | None:
         from vbp_workshop.ui.workbook import import_participants
