@@ -19,6 +19,7 @@ from vbp_workshop.core.model.changes import Edit, Insert, Update
 from vbp_workshop.core.model.domain import RESOURCES
 from vbp_workshop.core.model.poll import Poll, encode
 from vbp_workshop.core.operations.polls import apply_result_edits, new_poll_edit
+from vbp_workshop.core.operations.steps import step_field_edit
 from vbp_workshop.core.steps.ideas_demo import add_demo_ideas
 from vbp_workshop.core.steps.partnership import start_review_day
 from vbp_workshop.core.steps.template import new_workshop
@@ -505,14 +506,15 @@ def build_review_demo(design: Store, path: Path | str) -> Store:
         "Patients valued a named contact more than the dashboard.",
         "Referral at discharge needs the ward's own champion: the letter template alone changed nothing.",
     )]
-    fields = {**design.step_fields(5), **REVIEW_FIELDS}
-    edits.append(Update("steps", 5, {"status": "done", "fields": json.dumps(fields)}))
+    edits.append(Update("steps", 5, {"status": "done"}))
     edits.append(Insert("actions", {"kind": "decision", "step": 5, "what": "Scale the lipid clinics; adapt the "
                                     "rehab referral", "owner": "Steering group", "due": REVIEW_DAY, "status": "done"}))
     devices = [("r-" + ids.randbytes(6).hex(), PARTNERS[partner][1]) for partner, _n, _r in PEOPLE]
     edits += [Insert("devices", {"token_hash": ids.randbytes(32).hex(), "pseudonym": d, "grp": g,
                                  "joined_at": f"{REVIEW_DAY}T09:05:00"}) for d, g in devices]
     store.apply(edits, origin="demo")
+    for key, value in REVIEW_FIELDS.items():  # each field through the one place that writes them
+        store.apply([step_field_edit(store, 5, key, value)], origin="demo")
     ballots: list[Edit] = []
     for p in store.rows("polls"):
         poll = Poll.from_row(p)
