@@ -51,10 +51,14 @@ def documents_folder() -> str:
     return docs if docs and Path(docs).is_dir() else str(Path.home())
 
 
-def _app_folder() -> str:
-    """The app's own data folder (where the demo copies are): never a place to suggest."""
+def _in_app_folder(path: str) -> bool:
+    """Whether `path` is in the app's own data folder (the demo copies, the working copies of
+    synced files): never a place to suggest."""
     base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.GenericDataLocation)
-    return os.path.normcase(str(Path(base) / (QCoreApplication.applicationName() or "VBP Workshop"))) if base else ""
+    if not base:
+        return False
+    app = os.path.normcase(str(Path(base) / (QCoreApplication.applicationName() or "VBP Workshop")))
+    return os.path.normcase(path).startswith(app)
 
 
 class DialogService:
@@ -74,9 +78,7 @@ class DialogService:
         if not suggested:
             return self.start_folder()
         path = Path(suggested)
-        folder = os.path.normcase(str(path.parent))
-        app = _app_folder()
-        if path.is_absolute() and path.parent.is_dir() and not (app and folder.startswith(app)):
+        if path.is_absolute() and path.parent.is_dir() and not _in_app_folder(str(path.parent)):
             return suggested
         return str(Path(self.start_folder()) / path.name)
 
@@ -144,7 +146,13 @@ class DialogService:
         return self.remember(QFileDialog.getSaveFileName(self.parent, title, self.start_path(suggested), filters)[0])
 
     def choose_folder(self, title: str, suggested: str) -> str:
-        return QFileDialog.getExistingDirectory(self.parent, title, suggested)
+        """A folder: starting at `suggested` if it is one of the user's, else where `open_file` would."""
+        start = suggested if suggested and Path(suggested).is_dir() and not _in_app_folder(suggested) \
+            else self.start_folder()
+        chosen = QFileDialog.getExistingDirectory(self.parent, title, start)
+        if chosen and self.folders is not None:
+            self.folders.last_folder = chosen
+        return chosen
 
     def text(self, title: str, label: str, value: str = "") -> str | None:
         text, ok = QInputDialog.getText(self.parent, title, label, text=value)
