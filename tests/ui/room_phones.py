@@ -24,8 +24,8 @@ class Phone:
         self._conn: http.client.HTTPConnection | None = None
         status, body = self.post("/api/join", {"code": code, "group": group})
         assert status == 200 and body.get("ok"), body
-        # A ballot names the workshop and sitting the phone joined (the server refuses others).
-        self.scope = {"workshop": body.get("workshop"), "sitting": body.get("sitting")}
+        # The workshop and sitting the laptop serves: a phone's answer names them (as the page does).
+        self.scope = {"workshop": body["workshop"], "sitting": body["sitting"]}
 
     def post(self, path: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=15)
