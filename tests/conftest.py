@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
+# The app's log (vbp_workshop/logfile.py) goes to a folder of the test run's, never the user's.
+if "VBP_LOG_DIR" not in os.environ:
+    os.environ["VBP_LOG_DIR"] = tempfile.mkdtemp(prefix="vbp-test-logs-")
+    atexit.register(shutil.rmtree, os.environ["VBP_LOG_DIR"], True)
 
 from vbp_workshop.core.steps.demo import build_demo
 from vbp_workshop.core.steps.template import new_workshop

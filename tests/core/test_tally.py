@@ -93,7 +93,7 @@ def test_fist_to_five_consensus_rule() -> None:
     assert tally(p, [b(3), b(5), b(4)]).consensus is True
     no = tally(p, [b(3), b(2), b(0), b(5)])
     assert no.consensus is False and no.below_three == 2
-    assert "2 below 3" in headline(no)
+    assert "No consensus: 1 block, 1 with concerns" in headline(no)
 
 
 def test_open_text_lists_answers_hides_moderated_and_counts_words() -> None:

@@ -270,3 +270,34 @@ def test_charts_grow_their_type_and_keep_their_data(qapp) -> None:
     assert chart.labels[1].textItem.toPlainText().strip() == "30 (88%)"
     assert chart.plot_item.getAxis("left").style["tickFont"].pixelSize() == 30
     chart.close()
+
+
+def test_importance_quadrants_cross_at_the_rooms_averages_not_the_scales_middle(qapp) -> None:
+    # Importance 5, 4, 3 and satisfaction 2, 4, 5: the lines cross at (4, 11/3), where the
+    # attributes are compared with one another (the scale's middle, 3, would separate nothing).
+    p, t = example("importance")
+    chart = chart_for("importance")
+    chart.set_tally(p, t)
+    shown(chart, 700, 470)
+    assert chart.cross[0].value() == pytest.approx(4.0)  # type: ignore[attr-defined]
+    assert chart.cross[1].value() == pytest.approx(11 / 3)  # type: ignore[attr-defined]
+    m = poll("matrix", ("A", "B"))
+    matrix = chart_for("matrix")
+    matrix.set_tally(m, tally(m, [b({"0": [5, 5], "1": [4, 4]})]))
+    shown(matrix, 700, 470)
+    assert matrix.cross[0].value() == pytest.approx(3.0)  # type: ignore[attr-defined]  # a 2×2 keeps its middle
+    chart.close()
+    matrix.close()
+
+
+def test_a_group_below_five_people_is_shaded_and_says_so(qapp) -> None:
+    p = poll("scale", min=0, max=10)
+    big, few = tally(p, [b(7)] * 8), tally(p, [b(3)] * 4)
+    groups = GroupChart(large=True)
+    groups.set_groups(p, {"provider": big, "pharma": few}, {"provider": "Provider", "pharma": "Pharma"})
+    shown(groups, 700, 470)
+    assert groups.few == {"provider": False, "pharma": True}
+    alpha = {g: bar.opts["brush"].alphaF() for g, bar in groups._bars.items()}
+    assert alpha["pharma"] < 0.5 < alpha["provider"]
+    assert [label.text for _, label in groups.legend.items] == ["Provider (n=8)", "Pharma (n=4, few: read with care)"]
+    groups.close()

@@ -3,6 +3,7 @@ every edit was committed when it was made."""
 
 from __future__ import annotations
 
+import logging
 import queue
 import sys
 import threading
@@ -19,11 +20,14 @@ errors: list[str] = []  # every report, for tests and automation
 
 def _report(text: str, dialog: bool) -> None:
     errors.append(text)
-    print(text, file=sys.stderr)
+    logging.getLogger("vbp_workshop").error("Unexpected error:\n%s", text.rstrip())
+    if sys.stderr is not None:  # a windowed build has none; the log has it
+        print(text, file=sys.stderr)
     if dialog and QApplication.instance() is not None:
         box = QMessageBox(QMessageBox.Icon.Critical, "Something went wrong",
                           "VBP Workshop hit an unexpected error. Your workshop is safe: every "
-                          "change was saved when you made it. You can keep working, or restart.")
+                          "change you finished (a cell or field left, a button pressed) was saved "
+                          "when you made it. You can keep working, or restart.")
         box.setDetailedText(text)
         box.exec()
 

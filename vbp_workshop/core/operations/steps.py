@@ -30,7 +30,7 @@ def step_field_edit(store: Store, step: int, key: str, value: Any) -> Update:
 ROW_RECORDS: dict[str, tuple[tuple[int, str, str], ...]] = {
     "pilots": ((4, "pilot_scale", "{id}"), (5, "pilot_decisions", "{id}")),
     "metrics": ((4, "metric_plan", "{id}"),),
-    "partners": ((1, "triple_win", "partner:{id}"), (5, "publish_consent", "{id}")),
+    "partners": ((1, "triple_win", "partner:{id}"), (3, "parties", "{id}"), (5, "publish_consent", "{id}")),
 }
 
 
