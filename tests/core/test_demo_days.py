@@ -55,7 +55,10 @@ def test_the_design_day_and_the_review_day_agree_with_their_dates(demo: Store, t
     assert steps and all(v == "Done" for v in steps.values())
     assert {r[0]: r[1] for r in later["Summary"] if r and r[0]}.get("Decision (step 5)") == "Adapt"
     # The evaluation holds up: the lipid clinics show a change, rehab none, the rest too few points.
-    verdicts = {r[0]: r[11] for r in later["5 Evaluation"] if r and r[0] and r[11]}
+    header = next(r for r in later["5 Evaluation"] if r and r[0] == "Metric")
+    reading = header.index("Reading")
+    verdicts = {str(r[0]).split(" (")[0]: r[reading] for r in later["5 Evaluation"]
+                if r and r[0] and len(r) > reading and r[reading]}
     assert verdicts["Patients at LDL-cholesterol target"] == "Improving"
     assert verdicts["Cardiac rehab uptake"] == "No signal of change"
     assert verdicts["Repeat MI or stroke within 12 months"] == "Too few points to tell"

@@ -102,3 +102,16 @@ def test_the_days_frame_reminds_of_competition_law_only_with_two_companies(demo:
     assert "prices" in frame(demo).competition
     demo.apply([Update("workshop", 1, {"date": "2026-05-01"})])  # points after the day are not a baseline
     assert "Patients at LDL-cholesterol target" in frame(demo).baselines_needed
+
+
+def test_step_2_asks_fewer_ratings_than_before() -> None:
+    # 27 ratings per phone in an hour was too many: the readiness check rates the five conditions
+    # (the three themes are talked through), so step 2 now asks 25.
+    ratings = 0
+    for p in load_template()["polls"]:
+        if p["step"] == 2:
+            n = len(p.get("options", [])) or 1
+            ratings += 2 * n if p["kind"] == "importance" else n if p["kind"] == "agreement" else 1
+    assert ratings <= 25
+    readiness = next(p for p in load_template()["polls"] if p.get("target") == "readiness")
+    assert len(readiness["options"]) == 5 and not any(o.startswith("Right ") for o in readiness["options"])

@@ -87,8 +87,12 @@ def test_every_sheet_prints_on_a4_landscape_with_repeated_headers(demo_book: Pat
 def test_wide_sheets_print_at_a_readable_size(demo_book: Path, title: str) -> None:
     ws = openpyxl.load_workbook(demo_book)[title]
     columns = ws.max_column
-    total = sum((ws.column_dimensions[openpyxl.utils.get_column_letter(c)].width or 8.43)
-                for c in range(1, columns + 1))
+    # Adjacent columns of one width are stored as one range (min..max): read each column's own.
+    width = {}
+    for dim in ws.column_dimensions.values():
+        for c in range(dim.min or 1, (dim.max or dim.min or 1) + 1):
+            width[c] = dim.width
+    total = sum(width.get(c) or 8.43 for c in range(1, columns + 1))
     pages = ws.page_setup.fitToWidth or 1
     assert total / pages <= A4_LANDSCAPE_CHARS / MIN_PRINT_SCALE, (title, total, pages)
     if pages > 1:  # each page reads alone: the first column(s) repeat

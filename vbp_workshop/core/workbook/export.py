@@ -281,20 +281,18 @@ def step5_sheet(store: Store) -> Sheet:
             "outside the natural process limits says it changed; a change that began before the pilot is "
             "not the pilot's alone. Comparator and attribution are read beside any claim."], "note")
     rows, statuses = [], []
-    starts = {p["id"]: p for p in store.rows("pilots")}
     for m, r in metric_readings(store):
         e = r.evaluation
-        rows.append([m["name"], (starts.get(m["pilot_id"]) or {}).get("name", ""), _date(r.start) if r.start else "",
-                     m["unit"], m["baseline_value"], m["target_value"], r.latest, e.since_start, e.centre,
-                     e.limits[0] if e.limits else None, e.limits[1] if e.limits else None, e.label, e.reason,
-                     m.get("comparator") or "", m.get("attribution") or ""])
+        limits = f"{e.limits[0]:.3g}–{e.limits[1]:.3g}" if e.limits else ""
+        rows.append([m["name"] + (f" ({m['unit']})" if m["unit"] else ""), e.reason, e.label,
+                     _date(r.start) if r.start else "", m["baseline_value"], m["target_value"], r.latest,
+                     e.since_start, e.centre, limits, m.get("comparator") or "", m.get("attribution") or ""])
         statuses.append(e.verdict)
-    first, _ = sh.table("Results", ["Metric", "Pilot", "Pilot began", "Unit", "Baseline", "Target", "Latest",
-                                    "Points since the start", "Median", "Lower limit", "Upper limit", "Reading",
-                                    "Why", "Comparator", "What else changed"],
-                        rows, formats={3: "yyyy-mm-dd"}, wrap=(13, 14, 15))
+    first, _ = sh.table("Results", ["Metric", "Why", "Reading", "Pilot began", "Baseline", "Target", "Latest",
+                                    "Points since the start", "Median", "Limits", "Comparator", "What else changed"],
+                        rows, formats={4: "yyyy-mm-dd"}, wrap=(1, 2, 3, 11, 12))
     for i, st in enumerate(statuses, 1):
-        sh.fills[(first + i, 12)] = READING_FILL[st]
+        sh.fills[(first + i, 3)] = READING_FILL[st]
     sh.blank()
     sh.heading("Lessons learned", 2)
     sh.table("Lessons", ["Lesson"], [[x["text"]] for x in store.rows("lessons")], wrap=(1,))
@@ -305,7 +303,7 @@ def step5_sheet(store: Store) -> Sheet:
     sh.kv("Share the success", f.get("case_study", ""))
     for problem in claim_problems(str(f.get("case_study") or ""), [r for _m, r in metric_readings(store)]):
         sh.kv("Before it is published", problem)
-    sh.widths = {1: 40, 2: 50, 8: 40}
+    sh.widths = {1: 28, 2: 36, 3: 14, 4: 11, 5: 8, 6: 8, 7: 8, 8: 8, 9: 8, 10: 11, 11: 16, 12: 16}
     return sh
 
 
