@@ -71,3 +71,11 @@ def test_an_export_leaves_its_cells_to_reference_counting_not_the_cycle_collecto
     export_workbook(store, tmp_path / "out.xlsx")
     left = gc.collect()
     assert left < 3000 * 11 / 4, f"{left} objects left for the cycle collector"  # 33,000 raw-vote cells
+
+
+def test_an_export_leaves_the_collector_on_for_the_rest_of_the_app(store: Store, tmp_path: Path) -> None:
+    """The export runs on a worker thread while the GUI takes votes: it once switched the cycle
+    collector off for the whole process until it finished."""
+    seen: list[bool] = []
+    export_workbook(store, tmp_path / "out.xlsx", progress=lambda _f: seen.append(gc.isenabled()))
+    assert seen and all(seen) and gc.isenabled()

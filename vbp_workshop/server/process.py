@@ -77,6 +77,7 @@ class ServerProcess:
         self._acks: dict[int, threading.Event] = {}
         self._asked = 0
         self._open: frozenset[int] = frozenset()
+        self._code = ""  # the join code the server's process was last given
         self._reader: threading.Thread | None = None
 
     @property
@@ -100,6 +101,7 @@ class ServerProcess:
         self._reader.start()
         state = self.live.state()
         self._open = frozenset(state["polls"])
+        self._code = str(state["join_code"])
         self._to.send({"op": "start", "db": str(self.db_path), "host": self.host, "port": self.preferred_port,
                        "port_tries": self.port_tries, "limits": self.limits, "live": state,
                        "ideas": self.ideas_live.state() if self.ideas_live else (None, [])})
@@ -120,13 +122,14 @@ class ServerProcess:
         return dict(self._stats) if self.running else {}
 
     def sync(self) -> None:
-        """Copy the room's view to the server; if that closes a poll, wait until it has."""
+        """Copy the room's view to the server; if that closes a poll or replaces the join code,
+        wait until it has (no ballot after a close, no join with a code the room has replaced)."""
         if not self.running or self._to is None:
             return
         state = self.live.state()
         now = frozenset(state["polls"])
-        closing = bool(self._open - now)
-        self._open = now
+        closing = bool(self._open - now) or str(state["join_code"]) != self._code
+        self._open, self._code = now, str(state["join_code"])
         ack = None
         if closing:
             self._asked += 1

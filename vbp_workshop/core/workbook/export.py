@@ -7,6 +7,7 @@ half a workbook, and refuses a file another program holds open.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -452,5 +453,11 @@ def export_workbook(store: Store, path: Path, *, include_names: bool = False,
         raise ExportError(f"The workbook could not be built: {exc}.") from exc
     finally:
         tmp.unlink(missing_ok=True)  # after a failure or a cancel: the workbook is dropped unwritten
+        # XlsxWriter's workbook and its worksheets refer to each other (a worksheet keeps the
+        # workbook's add_format), so its cells would wait for a full pass of the cycle collector
+        # in whatever the app does next: that pass runs here, once, on the export's own thread.
+        sheets.clear()
+        del writer
+        gc.collect()
     progress(1.0)
     return path
