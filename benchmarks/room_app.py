@@ -69,7 +69,7 @@ def main() -> int:
     with socket.socket() as s:  # a free port: the project's choose_port starts from a fixed one
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    view.room.start_voting("127.0.0.1", host="127.0.0.1", port=port)
+    view.room.start_voting("127.0.0.1", host="127.0.0.1", port=port, other_port=True)
     state: dict[str, Any] = {"panel": None, "last": time.monotonic(), "stall": 0.0, "live_at": 0.0}
     # When the room's live state changes (on the GUI thread, inside the click): from here on the
     # broadcast is the server's work.

@@ -54,7 +54,7 @@ def main() -> int:
     panel = page.polls  # type: ignore[attr-defined]
     poll = next(p for p in panel.polls() if p.kind == args.kind)
     panel.select(poll.id)
-    view.room.start_voting("127.0.0.1", host="127.0.0.1", port=18900)  # falls back to the next free port
+    view.room.start_voting("127.0.0.1", host="127.0.0.1", port=18900, other_port=True)  # or the next free port
     panel.buttons["open"].click()
     stall = {"last": time.perf_counter(), "max": 0.0}
 

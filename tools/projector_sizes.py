@@ -19,7 +19,6 @@ from vbp_workshop import ui  # noqa: F401
 from vbp_workshop.core.operations.live import reveal
 from vbp_workshop.core.polls import queries
 from vbp_workshop.core.steps.demo import build_demo
-from vbp_workshop.core.steps.template import resource_path
 from vbp_workshop.server.network import choose_port
 from vbp_workshop.ui.main_window import MainWindow
 from vbp_workshop.ui.settings import Settings
@@ -29,7 +28,9 @@ from vbp_workshop.ui.shared.dialogs import ScriptedDialogs
 def main() -> None:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
-    app.setStyleSheet(resource_path("style.qss").read_text("utf-8"))
+    from vbp_workshop.ui import style
+
+    style.apply(app)
     tmp = Path(tempfile.mkdtemp())
     win = MainWindow(Settings(QSettings(str(tmp / "s.ini"), QSettings.Format.IniFormat)), ScriptedDialogs())
     build_demo(tmp / "demo.vbpw").close()
@@ -37,7 +38,7 @@ def main() -> None:
     assert win.view is not None and win.session is not None
     session, room = win.session, win.view.room
     proj = room.open_projector()
-    room.start_voting("192.168.1.23", host="127.0.0.1", port=choose_port("127.0.0.1", 8765))
+    room.start_voting("192.168.1.23", host="127.0.0.1", port=choose_port("127.0.0.1", 8765), other_port=True)
     seen: set[str] = set()
     widest = (0, 0)
     for poll in queries.polls(session.store):

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import QApplication
 
 from vbp_workshop import ui  # noqa: F401
 from vbp_workshop.core.steps.demo import build_demo
-from vbp_workshop.core.steps.template import resource_path
 from vbp_workshop.ui.main_window import MainWindow
 from vbp_workshop.ui.settings import Settings
 from vbp_workshop.ui.shared.dialogs import ScriptedDialogs
@@ -31,7 +30,9 @@ def settle(app: QApplication, n: int = 5) -> None:
 def main(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setStyleSheet(resource_path("style.qss").read_text("utf-8"))
+    from vbp_workshop.ui import style
+
+    style.apply(app)
     tmp = Path(tempfile.mkdtemp())
     settings = Settings(QSettings(str(tmp / "s.ini"), QSettings.Format.IniFormat))
     win = MainWindow(settings, ScriptedDialogs())

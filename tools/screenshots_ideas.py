@@ -21,7 +21,6 @@ from vbp_workshop.core.intake.ideas import set_state
 from vbp_workshop.core.model.changes import PHONE, Insert
 from vbp_workshop.core.steps import ideas
 from vbp_workshop.core.steps.demo import build_demo
-from vbp_workshop.core.steps.template import resource_path
 from vbp_workshop.ui.ideas_view import open_window
 from vbp_workshop.ui.main_window import MainWindow
 from vbp_workshop.ui.settings import Settings
@@ -46,7 +45,9 @@ def settle(app: QApplication, n: int = 8) -> None:
 def main(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setStyleSheet(resource_path("style.qss").read_text("utf-8"))
+    from vbp_workshop.ui import style
+
+    style.apply(app)
     tmp = Path(tempfile.mkdtemp())
     win = MainWindow(Settings(QSettings(str(tmp / "s.ini"), QSettings.Format.IniFormat)), ScriptedDialogs())
     win.show()

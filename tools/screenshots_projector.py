@@ -25,7 +25,6 @@ from vbp_workshop.core.model.poll import KINDS, Poll
 from vbp_workshop.core.operations.live import reveal
 from vbp_workshop.core.polls import queries
 from vbp_workshop.core.steps.demo import build_demo
-from vbp_workshop.core.steps.template import resource_path
 from vbp_workshop.server.network import choose_port
 from vbp_workshop.ui.main_window import MainWindow
 from vbp_workshop.ui.settings import Settings
@@ -74,7 +73,7 @@ def projector_shots(win: MainWindow, app: QApplication, out: Path, every_state: 
     room = view.room
     proj = room.open_projector()
     # A free port near the usual one (so the address reads like the room's): never a fixed one.
-    room.start_voting("192.168.1.23", host="127.0.0.1", port=choose_port("127.0.0.1", 8765))
+    room.start_voting("192.168.1.23", host="127.0.0.1", port=choose_port("127.0.0.1", 8765), other_port=True)
     room.countdown.start(5 * 60)
     saved: list[Path] = []
 
@@ -134,7 +133,9 @@ def main(out: Path, every_state: bool = False) -> None:
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
-    app.setStyleSheet(resource_path("style.qss").read_text("utf-8"))
+    from vbp_workshop.ui import style
+
+    style.apply(app)
     tmp = Path(tempfile.mkdtemp())
     settings = Settings(QSettings(str(tmp / "s.ini"), QSettings.Format.IniFormat))
     win = MainWindow(settings, ScriptedDialogs())

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import QApplication
 from vbp_workshop.core.operations.live import reveal
 from vbp_workshop.core.polls import queries
 from vbp_workshop.core.steps.demo import build_demo
-from vbp_workshop.core.steps.template import resource_path
 from vbp_workshop.server.network import choose_port
 from vbp_workshop.ui.main_window import MainWindow
 from vbp_workshop.ui.settings import Settings
@@ -33,7 +32,9 @@ def main(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
-    app.setStyleSheet(resource_path("style.qss").read_text("utf-8"))
+    from vbp_workshop.ui import style
+
+    style.apply(app)
     tmp = Path(tempfile.mkdtemp())
     win = MainWindow(Settings(QSettings(str(tmp / "s.ini"), QSettings.Format.IniFormat)), ScriptedDialogs())
     win.resize(1366, 768)
@@ -44,7 +45,7 @@ def main(out: Path) -> None:
     assert view is not None and session is not None
     room = view.room
     proj = room.open_projector()
-    room.start_voting("192.168.1.23", host="127.0.0.1", port=choose_port("127.0.0.1", 8765))
+    room.start_voting("192.168.1.23", host="127.0.0.1", port=choose_port("127.0.0.1", 8765), other_port=True)
     saved = []
 
     def shot(widget: object, name: str) -> None:

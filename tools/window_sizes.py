@@ -22,14 +22,15 @@ def sizes() -> Iterator[tuple[str, int, int]]:
 
     from vbp_workshop import ui  # noqa: F401
     from vbp_workshop.core.steps.demo import build_demo
-    from vbp_workshop.core.steps.template import resource_path
     from vbp_workshop.ui.main_window import MainWindow
     from vbp_workshop.ui.settings import Settings
     from vbp_workshop.ui.shared.dialogs import ScriptedDialogs
     from vbp_workshop.ui.workshop_view import PAGE_KEYS
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setStyleSheet(resource_path("style.qss").read_text("utf-8"))
+    from vbp_workshop.ui import style
+
+    style.apply(app)
     tmp = Path(tempfile.mkdtemp())
     win = MainWindow(Settings(QSettings(str(tmp / "s.ini"), QSettings.Format.IniFormat)), ScriptedDialogs())
     win.show()

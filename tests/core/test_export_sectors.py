@@ -32,8 +32,9 @@ def test_the_sheets_hold_the_sectors_the_ranking_and_the_flags(demo: Store, tmp_
 
     ranking = _table(wb["Divergence"], "Rank")
     header, body = ranking[0], ranking[1:]
-    apart = [max(r[header.index("Groups apart")], r[header.index("Sectors apart")]) for r in body]
-    assert len(body) > 20 and apart == sorted(apart, reverse=True)
+    clear = [r[header.index("How clear (gap ÷ its standard error)")] for r in body]
+    assert len(body) > 20 and clear == sorted(clear, reverse=True)
+    assert {r[header.index("Reading")] for r in body} == {"clear", "could be chance"}
     small = header.index("Fewer than 5")
     n = header.index("n")
     for r in body:  # the flag is there exactly when fewer than five people rated the item
@@ -63,7 +64,7 @@ def test_the_sheets_hold_the_sectors_the_ranking_and_the_flags(demo: Store, tmp_
     assert cell.data_type == "s"
     assert any(isinstance(v, str) and v.startswith("Not yet: waiting for consent from HeartVoice") for v in values)
     decisions = _table(plans, "Pilot")
-    assert decisions[1][2] == "Go (scale)" and decisions[2][2] == "Adapt"
+    assert decisions[1][2] == decisions[2][2] == "—"  # the design day decides nothing: the review day does
 
 
 def test_the_workbook_merges_small_groups_as_the_screen_does(store: Store) -> None:

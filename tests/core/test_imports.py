@@ -233,3 +233,21 @@ def test_control_characters_in_an_import_are_removed(store: Store, tmp_path: Pat
     f.write_text("Name,Role\nAnn\x0b Lee,Lead\x01\nBob\ufffe,=cmd\n", encoding="utf-8")
     rows = read_participants(f, store).rows
     assert [(r["display_name"], r["role"]) for r in rows] == [("Ann Lee", "Lead"), ("Bob", "=cmd")]
+
+
+@pytest.mark.parametrize("encoding", ["mac_roman", "utf-8"])
+def test_a_macintosh_csv_with_cr_line_endings_imports_as_rows(store: Store, tmp_path: Path, encoding: str) -> None:
+    """Excel for Mac's "CSV (Macintosh)" ends each line with a bare CR (and writes Mac Roman):
+    it was read as one row."""
+    store.apply([Insert("partners", {"name": "Société Générale Santé", "stakeholder": "payer"})])
+    f = tmp_path / "people.csv"
+    f.write_bytes(("Name,Partner,Role\r"
+                   "Zoë Ångström,société générale santé,Directrice\r"
+                   'Ann Lee,Société Générale Santé,"Lead,\nclinics"\r'
+                   "Bob Ray,Société Générale Santé,Nurse\r").encode(encoding))
+    assert f.read_bytes().count(b"\n") == 1  # CR-only, but for the line break inside a cell
+    result = read_participants(f, store)
+    assert result.problems == []
+    partner = store.rows("partners")[-1]["id"]
+    assert [(r["display_name"], r["partner_id"], r["role"]) for r in result.rows] == [
+        ("Zoë Ångström", partner, "Directrice"), ("Ann Lee", partner, "Lead, clinics"), ("Bob Ray", partner, "Nurse")]

@@ -61,9 +61,9 @@ def test_a_scale_writes_each_level_its_mean_and_median_and_fist_its_consensus() 
     assert chart == Chart("column", "Title", [Series("Count", (3, 5, 1), (3, 5, 2))], axis="count",
                           max_value=2, y_title="answers")
     sh, _ = block(poll("fist", ()), [b(4), b(2), b(5)])
-    assert sh.rows[-3:] == [["Mean", 3.67], ["Median", 4], ["Consensus (all ≥ 3)", "No", "1 below 3"]]
+    assert sh.rows[-3:] == [["Mean", 3.67], ["Median", 4], ["Consensus (all ≥ 3)", "No", "1 with concerns"]]
     sh, _ = block(poll("fist", ()), [b(4)])
-    assert sh.rows[-1] == ["Consensus (all ≥ 3)", "Yes", "0 below 3"]
+    assert sh.rows[-1] == ["Consensus (all ≥ 3)", "Yes", "none below 3"]
 
 
 def test_agreement_writes_each_level_the_mean_and_the_share_agreeing() -> None:

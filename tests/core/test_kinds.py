@@ -43,7 +43,7 @@ def test_the_registry_holds_every_kind_once_in_the_editors_order() -> None:
     ("ranking", [b([2, 0, 1]), b([2, 1])], "Leading: C"),
     ("scale", [b(2), b(4), b(9)], "Mean 5.0, median 4"),
     ("fist", [b(3), b(5), b(4)], "Consensus (mean 4.0)"),
-    ("fist", [b(1), b(5)], "No consensus: 1 below 3 (mean 3.0)"),
+    ("fist", [b(1), b(5)], "No consensus: 1 with concerns (mean 3.0)"),
     ("agreement", [b({"0": 5, "1": 2}), b({"0": 4, "1": 4})], "Most agreed: A (100%)"),
     ("importance", [b({"0": [5, 1], "1": [3, 3]})], "Biggest gap: A (+4.0)"),
     ("matrix", [b({"0": [5, 1], "1": [1, 5]})], "Best impact for effort: B"),
@@ -139,7 +139,7 @@ def test_shares_use_total_variation_and_means_the_largest_gap() -> None:
 @pytest.mark.parametrize(("kind", "form", "people", "fields"), [
     ("single", "options", False, set()), ("multiple", "options", True, {"max_choices"}),
     ("points", "options", True, {"budget"}), ("ranking", "options", False, set()),
-    ("scale", "levels", False, {"min", "max"}), ("fist", "levels", False, set()),
+    ("scale", "levels", False, {"min", "max"}), ("fist", "levels", False, {"statement"}),
     ("agreement", "statements", False, set()), ("matrix", "placing", False, {"x_label", "y_label"}),
     ("importance", "placing", False, set()), ("text", "text", False, set()),
     ("number", "value", False, {"min", "max", "unit"}),
@@ -259,3 +259,11 @@ def test_the_2x2_ranks_impact_minus_effort_and_keeps_both_values() -> None:
 def test_multiple_choice_measure_is_each_options_share() -> None:
     p = poll("multiple")
     assert profile(tally(p, [b([0, 1]), b([0])]), p) == [1.0, 0.5, 0.0]
+
+
+def test_a_text_answer_is_cleaned_by_the_one_rule_wherever_it_comes_from() -> None:
+    """The server cleaned a phone's answer, but a hand-counted text answer (typed by the
+    facilitator) reached the file with the characters a workbook cannot hold."""
+    p = poll("text", ())
+    for hand in (False, True):
+        assert validate(p, "  Shared\x01 data\x7f\n and trust ", hand=hand) == "Shared data and trust"

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication
 
 from vbp_workshop.core.model.poll import Poll
 from vbp_workshop.core.model.tally import Tally
+from vbp_workshop.core.polls.kinds import ORDER
 from vbp_workshop.core.polls.tally import tally
 from vbp_workshop.ui.polls.charts import chart_for
 from vbp_workshop.ui.polls.charts.base import CountAxis, PollChart
@@ -57,6 +58,9 @@ def example(kind: str) -> tuple[Poll, Tally]:
     elif kind in ("matrix", "importance"):
         p = poll(kind, ("Mutual trust", "Shared vision", LONG))
         answers = [{"0": [5, 2], "1": [4, 4], "2": [3, 5]}] * 6
+    elif kind == "number":
+        p = poll(kind, unit="%")
+        answers = [12.5, 14, 15, 15, 18, 20, 22.5, 30, 31, 45]
     else:
         p = poll("text")
         answers = [json.dumps(a) for a in ("Heart health for all", "Fewer heart attacks in Northbridge",
@@ -86,7 +90,7 @@ def bar_rects(item: Any) -> list[QRectF]:
     return [item.mapRectToScene(r) for r in item._rectarray.instances()]
 
 
-KINDS = ["single", "multiple", "points", "ranking", "scale", "fist", "agreement", "matrix", "importance", "text"]
+KINDS = list(ORDER)  # every kind the app knows: a new one is tested here without a change
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -99,8 +103,13 @@ def test_value_labels_are_inside_the_view_at_every_size(qapp, kind: str, large: 
         shown(chart, w, h)
         view = view_rect(chart).adjusted(-1, -1, 1, 1)
         labels = [lb for lb in chart.value_labels if lb.textItem.toPlainText().strip()]
-        if kind not in ("matrix", "importance", "text"):
-            assert labels, "the chart shows its values"
+        # A placing chart numbers its points instead of labelling values: those numbers too.
+        labels += [n for n in getattr(chart, "numbers", []) if n.isVisible() and n.textItem.toPlainText().strip()]
+        if kind == "text":  # words are read off the count axis, not labelled: their bars fit the view
+            bars = [r for r in bar_rects(chart.bars) if r.width() > 0.5]
+            assert bars and all(view.contains(r) for r in bars), (kind, w, h)
+        else:
+            assert labels, (kind, "the chart shows its values")
         for label in labels:
             assert view.contains(scene_rect(label)), (kind, w, h, label.textItem.toPlainText())
     chart.close()
@@ -116,8 +125,12 @@ def test_legends_sit_beside_the_data_and_never_cover_it(qapp, kind: str) -> None
         legend = scene_rect(chart.legend)
         assert legend.height() > 0
         assert not legend.intersects(view_rect(chart)), (kind, w, h)
-        # Inside the chart: a legend cut off at the edge would be no legend.
+        # Inside the chart: a legend cut off at the edge would be no legend (each entry's own box).
         assert legend.right() <= chart.width() + 1 and legend.top() >= 0
+        for sample, label in chart.legend.items:
+            for part in (sample, label):
+                box = scene_rect(part)
+                assert box.right() <= chart.width() + 1 and not box.intersects(view_rect(chart)), (kind, w, h)
     chart.close()
 
 
@@ -257,3 +270,34 @@ def test_charts_grow_their_type_and_keep_their_data(qapp) -> None:
     assert chart.labels[1].textItem.toPlainText().strip() == "30 (88%)"
     assert chart.plot_item.getAxis("left").style["tickFont"].pixelSize() == 30
     chart.close()
+
+
+def test_importance_quadrants_cross_at_the_rooms_averages_not_the_scales_middle(qapp) -> None:
+    # Importance 5, 4, 3 and satisfaction 2, 4, 5: the lines cross at (4, 11/3), where the
+    # attributes are compared with one another (the scale's middle, 3, would separate nothing).
+    p, t = example("importance")
+    chart = chart_for("importance")
+    chart.set_tally(p, t)
+    shown(chart, 700, 470)
+    assert chart.cross[0].value() == pytest.approx(4.0)  # type: ignore[attr-defined]
+    assert chart.cross[1].value() == pytest.approx(11 / 3)  # type: ignore[attr-defined]
+    m = poll("matrix", ("A", "B"))
+    matrix = chart_for("matrix")
+    matrix.set_tally(m, tally(m, [b({"0": [5, 5], "1": [4, 4]})]))
+    shown(matrix, 700, 470)
+    assert matrix.cross[0].value() == pytest.approx(3.0)  # type: ignore[attr-defined]  # a 2×2 keeps its middle
+    chart.close()
+    matrix.close()
+
+
+def test_a_group_below_five_people_is_shaded_and_says_so(qapp) -> None:
+    p = poll("scale", min=0, max=10)
+    big, few = tally(p, [b(7)] * 8), tally(p, [b(3)] * 4)
+    groups = GroupChart(large=True)
+    groups.set_groups(p, {"provider": big, "pharma": few}, {"provider": "Provider", "pharma": "Pharma"})
+    shown(groups, 700, 470)
+    assert groups.few == {"provider": False, "pharma": True}
+    alpha = {g: bar.opts["brush"].alphaF() for g, bar in groups._bars.items()}
+    assert alpha["pharma"] < 0.5 < alpha["provider"]
+    assert [label.text for _, label in groups.legend.items] == ["Provider (n=8)", "Pharma (n=4, few: read with care)"]
+    groups.close()

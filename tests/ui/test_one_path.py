@@ -44,11 +44,14 @@ def test_votes_arrive_as_one_change_record_per_drain(demo_window: MainWindow, qt
     seen: list[Changes] = []
     session.changed.connect(seen.append)
     writer = session.start_writer()
+    session._timer.stop()  # no drain until all five are stored: then one drain takes them all
     for n in range(5):
-        writer.vote(Vote(pid, 1, f"d-{n}", "", 3, f"uid-onepath-{n}"))
-    qtbot.waitUntil(lambda: sum(len(c.ids_in("ballots")) for c in seen if c.origin == "phone") == 5, timeout=5000)
+        writer.vote(Vote(pid, 1, f"d-{n}", "", 3, f"uid-onepath-{n}"))  # returns once committed
+    assert [c for c in seen if c.origin == "phone"] == []
+    session.drain()
     phone = [c for c in seen if c.origin == "phone"]
-    assert all(c.event == "votes" and c.polls == {pid} for c in phone)
+    assert len(phone) == 1, "five stored votes, one drain: one change record"
+    assert phone[0].event == "votes" and phone[0].polls == {pid} and len(phone[0].ids_in("ballots")) == 5
 
 
 def test_a_new_join_code_is_an_operation_every_screen_hears(demo_window: MainWindow) -> None:

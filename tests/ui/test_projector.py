@@ -20,7 +20,6 @@ from vbp_workshop.core.model.changes import Insert, Update, now_iso
 from vbp_workshop.core.model.poll import KINDS, Poll
 from vbp_workshop.core.operations.live import reveal
 from vbp_workshop.core.polls import queries
-from vbp_workshop.server.network import choose_port
 from vbp_workshop.ui.main_window import MainWindow
 
 
@@ -34,7 +33,7 @@ def room(demo_window: MainWindow) -> Iterator[Any]:
     assert demo_window.view is not None
     room = demo_window.view.room
     room.open_projector()
-    room.start_voting("192.168.100.200", host="127.0.0.1", port=choose_port("127.0.0.1", 28765))
+    room.start_voting("192.168.100.200", host="127.0.0.1", port=0)  # a port the system chooses: no race with other runs
     room.countdown.start(5 * 60)
     yield room
     room.countdown.reset()

@@ -31,7 +31,8 @@ def test_sector_split_in_the_panel_and_on_the_projector(demo_window: MainWindow)
     # the chart's groups are the sectors, NHS first
     shown = panel.result.group_chart._last[1]
     assert shown is not None and list(shown)[:2] == ["nhs", "industry"]
-    assert panel.result.divergence.text().startswith("NHS vs industry: divergence")
+    assert panel.result.divergence.text().startswith("NHS and industry: ")
+    assert "divergence" in panel.result.divergence.toolTip()  # the figure a hover away
     assert projector.stack.currentWidget() is projector.group_chart
     assert list(projector.group_chart._last[1])[:2] == ["nhs", "industry"]
     assert projector.headline.text().startswith("Furthest apart:")
@@ -44,7 +45,8 @@ def test_sector_split_in_the_panel_and_on_the_projector(demo_window: MainWindow)
 
 def test_the_spread_line_shows_under_a_rated_result(demo_window: MainWindow) -> None:
     panel, _pid = _panel(demo_window, 2, "agreement")
-    assert "widest spread:" in panel.result.divergence.text()
+    assert "views vary most on" in panel.result.divergence.text()
+    assert " sd " in panel.result.figures.text()  # the statistics behind it, one click away
 
 
 def test_where_groups_disagree_ranks_statements_and_shows_gaps_by_sector(demo_window: MainWindow) -> None:
@@ -54,8 +56,10 @@ def test_where_groups_disagree_ranks_statements_and_shows_gaps_by_sector(demo_wi
     assert dialog.tabs.tabText(0) == "By statement"
     table = dialog.statements.table
     assert table.rowCount() > len(queries.polls(demo_window.session.store))  # items, not polls
-    scores = [max(float(table.item(r, 1).text()), float(table.item(r, 3).text())) for r in range(table.rowCount())]
-    assert scores == sorted(scores, reverse=True)
+    rows = dialog.statements.rows
+    assert [r.score for r in rows] == sorted((r.score for r in rows), reverse=True)
+    assert table.item(0, 1).text().startswith(("clear (", "could be chance ("))
+    assert any(table.item(r, 1).text().startswith("could be chance") for r in range(table.rowCount()))
     labels = {table.item(r, 0).text() for r in range(table.rowCount())}
     assert "Mutual trust and respect (satisfaction)" in labels
     gaps = dialog.gaps.table
@@ -79,13 +83,14 @@ def test_the_projector_names_blockers_once_and_keeps_them_in_the_sector_split(de
     session.edit(rows, "two objections")
     reveal(session.store, session.live, poll.id, True)
     room.show_poll(poll.id)
-    blockers = queries.round_tally(session.store, queries.get_poll(session.store, poll.id)).below_three
-    assert blockers >= 2
+    t = queries.round_tally(session.store, queries.get_poll(session.store, poll.id))
+    concerns = t.below_three - t.blocks
+    assert concerns >= 2  # the two at 1: concerns to hear, not blocks (only 0 blocks)
     text = projector.headline.text()
-    assert f"{blockers} below 3" in text and text.count("below 3") == 1  # said once
+    assert f"{concerns} with concerns" in text and text.count("with concerns") == 1  # said once
     room.set_sector_split(poll.id, True)
     text = projector.headline.text()
-    assert text.startswith("Furthest apart:") and f"{blockers} below 3: hear the concerns" in text
+    assert text.startswith("Furthest apart:") and f"{concerns} with concerns: hear them" in text
 
 
 def test_editing_the_timeline_poll_keeps_its_reference(demo_window: MainWindow) -> None:
@@ -97,3 +102,19 @@ def test_editing_the_timeline_poll_keeps_its_reference(demo_window: MainWindow) 
     editor.question.setText("How long until we are set up?")
     assert "industry" in editor.values()["settings"]["reference"]
     assert "fill_from" not in editor.values()["settings"]
+
+
+def test_each_group_counted_once_shows_under_the_chart_and_on_the_projector(demo_window: MainWindow) -> None:
+    from vbp_workshop.core.polls.equal_groups import equal_group_line
+
+    store = demo_window.session.store
+    poll = next(p for p in queries.polls(store) if queries.ballots(store, p.id, p.round) and p.step
+                and equal_group_line(p, queries.round_tally(store, p), queries.equal_tally(store, p)))
+    projector = demo_window.view.room.open_projector()
+    panel, pid = _panel(demo_window, poll.step, poll.kind)
+    if pid != poll.id:
+        panel.select(poll.id)
+    panel.live.project()
+    assert "Each group counted once: " in panel.result.divergence.text()
+    assert "(per person: " in panel.result.divergence.text()
+    assert "Each group counted once: " in projector.headline.text()

@@ -165,9 +165,8 @@ def test_open_close_reveal_drive_the_projector(demo_window: MainWindow, qtbot) -
     panel.buttons["open"].click()
     assert session.live.accepting(pid, 1) is not None
     assert projector.question.text() == panel.poll.question
-    assert "voting open" in projector.count.text()
-    joined = demo_window.session.store.scalar("SELECT COUNT(*) FROM devices")
-    assert f"0 responses of {joined} phones" in projector.count.text()
+    # Phone voting is off: open for hands, and no count of phones that joined some time and left.
+    assert projector.count.text() == "0 responses · open · phones off, hands up"
     assert projector.stack.currentWidget() is projector.hidden_note  # hidden until revealed
     panel.buttons["reveal"].click()
     assert projector.stack.currentWidget() is projector.charts["scale"]
@@ -343,7 +342,7 @@ def test_the_group_chart_updates_in_place_until_its_groups_change(qapp) -> None:
     chart.set_groups(poll, {"nhs": tally(poll, ballots(4, 0)), "pharma": tally(poll, ballots(1, 3))}, {})
     assert chart._bars["nhs"] is bar  # same item, new data
     assert list(bar.opts["width"]) == [100.0, 0.0]
-    assert chart._names["nhs"].text == "nhs (n=4)"
+    assert chart._names["nhs"].text == "nhs (n=4, few: read with care)"  # fewer than five: shaded
     chart.set_groups(poll, {"nhs": tally(poll, ballots(4, 0))}, {})
     assert set(chart._bars) == {"nhs"} and chart._bars["nhs"] is not bar  # groups changed: rebuilt
 

@@ -163,7 +163,7 @@ def test_rounds_compare_side_by_side(demo_window: MainWindow) -> None:
     assert "Change between rounds" in panel.result.divergence.text()
     panel.result.round_box.setCurrentIndex(1)  # round 1
     panel.result.compare.setChecked(False)
-    assert "4 below 3" in headline(queries.round_tally(demo_window.session.store, fist, 1))
+    assert "4 with concerns" in headline(queries.round_tally(demo_window.session.store, fist, 1))
 
 
 def test_the_trust_pulse_ranks_the_gaps(demo_window: MainWindow) -> None:
@@ -194,7 +194,7 @@ def test_a_consent_vote_fills_the_rule_when_it_closes(demo_window: MainWindow, q
     qtbot.waitUntil(lambda: "5 responses" in panel.heading.count.text(), timeout=5000)
     panel.buttons["close"].click()
     consent = session.store.row("rules", rule["id"])["consent"]
-    assert consent.startswith("Not adopted") and "1 below 3" in consent
+    assert consent.startswith("Not adopted") and "1 with concerns" in consent
     assert rules.model.data(rules.model.index(5, 2)) == consent
     session.undo_stack.undo()
     assert session.store.row("rules", rule["id"])["consent"] == ""

@@ -19,12 +19,14 @@ from typing import Any, TypeGuard
 
 from aiohttp import web
 
+from vbp_workshop.core.file.schema import workshop_uid
+from vbp_workshop.core.file.store import absolute, sqlite_uri
 from vbp_workshop.core.intake.votes import Join, PollClosed, Vote, VoteWriter, in_range, token_hash
 from vbp_workshop.core.model.domain import STAKEHOLDER_LABELS, Stakeholder
 from vbp_workshop.core.model.poll import BallotError, validate
 from vbp_workshop.core.model.room import LiveState
-from vbp_workshop.core.model.text import clean_text
-from vbp_workshop.server.guard import Limits, RoomGuard
+from vbp_workshop.core.model.text import clean_value
+from vbp_workshop.server.guard import Limits, RoomGuard, TokenBuckets
 from vbp_workshop.server.network import local_addresses
 from vbp_workshop.server.page import load_page, respond
 
@@ -68,7 +70,7 @@ class VoteApp:
         self.devices: dict[str, tuple[str, str]] = {}  # token hash -> (pseudonym, group)
         self.by_token: dict[str, tuple[str, str]] = {}  # token -> the same, to skip hashing per vote
         self._cookie_tokens: dict[str, str] = {}  # a raw Cookie header -> our token in it ("" none)
-        self.buckets: dict[str, tuple[float, float]] = {}
+        self.buckets = TokenBuckets(RATE_BURST, RATE_PER_S)  # per device
         self.page = load_page()
         self.guard = RoomGuard(limits)
         self._event: asyncio.Event | None = None
@@ -77,6 +79,7 @@ class VoteApp:
         self._message: tuple[int, bytes] = (-1, b"")  # the room's state as one stream message
         self._hosts: set[str] = set()
         self._hosts_at = 0.0
+        self.workshop = ""  # the workshop's id: phones keep their answers under it
         self._load_devices(db_path)
 
     @property
@@ -84,10 +87,11 @@ class VoteApp:
         return self.guard.streams
 
     def _load_devices(self, db_path: Path) -> None:
-        conn = sqlite3.connect(f"{db_path.as_uri()}?mode=ro", uri=True)
+        conn = sqlite3.connect(sqlite_uri(absolute(db_path), "mode=ro"), uri=True)
         try:
             for h, pseudonym, grp in conn.execute("SELECT token_hash, pseudonym, grp FROM devices"):
                 self.devices[h] = (pseudonym, grp)
+            self.workshop = workshop_uid(conn)
         finally:
             conn.close()
 
@@ -115,10 +119,27 @@ class VoteApp:
         """The room's state as an event-stream message, encoded once per change for every stream."""
         version, message = self._message
         if version != self.live.version:
-            snap = self.live.snapshot()  # its version was read with the state, under the lock
+            snap = self.snapshot()  # its version was read with the state, under the lock
             message = f"data: {json.dumps(snap, ensure_ascii=False)}\n\n".encode()
             self._message = (int(snap["version"]), message)
         return message
+
+    def snapshot(self) -> dict[str, Any]:
+        """The room's state for a phone, with the workshop and sitting its answers belong to."""
+        return {**self.live.snapshot(), "workshop": self.workshop, "sitting": self.live.sitting}
+
+    def scope_problem(self, data: dict[str, Any]) -> web.Response | None:
+        """Why an answer, idea or +1 is not for this workshop's sitting (409), or None.
+
+        A phone sends the workshop and sitting it was shown: an answer kept on a phone since
+        another workshop (which numbers its polls from 1 too), or a stale tab, never counts here."""
+        workshop, sitting = data.get("workshop"), data.get("sitting")
+        if not isinstance(workshop, str) or (sitting is not None and not isinstance(sitting, str)):
+            return problem(409, "This page is out of date. Reload it, then answer again.")
+        if workshop != self.workshop or (sitting is not None and sitting != self.live.sitting):
+            return problem(409, "Not counted: this was given at another workshop or an earlier session "
+                                "on this laptop. Answer the question on the screen again.")
+        return None
 
     def _on_live_change(self) -> None:
         # Called on the GUI thread: hand over to the server's loop, touch nothing else.
@@ -185,15 +206,8 @@ class VoteApp:
         return self.guard.snapshot()
 
     def allow(self, key: str) -> bool:
-        """Token bucket per device: a few requests a second, short bursts allowed."""
-        now = time.monotonic()
-        tokens, last = self.buckets.get(key, (RATE_BURST, now))
-        tokens = min(RATE_BURST, tokens + (now - last) * RATE_PER_S)
-        if tokens < 1:
-            self.buckets[key] = (tokens, now)
-            return False
-        self.buckets[key] = (tokens - 1, now)
-        return True
+        """A few requests a second per device (or join-code guesser), short bursts allowed."""
+        return self.buckets.take(key)
 
 
 async def read_json(request: web.Request) -> dict[str, Any] | web.Response:
@@ -226,17 +240,6 @@ def depth(value: Any) -> int:
             if level <= MAX_DEPTH:
                 stack.extend((child, level + 1) for child in (item.values() if isinstance(item, dict) else item))
     return deepest
-
-
-def cleaned(value: Any) -> Any:
-    """Every text inside a phone's answer with the characters a workbook cannot hold removed."""
-    if isinstance(value, str):
-        return clean_text(value)
-    if isinstance(value, list):
-        return [cleaned(v) for v in value]
-    if isinstance(value, dict):
-        return {clean_text(k): cleaned(v) for k, v in value.items()}
-    return value
 
 
 def laptop_names() -> set[str]:
@@ -274,7 +277,7 @@ async def join(request: web.Request) -> web.Response:
         return problem(400, "Send a join code and a group.")
     # Only wrong codes count against an address: guessing is slowed, a room of phones is not.
     guesser = "badjoin:" + (request.remote or "")
-    if app.buckets.get(guesser, (RATE_BURST, 0.0))[0] < 1 and not app.allow(guesser):
+    if app.buckets.empty(guesser) and not app.allow(guesser):
         return problem(429, "Too many wrong codes. Wait a few seconds.")
     expected = app.live.join_code
     if not expected or not hmac.compare_digest(code.strip().upper().encode(), expected.encode()):
@@ -293,7 +296,7 @@ async def join(request: web.Request) -> web.Response:
     h = token_hash(token)
     pseudonym = await app.writer.submit_async(Join(h, grp))
     app.devices[h] = app.by_token[token] = (pseudonym, grp)
-    response = web.json_response({"ok": True, "group": grp})
+    response = web.json_response({"ok": True, "group": grp, "workshop": app.workshop, "sitting": app.live.sitting})
     response.set_cookie(COOKIE, token, httponly=True, samesite="Strict", max_age=7 * 24 * 3600, path="/")
     return response
 
@@ -302,7 +305,7 @@ async def state(request: web.Request) -> web.Response:
     app = request.app[KEY]
     device = app.device(request)
     return web.json_response({"joined": device is not None, "groups": GROUPS,
-                              "group": device[1] if device else "", **app.live.snapshot()})
+                              "group": device[1] if device else "", **app.snapshot()})
 
 
 async def events(request: web.Request) -> web.StreamResponse:
@@ -313,9 +316,12 @@ async def events(request: web.Request) -> web.StreamResponse:
         return problem(401, "Join first.")
     address = request.remote or ""
     task = asyncio.current_task()
+    ended = False
 
     def end() -> None:  # the same device opened one stream too many: this, its oldest, gives way
+        nonlocal ended
         if task is not None:
+            ended = True
             task.cancel()
     refused = app.guard.open_stream(address, device[0], end)
     if refused == "capacity":
@@ -337,8 +343,13 @@ async def events(request: web.Request) -> web.StreamResponse:
             sent = message
             assert event is not None
             await event.wait()
-    except (ConnectionResetError, asyncio.CancelledError):
+    except ConnectionResetError:
         pass
+    except asyncio.CancelledError:
+        # Ended by `end` (a newer stream of the same phone): the stream is over, the task goes on.
+        # Any other cancellation (the server stopping) is not this handler's to swallow.
+        if not ended or task is None or task.uncancel() > 0:
+            raise
     finally:
         app.guard.close_stream(address, device[0], end)
     return response
@@ -350,7 +361,8 @@ def valid_uid(uid: Any) -> TypeGuard[str]:
 
 
 async def phone_post(request: web.Request) -> tuple[VoteApp, str, str, dict[str, Any]] | web.Response:
-    """What every phone's POST checks first: a joined device, within its rate, sending JSON.
+    """What every phone's POST checks first: a joined device, within its rate, sending JSON for
+    this workshop's sitting (`VoteApp.scope_problem`).
     Returns (app, pseudonym, group, body), or the refusal to answer with."""
     app = request.app[KEY]
     device = app.device(request)
@@ -362,6 +374,9 @@ async def phone_post(request: web.Request) -> tuple[VoteApp, str, str, dict[str,
     data = await read_json(request)
     if isinstance(data, web.Response):
         return data
+    refused = app.scope_problem(data)
+    if refused is not None:
+        return refused
     return app, pseudonym, grp, data
 
 
@@ -382,7 +397,7 @@ async def vote(request: web.Request) -> web.Response:
         return problem(400, "The answer is missing.")
     poll = app.live.accepting(poll_id, round_)
     try:
-        answer = validate(poll, cleaned(data["answer"])) if poll else None
+        answer = validate(poll, clean_value(data["answer"])) if poll else None
         receipt = await app.writer.submit_async(
             Vote(poll_id, round_, pseudonym, grp if poll and poll.keeps_groups else "",
                  answer, uid, seq=seq))

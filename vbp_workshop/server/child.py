@@ -10,9 +10,10 @@ apart. The app (`server/process.py`) starts this as itself with the hidden argum
 - in: "start" (the file, the address, the room's state), "live" (the room's view changed: which
   poll is open, a revealed result, the join code; acknowledged when asked, so a closing poll
   takes no more ballots before the app writes its close), "ideas" (the open ideas activity and
-  its visible ideas), "stop";
-- out: "ready" (the port) or "failed", "notices" (stored votes and joins), "idea_notices",
-  "ack", "stats" (every second), "stopped".
+  its visible ideas), "selftest" (a token for "Test with my phone"), "stop";
+- out: "ready" (the port) or "failed" (with the port found taken, if that was why), "notices"
+  (stored votes and joins), "idea_notices", "selftest" (the test page's events), "ack", "stats"
+  (every second), "stopped".
 
 The file is the one record: both processes open it, each write in its own transaction.
 """
@@ -28,11 +29,12 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from vbp_workshop.core.intake import ideas as idea_intake
+from vbp_workshop.core.intake import ideas as idea_intake  # beside steps.ideas: the phones' side
 from vbp_workshop.core.intake.votes import VoteWriter
 from vbp_workshop.core.model.poll import kind_of
 from vbp_workshop.core.model.room import LiveState
 from vbp_workshop.server.frames import Channel
+from vbp_workshop.server.network import PortBusy
 from vbp_workshop.server.runner import VoteServer
 
 STATS_S = 1.0
@@ -68,16 +70,21 @@ def serve(inbox: Channel, out: Channel) -> int:
     server: VoteServer | None = None
     try:
         writer.start()
-        server = VoteServer(live, writer, path, host=start["host"], port=start["port"], limits=start["limits"])
+        server = VoteServer(live, writer, path, host=start["host"], port=start["port"], limits=start["limits"],
+                            port_tries=int(start.get("port_tries", 10)))
         port = server.start()
     except OSError as exc:
         writer.stop()
-        out.send({"op": "failed", "error": str(exc) or type(exc).__name__})
+        out.send({"op": "failed", "error": str(exc) or type(exc).__name__,
+                  "busy": exc.port if isinstance(exc, PortBusy) else 0})
         return 1
     done = threading.Event()
     threads = [threading.Thread(target=forward, args=(writer.notices, out, "notices", done), daemon=True),
                threading.Thread(target=forward, args=(ideas.writer.notices, out, "idea_notices", done),
                                 daemon=True)]
+    if server.selftests is not None:  # "Test with my phone": the page's events go to the app as they come
+        threads.append(threading.Thread(target=forward, args=(server.selftests.events, out, "selftest", done),
+                                        daemon=True))
     for t in threads:
         t.start()
 
@@ -100,6 +107,8 @@ def serve(inbox: Channel, out: Channel) -> int:
                     out.send({"op": "ack", "n": message["ack"]})
             elif op == "ideas":
                 ideas.live.set(*message["state"])
+            elif op == "selftest" and server.selftests is not None:
+                server.selftests.expect(str(message["token"]))
             elif op == "stop":
                 break
     finally:

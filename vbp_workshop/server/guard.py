@@ -37,11 +37,39 @@ class Limits:
     trusted: frozenset[str] = field(default_factory=lambda: frozenset({"127.0.0.1", "::1"}))
 
 
+class TokenBuckets:
+    """The server's one rate limiter: a token bucket per key (an address, a device). A key starts
+    with `burst` tokens and regains `per_s` a second up to `burst`; each request takes one."""
+
+    def __init__(self, burst: float, per_s: float) -> None:
+        self.burst, self.per_s = burst, per_s
+        self._buckets: dict[str, tuple[float, float]] = {}  # key -> (tokens, when last counted)
+
+    def take(self, key: str, now: float | None = None) -> bool:
+        """Take a token for `key`: False (nothing taken) when it has none left."""
+        now = time.monotonic() if now is None else now
+        tokens, last = self._buckets.get(key, (self.burst, now))
+        tokens = min(self.burst, tokens + (now - last) * self.per_s)
+        if tokens < 1:
+            self._buckets[key] = (tokens, now)
+            return False
+        self._buckets[key] = (tokens - 1, now)
+        return True
+
+    def empty(self, key: str) -> bool:
+        """Whether `key` had no whole token left when last counted (a key never seen has all)."""
+        tokens, _ = self._buckets.get(key, (self.burst, 0.0))
+        return tokens < 1
+
+    def __len__(self) -> int:
+        return len(self._buckets)
+
+
 class RoomGuard:
     def __init__(self, limits: Limits | None = None) -> None:
         self.limits = limits or Limits()
         self._lock = threading.Lock()
-        self._buckets: dict[str, tuple[float, float]] = {}
+        self._joins_by_address = TokenBuckets(self.limits.join_burst, self.limits.join_per_s)
         self._devices: Counter[str] = Counter()  # new devices made per address
         self._streams_by_address: Counter[str] = Counter()
         self._streams_by_device: dict[str, list[Callable[[], None]]] = {}  # each stream's "end it"
@@ -59,15 +87,9 @@ class RoomGuard:
         """Take one new-device token for `address`; False (and counted) when it has none left."""
         now = time.monotonic()
         with self._lock:
-            if not self._trusted(address):
-                burst, rate = self.limits.join_burst, self.limits.join_per_s
-                tokens, last = self._buckets.get(address, (burst, now))
-                tokens = min(burst, tokens + (now - last) * rate)
-                if tokens < 1:
-                    self._buckets[address] = (tokens, now)
-                    self.refused["join"] += 1
-                    return False
-                self._buckets[address] = (tokens - 1, now)
+            if not self._trusted(address) and not self._joins_by_address.take(address, now):
+                self.refused["join"] += 1
+                return False
             self._devices[address] += 1
             self.joins_total += 1
             self._joins.append(now)
@@ -136,5 +158,8 @@ class RoomGuard:
                 "addresses": len(self._devices),
                 "refused": dict(self.refused),
                 "open_streams": self.streams,
+                # Phones following the room now (a phone with two tabs counts once): the projector's
+                # "of N phones", never the phones that joined and have since left.
+                "phones_connected": len(self._streams_by_device),
                 "stream_budget": self.limits.stream_budget,
             }

@@ -25,7 +25,7 @@ from vbp_workshop.core.intake.ideas import IdeasLive
 from vbp_workshop.core.model.room import LiveState
 from vbp_workshop.server.frames import Channel
 from vbp_workshop.server.guard import Limits
-from vbp_workshop.server.network import DEFAULT_PORT
+from vbp_workshop.server.network import DEFAULT_PORT, PortBusy
 
 CLOSE_CONFIRM_S = 2.0  # the server's process answers in milliseconds; a wedged one must not hang the GUI
 
@@ -56,14 +56,17 @@ def _has_stderr() -> bool:
 class ServerProcess:
     def __init__(self, live: LiveState, db_path: Path, host: str = "0.0.0.0", port: int = DEFAULT_PORT,
                  limits: Limits | None = None, ideas_live: IdeasLive | None = None,
-                 ideas_notices: queue.SimpleQueue[dict[str, Any]] | None = None) -> None:
+                 ideas_notices: queue.SimpleQueue[dict[str, Any]] | None = None, port_tries: int = 10) -> None:
         self.live, self.db_path, self.host, self.preferred_port = live, Path(db_path), host, port
+        self.port_tries = port_tries  # 1: the preferred port or PortBusy (the app asks before moving)
+        self.busy = 0  # the port the server's process found taken
         self.limits = limits
         self.ideas_live = ideas_live
         self.port = 0
         self.pid = 0
         self.notices: queue.SimpleQueue[dict[str, Any]] = queue.SimpleQueue()
         self.ideas_notices = ideas_notices if ideas_notices is not None else queue.SimpleQueue()
+        self.selftest_events: queue.SimpleQueue[dict[str, Any]] = queue.SimpleQueue()  # "Test with my phone"
         self.committed = 0
         self.error = ""
         self._proc: subprocess.Popen[bytes] | None = None
@@ -98,12 +101,14 @@ class ServerProcess:
         state = self.live.state()
         self._open = frozenset(state["polls"])
         self._to.send({"op": "start", "db": str(self.db_path), "host": self.host, "port": self.preferred_port,
-                       "limits": self.limits, "live": state,
+                       "port_tries": self.port_tries, "limits": self.limits, "live": state,
                        "ideas": self.ideas_live.state() if self.ideas_live else (None, [])})
         if not self._ready.wait(timeout) and not self.error:
             self.error = "The vote server did not start in time."
         if self.error or not self.port:
             self._end(1)
+            if self.busy:
+                raise PortBusy(self.busy, self.error)
             raise OSError(self.error or "The vote server stopped while starting.")
         self.live.subscribe(self.sync)
         if self.ideas_live is not None:
@@ -140,6 +145,13 @@ class ServerProcess:
         if self.running and self._to is not None and self.ideas_live is not None:
             with contextlib.suppress(OSError, ValueError):
                 self._to.send({"op": "ideas", "state": self.ideas_live.state()})
+
+    def selftest(self, token: str) -> None:
+        """Expect a phone at /selftest/<token> ("Test with my phone"); its events arrive on
+        `selftest_events`."""
+        if self.running and self._to is not None:
+            with contextlib.suppress(OSError, ValueError):
+                self._to.send({"op": "selftest", "token": token})
 
     def stop(self, timeout: float = 15) -> None:
         """Stop serving: the server's process finishes the ballots in hand, then exits."""
@@ -181,6 +193,9 @@ class ServerProcess:
                 elif op == "idea_notices":
                     for n in message["items"]:
                         self.ideas_notices.put(n)
+                elif op == "selftest":
+                    for n in message["items"]:
+                        self.selftest_events.put(n)
                 elif op == "stats":
                     self._stats = message["stats"]
                 elif op == "ack":
@@ -192,6 +207,7 @@ class ServerProcess:
                     self._ready.set()
                 elif op == "failed":
                     self.error = str(message["error"])
+                    self.busy = int(message.get("busy") or 0)
                     self._ready.set()
                 elif op == "stopped":
                     self.committed = int(message["committed"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import socket
 import threading
 from pathlib import Path
 from typing import Any
@@ -13,25 +14,29 @@ from aiohttp import web
 
 from vbp_workshop.core.intake.votes import VoteWriter
 from vbp_workshop.core.model.room import LiveState
-from vbp_workshop.server import ideas, oslimits, quietlog
+from vbp_workshop.server import ideas, oslimits, quietlog, selftest
 from vbp_workshop.server.app import VoteApp, make_app
 from vbp_workshop.server.guard import Limits
-from vbp_workshop.server.network import DEFAULT_PORT, choose_port
+from vbp_workshop.server.network import DEFAULT_PORT, bind_first_free
 
 KEEPALIVE_S = 10.0  # an idle phone connection gives its descriptor back soon (aiohttp's default: 75 s)
 
 
 
 def phone_app(vote_app: VoteApp) -> web.Application:
-    """The phones' web app: the votes' routes (`app`) and the ideas activity's (`ideas`)."""
+    """The phones' web app: the votes' routes (`app`), the ideas activity's (`ideas`) and "Test with
+    my phone" (`selftest`)."""
     app = make_app(vote_app)
     ideas.add_routes(app)
+    selftest.add_routes(app)
     return app
 
 class VoteServer:
     def __init__(self, live: LiveState, writer: VoteWriter, db_path: Path,
-                 host: str = "0.0.0.0", port: int = DEFAULT_PORT, limits: Limits | None = None) -> None:
+                 host: str = "0.0.0.0", port: int = DEFAULT_PORT, limits: Limits | None = None,
+                 port_tries: int = 10) -> None:
         self.live, self.writer, self.db_path = live, writer, db_path
+        self.port_tries = port_tries  # 1: the preferred port or PortBusy (the app asks before moving phones)
         self.limits = limits
         self.host = host
         self.preferred_port = port
@@ -42,15 +47,21 @@ class VoteServer:
         self._stop: asyncio.Event | None = None
         self._ready = threading.Event()
         self._error: BaseException | None = None
+        self._sock: socket.socket | None = None
+        self.selftests: selftest.SelfTests | None = None  # "Test with my phone": set once serving
 
     @property
     def running(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
 
     def start(self, timeout: float = 15) -> int:
-        """Start serving; returns the port. Raises OSError if no port could be bound."""
+        """Start serving; returns the port. Raises OSError if no port could be bound (PortBusy if
+        the preferred port is taken and `port_tries` is 1)."""
         oslimits.raise_nofile()  # also here, so tests and benchmarks get it as the app does
-        self.port = choose_port(self.host, self.preferred_port) if self.preferred_port else 0
+        # Bound here, with the platform's exclusive options (network.bind_options), and handed to
+        # aiohttp: no gap between choosing a port and binding it, and no second server on it.
+        self._sock = bind_first_free(self.host, self.preferred_port, self.port_tries)
+        self.port = int(self._sock.getsockname()[1])
         self._thread = threading.Thread(target=self._run, name="vote-server", daemon=True)
         self._thread.start()
         if not self._ready.wait(timeout):
@@ -94,17 +105,19 @@ class VoteServer:
         self.vote_app = VoteApp(self.live, self.writer, self.db_path, limits)
         self.vote_app.attach(loop)
         # access_log=None: nothing that could identify a person is logged.
-        runner = web.AppRunner(phone_app(self.vote_app), access_log=None, handle_signals=False,
+        web_app = phone_app(self.vote_app)
+        self.selftests = web_app[selftest.KEY]
+        runner = web.AppRunner(web_app, access_log=None, handle_signals=False,
                                shutdown_timeout=1.0, keepalive_timeout=KEEPALIVE_S)
         await runner.setup()
         try:
-            site = web.TCPSite(runner, self.host, self.port, backlog=1024, reuse_address=True)
+            assert self._sock is not None
+            site = web.SockSite(runner, self._sock, backlog=1024)
             await site.start()
-            if not self.port:  # port 0: the system chose one
-                server = getattr(site, "_server", None)
-                self.port = int(server.sockets[0].getsockname()[1]) if server and server.sockets else 0
             self._ready.set()
             await self._stop.wait()
         finally:
             self.vote_app.detach()
             await runner.cleanup()
+            if self._sock is not None:
+                self._sock.close()  # closed already if serving began; not if it failed before

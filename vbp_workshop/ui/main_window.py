@@ -11,16 +11,21 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QStandardPaths, QUrl
+from PySide6.QtCore import QCoreApplication, QStandardPaths, QTimer, QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QKeySequence, QUndoGroup
-from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QVBoxLayout, QWidget
 
 from vbp_workshop import __version__, logfile
-from vbp_workshop.core.file.store import FILE_SUFFIX, Store, WorkshopFileError
+from vbp_workshop.core.file.keeper import Mirror, MirrorState, open_mirrored
+from vbp_workshop.core.file.places import Place, detect_place
+from vbp_workshop.core.file.store import FILE_SUFFIX, Store, WorkshopFileError, absolute
+from vbp_workshop.core.model.words import plural
 from vbp_workshop.ui import ideas_view
+from vbp_workshop.ui.place_bar import PlaceBar
 from vbp_workshop.ui.session import Session
 from vbp_workshop.ui.settings import Settings
 from vbp_workshop.ui.shared.dialogs import DialogService
+from vbp_workshop.ui.shared.pending_edits import finish_edits
 from vbp_workshop.ui.start_screen import StartScreen
 from vbp_workshop.ui.tasks import Progress, Task, TaskRunner
 from vbp_workshop.ui.workbook import unexpected
@@ -46,8 +51,18 @@ class MainWindow(QMainWindow):
         self.dialogs = dialogs or DialogService(self)
         if self.dialogs.parent is None and type(self.dialogs) is DialogService:
             self.dialogs.parent = self
+        if self.dialogs.folders is None:  # Open/New/Save start where the last one ended
+            self.dialogs.folders = settings
         self.session: Session | None = None
         self.view: WorkshopView | None = None
+        # Which folders are synced or network ones (tests give their own), and where working
+        # copies of files in them are kept (None: the app's local data folder).
+        self.places: Callable[[Path], Place | None] = detect_place
+        self.data_folder: Path | None = None
+        self.place_bar: PlaceBar | None = None
+        self._place_timer = QTimer(self)
+        self._place_timer.setInterval(1000)
+        self._place_timer.timeout.connect(self._show_place)
         self.undo_group = QUndoGroup(self)
         self.tasks = TaskRunner(self, lambda label, exc, trace: unexpected(label, exc, trace, self.dialogs))
         self.setObjectName("main_window")
@@ -96,11 +111,16 @@ class MainWindow(QMainWindow):
         file.addSeparator()
         self.workshop_actions = [
             self._action(file, "Save a &copy as…", self.save_copy, QKeySequence("Ctrl+Shift+S"), "save_copy"),
+            self._action(file, "Start the re&view day from this workshop…", self.start_review_day, None,
+                         "review_day"),
             self._action(file, "&Export to Excel…", self.export_excel, QKeySequence("Ctrl+E"), "export"),
+            self._action(file, "Export &documents…", self.export_documents, QKeySequence("Ctrl+Shift+E"),
+                         "export_documents"),
             self._action(file, "Print &run sheet…", self.print_run_sheet, QKeySequence("Ctrl+P"), "run_sheet"),
             self._action(file, "Import &participants…", self.import_participants, None, "import_people"),
             self._action(file, "Import metric &actuals…", self.import_actuals, None, "import_actuals"),
-            self._action(file, "&Close workshop", self.close_workshop, QKeySequence.StandardKey.Close, "close"),
+            self._action(file, "&Close workshop", lambda _checked=False: self.close_workshop(),
+                         QKeySequence.StandardKey.Close, "close"),
         ]
         file.addSeparator()
         self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit, "quit")
@@ -179,34 +199,68 @@ class MainWindow(QMainWindow):
         self.undo_group.setActiveStack(session.undo_stack)
         self.view = WorkshopView(session, self.dialogs)
         ideas_view.attach(session)  # the phones' ideas join the change path even before the window opens
-        self.setCentralWidget(self.view)
+        if session.mirror is not None:  # a synced or network folder: say so above the workshop
+            holder = QWidget()
+            lay = QVBoxLayout(holder)
+            lay.setContentsMargins(0, 0, 0, 0)
+            lay.setSpacing(0)
+            self.place_bar = PlaceBar()
+            lay.addWidget(self.place_bar)
+            lay.addWidget(self.view, 1)
+            self.setCentralWidget(holder)
+            self._place_timer.start()
+        else:
+            self.setCentralWidget(self.view)
         for a in self.workshop_actions:
             a.setEnabled(True)
         self._update_title()
         session.changed.connect(lambda c: self._update_title() if c.touches("workshop") else None)
         session.refused.connect(lambda why: self.dialogs.error("Not done", why))
-        self.settings.add_recent(session.store.path)
+        self.settings.add_recent(session.file)
 
     def _update_title(self) -> None:
         if self.session:
             self.setWindowTitle(f"{self.session.title} — VBP Workshop")
             # The file's name (the full path is in the tooltip): a long path never widens the window.
-            self.saved_label.setText(f"Every change is saved to {self.session.store.path.name}")
-            self.saved_label.setToolTip(str(self.session.store.path))
+            self.saved_label.setText(f"Every change is saved to {self.session.file.name}")
+            self.saved_label.setToolTip(str(self.session.file))
+            self._show_place()
+
+    def _show_place(self) -> None:
+        """The synced or network folder's bar: where the work is and whether it has reached it."""
+        status = self.session.mirror_status() if self.session else None
+        if status is None or self.place_bar is None:
+            return
+        self.place_bar.show_status(status)
+        self.saved_label.setText(self.place_bar.short_text(status))
 
     # -- files -------------------------------------------------------------------------------------
 
     def open_path(self, path: str | Path) -> bool:
-        """Open a workshop file; on any problem, say so and leave the file and window as they were."""
+        """Open a workshop file; on any problem, say so and leave the file and window as they were.
+
+        A file in a synced or network folder is worked on as a local copy, mirrored back at each
+        save point and on closing (`core/file/keeper.py`); the window says so in a bar."""
+        target = absolute(path)
+        place = self.places(target)
+        mirror: Mirror | None = None
         try:
-            store = Store.open(path)
-        except WorkshopFileError as exc:
+            if place is None:
+                store = Store.open(target)
+            else:
+                store, mirror = open_mirrored(target, place, self.data_folder)
+        except (OSError, WorkshopFileError) as exc:
             self.dialogs.error("Cannot open this workshop", str(exc))
             return False
         if not self.close_workshop():
             store.close()
+            if mirror is not None:
+                mirror.release()
             return False
-        self._show_session(Session(store))
+        self._show_session(Session(store, mirror=mirror))
+        if mirror is not None:
+            for note in mirror.status().notes:
+                self.dialogs.info(f"“{mirror.target.name}” in {mirror.state.place.name}", note)
         return True
 
     def open_dialog(self) -> None:
@@ -234,7 +288,12 @@ class MainWindow(QMainWindow):
         except (OSError, WorkshopFileError) as exc:
             self.dialogs.error("Cannot create the workshop", str(exc))
             return
-        self._show_session(Session(store))
+        if self.places(absolute(target)) is not None:  # synced or network: work on a local copy
+            store.close()
+            if not self.open_path(target):
+                return
+        else:
+            self._show_session(Session(store))
         if self.view:
             self.view.show_page("setup")
 
@@ -258,7 +317,10 @@ class MainWindow(QMainWindow):
     def save_copy(self) -> None:
         if not self.session:
             return
-        path = self.dialogs.save_file("Save a copy as", self.session.store.path.stem + " copy" + FILE_SUFFIX, FILTER)
+        path = self.dialogs.save_file("Save a copy as", self.session.file.stem + " copy" + FILE_SUFFIX, FILTER)
+        if path and absolute(path) == self.session.file:  # the synced original of a working copy
+            self.dialogs.error("Copy not saved", "A copy cannot be saved over the open workshop itself.")
+            return
         if path:
             try:
                 self.session.store.save_copy(path)
@@ -267,19 +329,66 @@ class MainWindow(QMainWindow):
                 return
             self.statusBar().showMessage(f"Copy saved to {path}", 6000)
 
-    def close_workshop(self) -> bool:
+    def start_review_day(self) -> None:
+        """A new workshop file for the review day, started from this one (core/steps/partnership.py):
+        everything agreed is carried over, the repeated polls keep this day's answers to compare."""
+        from vbp_workshop.core.steps.partnership import start_review_day
+
+        if not self.session:
+            return
+        source = self.session.store
+        stem = source.path.stem.removesuffix(" design day")
+        path = self.dialogs.save_file("Start the review day", f"{stem} review day{FILE_SUFFIX}", FILTER)
+        if not path:
+            return
+        target = Path(path) if Path(path).suffix == FILE_SUFFIX else Path(path).with_suffix(FILE_SUFFIX)
+        if target.exists():
+            self.dialogs.error("File exists", f"“{target.name}” already exists. VBP Workshop never "
+                               "overwrites a workshop: choose a new name.")
+            return
+        try:
+            start_review_day(source, target).close()
+        except (OSError, WorkshopFileError) as exc:
+            self.dialogs.error("The review day was not started", str(exc))
+            return
+        self.open_path(target)
+        if self.view:
+            self.view.show_page("setup")
+        self.statusBar().showMessage("The review day is open: set its date on the Setup page. "
+                                     f"The design day stays as it was in {source.path.name}.", 10000)
+
+    def close_workshop(self, leaving: tuple[str, str] = ("closing the workshop", "Close and stop voting")) -> bool:
+        """Close the open workshop (every way out comes here). False if the facilitator chose to
+        stay: phones are connected, or what they are typing could not be saved."""
         if self.session is None:
             return True
+        if not self._may_stop_phones(leaving):
+            return False
+        # What is being typed in a cell or a field is saved first (or the facilitator is asked).
+        if self.view is not None and not finish_edits(self.view, self.session, self.dialogs):
+            return False
         self.tasks.shutdown()  # an export or import of this workshop ends before it closes
         if self.view:
             self.view.shutdown()
         self.undo_group.removeStack(self.session.undo_stack)
         ideas_view.detach(self.session)  # its writer thread and window go with the workshop
-        self.session.close()
+        self._place_timer.stop()
+        status = self.session.close()
         self.session = None
         self.view = None
+        self.place_bar = None
         self.show_start()
+        if status is not None and status.pending:
+            self._not_saved_back(status)
         return True
+
+    def _not_saved_back(self, status: MirrorState) -> None:
+        self.dialogs.error(
+            f"Not yet saved to {status.place.name}",
+            f"The last changes could not be saved to “{status.target}” ({status.error or 'not reachable'}).\n\n"
+            f"Nothing is lost: every change is kept on this laptop in\n{status.local}\n\n"
+            f"They are saved to {status.place.name} the next time you open “{status.target.name}” while it "
+            "can be reached (or copy the file above there yourself).")
 
     # -- workbook (see ui/workbook.py) ---------------------------------------------------------------
 
@@ -287,6 +396,11 @@ class MainWindow(QMainWindow):
         from vbp_workshop.ui.workbook import export_dialog
 
         return export_dialog(self.tasks, self.session, self.dialogs) if self.session else None
+
+    def export_documents(self) -> Task | None:
+        from vbp_workshop.ui.documents import documents_dialog
+
+        return documents_dialog(self.tasks, self.session, self.dialogs) if self.session else None
 
     def import_participants(self) -> Task | None:
         from vbp_workshop.ui.workbook import import_participants
@@ -342,7 +456,7 @@ class MainWindow(QMainWindow):
 
         if not self.session:
             return None
-        suggested = str(self.session.store.path.with_name(self.session.store.path.stem + " run sheet.pdf"))
+        suggested = str(self.session.file.with_name(self.session.file.stem + " run sheet.pdf"))
         path = self.dialogs.save_file("Print run sheet", suggested, "PDF files (*.pdf)")
         if not path:
             return None
@@ -359,6 +473,9 @@ class MainWindow(QMainWindow):
         return out
 
     def _troubleshooting(self) -> None:
+        if self.view is not None:  # what to check on this laptop, most likely first, and the phone test
+            self.view.voting_bar.show_join_help()
+            return
         from vbp_workshop.ui.voting_bar import TROUBLESHOOTING
 
         self.dialogs.info("Phone voting: troubleshooting", TROUBLESHOOTING)
@@ -368,9 +485,25 @@ class MainWindow(QMainWindow):
                           f"VBP Workshop {__version__}\n\nRuns a value-based partnership workshop "
                           "entirely on this laptop: no internet, no accounts, no cloud.")
 
+    def _may_stop_phones(self, leaving: tuple[str, str]) -> bool:
+        """With phones connected, ask before the workshop closes (and phone voting with it).
+        `leaving`: what the facilitator is doing, and the button that goes on with it."""
+        phones = self.view.room.connected_phones() if self.view is not None else 0
+        if not phones:
+            return True
+        answer = self.dialogs.choose(
+            "Phones are connected",
+            f"{plural(phones, 'phone')} {'is' if phones == 1 else 'are'} connected; "
+            f"{leaving[0]} stops voting. No phone can answer until phone voting starts again.",
+            [leaving[1], "Keep voting"], default=1)
+        return answer == 0
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        # Phones connected: asked first; what is being typed is saved first, or the close asks.
+        if not self.close_workshop(("quitting", "Quit and stop voting")):
+            event.ignore()
+            return
         self.settings.geometry = self.saveGeometry()
         self.settings.sync()
         self.tasks.shutdown()  # cancel and wait: no work outlives the window
-        self.close_workshop()
         event.accept()

@@ -42,5 +42,14 @@ class Settings:
         items = [str(path)] + [p for p in self.recent if p != str(path)]
         self.q.setValue("recent_files", items[:MAX_RECENT])
 
+    @property
+    def last_folder(self) -> str:
+        """The folder of the last file chosen in an Open or Save dialog ("" before the first)."""
+        return str(self.q.value("files/last_folder", "") or "")
+
+    @last_folder.setter
+    def last_folder(self, value: str) -> None:
+        self.q.setValue("files/last_folder", value)
+
     def sync(self) -> None:
         self.q.sync()

@@ -26,7 +26,7 @@ def unexpected(title: str, exc: BaseException, trace: str, dialogs: DialogServic
 
 
 def ask_export_path(session: Session, dialogs: DialogService) -> Path | None:
-    suggested = str(session.store.path.with_suffix(".xlsx"))
+    suggested = str(session.file.with_suffix(".xlsx"))
     path = dialogs.save_file("Export to Excel", suggested, "Excel workbooks (*.xlsx)")
     if not path:
         return None

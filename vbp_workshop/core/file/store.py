@@ -9,13 +9,17 @@ and each screen decides whether to redraw.
 from __future__ import annotations
 
 import contextlib
+import errno
+import hashlib
 import json
 import os
 import secrets
 import sqlite3
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from vbp_workshop.core.file.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 from vbp_workshop.core.model.changes import FACILITATOR, Changes, Delete, Edit, Insert, Row, Update
@@ -38,37 +42,211 @@ def connect(path: Path | str) -> sqlite3.Connection:
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA journal_mode = WAL")
-    # FULL: a commit that returned is on disk, also after power loss (DESIGN: data safety).
+    # FULL: a commit that returned is on disk, also after power loss.
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA busy_timeout = 10000")
     return conn
 
 
+def absolute(path: Path | str) -> Path:
+    """`path` made absolute as the user wrote it: `os.path.abspath`, never `Path.resolve()`.
+
+    On Windows `resolve()` turns a mapped drive (H:\\x.vbpw) into its UNC target
+    (\\\\server\\share\\x.vbpw) and follows links: the file would then be shown, locked and
+    remembered under a name the facilitator never chose (and mapped drives are per-session).
+    """
+    return Path(os.path.abspath(os.fspath(path)))  # noqa: PTH100 - resolve() is what this avoids
+
+
+def sqlite_uri(path: Path | str, query: str = "", flavour: str = os.name) -> str:
+    """A SQLite URI for the absolute file `path` (https://sqlite.org/uri.html), with `query`.
+
+    - POSIX: file:///home/jo/a%20b.vbpw
+    - a Windows drive path: file:///C:/Users/jo/x.vbpw (SQLite drops the "/" before "C:")
+    - a UNC path \\\\server\\share\\x.vbpw: file:////server/share/x.vbpw, an empty authority and a
+      path that begins with "//". (`as_uri()` gives file://server/share/x.vbpw, whose authority
+      SQLite refuses as "invalid uri authority" unless built with SQLITE_ALLOW_URI_AUTHORITY;
+      the four-slash form works either way.)
+
+    Every byte of the name outside [A-Za-z0-9/_.~-] (and the drive's ":") is %-escaped from
+    UTF-8 (the file system's own bytes on POSIX), so spaces, "#", "?", "%" and non-ASCII
+    names reach SQLite as written. `flavour` is "nt" or "posix" (tests give Windows inputs here).
+    """
+    text = os.fspath(path)
+    if flavour == "nt":
+        text = text.replace("\\", "/")
+        if text.startswith("//?/UNC/"):  # \\?\UNC\server\share: the long-path form of a UNC path
+            text = "//" + text[len("//?/UNC/"):]
+        elif text.startswith("//?/"):  # \\?\C:\…: the long-path form of a drive path
+            text = text[len("//?/"):]
+        if text.startswith("//"):  # UNC: empty authority, then the path //server/share/…
+            body = "//" + quote(text.lstrip("/").encode("utf-8"), safe="/")
+        elif len(text) >= 2 and text[1] == ":":  # C:/…
+            body = "/" + text[:2] + quote(text[2:].encode("utf-8"), safe="/")
+        else:
+            raise ValueError(f"not an absolute Windows path: {path!r}")
+    else:
+        raw = os.fsencode(text) if flavour == os.name else text.encode("utf-8")
+        if not raw.startswith(b"/"):
+            raise ValueError(f"not an absolute path: {path!r}")
+        body = quote(raw, safe="/")
+    return f"file://{body}" + (f"?{query}" if query else "")
+
+
+# What "the lock is held elsewhere" looks like: msvcrt.locking with LK_NBLCK fails with EACCES
+# (a locking violation: LockFileEx found the byte locked) or EDEADLOCK (its retrying mode gave
+# up); flock(LOCK_NB) fails with EWOULDBLOCK (EAGAIN on some systems). Every other error — no
+# permission to create the lock file, a read-only or full disk, a share that refuses locks — is
+# a different problem and is reported as itself, never as "open in another window".
+WOULD_BLOCK = {"nt": frozenset({13, 36}),  # the Windows C runtime's EACCES and EDEADLOCK
+               "posix": frozenset({errno.EWOULDBLOCK, errno.EAGAIN})}
+
+
+def lock_refusal(exc: OSError, path: Path, step: str = "locking", flavour: str = os.name) -> WorkshopFileError:
+    """The facilitator's message for a lock on `path` that could not be taken at `step`
+    ("creating" the lock file, or "locking" it): only "would block" while locking means that
+    another window has it."""
+    if step == "locking" and exc.errno in WOULD_BLOCK["nt" if flavour == "nt" else "posix"]:
+        return WorkshopFileError(
+            f"“{path.name}” is already open in another VBP Workshop window. "
+            "Switch to that window, or close it and try again.")
+    reason = exc.strerror or str(exc)
+    return WorkshopFileError(
+        f"“{path.name}” cannot be opened: VBP Workshop could not mark it as in use ({reason}). "
+        "Check that you may write to the folder it is in, or copy it to Documents and open the copy.")
+
+
+def lock_file_for(path: Path, fallback_folder: Path | None = None) -> Path:
+    """Where the lock of workshop `path` lives: NAME.vbpw.lock beside it.
+
+    `fallback_folder` (the app's local data folder) is for a workshop whose own folder cannot
+    hold it (read-only) or should not (a synced folder, where every sync client would upload
+    and show it): the lock is then there, named after the whole path, so that two windows of
+    this laptop still cannot open the same file.
+    """
+    if fallback_folder is None:
+        return path.with_name(path.name + ".lock")
+    key = hashlib.sha256(os.path.normcase(os.fspath(path)).encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    return fallback_folder / f"{path.stem[:40]}-{key}.lock"
+
+
 class FileLock:
-    """Held while a window has the file open, so a second window or process is refused."""
+    """Held while a window has the file open, so a second window or process is refused.
 
-    def __init__(self, path: Path) -> None:
-        self._fh = open(path, "rb")  # noqa: SIM115 - held for the life of the lock
+    The lock is on a sidecar file (NAME.vbpw.lock), never on the workshop file itself:
+    - Windows byte-range locks are mandatory: a lock on byte 0 of the database (as before) stops
+      SQLite's own handles — this window's, the vote server's — reading the header ("disk I/O
+      error"). A byte far past SQLite's lock bytes (0x40000000…) would avoid that, but a file
+      SQLite owns should get no handle of ours at all: on POSIX, closing any descriptor of a
+      file drops every fcntl lock this process holds on it (SQLite's included), and on NFS,
+      Linux emulates flock with whole-file fcntl locks that would block the vote server's reads.
+    - A sidecar works the same for a working copy in the app's data folder (synced folders).
+    The lock file may stay behind after a crash; only the OS lock counts, and it dies with the
+    process, so a stale file never blocks anyone. It is removed on release where it can be.
+    """
+
+    def __init__(self, path: Path, fallback_folder: Path | None = None) -> None:
+        self.path = path
+        self.lock_path = lock_file_for(path, fallback_folder)
         try:
-            if os.name == "nt":  # pragma: no cover - Windows
-                import msvcrt
-
-                locking = getattr(msvcrt, "locking")  # noqa: B009 - absent from Linux stubs
-                locking(self._fh.fileno(), getattr(msvcrt, "LK_NBLCK"), 1)  # noqa: B009
-            else:
-                import fcntl
-
-                fcntl.flock(self._fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fd = self._create(self.lock_path)
         except OSError as exc:
-            self._fh.close()
-            raise WorkshopFileError(
-                f"“{path.name}” is already open in another VBP Workshop window. "
-                "Switch to that window, or close it and try again."
-            ) from exc
+            if fallback_folder is not None or exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
+                raise lock_refusal(exc, path, "creating") from exc
+            # A folder we may read but not write (a read-only share, a CD): the lock goes to
+            # the app's data folder, named after the whole path.
+            self.lock_path = lock_file_for(path, default_lock_folder())
+            try:
+                fd = self._create(self.lock_path)
+            except OSError as exc2:
+                raise lock_refusal(exc2, path, "creating") from exc2
+        self._fd = fd
+        try:
+            self._lock(fd, self.lock_path)
+        except OSError as exc:
+            self._fd = -1
+            raise lock_refusal(exc, path) from exc
+
+    @staticmethod
+    def _create(lock_path: Path) -> int:
+        return os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+
+    def _lock(self, fd: int, lock_path: Path) -> None:
+        while True:
+            try:
+                lock_descriptor(fd)
+            except OSError:
+                os.close(fd)
+                raise
+            if os.name == "nt":  # pragma: no cover - Windows: an open file cannot be removed
+                return
+            # The holder before us may have removed the file between our open and our lock
+            # (see `release`): then this lock is on a name nobody else sees. Take it again.
+            try:
+                same = os.path.samestat(os.fstat(fd), lock_path.stat())
+            except FileNotFoundError:
+                same = False
+            if same:
+                self._fd = fd
+                return
+            os.close(fd)
+            fd = self._fd = self._create(lock_path)
 
     def release(self) -> None:
-        # Closing the descriptor releases the lock (flock) on every platform we run on.
-        self._fh.close()
+        if self._fd < 0:
+            return
+        fd, self._fd = self._fd, -1
+        if os.name == "nt":  # pragma: no cover - Windows
+            # Windows refuses to remove a file another process has open (it is trying the lock):
+            # then the file stays, harmlessly.
+            os.close(fd)
+            with contextlib.suppress(OSError):
+                self.lock_path.unlink()
+        else:
+            # Remove it while still holding the lock, so nobody takes a lock on the old name.
+            with contextlib.suppress(OSError):
+                self.lock_path.unlink()
+            os.close(fd)
+
+
+def lock_descriptor(fd: int) -> None:
+    """An exclusive lock on the open file `fd`, without waiting; OSError if it is held."""
+    if os.name == "nt":  # pragma: no cover - Windows (run by the workflow)
+        import msvcrt
+
+        # Byte 0 of the lock file, from its start (locking past the end of a file is allowed);
+        # nobody reads this file, so a mandatory lock on it harms nothing.
+        os.lseek(fd, 0, os.SEEK_SET)
+        locking = getattr(msvcrt, "locking")  # noqa: B009 - absent from Linux stubs
+        locking(fd, getattr(msvcrt, "LK_NBLCK"), 1)  # noqa: B009
+    else:
+        import fcntl
+
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def default_lock_folder() -> Path:
+    """The app's local folder for locks of files in folders it must not write to."""
+    folder = local_data_folder() / "locks"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def local_data_folder() -> Path:
+    """The app's local (never synced) data folder, without Qt: %LOCALAPPDATA%\\VBP Workshop on
+    Windows, ~/Library/Application Support/VBP Workshop on macOS, $XDG_DATA_HOME/VBP Workshop
+    (~/.local/share) elsewhere. VBP_DATA_DIR overrides it (tests, portable use)."""
+    override = os.environ.get("VBP_DATA_DIR")
+    if override:
+        return Path(override)
+    home = Path.home()
+    if os.name == "nt":  # pragma: no cover - Windows
+        base = Path(os.environ.get("LOCALAPPDATA") or home / "AppData" / "Local")
+    elif sys.platform == "darwin":  # pragma: no cover - macOS
+        base = home / "Library" / "Application Support"
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME") or home / ".local" / "share")
+    return base / "VBP Workshop"
 
 
 def inspect_file(path: Path) -> int:
@@ -96,7 +274,7 @@ def inspect_file(path: Path) -> int:
     # With no WAL left by a crash there is nothing to recover: open immutable, so not even an
     # empty -wal or -shm file appears beside a file we may refuse.
     has_wal = Path(f"{path}-wal").exists()
-    uri = f"{path.as_uri()}?mode=ro" if has_wal else f"{path.as_uri()}?mode=ro&immutable=1"
+    uri = sqlite_uri(path, "mode=ro" if has_wal else "mode=ro&immutable=1")
     try:
         conn = sqlite3.connect(uri, uri=True, isolation_level=None)
         try:
@@ -158,7 +336,7 @@ class Store:
         self.listeners: list[Callable[[Changes], None]] = []
         self._columns: dict[str, list[str]] = {}
         self._children = self._foreign_keys()
-        # Set by `pollops.ballots_kept` while one reader (an export) reads a file nobody writes.
+        # Set by `polls.queries.ballots_kept` while one reader (an export) reads a file nobody writes.
         self.ballot_memo: dict[tuple[int, int], list[Row]] | None = None
         self.tally_memo: dict[tuple[int, int, str], Any] | None = None  # (poll, round, split) -> tallies
 
@@ -172,7 +350,7 @@ class Store:
 
     @classmethod
     def open(cls, path: Path | str) -> Store:
-        path = Path(path).resolve()
+        path = absolute(path)
         version = inspect_file(path)
         lock = FileLock(path)
         try:
@@ -205,8 +383,9 @@ class Store:
 
     def save_copy(self, target: Path | str) -> None:
         """Write a consistent copy of the workshop to `target` (SQLite's online backup)."""
-        target = Path(target).resolve()
-        if target == self.path:
+        target = absolute(target)
+        if os.path.normcase(target) == os.path.normcase(self.path) or (
+                target.exists() and target.samefile(self.path)):
             raise WorkshopFileError("A copy cannot be saved over the open workshop itself.")
         tmp = target.with_name(target.name + ".part")
         tmp.unlink(missing_ok=True)
@@ -389,7 +568,7 @@ def init_file(path: Path, upto: int = SCHEMA_VERSION) -> None:
 def snapshot_store(path: Path) -> Iterator[Store]:
     """A read-only view of an open workshop for another thread (export): one consistent
     snapshot, while the window keeps the file's lock and goes on writing."""
-    conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+    conn = sqlite3.connect(sqlite_uri(absolute(path), "mode=ro"), uri=True, isolation_level=None)
     conn.row_factory = sqlite3.Row
     store = Store(Path(path), conn, None)
     try:

@@ -2,8 +2,9 @@
 
 The server thread queues items (a vote, a join, an idea, a +1); the writer commits them in
 batches (one fsync for many phones) and resolves each caller's future only after COMMIT, so an
-acknowledged item is on disk. Each item runs in its own savepoint: one that fails — a refusal,
-an out-of-range number, a bug — is rolled back alone and the rest of its batch is committed.
+acknowledged item is on disk. A batch is written straight through; only when an item fails — a
+refusal, an out-of-range number, a bug — is the batch written again with each item in its own
+savepoint, so that item is rolled back alone and the rest of its batch is committed.
 Subclasses say how one item is written (`_write`) and which errors are the item's own fault
 (`_refusal`); anything else is reported once per kind, not once per phone.
 """

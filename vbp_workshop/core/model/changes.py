@@ -84,12 +84,10 @@ class Changes:
     """What an operation changed: the tables touched, the row ids, and who started it.
 
     `rows` holds (table, id) pairs, so a screen can tell "poll 7 changed" from "ballot 7".
-    `ids` is every id without its table (kept for callers written before `rows`).
     """
 
     tables: frozenset[str]
     origin: str = FACILITATOR
-    ids: frozenset[int] = field(default_factory=frozenset)
     rows: frozenset[tuple[str, int]] = field(default_factory=frozenset)
     event: str = ""  # an `Event`: what a live operation did ("open", "close", "reveal", "votes", …)
     polls: frozenset[int] = field(default_factory=frozenset)  # polls whose answers came in (votes)
@@ -104,8 +102,7 @@ class Changes:
     def of(cls, rows: Iterable[tuple[str, int]], origin: str, tables: Iterable[str] = (),
            event: str = "", polls: Iterable[int] = ()) -> Changes:
         rows = frozenset(rows)
-        return cls(frozenset({t for t, _ in rows}.union(tables)), origin,
-                   frozenset(i for _, i in rows), rows, event, frozenset(polls))
+        return cls(frozenset({t for t, _ in rows}.union(tables)), origin, rows, event, frozenset(polls))
 
 
 def now_iso() -> str:

@@ -13,6 +13,9 @@ class Stakeholder(StrEnum):
     PROVIDER = "provider"
     PAYER = "payer"
     POLICY = "policy"
+    LOCAL_AUTHORITY = "local_authority"
+    ACADEMIA = "academia"
+    HIN = "hin"
     OTHER = "other"
 
     @property
@@ -28,6 +31,9 @@ STAKEHOLDER_LABELS: dict[Stakeholder, str] = {
     Stakeholder.PROVIDER: "Provider (NHS trust, GP federation)",
     Stakeholder.PAYER: "Payer / commissioner (ICB)",
     Stakeholder.POLICY: "Policymaker",
+    Stakeholder.LOCAL_AUTHORITY: "Local authority and public health",
+    Stakeholder.ACADEMIA: "Academia and research",
+    Stakeholder.HIN: "Health Innovation Network",
     Stakeholder.OTHER: "Other",
 }
 
@@ -38,11 +44,14 @@ STAKEHOLDER_LABELS: dict[Stakeholder, str] = {
 # always NHS-employed and speak for NHS services (a clinician from a company registers as pharma
 # or medtech). Payers here are the NHS commissioners (ICBs).
 SECTOR_LABELS: dict[str, str] = {"nhs": "NHS", "industry": "Industry", "patients": "Patients and public",
-                                 "wider": "Academia, policy, third sector"}
+                                 "wider": "Local government, academia, policy, third sector"}
 SECTOR_OF: dict[str, str] = {
     Stakeholder.PROVIDER: "nhs", Stakeholder.PAYER: "nhs", Stakeholder.CLINICIAN: "nhs",
     Stakeholder.PHARMA: "industry", Stakeholder.MEDTECH: "industry",
     Stakeholder.PATIENT: "patients", Stakeholder.POLICY: "wider", Stakeholder.OTHER: "wider",
+    # A Population Health Partnership adds the council and public health, universities and the
+    # regional Health Innovation Network: none of them NHS or industry.
+    Stakeholder.LOCAL_AUTHORITY: "wider", Stakeholder.ACADEMIA: "wider", Stakeholder.HIN: "wider",
 }
 # A sector's small groups merged within it (shown when they reach the smallest group size).
 SECTOR_REST: dict[str, str] = {s: f"{s}_rest" for s in SECTOR_LABELS}
@@ -97,8 +106,12 @@ RACI_ROLES = ("R", "A", "C", "I")
 RULE_CATEGORIES = {
     "decision": "Decision making",
     "data": "Data sharing",
+    "ig": "Information governance (DPIA, controller/processor, Caldicott)",
     "ip": "Intellectual property",
     "funding": "Funding flows",
+    "risk_gain": "Risk and gain sharing",
+    "outcome_payment": "Outcome-based payment",
+    "exit": "Exit and termination",
     "coi": "Conflicts of interest",
     "publication": "Publication",
     "other": "Other",
@@ -106,8 +119,8 @@ RULE_CATEGORIES = {
 METRIC_TYPES = {
     "outcome": "Patient outcome",
     "process": "Process",
-    "prom": "PROM",
-    "prem": "PREM",
+    "intermediate": "Intermediate (biomarker)",
+    "experience": "Experience of care",
     "cost": "Cost",
 }
 DIRECTIONS = {"higher": "Higher is better", "lower": "Lower is better"}

@@ -176,7 +176,7 @@ class PollKind:
     group_shares: ClassVar[bool] = False
     # The measure is a difference that can fall below zero (the chart's axis is then fitted).
     group_signed: ClassVar[bool] = False
-    # Fist-to-five: the spread of its answers also counts the blockers (below 3).
+    # Fist-to-five: the spread of its answers also counts the blocks (0) and concerns (1–2).
     counts_blockers: ClassVar[bool] = False
 
     # -- definition --------------------------------------------------------------------------

@@ -32,7 +32,8 @@ class Tally:
     median: float | None = None
     share_agreeing: list[float | None] = field(default_factory=list)
     consensus: bool | None = None
-    below_three: int = 0
+    below_three: int = 0  # fist-to-five: people below 3 (the consent floor)
+    blocks: int = 0  # fist-to-five: people at 0, the only level that blocks
     answers: list[tuple[int, str]] = field(default_factory=list)  # (ballot id, text)
     words: list[tuple[str, int]] = field(default_factory=list)
     # A numeric estimate: the value ranges its histogram counts (with `counts`), its named

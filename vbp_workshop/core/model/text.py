@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
 
 # XML 1.0 allows tab, newline and carriage return among the C0 controls; we also drop CR
 # (a stray "\r" from a pasted Windows line ending) and the C1 controls (never typed on purpose).
@@ -67,14 +68,16 @@ def clean_json_text(value: str) -> str:
         data = json.loads(value)
     except ValueError:
         return clean_text(value)
-    return json.dumps(_clean_tree(data), ensure_ascii=False)
+    return json.dumps(clean_value(data), ensure_ascii=False)
 
 
-def _clean_tree(data: object) -> object:
+def clean_value(data: Any) -> Any:
+    """Every text inside `data` (a phone's answer, a parsed JSON document: strings, lists,
+    objects and their keys) cleaned by `clean_text`; numbers and the rest as they are."""
     if isinstance(data, str):
         return clean_text(data)
     if isinstance(data, list):
-        return [_clean_tree(v) for v in data]
+        return [clean_value(v) for v in data]
     if isinstance(data, dict):
-        return {clean_text(str(k)): _clean_tree(v) for k, v in data.items()}
+        return {clean_text(str(k)): clean_value(v) for k, v in data.items()}
     return data

@@ -7,7 +7,7 @@ always point at options that exist, and an open poll is closed before it disappe
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from vbp_workshop.core.file.store import Store
@@ -15,6 +15,7 @@ from vbp_workshop.core.model.changes import FACILITATOR, Delete, Edit, Insert, U
 from vbp_workshop.core.model.room import LiveState
 from vbp_workshop.core.model.text import clean_json_text, clean_text
 from vbp_workshop.core.operations.live import close_poll
+from vbp_workshop.core.operations.steps import ROW_RECORDS, records_of_deleted
 from vbp_workshop.core.polls import queries
 
 
@@ -84,6 +85,17 @@ def poll_integrity(store: Store, edits: Sequence[Edit]) -> None:
                 raise Refused(reason)
 
 
+# Rules a higher floor adds to every batch (the joint-working readiness of step 3 registers from
+# core/steps/joint_working.py): they run in the batch's transaction, after the poll integrity.
+BATCH_RULES: list[Callable[[Store, Sequence[Edit]], None]] = []
+
+
+def _rules(store: Store, edits: Sequence[Edit]) -> None:
+    poll_integrity(store, edits)
+    for rule in BATCH_RULES:
+        rule(store, edits)
+
+
 def apply_edits(store: Store, live: LiveState | None, edits: Sequence[Edit],
                 origin: str = FACILITATOR) -> list[Edit]:
     """Apply a batch under the workshop's rules; return the batch that undoes it.
@@ -99,4 +111,7 @@ def apply_edits(store: Store, live: LiveState | None, edits: Sequence[Edit],
                 row = store.row("polls", edit.id)
                 if edit.id in open_ids or (row is not None and row["state"] == "open"):
                     close_poll(store, live, edit.id)
-    return store.apply(cleaned(edits), origin, check=poll_integrity)
+    deleted = [(e.table, e.id) for e in edits if isinstance(e, Delete) and e.table in ROW_RECORDS]
+    if deleted:  # a row's step records go with it (and come back with its undo)
+        edits = [*edits, *records_of_deleted(store, deleted)]
+    return store.apply(cleaned(edits), origin, check=_rules)

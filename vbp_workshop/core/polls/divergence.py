@@ -10,13 +10,16 @@ sector and its quadrant.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from itertools import combinations
 
 from vbp_workshop.core.file.store import Store
 from vbp_workshop.core.model.poll import Poll
-from vbp_workshop.core.model.tally import Tally
+from vbp_workshop.core.model.tally import Ballot, Tally
 from vbp_workshop.core.polls import queries
-from vbp_workshop.core.polls.sectors import SPLIT_LABELS
+from vbp_workshop.core.polls.sectors import SPLIT_LABELS, sector_ballots
+from vbp_workshop.core.polls.sectors import group_ballots_in_sectors as group_ballots
 from vbp_workshop.core.polls.spreads import ItemSpread, item_labels, item_spreads
 from vbp_workshop.core.polls.tally import profile
 
@@ -25,28 +28,67 @@ from vbp_workshop.core.polls.tally import profile
 class ItemRow:
     poll: Poll
     label: str
-    group_gap: float  # 0 (same) .. 1 (opposite), furthest-apart groups
+    group_gap: float  # 0 (same) .. 1 (opposite), the pair of groups that differ most clearly
     group_pair: tuple[str, str] | None  # (higher, lower)
     sector_gap: float
     sector_pair: tuple[str, str] | None
     spread: ItemSpread | None  # the whole room's spread (rated items only)
+    group_z: float = 0.0  # how clearly that pair differs: the gap over its standard error
+    sector_z: float = 0.0
 
     @property
     def score(self) -> float:
-        return max(self.group_gap, self.sector_gap)
+        """How clearly the groups (or sectors) differ on this item: the ranking's key. A gap
+        between groups of four and five people is mostly noise; dividing by its standard error
+        puts a share's difference and a mean's difference on one footing."""
+        return max(self.group_z, self.sector_z)
+
+    @property
+    def clear(self) -> bool:
+        return self.score >= CLEAR_Z
 
 
-def _furthest(poll: Poll, tallies: dict[str, Tally], n_items: int) -> list[tuple[float, tuple[str, str] | None]]:
-    profiles = {g: profile(t, poll) for g, t in tallies.items() if t.respondents}
-    profiles = {g: p for g, p in profiles.items() if len(p) == n_items}
-    out: list[tuple[float, tuple[str, str] | None]] = []
-    for i in range(n_items):
-        if len(profiles) < 2:
-            out.append((0.0, None))
+CLEAR_Z = 2.0  # a gap of about two standard errors: unlikely to be chance alone
+CLEAR_RULE = ("ranked by how clearly the groups differ: the gap divided by its standard error, so a "
+              "small group's noise does not lead; about 2 or more reads as a clear difference")
+
+
+def _variances(poll: Poll, ballots: list[Ballot], profile_: list[float]) -> list[float]:
+    """Per item of the profile, the per-person variance on its 0..1 scale: p(1-p) for a share,
+    the rated item's (sd / range)² for a mean, and the largest possible (0.25) otherwise."""
+    if poll.plugin.group_shares:
+        return [min(0.25, max(p * (1 - p), 0.0)) for p in profile_]
+    spreads = item_spreads(poll, ballots)
+    if len(spreads) == len(profile_):
+        lo, hi = poll.scale_range
+        span = (hi - lo) or 1
+        return [((s.sd or 0.0) / span) ** 2 for s in spreads]
+    return [0.25] * len(profile_)
+
+
+def _furthest(poll: Poll, tallies: dict[str, Tally], split: dict[str, list[Ballot]], n_items: int
+              ) -> list[tuple[float, tuple[str, str] | None, float]]:
+    """Per item: (gap, (higher, lower), z) for the pair of groups that differ most clearly
+    (`tallies` and `split` are the same groups' tallies and ballots)."""
+    stats: dict[str, tuple[list[float], list[float], float]] = {}
+    for g, t in tallies.items():
+        bs = split.get(g, [])
+        if not t.respondents or not bs:
             continue
-        hi = max(sorted(profiles), key=lambda g: profiles[g][i])
-        lo = min(sorted(profiles), key=lambda g: profiles[g][i])
-        out.append((round(profiles[hi][i] - profiles[lo][i], 4), (hi, lo)))
+        p = profile(t, poll)
+        if len(p) == n_items:
+            stats[g] = (p, _variances(poll, bs, p), float(t.respondents))
+    out: list[tuple[float, tuple[str, str] | None, float]] = []
+    for i in range(n_items):
+        best: tuple[float, tuple[str, str] | None, float] = (0.0, None, 0.0)
+        for g1, g2 in combinations(sorted(stats), 2):
+            (p1, v1, n1), (p2, v2, n2) = stats[g1], stats[g2]
+            gap = p1[i] - p2[i]
+            se = math.sqrt(v1[i] / n1 + v2[i] / n2)
+            z = abs(gap) / se if se > 0 else (math.inf if gap else 0.0)
+            if (z, abs(gap)) > (best[2], best[0]):
+                best = (round(abs(gap), 4), (g1, g2) if gap >= 0 else (g2, g1), z)
+        out.append(best)
     return out
 
 
@@ -55,20 +97,21 @@ def poll_items(store: Store, poll: Poll) -> list[ItemRow]:
     if not poll.plugin.splits_by_group:
         return []
     chosen = queries.ballots(store, poll.id, poll.round)
-    if not chosen:
+    if not chosen or not poll.keeps_groups:
         return []
     labels = item_labels(poll)
     spreads = item_spreads(poll, chosen)
-    groups = _furthest(poll, queries.group_tallies(store, poll), len(labels))
-    sectors = _furthest(poll, queries.sector_tallies(store, poll), len(labels))
-    return [ItemRow(poll, label, g[0], g[1], s[0], s[1], spreads[i] if i < len(spreads) else None)
+    smallest = queries.min_group(store)
+    groups = _furthest(poll, queries.group_tallies(store, poll), group_ballots(chosen, smallest), len(labels))
+    sectors = _furthest(poll, queries.sector_tallies(store, poll), sector_ballots(chosen, smallest), len(labels))
+    return [ItemRow(poll, label, g[0], g[1], s[0], s[1], spreads[i] if i < len(spreads) else None, g[2], s[2])
             for i, (label, g, s) in enumerate(zip(labels, groups, sectors, strict=True))]
 
 
 def item_ranking(store: Store) -> list[ItemRow]:
     """Every item of every poll, most divergent first (ties: the wider spread first)."""
     rows = [r for poll in queries.polls(store) for r in poll_items(store, poll)]
-    return sorted(rows, key=lambda r: (-r.score, -((r.spread.sd or 0) if r.spread else 0)))
+    return sorted(rows, key=lambda r: (-r.score, -max(r.group_gap, r.sector_gap)))
 
 
 def pair_text(pair: tuple[str, str] | None, labels: dict[str, str]) -> str:
@@ -102,9 +145,9 @@ class GapRow:
     def gap(self) -> float:
         return self.importance - self.satisfaction
 
-    def quadrant(self, mid: float) -> str:
-        """High means above the middle of the scale (3 on 1–5)."""
-        return QUADRANTS[(self.importance > mid, self.satisfaction > mid)]
+    def quadrant(self, centre: tuple[float, float]) -> str:
+        """High means above the room's own average (`centre`), not the scale's middle."""
+        return QUADRANTS[(self.importance > centre[0], self.satisfaction > centre[1])]
 
 
 def importance_gaps(store: Store, poll: Poll) -> list[GapRow]:
@@ -130,6 +173,23 @@ def widest_gap_by_sector(rows: list[GapRow]) -> dict[str, GapRow]:
     return out
 
 
-def midpoint(poll: Poll) -> float:
-    lo, hi = poll.scale_range
-    return (lo + hi) / 2
+QUADRANT_RULE = ("the quadrants cross at the room's average importance and average satisfaction over "
+                 "all attributes, not at the middle of the scale: everything is rated important, so "
+                 "only the comparison between attributes tells where to work")
+
+
+def centre(rows: list[GapRow]) -> tuple[float, float]:
+    """(average importance, average satisfaction) of the whole room over the attributes: where
+    the quadrants cross. A rating scale's middle (3 on 1–5) separates nothing when importance sits
+    at 4.2–4.6 for every attribute."""
+    room = [r for r in rows if r.who == WHOLE_ROOM] or rows
+    if not room:
+        return (0.0, 0.0)
+    return (sum(r.importance for r in room) / len(room), sum(r.satisfaction for r in room) / len(room))
+
+
+def by_gap(rows: list[GapRow]) -> list[GapRow]:
+    """The rows with their attributes ordered by the whole room's gap, widest first (the
+    ranking beside the quadrants); within an attribute, the whole room first."""
+    room_gap = {r.attribute: r.gap for r in rows if r.who == WHOLE_ROOM}
+    return sorted(rows, key=lambda r: (-room_gap.get(r.attribute, r.gap), r.who != WHOLE_ROOM))

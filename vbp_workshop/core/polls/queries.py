@@ -10,12 +10,16 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Callable, Iterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from vbp_workshop.core.file.store import Store
 from vbp_workshop.core.model.domain import DEFAULT_MIN_GROUP
 from vbp_workshop.core.model.poll import Poll
 from vbp_workshop.core.model.tally import Tally
+from vbp_workshop.core.polls.equal_groups import equal_group_tally
+from vbp_workshop.core.polls.kinds.fist import objections
 from vbp_workshop.core.polls.tally import divergence, headline, tally, tally_by_group, tally_by_sector
 
 
@@ -93,6 +97,30 @@ def joined_devices(store: Store) -> int:
     return int(store.scalar("SELECT COUNT(*) FROM devices") or 0)
 
 
+SITTING_GAP_H = 6  # phones quiet this long: the next start of voting is a new sitting (a new join code)
+
+
+def last_phone_activity(store: Store) -> str:
+    """When a phone last joined or voted in this workshop (ISO, UTC), or ""."""
+    return str(store.scalar("SELECT MAX(t) FROM (SELECT MAX(joined_at) AS t FROM devices UNION ALL "
+                            "SELECT MAX(updated_at) FROM ballots WHERE source = 'phone')") or "")
+
+
+def same_sitting(store: Store, now: datetime | None = None, gap_h: float = SITTING_GAP_H) -> bool:
+    """Is starting phone voting now part of the sitting the file last saw phones in (the app was
+    quit or crashed at lunch)? Then the join code is kept: phones and the room's slide stay right."""
+    last = last_phone_activity(store)
+    if not last or not store.workshop().get("join_code"):
+        return False
+    try:
+        then = datetime.fromisoformat(last)
+    except ValueError:
+        return False
+    if then.tzinfo is None:
+        then = then.replace(tzinfo=UTC)
+    return timedelta(0) <= (now or datetime.now(UTC)) - then <= timedelta(hours=gap_h)
+
+
 def min_group(store: Store) -> int:
     """The smallest stakeholder group shown on its own (the one rule: everything asks here)."""
     return int(store.workshop().get("min_group_size") or DEFAULT_MIN_GROUP)
@@ -105,6 +133,14 @@ def group_tallies(store: Store, poll: Poll, round_: int | None = None) -> dict[s
     tallies: dict[str, Tally] = _kept(store, poll, r, "groups",
                                       lambda: tally_by_group(poll, ballots(store, poll.id, r), min_group(store)))
     return dict(tallies)  # the caller's own dict; the tallies are shared
+
+
+def equal_tally(store: Store, poll: Poll, round_: int | None = None) -> Tally | None:
+    """The round's result with every stakeholder group weighing the same (core/equal_groups.py)."""
+    r = round_ or poll.round
+    t: Tally | None = _kept(store, poll, r, "equal",
+                            lambda: equal_group_tally(poll, ballots(store, poll.id, r), min_group(store)))
+    return t
 
 
 def sector_tallies(store: Store, poll: Poll, round_: int | None = None) -> dict[str, Tally]:
@@ -129,6 +165,29 @@ def divergence_ranking(store: Store) -> list[tuple[Poll, float, tuple[str, str] 
     return sorted(out, key=lambda x: -x[1])
 
 
+def consent_statement(store: Store, poll: Poll) -> str:
+    """What a fist-to-five poll asks consent to, where its question does not say it: the one its
+    editor names, else the rule it is linked to, else (step 1) the chosen ambition statement."""
+    if poll.kind != "fist":
+        return ""
+    statement = str(poll.settings.get("statement") or "").strip()
+    if not statement and poll.target.startswith("rule:"):
+        rule = store.row("rules", int(poll.target.split(":", 1)[1]) if poll.target[5:].isdigit() else 0)
+        statement = str((rule or {}).get("text") or "").strip()
+    elif not statement and poll.step == 1:
+        chosen = store.find("ambitions", chosen=1)
+        statement = str(chosen[0]["text"]).strip() if chosen else ""
+    return "" if statement and statement in poll.question else statement
+
+
+def with_statement(store: Store, poll: Poll) -> Poll:
+    """`poll` as the room sees it: a consent poll carries the statement it asks consent to."""
+    statement = consent_statement(store, poll)
+    if not statement or poll.settings.get("statement") == statement:
+        return poll
+    return replace(poll, settings={**poll.settings, "statement": statement})
+
+
 def public_result(poll: Poll, t: Tally) -> dict[str, Any]:
     """The revealed result a phone may show: shares and means, never who answered."""
     return {"poll_id": poll.id, "kind": poll.kind, "respondents": t.respondents, "headline": headline(t),
@@ -139,5 +198,5 @@ def consent_summary(t: Tally) -> str:
     if not t.respondents:
         return ""
     verdict = "Adopted" if t.consensus else "Not adopted"
-    detail = "nobody below 3" if t.consensus else f"{t.below_three} below 3"
+    detail = "nobody below 3" if t.consensus else objections(t)
     return f"{verdict} — {detail} (n={t.respondents}, mean {t.mean:.1f})"

@@ -1,14 +1,15 @@
 """The built-in demo: a fictional cardiovascular secondary-prevention partnership, mid-day.
 
-Built in code from a fixed seed, so every run gives the same workshop and the shipped
-program is never modified. All organisations and people are invented.
+Built in code from fixed seeds, so every run gives the same workshop — its join code apart: each
+copy gets its own, as every workshop file does — and the shipped program is never modified. All
+organisations and people are invented.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
-import secrets
 import time
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,9 @@ from vbp_workshop.core.model.changes import Edit, Insert, Update
 from vbp_workshop.core.model.domain import RESOURCES
 from vbp_workshop.core.model.poll import Poll, encode
 from vbp_workshop.core.operations.polls import apply_result_edits, new_poll_edit
+from vbp_workshop.core.operations.steps import step_field_edit
 from vbp_workshop.core.steps.ideas_demo import add_demo_ideas
+from vbp_workshop.core.steps.partnership import start_review_day
 from vbp_workshop.core.steps.template import new_workshop
 
 PARTNERS = [
@@ -99,8 +102,13 @@ RULES = [
     ("funding", "Halden's funding pays for backfill and analysis only, through the ICB, "
      "and is disclosed as a transfer of value."),
     ("coi", "Every member declares interests at the first meeting and when they change."),
-    ("publication", "Results are published whatever they show, with every partner's consent "
-     "to the wording but no veto on publishing."),
+    ("publication", "Results are published whatever they show. Every party consents to the wording "
+     "before anything is published, and consent to the wording is never used to hold a result back."),
+    ("ig", "A DPIA is completed before any data flow; each trust stays controller of its data and the "
+     "ICB's analytics unit processes them under one data-sharing agreement; Caldicott guardians approve "
+     "any use of patient-identifiable data."),
+    ("exit", "Any party may leave with three months' notice; patient data stay with the NHS, jointly made "
+     "materials stay free for NHS use, and funding already committed to running work is honoured."),
 ]
 
 GLOSSARY = [
@@ -113,10 +121,18 @@ GLOSSARY = [
 ]
 
 MILESTONES = [
-    ("Written agreement signed", "2027-01-31"), ("Executive summary published", "2027-02-15"),
-    ("Pilots start", "2027-03-01"), ("Six-month review", "2027-09-30"),
-    ("Scale decision", "2028-03-31"),
+    ("Written agreement signed", "2026-12-01"), ("Executive summary published", "2026-12-04"),
+    ("Pilots start", "2026-12-07"), ("Review day", "2027-06-10"),
+    ("Scale decision", "2027-12-01"),
 ]
+DESIGN_DAY, REVIEW_DAY, PILOTS_START = "2026-11-24", "2027-06-10", "2026-12-07"
+# The evaluation plan decided on the design day, per chosen pilot: go, adapt, stop.
+PLANS = {1: ("LDL at target shows a sustained shift up, heading for 70%",
+             "A shift up, but too slow to reach 70% within a year",
+             "No signal after six monthly points, or pharmacist time cannot be found"),
+         2: ("Uptake shows a shift up towards 60%",
+             "No signal: redesign the referral and read it again",
+             "Uptake falls, or patients report the call as unwelcome")}
 
 PILOTS = [
     ("Lipid optimisation clinics in primary care",
@@ -131,25 +147,35 @@ PILOTS = [
 
 METRICS = [
     # pilot, name, type, unit, numerator, denominator, direction, base, bdate, target, tdate
-    (0, "Patients at LDL-cholesterol target", "outcome", "%",
+    (0, "Patients at LDL-cholesterol target", "intermediate", "%",
      "Patients with LDL-C ≤ 2.0 mmol/L", "Patients with a cardiac event in the last 2 years",
      "higher", 41.0, "2026-09-30", 70.0, "2027-12-31", "GP records (federation search)",
      "Monthly", "GP Federation data lead"),
     (0, "Repeat MI or stroke within 12 months", "outcome", "per 1,000 patients",
      "Repeat events", "Patients after a first event", "lower", 48.0, "2026-09-30", 38.0,
      "2028-03-31", "Hospital episode statistics", "Quarterly", "ICB analyst"),
-    (1, "Cardiac rehab uptake", "process", "%", "Patients starting rehab",
-     "Patients referred at discharge", "higher", 38.0, "2026-09-30", 60.0, "2027-09-30",
+    (1, "Cardiac rehab uptake", "process", "%", "Eligible patients starting rehab within 28 days",
+     "Eligible patients discharged after a heart attack or cardiac procedure (not those referred: referral "
+     "is what the pilot changes)", "higher", 38.0, "2026-09-30", 60.0, "2027-09-30",
      "Rehab service records", "Monthly", "Riverside rehab lead"),
-    (1, "Patients who felt involved in decisions", "prem", "%", "Answering 'yes, definitely'",
+    (1, "Patients who felt involved in decisions", "experience", "%", "Answering 'yes, definitely'",
      "Survey respondents", "higher", 55.0, "2026-10-31", 75.0, "2027-10-31",
      "Patient experience survey", "Quarterly", "HeartVoice"),
     (0, "Cost per patient reaching target", "cost", "£", "", "", "lower", 410.0,
      "2026-09-30", 320.0, "2027-12-31", "ICB finance", "Quarterly", "ICB finance lead"),
 ]
 
-ACTUALS = {0: [("2026-12-31", 47.0), ("2027-03-31", 55.0)], 1: [("2027-03-31", 47.0)],
-           2: [("2026-12-31", 40.0), ("2027-03-31", 41.0)], 3: [("2027-01-31", 61.0)]}
+# The design day's data pack: monthly points before the day (the baselines are measured, not
+# guessed in the room). The review day adds the months since the pilots began.
+ACTUALS = {0: list(zip(("2026-05-31", "2026-06-30", "2026-07-31", "2026-08-31", "2026-09-30", "2026-10-31"),
+                       (40.0, 41.0, 40.0, 42.0, 41.0, 41.0), strict=True)),
+           2: list(zip(("2026-05-31", "2026-06-30", "2026-07-31", "2026-08-31", "2026-09-30", "2026-10-31"),
+                       (38.0, 37.0, 39.0, 38.0, 36.0, 38.0), strict=True))}
+SINCE = ("2026-12-31", "2027-01-31", "2027-02-28", "2027-03-31", "2027-04-30", "2027-05-31")
+REVIEW_ACTUALS = {0: list(zip(SINCE, (44.0, 47.0, 49.0, 52.0, 54.0, 55.0), strict=True)),
+                  1: [("2027-03-31", 47.0)],
+                  2: list(zip(SINCE, (39.0, 37.0, 40.0, 38.0, 39.0, 37.0), strict=True)),
+                  3: [("2027-03-31", 61.0)], 4: [("2027-03-31", 390.0)]}
 
 
 # What the later steps record (core/steps/planning.py): partner ids are PARTNERS' positions + 1.
@@ -157,6 +183,7 @@ STEP1_FIELDS = {
     "triple_win": {"ambition": ["patients", "nhs", "industry"], "partner:1": ["patients", "nhs"],
                    "partner:2": ["nhs"], "partner:3": ["patients", "nhs"], "partner:4": ["nhs"],
                    "partner:5": ["industry", "patients"], "partner:6": ["patients"], "partner:7": ["patients"]},
+    "scope_kind": "pathway",
     "nhs_priorities": "Cardiovascular disease is a priority of the ICB's joint forward plan and of the "
                       "national CVD prevention programme; lipid optimisation follows NICE guidance.",
     "scope": "Adults in Northbridge after a heart attack, stroke or TIA, from discharge to the first year "
@@ -165,25 +192,37 @@ STEP1_FIELDS = {
                   "prevention and heart failure are out of scope.",
 }
 STEP4_FIELDS = {
-    "metric_plan": {"1": {"tier": "status", "case_mix": "age, sex, diabetes, deprivation decile",
+    "metric_plan": {"1": {"tier": "intermediate", "case_mix": "age, sex, diabetes, deprivation decile",
                           "time_points": "baseline, 3, 6 and 12 months"},
                     "2": {"tier": "sustainability", "case_mix": "age, sex, prior events, smoking",
                           "time_points": "12 months, then yearly for 5 years"},
                     "3": {"tier": "process", "case_mix": "", "time_points": "monthly"},
-                    "4": {"tier": "prem", "case_mix": "age, first language", "time_points": "6 weeks after discharge"},
+                    "4": {"tier": "experience", "case_mix": "age, first language",
+                          "time_points": "6 weeks after discharge"},
                     "5": {"tier": "cost", "case_mix": "", "time_points": "quarterly"}},
     "pilot_scale": {"1": "Built on the federation's standard search and a shared protocol any PCN can run.",
                     "2": "Referral built into the discharge letter template used across the region."},
 }
 STEP5_FIELDS = {
-    "pilot_decisions": {"1": {"decision": "go", "reasons": "On track for the LDL target; pharmacist time found.",
-                              "date": "2027-09-30", "who": "Steering group"},
-                        "2": {"decision": "adapt", "reasons": "Uptake flat: redesign the referral before scaling.",
-                              "date": "2027-09-30", "who": "Steering group"}},
-    "share_plan": {"what": "A two-page case study and the results against target",
+    "share_plan": {"what": "A two-page case study and the results read by the evaluation plan",
                    "where": "The ICB website and the regional health innovation network's newsletter",
-                   "when": "After the six-month review (October 2027)"},
+                   "when": "After the review day (June 2027)"},
     "publish_consent": {"1": True, "2": True, "3": True, "4": True, "5": True, "6": False, "7": True},
+}
+# What the review day records in step 5: decisions dated that day, read against the plan.
+REVIEW_FIELDS = {
+    "pilot_decisions": {"1": {"decision": "go", "reasons": "A shift up in LDL at target since the clinics began "
+                              "(six months above the baseline median); pharmacist time found.",
+                              "date": REVIEW_DAY, "who": "Steering group"},
+                        "2": {"decision": "adapt", "reasons": "No signal in rehab uptake after six months: redesign "
+                              "the referral and read it again.", "date": REVIEW_DAY, "who": "Steering group"}},
+    "decision": "adapt",
+    "rationale": "Scale the lipid clinics; redesign the rehab referral before scaling it.",
+    "case_study": "Seven Northbridge partners agreed one ambition: fewer second heart attacks and strokes. From "
+                  "December 2026 to May 2027, patients at their LDL-cholesterol target in the pilot practices rose "
+                  "from a steady 41% (the median of May to October 2026) to 55%, a shift beyond the usual "
+                  "month-to-month variation; the neighbouring practices without the clinics stayed near 42%. Cardiac "
+                  "rehabilitation uptake has not changed yet, and its referral is being redesigned.",
 }
 
 
@@ -235,8 +274,11 @@ def build_demo(path: Path | str) -> Store:
     edits += [Insert("glossary", {"term": t, "meaning": m}) for t, m in GLOSSARY]
     edits += [Insert("milestones", {"what": w, "date": d}) for w, d in MILESTONES]
     for i, (name, desc, chosen, success) in enumerate(PILOTS, 1):
-        edits.append(Insert("pilots", {"id": i, "name": name, "description": desc,
-                                       "chosen": chosen, "success": success}))
+        go, adapt, stop = PLANS.get(i, ("", "", ""))
+        plan = {"start_date": PILOTS_START, "review_date": REVIEW_DAY} if chosen else {}
+        edits.append(Insert("pilots", {"id": i, "name": name, "description": desc, "chosen": chosen,
+                                       "success": success, "go_criteria": go, "adapt_criteria": adapt,
+                                       "stop_criteria": stop, **plan}))
     for i, m in enumerate(METRICS, 1):
         keys = ("pilot_id", "name", "type", "unit", "numerator", "denominator", "direction",
                 "baseline_value", "baseline_date", "target_value", "target_date", "source",
@@ -247,10 +289,6 @@ def build_demo(path: Path | str) -> Store:
         edits.append(Insert("metrics", {"id": i, **row}))
         edits += [Insert("actuals", {"metric_id": i, "date": d, "value": v})
                   for d, v in ACTUALS.get(i - 1, [])]
-    edits += [Insert("lessons", {"text": t}) for t in (
-        "Pharmacist time, not the search, was the bottleneck in the first month.",
-        "Patients valued a named contact more than the dashboard.",
-    )]
     edits += [
         Update("steps", 1, {"status": "done", "checklist": json.dumps([0, 1, 2, 3, 4]),
                             "fields": json.dumps(STEP1_FIELDS)}),
@@ -265,13 +303,8 @@ def build_demo(path: Path | str) -> Store:
                                                   "no_inducement": True, "exit": True}})}),
         Update("steps", 4, {"status": "in_progress", "checklist": json.dumps([0, 1]),
                             "fields": json.dumps(STEP4_FIELDS)}),
-        Update("steps", 5, {"fields": json.dumps({
-            "decision": "adapt", "rationale": "Lipid clinics on track; rehab uptake flat — "
-            "redesign the referral before scaling.",
-            "case_study": "Seven Northbridge partners — the ICB, three NHS providers, the "
-            "cardiology network, HeartVoice and Halden Pharmaceuticals — agreed one ambition: "
-            "fewer second heart attacks and strokes. In six months, patients at their "
-            "cholesterol target rose from 41% to 55%.", **STEP5_FIELDS})}),
+        # The design day plans step 5 (criteria, review date, data); nothing has run yet.
+        Update("steps", 5, {"status": "in_progress", "fields": json.dumps(STEP5_FIELDS)}),
     ]
     edits += [
         Insert("actions", {"kind": "decision", "step": 1, "what": "Shared ambition adopted "
@@ -297,11 +330,12 @@ OWN_STREAM = {(2, "agreement", "readiness"), (2, "single", "timeline")}
 def _cast_votes(store: Store, rng: random.Random) -> None:
     extra = random.Random(20261125)  # polls added later draw from here, so the others stay the same
     estimates = random.Random(20261126)  # the pilot's target (a number poll), added later still
+    ids = random.Random(20261127)  # pseudonyms, token hashes and ballot ids: the same on every run
     devices = []
     for partner, _name, _role in PEOPLE:
         grp = PARTNERS[partner][1]
-        devices.append(("d-" + secrets.token_hex(6), grp))
-    edits: list[Edit] = [Insert("devices", {"token_hash": secrets.token_hex(32), "pseudonym": d,
+        devices.append(("d-" + ids.randbytes(6).hex(), grp))
+    edits: list[Edit] = [Insert("devices", {"token_hash": ids.randbytes(32).hex(), "pseudonym": d,
                                             "grp": g, "joined_at": "2026-11-24T09:05:00"})
                          for d, g in devices]
     # A consent poll per rule, as the rules table makes them.
@@ -337,12 +371,14 @@ def _cast_votes(store: Store, rng: random.Random) -> None:
         if k == "agreement" and poll.target == "readiness":  # its own stream: the others stay as they were
             return {str(i): min(5, max(1, round(extra.gauss(_lean(grp, *READINESS[i % 8]), 0.8)))) for i in range(n)}
         if k == "agreement":
-            # The survey's means (NHS, industry); the NHS is split on whether leaders should mandate.
+            # The survey's means (NHS, industry) for the first three; its "encourage or mandate"
+            # asked two things at once, so the demo asks each: most encourage, the NHS is split on
+            # mandating.
             means = [_lean(grp, 3.6, 3.0, 3.4), _lean(grp, 4.1, 3.8, 4.0),
-                     _lean(grp, 3.8, 4.1, 3.5), _lean(grp, 3.6, 4.1, 4.2)]
-            out = {str(i): min(5, max(1, round(rng.gauss(means[i % 4], 0.8)))) for i in range(n)}
-            if n == 4 and grp in ("provider", "payer", "clinician"):
-                out["3"] = extra.choices([1, 2, 4, 5], weights=[7, 1, 1, 8])[0]
+                     _lean(grp, 3.8, 4.1, 3.5), _lean(grp, 4.2, 4.3, 4.2), _lean(grp, 3.2, 4.0, 3.8)]
+            out = {str(i): min(5, max(1, round(rng.gauss(means[i % 5], 0.8)))) for i in range(n)}
+            if n == 5 and grp in ("provider", "payer", "clinician"):
+                out["4"] = extra.choices([1, 2, 4, 5], weights=[7, 1, 1, 8])[0]
             return out
         if k == "single" and poll.target == "timeline":
             sector = {"pharma": "industry", "medtech": "industry", "patient": "patients"}.get(grp, "nhs")
@@ -378,7 +414,7 @@ def _cast_votes(store: Store, rng: random.Random) -> None:
             a = answer(poll, grp)
             edits.append(Insert("ballots", {
                 "poll_id": poll.id, "round": 1, "voter": voter, "grp": grp, "source": "phone",
-                "answer": encode(a), "ballot_uid": secrets.token_hex(8),
+                "answer": encode(a), "ballot_uid": ids.randbytes(8).hex(),
                 "created_at": "2026-11-24T10:15:00", "updated_at": "2026-11-24T10:15:00"}))
         edits.append(Insert("poll_rounds", {"poll_id": poll.id, "round": 1,
                                             "opened_at": "2026-11-24T10:12:00",
@@ -396,7 +432,7 @@ def _cast_votes(store: Store, rng: random.Random) -> None:
         order = sorted(range(len(metric_names)), key=lambda i: rng.random() + (0.4 if i in (0, 1) else 0) * -1)
         edits.append(Insert("ballots", {
             "poll_id": ranking["id"], "round": 1, "voter": voter, "grp": grp, "answer": encode(order[:4]),
-            "ballot_uid": secrets.token_hex(8), "created_at": "2026-11-24T14:42:00",
+            "ballot_uid": ids.randbytes(8).hex(), "created_at": "2026-11-24T14:42:00",
             "updated_at": "2026-11-24T14:42:00"}))
     ambition_fist = polls[(1, "fist", "")]
     edits.append(Update("polls", ambition_fist["id"], {"round": 2}))
@@ -405,7 +441,7 @@ def _cast_votes(store: Store, rng: random.Random) -> None:
     for voter, grp in devices[:30]:
         edits.append(Insert("ballots", {
             "poll_id": ambition_fist["id"], "round": 2, "voter": voter, "grp": grp,
-            "answer": encode(min(5, max(3, round(rng.gauss(4.4, 0.6))))), "ballot_uid": secrets.token_hex(8),
+            "answer": encode(min(5, max(3, round(rng.gauss(4.4, 0.6))))), "ballot_uid": ids.randbytes(8).hex(),
             "created_at": "2026-11-24T10:42:00", "updated_at": "2026-11-24T10:42:00"}))
     # A hand count, as when two latecomers had no phones.
     single = polls[(3, "single", "")]
@@ -423,20 +459,90 @@ def _cast_votes(store: Store, rng: random.Random) -> None:
 
 
 def prune_demo_copies(folder: Path, keep_days: float = 7.0) -> list[Path]:
-    """Delete demo copies older than `keep_days` from `folder`; never one that is open."""
+    """Delete demo copies older than `keep_days` from `folder`; never one that is open.
+
+    Never fails: a copy that cannot be checked or removed (open in another window, held by a
+    virus scanner or a sync client, gone meanwhile) is left for next time and the others go.
+    """
     removed = []
     cutoff = time.time() - keep_days * 86400
     for path in sorted(Path(folder).glob("demo-*.vbpw")):
-        if path.stat().st_mtime > cutoff:
-            continue
         try:
+            if path.stat().st_mtime > cutoff:
+                continue
             lock = FileLock(path)  # refused while a window has it open
         except (WorkshopFileError, OSError):
             continue
         try:
-            for part in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-                part.unlink(missing_ok=True)
-            removed.append(path)
+            # The lock is on NAME.vbpw.lock, not on the file: nothing of ours holds the file
+            # open while it is removed (Windows refuses to remove an open file: WinError 32).
+            path.unlink(missing_ok=True)  # first: a copy a scanner holds stays whole
+        except OSError:
+            continue
         finally:
             lock.release()
+        for part in (Path(f"{path}-wal"), Path(f"{path}-shm")):
+            with contextlib.suppress(OSError):
+                part.unlink(missing_ok=True)
+        removed.append(path)
     return removed
+
+
+def build_review_demo(design: Store, path: Path | str) -> Store:
+    """The demo's review day, six months after the design day, started from it as a facilitator
+    would (core/steps/partnership.py): the months since the pilots began, the room's answers
+    again, lessons, and go / adapt / stop decisions dated that day."""
+    rng = random.Random(20270610)
+    ids = random.Random(20270611)  # pseudonyms, token hashes and ballot ids: the same on every run
+    store = start_review_day(design, path, date=REVIEW_DAY)
+    edits: list[Edit] = []
+    for i, points in REVIEW_ACTUALS.items():
+        edits += [Insert("actuals", {"metric_id": i + 1, "date": d, "value": v}) for d, v in points]
+    edits.append(Update("metrics", 1, {
+        "comparator": "Neighbouring practices without the clinics, same search: 41% in October 2026, 42% in May 2027",
+        "attribution": "NICE's lipid guidance changed in 2026 for every practice, the comparators included"}))
+    edits += [Insert("lessons", {"text": t}) for t in (
+        "Pharmacist time, not the search, was the bottleneck in the first month.",
+        "Patients valued a named contact more than the dashboard.",
+        "Referral at discharge needs the ward's own champion: the letter template alone changed nothing.",
+    )]
+    edits.append(Update("steps", 5, {"status": "done"}))
+    edits.append(Insert("actions", {"kind": "decision", "step": 5, "what": "Scale the lipid clinics; adapt the "
+                                    "rehab referral", "owner": "Steering group", "due": REVIEW_DAY, "status": "done"}))
+    devices = [("r-" + ids.randbytes(6).hex(), PARTNERS[partner][1]) for partner, _n, _r in PEOPLE]
+    edits += [Insert("devices", {"token_hash": ids.randbytes(32).hex(), "pseudonym": d, "grp": g,
+                                 "joined_at": f"{REVIEW_DAY}T09:05:00"}) for d, g in devices]
+    store.apply(edits, origin="demo")
+    for key, value in REVIEW_FIELDS.items():  # each field through the one place that writes them
+        store.apply([step_field_edit(store, 5, key, value)], origin="demo")
+    ballots: list[Edit] = []
+    for p in store.rows("polls"):
+        poll = Poll.from_row(p)
+        for d, grp in devices:
+            a = _review_answer(poll, grp, rng)
+            if a is not None:
+                ballots.append(Insert("ballots", {
+                    "poll_id": poll.id, "round": 1, "voter": d, "grp": grp, "source": "phone", "weight": 1,
+                    "answer": encode(a), "ballot_uid": ids.randbytes(8).hex(),
+                    "created_at": f"{REVIEW_DAY}T11:00:00", "updated_at": f"{REVIEW_DAY}T11:00:00"}))
+        ballots.append(Update("polls", poll.id, {"state": "closed", "revealed": 1}))
+    store.apply(ballots, origin="demo")
+    return store
+
+
+def _review_answer(poll: Poll, grp: str, rng: random.Random) -> Any:
+    """Six months on: trust and readiness a little higher, most of all for the NHS."""
+    n = len(poll.options)
+    if poll.kind == "importance":
+        return {str(i): [min(5, max(1, round(rng.gauss(4.5, 0.5)))),
+                         min(5, max(1, round(rng.gauss(_lean(grp, *SATISFACTION[i % 6]) + 0.6, 0.7))))]
+                for i in range(n)}
+    if poll.kind == "agreement":
+        return {str(i): min(5, max(1, round(rng.gauss(_lean(grp, *READINESS[i % 8]) + 0.4, 0.8)))) for i in range(n)}
+    if poll.kind == "single":
+        return rng.choices(range(n), weights=[4, 5, 1][:n] + [1] * max(0, n - 3))[0]
+    if poll.kind == "fist":
+        return min(5, max(3, round(rng.gauss(4.3, 0.6))))
+    if poll.kind == "scale":
+        return min(poll.scale_range[1], max(poll.scale_range[0], round(rng.gauss(7.5, 1.2))))
+    return None

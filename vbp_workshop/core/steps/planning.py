@@ -23,17 +23,29 @@ from vbp_workshop.core.steps.checks import parse_date
 
 TRIPLE_WIN = {"patients": "Better outcomes for patients", "nhs": "Better use of NHS resources",
               "industry": "Evidence of impact for industry"}
+# Porter's three tiers are about outcomes; what is not an outcome says so. A PROM or a PREM is an
+# instrument, not a tier: a PROM can measure an outcome in any tier (choose the tier it measures),
+# and a biomarker such as LDL at target is an intermediate measure, not health status achieved.
 PORTER_TIERS = {
     "": "—",
     "status": "Tier 1: health status achieved",
     "recovery": "Tier 2: process of recovery",
     "sustainability": "Tier 3: sustainability of health",
-    "process": "Process",
-    "prom": "PROM",
-    "prem": "PREM",
-    "cost": "Cost",
+    "intermediate": "Not an outcome tier: intermediate (a biomarker)",
+    "process": "Not an outcome tier: process",
+    "experience": "Not an outcome tier: experience of care",
+    "cost": "Not an outcome tier: cost",
 }
+# Files written before instruments and tiers were told apart: a PREM measured experience; a PROM
+# could be any tier, so it reads as not chosen yet.
+LEGACY_TIERS = {"prem": "experience", "prom": ""}
 PILOT_DECISIONS = {"": "—", "go": "Go (scale)", "adapt": "Adapt", "stop": "Stop"}
+# A partnership's scope: one care pathway, or a population defined by need and risk across
+# pathways (the "State of the Relationship" report's Population Health Partnerships).
+SCOPE_KINDS = {"": "—", "pathway": "A pathway (one condition)",
+               "population": "A population (across pathways)"}
+SCOPE_HINT = ("A pathway: one condition, one care pathway. A population: a cohort defined by need and risk, "
+              "across pathways, with prevention and inequalities in scope (a Population Health Partnership).")
 STEP1_TEXTS = {"nhs_priorities": "Fit with NHS priorities", "scope": "Scope: what is in",
                "boundaries": "Boundaries: what is out"}
 SHARE_FIELDS = {"what": "What is published", "where": "Where", "when": "When"}
@@ -61,6 +73,18 @@ def _section(store: Store, step: int, key: str) -> dict[str, Any]:
 # -- step 1 ---------------------------------------------------------------------------------------
 
 
+def scope_kind(store: Store) -> str:
+    """'pathway', 'population' or '' (not chosen; anything else in an old or hostile file)."""
+    value = str(store.step_fields(1).get("scope_kind") or "")
+    return value if value in SCOPE_KINDS else ""
+
+
+def scope_kind_edit(store: Store, value: str) -> Update:
+    if value not in SCOPE_KINDS:
+        raise SeedError("Choose a pathway or a population.")
+    return step_field_edit(store, 1, "scope_kind", value)
+
+
 def triple_win_owners(store: Store) -> list[tuple[str, str]]:
     """Whose goals step 1 tags with the triple win: the shared ambition, then each partner
     (the keys of `triple_win` and their names)."""
@@ -85,6 +109,18 @@ def text_edit(store: Store, step: int, key: str, value: Any) -> Update:
     return step_field_edit(store, step, key, _text(value))
 
 
+# -- step 3 ---------------------------------------------------------------------------------------
+
+
+def parties(store: Store) -> dict[int, bool]:
+    """partner id -> a party to the written agreement (True) or not (False), as the joint-working
+    tab records them; a partner not yet recorded either way is left out, so "not agreed" can be
+    told from "not a party" (core/steps/joint_working.py lists the parties' names)."""
+    given = _section(store, 3, "parties")
+    ids = {int(p["id"]) for p in store.rows("partners")}
+    return {int(k): bool(v) for k, v in given.items() if str(k).isdigit() and int(k) in ids}
+
+
 # -- step 4 ---------------------------------------------------------------------------------------
 
 
@@ -93,7 +129,9 @@ def metric_plans(store: Store) -> dict[str, dict[str, str]]:
     out = {}
     for k, v in _section(store, 4, "metric_plan").items():
         if isinstance(v, dict):
-            out[str(k)] = {f: str(v.get(f) or "") for f in ("tier", "case_mix", "time_points")}
+            plan = {f: str(v.get(f) or "") for f in ("tier", "case_mix", "time_points")}
+            plan["tier"] = LEGACY_TIERS.get(plan["tier"], plan["tier"])
+            out[str(k)] = plan
     return out
 
 

@@ -1,2 +1,2 @@
 """The Excel workbook: the export (`export` and its sheets), each poll kind's block
-(`kind_blocks`), the XlsxWriter layer (`xlsx`, `xlsx_rows`), and reading imports (`imports`)."""
+(`kind_blocks`), the XlsxWriter layer (`xlsx`), and reading imports (`imports`)."""

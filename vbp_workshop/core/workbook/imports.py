@@ -49,13 +49,16 @@ def _key(text: Any) -> str:
 
 def _decode(raw: bytes, name: str) -> str:
     """The text of a CSV file: UTF-16 (by its byte order mark, or by its NUL bytes), UTF-8
-    with or without a byte order mark, else Windows-1252; undecodable bytes are refused."""
+    with or without a byte order mark, else Windows-1252 — or Mac Roman for a file whose lines
+    end in a bare CR (Excel for Mac's "Macintosh CSV"); undecodable bytes are refused."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         encodings = ["utf-16"]
     elif raw[1:200:2].count(0) > len(raw[1:200:2]) // 2:
         encodings = ["utf-16-le"]  # UTF-16 without a byte order mark: every other byte is NUL
     elif raw[0:200:2].count(0) > len(raw[0:200:2]) // 2:
         encodings = ["utf-16-be"]
+    elif raw.count(b"\r") - raw.count(b"\r\n") > raw.count(b"\n"):  # lines end in a bare CR
+        encodings = ["utf-8-sig", "mac_roman"]
     else:
         encodings = ["utf-8-sig", "cp1252"]
     problem: UnicodeDecodeError | None = None
@@ -94,7 +97,10 @@ def _table_from_file(path: Path) -> tuple[str, list[list[Any]]]:
     if path.stat().st_size > MAX_BYTES:
         raise ImportError_(f"“{path.name}” is larger than 20 MB; split it and import the parts.")
     if path.suffix.lower() == ".csv":
-        text = clean_text(_decode(path.read_bytes(), path.name).replace("\r\n", "\n"))
+        # Lines end in CRLF (Windows), LF, or a bare CR (Excel for Mac's "Macintosh CSV", which
+        # the csv module would read as one row): every one becomes LF. A line break inside a
+        # cell is LF in all of them, and stays inside its quotes.
+        text = clean_text(_decode(path.read_bytes(), path.name).replace("\r\n", "\n").replace("\r", "\n"))
         try:
             dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
         except csv.Error:

@@ -13,15 +13,18 @@ from vbp_workshop.core.model.poll import Poll
 from vbp_workshop.core.model.tally import Tally
 from vbp_workshop.core.polls import queries
 from vbp_workshop.core.polls.divergence import (
+    CLEAR_RULE,
+    QUADRANT_RULE,
     WHOLE_ROOM,
+    by_gap,
+    centre,
     importance_gaps,
     item_ranking,
-    midpoint,
     pair_text,
     widest_gap_by_sector,
 )
 from vbp_workshop.core.polls.sectors import SPLIT_LABELS
-from vbp_workshop.core.polls.spreads import SMALL_N, item_labels, item_spreads, small_n_note
+from vbp_workshop.core.polls.spreads import POLARISED_RULE, SMALL_N, item_labels, item_spreads, small_n_note
 from vbp_workshop.core.steps import planning
 from vbp_workshop.core.workbook.xlsx import Sheet
 
@@ -54,33 +57,40 @@ def sectors_sheet(store: Store) -> Sheet:
              [[STAKEHOLDER_LABELS[s], SECTOR_LABELS[SECTOR_OF[s]]] for s in Stakeholder])
     sh.blank()
     sh.heading("Every item by sector (current round)", 2)
-    rows = []
+    split: list[tuple[Poll, dict[str, Tally]]] = []
     for poll in queries.polls(store):
         if not poll.plugin.splits_by_group or not poll.keeps_groups:
             continue
         tallies = queries.sector_tallies(store, poll)
-        if not tallies:
-            continue
+        if tallies:
+            split.append((poll, tallies))
+    # Only the sectors some poll shows get a column: a sector too small everywhere (merged into
+    # "other") is not named by an empty column either.
+    order = [s for s in SECTOR_ORDER if any(s in tallies for _p, tallies in split)]
+    rows = []
+    for poll, tallies in split:
         values = {s: item_values(poll, t) for s, t in tallies.items()}
         small = ", ".join(SPLIT_LABELS[s] for s, t in tallies.items() if small_n_note(t.respondents))
         for i, label in enumerate(item_labels(poll)):
-            per = [_r(values[s][i]) if s in values and i < len(values[s]) else "" for s in SECTOR_ORDER]
-            nhs, ind = per[0], per[1]
+            per = {s: _r(values[s][i]) if s in values and i < len(values[s]) else "" for s in SECTOR_ORDER}
+            nhs, ind = per["nhs"], per["industry"]
             diff = round(nhs - ind, 2) if isinstance(nhs, float) and isinstance(ind, float) else ""
-            rows.append([poll.step, poll.question, label, measure(poll), *per, diff,
-                         *[tallies[s].respondents if s in tallies else "" for s in SECTOR_ORDER], small])
-    headers = ["Step", "Poll", "Item", "Measure", *[SPLIT_LABELS[s] for s in SECTOR_ORDER], "NHS minus industry",
-               *[f"n {SPLIT_LABELS[s]}" for s in SECTOR_ORDER], f"Fewer than {SMALL_N} answers in"]
+            rows.append([poll.step, poll.question, label, measure(poll), *[per[s] for s in order], diff,
+                         *[tallies[s].respondents if s in tallies else "" for s in order], small])
+    headers = ["Step", "Poll", "Item", "Measure", *[SPLIT_LABELS[s] for s in order], "NHS minus industry",
+               *[f"n {SPLIT_LABELS[s]}" for s in order], f"Fewer than {SMALL_N} answers in"]
     sh.table("SectorComparison", headers, rows, wrap=(2, 3))
     sh.blank()
     sh.heading("Importance vs satisfaction by sector", 2)
+    sh.add([f"Ranked by the whole room's gap, widest first; {QUADRANT_RULE}."], "note")
     gap_rows = []
     for poll in queries.polls(store):
         gaps = importance_gaps(store, poll)
         widest = widest_gap_by_sector(gaps)
-        for g in gaps:
+        mid = centre(gaps)
+        for g in by_gap(gaps):
             gap_rows.append([g.attribute, "Whole room" if g.who == WHOLE_ROOM else SPLIT_LABELS.get(g.who, g.who),
-                             g.n, _r(g.importance), _r(g.satisfaction), _r(g.gap), g.quadrant(midpoint(poll)),
+                             g.n, _r(g.importance), _r(g.satisfaction), _r(g.gap), g.quadrant(mid),
                              "yes" if widest.get(g.attribute) is g else "",
                              "yes" if g.n < SMALL_N else ""])
     sh.table("ImportanceGaps", ["Attribute", "Who", "n", "Importance", "Satisfaction", "Gap", "Quadrant",
@@ -91,23 +101,24 @@ def sectors_sheet(store: Store) -> Sheet:
 def divergence_sheet(store: Store) -> Sheet:
     sh = Sheet("Divergence")
     sh.heading("Where the room disagrees, per statement, attribute and option")
-    sh.add(["Ranked by how far apart the stakeholder groups or the sectors answered (0 = the same, 1 = "
-            "opposite). Spread is for the whole room: polarised = at least a quarter at each end of the "
-            "scale (its bottom and top fifth: 1 and 5 on a 1–5 scale). Blockers (fist-to-five below 3) "
-            "are counted, never named."], "note")
+    sh.add(["How far apart the stakeholder groups or the sectors answered (0 = the same, 1 = opposite), "
+            + CLEAR_RULE + ". Spread is for the whole room: " + POLARISED_RULE
+            + ". Blocks (fist-to-five at 0) are counted, never named; 1–2 are concerns to hear."], "note")
     sh.blank()
     rows = []
     for n, r in enumerate(item_ranking(store), 1):
         s = r.spread
-        rows.append([n, r.poll.step, r.poll.question, r.label, r.group_gap, pair_text(r.group_pair, GROUP_LABELS),
+        rows.append([n, r.poll.step, r.poll.question, r.label, _r(min(r.score, 99.0)),
+                     "clear" if r.clear else "could be chance", r.group_gap, pair_text(r.group_pair, GROUP_LABELS),
                      r.sector_gap, pair_text(r.sector_pair, SPLIT_LABELS),
                      _r(s.mean) if s else "", _r(s.sd) if s else "", _r(s.extremes) if s and s.n else "",
                      "yes" if s and s.polarised else "", s.blockers if s and s.blockers is not None else "",
                      s.n if s else "", "yes" if s and s.small else ""])
-    sh.table("DivergenceRanking", ["Rank", "Step", "Poll", "Item", "Groups apart", "Furthest apart (groups)",
-                                   "Sectors apart", "Furthest apart (sectors)", "Mean", "SD", "Share at the ends",
-                                   "Polarised", "Blockers (below 3)", "n", f"Fewer than {SMALL_N}"],
-             rows, formats={5: "0.00", 7: "0.00", 11: "0%"}, wrap=(3, 4))
+    sh.table("DivergenceRanking", ["Rank", "Step", "Poll", "Item", "How clear (gap ÷ its standard error)",
+                                   "Reading", "Groups apart", "Furthest apart (groups)",
+                                   "Sectors apart", "Furthest apart (sectors)", "Mean", "SD", "Share at the end values",
+                                   "Polarised", "Blocks (fist-to-five at 0)", "n", f"Fewer than {SMALL_N}"],
+             rows, formats={5: "0.0", 7: "0.00", 9: "0.00", 13: "0%"}, wrap=(3, 4))
     return sh
 
 
@@ -136,11 +147,12 @@ def readiness_sheet(store: Store) -> Sheet:
         elif poll.target == "timeline":
             sh.heading(poll.question, 2)
             sectors = {"all": queries.round_tally(store, poll), **queries.sector_tallies(store, poll)}
-            rows = [[opt, *[_r(sectors[k].percents[i], 0) if k in sectors and sectors[k].respondents else ""
-                            for k in ("all", *SECTOR_ORDER)]] for i, opt in enumerate(poll.options)]
-            rows.append(["n", *[sectors[k].respondents if k in sectors else "" for k in ("all", *SECTOR_ORDER)]])
+            keys = ["all", *[k for k in SECTOR_ORDER if k in sectors]]  # a sector too small is not named
+            rows = [[opt, *[_r(sectors[k].percents[i], 0) if sectors[k].respondents else "" for k in keys]]
+                    for i, opt in enumerate(poll.options)]
+            rows.append(["n", *[sectors[k].respondents for k in keys]])
             sh.table(f"Timeline{poll.id}", ["Answer (% of each)", "Whole room",
-                                            *[SPLIT_LABELS[k] for k in SECTOR_ORDER]], rows)
+                                            *[SPLIT_LABELS[k] for k in keys[1:]]], rows)
             if poll.settings.get("reference"):
                 sh.add([str(poll.settings["reference"])], "note")
             sh.blank()

@@ -29,7 +29,7 @@ def _spin(maximum: int = 10000) -> QSpinBox:
 
 
 class HandCountDialog(QDialog):
-    """Builds (group, answer, count) entries; pollops validates them against the poll."""
+    """Builds (group, answer, count) entries; operations.polls.hand_count_edits checks them against the poll."""
 
     def __init__(self, poll: Poll, parent: QWidget | None = None) -> None:
         super().__init__(parent)

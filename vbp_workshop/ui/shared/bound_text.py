@@ -26,10 +26,11 @@ class BoundText(QWidget):
 
     def __init__(self, session: Session, *, table: str = "", id_: int = 0, key: str,
                  step: int = 0, multiline: bool = False, placeholder: str = "",
-                 parse: Callable[[str], str] | None = None) -> None:
+                 parse: Callable[[str], str] | None = None, show: Callable[[str], str] | None = None) -> None:
         super().__init__()
         self.session, self.table, self.id, self.key, self.step = session, table, id_, key, step
         self.parse = parse  # raises ValueError with a message for the facilitator
+        self.show_value = show  # the stored value as the field shows it (a date in the locale's form)
         self.edit: QLineEdit | QPlainTextEdit
         if multiline:
             self.edit = _CommittingPlainText(self.commit)
@@ -59,7 +60,7 @@ class BoundText(QWidget):
         return e.toPlainText() if isinstance(e, QPlainTextEdit) else e.text()
 
     def load(self) -> None:
-        v = self.value()
+        v = self.show_value(self.value()) if self.show_value else self.value()
         if v != self.text():
             if isinstance(self.edit, QPlainTextEdit):
                 self.edit.setPlainText(v)
@@ -70,7 +71,8 @@ class BoundText(QWidget):
         if changes.touches("steps" if self.step else self.table) and not self.edit.hasFocus():
             self.load()
 
-    def commit(self) -> None:
+    def commit(self) -> str:
+        """Save what is typed (undoably); the reason it is not saved, or ""."""
         new = self.text().strip()
         if self.parse is not None:
             try:
@@ -78,16 +80,18 @@ class BoundText(QWidget):
             except ValueError as exc:  # keep what was typed, say why it is not saved
                 self.problem.setText(f"⚠ {exc} Not saved yet.")
                 self.problem.show()
-                return
+                return str(exc)
         self.problem.hide()
         if new == self.value().strip():
-            return
+            self.load()  # typed another way (24/11/2026 for 2026-11-24): show it as the others are
+            return ""
         if self.step:
             edit = step_field_edit(self.session.store, self.step, self.key, new)
         else:
             edit = Update(self.table, self.id, {self.key: new})
         self.session.edit([edit], f"Edit {self.key.replace('_', ' ')}")
         self.committed.emit()
+        return ""
 
 
 class _CommittingPlainText(QPlainTextEdit):

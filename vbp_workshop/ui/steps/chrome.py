@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from vbp_workshop.core.model.changes import Update
 from vbp_workshop.core.model.domain import StepStatus, step_label
+from vbp_workshop.core.operations.edits import Refused
 from vbp_workshop.core.steps.template import guide
 from vbp_workshop.ui.session import Session
 from vbp_workshop.ui.shared.labels import CheckText, plain_label
@@ -126,7 +127,11 @@ class StepHeader(QFrame):
         value = self.status.currentData()
         row = self.session.store.row("steps", self.step) or {}
         if value != row.get("status"):
-            self.session.edit([Update("steps", self.step, {"status": value})], "Change step status")
+            try:
+                self.session.edit([Update("steps", self.step, {"status": value})], "Change step status")
+            except Refused as exc:  # step 3 is not ready (the joint-working checklist): say why
+                self.load()
+                self.session.refused.emit(str(exc))
 
     def _toggle_guide(self, shown: bool) -> None:
         self.guide_button.setText("Hide guide" if shown else "Show guide")

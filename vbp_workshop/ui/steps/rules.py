@@ -1,5 +1,5 @@
 """Step 3: RACI, decision and governance rules with consent votes, glossary, timeline, and the
-UK joint-working checklist."""
+joint-working checklist (ui/steps/joint_working.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
     QHBoxLayout,
     QPushButton,
     QSplitter,
@@ -19,17 +18,15 @@ from PySide6.QtWidgets import (
 
 from vbp_workshop.core.model.domain import RACI_ROLES, RULE_CATEGORIES
 from vbp_workshop.core.model.poll import BallotError
-from vbp_workshop.core.operations import step_field_edit
 from vbp_workshop.core.operations.live import open_poll
 from vbp_workshop.core.operations.polls import new_poll_edit
 from vbp_workshop.core.steps.checks import RaciError, check_raci_assignment, raci_problems
-from vbp_workshop.core.steps.template import load_template
 from vbp_workshop.ui.shared.bound_text import BoundText
-from vbp_workshop.ui.shared.labels import CheckText, info_note, plain_label
+from vbp_workshop.ui.shared.labels import plain_label
 from vbp_workshop.ui.shared.record_table import ChoiceDelegate, RecordTable
-from vbp_workshop.ui.shared.scrolling import scrolling
 from vbp_workshop.ui.shared.table_models import Column, GridModel, GridSpec, TableSpec
 from vbp_workshop.ui.steps.base import StepPage
+from vbp_workshop.ui.steps.joint_working import JointWorkingTab
 
 RACI_CHOICES = {"": "—", **{r: r for r in RACI_ROLES}}
 
@@ -88,7 +85,7 @@ class RulesPage(StepPage):
         rlay = QVBoxLayout(rules)
         self.rules = RecordTable(s, TableSpec("rules", [
             Column("category", "Area", "choice", RULE_CATEGORIES, width=170),
-            Column("text", "Rule", width=460),
+            Column("text", "Rule", width=460, sentence=True),
             Column("consent", "Consent result", editable=False),
         ], noun="rule"), "Rules", "Each rule is adopted by consent: fist-to-five, nobody below 3.")
         rlay.addWidget(self.rules, 1)
@@ -109,49 +106,15 @@ class RulesPage(StepPage):
             Column("term", "Term", width=220), Column("meaning", "What we mean by it")],
             noun="term"), "Common language"))
         words.addWidget(RecordTable(s, TableSpec("milestones", [
-            Column("what", "Milestone", width=380), Column("date", "Date", "date")],
-            noun="milestone"), "Expected timeline", "Dates as YYYY-MM-DD"))
+            Column("what", "Milestone", width=380, sentence=True), Column("date", "Date", "date")],
+            noun="milestone"), "Expected timeline", "Dates as 24/11/2026 or 2026-11-24"))
         self.tabs.addTab(words, "Glossary and timeline")
-        self.tabs.addTab(self._joint_working(), "Joint working (UK)")
+        self.joint_working = JointWorkingTab(s)
+        self.tabs.addTab(self.joint_working, "Joint working")
 
     def _raci_refused(self, message: str) -> None:
         self.raci_message.setText("⚠ " + message)
         self.raci_message.show()
-
-    def _joint_working(self) -> QWidget:
-        page = QWidget()
-        lay = QVBoxLayout(page)
-        lay.addWidget(plain_label("NHS–industry joint-working checklist", cls="section"))
-        lay.addWidget(info_note(load_template()["disclaimer"], "legal_note"))
-        self.jw_boxes: dict[str, QCheckBox] = {}
-        for item in load_template()["joint_working"]:
-            # A check box's own text never wraps: the long items sit in a wrapping label beside it.
-            box = QCheckBox()
-            box.setObjectName(f"jw_{item['key']}")
-            box.setAccessibleName(item["text"])
-            box.toggled.connect(lambda on, k=item["key"]: self._tick(k, on))
-            text = CheckText(f"{item['text']}  —  {item['source']}", box)
-            row = QHBoxLayout()
-            row.addWidget(box, 0, Qt.AlignmentFlag.AlignTop)
-            row.addWidget(text, 1)
-            lay.addLayout(row)
-            self.jw_boxes[item["key"]] = box
-        lay.addStretch(1)
-        self._load_jw()
-        self.ctx.session.changed.connect(lambda c: self._load_jw() if c.touches("steps") else None)
-        return scrolling(page)
-
-    def _load_jw(self) -> None:
-        state = self.ctx.session.store.step_fields(3).get("joint_working", {})
-        for key, box in self.jw_boxes.items():
-            box.blockSignals(True)
-            box.setChecked(bool(state.get(key)))
-            box.blockSignals(False)
-
-    def _tick(self, key: str, on: bool) -> None:
-        store = self.ctx.session.store
-        ticked = {**store.step_fields(3).get("joint_working", {}), key: on}
-        self.ctx.session.edit([step_field_edit(store, 3, "joint_working", ticked)], "Tick joint-working item")
 
     def consent_vote(self) -> None:
         """Make (or reuse) the rule's fist-to-five poll, open it, and show the Polls tab."""

@@ -7,6 +7,7 @@ from typing import Any
 
 from vbp_workshop.core.model.poll import MAX_TEXT, BallotError, Poll, PollKind
 from vbp_workshop.core.model.tally import Ballot, Tally
+from vbp_workshop.core.model.text import clean_text
 from vbp_workshop.core.model.words import frequent_words
 from vbp_workshop.core.polls.kinds.base import answer_of
 
@@ -22,7 +23,7 @@ class Text(PollKind):
     def validate(self, poll: Poll, answer: Any, hand: bool) -> Any:
         if not isinstance(answer, str) or not answer.strip():
             raise BallotError("Write an answer first.")
-        text = " ".join(answer.split())
+        text = clean_text(answer, single_line=True)  # the one rule for text from a person
         if len(text) > MAX_TEXT:
             raise BallotError(f"Keep it under {MAX_TEXT} characters.")
         return text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import textwrap
 from typing import Any
 
@@ -40,6 +41,38 @@ def shorten(text: str, fm: QFontMetrics, px: int) -> str:
     if not sep or fm.horizontalAdvance(sep + tail) > px // 2:
         return fm.elidedText(text, Qt.TextElideMode.ElideRight, px)
     return fm.elidedText(head, Qt.TextElideMode.ElideRight, px - fm.horizontalAdvance(sep + tail)) + sep + tail
+
+
+def fit_key(text: str, fm: QFontMetrics, px: int, lines: int = 3) -> str:
+    """A legend name in `px`: whole when it fits, else wrapped at words over up to `lines`
+    lines (HTML, for pyqtgraph's label), cut at the end only when even those are not enough."""
+    if fm.horizontalAdvance(text) <= px:
+        return text
+    out: list[str] = []
+    line = ""
+    for word in text.split():
+        trial = f"{line} {word}" if line else word
+        if fm.horizontalAdvance(trial) <= px or not line:
+            line = trial
+        else:
+            out.append(line)
+            line = word
+    out.append(line)
+    if len(out) > lines:
+        out = [*out[: lines - 1], fm.elidedText(" ".join(out[lines - 1:]), Qt.TextElideMode.ElideRight, px)]
+    return "<br>".join(html.escape(o, quote=False) for o in out)
+
+
+def key_text(label: Any) -> str:
+    """What a legend entry shows, as plain text (wrapped lines joined by spaces)."""
+    return html.unescape(str(label.text).replace("<br>", " "))
+
+
+def natural(legend: Any) -> Any:
+    """The size a legend's entries need as they are laid out now (Qt's size hint of its layout),
+    not the size its row in the chart's frame gives it."""
+    legend.layout.invalidate()
+    return legend.layout.effectiveSizeHint(Qt.SizeHint.PreferredSize)
 
 
 class KeySample(pg.ItemSample):
@@ -91,6 +124,13 @@ class PollChart(pg.PlotWidget):
         self.setMouseEnabled(False, False)
         self.hideButtons()
         self.plot_item = self.getPlotItem()
+        # The chart's frame: a row for the legend above the plot's row (pyqtgraph's own layout),
+        # so a legend takes its height from the plot and can never cover the data.
+        self.frame = pg.GraphicsLayout()
+        self.frame.setContentsMargins(0, 0, 0, 0)
+        self.frame.setSpacing(0)
+        self.setCentralItem(self.frame)
+        self.frame.addItem(self.plot_item, row=1, col=0)
         self.font = QFont()
         self.text_px = 17 if large else 12
         self.font.setPixelSize(self.text_px)
@@ -160,17 +200,17 @@ class PollChart(pg.PlotWidget):
         sample = type("KeySample", (KeySample,), {"size": float(round(self.text_px * 1.15))})
         legend = pg.LegendItem(labelTextColor=INK, labelTextSize=f"{self.text_px}px",
                                horSpacing=round(self.text_px * 1.2), verSpacing=0, sampleType=sample)
-        legend.setParentItem(self.plot_item)
+        self.frame.addItem(legend, row=0, col=0)
         self.legend = legend
         return legend
 
     def drop_legend(self) -> None:
         if self.legend is not None:
+            self.frame.removeItem(self.legend)
             scene = self.legend.scene()
             if scene is not None:
                 scene.removeItem(self.legend)
             self.legend = None
-        self.plot_item.layout.setContentsMargins(1, 1, 1, 1)
 
     def set_tally(self, poll: Poll, tally: Tally) -> None:
         shape = (poll.kind, tuple(poll.options), poll.scale_range)
@@ -181,7 +221,11 @@ class PollChart(pg.PlotWidget):
             self._ticks, self._legend_key = [], ()
             self.drop_legend()
             self._shape = shape
-            self.build(poll)
+            fitting, self._fitting = self._fitting, True  # laid out once built and filled (below)
+            try:
+                self.build(poll)
+            finally:
+                self._fitting = fitting
         self._last = (poll, tally)
         self.update_data(poll, tally)
         self.updates += 1
@@ -218,26 +262,39 @@ class PollChart(pg.PlotWidget):
         if self.wrapped is None:
             return
         side, names = self.wrapped
-        fm = QFontMetrics(self.font)
         vb = self.plot_item.getViewBox()
         rows = max(1, len(names))
         row_px = max(1.0, vb.height()) / (rows + 0.4)
-        lines = max(1, min(4, int(row_px // fm.lineSpacing())))
-        # Names take up to ~45 % of the chart's width; more lines when the rows are tall enough.
-        chars = max(12, int(0.45 * self.width() / max(1, fm.averageCharWidth())))
-        ticks = [[(pos, wrap(name, chars, lines)) for pos, name in names]]
-        if ticks != self._ticks:  # new ticks re-lay the axis out: only when they change
+        # The chart's own type first; when a name would be cut at one line, a type up to a fifth
+        # smaller that gives it a second line (at 1366 x 768 the split view's names were cut).
+        def laid_out(px: int) -> tuple[QFont, list[list[tuple[float, str]]]]:
+            font = QFont(self.font)
+            font.setPixelSize(px)
+            fm = QFontMetrics(font)
+            lines = max(1, min(4, int(row_px // fm.lineSpacing())))
+            # Names take up to ~45 % of the chart's width; more lines when the rows are tall enough.
+            chars = max(12, int(0.45 * self.width() / max(1, fm.averageCharWidth())))
+            return font, [[(pos, wrap(name, chars, lines)) for pos, name in names]]
+
+        font, ticks = laid_out(self.text_px)
+        for px in range(self.text_px - 1, max(9, round(0.8 * self.text_px)) - 1, -1):
+            if not any("…" in t for _p, t in ticks[0]):
+                break
+            smaller, whole = laid_out(px)
+            if not any("…" in t for _p, t in whole[0]):  # smaller only when that makes them whole
+                font, ticks = smaller, whole
+        axis = self.plot_item.getAxis(side)
+        if ticks != self._ticks or axis.style.get("tickFont") != font:  # re-laid out only on a change
             self._ticks = ticks
-            self.plot_item.getAxis(side).setTicks(ticks)
+            axis.setStyle(tickFont=font)
+            axis.setTicks(ticks)
 
     def _fit_legend(self) -> None:
         legend = self.legend
         if legend is None:
             return
-        left = self.plot_item.getAxis("left")
-        x0 = left.width() if left.isVisible() else 0
         # The band spans the chart's whole width (above the axis too): the legend may use it all.
-        room = max(50.0, self.plot_item.width() - 4)
+        room = max(50.0, self.width() - 4.0)
         items = legend.items
         # Laid out again only when a name or the space changed: most votes change neither.
         key = (tuple(getattr(label, "full", label.text) for _s, label in items), room, self.height())
@@ -251,26 +308,22 @@ class PollChart(pg.PlotWidget):
             columns = len(items)
             if legend.columnCount != columns:
                 legend.setColumnCount(columns)
-            legend.updateSize()
-            while columns > 1 and legend.width() > room:
+            while columns > 1 and natural(legend).width() > room:
                 columns -= 1
                 legend.setColumnCount(columns)
-                legend.updateSize()
-            if legend.width() > room:  # one column and still too wide: the names give way
+            if natural(legend).width() > room:  # one column and still too wide: the names give way
                 self._shorten_keys(columns, room)
             # A legend taller than ~45 % of the chart leaves too little for the data: more
             # columns, with names shortened at their end (a trailing count or gap stays).
-            while legend.height() > 0.45 * self.height() and columns < len(legend.items):
+            while natural(legend).height() > 0.45 * self.height() and columns < len(legend.items):
                 columns += 1
                 self._shorten_keys(columns, room)
-        # In line with the plot when it fits there, else moved left as far as it needs.
-        legend.setPos(max(0.0, min(x0, self.plot_item.width() - legend.width() - 2)), 2)
-        band = legend.height() + 6 if items else 1
-        if abs(self.plot_item.layout.getContentsMargins()[1] - band) > 0.5:
-            self.plot_item.layout.setContentsMargins(1, band, 1, 1)
+        # Its row of the frame is as tall as the legend needs; the plot's row takes the rest.
+        legend.setMaximumWidth(room)
 
     def _shorten_keys(self, columns: int, room: float) -> None:
-        """Lay the legend out in `columns`, each name shortened to its share of `room`."""
+        """Lay the legend out in `columns`, each name wrapped to its share of `room` (cut at its
+        end only past three lines: at 1366 x 768 the trust pulse's names were cut to one line)."""
         legend = self.legend
         fm = QFontMetrics(self.font)
         fulls = [(sample.item, label.full, sample.width()) for sample, label in legend.items]
@@ -281,10 +334,9 @@ class PollChart(pg.PlotWidget):
             legend.setColumnCount(columns)
             for item, full, sample_px in fulls:
                 space = int(slack * (room / columns - sample_px - gap))
-                legend.addItem(item, shorten(full, fm, max(20, space)))
+                legend.addItem(item, fit_key(full, fm, max(20, space)))
                 legend.items[-1][1].full = full
-            legend.updateSize()
-            if legend.width() <= room:
+            if natural(legend).width() <= room:
                 break
         self.legend_rebuilt()
 

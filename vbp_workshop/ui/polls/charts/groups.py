@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QColor, QFont
 
 from vbp_workshop.core.model.poll import Poll
 from vbp_workshop.core.model.tally import Tally
+from vbp_workshop.core.polls.spreads import SMALL_N
 from vbp_workshop.ui.polls.charts.base import (
     PALETTE,
     PollChart,
@@ -31,6 +32,7 @@ class GroupChart(PollChart):
         self._values: dict[str, list[pg.TextItem]] = {}  # value labels per group
         self._ys: dict[str, list[float]] = {}
         self.values: list[float] = []
+        self.few: dict[str, bool] = {}  # groups shaded for having fewer than SMALL_N people
         self.measure = "%"
 
     def set_groups(self, poll: Poll, tallies: dict[str, Tally], labels: dict[str, str]) -> None:
@@ -43,12 +45,18 @@ class GroupChart(PollChart):
         self._last = (poll, tallies, labels)
         values = []
         fmt = "{:.0f}%" if self.measure == "%" else "{:+.1f}" if self.measure.startswith("gap") else "{:.1f}"
-        for group in groups:
+        for g_i, group in enumerate(groups):
             t = tallies[group]
             measure = group_measure(poll, t)
             values += measure
-            self._bars[group].setOpts(width=measure)
-            set_key(self._names[group], f"{labels.get(group, group)} (n={t.respondents})")
+            # A group shown (it reached the minimum size) but below SMALL_N is shaded: read with care.
+            few = 0 < t.respondents < SMALL_N
+            colour = QColor(PALETTE[g_i % len(PALETTE)])
+            colour.setAlphaF(0.35 if few else 1.0)
+            self._bars[group].setOpts(width=measure, brush=colour)
+            self.few[group] = few
+            set_key(self._names[group], f"{labels.get(group, group)} (n={t.respondents}"
+                    + (", few: read with care)" if few else ")"))
             for label, y, v in zip(self._values[group], self._ys[group], measure, strict=False):
                 label.setText(" " + fmt.format(v) if t.respondents else "")
                 label.setPos(max(v, 0.0), y)

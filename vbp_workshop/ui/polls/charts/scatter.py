@@ -25,8 +25,11 @@ class ScatterChart(PollChart):
         importance = poll.kind == "importance"
         x_label = "Importance" if importance else poll.settings.get("x_label", "Effort")
         y_label = "Satisfaction" if importance else poll.settings.get("y_label", "Impact")
-        for pos, angle in ((mid, 90), (mid, 0)):
-            self.plot_item.addItem(pg.InfiniteLine(pos=pos, angle=angle, pen=pg.mkPen(MUTED, width=1.5)))
+        # Importance vs satisfaction: the lines cross at the room's averages once there are
+        # answers (core.disagreement.QUADRANT_RULE); a 2×2 crosses at the middle of its scales.
+        self.cross = [pg.InfiniteLine(pos=mid, angle=angle, pen=pg.mkPen(MUTED, width=1.5)) for angle in (90, 0)]
+        for line in self.cross:
+            self.plot_item.addItem(line)
         quadrants = (["Concentrate here", "Keep up the good work", "Low priority", "Possible overkill"]
                      if importance else ["Quick wins", "Major projects", "Fill-ins", "Thankless tasks"])
         # importance: x = importance, y = satisfaction; high importance + low satisfaction = work.
@@ -78,6 +81,9 @@ class ScatterChart(PollChart):
             self.legend.clear()  # the legend changes only when a name or a gap does
             for dot, name in keys:
                 self.legend.addItem(dot, name)
+        if poll.kind == "importance" and xs:
+            self.cross[0].setPos(sum(xs) / len(xs))
+            self.cross[1].setPos(sum(ys) / len(ys))
         if poll.kind == "matrix" and xs:
             w = np.asarray(spread, dtype=float)
             self.errors.setData(x=np.asarray(xs), y=np.asarray(ys), width=w, height=w)
