@@ -123,11 +123,17 @@ def test_the_app_runs_and_takes_a_phone_vote_with_no_console(tmp_path: Path) -> 
         assert voting
         base, code_, poll = voting[1].rstrip("/"), voting[2], int(voting[3])
         phone = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
-        for path, body in (("/api/join", {"code": code_, "group": "provider"}),
-                           ("/api/vote", {"poll_id": poll, "round": 1, "ballot_id": "n" * 16, "answer": 1})):
+
+        def post(path: str, body: dict[str, object]) -> dict[str, object]:
             request = urllib.request.Request(base + path, json.dumps(body).encode(),
                                              {"Content-Type": "application/json"})
-            assert json.loads(phone.open(request, timeout=30).read())["ok"]
+            answer: dict[str, object] = json.loads(phone.open(request, timeout=30).read())
+            assert answer["ok"], answer
+            return answer
+
+        joining = post("/api/join", {"code": code_, "group": "provider"})
+        post("/api/vote", {"poll_id": poll, "round": 1, "ballot_id": "n" * 16, "answer": 1,  # at the sitting it joined
+                           "workshop": joining.get("workshop"), "sitting": joining.get("sitting")})
         line("voted:")
         assert proc.wait(60) == 0
     finally:
