@@ -41,21 +41,29 @@ def _gui_parser() -> argparse.ArgumentParser:
 
 def cmd_demo(argv: list[str]) -> int:
     p = argparse.ArgumentParser(prog="vbp-workshop demo", description="Write the demo workshop to a file.")
-    p.add_argument("out", help="where to write it (a new .vbpw file)")
+    p.add_argument("out", help="where to write it (a new .vbpw file): the design day")
+    p.add_argument("--review-day", metavar="FILE", help="also write its review day, six months on, started from it")
     args = p.parse_args(argv)
     from vbp_workshop.core.file.store import WorkshopFileError
-    from vbp_workshop.core.steps.demo import build_demo
+    from vbp_workshop.core.steps.demo import build_demo, build_review_demo
 
     out = Path(args.out)
-    if out.exists():
-        print(f"vbp-workshop: {out} already exists; choose a new file name.", file=sys.stderr)
-        return 2
+    review = Path(args.review_day) if args.review_day else None
+    for path in (out, review):
+        if path is not None and path.exists():
+            print(f"vbp-workshop: {path} already exists; choose a new file name.", file=sys.stderr)
+            return 2
     try:
-        build_demo(out).close()
+        design = build_demo(out)
+        try:
+            if review is not None:
+                build_review_demo(design, review).close()
+        finally:
+            design.close()
     except (OSError, WorkshopFileError) as exc:
         print(f"vbp-workshop: cannot write the demo: {exc}", file=sys.stderr)
         return 1
-    print(f"Demo workshop written to {out}")
+    print(f"Demo workshop written to {out}" + (f"; its review day to {review}" if review else ""))
     return 0
 
 

@@ -62,7 +62,7 @@ GOOD: dict[str, Any] = {"name": "LDL at target", "unit": "%", "numerator": "n", 
 
 @pytest.mark.parametrize(("change", "field", "message"), [
     ({"baseline_value": "forty"}, "baseline_value", "not a number"),
-    ({"target_date": "31/12/2027"}, "target_date", "not a date"),
+    ({"target_date": "12/31/2027"}, "target_date", "not a date"),  # month first: no 31st month
     ({"target_date": "2026-01-01"}, "target_date", "after the baseline date"),
     ({"denominator": ""}, "denominator", "needs a denominator"),
     ({"numerator": "", "denominator": "", "unit": "per 1,000"}, "denominator", "needs a denominator"),
@@ -184,3 +184,26 @@ def test_a_form_refuses_what_is_not_a_number(typed: Any) -> None:
 def test_a_metric_form_reads_a_decimal_comma_as_a_decimal() -> None:
     # Baseline 58,5 and target 60: "higher is better" holds (585 would have made it a fall).
     assert metric_problems({**GOOD, "baseline_value": "58,5", "target_value": "60"}) == {}
+
+
+@pytest.mark.parametrize(("typed", "iso"), [
+    ("2026-11-24", "2026-11-24"), ("2026-11-24T10:00", "2026-11-24"), ("2026-1-5", "2026-01-05"),
+    ("24/11/2026", "2026-11-24"), ("24/11/26", "2026-11-24"), ("24-11-2026", "2026-11-24"),
+    ("24.11.2026", "2026-11-24"), ("3/4/2027", "2027-04-03"), ("03/04/2027", "2027-04-03"),
+    ("24 Nov 2026", "2026-11-24"), ("24 November 2026", "2026-11-24"), ("1st March 2027", "2027-03-01"),
+    (" 24 / 11 / 2026 ", "2026-11-24"), ("29/02/2028", "2028-02-29"),
+])
+def test_dates_are_read_as_iso_or_day_first(typed: str, iso: str) -> None:
+    """A UK facilitator types 24/11/2026: it was refused (ISO only)."""
+    from vbp_workshop.core.steps.checks import parse_date
+
+    assert parse_date(typed) == iso
+
+
+@pytest.mark.parametrize("typed", ["11/24/2026", "31/02/2027", "29/02/2027", "24/13/2026", "next Tuesday",
+                                   "24 Smarch 2026", "2026-13-01", "24/11", "24112026"])
+def test_what_is_not_a_date_is_refused_with_the_forms_it_takes(typed: str) -> None:
+    from vbp_workshop.core.steps.checks import parse_date
+
+    with pytest.raises(ValueError, match=r"not a date: write it day/month/year, e\.g\. 24/11/2026, or 2026-11-24"):
+        parse_date(typed)

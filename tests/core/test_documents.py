@@ -117,7 +117,7 @@ def test_the_demo_records_sit_in_their_sections(demo: Store, demo_docs: dict[str
     assert "Shared ambition adopted (statement 1)" in decisions
     assert "Draft the written agreement and its executive summary" in decisions and "Tom Reilly (ICB)" in decisions
     assert "Only aggregated, anonymised data leave NHS systems" in sec["Governance and rules"]
-    assert "Six-month review" in sec["Evaluation plan and review dates"]
+    assert "Review day" in sec["Evaluation plan and review dates"]
     assert "Clinicians have no protected time" in sec["Risks"]
 
 

@@ -190,6 +190,19 @@ def test_the_result_line_leads_with_blockers_then_polarisation() -> None:
     assert "BLOCK" not in calm and "POLARISED" not in calm and calm.startswith("mean 4.0 · sd 0.0")
 
 
+def test_the_rooms_words_say_it_without_statistics() -> None:
+    from vbp_workshop.core.polls.spreads import apart_words, spread_words
+
+    fist = item_spreads(poll("fist", ()), [b(5), b(5), b(1), b(0)])[0]
+    line = spread_words(fist)
+    assert line.startswith("1 blocks: hear why · 1 with concerns: hear them"), line
+    assert "sd" not in line and "POLARISED" not in line and "Only 4 answers" in line
+    calm = spread_words(item_spreads(poll("fist", ()), [b(4)] * 6)[0])
+    assert calm == "views are close · average 4.0"
+    assert [apart_words(d) for d in (0.0, 0.2, 0.35, 0.8)] == [
+        "much the same", "a little apart", "clearly apart", "far apart"]
+
+
 def test_an_agreement_hand_count_spreads_like_the_same_hands_from_phones() -> None:
     # A hand-count entry holds the hands at each level; its spread is that of one phone per hand.
     hands = item_spreads(poll("agreement", ("S",)), [b({"0": [5, 0, 0, 0, 5]}, weight=5)])[0]

@@ -87,8 +87,12 @@ def test_every_sheet_prints_on_a4_landscape_with_repeated_headers(demo_book: Pat
 def test_wide_sheets_print_at_a_readable_size(demo_book: Path, title: str) -> None:
     ws = openpyxl.load_workbook(demo_book)[title]
     columns = ws.max_column
-    total = sum((ws.column_dimensions[openpyxl.utils.get_column_letter(c)].width or 8.43)
-                for c in range(1, columns + 1))
+    # Adjacent columns of one width are stored as one range (min..max): read each column's own.
+    width = {}
+    for dim in ws.column_dimensions.values():
+        for c in range(dim.min or 1, (dim.max or dim.min or 1) + 1):
+            width[c] = dim.width
+    total = sum(width.get(c) or 8.43 for c in range(1, columns + 1))
     pages = ws.page_setup.fitToWidth or 1
     assert total / pages <= A4_LANDSCAPE_CHARS / MIN_PRINT_SCALE, (title, total, pages)
     if pages > 1:  # each page reads alone: the first column(s) repeat
@@ -157,3 +161,61 @@ def test_data_tables_are_real_excel_tables_with_filters(demo_book: Path) -> None
     book = openpyxl.load_workbook(demo_book)
     for title in ("Raw votes", "Audit", "Metrics", "Metric actuals", "Participants", "Decisions and actions"):
         assert book[title].tables, title
+
+
+def _series(xml: str) -> list[str]:
+    return re.findall(r"<c:ser>(.*?)</c:ser>", xml, re.DOTALL)
+
+
+def test_every_series_of_a_point_chart_has_its_own_colour_and_marker(demo_book: Path) -> None:
+    """The trust pulse and 2×2 points were one colour: told apart neither in colour nor in
+    greyscale print. Each series now has its own colour and marker shape."""
+    scatter = [xml for xml in parts(demo_book, "xl/charts/chart").values() if "<c:scatterChart>" in xml]
+    assert len(scatter) >= 2
+    for xml in scatter:
+        series = _series(xml)
+        assert len(series) >= 4
+        colours = [re.search(r'<c:marker>.*?<a:srgbClr val="([0-9A-F]{6})"', s, re.DOTALL)[1] for s in series]
+        shapes = [re.search(r'<c:symbol val="(\w+)"/>', s)[1] for s in series]
+        n = min(len(series), 8)
+        assert len(set(colours[:n])) == n and len(set(shapes[:n])) == n, (colours, shapes)
+
+
+def test_bar_series_side_by_side_differ_in_greyscale_too(demo_book: Path) -> None:
+    """The group split's bars: each series its colour, and all but the first hatched."""
+    grouped = [xml for xml in parts(demo_book, "xl/charts/chart").values()
+               if "<c:barChart>" in xml and len(_series(xml)) >= 2 and "percentStacked" not in xml]
+    assert grouped
+    for xml in grouped:
+        fills = [("pattern:" + m[1]) if (m := re.search(r'<a:pattFill prst="(\w+)"', s)) else "solid"
+                 for s in _series(xml)]
+        n = min(len(fills), 8)
+        assert len(set(fills[:n])) == n, fills
+
+
+def test_the_word_chart_has_room_for_its_words(demo: Store) -> None:
+    """15 words were crammed into a 265 px chart: it grows 22 px a word."""
+    from vbp_workshop.core.workbook.poll_sheets import poll_sheets
+
+    results = poll_sheets(demo, lambda _f: None)[0]
+    words = [c for c, _r, _c in results.charts if c.y_title == "mentions"]
+    assert words
+    for chart in words:
+        rows = chart.series[0].values[1] - chart.series[0].values[0] + 1
+        assert chart.size[1] >= 90 + 22 * rows, (chart.size, rows)
+
+
+def test_every_sheet_prints_one_page_wide_and_no_poll_is_split_over_pages(demo_book: Path) -> None:
+    sheets = sheet_parts(demo_book)
+    for title, xml in sheets.items():
+        setup = re.search(r"<pageSetup[^>]*>", xml)[0]
+        assert 'fitToWidth="' not in setup or 'fitToWidth="1"' in setup, (title, setup)
+    xml = sheets["Poll results"]
+    breaks = [int(b) for b in re.findall(r'<brk id="(\d+)"', xml)]
+    assert breaks, "the polls are kept whole by breaks between them"
+    # Every chart starts and ends within one page (between two breaks).
+    drawing = next(iter(parts(demo_book, "xl/drawings/drawing").values()))
+    for start, end in re.findall(r"<xdr:from><xdr:col>\d+</xdr:col><xdr:colOff>\d+</xdr:colOff><xdr:row>(\d+)</xdr:row>"
+                                 r".*?<xdr:to><xdr:col>\d+</xdr:col><xdr:colOff>\d+</xdr:colOff><xdr:row>(\d+)</xdr:row>",
+                                 drawing, re.DOTALL):
+        assert not any(int(start) < b <= int(end) for b in breaks), (start, end, breaks)

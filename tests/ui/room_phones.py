@@ -24,6 +24,8 @@ class Phone:
         self._conn: http.client.HTTPConnection | None = None
         status, body = self.post("/api/join", {"code": code, "group": group})
         assert status == 200 and body.get("ok"), body
+        # The workshop and sitting the laptop serves: a phone's answer names them (as the page does).
+        self.scope = {"workshop": body["workshop"], "sitting": body["sitting"]}
 
     def post(self, path: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=15)
@@ -50,7 +52,7 @@ class Phone:
 
     def vote(self, poll_id: int, round_: int, answer: Any) -> tuple[int, dict[str, Any]]:
         return self.post("/api/vote", {"poll_id": poll_id, "round": round_, "answer": answer,
-                                       "ballot_id": secrets.token_hex(8)})
+                                       "ballot_id": secrets.token_hex(8), **self.scope})
 
     def follow(self) -> None:
         """Read the event stream on a thread of its own, keeping the last snapshot."""

@@ -38,8 +38,10 @@ async def _phones_vote(base: str, code: str, pid: int, n: int) -> list[int]:
         async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as s:
             r = await s.post(base + "/api/join", json={"code": code, "group": "pharma"})
             assert r.status == 200
-            r = await s.post(base + "/api/vote", json={"poll_id": pid, "round": 1,
-                                                        "ballot_id": f"{i:016x}", "answer": 0})
+            joined = await r.json()
+            r = await s.post(base + "/api/vote", json={"poll_id": pid, "round": 1, "ballot_id": f"{i:016x}",
+                                                        "answer": 0, "workshop": joined.get("workshop"),
+                                                        "sitting": joined.get("sitting")})
             statuses.append(r.status)
     return statuses
 

@@ -31,10 +31,15 @@ class Recorder:
         self.answer = ""
         monkeypatch.setattr(QFileDialog, "getOpenFileName", self._dialog)
         monkeypatch.setattr(QFileDialog, "getSaveFileName", self._dialog)
+        monkeypatch.setattr(QFileDialog, "getExistingDirectory", self._folder)
 
     def _dialog(self, _parent: Any, _title: str, start: str, _filters: str) -> tuple[str, str]:
         self.started.append(start)
         return self.answer, ""
+
+    def _folder(self, _parent: Any, _title: str, start: str) -> str:
+        self.started.append(start)
+        return self.answer
 
 
 @pytest.fixture
@@ -130,3 +135,19 @@ def test_label_sizes_follow_the_platforms_default_font(qtbot, settings: Settings
     finally:
         app.setStyleSheet(old_sheet)
         app.setFont(old_font)
+
+
+def test_a_folder_for_the_demos_documents_starts_in_documents(
+        qtbot, settings: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from vbp_workshop.ui.main_window import demo_folder
+
+    dialogs = DialogService(None, settings)
+    recorder = Recorder(monkeypatch)
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    Path(documents).mkdir(parents=True, exist_ok=True)
+    dialogs.choose_folder("Export documents into a folder", str(demo_folder()))
+    dialogs.choose_folder("Export documents into a folder", str(tmp_path))  # a workshop's own folder
+    assert recorder.started == [documents, str(tmp_path)]
+    recorder.answer = str(tmp_path)
+    dialogs.choose_folder("Export documents into a folder", "")
+    assert settings.last_folder == str(tmp_path)

@@ -131,3 +131,90 @@ def test_closing_the_workshop_stops_the_ideas_writer_and_window(demo_window: Mai
     demo_window.close_workshop()
     assert not writer.running  # no thread left holding a connection to the closed file
     assert not win.isVisible()
+
+
+def test_approval_applies_to_an_existing_activity_on_the_projector(demo_window: MainWindow, qtbot: Any) -> None:
+    """The setting is the shown activity's, not only a new one's: an activity the template made
+    (approval off) holds its ideas, those already shown included, once the box is ticked."""
+    session, room = demo_window.session, demo_window.view.room
+    projector = room.open_projector()
+    base = room.start_voting("127.0.0.1", host="127.0.0.1", port=0).rstrip("/")
+    try:
+        win = open_window(session, demo_window)
+        qtbot.addWidget(win)
+        existing = next(a for a in ideas.activities(session.store) if not a["approval"])
+        win.activity.setCurrentIndex(win.activity.findData(existing["id"]))
+        assert win.activity_id() == existing["id"] and not win.approval.isChecked()
+        win.toggle_open()
+        aid = int(existing["id"])
+        ids = post_ideas(base, session.live.join_code, aid, ["Joint board", "Patient panel"])
+        cards = projector.stack.currentWidget()
+        qtbot.waitUntil(lambda: cards.objectName() == "idea_cards" and len(cards.texts) == 2, timeout=5000)
+        win.approval.click()  # the facilitator ticks it for the activity under way
+        assert session.store.row("idea_activities", aid)["approval"] == 1
+        qtbot.waitUntil(lambda: cards.texts == [] and "2 waiting for approval" in projector.count.text(),
+                        timeout=5000)
+        assert win.controller.room.live.snapshot()["ideas"] == [] or not existing["supports"]
+        post_ideas(base, session.live.join_code, aid, ["Unmoderated remark"], group="payer")
+        qtbot.waitUntil(lambda: win.table.rowCount() == 3, timeout=5000)
+        qtbot.waitUntil(lambda: "3 waiting for approval" in projector.count.text(), timeout=5000)
+        assert cards.texts == []
+        select(win, [ids[1]])
+        win.set_status("approved")
+        qtbot.waitUntil(lambda: [t.split("\x00")[0] for t in cards.texts] == ["Patient panel"], timeout=5000)
+        # Choosing another activity shows its own setting; coming back shows this one's.
+        other = next(a for a in ideas.activities(session.store) if a["id"] != aid)
+        win.activity.setCurrentIndex(win.activity.findData(other["id"]))
+        assert win.approval.isChecked() == bool(other["approval"])
+        win.activity.setCurrentIndex(win.activity.findData(aid))
+        assert win.approval.isChecked()
+        session.undo_stack.undo()  # approve undone
+        session.undo_stack.undo()  # the setting undone: every idea is shown again
+        qtbot.waitUntil(lambda: len(cards.texts) == 3, timeout=5000)
+        assert not win.approval.isChecked()
+    finally:
+        room.stop_voting()
+
+
+def test_a_merge_asks_which_wording_to_keep(demo_window: MainWindow, dialogs: Any, qtbot: Any) -> None:
+    session = demo_window.session
+    win = open_window(session, demo_window)
+    qtbot.addWidget(win)
+    aid = make_activity(win)
+    first = session.store.next_id("ideas")
+    session.store.apply([ideas_insert(aid, t) for t in ("Joint board", "A joint board for the pathway")])
+    win.refresh()
+    dialogs.answers = ["A joint board for the pathway"]
+    select(win, [first, first + 1])
+    win.merge_selected()
+    kind, title, text = dialogs.shown[-1]
+    assert (kind, title) == ("wording", "Merge ideas")
+    assert "( ) Joint board" in text and "( ) A joint board for the pathway" in text
+    assert texts_in(win) == ["A joint board for the pathway"]
+    session.undo_stack.undo()
+    dialogs.answers = [None]  # Cancel: nothing merged
+    select(win, [first, first + 1])
+    win.merge_selected()
+    assert sorted(texts_in(win)) == ["A joint board for the pathway", "Joint board"]
+
+
+def ideas_insert(aid: int, text: str) -> Any:
+    from vbp_workshop.core.model.changes import Insert
+
+    return Insert("ideas", {"activity_id": aid, "text": text, "submitted": text, "grp": "pharma",
+                            "device": f"d-{text}", "uid": text[:8], "status": "new"})
+
+
+def test_the_wording_dialog_is_roomy_and_keeps_a_choice(qtbot: Any) -> None:
+    """The Reword box was a one-line input ~200 px wide: the dialog fits a whole idea."""
+    from vbp_workshop.ui.shared.dialogs import WordingDialog
+
+    long = "Every GP practice finds its high-risk patients and invites them for a lipid check within a year"
+    d = WordingDialog(None, "Reword idea", "The wording the room sees:", long, ["Short one", long])
+    qtbot.addWidget(d)
+    d.resize(d.sizeHint())
+    d.show()
+    qtbot.waitExposed(d)
+    assert d.width() >= 420 and d.edit.height() >= 4 * d.edit.fontMetrics().lineSpacing()
+    d.choices[0].click()
+    assert d.edit.toPlainText() == "Short one"

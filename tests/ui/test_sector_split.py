@@ -31,7 +31,8 @@ def test_sector_split_in_the_panel_and_on_the_projector(demo_window: MainWindow)
     # the chart's groups are the sectors, NHS first
     shown = panel.result.group_chart._last[1]
     assert shown is not None and list(shown)[:2] == ["nhs", "industry"]
-    assert panel.result.divergence.text().startswith("NHS vs industry: divergence")
+    assert panel.result.divergence.text().startswith("NHS and industry: ")
+    assert "divergence" in panel.result.divergence.toolTip()  # the figure a hover away
     assert projector.stack.currentWidget() is projector.group_chart
     assert list(projector.group_chart._last[1])[:2] == ["nhs", "industry"]
     assert projector.headline.text().startswith("Furthest apart:")
@@ -44,7 +45,8 @@ def test_sector_split_in_the_panel_and_on_the_projector(demo_window: MainWindow)
 
 def test_the_spread_line_shows_under_a_rated_result(demo_window: MainWindow) -> None:
     panel, _pid = _panel(demo_window, 2, "agreement")
-    assert "widest spread:" in panel.result.divergence.text()
+    assert "views vary most on" in panel.result.divergence.text()
+    assert " sd " in panel.result.figures.text()  # the statistics behind it, one click away
 
 
 def test_where_groups_disagree_ranks_statements_and_shows_gaps_by_sector(demo_window: MainWindow) -> None:

@@ -28,9 +28,9 @@ def test_consent_to_publish_and_a_pilot_decision(demo_window: MainWindow) -> Non
     combo.setCurrentIndex(combo.findData("stop"))
     assert planning.pilot_decisions(session.store)[str(pilot["id"])]["decision"] == "stop"
     date = tab.findChild(QLineEdit, f"date_{pilot['id']}")
-    date.setText("31/12/2027")
+    date.setText("31/02/2027")  # no such day
     date.editingFinished.emit()
-    assert "YYYY-MM-DD" in tab.problem.text() and tab.problem.isVisibleTo(tab)
+    assert "not a date" in tab.problem.text() and tab.problem.isVisibleTo(tab)
     assert planning.pilot_decisions(session.store)[str(pilot["id"])]["date"] == ""  # nothing wrong is saved
 
 

@@ -67,8 +67,9 @@ def test_step_text_fields_and_checklists_persist(demo_window: MainWindow, qtbot)
     session.undo_stack.undo()
     assert 4 not in guide.ticked()
     session.undo_stack.undo()
-    assert session.store.step_fields(5)["case_study"].startswith("Seven Northbridge")
-    assert field.text().startswith("Seven Northbridge")
+    # The demo is a design day: nothing to claim yet, so its case study is empty again.
+    assert session.store.step_fields(5).get("case_study", "") == ""
+    assert field.text() == ""
 
 
 def test_poll_list_add_duplicate_move_delete_and_undo(demo_window: MainWindow) -> None:

@@ -83,7 +83,7 @@ def start_documents(tasks: TaskRunner, session: Session, folder: Path, include_n
 
 
 def documents_dialog(tasks: TaskRunner, session: Session, dialogs: DialogService) -> Task | None:
-    folder = dialogs.choose_folder("Export documents into a folder", str(session.store.path.parent))
+    folder = dialogs.choose_folder("Export documents into a folder", str(session.file.parent))
     if not folder:
         return None
     names = ask_include_names(session, dialogs)

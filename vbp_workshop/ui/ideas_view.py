@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -40,6 +39,7 @@ from vbp_workshop.core.operations import Refused
 from vbp_workshop.core.polls.kinds import get as kind_of
 from vbp_workshop.core.steps import ideas
 from vbp_workshop.ui.session import Session
+from vbp_workshop.ui.shared.dialogs import DialogService
 from vbp_workshop.ui.shared.labels import plain_label
 
 DRAIN_MS = 25
@@ -142,12 +142,10 @@ class IdeasWindow(QWidget):
             self.target.addItem(t.label, t.key)
         self.prompt = QLineEdit()
         self.prompt.setPlaceholderText("The question the phones see, e.g. “What should change for patients?”")
-        self.approval = QCheckBox("Show on the projector only after I approve")
         add = QPushButton("Add ideas activity")
         add.clicked.connect(self.add_activity)
         for w in (self.step, self.target, self.prompt):
             new.addWidget(w, 1 if w is self.prompt else 0)
-        new.addWidget(self.approval)
         new.addWidget(add)
         lay.addLayout(new)
 
@@ -159,8 +157,14 @@ class IdeasWindow(QWidget):
         self.open_btn.setObjectName("ideas_open")
         self.open_btn.clicked.connect(self.toggle_open)
         self.status = plain_label("", wrap=False)
+        # The setting of the activity shown (and of the next one added): switching it applies
+        # at once to that activity's ideas, on the projector and the phones.
+        self.approval = QCheckBox("Show on the projector only after I approve")
+        self.approval.setObjectName("ideas_approval")
+        self.approval.toggled.connect(self.set_approval)
         pick.addWidget(plain_label("Activity:", wrap=False))
         pick.addWidget(self.activity, 1)
+        pick.addWidget(self.approval)
         pick.addWidget(self.open_btn)
         pick.addWidget(self.status)
         lay.addLayout(pick)
@@ -265,6 +269,9 @@ class IdeasWindow(QWidget):
             self.refreshed.emit()
             return
         self.open_btn.setEnabled(True)
+        self.approval.blockSignals(True)
+        self.approval.setChecked(bool(activity["approval"]))
+        self.approval.blockSignals(False)
         self.open_btn.setText("Close for phones" if activity["state"] == "open" else "Open for phones")
         # Read once: the phones' writer commits meanwhile, and every part below shows these rows
         # (measured: a query per row made a 600-idea redraw stall the window for ~0.8 s).
@@ -345,6 +352,15 @@ class IdeasWindow(QWidget):
             activities = ideas.activities(self.session.store)
             self.fill_activities(int(activities[-1]["id"]) if activities else None)
 
+    def set_approval(self, on: bool) -> None:
+        """Hold the shown activity's ideas for approval (or stop holding them), new ideas and
+        ones already sent alike."""
+        aid = self.activity_id()
+        edits = ideas.approval_edits(self.session.store, aid, on) if aid is not None else []
+        if edits:
+            self._edit(edits,
+                       "Hold ideas for approval" if on else "Show ideas without approval")
+
     def toggle_open(self) -> None:
         aid = self.activity_id()
         activity = self.session.store.row("idea_activities", aid) if aid is not None else None
@@ -361,12 +377,30 @@ class IdeasWindow(QWidget):
             self.message.setText("Select one idea to reword.")
             return
         row = self.session.store.row("ideas", chosen[0])
-        text, ok = QInputDialog.getText(self, "Reword idea", "Wording:", text=row["text"] if row else "")
-        if ok:
+        text = self.dialogs().wording("Reword idea", "The wording the room sees:", row["text"] if row else "")
+        if text is not None:
             self._edit(ideas.reword_edit(self.session.store, chosen[0], text), "Reword idea")
 
+    def dialogs(self) -> DialogService:
+        """The main window's dialogs (scripted in tests), or this window's own."""
+        found = getattr(self.parentWidget(), "dialogs", None)
+        return found if isinstance(found, DialogService) else DialogService(self)
+
     def merge(self, ids: list[int]) -> None:
-        self._edit(ideas.merge_edits(self.session.store, ids), "Merge ideas")
+        """Merge after asking which wording the merged idea keeps (one of theirs, or edited)."""
+        store = self.session.store
+        rows = [r for i in ids if (r := store.row("ideas", i)) is not None]
+        if len(rows) < 2:
+            self.message.setText("Select two or more ideas to merge.")
+            return
+        texts = list(dict.fromkeys(str(r["text"]) for r in rows))
+        counts = ideas.supporters(store, int(rows[0]["activity_id"]))
+        best = max(rows, key=lambda r: (len(counts.get(int(r["id"]), ())), -int(r["id"])))["text"]
+        text = self.dialogs().wording(
+            "Merge ideas", f"Merge these {len(rows)} ideas into one. Which wording does the room see?"
+            " (Choose one, or edit it.)", str(best), texts)
+        if text is not None and text.strip():
+            self._edit(ideas.merge_edits(store, ids, text), "Merge ideas")
 
     def merge_selected(self) -> None:
         self.merge(self.selected())

@@ -111,6 +111,8 @@ class MainWindow(QMainWindow):
         file.addSeparator()
         self.workshop_actions = [
             self._action(file, "Save a &copy as…", self.save_copy, QKeySequence("Ctrl+Shift+S"), "save_copy"),
+            self._action(file, "Start the re&view day from this workshop…", self.start_review_day, None,
+                         "review_day"),
             self._action(file, "&Export to Excel…", self.export_excel, QKeySequence("Ctrl+E"), "export"),
             self._action(file, "Export &documents…", self.export_documents, QKeySequence("Ctrl+Shift+E"),
                          "export_documents"),
@@ -326,6 +328,34 @@ class MainWindow(QMainWindow):
                 self.dialogs.error("Copy not saved", str(exc))
                 return
             self.statusBar().showMessage(f"Copy saved to {path}", 6000)
+
+    def start_review_day(self) -> None:
+        """A new workshop file for the review day, started from this one (core/steps/partnership.py):
+        everything agreed is carried over, the repeated polls keep this day's answers to compare."""
+        from vbp_workshop.core.steps.partnership import start_review_day
+
+        if not self.session:
+            return
+        source = self.session.store
+        stem = source.path.stem.removesuffix(" design day")
+        path = self.dialogs.save_file("Start the review day", f"{stem} review day{FILE_SUFFIX}", FILTER)
+        if not path:
+            return
+        target = Path(path) if Path(path).suffix == FILE_SUFFIX else Path(path).with_suffix(FILE_SUFFIX)
+        if target.exists():
+            self.dialogs.error("File exists", f"“{target.name}” already exists. VBP Workshop never "
+                               "overwrites a workshop: choose a new name.")
+            return
+        try:
+            start_review_day(source, target).close()
+        except (OSError, WorkshopFileError) as exc:
+            self.dialogs.error("The review day was not started", str(exc))
+            return
+        self.open_path(target)
+        if self.view:
+            self.view.show_page("setup")
+        self.statusBar().showMessage("The review day is open: set its date on the Setup page. "
+                                     f"The design day stays as it was in {source.path.name}.", 10000)
 
     def close_workshop(self, leaving: tuple[str, str] = ("closing the workshop", "Close and stop voting")) -> bool:
         """Close the open workshop (every way out comes here). False if the facilitator chose to

@@ -10,13 +10,15 @@ from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
 from vbp_workshop.core.file.store import Store
 from vbp_workshop.core.model.domain import STEP_TITLES
+from vbp_workshop.ui.shared.dates import show_date
 
 
 def run_sheet_html(store: Store) -> str:
     """Every value from the file is escaped: it was typed by people."""
     w = store.workshop()
     e = escape
-    facts = " · ".join(e(str(w.get(k) or "")) for k in ("date", "venue", "facilitator") if w.get(k))
+    facts = " · ".join(e(show_date(str(w[k])) if k == "date" else str(w.get(k) or ""))
+                       for k in ("date", "venue", "facilitator") if w.get(k))
     rows, start = [], 0
     for item in store.rows("agenda"):
         minutes = int(item["planned_min"] or 0)

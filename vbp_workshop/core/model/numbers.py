@@ -157,9 +157,18 @@ def ten_times_off(value: float, baseline: float | None, target: float | None) ->
     return any(near(value * f) for f in (10, 100, 0.1, 0.01))
 
 
+MONTHS = {m: n for n, names in enumerate((
+    ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
+    ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"),
+    ("nov", "november"), ("dec", "december")), 1) for m in names}
+DATE_HINT = "day/month/year, e.g. 24/11/2026, or 2026-11-24"
+
+
 def parse_date(value: Any) -> str:
-    """An ISO date (YYYY-MM-DD) from a spreadsheet date or a text; anything else is refused
-    (a "03/04/2027" could be March or April)."""
+    """An ISO date (YYYY-MM-DD) from a spreadsheet date or a text a person typed: ISO
+    ("2026-11-24"), or day first as the UK writes it ("24/11/2026", "24-11-26", "24.11.2026",
+    "24 Nov 2026", "24 November 2026"); a two-digit year is this century. Anything else,
+    and a date that does not exist ("31/02/2027", "11/24/2026"), is refused."""
     if isinstance(value, datetime):
         return value.date().isoformat()
     if isinstance(value, date):
@@ -168,9 +177,20 @@ def parse_date(value: Any) -> str:
     if not text:
         raise NumberError("is empty")
     try:
-        return date.fromisoformat(text[:10] if re.match(r"^\d{4}-\d{2}-\d{2}([T ].*)?$", text) else text).isoformat()
+        if re.match(r"^\d{4}-\d{1,2}-\d{1,2}([T ].*)?$", text):
+            y, m, d = (int(x) for x in re.split(r"[-T ]", text)[:3])
+            return date(y, m, d).isoformat()
+        numeric = re.fullmatch(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4}|\d{2})", text)
+        named = re.fullmatch(r"(\d{1,2})(?:st|nd|rd|th)?[\s\-/.]*([A-Za-z]+)\.?,?[\s\-/.]*(\d{4}|\d{2})", text)
+        if numeric:
+            d, m, y = (int(x) for x in numeric.groups())
+        elif named and named.group(2).lower() in MONTHS:
+            d, m, y = int(named.group(1)), MONTHS[named.group(2).lower()], int(named.group(3))
+        else:
+            raise ValueError(text)
+        return date(y + 2000 if y < 100 else y, m, d).isoformat()
     except ValueError:
-        raise NumberError("is not a date (use YYYY-MM-DD)") from None
+        raise NumberError(f"is not a date ({DATE_HINT})") from None
 
 
 def parse_id(value: Any) -> int:

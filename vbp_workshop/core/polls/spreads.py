@@ -128,3 +128,48 @@ def spread_text(s: ItemSpread) -> str:
     if note:
         parts.append(note)
     return " · ".join(parts)
+
+
+# -- plain words for the room and the facilitator (the statistics go in a tooltip) -------------
+
+WIDE_SHARE = 0.3  # this share or more at the ends of the scale: views "vary widely"
+
+
+def spread_words(s: ItemSpread) -> str:
+    """`spread_text` in the words a room uses: "1 blocks: hear why · 2 with concerns: hear them ·
+    the room is split · average 3.0"; the figures (sd, share at the end values) stay in
+    `spread_text`."""
+    if s.mean is None:
+        return "no answers"
+    parts = []
+    if s.blockers:
+        parts.append(f"{s.blockers} {'blocks' if s.blockers == 1 else 'block'}: hear why")
+    if s.concerns:
+        parts.append(f"{s.concerns} with concerns: hear them")
+    if s.polarised:
+        parts.append("the room is split")
+    elif s.low and s.high and s.ends >= WIDE_SHARE:  # people at both ends, not all at one
+        parts.append("views vary widely")
+    else:
+        parts.append("views are close")
+    parts.append(f"average {s.mean:.1f}")
+    note = small_n_note(s.n)
+    if note:
+        parts.append(note)
+    return " · ".join(parts)
+
+
+def apart_words(d: float) -> str:
+    """How far apart two groups answered (a divergence, 0 = the same, 1 = opposite) in words."""
+    if d < 0.1:
+        return "much the same"
+    if d < 0.25:
+        return "a little apart"
+    if d < 0.5:
+        return "clearly apart"
+    return "far apart"
+
+
+def divergence_details(d: float) -> str:
+    """The figure behind `apart_words`, for a tooltip."""
+    return f"divergence {d:.2f} (0 = the same, 1 = opposite)"

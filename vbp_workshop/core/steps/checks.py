@@ -11,6 +11,7 @@ from typing import Any
 from vbp_workshop.core.file.store import Store
 from vbp_workshop.core.model import numbers
 from vbp_workshop.core.model.changes import Row
+from vbp_workshop.core.steps.spc import MetricReading, pilot_starts, read_metric
 
 # -- step 3: RACI -------------------------------------------------------------------------------
 
@@ -68,14 +69,15 @@ def parse_number(text: Any) -> float | None:
 
 
 def parse_date(text: Any) -> str:
-    """'' -> ''; a YYYY-MM-DD date -> itself (`numbers.parse_date`); anything else raises ValueError."""
+    """'' -> ''; a date as ISO or day first (`numbers.parse_date`) -> YYYY-MM-DD; anything else
+    raises ValueError."""
     s = str(text or "").strip()
     if not s:
         return ""
     try:
         return numbers.parse_date(s)
     except numbers.NumberError:
-        raise ValueError(f"“{s}” is not a date: use YYYY-MM-DD, e.g. 2027-03-31.") from None
+        raise ValueError(f"“{s}” is not a date: write it {numbers.DATE_HINT}.") from None
 
 
 def is_rate(metric: Row) -> bool:
@@ -185,3 +187,14 @@ def _elapsed(start: Any, end: Any, at: Any) -> float | None:
     if e <= s:
         return None
     return min(1.0, max(0.0, (a - s).days / (e - s).days))
+
+
+def metric_readings(store: Store) -> list[tuple[Row, MetricReading]]:
+    """Each metric with its statistical-process-control reading (core/spc.py): its actuals read
+    from its pilot's start date, not from the baseline date."""
+    actuals: dict[int, list[Row]] = {}
+    for a in store.rows("actuals"):
+        actuals.setdefault(a["metric_id"], []).append(a)
+    starts = pilot_starts(store.rows("pilots"))
+    return [(m, read_metric(m, actuals.get(m["id"], []), starts.get(m["pilot_id"], "")))
+            for m in store.rows("metrics")]

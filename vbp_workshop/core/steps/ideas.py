@@ -12,7 +12,8 @@ a new idea the facilitator made from it and others; the sources keep their text 
 
 from __future__ import annotations
 
-from collections import Counter
+import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,14 +59,63 @@ PROMOTE_KINDS: dict[str, tuple[str, dict[str, Any]]] = {
     "fist": ("How far can you support each idea? (fist-to-five)", {}),
 }
 
-# Merge suggestions: token_set_ratio on rapidfuzz's default_process (case, punctuation and
-# word order ignored) finds rewordings; token_sort_ratio keeps a short idea that is merely
-# contained in a longer one ("trust" in "more trust between partners") from scoring 100.
-# Chosen on real pairs (tests/core/test_ideas.py): "More trust between partners" / "more trust
-# between the partners!" 100/93; "Faster access…"/"Quicker access…" 87/75 are suggested;
-# "More trust…"/"Shared data between partners" 74/69 is not.
-SET_CUTOFF = 85.0
-SORT_FLOOR = 70.0
+# Merge suggestions compare the ideas' content words, not their letters: a letter score
+# (rapidfuzz token_set/sort ratio, the rule before) gave "Reduce admissions"/"Reduce
+# readmissions" 94 and "Nobody owns the pathway"/"Nobody funds the pathway" 92, above "GP
+# practices have no time for searches"/"GPs have no time to run searches" at 79. So: drop the
+# little words (STOP), bring word forms together (plural, -ing, -ed, a digit and its word, a few
+# synonyms), let a typo in a long word match ("attaks"/"attacks", same first letter), then
+# suggest a pair when (a) one idea's words are all in the other with at most a third more, or
+# (b) their words overlap by SUGGEST_AT (Dice). One content word swapped for another in a short
+# idea ("owns"/"funds", "budgets"/"targets") is a different idea. Chosen on a labelled set of
+# room-like pairs (tests/core/test_ideas.py: DUPLICATES and DISTINCT).
+SUGGEST_AT = 0.8
+PREFILTER = 50.0  # the letter score below which no pair reaches the word rule
+STOP = frozenset("""a an the and or but of to in on at for from by with without into onto across
+between among per via as than then so that this these those it its their our your his her they
+we you i is are be been being was were am has have had do does did doing done can could should
+would will shall may might must need needs needed get gets got make makes made take takes run all
+every each some any more most much many very too also just really not no one single""".split())
+SYNONYMS = {"quicker": "faster", "quick": "fast", "quickly": "fast", "sooner": "earlier",
+            "nobody": "noone", "organization": "organisation", "organizations": "organisations"}
+NUMBER_WORDS = {str(n): w for n, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve".split())}
+
+
+def _stem(word: str) -> str:
+    word = NUMBER_WORDS.get(SYNONYMS.get(word, word), SYNONYMS.get(word, word))
+    for suffix in ("ies", "ing", "ly", "ed", "es", "s"):
+        keep = 4 if suffix == "ly" else 2
+        if word.endswith(suffix) and len(word) - len(suffix) >= keep and not word.endswith("ss"):
+            word = word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+            break
+    return word[:-1] if len(word) > 3 and word.endswith("e") else word
+
+
+def content_words(text: str) -> frozenset[str]:
+    """An idea's words that carry its meaning, in one form each (see SUGGEST_AT)."""
+    low = text.lower().replace("’", "'").replace("'s", "").replace("n't", " not")
+    return frozenset(_stem(t) for t in re.findall(r"[^\W_]+", low) if t not in STOP)
+
+
+def _same_word(a: str, b: str) -> bool:
+    from rapidfuzz import fuzz
+
+    return a == b or (min(len(a), len(b)) >= 5 and a[0] == b[0] and fuzz.ratio(a, b) >= 85)
+
+
+def duplicate_score(a: str | frozenset[str], b: str | frozenset[str]) -> float:
+    """0-100: how far two ideas read as the same idea; 0 unless the rule suggests them."""
+    wa = content_words(a) if isinstance(a, str) else a
+    wb = content_words(b) if isinstance(b, str) else b
+    if not wa or not wb:
+        return 0.0
+    only_a = [x for x in wa if not any(_same_word(x, y) for y in wb)]
+    only_b = [y for y in wb if not any(_same_word(y, x) for x in wa)]
+    dice = (len(wa) - len(only_a) + len(wb) - len(only_b)) / (len(wa) + len(wb))
+    (short, missing), (long_, extra) = sorted(((wa, only_a), (wb, only_b)), key=lambda p: len(p[0]))
+    contained = not missing and len(short) >= 2 and len(extra) <= max(1, len(long_) // 3)
+    return round(100 * dice, 1) if contained or dice >= SUGGEST_AT else 0.0
 
 
 def new_activity_edit(step: int, target: str, prompt: str, *, approval: bool = False,
@@ -169,9 +219,8 @@ def trail(store: Store, idea_id: int) -> dict[str, Any]:
     if row is None:
         return {}
     leaves = [s for s in sources(store, idea_id) if s["device"]]
-    groups = Counter(s["grp"] or "no group" for s in leaves)
     merged = [s["text"] for s in store.rows("ideas", "merged_into = ?", (idea_id,), order="id")]
-    out: dict[str, Any] = {"submitted": len(leaves), "groups": dict(sorted(groups.items())),
+    out: dict[str, Any] = {"submitted": len(leaves), "groups": shown_groups(store, leaves),
                            "merged_from": merged}
     if row["poll_id"] is not None:
         poll = store.row("polls", int(row["poll_id"]))
@@ -182,12 +231,34 @@ def trail(store: Store, idea_id: int) -> dict[str, Any]:
     return out
 
 
+def shown_groups(store: Store, leaves: list[dict[str, Any]]) -> dict[str, int]:
+    """How many of an idea's senders were in each stakeholder group, by the rule every result
+    by group follows (`queries.min_group`, merged as `sectors.group_ballots_in_sectors`
+    merges ballots): a group below the smallest size merges within its sector, then into
+    "other", and is left out when still too small — a group of one is never named."""
+    from vbp_workshop.core.polls.sectors import group_ballots_in_sectors
+
+    split = group_ballots_in_sectors([{"grp": s["grp"] or ""} for s in leaves], queries.min_group(store))
+    return {g: len(bs) for g, bs in sorted(split.items())}
+
+
+def groups_text(groups: dict[str, int], submitted: int) -> str:
+    """`shown_groups` as words: "Clinician group 3, Other (merged) 4", and how many are left out."""
+    from vbp_workshop.core.model.domain import GROUP_LABELS
+
+    named = ", ".join(f"{GROUP_LABELS.get(g, g)} {n}" for g, n in groups.items())
+    withheld = submitted - sum(groups.values())
+    if withheld:
+        rest = f"{withheld} in groups too small to name"
+        return f"{named}, {rest}" if named else rest
+    return named
+
+
 def trail_text(t: dict[str, Any]) -> str:
     """The trail as one line for a workbook cell or a tooltip."""
     parts = []
     if t.get("submitted"):
-        groups = ", ".join(f"{g} {n}" for g, n in t["groups"].items())
-        parts.append(f"submitted {t['submitted']}× ({groups})")
+        parts.append(f"submitted {t['submitted']}× ({groups_text(t['groups'], t['submitted'])})")
     if t.get("merged_from"):
         parts.append(f"merged from {len(t['merged_from'])}")
     if "voted" in t:
@@ -206,6 +277,15 @@ def status_edits(store: Store, idea_ids: list[int], status: str) -> list[Edit]:
         raise ValueError(status)
     return [Update("ideas", i, {"status": status}) for i in idea_ids
             if (r := store.row("ideas", i)) is not None and r["status"] != MERGED]
+
+
+def approval_edits(store: Store, activity_id: int, approval: bool) -> list[Edit]:
+    """Switch an activity's "show only after I approve" on or off; it applies at once to every
+    idea of the activity (`visible` reads it), those already sent included."""
+    activity = store.row("idea_activities", activity_id)
+    if activity is None or bool(activity["approval"]) == approval:
+        return []
+    return [Update("idea_activities", activity_id, {"approval": int(approval)})]
 
 
 def reword_edit(store: Store, idea_id: int, text: str) -> list[Edit]:
@@ -251,10 +331,11 @@ class MergeSuggester:
     def __init__(self) -> None:
         self._texts: dict[int, str] = {}
         self._pairs: dict[tuple[int, int], float] = {}
+        self._words: dict[int, frozenset[str]] = {}
 
     def update(self, ideas_rows: list[dict[str, Any]]) -> list[tuple[int, int, float]]:
         # Imported here: a checkout whose environment predates the dependency still runs the rest.
-        from rapidfuzz import fuzz, process, utils
+        from rapidfuzz import fuzz, process
 
         live = {int(r["id"]): str(r["text"]) for r in ideas_rows if r["status"] in (NEW, APPROVED)}
         changed = [i for i, t in live.items() if self._texts.get(i) != t]
@@ -262,20 +343,25 @@ class MergeSuggester:
         if gone or changed:
             drop = gone | set(changed)
             self._pairs = {k: v for k, v in self._pairs.items() if not drop.intersection(k)}
+            for i in drop:
+                self._words.pop(i, None)
         self._texts = dict(live)
         if changed:
+            for i in changed:
+                self._words[i] = content_words(live[i])
             ids = list(live)
-            new_texts = [live[i] for i in changed]
-            scores = process.cdist(new_texts, [live[i] for i in ids], scorer=fuzz.token_set_ratio,
-                                   processor=utils.default_process, score_cutoff=SET_CUTOFF)
-            for a, b in zip(*scores.nonzero(), strict=True):
+            joined = {i: " ".join(sorted(self._words[i])) for i in ids}
+            # A quick letter score first (rapidfuzz, in C) keeps the word rule to likely pairs.
+            near = process.cdist([joined[i] for i in changed], [joined[i] for i in ids],
+                                 scorer=fuzz.token_set_ratio, score_cutoff=PREFILTER)
+            for a, b in zip(*near.nonzero(), strict=True):
                 x, y = changed[int(a)], ids[int(b)]
-                if x == y:
-                    continue
                 key = (min(x, y), max(x, y))
-                if key not in self._pairs and fuzz.token_sort_ratio(
-                        live[x], live[y], processor=utils.default_process) >= SORT_FLOOR:
-                    self._pairs[key] = float(scores[a][b])
+                if x == y or key in self._pairs:
+                    continue
+                score = duplicate_score(self._words[x], self._words[y])
+                if score:
+                    self._pairs[key] = score
         return sorted(((a, b, s) for (a, b), s in self._pairs.items()), key=lambda x: (-x[2], x[0], x[1]))
 
 
@@ -304,12 +390,39 @@ def promote_edits(store: Store, activity_id: int, idea_ids: list[int], kind: str
             edits.append(Update("ideas", int(r["id"]), {"poll_id": poll_id + n, "poll_option": 0,
                                                         "status": APPROVED}))
         return [*edits, link]
-    edits.append(Insert("polls", {**new_poll_edit(step, kind, question, [r["text"] for r in rows],
-                                                          dict(settings), tag).values, "id": poll_id}))
-    edits.append(link)
+    waiting = _waiting_poll(store, activity, kind)
+    if waiting is not None:
+        # The step's own vote on this list (the template's "spread your dots across the ambition
+        # statements", filled from the list when it opens) becomes the vote on the ideas, rather
+        # than a second vote of the same kind beside it: its options are the ideas, its filling
+        # stops (it would put the list back over them), its question stays unless one is given.
+        poll_id = waiting.id
+        kept = {k: v for k, v in waiting.settings.items() if k != "fill_from"}
+        values: dict[str, Any] = {"options": json.dumps([r["text"] for r in rows], ensure_ascii=False),
+                                  "settings": json.dumps(kept, ensure_ascii=False)}
+        if question != default_q:
+            values["question"] = question
+        edits += [Update("polls", poll_id, values), Update("idea_activities", activity_id, {"poll_id": poll_id})]
+    else:
+        edits.append(Insert("polls", {**new_poll_edit(step, kind, question, [r["text"] for r in rows],
+                                                              dict(settings), tag).values, "id": poll_id}))
+        edits.append(link)
     edits += [Update("ideas", int(r["id"]), {"poll_id": poll_id, "poll_option": n, "status": APPROVED})
               for n, r in enumerate(rows)]
     return edits
+
+
+def _waiting_poll(store: Store, activity: dict[str, Any], kind: str) -> Poll | None:
+    """The step's unanswered, unopened poll of `kind` that fills its options from the list this
+    activity's ideas are adopted into, and that no ideas are in yet (None when there is none)."""
+    target = TARGETS.get(str(activity["target"]))
+    if target is None:
+        return None
+    for poll in queries.polls(store, int(activity["step"])):
+        if (poll.kind == kind and poll.settings.get("fill_from") == target.table and not poll.is_open
+                and not queries.answer_count(store, poll.id) and not store.find("ideas", poll_id=poll.id)):
+            return poll
+    return None
 
 
 def scores(poll: Poll, t: Any) -> list[float]:
@@ -333,14 +446,22 @@ def results(store: Store, activity_id: int) -> list[tuple[dict[str, Any], float,
     voted = [(r, by_poll[int(r["poll_id"])][int(r["poll_option"])]) for r in promoted
              if int(r["poll_id"]) in by_poll and int(r["poll_option"]) < len(by_poll[int(r["poll_id"])])]
     ordered = sorted(voted, key=lambda x: -x[1])
-    return [({**r, "round": polls[int(r["poll_id"])].round}, s, n) for n, (r, s) in enumerate(ordered, 1)]
+    # Ties share a rank, the next rank skips (1, 2, 2, 4): "standard competition" ranking.
+    ranks = [1 + sum(other > s for _r, other in ordered) for _r, s in ordered]
+    return [({**r, "round": polls[int(r["poll_id"])].round}, s, n) for (r, s), n in zip(ordered, ranks, strict=True)]
+
+
+def rank_label(rank: int, ranks: list[int]) -> str:
+    """A rank as people write it: "2=" when another idea shares it."""
+    return f"{rank}=" if ranks.count(rank) > 1 else str(rank)
 
 
 def adopt_edits(store: Store, activity_id: int, idea_ids: list[int] | None = None, top: int = 1,
                 by: str = "", at: str = "") -> list[Edit]:
     """Record the vote on every promoted idea and adopt the winners (the `top` best, or the
     ideas named) into the step's record; each adopted idea keeps where it went, when (`at`,
-    default now), by whom."""
+    default now), by whom. Ideas tied at the cut share their rank, so all of them are adopted
+    (top 2 of 1, 2=, 2=)."""
     activity = store.row("idea_activities", activity_id)
     ranked = results(store, activity_id)
     if activity is None or not ranked:
@@ -350,8 +471,9 @@ def adopt_edits(store: Store, activity_id: int, idea_ids: list[int] | None = Non
     stamp = at or now_iso()
     edits: list[Edit] = []
     goals = list(store.step_fields(target.step).get(target.column, [])) if target.table == "steps" else []
+    ranks = [n for _r, _s, n in ranked]
     for row, score, rank in ranked:
-        result = f"rank {rank} of {len(ranked)}, score {score:g}"
+        result = f"rank {rank_label(rank, ranks)} of {len(ranked)}, score {score:g}"
         values: dict[str, Any] = {"poll_round": row["round"], "result": result}
         if int(row["id"]) in chosen and not row["adopted_at"]:
             if target.table == "steps":

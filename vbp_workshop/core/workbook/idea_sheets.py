@@ -5,7 +5,7 @@ adopted — the trail from the room's words to the record, one row per idea."""
 from __future__ import annotations
 
 from vbp_workshop.core.file.store import Store
-from vbp_workshop.core.model.domain import GROUP_LABELS
+from vbp_workshop.core.polls import queries
 from vbp_workshop.core.steps import ideas
 from vbp_workshop.core.workbook.xlsx import Sheet, cell_text
 
@@ -20,7 +20,8 @@ def ideas_sheets(store: Store) -> list[Sheet]:
     sh = Sheet(SHEET, max_width=60)
     sh.heading("Ideas from the room")
     sh.add(["Hidden ideas are left out. “Merged from” lists the phones' own words; supports are "
-            "counted once per phone, never who."], "note")
+            "counted once per phone, never who. A group smaller than "
+            f"{queries.min_group(store)} is merged or left unnamed, as on every sheet."], "note")
     for a in acts:
         target = ideas.TARGETS.get(a["target"])
         sh.blank()
@@ -33,7 +34,7 @@ def ideas_sheets(store: Store) -> list[Sheet]:
             t = ideas.trail(store, int(r["id"]))
             sources = [s for s in ideas.sources(store, int(r["id"])) if s["status"] != ideas.HIDDEN]
             merged = "; ".join(cell_text(s["submitted"] or s["text"]) for s in sources) if t["merged_from"] else ""
-            groups = ", ".join(f"{GROUP_LABELS.get(g, g)} {n}" for g, n in t["groups"].items())
+            groups = ideas.groups_text(t["groups"], t["submitted"])
             voted = t.get("voted") or {}
             adopted = t.get("adopted") or {}
             rows.append([

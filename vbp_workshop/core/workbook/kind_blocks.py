@@ -102,8 +102,12 @@ def text_block(sh: Sheet, poll: Poll, t: Tally, name: str, title: str) -> Chart 
         return None
     sh.blank()
     first, last = sh.table(name + "Words", ["Word", "Mentions"], [list(w) for w in t.words[:15]])
+    # A bar per word with room for its name: the chart grows with the words (15 words were
+    # crammed into 265 px).
+    words = len(t.words[:15])
     return Chart("bar", title, [Series("Mentions", (first + 1, last, 1), (first + 1, last, 2))],
-                 axis="count", max_value=max((w[1] for w in t.words[:15]), default=0), y_title="mentions")
+                 axis="count", max_value=max((w[1] for w in t.words[:15]), default=0), y_title="mentions",
+                 size=(420, max(210, 90 + 22 * words)))
 
 
 # kind -> its block. A kind with none gets the heading and the group split only

@@ -90,12 +90,12 @@ def shown_groups(ballots: list[Row], min_size: int, grouped: bool) -> dict[int, 
 def poll_sheets(store: Store, progress: Callable[[float], None],
                 cancelled: Callable[[], bool] = lambda: False) -> list[Sheet]:
     min_size = min_group(store)  # the one rule, shared with the tallies
-    results = Sheet("Poll results", min_print_width=155)  # two charts side by side
+    results = Sheet("Poll results", min_print_width=130)  # two charts side by side
     results.heading("Poll results")
     results.add(["Each poll's latest round, with a chart; groups with fewer than "
                  f"{min_size} respondents merge with the other small groups of their sector, then into “other” "
                  "(left out if still too few)."], "note")
-    raw = Sheet("Raw votes", freeze=(1, 0), print_rows=(1, 1), max_width=50)
+    raw = Sheet("Raw votes", freeze=(1, 0), print_rows=(1, 1), max_width=50, clip=True)
     raw_headers = ["Poll ID", "Round", "Ballot ID", "Answer (JSON)", "Group", "Source", "Count",
                    "Step", "Question", "Answer", "Time (UTC)"]
     raw_rows: list[list[Any]] = []
@@ -143,7 +143,8 @@ def poll_sheets(store: Store, progress: Callable[[float], None],
         if cancelled():
             raise Cancelled
     raw.table("RawVotes", raw_headers, raw_rows, formats={11: "yyyy-mm-dd hh:mm:ss"})
-    raw.widths = {1: 8, 2: 7, 3: 10, 4: 30, 5: 22, 6: 8, 7: 7, 8: 6, 9: 40, 10: 40, 11: 20}
+    # One page wide: an appendix read on screen; on paper a long text is cut at its cell's edge.
+    raw.widths = {1: 7, 2: 7, 3: 8, 4: 24, 5: 22, 6: 8, 7: 7, 8: 6, 9: 34, 10: 34, 11: 18}
     audit.table("Audit", ["Poll ID", "Round", "Step", "Question", "Type", "Privacy mode", "Opened (UTC)",
                           "Closed (UTC)", "Turnout", "Phone", "Hand", "Ballots", "SHA-256 of raw votes"],
                 audit_rows, formats={7: "yyyy-mm-dd hh:mm", 8: "yyyy-mm-dd hh:mm"}, wrap=(4,))
@@ -169,8 +170,6 @@ def _short(text: str, n: int = 80) -> str:
 def _poll_block(sh: Sheet, poll: Poll, t: Tally, tallies: dict[str, Tally], equal_tally: Tally | None = None) -> None:
     sh.blank()
     top = sh.next_row
-    if len(sh.rows) > 4:
-        sh.page_breaks.append(top)  # one poll per printed page: its charts are never split
     sh.heading(f"Step {poll.step or '–'} · {poll.question}", 2)
     sources = ", ".join(f"{n} {s}" for s, n in sorted(t.by_source.items()))
     small = small_n_note(t.respondents)  # the same words as on screen and on the sector sheets
@@ -203,16 +202,48 @@ def _poll_block(sh: Sheet, poll: Poll, t: Tally, tallies: dict[str, Tally], equa
                        legend=True, y_title=measure)
     # The charts go under the tables, side by side: the block prints one page wide at a
     # readable size, and a page break before each block keeps its charts on one page.
-    if chart is not None or gchart is not None:
+    # A poll's block prints on one page, with as many polls to a page as fit (xlsx.pack_pages):
+    # beside narrow tables its charts stand to their right, side by side (small polls then share
+    # a page); beside wide ones they go under the tables.
+    charts = [x for x in (chart, gchart) if x is not None]
+    columns = max((len(r) for r in sh.rows[top - 1:]), default=1)
+    if charts and columns <= BESIDE_COLUMNS:
+        for n, c in enumerate(charts):
+            c.size = (BESIDE_WIDTH, chart_height(c))
+            c.x_offset = 12 + n * (BESIDE_WIDTH + 12)
+            sh.charts.append((c, top + 1, columns + 1))
+        sh.blank(max(0, top + 1 + max(-(-c.size[1] // 20) for c in charts) - sh.next_row))
+    elif charts:
         sh.blank()
         at = sh.next_row
-        for n, c in enumerate(x for x in (chart, gchart) if x is not None):
-            c.x_offset = n * (c.size[0] + 15)
+        for n, c in enumerate(charts):
+            c.size = (CHART_WIDTH, chart_height(c))
+            c.x_offset = n * (CHART_WIDTH + 15)
             sh.charts.append((c, at, 1))
-        sh.blank(CHART_ROWS)
+        sh.blank(max(-(-c.size[1] // 20) for c in charts))
+    sh.keep_together.append((top, sh.next_row - 1))
 
 
-CHART_ROWS = 14  # a 265 px chart over rows of 20 px
+CHART_WIDTH, CHART_HEIGHT = 420, 210  # pixels: two side by side print one A4 page wide
+
+
+def chart_height(c: Chart) -> int:
+    """Pixels a chart needs to stay readable in print: its plot, a row per bar, a line per key
+    (a six-attribute trust pulse's key left its plot a sliver at 210 px)."""
+    if c.size[1] > 265:  # sized by its kind (the word chart)
+        return c.size[1]
+    if c.kind == "scatter":  # a square-ish plot, and its key two to a line
+        return 230 + 18 * (-(-len(c.series) // 2) if c.legend else 0)
+    key = 18 * len(c.series) if c.legend and len(c.series) > 1 else 0
+    bars = 0
+    if c.kind == "bar" and c.series and c.series[0].categories:
+        first, last, _col = c.series[0].categories
+        bars = 14 * (last - first + 1) * len(c.series)
+    return max(CHART_HEIGHT, 70 + bars + key)
+
+
+BESIDE_WIDTH = 330  # pixels: two charts beside a block's tables
+BESIDE_COLUMNS = 4  # a block this many columns wide has its charts to the right of its tables
 
 
 GROUP_COLOURS = ["#12355B", "#E07A1F", "#2E8B57", "#8E44AD", "#C0262D", "#4C9BD6", "#7F7F7F"]

@@ -57,23 +57,28 @@ def sectors_sheet(store: Store) -> Sheet:
              [[STAKEHOLDER_LABELS[s], SECTOR_LABELS[SECTOR_OF[s]]] for s in Stakeholder])
     sh.blank()
     sh.heading("Every item by sector (current round)", 2)
-    rows = []
+    split: list[tuple[Poll, dict[str, Tally]]] = []
     for poll in queries.polls(store):
         if not poll.plugin.splits_by_group or not poll.keeps_groups:
             continue
         tallies = queries.sector_tallies(store, poll)
-        if not tallies:
-            continue
+        if tallies:
+            split.append((poll, tallies))
+    # Only the sectors some poll shows get a column: a sector too small everywhere (merged into
+    # "other") is not named by an empty column either.
+    order = [s for s in SECTOR_ORDER if any(s in tallies for _p, tallies in split)]
+    rows = []
+    for poll, tallies in split:
         values = {s: item_values(poll, t) for s, t in tallies.items()}
         small = ", ".join(SPLIT_LABELS[s] for s, t in tallies.items() if small_n_note(t.respondents))
         for i, label in enumerate(item_labels(poll)):
-            per = [_r(values[s][i]) if s in values and i < len(values[s]) else "" for s in SECTOR_ORDER]
-            nhs, ind = per[0], per[1]
+            per = {s: _r(values[s][i]) if s in values and i < len(values[s]) else "" for s in SECTOR_ORDER}
+            nhs, ind = per["nhs"], per["industry"]
             diff = round(nhs - ind, 2) if isinstance(nhs, float) and isinstance(ind, float) else ""
-            rows.append([poll.step, poll.question, label, measure(poll), *per, diff,
-                         *[tallies[s].respondents if s in tallies else "" for s in SECTOR_ORDER], small])
-    headers = ["Step", "Poll", "Item", "Measure", *[SPLIT_LABELS[s] for s in SECTOR_ORDER], "NHS minus industry",
-               *[f"n {SPLIT_LABELS[s]}" for s in SECTOR_ORDER], f"Fewer than {SMALL_N} answers in"]
+            rows.append([poll.step, poll.question, label, measure(poll), *[per[s] for s in order], diff,
+                         *[tallies[s].respondents if s in tallies else "" for s in order], small])
+    headers = ["Step", "Poll", "Item", "Measure", *[SPLIT_LABELS[s] for s in order], "NHS minus industry",
+               *[f"n {SPLIT_LABELS[s]}" for s in order], f"Fewer than {SMALL_N} answers in"]
     sh.table("SectorComparison", headers, rows, wrap=(2, 3))
     sh.blank()
     sh.heading("Importance vs satisfaction by sector", 2)
@@ -142,11 +147,12 @@ def readiness_sheet(store: Store) -> Sheet:
         elif poll.target == "timeline":
             sh.heading(poll.question, 2)
             sectors = {"all": queries.round_tally(store, poll), **queries.sector_tallies(store, poll)}
-            rows = [[opt, *[_r(sectors[k].percents[i], 0) if k in sectors and sectors[k].respondents else ""
-                            for k in ("all", *SECTOR_ORDER)]] for i, opt in enumerate(poll.options)]
-            rows.append(["n", *[sectors[k].respondents if k in sectors else "" for k in ("all", *SECTOR_ORDER)]])
+            keys = ["all", *[k for k in SECTOR_ORDER if k in sectors]]  # a sector too small is not named
+            rows = [[opt, *[_r(sectors[k].percents[i], 0) if sectors[k].respondents else "" for k in keys]]
+                    for i, opt in enumerate(poll.options)]
+            rows.append(["n", *[sectors[k].respondents for k in keys]])
             sh.table(f"Timeline{poll.id}", ["Answer (% of each)", "Whole room",
-                                            *[SPLIT_LABELS[k] for k in SECTOR_ORDER]], rows)
+                                            *[SPLIT_LABELS[k] for k in keys[1:]]], rows)
             if poll.settings.get("reference"):
                 sh.add([str(poll.settings["reference"])], "note")
             sh.blank()

@@ -79,6 +79,17 @@ class Series:
     categories: tuple[int, int, int] | None  # (first_row, last_row, col)
     values: tuple[int, int, int]  # (first_row, last_row, col)
     colour: str = ""
+    marker: str = ""  # scatter: the marker's shape ("" = the series' own from MARKERS)
+
+
+# Print-safe series: each its own colour (Okabe-Ito, apart for colour-blind readers) and, for
+# points, its own marker shape, so series are told apart on a greyscale print too.
+SERIES_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#000000", "#F0E442"]
+MARKERS = ["circle", "square", "diamond", "triangle", "x", "star", "plus", "dash"]
+# Bar series beside each other: the first solid, the others each with their own hatching in
+# their colour on white, so a greyscale print still tells them apart.
+PATTERNS = ["", "wide_upward_diagonal", "dark_horizontal", "small_check", "dark_vertical",
+            "wide_downward_diagonal", "large_grid", "divot"]
 
 
 @dataclass
@@ -119,6 +130,12 @@ class Sheet:
     page_breaks: list[int] = field(default_factory=list)  # 1-based rows that start a page
     repeat_cols: int = 1  # columns repeated on each page when the sheet prints more than one wide
     min_print_width: float = 0  # characters the sheet's charts need when printed
+    # Printed one page wide: columns too wide for that narrow, their text wrapping (or, for an
+    # appendix of raw data, `clip`: cut at the cell's edge on paper, whole in the cell).
+    clip: bool = False
+    # Rows (first, last, 1-based) printed on one page together: a page break goes before a block
+    # that would not fit on what is left of the page, never inside one (and only there).
+    keep_together: list[tuple[int, int]] = field(default_factory=list)
 
     @property
     def next_row(self) -> int:
@@ -206,13 +223,15 @@ class WorkbookWriter:
 
     def write(self, sheet: Sheet, cancelled: Callable[[], bool] = lambda: False) -> None:
         ws = self.wb.add_worksheet(sheet.title[:31])
-        widths = self._widths(sheet)
+        widths = fit_one_page_wide(sheet, self._widths(sheet))
         for c, w in widths.items():
             ws.set_column(c - 1, c - 1, w, self.fmt())  # cells without a format of their own
         if sheet.freeze:
             ws.freeze_panes(*sheet.freeze)
-        self._print_setup(ws, sheet, widths)
         heights = self._heights(sheet, widths)
+        if sheet.keep_together:
+            sheet.page_breaks = pack_pages(sheet, widths, heights)
+        self._print_setup(ws, sheet, widths)
         for r, h in heights.items():
             ws.set_row(r - 1, h)
         # Tables first: add_table writes the header cells (with the header format); the data
@@ -286,7 +305,12 @@ class WorkbookWriter:
         widths: dict[int, float] = {}
         for r, row in enumerate(sheet.rows[:2000], 1):
             for c, v in enumerate(row, 1):
-                if v is None or sheet.styles.get((r, c)) in ("h1", "h2", "note"):
+                style = sheet.styles.get((r, c))
+                if v is None or style in ("h1", "h2", "note"):
+                    continue
+                if style == "header":  # headers wrap: their longest word sets the width
+                    n = max((len(w) for w in str(v).split()), default=0) + 2
+                    widths[c] = max(widths.get(c, 8), min(sheet.max_width, n * 1.1 + 2))
                     continue
                 if isinstance(v, datetime):
                     n = 17
@@ -354,9 +378,22 @@ class WorkbookWriter:
                 props["name"] = [title, s.name[0] - 1, s.name[1] - 1]
             else:
                 props["name"] = cell_text(s.name)
+            n = spec.series.index(s)
             if spec.kind == "scatter":
-                props["marker"] = {"type": "circle", "size": 9,
-                                   **({"fill": {"color": s.colour}} if s.colour else {})}
+                colour = s.colour or SERIES_COLOURS[n % len(SERIES_COLOURS)]
+                shape = s.marker or MARKERS[n % len(MARKERS)]
+                props["marker"] = {"type": shape, "size": 9 if shape not in ("x", "star", "plus") else 10,
+                                   "fill": {"color": colour}, "border": {"color": "#1A1A1A" if shape != "x"
+                                                                         else colour, "width": 0.75}}
+            elif len(spec.series) > 1:
+                # Several bar series: each its colour, and a pattern for a greyscale print.
+                colour = s.colour or SERIES_COLOURS[n % len(SERIES_COLOURS)]
+                pattern = PATTERNS[n % len(PATTERNS)]
+                if pattern:
+                    props["pattern"] = {"pattern": pattern, "fg_color": colour, "bg_color": "#FFFFFF"}
+                else:
+                    props["fill"] = {"color": colour}
+                props["border"] = {"color": colour if pattern else "#1A1A1A", "width": 0.75}
             elif s.colour:
                 props["fill"] = {"color": s.colour}
             else:
@@ -388,13 +425,73 @@ class WorkbookWriter:
         elif spec.kind in ("bar", "percent_bar"):
             # In a horizontal bar chart XlsxWriter's x axis is the (horizontal) value axis.
             chart.set_x_axis(value_axis)
-            chart.set_y_axis({"reverse": spec.top_first, "name": cell_text(spec.x_title)} if spec.top_first
-                             else {"name": cell_text(spec.x_title)})
+            # The names at the plot's left edge, never over bars that run below zero (a gap).
+            chart.set_y_axis({"reverse": spec.top_first, "name": cell_text(spec.x_title), "label_position": "low"}
+                             if spec.top_first else {"name": cell_text(spec.x_title), "label_position": "low"})
         else:
             chart.set_y_axis(value_axis)
             chart.set_x_axis({"name": cell_text(spec.x_title)} if spec.x_title else {})
         chart.set_size({"width": spec.size[0], "height": spec.size[1]})
         return chart
+
+
+NARROWEST = 10.0  # characters: a column is never narrowed below this to fit the page
+
+
+def page_chars(sheet: Sheet) -> float:
+    """The widest a sheet may be (in character units) and still print one page wide legibly."""
+    return (A4_LANDSCAPE_CHARS if sheet.landscape else A4_LANDSCAPE_CHARS * 0.68) / MIN_PRINT_SCALE
+
+
+def fit_one_page_wide(sheet: Sheet, widths: dict[int, float]) -> dict[int, float]:
+    """Columns narrowed, the widest most, until the sheet prints one page wide at a legible
+    scale (a sheet two pages wide prints its charts sliced and its rows twice over). The text of
+    a narrowed column wraps (its rows grow), or is cut on paper for a `clip` sheet."""
+    ncols = max((len(r) for r in sheet.rows), default=1)
+    widths = {c: widths.get(c, 8.43) for c in range(1, ncols + 1)} | widths
+    limit = page_chars(sheet) - 0.8 * len(widths) - 3  # the file adds ~0.71 of padding to each column
+    total = sum(widths.values())
+    if total <= limit:
+        return widths
+    room = {c: w - NARROWEST for c, w in widths.items() if w > NARROWEST}
+    if not room:
+        return widths
+    share = min(1.0, (total - limit) / sum(room.values()))
+    fitted = {c: (w - room[c] * share if c in room else w) for c, w in widths.items()}
+    if not sheet.clip:
+        for r, row in enumerate(sheet.rows, 1):
+            for c, v in enumerate(row, 1):
+                if (c in room and isinstance(v, str) and len(v) * 1.1 + 2 > fitted[c]
+                        and (r, c) not in sheet.styles):
+                    sheet.styles[(r, c)] = "wrap"
+    return fitted
+
+
+# The printable height of an A4 page (0.6" margins top and bottom), in points.
+PAGE_POINTS = {True: 595.3 - 86.4, False: 841.9 - 86.4}
+
+
+def print_scale(sheet: Sheet, widths: dict[int, float]) -> float:
+    """The scale a sheet printed one page wide prints at (fit to the page's width)."""
+    page = A4_LANDSCAPE_CHARS if sheet.landscape else A4_LANDSCAPE_CHARS * 0.68
+    return min(1.0, page / max(sum(widths.values()), sheet.min_print_width, 1.0))
+
+
+def pack_pages(sheet: Sheet, widths: dict[int, float], heights: dict[int, float]) -> list[int]:
+    """Page breaks (1-based rows) that keep each `keep_together` block on one page, as many
+    blocks to a page as fit (a poll a page printed 22 pages for 22 small polls)."""
+    capacity = 0.95 * PAGE_POINTS[sheet.landscape] / print_scale(sheet, widths)
+
+    def height(first: int, last: int) -> float:
+        return sum(heights.get(r, LINE_HEIGHT) for r in range(first, last + 1))
+
+    breaks: list[int] = []
+    page_top = 1
+    for first, last in sorted(sheet.keep_together):
+        if first > page_top and height(page_top, last) > capacity:
+            breaks.append(first)
+            page_top = first
+    return breaks
 
 
 EXCEL_EPOCH = datetime(1899, 12, 30)

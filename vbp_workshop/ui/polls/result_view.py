@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStackedWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -22,8 +23,9 @@ from vbp_workshop.core.model.changes import Update
 from vbp_workshop.core.model.domain import GROUP_LABELS
 from vbp_workshop.core.model.poll import Poll
 from vbp_workshop.core.model.tally import Tally
+from vbp_workshop.core.polls.spreads import apart_words, divergence_details
 from vbp_workshop.core.polls.tally import divergence
-from vbp_workshop.ui.polls import sector_view
+from vbp_workshop.ui.polls import over_time, sector_view
 from vbp_workshop.ui.polls.charts import chart_for
 from vbp_workshop.ui.polls.charts.base import PollChart
 from vbp_workshop.ui.polls.charts.groups import GroupChart
@@ -54,6 +56,8 @@ class ResultView(QWidget):
     compare: QCheckBox
     round_box: QComboBox
     divergence: QLabel
+    figures: QLabel
+    figures_button: QToolButton
     stack: QStackedWidget
     group_chart: GroupChart
     charts: dict[str, PollChart]  # one chart per kind, built when a poll of that kind is first shown
@@ -80,6 +84,18 @@ class ResultView(QWidget):
         self.compare.toggled.connect(self._toggle_compare)
         self.divergence = plain_label(cls="hint")
         self.divergence.hide()
+        # The statistics behind the plain line (divergence, standard deviation, shares at the
+        # ends, counts): one click away, for the facilitator who wants them.
+        self.figures = plain_label(cls="hint")
+        self.figures.setObjectName("result_figures")
+        self.figures.hide()
+        self.figures_button = QToolButton()
+        self.figures_button.setObjectName("show_figures")
+        self.figures_button.setText("Figures")
+        self.figures_button.setCheckable(True)
+        self.figures_button.setToolTip("Show the statistics behind the line above the chart")
+        self.figures_button.toggled.connect(lambda on: self.figures.setVisible(on and bool(self.figures.text())))
+        self.figures_button.hide()
         self.stack = QStackedWidget()
         self.group_chart = GroupChart()
         self.stack.addWidget(self.group_chart)
@@ -112,7 +128,12 @@ class ResultView(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addLayout(view)
-        lay.addWidget(self.divergence)
+        line = QHBoxLayout()
+        line.setContentsMargins(0, 0, 0, 0)
+        line.addWidget(self.divergence, 1)
+        line.addWidget(self.figures_button, 0, Qt.AlignmentFlag.AlignTop)
+        lay.addLayout(line)
+        lay.addWidget(self.figures)
         lay.addWidget(chart_split, 1)
 
     def current_tally(self) -> Tally | None:
@@ -137,41 +158,52 @@ class ResultView(QWidget):
             self.round_box.blockSignals(False)
             self.by_group.setEnabled(poll.keeps_groups)
             self.by_sector.setEnabled(poll.keeps_groups)
-            self.compare.setEnabled(poll.round > 1)
+            self.compare.setEnabled(over_time.can_compare(self.session, poll))
+            self.compare.setText("Compare with earlier days" if over_time.has_earlier(self.session, poll)
+                                 else "Compare rounds")
         t = self.current_tally()
         assert t is not None
         self.text_box.setVisible(poll.kind == "text")
         if poll.kind == "text":
             self._fill_answers()
-        if self.compare.isChecked() and poll.round > 1 and poll.kind != "text":
-            rounds = {f"round{r}": self.session.round_tally(poll, r) for r in range(1, poll.round + 1)}
-            self.group_chart.set_groups(poll, rounds, {f"round{r}": f"Round {r}" for r in range(1, poll.round + 1)})
+        if self.compare.isChecked() and over_time.can_compare(self.session, poll):
+            rounds, labels = over_time.compared(self.session, poll)
+            self.group_chart.set_groups(poll, rounds, labels)
             self.stack.setCurrentWidget(self.group_chart)
             d, pair = divergence(poll, rounds)
-            self._say_divergence(f"Change between rounds: {d:.2f}" if pair else "")
+            what = "days and rounds" if len(labels) > poll.round else "rounds"
+            self._say_divergence(f"Change between {what}: {apart_words(d)}" if pair else "",
+                                 divergence_details(d) if pair else "")
         elif self.by_sector.isChecked() and poll.keeps_groups:
             groups, labels, line = sector_view.sector_split(self.session, poll, self.round_box.currentData())
             self.group_chart.set_groups(poll, groups, labels)
             self.stack.setCurrentWidget(self.group_chart)
-            self._say_divergence(line)
+            self._say_divergence(line, sector_view.sector_details(self.session, poll, self.round_box.currentData()))
         elif self.by_group.isChecked() and poll.keeps_groups:
             groups = self.session.group_tallies(poll, self.round_box.currentData())
             self.group_chart.set_groups(poll, groups, GROUP_LABELS)
             self.stack.setCurrentWidget(self.group_chart)
             d, pair = divergence(poll, groups)
             self._say_divergence(
-                f"Groups differ most: {GROUP_LABELS.get(pair[0], pair[0])} vs "
-                f"{GROUP_LABELS.get(pair[1], pair[1])} (divergence {d:.2f})" if pair
-                else "Too few respondents per group to compare.")
+                f"Groups differ most: {GROUP_LABELS.get(pair[0], pair[0])} and "
+                f"{GROUP_LABELS.get(pair[1], pair[1])}, {apart_words(d)}" if pair
+                else "Too few respondents per group to compare.", divergence_details(d) if pair else "")
         else:
             chart = self.chart(poll.kind)
             chart.set_tally(poll, t)
             self.stack.setCurrentWidget(chart)
-            self._say_divergence(sector_view.spread_line(self.session, poll, self.round_box.currentData()))
+            self._say_divergence(sector_view.spread_line(self.session, poll, self.round_box.currentData()),
+                                 sector_view.spread_details(self.session, poll, self.round_box.currentData()))
         return t
 
-    def _say_divergence(self, text: str) -> None:
+    def _say_divergence(self, text: str, details: str = "") -> None:
+        """A line in plain words; its figures (divergence, sd, …) a hover away, and in the line's
+        "details" link for a keyboard or touch."""
         self.divergence.setText(text)
+        self.divergence.setToolTip(details)
+        self.figures.setText(details)
+        self.figures_button.setVisible(bool(details))
+        self.figures.setVisible(bool(details) and self.figures_button.isChecked())
         self.divergence.setVisible(bool(text))  # an empty line would leave a gap above the chart
 
     def _toggle_groups(self, on: bool) -> None:

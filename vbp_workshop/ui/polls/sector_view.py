@@ -13,7 +13,15 @@ from vbp_workshop.core.model.tally import Tally
 from vbp_workshop.core.polls import queries
 from vbp_workshop.core.polls.equal_groups import equal_group_line
 from vbp_workshop.core.polls.sectors import SPLIT_LABELS
-from vbp_workshop.core.polls.spreads import ItemSpread, item_spreads, small_n_note, spread_text
+from vbp_workshop.core.polls.spreads import (
+    ItemSpread,
+    apart_words,
+    divergence_details,
+    item_spreads,
+    small_n_note,
+    spread_text,
+    spread_words,
+)
 from vbp_workshop.core.polls.tally import divergence, tally_by_sector
 from vbp_workshop.ui.session import Session
 
@@ -22,25 +30,40 @@ SPREAD_LAG_S = 0.5
 
 def sector_split(session: Session, poll: Poll, round_: int | None = None
                  ) -> tuple[dict[str, Tally], dict[str, str], str]:
-    """(tallies per sector, their labels, the comparison line) for a poll's round."""
-    tallies: dict[str, Tally] = {}
-    if poll.keeps_groups:
-        smallest = queries.min_group(session.store)
-        tallies = session.derived(poll, round_, "sectors", lambda ballots: tally_by_sector(poll, ballots, smallest))
+    """(tallies per sector, their labels, the comparison line in plain words) for a poll's round;
+    `sector_details` gives the figures behind the line."""
+    tallies = _sector_tallies(session, poll, round_)
     if "nhs" in tallies and "industry" in tallies:
         d, _pair = divergence(poll, {k: tallies[k] for k in ("nhs", "industry")})
-        line = f"NHS vs industry: divergence {d:.2f} (0 = the same, 1 = opposite)"
+        line = f"NHS and industry: {apart_words(d)}"
     elif tallies:
-        line = "NHS vs industry: too few answers from one of them to compare."
+        line = "NHS and industry: too few answers from one of them to compare."
     else:
         line = "Too few answers per sector to compare."
-    sizes = ", ".join(f"{SPLIT_LABELS.get(k, k)} {t.respondents}" for k, t in tallies.items())
     small = [SPLIT_LABELS.get(k, k) for k, t in tallies.items() if small_n_note(t.respondents)]
-    if sizes:
-        line += f" · n: {sizes}"
     if small:
         line += f" · fewer than 5 in {', '.join(small)}: read with care"
     return tallies, SPLIT_LABELS, line
+
+
+def _sector_tallies(session: Session, poll: Poll, round_: int | None) -> dict[str, Tally]:
+    if not poll.keeps_groups:
+        return {}
+    smallest = queries.min_group(session.store)
+    return session.derived(poll, round_, "sectors", lambda ballots: tally_by_sector(poll, ballots, smallest))
+
+
+def sector_details(session: Session, poll: Poll, round_: int | None = None) -> str:
+    """The figures behind the sector line: the divergence and how many answered in each sector."""
+    tallies = _sector_tallies(session, poll, round_)
+    lines = []
+    if "nhs" in tallies and "industry" in tallies:
+        d, _pair = divergence(poll, {k: tallies[k] for k in ("nhs", "industry")})
+        lines.append(f"NHS vs industry: {divergence_details(d)}")
+    sizes = ", ".join(f"{SPLIT_LABELS.get(k, k)} {t.respondents}" for k, t in tallies.items())
+    if sizes:
+        lines.append(f"Answers: {sizes}")
+    return "\n".join(lines)
 
 
 def spreads(session: Session, poll: Poll, round_: int | None = None) -> list[ItemSpread]:
@@ -78,17 +101,29 @@ def _spread_line(session: Session, poll: Poll, round_: int | None, limit: int) -
         n = session.round_tally(poll, round_).respondents
         return small_n_note(n)
     if len(items) == 1:
-        return spread_text(items[0])
+        return spread_words(items[0])
     polarised = [s for s in items if s.polarised]
-    parts = [f"POLARISED: {', '.join(s.label for s in polarised[:limit])}"
+    parts = [f"The room is split on {', '.join(s.label for s in polarised[:limit])}"
              + (f" and {len(polarised) - limit} more" if len(polarised) > limit else "")] if polarised else []
     widest = max(items, key=lambda s: s.sd or 0)
-    if widest.sd:
-        parts.append(f"widest spread: {widest.label} (sd {widest.sd:.1f}, {widest.extremes:.0%} at the end values)")
+    if widest.sd and widest not in polarised[:limit]:
+        parts.append(f"views vary most on {widest.label}")
+    blockers, concerns = sum(s.blockers or 0 for s in items), sum(s.concerns or 0 for s in items)
+    if concerns:
+        parts.insert(0, f"{concerns} with concerns: hear them")
+    if blockers:
+        parts.insert(0, f"{blockers} {'blocks' if blockers == 1 else 'block'}: hear why")
     note = small_n_note(max(s.n for s in items))
     if note:
         parts.append(note)
     return " · ".join(parts)
+
+
+def spread_details(session: Session, poll: Poll, round_: int | None = None) -> str:
+    """The figures behind the spread line, one item a line (for its tooltip): mean, standard
+    deviation, the share at the ends of the scale, how many rated it."""
+    return "\n".join(f"{s.label}: {spread_text(s)} · n {s.n:g}" if s.label else f"{spread_text(s)} · n {s.n:g}"
+                     for s in spreads(session, poll, round_))
 
 
 def with_note(session: Session, poll: Poll, headline: str) -> str:

@@ -4,8 +4,9 @@ importance-vs-satisfaction gap per sector with its quadrant (tabs of the diverge
 from __future__ import annotations
 
 import math
+from typing import Any
 
-from PySide6.QtWidgets import QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 from vbp_workshop.core.model.domain import GROUP_LABELS
 from vbp_workshop.core.polls import queries
@@ -22,13 +23,16 @@ from vbp_workshop.core.polls.divergence import (
     widest_gap_by_sector,
 )
 from vbp_workshop.core.polls.sectors import SPLIT_LABELS
-from vbp_workshop.core.polls.spreads import POLARISED_RULE, SMALL_N, ItemSpread
+from vbp_workshop.core.polls.spreads import POLARISED_RULE, SMALL_N, ItemSpread, apart_words, spread_words
 from vbp_workshop.ui.session import Session
 from vbp_workshop.ui.shared.labels import plain_label
 
-# The item and its figures first; the poll's question last (it is long, and stretches).
-STATEMENT_COLUMNS = ["Statement / item", "How clear", "Groups apart", "Furthest apart", "Sectors apart", "Sectors",
-                     "Mean", "SD", "At the ends", "Flags", "n", "Step", "Poll"]
+# Plain words first (what the facilitator reads out); the figures behind them are hidden until
+# "Show the figures" is ticked (a 12-column table of statistics was the first thing shown).
+STATEMENT_COLUMNS = ["Statement / item", "How clear", "Who differs most", "The room", "Poll",
+                     "Groups apart", "Furthest apart (groups)", "Sectors apart", "Sectors furthest apart", "Mean",
+                     "SD", "At the end values", "Flags", "n", "Step"]
+PLAIN_COLUMNS = 5
 WIDEST = 340  # pixels: a long statement is cut here (the tooltip holds it whole)
 GAP_COLUMNS = ["Attribute", "Who", "n", "Importance", "Satisfaction", "Gap", "Quadrant", "Note"]
 
@@ -52,6 +56,22 @@ def flags(spread: ItemSpread | None) -> str:
     if spread.small:
         out.append(f"fewer than {SMALL_N} answers")
     return " · ".join(out)
+
+
+def room_words(spread: ItemSpread | None) -> str:
+    """The whole room's answers to one item in plain words (the figures are in other columns)."""
+    if spread is None or spread.mean is None:
+        return ""
+    return spread_words(spread).replace(f" · average {spread.mean:.1f}", "")
+
+
+def who_differs(r: Any) -> str:
+    """The furthest-apart groups (or sectors, when they are further apart) and how far, in words."""
+    gap, pair, labels = ((r.group_gap, r.group_pair, GROUP_LABELS) if r.group_gap >= r.sector_gap
+                         else (r.sector_gap, r.sector_pair, SPLIT_LABELS))
+    if not pair:
+        return "too few per group to compare"
+    return f"{apart_words(gap)}: {pair_text(pair, labels).replace(' vs ', ' and ')}"
 
 
 def _table(name: str, columns: list[str], rows: list[list[str]]) -> QTableWidget:
@@ -78,26 +98,37 @@ class StatementRanking(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(plain_label(
-            "Each statement, attribute and option, ranked by how far apart the stakeholder groups "
-            f"or the sectors answered (0 = the same, 1 = opposite), {CLEAR_RULE}. Beside it, the whole room's "
-            f"spread ({POLARISED_RULE}); "
-            "fist-to-five blocks (0) and concerns (1–2) are counted, never named.", cls="hint"))
+            "Each statement, attribute and option, where the stakeholder groups or the sectors "
+            f"answered most differently first ({CLEAR_RULE}). “The room” says whether the whole room "
+            "is split or has blocks and concerns (counted, never named). Tick “Show the figures” "
+            f"for the statistics ({POLARISED_RULE}).", cls="hint"))
         self.rows = item_ranking(session.store)
         data = []
         for r in self.rows:
             s = r.spread
             data.append([
-                r.label, clarity(r), f"{r.group_gap:.2f}", pair_text(r.group_pair, GROUP_LABELS), f"{r.sector_gap:.2f}",
+                r.label, clarity(r), who_differs(r), room_words(s), r.poll.question,
+                f"{r.group_gap:.2f}", pair_text(r.group_pair, GROUP_LABELS), f"{r.sector_gap:.2f}",
                 pair_text(r.sector_pair, SPLIT_LABELS),
                 f"{s.mean:.1f}" if s and s.mean is not None else "",
                 f"{s.sd:.1f}" if s and s.sd is not None else "",
                 f"{s.extremes:.0%}" if s and s.mean is not None else "", flags(s),
-                f"{s.n:g}" if s else "", str(r.poll.step or ""), r.poll.question,
+                f"{s.n:g}" if s else "", str(r.poll.step or ""),
             ])
         self.table = _table("statement_table", STATEMENT_COLUMNS, data)
+        self.table.horizontalHeader().setStretchLastSection(False)
+        self.figures = QCheckBox("Show the figures")
+        self.figures.setObjectName("statement_figures")
+        self.figures.toggled.connect(self.show_figures)
+        self.show_figures(False)
+        lay.addWidget(self.figures)
         lay.addWidget(self.table, 1)
         if not data:
             lay.addWidget(plain_label("No poll has answers yet."))
+
+    def show_figures(self, on: bool) -> None:
+        for c in range(PLAIN_COLUMNS, len(STATEMENT_COLUMNS)):
+            self.table.setColumnHidden(c, not on)
 
 
 class ImportanceGaps(QWidget):

@@ -22,7 +22,7 @@ from vbp_workshop.core.model.words import plural
 from vbp_workshop.core.polls import queries
 from vbp_workshop.core.polls.tally import divergence, headline
 from vbp_workshop.core.steps.checks import RAG_COLOURS
-from vbp_workshop.ui.polls import sector_view
+from vbp_workshop.ui.polls import over_time, sector_view
 from vbp_workshop.ui.polls.answers_view import AnswersView
 from vbp_workshop.ui.polls.charts import chart_for
 from vbp_workshop.ui.polls.charts.base import PollChart
@@ -388,7 +388,7 @@ class ProjectorWindow(QWidget):
             self.answers.set_tally(poll, tally)
             self.stack.setCurrentWidget(self.answers)
             self.headline.setText("")
-        elif self.compare and poll.round > 1:
+        elif self.compare and over_time.can_compare(self.session, poll):
             self._show_rounds(poll)
         elif self.split and self._show_groups(poll, tally):
             pass
@@ -422,9 +422,10 @@ class ProjectorWindow(QWidget):
         return True
 
     def _show_rounds(self, poll: Poll) -> None:
-        rounds = {f"round{r}": self.session.round_tally(poll, r) for r in range(1, poll.round + 1)}
-        self.group_chart.set_groups(poll, rounds, {f"round{r}": f"Round {r}" for r in range(1, poll.round + 1)})
+        rounds, labels = over_time.compared(self.session, poll)
+        self.group_chart.set_groups(poll, rounds, labels)
         self.stack.setCurrentWidget(self.group_chart)
-        last, before = rounds[f"round{poll.round}"], rounds[f"round{poll.round - 1}"]
-        self.headline.setText(f"Round {poll.round - 1}: {headline(before)}  →  "
-                              f"Round {poll.round}: {headline(last)}")
+        keys = list(rounds)
+        last, before = keys[-1], keys[-2]
+        self.headline.setText(f"{labels[before]}: {headline(rounds[before])}  →  "
+                              f"{labels[last]}: {headline(rounds[last])}")

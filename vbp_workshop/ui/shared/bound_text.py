@@ -26,10 +26,11 @@ class BoundText(QWidget):
 
     def __init__(self, session: Session, *, table: str = "", id_: int = 0, key: str,
                  step: int = 0, multiline: bool = False, placeholder: str = "",
-                 parse: Callable[[str], str] | None = None) -> None:
+                 parse: Callable[[str], str] | None = None, show: Callable[[str], str] | None = None) -> None:
         super().__init__()
         self.session, self.table, self.id, self.key, self.step = session, table, id_, key, step
         self.parse = parse  # raises ValueError with a message for the facilitator
+        self.show_value = show  # the stored value as the field shows it (a date in the locale's form)
         self.edit: QLineEdit | QPlainTextEdit
         if multiline:
             self.edit = _CommittingPlainText(self.commit)
@@ -59,7 +60,7 @@ class BoundText(QWidget):
         return e.toPlainText() if isinstance(e, QPlainTextEdit) else e.text()
 
     def load(self) -> None:
-        v = self.value()
+        v = self.show_value(self.value()) if self.show_value else self.value()
         if v != self.text():
             if isinstance(self.edit, QPlainTextEdit):
                 self.edit.setPlainText(v)
@@ -82,6 +83,7 @@ class BoundText(QWidget):
                 return str(exc)
         self.problem.hide()
         if new == self.value().strip():
+            self.load()  # typed another way (24/11/2026 for 2026-11-24): show it as the others are
             return ""
         if self.step:
             edit = step_field_edit(self.session.store, self.step, self.key, new)

@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QMessageBox,
+    QPlainTextEdit,
+    QRadioButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -49,10 +51,14 @@ def documents_folder() -> str:
     return docs if docs and Path(docs).is_dir() else str(Path.home())
 
 
-def _app_folder() -> str:
-    """The app's own data folder (where the demo copies are): never a place to suggest."""
+def _in_app_folder(path: str) -> bool:
+    """Whether `path` is in the app's own data folder (the demo copies, the working copies of
+    synced files): never a place to suggest."""
     base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.GenericDataLocation)
-    return os.path.normcase(str(Path(base) / (QCoreApplication.applicationName() or "VBP Workshop"))) if base else ""
+    if not base:
+        return False
+    app = os.path.normcase(str(Path(base) / (QCoreApplication.applicationName() or "VBP Workshop")))
+    return os.path.normcase(path).startswith(app)
 
 
 class DialogService:
@@ -72,9 +78,7 @@ class DialogService:
         if not suggested:
             return self.start_folder()
         path = Path(suggested)
-        folder = os.path.normcase(str(path.parent))
-        app = _app_folder()
-        if path.is_absolute() and path.parent.is_dir() and not (app and folder.startswith(app)):
+        if path.is_absolute() and path.parent.is_dir() and not _in_app_folder(str(path.parent)):
             return suggested
         return str(Path(self.start_folder()) / path.name)
 
@@ -142,11 +146,60 @@ class DialogService:
         return self.remember(QFileDialog.getSaveFileName(self.parent, title, self.start_path(suggested), filters)[0])
 
     def choose_folder(self, title: str, suggested: str) -> str:
-        return QFileDialog.getExistingDirectory(self.parent, title, suggested)
+        """A folder: starting at `suggested` if it is one of the user's, else where `open_file` would."""
+        start = suggested if suggested and Path(suggested).is_dir() and not _in_app_folder(suggested) \
+            else self.start_folder()
+        chosen = QFileDialog.getExistingDirectory(self.parent, title, start)
+        if chosen and self.folders is not None:
+            self.folders.last_folder = chosen
+        return chosen
 
     def text(self, title: str, label: str, value: str = "") -> str | None:
         text, ok = QInputDialog.getText(self.parent, title, label, text=value)
         return text if ok else None
+
+    def wording(self, title: str, label: str, value: str, choices: list[str] | None = None) -> str | None:
+        """A wording to keep: `value` in a text box wide and tall enough to read a whole idea,
+        with `choices` (e.g. the merged ideas' own words) to start from; None on Cancel."""
+        dialog = WordingDialog(self.parent, title, label, value, choices or [])
+        return dialog.edit.toPlainText() if dialog.exec() else None
+
+
+class WordingDialog(QDialog):
+    """The wording dialog (`DialogService.wording`): a choice per wording, then the text."""
+
+    def __init__(self, parent: QWidget | None, title: str, label: str, value: str, choices: list[str]) -> None:
+        super().__init__(parent)
+        self.setObjectName("wording_dialog")
+        self.setWindowTitle(title)
+        lay = QVBoxLayout(self)
+        text = QLabel(label)
+        text.setTextFormat(Qt.TextFormat.PlainText)
+        text.setWordWrap(True)
+        lay.addWidget(text)
+        self.choices: list[QRadioButton] = []
+        self.edit = QPlainTextEdit(value)
+        for choice in choices:
+            button = QRadioButton(choice)
+            button.setChecked(choice == value)
+            button.toggled.connect(lambda on, c=choice: self._take(c) if on else None)
+            self.choices.append(button)
+            lay.addWidget(button)
+        self.edit.setObjectName("wording_text")
+        self.edit.setTabChangesFocus(True)
+        self.edit.setMinimumHeight(self.edit.fontMetrics().lineSpacing() * 4 + 12)
+        lay.addWidget(self.edit, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+        self.setMinimumWidth(min(640, max(420, self.fontMetrics().averageCharWidth() * 70)))
+        self.edit.setFocus()
+        self.edit.selectAll()
+
+
+    def _take(self, choice: str) -> None:
+        self.edit.setPlainText(choice)
 
 
 class ScriptedDialogs(DialogService):
@@ -204,4 +257,10 @@ class ScriptedDialogs(DialogService):
 
     def text(self, title: str, label: str, value: str = "") -> str | None:
         answer = self._next(None)
+        return None if answer is None else str(answer)
+
+    def wording(self, title: str, label: str, value: str, choices: list[str] | None = None) -> str | None:
+        """Unscripted, it keeps `value` (OK pressed); the choices offered are recorded."""
+        self._record("wording", title, label + "\n" + "\n".join(f"( ) {c}" for c in choices or []))
+        answer = self._next(value)
         return None if answer is None else str(answer)

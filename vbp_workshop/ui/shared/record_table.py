@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHeaderView,
+    QLineEdit,
     QPushButton,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from vbp_workshop.ui.session import Session
+from vbp_workshop.ui.shared.dates import show_date
 from vbp_workshop.ui.shared.flow import FlowLayout
 from vbp_workshop.ui.shared.labels import plain_label
 from vbp_workshop.ui.shared.table_models import RecordTableModel, TableSpec
@@ -45,6 +47,11 @@ class ChoiceDelegate(QStyledItemDelegate):
         if isinstance(editor, QComboBox):
             i = editor.findData(index.data(Qt.ItemDataRole.EditRole))
             editor.setCurrentIndex(max(i, 0))
+            return
+        take = getattr(self._model, "take_refused_text", None)
+        kept = take(index) if take is not None else None
+        if kept is not None and isinstance(editor, QLineEdit):
+            editor.setText(kept)  # the refused text, to correct rather than type again
         else:
             super().setEditorData(editor, index)
 
@@ -90,6 +97,7 @@ class RecordTable(QWidget):
         self.message.setObjectName("problem")
         self.message.hide()
         self.model.refused.connect(self.show_problem)
+        self.model.refused.connect(lambda _m: QTimer.singleShot(0, self._edit_refused))
         self.view.selectionModel().currentRowChanged.connect(self._show_row_problems)
         session.changed.connect(self._on_changed)  # a method: Qt drops it when this table goes
 
@@ -131,8 +139,21 @@ class RecordTable(QWidget):
             self.view.resizeRowsToContents()
 
     def show_problem(self, text: str) -> None:
-        self.message.setText("⚠ " + text)
+        self.message.setText("⚠ " + text if text else "")
         self.message.setVisible(bool(text))
+
+    def _edit_refused(self) -> None:
+        """Open the refused cell's editor again, holding what was typed (never wiped)."""
+        kept = self.model.refused_text
+        if kept is None or not kept[0].isValid() or not self.isVisible():
+            self.model.refused_text = None
+            return
+        index = self.model.index(kept[0].row(), kept[0].column())
+        said = self.message.text()
+        self.view.setCurrentIndex(index)
+        self.view.edit(index)
+        self.message.setText(said)  # moving the cursor back must not clear why it was refused
+        self.message.setVisible(bool(said.strip("⚠ ")))
 
     def _on_changed(self, _changes: object) -> None:
         self._show_row_problems(self.view.currentIndex())
@@ -146,10 +167,19 @@ class RecordTable(QWidget):
 
     def fit_columns(self) -> None:
         """Each column as wide as its content (header included), up to its set width; the last
-        column takes the rest. Sentences wrap within their column."""
+        column takes the rest. Sentences wrap within their column, which keeps its set width even
+        while it is empty or short (an empty actions table had a 51 px "What" column at 1366 px);
+        in an empty table a choice or date column fits its longest choice or a date."""
         columns = self.model.spec.columns
+        metrics = self.view.fontMetrics()
         for i, col in enumerate(columns[:-1]):
             need = max(self.view.sizeHintForColumn(i), self.view.horizontalHeader().sectionSizeHint(i))
+            if col.sentence and col.width:
+                need = col.width
+            elif col.kind == "choice" and not self.model.rowCount():
+                need = max([need, *(metrics.horizontalAdvance(str(label)) + 36 for label in col.options().values())])
+            elif col.kind == "date" and not self.model.rowCount():
+                need = max(need, metrics.horizontalAdvance(show_date("2026-12-28")) + 16)
             self.view.setColumnWidth(i, min(need + 8, col.width or 320))
 
     def _refit(self) -> None:

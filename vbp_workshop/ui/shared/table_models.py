@@ -16,8 +16,9 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from vbp_workshop.core.model.changes import Changes, Delete, Edit, Insert, Row, Update
-from vbp_workshop.core.steps.checks import parse_date, parse_number
+from vbp_workshop.core.steps.checks import parse_number
 from vbp_workshop.ui.session import Session
+from vbp_workshop.ui.shared.dates import read_date, show_date
 
 Index = QModelIndex | QPersistentModelIndex
 PROBLEM_BG = QBrush(QColor("#fde2e1"))
@@ -33,6 +34,7 @@ class Column:
     editable: bool = True
     tip: str = ""
     fmt: Callable[[Any, Row], str] | None = None
+    sentence: bool = False  # sentences wrap in it: it keeps its width, even empty (never 51 px)
 
     def options(self) -> dict[Any, str]:
         c = self.choices
@@ -47,6 +49,8 @@ class Column:
             return f"{value:g}"
         if self.kind == "check":
             return ""
+        if self.kind == "date":
+            return show_date(value or "")
         return "" if value is None else str(value)
 
     def parse(self, text: Any) -> Any:
@@ -61,7 +65,7 @@ class Column:
                 raise ValueError(f"“{text}” is not a whole number of minutes or items.")
             return int(value)
         if self.kind == "date":
-            return parse_date(text)
+            return read_date(text)
         if self.kind == "choice":
             if text not in self.options():
                 raise ValueError(f"Choose one of: {', '.join(self.options().values())}.")
@@ -87,12 +91,23 @@ class TableSpec:
 
 class RecordTableModel(QAbstractTableModel):
     refused = Signal(str)  # a message for the facilitator: why an edit was not made
+    refused_text: tuple[QPersistentModelIndex, str] | None
+
+    def take_refused_text(self, index: Index) -> str | None:
+        """The text a refused edit of this cell held (once), for its editor to show again."""
+        kept = self.refused_text
+        if kept is None or not kept[0].isValid() or (kept[0].row(), kept[0].column()) != (index.row(), index.column()):
+            return None
+        self.refused_text = None
+        return kept[1]
 
     def __init__(self, session: Session, spec: TableSpec) -> None:
         super().__init__()
         self.session = session
         self.spec = spec
         self._rows: list[Row] = []
+        # A refused edit's text, kept for the editor that opens again on it: nothing typed is wiped.
+        self.refused_text = None
         self.reload()
         session.changed.connect(self._on_changed)
 
@@ -186,6 +201,8 @@ class RecordTableModel(QAbstractTableModel):
             if self.spec.check:
                 self.spec.check(row, col.key, new)
         except ValueError as exc:
+            if isinstance(value, str):
+                self.refused_text = (QPersistentModelIndex(index), value)
             self.refused.emit(f"{col.title}: {exc}")
             return False
         if new == row.get(col.key):

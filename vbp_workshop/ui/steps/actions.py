@@ -22,7 +22,7 @@ class ActionsPage(QWidget):
         self.table = RecordTable(ctx.session, TableSpec("actions", [
             Column("kind", "Kind", "choice", ACTION_KINDS, width=90),
             Column("step", "Step", "choice", STEPS, width=230),
-            Column("what", "What", width=380), Column("owner", "Owner", width=180),
+            Column("what", "What", width=380, sentence=True), Column("owner", "Owner", width=180),
             Column("due", "Due", "date", width=100),
             Column("status", "Status", "choice", ACTION_STATUSES, width=90),
         ], noun="entry", defaults=lambda: {"kind": "action"}), "",

@@ -15,7 +15,7 @@ class PilotsPage(StepPage):
     def build(self) -> None:
         s = self.ctx.session
         self.pilots = RecordTable(s, TableSpec("pilots", [
-            Column("name", "Pilot", width=260), Column("description", "Description", width=260),
+            Column("name", "Pilot", width=260), Column("description", "Description", width=260, sentence=True),
             Column("impact", "Impact (1–5)", "float", width=95, tip="From the 2×2 vote, or entered"),
             Column("effort", "Effort (1–5)", "float", width=95, tip="From the 2×2 vote, or entered"),
             Column("chosen", "Chosen", "check", width=70),
@@ -36,7 +36,10 @@ class PilotsPage(StepPage):
             Column("target_value", "Target", "float", width=70),
             Column("target_date", "Target date", "date", width=100),
             Column("source", "Data source", width=150), Column("frequency", "Frequency", width=90),
-            Column("owner", "Owner"),
+            Column("owner", "Owner", width=140),
+            Column("comparator", "Comparator", width=160,
+                   tip="Another site, the period before, or national figures: what the change is compared with"),
+            Column("attribution", "What else changed", tip="Anything else that could explain a change"),
         ], noun="metric", problems=metric_problems, depends_on=("pilots",),
             defaults=lambda: {"name": "New metric"}),
             "Metric register", "Patient outcomes first; rates need a numerator and denominator.")

@@ -85,7 +85,7 @@ class RulesPage(StepPage):
         rlay = QVBoxLayout(rules)
         self.rules = RecordTable(s, TableSpec("rules", [
             Column("category", "Area", "choice", RULE_CATEGORIES, width=170),
-            Column("text", "Rule", width=460),
+            Column("text", "Rule", width=460, sentence=True),
             Column("consent", "Consent result", editable=False),
         ], noun="rule"), "Rules", "Each rule is adopted by consent: fist-to-five, nobody below 3.")
         rlay.addWidget(self.rules, 1)
@@ -106,8 +106,8 @@ class RulesPage(StepPage):
             Column("term", "Term", width=220), Column("meaning", "What we mean by it")],
             noun="term"), "Common language"))
         words.addWidget(RecordTable(s, TableSpec("milestones", [
-            Column("what", "Milestone", width=380), Column("date", "Date", "date")],
-            noun="milestone"), "Expected timeline", "Dates as YYYY-MM-DD"))
+            Column("what", "Milestone", width=380, sentence=True), Column("date", "Date", "date")],
+            noun="milestone"), "Expected timeline", "Dates as 24/11/2026 or 2026-11-24"))
         self.tabs.addTab(words, "Glossary and timeline")
         self.joint_working = JointWorkingTab(s)
         self.tabs.addTab(self.joint_working, "Joint working")

@@ -32,6 +32,7 @@ from vbp_workshop.core.model.changes import Changes, Update
 from vbp_workshop.core.steps import planning
 from vbp_workshop.ui.session import Session
 from vbp_workshop.ui.shared.bound_text import BoundText
+from vbp_workshop.ui.shared.dates import date_hint, read_date, show_date
 from vbp_workshop.ui.shared.labels import plain_label
 
 ROW_TABLES = ("partners", "pilots", "metrics")
@@ -100,17 +101,31 @@ class SeedTab(QWidget):
         self.problem.hide()
         self.session.edit([edit], label)
 
-    def line(self, get: Callable[[], str], make: Callable[[str], Update], label: str, name: str) -> QLineEdit:
+    def line(self, get: Callable[[], str], make: Callable[[str], Update], label: str, name: str,
+             show: Callable[[str], str] | None = None, read: Callable[[str], str] | None = None) -> QLineEdit:
+        """A line bound to one value; `show`/`read` turn the stored value into what the line
+        shows and back (a date: the locale's form)."""
         e = QLineEdit()
         e.setObjectName(name)
 
+        def shown() -> str:
+            return show(get()) if show else get()
+
         def load() -> None:
-            if not e.hasFocus() and e.text() != get():
-                e.setText(get())
+            if not e.hasFocus() and e.text() != shown():
+                e.setText(shown())
+
+        def made() -> Update:
+            if read is None:
+                return make(e.text())
+            try:
+                return make(read(e.text()))
+            except ValueError as exc:
+                raise planning.SeedError(str(exc)) from None
 
         def commit() -> None:
-            if e.text().strip() != get():
-                self.apply(lambda: make(e.text()), label)
+            if e.text().strip() != shown():
+                self.apply(made, label)
 
         e.editingFinished.connect(commit)
         self.loaders.append(load)
@@ -305,10 +320,11 @@ class DecisionsTab(SeedTab):
                 planning.PILOT_DECISIONS, partial(self._decision, pid, "decision"),
                 partial(self._decision_edit, pid, "decision"), "Record the pilot decision", f"decision_{pid}"))
             for c, f in ((2, "reasons"), (3, "date"), (4, "who")):
+                dated = {"show": show_date, "read": read_date} if f == "date" else {}
                 e = self.line(partial(self._decision, pid, f), partial(self._decision_edit, pid, f),
-                              "Record the pilot decision", f"{f}_{pid}")
+                              "Record the pilot decision", f"{f}_{pid}", **dated)
                 if f == "date":
-                    e.setPlaceholderText("YYYY-MM-DD")
+                    e.setPlaceholderText(date_hint())
                 self.pilots.setCellWidget(r, c, e)
         self.pilots.setColumnWidth(3, 110)
         self.pilots.setColumnWidth(4, 140)

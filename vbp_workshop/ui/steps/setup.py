@@ -8,13 +8,14 @@ from PySide6.QtWidgets import QFormLayout, QSpinBox, QSplitter, QTabWidget, QVBo
 from vbp_workshop.core.model.changes import Update
 from vbp_workshop.core.model.domain import NUMBERED_STEPS, Stakeholder
 from vbp_workshop.core.polls import queries
-from vbp_workshop.core.steps.checks import parse_date
 from vbp_workshop.core.steps.template import ensure_partner_rows
 from vbp_workshop.ui.shared.bound_text import BoundText
 from vbp_workshop.ui.shared.context import PageContext
+from vbp_workshop.ui.shared.dates import date_hint, read_date, show_date
 from vbp_workshop.ui.shared.labels import plain_label
 from vbp_workshop.ui.shared.record_table import RecordTable
 from vbp_workshop.ui.shared.table_models import Column, TableSpec
+from vbp_workshop.ui.steps.frame_tab import FrameTab
 
 AGENDA_STEPS = {0: "—", **NUMBERED_STEPS}
 
@@ -36,10 +37,11 @@ class SetupPage(QWidget):
         for key, label, hint in [
             ("title", "Workshop title", ""), ("partnership", "Partnership", ""),
             ("pathway", "Care pathway or challenge", "e.g. secondary prevention of cardiovascular disease"),
-            ("date", "Date", "YYYY-MM-DD"), ("venue", "Venue", ""), ("facilitator", "Facilitator", ""),
+            ("date", "Date", date_hint()), ("venue", "Venue", ""), ("facilitator", "Facilitator", ""),
         ]:
             form.addRow(label, BoundText(s, table="workshop", id_=1, key=key, placeholder=hint,
-                                         parse=parse_date if key == "date" else None))
+                                         parse=read_date if key == "date" else None,
+                                         show=show_date if key == "date" else None))
         self.min_group = QSpinBox()
         self.min_group.setObjectName("min_group_size")
         self.min_group.setRange(1, 50)
@@ -86,6 +88,7 @@ class SetupPage(QWidget):
         self.total.setObjectName("agenda_total")
         agenda.addWidget(self.total)
         tabs.addTab(agenda, "Agenda")
+        tabs.addTab(FrameTab(s), "Opening, pre-work and close")
         s.changed.connect(lambda c: self.show_total() if c.touches("agenda") else None)
         self.show_total()
 

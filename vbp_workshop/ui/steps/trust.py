@@ -67,7 +67,7 @@ class TrustPage(StepPage):
         blay = QVBoxLayout(barriers)
         blay.addWidget(RecordTable(s, TableSpec("barriers", [
             Column("kind", "Kind", "choice", BARRIER_KINDS, width=80),
-            Column("text", "Barrier", width=380),
+            Column("text", "Barrier", width=380, sentence=True),
             Column("note", "What would help"),
         ], noun="barrier", defaults=lambda: {"kind": "hard"}), "Barriers the room names",
             "Hard: time, resources, scaling. Soft: trust, misconceptions about motives."), 1)
@@ -121,6 +121,7 @@ class TrustPulse(QWidget):
     def refresh(self) -> None:
         from vbp_workshop.core.model.domain import GROUP_LABELS
         from vbp_workshop.core.polls import queries
+        from vbp_workshop.core.polls.spreads import apart_words, divergence_details
         from vbp_workshop.core.polls.tally import divergence
 
         poll = self.poll()
@@ -135,7 +136,8 @@ class TrustPulse(QWidget):
         lines = [f"{n}. {o}: gap {g:+.1f}" for n, (g, o) in enumerate(ranked, 1)]
         d, pair = divergence(poll, queries.group_tallies(store, poll))
         if pair:
-            lines.append(f"Groups see it most differently: {GROUP_LABELS.get(pair[0], pair[0])} vs "
-                         f"{GROUP_LABELS.get(pair[1], pair[1])} (divergence {d:.2f}) — use “Split by "
+            lines.append(f"Groups see it most differently: {GROUP_LABELS.get(pair[0], pair[0])} and "
+                         f"{GROUP_LABELS.get(pair[1], pair[1])}, {apart_words(d)} — use “Split by "
                          "stakeholder group” on the Polls tab.")
         self.gaps.setText("\n".join(lines) if lines else f"No answers yet to “{poll.question}”.")
+        self.gaps.setToolTip(divergence_details(d) if pair else "")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import textwrap
 from typing import Any
 
@@ -40,6 +41,31 @@ def shorten(text: str, fm: QFontMetrics, px: int) -> str:
     if not sep or fm.horizontalAdvance(sep + tail) > px // 2:
         return fm.elidedText(text, Qt.TextElideMode.ElideRight, px)
     return fm.elidedText(head, Qt.TextElideMode.ElideRight, px - fm.horizontalAdvance(sep + tail)) + sep + tail
+
+
+def fit_key(text: str, fm: QFontMetrics, px: int, lines: int = 3) -> str:
+    """A legend name in `px`: whole when it fits, else wrapped at words over up to `lines`
+    lines (HTML, for pyqtgraph's label), cut at the end only when even those are not enough."""
+    if fm.horizontalAdvance(text) <= px:
+        return text
+    out: list[str] = []
+    line = ""
+    for word in text.split():
+        trial = f"{line} {word}" if line else word
+        if fm.horizontalAdvance(trial) <= px or not line:
+            line = trial
+        else:
+            out.append(line)
+            line = word
+    out.append(line)
+    if len(out) > lines:
+        out = [*out[: lines - 1], fm.elidedText(" ".join(out[lines - 1:]), Qt.TextElideMode.ElideRight, px)]
+    return "<br>".join(html.escape(o, quote=False) for o in out)
+
+
+def key_text(label: Any) -> str:
+    """What a legend entry shows, as plain text (wrapped lines joined by spaces)."""
+    return html.unescape(str(label.text).replace("<br>", " "))
 
 
 def natural(legend: Any) -> Any:
@@ -236,17 +262,32 @@ class PollChart(pg.PlotWidget):
         if self.wrapped is None:
             return
         side, names = self.wrapped
-        fm = QFontMetrics(self.font)
         vb = self.plot_item.getViewBox()
         rows = max(1, len(names))
         row_px = max(1.0, vb.height()) / (rows + 0.4)
-        lines = max(1, min(4, int(row_px // fm.lineSpacing())))
-        # Names take up to ~45 % of the chart's width; more lines when the rows are tall enough.
-        chars = max(12, int(0.45 * self.width() / max(1, fm.averageCharWidth())))
-        ticks = [[(pos, wrap(name, chars, lines)) for pos, name in names]]
-        if ticks != self._ticks:  # new ticks re-lay the axis out: only when they change
+        # The chart's own type first; when a name would be cut at one line, a type up to a fifth
+        # smaller that gives it a second line (at 1366 x 768 the split view's names were cut).
+        def laid_out(px: int) -> tuple[QFont, list[list[tuple[float, str]]]]:
+            font = QFont(self.font)
+            font.setPixelSize(px)
+            fm = QFontMetrics(font)
+            lines = max(1, min(4, int(row_px // fm.lineSpacing())))
+            # Names take up to ~45 % of the chart's width; more lines when the rows are tall enough.
+            chars = max(12, int(0.45 * self.width() / max(1, fm.averageCharWidth())))
+            return font, [[(pos, wrap(name, chars, lines)) for pos, name in names]]
+
+        font, ticks = laid_out(self.text_px)
+        for px in range(self.text_px - 1, max(9, round(0.8 * self.text_px)) - 1, -1):
+            if not any("…" in t for _p, t in ticks[0]):
+                break
+            smaller, whole = laid_out(px)
+            if not any("…" in t for _p, t in whole[0]):  # smaller only when that makes them whole
+                font, ticks = smaller, whole
+        axis = self.plot_item.getAxis(side)
+        if ticks != self._ticks or axis.style.get("tickFont") != font:  # re-laid out only on a change
             self._ticks = ticks
-            self.plot_item.getAxis(side).setTicks(ticks)
+            axis.setStyle(tickFont=font)
+            axis.setTicks(ticks)
 
     def _fit_legend(self) -> None:
         legend = self.legend
@@ -281,7 +322,8 @@ class PollChart(pg.PlotWidget):
         legend.setMaximumWidth(room)
 
     def _shorten_keys(self, columns: int, room: float) -> None:
-        """Lay the legend out in `columns`, each name shortened to its share of `room`."""
+        """Lay the legend out in `columns`, each name wrapped to its share of `room` (cut at its
+        end only past three lines: at 1366 x 768 the trust pulse's names were cut to one line)."""
         legend = self.legend
         fm = QFontMetrics(self.font)
         fulls = [(sample.item, label.full, sample.width()) for sample, label in legend.items]
@@ -292,7 +334,7 @@ class PollChart(pg.PlotWidget):
             legend.setColumnCount(columns)
             for item, full, sample_px in fulls:
                 space = int(slack * (room / columns - sample_px - gap))
-                legend.addItem(item, shorten(full, fm, max(20, space)))
+                legend.addItem(item, fit_key(full, fm, max(20, space)))
                 legend.items[-1][1].full = full
             if natural(legend).width() <= room:
                 break
