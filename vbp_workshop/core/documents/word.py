@@ -123,19 +123,25 @@ class _Writer:
     def __init__(self, doc: Any) -> None:
         self.doc = doc
         self.ids = {name: doc.styles[name].style_id for name in self.NAMES}
+        self.table_style = doc.styles["Table Grid"]
 
     def para(self, text: str, style: str) -> Any:
         p = self.doc.add_paragraph(_t(text))
         if style != "Normal":
-            p._p.style = self.ids[style]
+            p.paragraph_format.element.style = self.ids[style]  # the paragraph's own <w:p>
         return p
 
 
 def _number(paragraph: Any, num_id: int) -> None:
-    ppr = paragraph._p.get_or_add_pPr()
+    ppr = paragraph.paragraph_format.element.get_or_add_pPr()
     numpr = ppr.get_or_add_numPr()
     numpr.get_or_add_ilvl().val = 0
     numpr.get_or_add_numId().val = num_id
+
+
+def _cell_element(cell: Any) -> Any:
+    """A cell's <w:tc>, reached through python-docx's public API (its first paragraph's parent)."""
+    return cell.paragraphs[0].paragraph_format.element.getparent()
 
 
 def _shade(cell: Any, fill: str) -> None:
@@ -143,11 +149,11 @@ def _shade(cell: Any, fill: str) -> None:
     shd.set(qn("w:val"), "clear")
     shd.set(qn("w:color"), "auto")
     shd.set(qn("w:fill"), fill)
-    cell._tc.get_or_add_tcPr().append(shd)
+    _cell_element(cell).get_or_add_tcPr().append(shd)
 
 
 def _repeat_header(row: Any) -> None:
-    trpr = row._tr.get_or_add_trPr()
+    trpr = _cell_element(row.cells[0]).getparent().get_or_add_trPr()
     el = OxmlElement("w:tblHeader")
     el.set(qn("w:val"), "true")
     trpr.append(el)
@@ -164,7 +170,7 @@ def _table(w: _Writer, headers: list[str], rows: list[list[str]], widths: list[f
     doc = w.doc
     n = max([len(headers)] + [len(r) for r in rows])
     table = doc.add_table(rows=0, cols=n)
-    table._tbl.tblStyle_val = w.ids["Table Grid"]
+    table.style = w.table_style
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
     rel = widths if len(widths) == n else [1.0] * n
     usable = PAGE_W - 2 * MARGIN
@@ -180,8 +186,8 @@ def _table(w: _Writer, headers: list[str], rows: list[list[str]], widths: list[f
         for i, cell in enumerate(cells):
             _cell_text(cell, r[i] if i < len(r) else "", bold=not header and i == 0)
     table.autofit = False
-    for col, width in zip(table._tbl.tblGrid.gridCol_lst, mm, strict=True):  # LibreOffice reads the grid
-        col.w = Mm(width)
+    for col, width in zip(table.columns, mm, strict=True):  # LibreOffice reads the grid's widths
+        col.width = Mm(width)
     for row in table.rows:
         for cell, width in zip(row.cells, mm, strict=True):
             cell.width = Mm(width)
