@@ -56,13 +56,15 @@ def to_first_join(cmd: list[str], env: dict[str, str]) -> tuple[int, int]:
     phone = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
     phone.open(f"{base}/?c={code}", timeout=30).read()
 
-    def post(path: str, body: dict[str, object]) -> None:
-        phone.open(urllib.request.Request(base + path, json.dumps(body).encode(),
-                                          {"Content-Type": "application/json"}), timeout=30).read()
+    def post(path: str, body: dict[str, object]) -> dict[str, object]:
+        answer: dict[str, object] = json.loads(phone.open(urllib.request.Request(
+            base + path, json.dumps(body).encode(), {"Content-Type": "application/json"}), timeout=30).read())
+        return answer
 
-    post("/api/join", {"code": code, "group": "provider"})
+    joining = post("/api/join", {"code": code, "group": "provider"})
     joined = next(line for line in lines if line.startswith("joined:"))
-    post("/api/vote", {"poll_id": poll, "round": 1, "ballot_id": "bench" * 4, "answer": 1})
+    post("/api/vote", {"poll_id": poll, "round": 1, "ballot_id": "bench" * 4, "answer": 1,
+                       "workshop": joining.get("workshop"), "sitting": joining.get("sitting")})
     p.wait(60)
     return int(found[4]), int(joined.split()[1])
 

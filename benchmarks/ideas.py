@@ -67,6 +67,7 @@ async def room(base: str, code: str, aid: int, args: argparse.Namespace, sent: d
                 connector=aiohttp.TCPConnector(limit=1, local_addr=(phone_address(n), 0)),
                 timeout=aiohttp.ClientTimeout(total=30)) as s:
             r = await s.post(base + "/api/join", json={"code": code, "group": "provider"})
+            workshop = (await r.json()).get("workshop") if r.status == 200 else ""
             if r.status != 200:
                 stats["join_failed"] += 1
                 return
@@ -77,7 +78,8 @@ async def room(base: str, code: str, aid: int, args: argparse.Namespace, sent: d
                 stats["bare"].append(time.perf_counter() - t0)
             for k in range(args.ideas):
                 await asyncio.sleep(max(0.0, stats["t0"] + rng.random() * args.seconds - time.perf_counter()))
-                body = {"activity_id": aid, "text": idea_text(rng, n * 100 + k), "idea_uid": f"p{n:05d}i{k:03d}x"}
+                body = {"workshop": workshop,
+                        "activity_id": aid, "text": idea_text(rng, n * 100 + k), "idea_uid": f"p{n:05d}i{k:03d}x"}
                 for attempt in range(2 if k == 0 else 1):  # the first idea is sent twice: an ack "lost"
                     t0 = time.perf_counter()
                     r = await s.post(base + "/api/ideas", json=body)

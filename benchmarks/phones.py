@@ -58,7 +58,8 @@ async def phone(n: int, args: argparse.Namespace, session_factory: Any, log: Any
             else:
                 answer = rng.randint(poll["min"], poll["max"])
             uid = f"{n:05d}{k:04d}{secrets.token_hex(4)}"
-            body = {"poll_id": poll["id"], "round": poll["round"], "ballot_id": uid, "answer": answer}
+            body = {"workshop": state["workshop"],
+                    "poll_id": poll["id"], "round": poll["round"], "ballot_id": uid, "answer": answer}
             # t: time.monotonic(), one clock for every process here (vote_latency.py compares it).
             log.write(json.dumps({"event": "sent", "phone": n, "seq": k, "uid": uid, "answer": answer,
                                   "t": time.monotonic()}) + "\n")

@@ -83,6 +83,7 @@ class Phone:
     local: bool = True  # connect from a distinct loopback address
     group: str = ""
     joined: bool = False
+    workshop: str = ""  # the workshop the laptop serves (said at join): every ballot carries it
     join_error: str = ""
     # (poll_id, round) -> first time the phone saw it open; poll_id -> first time it saw a result
     seen: dict[tuple[int, int], float] = field(default_factory=dict)
@@ -118,6 +119,7 @@ class Phone:
                     self.bytes_in += len(body)
                     if r.status == 200:
                         self.joined = True
+                        self.workshop = json.loads(body).get("workshop", "")  # every ballot carries it
                         return True
                     self.join_error = f"{r.status} {body[:80]!r}"
                     if r.status not in (429, 503):
@@ -173,7 +175,8 @@ class Phone:
         await asyncio.sleep(self.rng.uniform(0.0, self.vote_spread))
         b = Ballot(int(poll["id"]), int(poll["round"]), f"b{int(poll['id']):03d}{self.n:05d}{secrets.token_hex(4)}")
         self.ballots[(b.poll_id, b.round)] = b
-        body = {"poll_id": b.poll_id, "round": b.round, "ballot_id": b.uid, "answer": answer_for(poll, self.rng)}
+        body = {"workshop": self.workshop,
+                "poll_id": b.poll_id, "round": b.round, "ballot_id": b.uid, "answer": answer_for(poll, self.rng)}
         b.sent_at = time.monotonic()
         for attempt in range(self.max_attempts):
             b.attempts += 1

@@ -92,9 +92,12 @@ def main() -> int:
             answer: dict[str, object] = json.loads(phone.open(request, timeout=30).read())
             return answer
 
-        check(post("/api/join", {"code": code, "group": "provider"}).get("ok"), "a phone joins")
+        joining = post("/api/join", {"code": code, "group": "provider"})
+        check(joining.get("ok"), "a phone joins")
         joined = wait_line(out, "joined:", proc, 60)
-        check(post("/api/vote", {"poll_id": poll, "round": 1, "ballot_id": "smoke" * 4, "answer": 1}).get("ok"),
+        # A ballot names the workshop and sitting it was given at (the join answer says which).
+        check(post("/api/vote", {"poll_id": poll, "round": 1, "ballot_id": "smoke" * 4, "answer": 1,
+                                 "workshop": joining.get("workshop"), "sitting": joining.get("sitting")}).get("ok"),
               "the phone votes")
         voted = wait_line(out, "voted:", proc, 60)
         check(proc.wait(120) == 0, f"the app stored the vote and quit ({joined}, {voted} ms after Start phone voting)")

@@ -52,6 +52,15 @@ def test_export_writes_the_workbook(tmp_path: Path) -> None:
     assert openpyxl.load_workbook(tmp_path / "d.xlsx").sheetnames[0] == "Summary"
 
 
+def test_export_says_what_to_write_and_refuses_a_missing_folder_in_one_line(tmp_path: Path) -> None:
+    cli("demo", str(tmp_path / "d.vbpw"))
+    r = cli("export", str(tmp_path / "d.vbpw"))
+    assert r.returncode == 2 and "-o OUT.xlsx, --documents DIR, or both" in r.stderr
+    r = cli("export", str(tmp_path / "d.vbpw"), "--documents", str(tmp_path / "nowhere"))
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert r.stderr.strip().splitlines()[-1].startswith("vbp-workshop: The folder") and "does not exist" in r.stderr
+
+
 @pytest.mark.parametrize(("content", "message"), [
     (b"hello", "not a VBP Workshop file"),
     (b"SQLite format 3\x00" + b"\x00" * 84 + b"junk" * 300, "not one written by VBP Workshop"),
@@ -133,3 +142,21 @@ def test_the_window_where_there_is_no_display_says_so_and_exits_3_never_a_qt_abo
     assert r.returncode == 3, (r.returncode, r.stderr[-500:])
     assert "cannot open" in r.stderr and "demo" in r.stderr and "Traceback" not in r.stderr
     assert "qt.qpa" not in r.stderr  # Qt never started
+
+
+def test_demo_writes_its_review_day_started_from_the_design_day(tmp_path: Path) -> None:
+    from vbp_workshop.core.file.store import Store
+    from vbp_workshop.core.steps.partnership import session_kind
+
+    design, review = tmp_path / "design.vbpw", tmp_path / "review day.vbpw"
+    r = cli("demo", str(design), "--review-day", str(review))
+    assert r.returncode == 0, r.stderr
+    assert "review day" in r.stdout
+    s = Store.open(review)
+    try:
+        assert session_kind(s) == "review" and s.workshop()["date"] == "2027-06-10"
+        assert s.scalar("SELECT COUNT(*) FROM earlier_sessions") >= 2
+    finally:
+        s.close()
+    again = cli("demo", str(tmp_path / "other.vbpw"), "--review-day", str(review))
+    assert again.returncode == 2 and not (tmp_path / "other.vbpw").exists()

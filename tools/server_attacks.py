@@ -34,6 +34,7 @@ ATTACKER = "127.0.0.2"
 def serve(args: argparse.Namespace) -> int:
     """Child: lower the descriptor limit (soft and hard, like `ulimit -n`), serve until stdin closes."""
     resource.setrlimit(resource.RLIMIT_NOFILE, (args.nofile, args.nofile))
+    from vbp_workshop.core.file.schema import workshop_uid
     from vbp_workshop.core.intake.votes import VoteWriter
     from vbp_workshop.core.model.room import LiveState
     from vbp_workshop.core.polls import queries
@@ -50,6 +51,7 @@ def serve(args: argparse.Namespace) -> int:
         pid = next(p.id for p in queries.polls(store) if p.kind == "single")
         open_poll(store, live, pid)
         print(json.dumps({"port": server.port, "code": live.join_code, "poll": pid, "db": str(store.path),
+                          "workshop": workshop_uid(store.conn),
                           "nofile": resource.getrlimit(resource.RLIMIT_NOFILE)}), flush=True)
         for line in sys.stdin:  # "stats": the server's own figures; end of input: stop
             if line.strip() == "stats":
@@ -130,7 +132,8 @@ async def honest_phone(c: Child, n: int) -> dict[str, Any]:
     try:
         async with session(f"127.0.0.{3 + n}", timeout=aiohttp.ClientTimeout(total=10)) as s:
             out["join"] = await join(s, c)
-            body = {"poll_id": c.info["poll"], "round": 1, "ballot_id": f"honest{n:010d}", "answer": 1}
+            body = {"workshop": c.info["workshop"],
+                    "poll_id": c.info["poll"], "round": 1, "ballot_id": f"honest{n:010d}", "answer": 1}
             r = await s.post(c.base + "/api/vote", json=body)
             out["vote"] = r.status
     except (aiohttp.ClientError, TimeoutError) as exc:
@@ -170,8 +173,9 @@ async def poison(c: Child) -> dict[str, Any]:
             r = await s.post(c.base + "/api/vote", json=body)
             await r.read()
             return r.status
-        bodies = [{"poll_id": c.info["poll"], "round": 1, "ballot_id": u, "answer": 0} for u in uids]
-        poisoned = {"poll_id": 2**70, "round": 1, "ballot_id": "p" * 16, "answer": 0}
+        bodies = [{"workshop": c.info["workshop"],
+                   "poll_id": c.info["poll"], "round": 1, "ballot_id": u, "answer": 0} for u in uids]
+        poisoned = {"workshop": c.info["workshop"], "poll_id": 2**70, "round": 1, "ballot_id": "p" * 16, "answer": 0}
         statuses = await asyncio.gather(vote(bad, poisoned), *(vote(s, b) for s, b in zip(phones, bodies, strict=True)),
                                         vote(bad, {**poisoned, "poll_id": c.info["poll"], "round": 2**64}))
         await bad.close()
@@ -189,7 +193,8 @@ async def deep(c: Child) -> dict[str, Any]:
         await join(s, c)
         out = {}
         for depth in (100, 3000):
-            body = ('{"poll_id": 1, "round": 1, "ballot_id": "dddddddddddddddd", "answer": '
+            body = ('{"workshop": "' + c.info["workshop"] + '", '
+                    '"poll_id": 1, "round": 1, "ballot_id": "dddddddddddddddd", "answer": '
                     + "[" * depth + "]" * depth + "}")
             r = await s.post(c.base + "/api/vote", data=body, headers={"Content-Type": "application/json"})
             out[f"depth_{depth}"] = r.status
@@ -230,7 +235,8 @@ async def transfer(c: Child) -> dict[str, Any]:
                     etags[path] = r.headers["ETag"]
                 total[visit] += len(body) + sum(len(k) + len(v) + 4 for k, v in r.raw_headers) + 17
         steps = [("POST", "/api/join", {"code": c.info["code"], "group": ""}), ("GET", "/api/state", None),
-                 ("POST", "/api/vote", {"poll_id": c.info["poll"], "round": 1, "ballot_id": "x" * 32, "answer": 1})]
+                 ("POST", "/api/vote", {"workshop": c.info["workshop"],
+                                        "poll_id": c.info["poll"], "round": 1, "ballot_id": "x" * 32, "answer": 1})]
         api = 0
         for method, path, body in steps:
             r = await s.request(method, c.base + path, json=body)

@@ -4,13 +4,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-SYSTEM_PACKAGES=(xvfb xauth chromium libreoffice-calc-nogui poppler-utils fonts-dejavu-core
+SYSTEM_PACKAGES=(xvfb xauth chromium libreoffice-calc-nogui libreoffice-writer-nogui poppler-utils fonts-dejavu-core
+  fonts-droid-fallback
   libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0
   libxcb-image0 libxcb-render-util0 libegl1 libgl1 libfontconfig1 libdbus-1-3)
 # strace counts the disk syncs of each commit (tests/core/test_store.py: synchronous=FULL).
 SYSTEM_PACKAGES+=(strace)
 # PyInstaller needs objdump on Linux (tests/packaging/test_bundle.py builds the bundle).
 SYSTEM_PACKAGES+=(binutils)
+# The phone page on the engines phones use (tests/e2e/test_phone_engines.py): WebKit (Safari's)
+# through WebKitGTK's WebDriver, drawn on Xvfb; Gecko (Firefox's) over Marionette, headless.
+SYSTEM_PACKAGES+=(webkit2gtk-driver firefox-esr)
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   missing=()
   for p in "${SYSTEM_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

@@ -5,11 +5,13 @@
     vbp-workshop --demo               a fresh copy of the built-in demo
     vbp-workshop demo OUT.vbpw        write the demo workshop to a file (no display needed)
     vbp-workshop export FILE -o X.xlsx   write the outcome workbook (no display needed)
+    vbp-workshop export FILE --documents DIR   the draft PID, executive summary and hand-out
     vbp-workshop network              the addresses phones would be offered, ranked, and why
 
-The headless commands import no Qt, so they work on a machine with no display. An unknown
-command exits with 2 and the window, started where there is no display, with 3: a message
-either way, never Qt's abort.
+The headless commands work on a machine with no display: `demo`, `network` and the workbook
+import no Qt; the documents' hand-out draws its charts with Qt on its offscreen platform. An
+unknown command exits with 2 and the window, started where there is no display, with 3: a
+message either way, never Qt's abort.
 """
 
 from __future__ import annotations
@@ -39,31 +41,44 @@ def _gui_parser() -> argparse.ArgumentParser:
 
 def cmd_demo(argv: list[str]) -> int:
     p = argparse.ArgumentParser(prog="vbp-workshop demo", description="Write the demo workshop to a file.")
-    p.add_argument("out", help="where to write it (a new .vbpw file)")
+    p.add_argument("out", help="where to write it (a new .vbpw file): the design day")
+    p.add_argument("--review-day", metavar="FILE", help="also write its review day, six months on, started from it")
     args = p.parse_args(argv)
     from vbp_workshop.core.file.store import WorkshopFileError
-    from vbp_workshop.core.steps.demo import build_demo
+    from vbp_workshop.core.steps.demo import build_demo, build_review_demo
 
     out = Path(args.out)
-    if out.exists():
-        print(f"vbp-workshop: {out} already exists; choose a new file name.", file=sys.stderr)
-        return 2
+    review = Path(args.review_day) if args.review_day else None
+    for path in (out, review):
+        if path is not None and path.exists():
+            print(f"vbp-workshop: {path} already exists; choose a new file name.", file=sys.stderr)
+            return 2
     try:
-        build_demo(out).close()
+        design = build_demo(out)
+        try:
+            if review is not None:
+                build_review_demo(design, review).close()
+        finally:
+            design.close()
     except (OSError, WorkshopFileError) as exc:
         print(f"vbp-workshop: cannot write the demo: {exc}", file=sys.stderr)
         return 1
-    print(f"Demo workshop written to {out}")
+    print(f"Demo workshop written to {out}" + (f"; its review day to {review}" if review else ""))
     return 0
 
 
 def cmd_export(argv: list[str]) -> int:
-    p = argparse.ArgumentParser(prog="vbp-workshop export", description="Write the outcome workbook.")
+    p = argparse.ArgumentParser(prog="vbp-workshop export",
+                                description="Write the outcome workbook and/or the partnership's documents.")
     p.add_argument("file", help="the workshop file (.vbpw)")
-    p.add_argument("-o", "--output", required=True, help="the workbook to write (.xlsx)")
+    p.add_argument("-o", "--output", help="the workbook to write (.xlsx)")
+    p.add_argument("--documents", metavar="DIR",
+                   help="write the draft PID, the executive summary (Word) and the hand-out (PDF) into DIR")
     p.add_argument("--names", action="store_true",
                    help="include participants' names (pseudonymised by default)")
     args = p.parse_args(argv)
+    if not args.output and not args.documents:
+        p.error("say what to write: -o OUT.xlsx, --documents DIR, or both")
     from vbp_workshop.core.file.store import Store, WorkshopFileError
     from vbp_workshop.core.workbook.export import ExportError, export_workbook
 
@@ -73,14 +88,43 @@ def cmd_export(argv: list[str]) -> int:
         print(f"vbp-workshop: {exc}", file=sys.stderr)
         return 1
     try:
-        export_workbook(store, Path(args.output), include_names=args.names)
+        if args.output:
+            export_workbook(store, Path(args.output), include_names=args.names)
+            print(f"Workbook written to {args.output}")
+        if args.documents:
+            for path in _write_documents(store, Path(args.documents), args.names):
+                print(f"Written: {path}")
     except ExportError as exc:
+        print(f"vbp-workshop: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:
+        from vbp_workshop.core.documents import DocumentsError
+
+        if not isinstance(exc, DocumentsError):
+            raise
         print(f"vbp-workshop: {exc}", file=sys.stderr)
         return 1
     finally:
         store.close()
-    print(f"Workbook written to {args.output}")
     return 0
+
+
+def _write_documents(store: object, folder: Path, names: bool) -> list[Path]:
+    """The documents with no display: the hand-out's charts are drawn on Qt's offscreen platform."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from vbp_workshop import ui  # noqa: F401  (binds pyqtgraph to PySide6 first)
+    from vbp_workshop.core.documents import prepare_documents
+    from vbp_workshop.core.file.store import Store
+    from vbp_workshop.ui.handout import handout_writer, render_charts
+
+    assert isinstance(store, Store)
+    app = QApplication.instance() or QApplication(sys.argv[:1])  # kept until the hand-out is written
+    pending = prepare_documents(store, folder, include_names=names)  # refuses a missing folder first
+    written = pending.finish(handout_writer(render_charts(store)))
+    app.processEvents()  # the charts' widgets are deleted before the application goes
+    return written
 
 
 def vote_server_child() -> int:

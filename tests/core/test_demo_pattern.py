@@ -51,8 +51,15 @@ def test_the_demo_is_the_same_workshop_on_every_run(tmp_path) -> None:
 
     a, b = build_demo(tmp_path / "a.vbpw"), build_demo(tmp_path / "b.vbpw")
     tables = [r[0] for r in a.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-    differ = [t for t in tables if t != "workshop"
-              and [tuple(r) for r in a.conn.execute(f"SELECT * FROM {t}")]
-              != [tuple(r) for r in b.conn.execute(f"SELECT * FROM {t}")]]
+    # Each copy is its own workshop to the phones: its own join code and its own id (meta).
+    mine = "key != 'workshop_uid'"
+
+    def rows(store, t):
+        where = f" WHERE {mine}" if t == "meta" else ""
+        return [tuple(r) for r in store.conn.execute(f"SELECT * FROM {t}{where}")]
+
+    differ = [t for t in tables if t != "workshop" and rows(a, t) != rows(b, t)]
     assert differ == []
-    assert a.workshop()["join_code"] != b.workshop()["join_code"]  # each copy its own join code
+    assert a.workshop()["join_code"] != b.workshop()["join_code"]
+    uid = "SELECT value FROM meta WHERE key = 'workshop_uid'"
+    assert a.scalar(uid) != b.scalar(uid)

@@ -139,7 +139,7 @@ def test_shares_use_total_variation_and_means_the_largest_gap() -> None:
 @pytest.mark.parametrize(("kind", "form", "people", "fields"), [
     ("single", "options", False, set()), ("multiple", "options", True, {"max_choices"}),
     ("points", "options", True, {"budget"}), ("ranking", "options", False, set()),
-    ("scale", "levels", False, {"min", "max"}), ("fist", "levels", False, set()),
+    ("scale", "levels", False, {"min", "max"}), ("fist", "levels", False, {"statement"}),
     ("agreement", "statements", False, set()), ("matrix", "placing", False, {"x_label", "y_label"}),
     ("importance", "placing", False, set()), ("text", "text", False, set()),
     ("number", "value", False, {"min", "max", "unit"}),

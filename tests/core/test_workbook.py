@@ -62,7 +62,9 @@ def test_step_sheets_hold_the_step_content(book, demo: Store) -> None:
     assert [m["Metric ID"] for m in metrics] == [m["id"] for m in demo.rows("metrics")]
     assert metrics[0]["Baseline"] == demo.rows("metrics")[0]["baseline_value"]
     results = table_rows(book["5 Evaluation"], "Results")
-    assert {r["Status"] for r in results} >= {"Green", "Red", "No data"}
+    # The demo is a design day: a point or two per metric, no pilot started long enough ago to read.
+    assert {r["Reading"] for r in results} == {"Too few points to tell"}
+    assert all("more are needed before any change can be read" in r["Why"] for r in results)
 
 
 def test_raw_votes_have_one_row_per_ballot_and_no_names(book, demo: Store) -> None:

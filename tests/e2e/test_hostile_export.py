@@ -49,7 +49,9 @@ def test_hostile_phone_answers_reach_the_workbook_as_text(server, tmp_path: Path
         async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as s:
             r = await s.post(base + "/api/join", json={"code": live.join_code, "group": "pharma"})
             assert r.status == 200, await r.text()
-            r = await s.post(base + "/api/vote", json={"poll_id": pid, "round": 1, "ballot_id": f"h{i:015d}",
+            workshop = (await r.json())["workshop"]
+            r = await s.post(base + "/api/vote", json={"workshop": workshop,
+                                                       "poll_id": pid, "round": 1, "ballot_id": f"h{i:015d}",
                                                        "answer": answer})
             return r.status
 

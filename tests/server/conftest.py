@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from vbp_workshop.core.file.schema import workshop_uid
 from vbp_workshop.core.file.store import Store
 from vbp_workshop.core.intake.votes import VoteWriter
 from vbp_workshop.core.model.room import LiveState
@@ -27,6 +28,11 @@ class Room:
     @property
     def code(self) -> str:
         return self.live.join_code
+
+    @property
+    def workshop(self) -> str:
+        """The workshop's id every ballot, idea and +1 carries (the server refuses another's)."""
+        return workshop_uid(self.store.conn)
 
     def poll_id(self, kind: str) -> int:
         return next(p.id for p in queries.polls(self.store) if p.kind == kind)

@@ -80,7 +80,8 @@ def test_fuzz_answers_to_the_open_poll_are_valid_or_refused(room: Room) -> None:
             fits = True
         except BallotError:
             fits = False
-        body = {"poll_id": pid, "round": 1, "ballot_id": f"f{next(counter):015d}", "answer": answer}
+        body = {"workshop": room.workshop,
+                "poll_id": pid, "round": 1, "ballot_id": f"f{next(counter):015d}", "answer": answer}
         status = asyncio.run(_send(room, "/api/vote", body=body))
         assert status == (200 if fits else 422), (answer, status)
 
@@ -137,11 +138,13 @@ def test_fuzz_big_integers_and_deep_nesting_are_refused_at_the_edge(room: Room) 
     @SETTINGS
     @given(st.sampled_from(["poll_id", "round", "seq"]), big_ints, st.integers(0, 5000), st.booleans())
     def check(field: str, number: int, depth: int, nest: bool) -> None:
-        body: dict[str, Any] = {"poll_id": pid, "round": 1, "ballot_id": f"g{next(counter):015d}", "answer": 1}
+        body: dict[str, Any] = {"workshop": room.workshop,
+                                "poll_id": pid, "round": 1, "ballot_id": f"g{next(counter):015d}", "answer": 1}
         if nest and depth > 8:
             body["answer"] = _nested(depth, 1)
             raw = json.dumps(body).encode() if depth < 900 else \
-                (f'{{"poll_id": {pid}, "round": 1, "ballot_id": "x{next(counter):015d}", "answer": '
+                (f'{{"workshop": "{room.workshop}", '
+                 f'"poll_id": {pid}, "round": 1, "ballot_id": "x{next(counter):015d}", "answer": '
                  + "[" * depth + "]" * depth + "}").encode()
         else:
             body[field] = number

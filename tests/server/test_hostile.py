@@ -58,13 +58,15 @@ def test_a_poison_ballot_amid_honest_ones_fails_alone(room: Room) -> None:
             async def vote(s: aiohttp.ClientSession, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
                 r = await s.post(room.base + "/api/vote", json=body)
                 return r.status, await r.json()
-            honest = [vote(s, {"poll_id": pid, "round": 1, "ballot_id": f"honest{i:010d}", "answer": 1})
+            honest = [vote(s, {"workshop": room.workshop,
+                               "poll_id": pid, "round": 1, "ballot_id": f"honest{i:010d}", "answer": 1})
                       for i, s in enumerate(phones)]
-            evil = [vote(bad, {"poll_id": pid, "round": 1, "ballot_id": f"poison{i:010d}", "answer": 0, **p})
+            evil = [vote(bad, {"workshop": room.workshop,
+                               "poll_id": pid, "round": 1, "ballot_id": f"poison{i:010d}", "answer": 0, **p})
                     for i, p in enumerate(poisons)]
             # Interleaved and sent at once, so they share the writer's batches.
-            results = await asyncio.gather(*[x for pair in zip(honest, evil + [vote(bad, {})] * 12, strict=True)
-                                             for x in pair])
+            empty = [vote(bad, {"workshop": room.workshop})] * 12
+            results = await asyncio.gather(*[x for pair in zip(honest, evil + empty, strict=True) for x in pair])
             return ([st for st, _ in results[0::2]], [st for st, _ in results[1::2]],
                     [body for _, body in results[1::2]])
         finally:
@@ -87,8 +89,9 @@ def test_deeply_nested_json_is_refused_with_400(room: Room) -> None:
             await join(room, s)
             out = []
             for d in (10, 100, 3000):
-                body = f'{{"poll_id": {pid}, "round": 1, "ballot_id": "dddddddddddddddd", "answer": ' \
-                       + "[" * d + "]" * d + "}"
+                body = (f'{{"workshop": "{room.workshop}", '
+                        f'"poll_id": {pid}, "round": 1, "ballot_id": "dddddddddddddddd", "answer": '
+                        + "[" * d + "]" * d + "}")
                 r = await s.post(room.base + "/api/vote", data=body, headers={"Content-Type": "application/json"})
                 out.append(r.status)
                 assert "error" in await r.json()
@@ -106,7 +109,8 @@ def test_text_from_a_phone_is_cleaned_before_it_is_stored(room: Room) -> None:
     async def go() -> int:
         async with phone("127.0.0.3") as s:
             await join(room, s)
-            r = await s.post(room.base + "/api/vote", json={"poll_id": pid, "round": 1, "ballot_id": "t" * 16,
+            r = await s.post(room.base + "/api/vote", json={"workshop": room.workshop,
+                                                            "poll_id": pid, "round": 1, "ballot_id": "t" * 16,
                                                             "answer": "fair\x01 \ufffeshare\x0b of \ud800risk"})
             return r.status
 
@@ -143,7 +147,7 @@ def test_a_join_flood_from_one_address_is_capped_and_honest_phones_still_join(ro
         for i in range(5):
             async with phone(f"127.0.0.{3 + i}") as s:
                 honest.append((await join(room, s)).status)
-                r = await s.post(room.base + "/api/vote", json={"poll_id": pid, "round": 1,
+                r = await s.post(room.base + "/api/vote", json={"workshop": room.workshop, "poll_id": pid, "round": 1,
                                                                 "ballot_id": f"after{i:011d}", "answer": 2})
                 honest.append(r.status)
         assert retry_after == {"10"}  # refused phones are told when to try again
@@ -273,7 +277,8 @@ def test_a_late_resend_of_an_older_ballot_is_acked_but_the_newer_stays(room: Roo
             await join(room, s)
             out = []
             for uid, answer, seq in (("older", 0, 1), ("newer", 2, 2), ("older", 0, 1), ("oldest", 1, 0)):
-                r = await s.post(room.base + "/api/vote", json={"poll_id": pid, "round": 1, "answer": answer,
+                r = await s.post(room.base + "/api/vote", json={"workshop": room.workshop,
+                                                                "poll_id": pid, "round": 1, "answer": answer,
                                                                 "ballot_id": uid * 3, "seq": seq})
                 assert r.status == 200
                 out.append(await r.json())
@@ -304,12 +309,13 @@ def test_made_up_cookie_headers_are_refused_and_their_memo_stays_bounded(room: R
         async with aiohttp.ClientSession() as s:
             for n in range(60):
                 r = await s.post(room.base + "/api/vote", headers={"Cookie": f"vbp_device=forged{n:04d}; x={n}"},
-                                 json={"poll_id": pid, "round": 1, "ballot_id": f"{n:016d}", "answer": 0})
+                                 json={"workshop": room.workshop,
+                                       "poll_id": pid, "round": 1, "ballot_id": f"{n:016d}", "answer": 0})
                 statuses.append(r.status)
         # A real phone still gets through, however many made-up headers came before it.
         async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as s:
             await s.post(room.base + "/api/join", json={"code": room.code, "group": ""})
-            r = await s.post(room.base + "/api/vote", json={"poll_id": pid, "round": 1,
+            r = await s.post(room.base + "/api/vote", json={"workshop": room.workshop, "poll_id": pid, "round": 1,
                                                             "ballot_id": "r" * 16, "answer": 1})
             return statuses, r.status
 

@@ -9,6 +9,7 @@ from typing import Any
 import aiohttp
 import pytest
 
+from vbp_workshop.core.file.schema import workshop_uid
 from vbp_workshop.core.file.store import Store
 from vbp_workshop.core.intake.ideas import derive, room, set_state
 from vbp_workshop.core.intake.votes import VoteWriter
@@ -35,6 +36,10 @@ class IdeasRoom:
     @property
     def base(self) -> str:
         return f"http://127.0.0.1:{self.server.port}"
+
+    @property
+    def workshop(self) -> str:
+        return workshop_uid(self.store.conn)
 
     def activity(self, **kw: Any) -> int:
         apply_edits(self.store, self.live, [ideas.new_activity_edit(1, "ambitions", "What should change?", **kw)])
@@ -72,7 +77,8 @@ async def joined(r: IdeasRoom, s: aiohttp.ClientSession, group: str = "pharma") 
 
 
 async def send(r: IdeasRoom, s: aiohttp.ClientSession, aid: int, text: Any, uid: str) -> tuple[int, dict[str, Any]]:
-    resp = await s.post(r.base + "/api/ideas", json={"activity_id": aid, "text": text, "idea_uid": uid})
+    resp = await s.post(r.base + "/api/ideas", json={"workshop": r.workshop, "activity_id": aid, "text": text,
+                                                       "idea_uid": uid})
     return resp.status, await resp.json()
 
 
@@ -155,13 +161,16 @@ def test_support_once_per_device_count_shown_never_who(iroom: IdeasRoom) -> None
             _st, body = await send(iroom, a, aid, "Publish results together", "k" * 16)
             iroom.drain()
             url = iroom.base + "/api/ideas/support"
-            assert (await (await a.post(url, json={"idea_id": body["id"]})).json())["duplicate"] is False
-            assert (await (await a.post(url, json={"idea_id": body["id"]})).json())["duplicate"] is True
-            assert (await b.post(url, json={"idea_id": body["id"]})).status == 200
-            assert (await b.post(url, json={"idea_id": 99999})).status == 422
+            assert (await (await a.post(url, json={"workshop": iroom.workshop,
+                                                   "idea_id": body["id"]})).json())["duplicate"] is False
+            assert (await (await a.post(url, json={"workshop": iroom.workshop,
+                                                   "idea_id": body["id"]})).json())["duplicate"] is True
+            assert (await b.post(url, json={"workshop": iroom.workshop, "idea_id": body["id"]})).status == 200
+            assert (await b.post(url, json={"workshop": iroom.workshop, "idea_id": 99999})).status == 422
             iroom.drain()
             board = (await (await a.get(iroom.base + "/api/ideas")).json())["ideas"]
             assert board == [{"id": body["id"], "text": "Publish results together", "supports": 2}]
             apply_edits(iroom.store, iroom.live, ideas.status_edits(iroom.store, [body["id"]], "hidden"))
-            assert (await b.post(url, json={"idea_id": body["id"]})).status == 422  # hidden: not supportable
+            assert (await b.post(url, json={"workshop": iroom.workshop,
+                                            "idea_id": body["id"]})).status == 422  # hidden: not supportable
     asyncio.run(go())

@@ -22,7 +22,8 @@ async def _vote(room: Room, raw_answers: list[str]) -> list[tuple[int, str]]:
         assert r.status == 200
         for n, raw in enumerate(raw_answers):
             # The body is written by hand: NaN and 1e999 are what no JSON encoder sends.
-            body = f'{{"poll_id": {pid}, "round": 1, "ballot_id": "n{n:015d}", "answer": {raw}}}'
+            body = (f'{{"workshop": "{room.workshop}", '
+                    f'"poll_id": {pid}, "round": 1, "ballot_id": "n{n:015d}", "answer": {raw}}}')
             r = await s.post(room.base + "/api/vote", data=body, headers={"Content-Type": "application/json"})
             data: dict[str, Any] = await r.json()
             out.append((r.status, str(data.get("error", "ok"))))

@@ -44,9 +44,10 @@ async def join_and_vote(base: str, code: str, votes: list[dict[str, Any]]) -> tu
     async with client() as s:
         r = await s.post(base + "/api/join", json={"code": code, "group": "pharma"})
         joined = r.status
+        workshop = (await r.json()).get("workshop")  # every ballot says which workshop it is for
         statuses = []
         for body in votes:
-            r = await s.post(base + "/api/vote", json=body)
+            r = await s.post(base + "/api/vote", json={"workshop": workshop, **body})
             statuses.append(r.status)
         return joined, statuses
 

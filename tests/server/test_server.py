@@ -24,8 +24,8 @@ def client() -> aiohttp.ClientSession:
     return aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
 
 
-def vote_body(poll_id: int, uid_char: str, answer: Any = 0) -> dict[str, Any]:
-    return {"poll_id": poll_id, "round": 1, "ballot_id": uid_char * 16, "answer": answer}
+def vote_body(room: Room, poll_id: int, uid_char: str, answer: Any = 0) -> dict[str, Any]:
+    return {"workshop": room.workshop, "poll_id": poll_id, "round": 1, "ballot_id": uid_char * 16, "answer": answer}
 
 
 async def joined(room: Room, s: aiohttp.ClientSession, group: str = "pharma") -> None:
@@ -66,7 +66,7 @@ def test_a_vote_is_acknowledged_only_when_stored_and_counted_once(room: Room) ->
             await joined(room, s)
             cookie = next(iter(s.cookie_jar))
             assert cookie["httponly"] and cookie["samesite"] == "Strict"
-            body = {"poll_id": pid, "round": 1, "ballot_id": "b" * 16, "answer": 2}
+            body = {"workshop": room.workshop, "poll_id": pid, "round": 1, "ballot_id": "b" * 16, "answer": 2}
             r = await s.post(room.base + "/api/vote", json=body)
             assert r.status == 200 and (await r.json())["ok"]
             mine = [b for b in queries.ballots(room.store, pid, 1) if b["ballot_uid"] == "b" * 16]
@@ -87,15 +87,18 @@ def test_refusals_have_clear_messages_and_store_nothing(room: Room) -> None:
 
     async def go() -> None:
         async with client() as s:
-            r = await s.post(room.base + "/api/vote", json=vote_body(pid, "x"))
+            r = await s.post(room.base + "/api/vote", json=vote_body(room, pid, "x"))
             assert r.status == 401
             await joined(room, s)
             cases = [
-                ({"poll_id": pid, "round": 1, "ballot_id": "x" * 16, "answer": 99}, 422, "not on this poll"),
-                ({"poll_id": pid, "round": 7, "ballot_id": "x" * 16, "answer": 0}, 409, "closed"),
-                ({"poll_id": "1", "round": 1, "ballot_id": "x" * 16, "answer": 0}, 400, "Which poll"),
-                ({"poll_id": pid, "round": 1, "ballot_id": "short", "answer": 0}, 400, "id"),
-                ({"poll_id": pid, "round": 1, "ballot_id": "x" * 16}, 400, "missing"),
+                ({"workshop": room.workshop,
+                  "poll_id": pid, "round": 1, "ballot_id": "x" * 16, "answer": 99}, 422, "not on this poll"),
+                ({"workshop": room.workshop,
+                  "poll_id": pid, "round": 7, "ballot_id": "x" * 16, "answer": 0}, 409, "closed"),
+                ({"workshop": room.workshop,
+                  "poll_id": "1", "round": 1, "ballot_id": "x" * 16, "answer": 0}, 400, "Which poll"),
+                ({"workshop": room.workshop, "poll_id": pid, "round": 1, "ballot_id": "short", "answer": 0}, 400, "id"),
+                ({"workshop": room.workshop, "poll_id": pid, "round": 1, "ballot_id": "x" * 16}, 400, "missing"),
             ]
             for body, status, message in cases:
                 r = await s.post(room.base + "/api/vote", json=body)
@@ -113,7 +116,7 @@ def test_refusals_have_clear_messages_and_store_nothing(room: Room) -> None:
     async def closed() -> None:
         async with client() as s:
             await joined(room, s)
-            r = await s.post(room.base + "/api/vote", json=vote_body(pid, "y"))
+            r = await s.post(room.base + "/api/vote", json=vote_body(room, pid, "y"))
             assert r.status == 409 and "closed" in (await r.json())["error"]
     run(closed())
     assert room.store.scalar("SELECT COUNT(*) FROM ballots") == before
@@ -127,7 +130,7 @@ def test_a_device_is_rate_limited(room: Room) -> None:
             await joined(room, s)
             out = []
             for i in range(40):
-                r = await s.post(room.base + "/api/vote", json={**vote_body(pid, "z"), "ballot_id": f"{i:016d}"})
+                r = await s.post(room.base + "/api/vote", json={**vote_body(room, pid, "z"), "ballot_id": f"{i:016d}"})
                 out.append(r.status)
             return out
     statuses = run(go())
@@ -194,3 +197,48 @@ def test_a_taken_port_falls_back_to_the_next(room: Room) -> None:
 def test_addresses_are_listed_with_loopback_last() -> None:
     found = local_addresses()
     assert found[-1][1].startswith("127.")
+
+
+def test_a_ballot_idea_or_support_for_another_workshop_or_sitting_is_refused_with_a_reason(room: Room) -> None:
+    """Every workshop numbers its polls from 1: an answer kept on a phone since another workshop
+    (or an earlier sitting of this one), or sent by a page too old to say, never counts here."""
+    pid = room.open("single")
+    before = room.store.scalar("SELECT COUNT(*) FROM ballots")
+
+    async def go() -> list[tuple[int, str]]:
+        async with client() as s:
+            r = await s.post(room.base + "/api/join", json={"code": room.code, "group": ""})
+            said = await r.json()
+            assert (said["workshop"], said["sitting"]) == (room.workshop, room.live.sitting)
+            state = await (await s.get(room.base + "/api/state")).json()
+            assert (state["workshop"], state["sitting"]) == (room.workshop, room.live.sitting)
+            out = []
+            good = vote_body(room, pid, "w")
+            for body in ({**good, "workshop": "0" * 32},  # another workshop
+                         {**good, "sitting": "another-sitting"},  # an earlier sitting of this one
+                         {k: v for k, v in good.items() if k != "workshop"},  # a page too old to say
+                         {**good, "workshop": 7}):
+                r = await s.post(room.base + "/api/vote", json=body)
+                out.append((r.status, (await r.json())["error"]))
+            for path, body in (("/api/ideas", {"activity_id": 1, "text": "An idea", "idea_uid": "i" * 16}),
+                               ("/api/ideas/support", {"idea_id": 1})):
+                r = await s.post(room.base + path, json={**body, "workshop": "0" * 32})
+                out.append((r.status, (await r.json())["error"]))
+            r = await s.post(room.base + "/api/vote", json={**good, "sitting": room.live.sitting})
+            out.append((r.status, "ok"))
+            return out
+
+    answers = run(go())
+    assert [st for st, _ in answers] == [409] * 6 + [200]
+    assert all("another workshop" in why for _, why in answers[:2] + answers[4:6])
+    assert all("Reload" in why for _, why in answers[2:4])
+    assert room.store.scalar("SELECT COUNT(*) FROM ballots") == before + 1
+    old = room.live.sitting
+    assert room.live.new_sitting() != old  # voting started afresh: the last sitting's answers are refused
+
+    async def late() -> int:
+        async with client() as s:
+            await joined(room, s)
+            r = await s.post(room.base + "/api/vote", json={**vote_body(room, pid, "v"), "sitting": old})
+            return r.status
+    assert run(late()) == 409

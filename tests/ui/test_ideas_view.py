@@ -22,9 +22,10 @@ def post_ideas(base: str, code: str, aid: int, texts: list[str], group: str = "p
         async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as s:
             r = await s.post(base + "/api/join", json={"code": code, "group": group})
             assert r.status == 200, await r.text()
+            workshop = (await r.json())["workshop"]
             out = []
             for n, text in enumerate(texts):
-                r = await s.post(base + "/api/ideas", json={"activity_id": aid, "text": text,
+                r = await s.post(base + "/api/ideas", json={"workshop": workshop, "activity_id": aid, "text": text,
                                                             "idea_uid": f"{group}-{n:08d}"})
                 assert r.status == 200, await r.text()
                 out.append(int((await r.json())["id"]))

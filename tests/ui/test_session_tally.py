@@ -94,7 +94,7 @@ def test_opening_closing_and_revealing_keep_what_was_counted(demo_window: MainWi
     monkeypatch.setattr(queries, "ballots", lambda *a: reads.append(1) or real(*a))
     open_poll(session.store, session.live, pid)
     reveal(session.store, session.live, pid, True, session.round_tally)
-    close_poll(session.store, session.live, pid)
+    close_poll(session.store, session.live, pid, session.round_tally)  # as the Close button does
     poll = queries.get_poll(session.store, pid)
     assert session.round_tally(poll) is counted and reads == []
     session.edit([Update("polls", pid, {"question": "Reworded"})], "Reword")  # an edit: count again

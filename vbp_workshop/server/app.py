@@ -19,6 +19,7 @@ from typing import Any, TypeGuard
 
 from aiohttp import web
 
+from vbp_workshop.core.file.schema import workshop_uid
 from vbp_workshop.core.file.store import absolute, sqlite_uri
 from vbp_workshop.core.intake.votes import Join, PollClosed, Vote, VoteWriter, in_range, token_hash
 from vbp_workshop.core.model.domain import STAKEHOLDER_LABELS, Stakeholder
@@ -78,6 +79,7 @@ class VoteApp:
         self._message: tuple[int, bytes] = (-1, b"")  # the room's state as one stream message
         self._hosts: set[str] = set()
         self._hosts_at = 0.0
+        self.workshop = ""  # the workshop's id: phones keep their answers under it
         self._load_devices(db_path)
 
     @property
@@ -89,6 +91,7 @@ class VoteApp:
         try:
             for h, pseudonym, grp in conn.execute("SELECT token_hash, pseudonym, grp FROM devices"):
                 self.devices[h] = (pseudonym, grp)
+            self.workshop = workshop_uid(conn)
         finally:
             conn.close()
 
@@ -116,10 +119,27 @@ class VoteApp:
         """The room's state as an event-stream message, encoded once per change for every stream."""
         version, message = self._message
         if version != self.live.version:
-            snap = self.live.snapshot()  # its version was read with the state, under the lock
+            snap = self.snapshot()  # its version was read with the state, under the lock
             message = f"data: {json.dumps(snap, ensure_ascii=False)}\n\n".encode()
             self._message = (int(snap["version"]), message)
         return message
+
+    def snapshot(self) -> dict[str, Any]:
+        """The room's state for a phone, with the workshop and sitting its answers belong to."""
+        return {**self.live.snapshot(), "workshop": self.workshop, "sitting": self.live.sitting}
+
+    def scope_problem(self, data: dict[str, Any]) -> web.Response | None:
+        """Why an answer, idea or +1 is not for this workshop's sitting (409), or None.
+
+        A phone sends the workshop and sitting it was shown: an answer kept on a phone since
+        another workshop (which numbers its polls from 1 too), or a stale tab, never counts here."""
+        workshop, sitting = data.get("workshop"), data.get("sitting")
+        if not isinstance(workshop, str) or (sitting is not None and not isinstance(sitting, str)):
+            return problem(409, "This page is out of date. Reload it, then answer again.")
+        if workshop != self.workshop or (sitting is not None and sitting != self.live.sitting):
+            return problem(409, "Not counted: this was given at another workshop or an earlier session "
+                                "on this laptop. Answer the question on the screen again.")
+        return None
 
     def _on_live_change(self) -> None:
         # Called on the GUI thread: hand over to the server's loop, touch nothing else.
@@ -276,7 +296,7 @@ async def join(request: web.Request) -> web.Response:
     h = token_hash(token)
     pseudonym = await app.writer.submit_async(Join(h, grp))
     app.devices[h] = app.by_token[token] = (pseudonym, grp)
-    response = web.json_response({"ok": True, "group": grp})
+    response = web.json_response({"ok": True, "group": grp, "workshop": app.workshop, "sitting": app.live.sitting})
     response.set_cookie(COOKIE, token, httponly=True, samesite="Strict", max_age=7 * 24 * 3600, path="/")
     return response
 
@@ -285,7 +305,7 @@ async def state(request: web.Request) -> web.Response:
     app = request.app[KEY]
     device = app.device(request)
     return web.json_response({"joined": device is not None, "groups": GROUPS,
-                              "group": device[1] if device else "", **app.live.snapshot()})
+                              "group": device[1] if device else "", **app.snapshot()})
 
 
 async def events(request: web.Request) -> web.StreamResponse:
@@ -341,7 +361,8 @@ def valid_uid(uid: Any) -> TypeGuard[str]:
 
 
 async def phone_post(request: web.Request) -> tuple[VoteApp, str, str, dict[str, Any]] | web.Response:
-    """What every phone's POST checks first: a joined device, within its rate, sending JSON.
+    """What every phone's POST checks first: a joined device, within its rate, sending JSON for
+    this workshop's sitting (`VoteApp.scope_problem`).
     Returns (app, pseudonym, group, body), or the refusal to answer with."""
     app = request.app[KEY]
     device = app.device(request)
@@ -353,6 +374,9 @@ async def phone_post(request: web.Request) -> tuple[VoteApp, str, str, dict[str,
     data = await read_json(request)
     if isinstance(data, web.Response):
         return data
+    refused = app.scope_problem(data)
+    if refused is not None:
+        return refused
     return app, pseudonym, grp, data
 
 

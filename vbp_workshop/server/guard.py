@@ -158,5 +158,8 @@ class RoomGuard:
                 "addresses": len(self._devices),
                 "refused": dict(self.refused),
                 "open_streams": self.streams,
+                # Phones following the room now (a phone with two tabs counts once): the projector's
+                # "of N phones", never the phones that joined and have since left.
+                "phones_connected": len(self._streams_by_device),
                 "stream_budget": self.limits.stream_budget,
             }

@@ -15,7 +15,7 @@ from vbp_workshop.core.intake.ideas import IdeaRefused, IdeasRoom, Submit, Suppo
 from vbp_workshop.core.intake.votes import in_range
 from vbp_workshop.server.app import KEY, VoteApp, phone_post, problem, valid_uid
 
-_CACHE: web.AppKey[list[tuple[int, bytes]]] = web.AppKey("ideas_cache")
+_CACHE: web.AppKey[list[tuple[int, str, bytes]]] = web.AppKey("ideas_cache")
 
 
 def _room(app: VoteApp) -> IdeasRoom:
@@ -29,11 +29,12 @@ async def state(request: web.Request) -> web.Response:
         return problem(401, "Join first: enter the code on the screen.")
     ideas_room = _room(app)
     cache = request.app[_CACHE]
-    version = ideas_room.live.version
-    if not cache or cache[0][0] != version:
-        snap = ideas_room.live.snapshot()
-        cache[:] = [(int(snap["version"]), json.dumps(snap, ensure_ascii=False).encode())]
-    return web.Response(body=cache[0][1], content_type="application/json")
+    version, sitting = ideas_room.live.version, app.live.sitting
+    if not cache or cache[0][:2] != (version, sitting):
+        # With the workshop and sitting the phone keeps its "sent" count and +1s under.
+        snap = {**ideas_room.live.snapshot(), "workshop": app.workshop, "sitting": sitting}
+        cache[:] = [(int(snap["version"]), sitting, json.dumps(snap, ensure_ascii=False).encode())]
+    return web.Response(body=cache[0][2], content_type="application/json")
 
 
 async def submit(request: web.Request) -> web.Response:

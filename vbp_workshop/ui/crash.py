@@ -26,7 +26,8 @@ def _report(text: str, dialog: bool) -> None:
     if dialog and QApplication.instance() is not None:
         box = QMessageBox(QMessageBox.Icon.Critical, "Something went wrong",
                           "VBP Workshop hit an unexpected error. Your workshop is safe: every "
-                          "change was saved when you made it. You can keep working, or restart.")
+                          "change you finished (a cell or field left, a button pressed) was saved "
+                          "when you made it. You can keep working, or restart.")
         box.setDetailedText(text)
         box.exec()
 

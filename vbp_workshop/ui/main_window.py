@@ -19,11 +19,13 @@ from vbp_workshop import __version__, logfile
 from vbp_workshop.core.file.keeper import Mirror, MirrorState, open_mirrored
 from vbp_workshop.core.file.places import Place, detect_place
 from vbp_workshop.core.file.store import FILE_SUFFIX, Store, WorkshopFileError, absolute
+from vbp_workshop.core.model.words import plural
 from vbp_workshop.ui import ideas_view
 from vbp_workshop.ui.place_bar import PlaceBar
 from vbp_workshop.ui.session import Session
 from vbp_workshop.ui.settings import Settings
 from vbp_workshop.ui.shared.dialogs import DialogService
+from vbp_workshop.ui.shared.pending_edits import finish_edits
 from vbp_workshop.ui.start_screen import StartScreen
 from vbp_workshop.ui.tasks import Progress, Task, TaskRunner
 from vbp_workshop.ui.workbook import unexpected
@@ -109,11 +111,16 @@ class MainWindow(QMainWindow):
         file.addSeparator()
         self.workshop_actions = [
             self._action(file, "Save a &copy as…", self.save_copy, QKeySequence("Ctrl+Shift+S"), "save_copy"),
+            self._action(file, "Start the re&view day from this workshop…", self.start_review_day, None,
+                         "review_day"),
             self._action(file, "&Export to Excel…", self.export_excel, QKeySequence("Ctrl+E"), "export"),
+            self._action(file, "Export &documents…", self.export_documents, QKeySequence("Ctrl+Shift+E"),
+                         "export_documents"),
             self._action(file, "Print &run sheet…", self.print_run_sheet, QKeySequence("Ctrl+P"), "run_sheet"),
             self._action(file, "Import &participants…", self.import_participants, None, "import_people"),
             self._action(file, "Import metric &actuals…", self.import_actuals, None, "import_actuals"),
-            self._action(file, "&Close workshop", self.close_workshop, QKeySequence.StandardKey.Close, "close"),
+            self._action(file, "&Close workshop", lambda _checked=False: self.close_workshop(),
+                         QKeySequence.StandardKey.Close, "close"),
         ]
         file.addSeparator()
         self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit, "quit")
@@ -322,9 +329,44 @@ class MainWindow(QMainWindow):
                 return
             self.statusBar().showMessage(f"Copy saved to {path}", 6000)
 
-    def close_workshop(self) -> bool:
+    def start_review_day(self) -> None:
+        """A new workshop file for the review day, started from this one (core/steps/partnership.py):
+        everything agreed is carried over, the repeated polls keep this day's answers to compare."""
+        from vbp_workshop.core.steps.partnership import start_review_day
+
+        if not self.session:
+            return
+        source = self.session.store
+        stem = source.path.stem.removesuffix(" design day")
+        path = self.dialogs.save_file("Start the review day", f"{stem} review day{FILE_SUFFIX}", FILTER)
+        if not path:
+            return
+        target = Path(path) if Path(path).suffix == FILE_SUFFIX else Path(path).with_suffix(FILE_SUFFIX)
+        if target.exists():
+            self.dialogs.error("File exists", f"“{target.name}” already exists. VBP Workshop never "
+                               "overwrites a workshop: choose a new name.")
+            return
+        try:
+            start_review_day(source, target).close()
+        except (OSError, WorkshopFileError) as exc:
+            self.dialogs.error("The review day was not started", str(exc))
+            return
+        self.open_path(target)
+        if self.view:
+            self.view.show_page("setup")
+        self.statusBar().showMessage("The review day is open: set its date on the Setup page. "
+                                     f"The design day stays as it was in {source.path.name}.", 10000)
+
+    def close_workshop(self, leaving: tuple[str, str] = ("closing the workshop", "Close and stop voting")) -> bool:
+        """Close the open workshop (every way out comes here). False if the facilitator chose to
+        stay: phones are connected, or what they are typing could not be saved."""
         if self.session is None:
             return True
+        if not self._may_stop_phones(leaving):
+            return False
+        # What is being typed in a cell or a field is saved first (or the facilitator is asked).
+        if self.view is not None and not finish_edits(self.view, self.session, self.dialogs):
+            return False
         self.tasks.shutdown()  # an export or import of this workshop ends before it closes
         if self.view:
             self.view.shutdown()
@@ -354,6 +396,11 @@ class MainWindow(QMainWindow):
         from vbp_workshop.ui.workbook import export_dialog
 
         return export_dialog(self.tasks, self.session, self.dialogs) if self.session else None
+
+    def export_documents(self) -> Task | None:
+        from vbp_workshop.ui.documents import documents_dialog
+
+        return documents_dialog(self.tasks, self.session, self.dialogs) if self.session else None
 
     def import_participants(self) -> Task | None:
         from vbp_workshop.ui.workbook import import_participants
@@ -438,9 +485,25 @@ class MainWindow(QMainWindow):
                           f"VBP Workshop {__version__}\n\nRuns a value-based partnership workshop "
                           "entirely on this laptop: no internet, no accounts, no cloud.")
 
+    def _may_stop_phones(self, leaving: tuple[str, str]) -> bool:
+        """With phones connected, ask before the workshop closes (and phone voting with it).
+        `leaving`: what the facilitator is doing, and the button that goes on with it."""
+        phones = self.view.room.connected_phones() if self.view is not None else 0
+        if not phones:
+            return True
+        answer = self.dialogs.choose(
+            "Phones are connected",
+            f"{plural(phones, 'phone')} {'is' if phones == 1 else 'are'} connected; "
+            f"{leaving[0]} stops voting. No phone can answer until phone voting starts again.",
+            [leaving[1], "Keep voting"], default=1)
+        return answer == 0
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        # Phones connected: asked first; what is being typed is saved first, or the close asks.
+        if not self.close_workshop(("quitting", "Quit and stop voting")):
+            event.ignore()
+            return
         self.settings.geometry = self.saveGeometry()
         self.settings.sync()
         self.tasks.shutdown()  # cancel and wait: no work outlives the window
-        self.close_workshop()
         event.accept()

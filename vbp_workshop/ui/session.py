@@ -35,6 +35,7 @@ from vbp_workshop.core.polls.tally import tally, tally_by_group
 
 DRAIN_MS = 25
 CATCH_UP_MS = 600  # a result allowed to lag the votes is brought up to date this long after
+RESULT_MS = 400  # the phones' revealed result follows the votes at most this often
 T = TypeVar("T")
 
 
@@ -100,7 +101,6 @@ class Session(QObject):
         # closed or crashed mid-vote) takes votes again as soon as phone voting restarts, and
         # any later change to the polls (an edit, an undo) reaches the phones the same way.
         operations.derive(store, self.live)
-        store.listeners.append(self._derive_live)
         # Results computed from a round's ballots (its tally, the group and sector splits, the
         # spreads), shared by every screen until those ballots change: the panel, the projector
         # and the trust pulse each ask for the same ones on every drain and every click.
@@ -110,7 +110,10 @@ class Session(QObject):
         # notices: a drain re-tallies without reading the file again (measured with 2,000 ballots:
         # reading them back cost ~30 ms of the GUI thread per drain, the tally itself ~6 ms).
         self._ballots: dict[tuple[int, int], dict[int, dict[str, Any]]] = {}
+        # In this order: stale tallies are forgotten, then the phones' view is derived from the
+        # file and the tallies as they are now, then the screens redraw from the same state.
         store.listeners.append(self._forget_tallies)
+        store.listeners.append(self._derive_live)
         store.listeners.append(self.changed.emit)
         self._timer = QTimer(self)
         self._timer.setInterval(DRAIN_MS)
@@ -119,6 +122,13 @@ class Session(QObject):
         self._catch_up.setSingleShot(True)
         self._catch_up.setInterval(CATCH_UP_MS)
         self._catch_up.timeout.connect(self._announce_stale)
+        # Votes after a reveal reach the phones' result at most this often (each change is one
+        # message to every phone's stream) and always once more when they stop.
+        self._result_timer = QTimer(self)
+        self._result_timer.setSingleShot(True)
+        self._result_timer.setInterval(RESULT_MS)
+        self._result_timer.timeout.connect(self._result_settled)
+        self._result_due = False
 
     @property
     def title(self) -> str:
@@ -181,8 +191,25 @@ class Session(QObject):
         return list(rows.values())
 
     def _derive_live(self, changes: Changes) -> None:
-        if changes.touches("polls", "workshop"):
-            operations.derive(self.store, self.live)
+        # A hand count and a hidden answer change the result; a reworded rule or a newly chosen
+        # ambition, the statement a consent poll shows.
+        if changes.touches("polls", "workshop", "ballots", "rules", "ambitions"):
+            operations.derive(self.store, self.live, self.round_tally)
+
+    def _derive_result(self, polls: set[int]) -> None:
+        """Votes drained: the phones' revealed result follows them (at most every RESULT_MS)."""
+        if self.live.current not in polls:
+            return
+        if self._result_timer.isActive():
+            self._result_due = True
+            return
+        self._result_due = False
+        self._result_timer.start()
+        operations.derive_result(self.store, self.live, self.round_tally)
+
+    def _result_settled(self) -> None:
+        if self._result_due:
+            self._derive_result({self.live.current} if self.live.current is not None else set())
 
     def _forget_tallies(self, changes: Changes) -> None:
         if changes.touches("ballots") or (changes.origin != LIVE and changes.touches("polls", "workshop")):
@@ -277,6 +304,7 @@ class Session(QObject):
                 joined += 1
         if votes:
             self._keep_ballots(votes)
+            self._derive_result({int(v["poll_id"]) for v in votes})
             self.changed.emit(Changes.of({("ballots", int(v["id"])) for v in votes}, PHONE, event="votes",
                                          polls={int(v["poll_id"]) for v in votes}))
         if joined:
@@ -290,6 +318,7 @@ class Session(QObject):
         """Close the workshop: the last save point first. For a synced or network folder, the
         returned state says whether the last changes reached it (else, where they are kept)."""
         self._catch_up.stop()
+        self._result_timer.stop()
         self.stop_writer()
         for listener in (self.changed.emit, self._derive_live, self._forget_tallies):
             if listener in self.store.listeners:

@@ -11,10 +11,13 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from vbp_workshop.core.model.changes import Changes
+from vbp_workshop.core.model.poll import BallotError
+from vbp_workshop.core.model.words import plural
 from vbp_workshop.core.polls import queries
 from vbp_workshop.server import network
 from vbp_workshop.server.network import DEFAULT_PORT, Offer, PortBusy
 from vbp_workshop.ui.join_help import JoinHelpDialog
+from vbp_workshop.ui.polls.live_actions import close_and_record
 from vbp_workshop.ui.projector.room import LiveRoom, qr_png
 from vbp_workshop.ui.projector.room_stats import RoomStatsLabel
 from vbp_workshop.ui.shared.dialogs import DialogService
@@ -88,9 +91,10 @@ class VotingBar(QWidget):
         self._no_phones_timer = QTimer(self)
         self._no_phones_timer.setInterval(1000)
         self._no_phones_timer.timeout.connect(self._check_no_phones)
+        room.connected.connect(self._on_connected)
+        room.session.changed.connect(self._on_changed)  # joins: the "No phones yet?" offer
         room.voting_changed.connect(self.refresh)
         room.voting_lost.connect(self._lost)
-        room.session.changed.connect(self._on_changed)
         self.refresh(room.voting)
 
     # -- the address -------------------------------------------------------------------------
@@ -146,7 +150,9 @@ class VotingBar(QWidget):
 
     def _toggle(self) -> None:
         if self.room.voting:
-            self.room.stop_voting()
+            if self.may_stop():
+                self.room.stop_voting()
+            self.refresh(self.room.voting)
             return
         self.start()
         self.refresh(self.room.voting)
@@ -178,7 +184,6 @@ class VotingBar(QWidget):
         if changes.event == "join":  # one record per drain, however many phones joined in it
             self.devices = queries.joined_devices(self.room.session.store)
             self.joins_this_start += 1
-            self.joined.setText(f"· {self.devices} joined")
             self._check_no_phones()
 
     def _check_no_phones(self) -> None:
@@ -193,6 +198,33 @@ class VotingBar(QWidget):
         self.join_help = JoinHelpDialog(self.room, self, self.room.server.port if self.room.voting else self.port)
         self.join_help.open()
         return self.join_help
+
+    def may_stop(self) -> bool:
+        """Stopping phone voting mid-poll asks what becomes of the open poll: closed now, or left
+        open (phones vote again when voting restarts; hands can be counted meanwhile)."""
+        session = self.room.session
+        poll = next((p for p in queries.polls(session.store) if p.is_open), None)
+        if poll is None:
+            return True
+        answer = self.dialogs.choose(
+            "Stop phone voting?",
+            f"“{poll.question}” is open. While phone voting is off, no phone can answer it.\n\n"
+            "Close the poll now, or leave it open: phones can answer it again when you start phone "
+            "voting again, and you can count hands meanwhile.",
+            ["Close the poll and stop", "Stop and leave it open"], default=0)
+        if answer is None:
+            return False
+        if answer == 0:
+            try:
+                close_and_record(session, poll.id)
+            except BallotError as exc:
+                self.dialogs.error("The poll could not be closed", str(exc))
+                return False
+        return True
+
+    def _on_connected(self, phones: int) -> None:
+        """Phones following the room now, not every phone that ever joined (some have left)."""
+        self.joined.setText(f"· {plural(phones, 'phone')} connected" if self.room.voting else "")
 
     def _lost(self, message: str) -> None:
         self.dialogs.error("Phone voting stopped", message)

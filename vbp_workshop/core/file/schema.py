@@ -153,9 +153,37 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     """,
     # 4: hand counts saved by earlier builds count people, not hands (see hand_count_upgrade)
     count_people,
+    # 5: the workshop's own id, which phones keep their answers under (a phone's memory of one
+    # workshop is never carried into another that numbers its polls the same way)
+    "INSERT OR IGNORE INTO meta(key, value) VALUES ('workshop_uid', lower(hex(randomblob(16))))",
+    # 6: a partnership over time. A pilot's start date (its metrics are read from there, not from
+    # the baseline date) and its evaluation plan decided on the design day (go / adapt / stop
+    # criteria, the review date); a metric's comparator and what else changed; and, in a review
+    # day's file, the earlier workshops' repeated polls (anonymous ballots) to compare with.
+    """
+    ALTER TABLE pilots ADD COLUMN start_date TEXT NOT NULL DEFAULT '';
+    ALTER TABLE pilots ADD COLUMN go_criteria TEXT NOT NULL DEFAULT '';
+    ALTER TABLE pilots ADD COLUMN adapt_criteria TEXT NOT NULL DEFAULT '';
+    ALTER TABLE pilots ADD COLUMN stop_criteria TEXT NOT NULL DEFAULT '';
+    ALTER TABLE pilots ADD COLUMN review_date TEXT NOT NULL DEFAULT '';
+    ALTER TABLE metrics ADD COLUMN comparator TEXT NOT NULL DEFAULT '';
+    ALTER TABLE metrics ADD COLUMN attribution TEXT NOT NULL DEFAULT '';
+    CREATE TABLE earlier_sessions(
+        id INTEGER PRIMARY KEY, session TEXT NOT NULL DEFAULT '', date TEXT NOT NULL DEFAULT '',
+        target TEXT NOT NULL DEFAULT '', kind TEXT NOT NULL, question TEXT NOT NULL DEFAULT '',
+        options TEXT NOT NULL DEFAULT '[]', settings TEXT NOT NULL DEFAULT '{}',
+        ballots TEXT NOT NULL DEFAULT '[]');
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
+WORKSHOP_UID = "workshop_uid"  # the meta key of the workshop's id (migration 5)
+
+
+def workshop_uid(conn: sqlite3.Connection) -> str:
+    """The workshop's id, as the phones are told it ("" in a file older than format 5)."""
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (WORKSHOP_UID,)).fetchone()
+    return str(row[0]) if row else ""
 
 # Tables the facilitator edits through Store.apply; each has an integer `id`.
 SINGLETONS = {"workshop"}

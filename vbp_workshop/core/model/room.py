@@ -6,6 +6,7 @@ server and the vote writer read it from their own threads. Plain locks, no Qt.
 
 from __future__ import annotations
 
+import secrets
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -23,6 +24,10 @@ class LiveState:
         self._polls: dict[int, Poll] = {}  # open polls, by id
         self._current: int | None = None  # the poll shown on phones
         self._result: dict[str, Any] | None = None  # revealed result for the current poll
+        # One sitting of the workshop: phones keep their answers under it and forget another's.
+        # A new one is made when a room starts voting afresh (`new_sitting`); stopping and
+        # starting again within the sitting keeps it, so an answer not sent yet still goes.
+        self.sitting = secrets.token_hex(8)
         self.version = 0
         self._subscribers: list[Callable[[], None]] = []
 
@@ -58,15 +63,38 @@ class LiveState:
         self._changed()
 
     def show_result(self, poll_id: int, result: dict[str, Any] | None) -> None:
+        """Show `result` for `poll_id` on the phones (None: no result). Nobody is told when it is
+        what the phones show already (the result is derived again after every change)."""
         with self._lock:
-            self._current = poll_id if result is not None else self._current
-            self._result = result
+            current = poll_id if result is not None else self._current
+            if current == self._current and result == self._result:
+                return
+            self._current, self._result = current, result
         self._changed()
+
+    def new_sitting(self) -> str:
+        """Begin a new sitting: phones clear what they kept from the last one."""
+        with self._lock:
+            self.sitting = secrets.token_hex(8)
+        self._changed()
+        return self.sitting
+
+    @property
+    def current(self) -> int | None:
+        """The poll the phones are shown (open, or closed with its result), if any."""
+        return self._current
+
+    def point_at(self, poll_id: int) -> None:
+        """Make `poll_id` the poll shown, without telling anyone yet: the result derived from the
+        file next (`operations.live.derive_result`) is what the phones are sent."""
+        with self._lock:
+            if self._current != poll_id:
+                self._current, self._result = poll_id, None
 
     def state(self) -> dict[str, Any]:
         """Everything the room's view holds, to copy into another process's `LiveState` (`load`)."""
         with self._lock:
-            return {"join_code": self.join_code, "min_group_size": self.min_group_size,
+            return {"join_code": self.join_code, "min_group_size": self.min_group_size, "sitting": self.sitting,
                     "polls": dict(self._polls), "current": self._current, "result": self._result}
 
     def load(self, state: dict[str, Any]) -> None:
@@ -74,6 +102,7 @@ class LiveState:
         with self._lock:
             self.join_code = str(state["join_code"])
             self.min_group_size = int(state["min_group_size"])
+            self.sitting = str(state.get("sitting") or self.sitting)
             self._polls = dict(state["polls"])
             self._current = state["current"]
             self._result = state["result"]

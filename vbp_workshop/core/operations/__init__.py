@@ -11,6 +11,7 @@ from vbp_workshop.core.operations.edits import Refused, apply_edits, frozen_reas
 from vbp_workshop.core.operations.live import (
     close_poll,
     derive,
+    derive_result,
     new_round,
     open_poll,
     reveal,
@@ -18,5 +19,5 @@ from vbp_workshop.core.operations.live import (
 )
 from vbp_workshop.core.operations.steps import step_field_edit
 
-__all__ = ["Refused", "apply_edits", "close_poll", "derive", "frozen_reason", "new_round",
-           "open_poll", "poll_integrity", "reveal", "rotate_join_code", "step_field_edit"]
+__all__ = ["Refused", "apply_edits", "close_poll", "derive", "derive_result", "frozen_reason",
+           "new_round", "open_poll", "poll_integrity", "reveal", "rotate_join_code", "step_field_edit"]

@@ -37,27 +37,49 @@ FILL_SOURCES = {"ambitions": ("ambitions", "text"), "pilots": ("pilots", "name")
                 "metrics": ("metrics", "name")}
 
 
-def derive(store: Store, live: LiveState) -> None:
-    """Make the phones' view match the file: the join code, and the polls open in it as the file
-    defines them now (an open poll's reworded question reaches the phones too)."""
+def derive(store: Store, live: LiveState, tally_of: Callable[[Poll], Tally] | None = None) -> None:
+    """Make the phones' view match the file: the join code, the polls open in it as the file
+    defines them now (an open poll's reworded question reaches the phones too), and the result
+    of the poll shown, if it is revealed, counted from the ballots as they are now (`derive_result`).
+
+    `tally_of` gives a round's tally if the caller keeps one current (the GUI does, from the
+    vote feed): else it is counted from the file."""
     code = str(store.workshop().get("join_code") or "")
     if code and code != live.join_code:
         with live.lock:
             live.join_code = code
     live.min_group_size = queries.min_group(store)
-    now = {p.id: p for p in queries.polls(store) if p.is_open}
+    now = {p.id: queries.with_statement(store, p) for p in queries.polls(store) if p.is_open}
     for old in live.open_polls():
         if old.id not in now:
             live.close_poll(old.id)
     shown = {p.id: p for p in live.open_polls()}
     for poll in now.values():
         was = shown.get(poll.id)
-        # Revealing is not a new question: `reveal` shows the result itself, so a flag that alone
+        # Revealing is not a new question: the result is derived below, so a flag that alone
         # changed does not re-send the poll to every phone (one broadcast per reveal, not three).
         if was is None or replace(was, revealed=poll.revealed) != poll or was.settings != poll.settings:
             live.open_poll(poll)
-            if poll.revealed:  # an open poll reworded while its result shows keeps showing it
-                live.show_result(poll.id, queries.public_result(poll, queries.round_tally(store, poll)))
+    derive_result(store, live, tally_of)
+
+
+def derive_result(store: Store, live: LiveState, tally_of: Callable[[Poll], Tally] | None = None) -> bool:
+    """The revealed result the phones see, derived from the file and the ballots as they are now:
+    after a reveal, after every vote drained, a hand count, a hidden answer, a close. The one place
+    the phones' result is made, so the phones, the projector and the window never disagree.
+    True if what the phones are shown changed (they are told only then)."""
+    current = live.current
+    if current is None:
+        return False
+    row = store.row("polls", current)
+    poll = Poll.from_row(row) if row is not None else None
+    result = None
+    if poll is not None and poll.revealed:
+        t = tally_of(poll) if tally_of is not None else queries.round_tally(store, poll)
+        result = queries.public_result(poll, t)
+    before = live.version
+    live.show_result(current, result)
+    return live.version != before
 
 
 def _round_edit(store: Store, poll_id: int, round_: int, **values: str) -> Edit:
@@ -101,24 +123,23 @@ def open_poll(store: Store, live: LiveState, poll_id: int) -> Poll:
     return queries.get_poll(store, poll_id)
 
 
-def close_poll(store: Store, live: LiveState, poll_id: int) -> None:
+def close_poll(store: Store, live: LiveState, poll_id: int,
+               tally_of: Callable[[Poll], Tally] | None = None) -> None:
     live.close_poll(poll_id)  # first: the writer refuses new votes from this moment
     poll = queries.get_poll(store, poll_id)
     store.apply(_close_edits(store, poll), LIVE, event=CLOSED)
-    derive(store, live)
+    derive(store, live, tally_of)
 
 
 def reveal(store: Store, live: LiveState, poll_id: int, shown: bool,
            tally_of: Callable[[Poll], Tally] | None = None) -> None:
     """Show (or hide) a poll's result on the phones. `tally_of` gives the round's tally if the
-    caller keeps one current (the GUI does, from the vote feed): else it is counted from the file."""
+    caller keeps one current (the GUI does, from the vote feed): else it is counted from the file.
+    The result itself is derived from the file (`derive_result`), as after every other change."""
+    if shown:
+        live.point_at(poll_id)  # the phones are shown this poll's result from now on
     store.apply([Update("polls", poll_id, {"revealed": int(shown)})], LIVE, event=REVEALED if shown else HIDDEN)
-    poll = queries.get_poll(store, poll_id)
-    if not shown:
-        live.show_result(poll_id, None)
-        return
-    t = tally_of(poll) if tally_of is not None else queries.round_tally(store, poll)
-    live.show_result(poll_id, queries.public_result(poll, t))
+    derive_result(store, live, tally_of)
 
 
 def new_round(store: Store, live: LiveState, poll_id: int) -> Poll:

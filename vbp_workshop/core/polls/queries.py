@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -162,6 +163,29 @@ def divergence_ranking(store: Store) -> list[tuple[Poll, float, tuple[str, str] 
         if pair:
             out.append((poll, d, pair))
     return sorted(out, key=lambda x: -x[1])
+
+
+def consent_statement(store: Store, poll: Poll) -> str:
+    """What a fist-to-five poll asks consent to, where its question does not say it: the one its
+    editor names, else the rule it is linked to, else (step 1) the chosen ambition statement."""
+    if poll.kind != "fist":
+        return ""
+    statement = str(poll.settings.get("statement") or "").strip()
+    if not statement and poll.target.startswith("rule:"):
+        rule = store.row("rules", int(poll.target.split(":", 1)[1]) if poll.target[5:].isdigit() else 0)
+        statement = str((rule or {}).get("text") or "").strip()
+    elif not statement and poll.step == 1:
+        chosen = store.find("ambitions", chosen=1)
+        statement = str(chosen[0]["text"]).strip() if chosen else ""
+    return "" if statement and statement in poll.question else statement
+
+
+def with_statement(store: Store, poll: Poll) -> Poll:
+    """`poll` as the room sees it: a consent poll carries the statement it asks consent to."""
+    statement = consent_statement(store, poll)
+    if not statement or poll.settings.get("statement") == statement:
+        return poll
+    return replace(poll, settings={**poll.settings, "statement": statement})
 
 
 def public_result(poll: Poll, t: Tally) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from typing import Any
 from vbp_workshop.core.file.store import Store
 from vbp_workshop.core.model import numbers
 from vbp_workshop.core.model.changes import Row
+from vbp_workshop.core.steps.spc import MetricReading, pilot_starts, read_metric
 
 # -- step 3: RACI -------------------------------------------------------------------------------
 
@@ -186,3 +187,14 @@ def _elapsed(start: Any, end: Any, at: Any) -> float | None:
     if e <= s:
         return None
     return min(1.0, max(0.0, (a - s).days / (e - s).days))
+
+
+def metric_readings(store: Store) -> list[tuple[Row, MetricReading]]:
+    """Each metric with its statistical-process-control reading (core/spc.py): its actuals read
+    from its pilot's start date, not from the baseline date."""
+    actuals: dict[int, list[Row]] = {}
+    for a in store.rows("actuals"):
+        actuals.setdefault(a["metric_id"], []).append(a)
+    starts = pilot_starts(store.rows("pilots"))
+    return [(m, read_metric(m, actuals.get(m["id"], []), starts.get(m["pilot_id"], "")))
+            for m in store.rows("metrics")]

@@ -19,7 +19,9 @@ from vbp_workshop.core.model.changes import Edit, Insert, Update
 from vbp_workshop.core.model.domain import RESOURCES
 from vbp_workshop.core.model.poll import Poll, encode
 from vbp_workshop.core.operations.polls import apply_result_edits, new_poll_edit
+from vbp_workshop.core.operations.steps import step_field_edit
 from vbp_workshop.core.steps.ideas_demo import add_demo_ideas
+from vbp_workshop.core.steps.partnership import start_review_day
 from vbp_workshop.core.steps.template import new_workshop
 
 PARTNERS = [
@@ -119,10 +121,18 @@ GLOSSARY = [
 ]
 
 MILESTONES = [
-    ("Written agreement signed", "2027-01-31"), ("Executive summary published", "2027-02-15"),
-    ("Pilots start", "2027-03-01"), ("Six-month review", "2027-09-30"),
-    ("Scale decision", "2028-03-31"),
+    ("Written agreement signed", "2026-12-01"), ("Executive summary published", "2026-12-04"),
+    ("Pilots start", "2026-12-07"), ("Review day", "2027-06-10"),
+    ("Scale decision", "2027-12-01"),
 ]
+DESIGN_DAY, REVIEW_DAY, PILOTS_START = "2026-11-24", "2027-06-10", "2026-12-07"
+# The evaluation plan decided on the design day, per chosen pilot: go, adapt, stop.
+PLANS = {1: ("LDL at target shows a sustained shift up, heading for 70%",
+             "A shift up, but too slow to reach 70% within a year",
+             "No signal after six monthly points, or pharmacist time cannot be found"),
+         2: ("Uptake shows a shift up towards 60%",
+             "No signal: redesign the referral and read it again",
+             "Uptake falls, or patients report the call as unwelcome")}
 
 PILOTS = [
     ("Lipid optimisation clinics in primary care",
@@ -155,8 +165,17 @@ METRICS = [
      "2026-09-30", 320.0, "2027-12-31", "ICB finance", "Quarterly", "ICB finance lead"),
 ]
 
-ACTUALS = {0: [("2026-12-31", 47.0), ("2027-03-31", 55.0)], 1: [("2027-03-31", 47.0)],
-           2: [("2026-12-31", 40.0), ("2027-03-31", 41.0)], 3: [("2027-01-31", 61.0)]}
+# The design day's data pack: monthly points before the day (the baselines are measured, not
+# guessed in the room). The review day adds the months since the pilots began.
+ACTUALS = {0: list(zip(("2026-05-31", "2026-06-30", "2026-07-31", "2026-08-31", "2026-09-30", "2026-10-31"),
+                       (40.0, 41.0, 40.0, 42.0, 41.0, 41.0), strict=True)),
+           2: list(zip(("2026-05-31", "2026-06-30", "2026-07-31", "2026-08-31", "2026-09-30", "2026-10-31"),
+                       (38.0, 37.0, 39.0, 38.0, 36.0, 38.0), strict=True))}
+SINCE = ("2026-12-31", "2027-01-31", "2027-02-28", "2027-03-31", "2027-04-30", "2027-05-31")
+REVIEW_ACTUALS = {0: list(zip(SINCE, (44.0, 47.0, 49.0, 52.0, 54.0, 55.0), strict=True)),
+                  1: [("2027-03-31", 47.0)],
+                  2: list(zip(SINCE, (39.0, 37.0, 40.0, 38.0, 39.0, 37.0), strict=True)),
+                  3: [("2027-03-31", 61.0)], 4: [("2027-03-31", 390.0)]}
 
 
 # What the later steps record (core/steps/planning.py): partner ids are PARTNERS' positions + 1.
@@ -185,14 +204,25 @@ STEP4_FIELDS = {
                     "2": "Referral built into the discharge letter template used across the region."},
 }
 STEP5_FIELDS = {
-    "pilot_decisions": {"1": {"decision": "go", "reasons": "On track for the LDL target; pharmacist time found.",
-                              "date": "2027-09-30", "who": "Steering group"},
-                        "2": {"decision": "adapt", "reasons": "Uptake flat: redesign the referral before scaling.",
-                              "date": "2027-09-30", "who": "Steering group"}},
-    "share_plan": {"what": "A two-page case study and the results against target",
+    "share_plan": {"what": "A two-page case study and the results read by the evaluation plan",
                    "where": "The ICB website and the regional health innovation network's newsletter",
-                   "when": "After the six-month review (October 2027)"},
+                   "when": "After the review day (June 2027)"},
     "publish_consent": {"1": True, "2": True, "3": True, "4": True, "5": True, "6": False, "7": True},
+}
+# What the review day records in step 5: decisions dated that day, read against the plan.
+REVIEW_FIELDS = {
+    "pilot_decisions": {"1": {"decision": "go", "reasons": "A shift up in LDL at target since the clinics began "
+                              "(six months above the baseline median); pharmacist time found.",
+                              "date": REVIEW_DAY, "who": "Steering group"},
+                        "2": {"decision": "adapt", "reasons": "No signal in rehab uptake after six months: redesign "
+                              "the referral and read it again.", "date": REVIEW_DAY, "who": "Steering group"}},
+    "decision": "adapt",
+    "rationale": "Scale the lipid clinics; redesign the rehab referral before scaling it.",
+    "case_study": "Seven Northbridge partners agreed one ambition: fewer second heart attacks and strokes. From "
+                  "December 2026 to May 2027, patients at their LDL-cholesterol target in the pilot practices rose "
+                  "from a steady 41% (the median of May to October 2026) to 55%, a shift beyond the usual "
+                  "month-to-month variation; the neighbouring practices without the clinics stayed near 42%. Cardiac "
+                  "rehabilitation uptake has not changed yet, and its referral is being redesigned.",
 }
 
 
@@ -244,8 +274,11 @@ def build_demo(path: Path | str) -> Store:
     edits += [Insert("glossary", {"term": t, "meaning": m}) for t, m in GLOSSARY]
     edits += [Insert("milestones", {"what": w, "date": d}) for w, d in MILESTONES]
     for i, (name, desc, chosen, success) in enumerate(PILOTS, 1):
-        edits.append(Insert("pilots", {"id": i, "name": name, "description": desc,
-                                       "chosen": chosen, "success": success}))
+        go, adapt, stop = PLANS.get(i, ("", "", ""))
+        plan = {"start_date": PILOTS_START, "review_date": REVIEW_DAY} if chosen else {}
+        edits.append(Insert("pilots", {"id": i, "name": name, "description": desc, "chosen": chosen,
+                                       "success": success, "go_criteria": go, "adapt_criteria": adapt,
+                                       "stop_criteria": stop, **plan}))
     for i, m in enumerate(METRICS, 1):
         keys = ("pilot_id", "name", "type", "unit", "numerator", "denominator", "direction",
                 "baseline_value", "baseline_date", "target_value", "target_date", "source",
@@ -256,10 +289,6 @@ def build_demo(path: Path | str) -> Store:
         edits.append(Insert("metrics", {"id": i, **row}))
         edits += [Insert("actuals", {"metric_id": i, "date": d, "value": v})
                   for d, v in ACTUALS.get(i - 1, [])]
-    edits += [Insert("lessons", {"text": t}) for t in (
-        "Pharmacist time, not the search, was the bottleneck in the first month.",
-        "Patients valued a named contact more than the dashboard.",
-    )]
     edits += [
         Update("steps", 1, {"status": "done", "checklist": json.dumps([0, 1, 2, 3, 4]),
                             "fields": json.dumps(STEP1_FIELDS)}),
@@ -274,13 +303,8 @@ def build_demo(path: Path | str) -> Store:
                                                   "no_inducement": True, "exit": True}})}),
         Update("steps", 4, {"status": "in_progress", "checklist": json.dumps([0, 1]),
                             "fields": json.dumps(STEP4_FIELDS)}),
-        Update("steps", 5, {"fields": json.dumps({
-            "decision": "adapt", "rationale": "Lipid clinics on track; rehab uptake flat — "
-            "redesign the referral before scaling.",
-            "case_study": "Seven Northbridge partners — the ICB, three NHS providers, the "
-            "cardiology network, HeartVoice and Halden Pharmaceuticals — agreed one ambition: "
-            "fewer second heart attacks and strokes. In six months, patients at their "
-            "cholesterol target rose from 41% to 55%.", **STEP5_FIELDS})}),
+        # The design day plans step 5 (criteria, review date, data); nothing has run yet.
+        Update("steps", 5, {"status": "in_progress", "fields": json.dumps(STEP5_FIELDS)}),
     ]
     edits += [
         Insert("actions", {"kind": "decision", "step": 1, "what": "Shared ambition adopted "
@@ -462,3 +486,63 @@ def prune_demo_copies(folder: Path, keep_days: float = 7.0) -> list[Path]:
                 part.unlink(missing_ok=True)
         removed.append(path)
     return removed
+
+
+def build_review_demo(design: Store, path: Path | str) -> Store:
+    """The demo's review day, six months after the design day, started from it as a facilitator
+    would (core/steps/partnership.py): the months since the pilots began, the room's answers
+    again, lessons, and go / adapt / stop decisions dated that day."""
+    rng = random.Random(20270610)
+    ids = random.Random(20270611)  # pseudonyms, token hashes and ballot ids: the same on every run
+    store = start_review_day(design, path, date=REVIEW_DAY)
+    edits: list[Edit] = []
+    for i, points in REVIEW_ACTUALS.items():
+        edits += [Insert("actuals", {"metric_id": i + 1, "date": d, "value": v}) for d, v in points]
+    edits.append(Update("metrics", 1, {
+        "comparator": "Neighbouring practices without the clinics, same search: 41% in October 2026, 42% in May 2027",
+        "attribution": "NICE's lipid guidance changed in 2026 for every practice, the comparators included"}))
+    edits += [Insert("lessons", {"text": t}) for t in (
+        "Pharmacist time, not the search, was the bottleneck in the first month.",
+        "Patients valued a named contact more than the dashboard.",
+        "Referral at discharge needs the ward's own champion: the letter template alone changed nothing.",
+    )]
+    edits.append(Update("steps", 5, {"status": "done"}))
+    edits.append(Insert("actions", {"kind": "decision", "step": 5, "what": "Scale the lipid clinics; adapt the "
+                                    "rehab referral", "owner": "Steering group", "due": REVIEW_DAY, "status": "done"}))
+    devices = [("r-" + ids.randbytes(6).hex(), PARTNERS[partner][1]) for partner, _n, _r in PEOPLE]
+    edits += [Insert("devices", {"token_hash": ids.randbytes(32).hex(), "pseudonym": d, "grp": g,
+                                 "joined_at": f"{REVIEW_DAY}T09:05:00"}) for d, g in devices]
+    store.apply(edits, origin="demo")
+    for key, value in REVIEW_FIELDS.items():  # each field through the one place that writes them
+        store.apply([step_field_edit(store, 5, key, value)], origin="demo")
+    ballots: list[Edit] = []
+    for p in store.rows("polls"):
+        poll = Poll.from_row(p)
+        for d, grp in devices:
+            a = _review_answer(poll, grp, rng)
+            if a is not None:
+                ballots.append(Insert("ballots", {
+                    "poll_id": poll.id, "round": 1, "voter": d, "grp": grp, "source": "phone", "weight": 1,
+                    "answer": encode(a), "ballot_uid": ids.randbytes(8).hex(),
+                    "created_at": f"{REVIEW_DAY}T11:00:00", "updated_at": f"{REVIEW_DAY}T11:00:00"}))
+        ballots.append(Update("polls", poll.id, {"state": "closed", "revealed": 1}))
+    store.apply(ballots, origin="demo")
+    return store
+
+
+def _review_answer(poll: Poll, grp: str, rng: random.Random) -> Any:
+    """Six months on: trust and readiness a little higher, most of all for the NHS."""
+    n = len(poll.options)
+    if poll.kind == "importance":
+        return {str(i): [min(5, max(1, round(rng.gauss(4.5, 0.5)))),
+                         min(5, max(1, round(rng.gauss(_lean(grp, *SATISFACTION[i % 6]) + 0.6, 0.7))))]
+                for i in range(n)}
+    if poll.kind == "agreement":
+        return {str(i): min(5, max(1, round(rng.gauss(_lean(grp, *READINESS[i % 8]) + 0.4, 0.8)))) for i in range(n)}
+    if poll.kind == "single":
+        return rng.choices(range(n), weights=[4, 5, 1][:n] + [1] * max(0, n - 3))[0]
+    if poll.kind == "fist":
+        return min(5, max(3, round(rng.gauss(4.3, 0.6))))
+    if poll.kind == "scale":
+        return min(poll.scale_range[1], max(poll.scale_range[0], round(rng.gauss(7.5, 1.2))))
+    return None

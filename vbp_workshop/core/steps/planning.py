@@ -109,6 +109,18 @@ def text_edit(store: Store, step: int, key: str, value: Any) -> Update:
     return step_field_edit(store, step, key, _text(value))
 
 
+# -- step 3 ---------------------------------------------------------------------------------------
+
+
+def parties(store: Store) -> dict[int, bool]:
+    """partner id -> a party to the written agreement (True) or not (False), as the joint-working
+    tab records them; a partner not yet recorded either way is left out, so "not agreed" can be
+    told from "not a party" (core/steps/joint_working.py lists the parties' names)."""
+    given = _section(store, 3, "parties")
+    ids = {int(p["id"]) for p in store.rows("partners")}
+    return {int(k): bool(v) for k, v in given.items() if str(k).isdigit() and int(k) in ids}
+
+
 # -- step 4 ---------------------------------------------------------------------------------------
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from vbp_workshop.core.file.store import Store
 from vbp_workshop.core.model.domain import STAKEHOLDER_LABELS, STEP_TITLES, Stakeholder, StepStatus
-from vbp_workshop.core.steps.checks import rag
+from vbp_workshop.core.steps.checks import metric_readings
 
 
 @dataclass
@@ -18,7 +18,7 @@ class Summary:
     alignment: list[tuple[str, str, str]]  # partner, status, note
     rules: list[tuple[str, str]]  # rule text, consent result
     pilots: list[tuple[str, str]]  # name, success definition
-    metrics: list[tuple[str, str, str]]  # metric, RAG status, reason
+    metrics: list[tuple[str, str, str]]  # metric, its reading (core/spc.py verdict), why
     decisions: list[tuple[str, str]]  # what, owner
     open_actions: list[tuple[str, str, str]]  # what, owner, due
     steps: list[tuple[str, str]] = field(default_factory=list)  # title, status
@@ -29,13 +29,7 @@ def summarize(store: Store) -> Summary:
     partners = {p["id"]: p for p in store.rows("partners")}
     labels = {s.value: STAKEHOLDER_LABELS[s] for s in Stakeholder}
     chosen = [a["text"] for a in store.rows("ambitions", "chosen = 1")]
-    actuals: dict[int, list[dict[str, Any]]] = {}
-    for a in store.rows("actuals"):
-        actuals.setdefault(a["metric_id"], []).append(a)
-    metrics = []
-    for m in store.rows("metrics"):
-        r = rag(m, actuals.get(m["id"], []))
-        metrics.append((m["name"], r.status, r.reason))
+    metrics = [(m["name"], r.verdict, r.evaluation.reason) for m, r in metric_readings(store)]
     actions = store.rows("actions")
     return Summary(
         workshop=store.workshop(),

@@ -35,13 +35,15 @@ from vbp_workshop.core.model.text import name_key
 from vbp_workshop.core.polls import queries
 from vbp_workshop.core.polls.queries import min_group
 from vbp_workshop.core.steps.balance import investment_balance
-from vbp_workshop.core.steps.checks import RAG_COLOURS, raci_problems, rag
+from vbp_workshop.core.steps.checks import RAG_COLOURS, metric_readings, raci_problems
 from vbp_workshop.core.steps.joint_working import STATUS_LABELS, checklist, nation_sources
+from vbp_workshop.core.steps.spc import MIN_POINTS, READING_COLOURS, SHIFT, TREND, VERDICT_LABELS, claim_problems
 from vbp_workshop.core.steps.summary import summarize
 from vbp_workshop.core.steps.template import load_template
 from vbp_workshop.core.workbook.idea_sheets import add_step_trails, ideas_sheets
 from vbp_workshop.core.workbook.poll_sheets import checksum, poll_sheets, readable_answer
 from vbp_workshop.core.workbook.sector_sheets import sector_sheets
+from vbp_workshop.core.workbook.session_sheets import sessions_sheet
 from vbp_workshop.core.workbook.xlsx import Cancelled, Sheet, WorkbookWriter, show_axes
 
 __all__ = ["ACTUALS_HEADERS", "ACTUALS_SHEET", "ExportCancelled", "ExportError", "checksum", "export_workbook",
@@ -51,6 +53,7 @@ METRICS_SHEET = "Metrics"
 ACTUALS_SHEET = "Metric actuals"
 ACTUALS_HEADERS = ["Metric ID", "Metric", "Date (YYYY-MM-DD)", "Actual value", "Note"]
 RAG_FILL = {k: v.lstrip("#").upper() for k, v in RAG_COLOURS.items()}  # the one palette
+READING_FILL = {k: v.lstrip("#").upper() for k, v in READING_COLOURS.items()}
 
 
 class ExportError(Exception):
@@ -97,10 +100,10 @@ def summary_sheet(store: Store) -> Sheet:
     sh.table("SummaryPilots", ["Pilot", "Success definition"], [list(p) for p in s.pilots], wrap=(2,))
     sh.blank()
     sh.heading("Metrics", 2)
-    first, _ = sh.table("SummaryMetrics", ["Metric", "Status", "Why"],
-                        [[m, st.capitalize() if st != "grey" else "No data", why] for m, st, why in s.metrics])
+    first, _ = sh.table("SummaryMetrics", ["Metric", "Reading since the pilot began", "Why"],
+                        [[m, VERDICT_LABELS[st], why] for m, st, why in s.metrics], wrap=(3,))
     for i, (_m, st, _why) in enumerate(s.metrics, 1):
-        sh.fills[(first + i, 2)] = RAG_FILL[st]
+        sh.fills[(first + i, 2)] = READING_FILL[st]
     if s.decision:
         sh.blank()
         sh.kv("Decision (step 5)", DECISIONS.get(s.decision, s.decision))
@@ -271,19 +274,26 @@ def step5_sheet(store: Store) -> Sheet:
     sh = Sheet("5 Evaluation")
     sh.heading(step_label(5))
     sh.blank()
-    actuals: dict[int, list[Row]] = {}
-    for a in store.rows("actuals"):
-        actuals.setdefault(a["metric_id"], []).append(a)
+    sh.add(["Each metric is read from its pilot's start with the rules of statistical process control "
+            f"(NHS England, Making Data Count): at least {MIN_POINTS} points since the start, then a shift "
+            f"({SHIFT} in a row on one side of the median), a trend ({TREND} rising or falling) or a point "
+            "outside the natural process limits says it changed; a change that began before the pilot is "
+            "not the pilot's alone. Comparator and attribution are read beside any claim."], "note")
     rows, statuses = [], []
-    for m in store.rows("metrics"):
-        r = rag(m, actuals.get(m["id"], []))
-        rows.append([m["name"], m["unit"], m["baseline_value"], m["target_value"], r.latest, r.progress,
-                     r.status.capitalize() if r.status != "grey" else "No data", r.reason])
-        statuses.append(r.status)
-    first, _ = sh.table("Results", ["Metric", "Unit", "Baseline", "Target", "Latest", "Progress", "Status", "Why"],
-                        rows, formats={6: "0%"})
+    starts = {p["id"]: p for p in store.rows("pilots")}
+    for m, r in metric_readings(store):
+        e = r.evaluation
+        rows.append([m["name"], (starts.get(m["pilot_id"]) or {}).get("name", ""), _date(r.start) if r.start else "",
+                     m["unit"], m["baseline_value"], m["target_value"], r.latest, e.since_start, e.centre,
+                     e.limits[0] if e.limits else None, e.limits[1] if e.limits else None, e.label, e.reason,
+                     m.get("comparator") or "", m.get("attribution") or ""])
+        statuses.append(e.verdict)
+    first, _ = sh.table("Results", ["Metric", "Pilot", "Pilot began", "Unit", "Baseline", "Target", "Latest",
+                                    "Points since the start", "Median", "Lower limit", "Upper limit", "Reading",
+                                    "Why", "Comparator", "What else changed"],
+                        rows, formats={3: "yyyy-mm-dd"}, wrap=(13, 14, 15))
     for i, st in enumerate(statuses, 1):
-        sh.fills[(first + i, 7)] = RAG_FILL[st]
+        sh.fills[(first + i, 12)] = READING_FILL[st]
     sh.blank()
     sh.heading("Lessons learned", 2)
     sh.table("Lessons", ["Lesson"], [[x["text"]] for x in store.rows("lessons")], wrap=(1,))
@@ -292,6 +302,8 @@ def step5_sheet(store: Store) -> Sheet:
     sh.kv("Decision", DECISIONS.get(f.get("decision", ""), ""))
     sh.kv("Rationale", f.get("rationale", ""))
     sh.kv("Share the success", f.get("case_study", ""))
+    for problem in claim_problems(str(f.get("case_study") or ""), [r for _m, r in metric_readings(store)]):
+        sh.kv("Before it is published", problem)
     sh.widths = {1: 40, 2: 50, 8: 40}
     return sh
 
@@ -411,6 +423,9 @@ def export_workbook(store: Store, path: Path, *, include_names: bool = False,
             sheets += ideas_sheets(store)  # the room's ideas and their trail (core/workbook/idea_sheets.py)
             add_step_trails(sheets, store)  # and each adopted idea's trail on its step's sheet
             sheets += sector_sheets(store)  # by sector, divergence per item, readiness, plans (sector_sheets)
+            compared = sessions_sheet(store)  # a review day: the repeated polls beside the earlier days
+            if compared is not None:
+                sheets.append(compared)
             sheets += [participants_sheet(store, include_names), agenda_sheet(store)]
         check()
         for n, sh in enumerate(sheets, 1):

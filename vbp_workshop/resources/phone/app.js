@@ -1,5 +1,53 @@
 // VBP Workshop phone page. No framework, no external assets; text is set with textContent only.
 "use strict";
+// ---- the phone's memory belongs to one sitting of one workshop -------------------------------------
+// Every workshop numbers its polls, ideas and activities from 1, and a phone meets many workshops
+// on the same laptop address (a practice run, then the real one; yesterday's, then today's). The
+// laptop says which workshop and sitting it serves; everything kept is kept under both, and what
+// was kept for another is forgotten the moment the page hears of a new one.
+const vbpMemory = (function () {
+  let scope = "";  // "<workshop>.<sitting>": hex ids, so the separator never occurs inside them
+  let where = { workshop: "", sitting: "" };
+  const full = (at, name) => "vbp:" + at + ":" + name;
+  return {
+    // Called with every state the laptop sends; true when this is a different workshop or sitting.
+    serve(workshop, sitting) {
+      if (typeof workshop !== "string" || typeof sitting !== "string" || !workshop || !sitting) return false;
+      const next = workshop + "." + sitting;
+      if (next === scope) return false;
+      scope = next;
+      where = { workshop, sitting };
+      try {
+        for (const k of Object.keys(localStorage)) {
+          if (k.startsWith("vbp:") && !k.startsWith(full(next, ""))) localStorage.removeItem(k);
+        }
+      } catch (e) { /* private mode: nothing kept */ }
+      return true;
+    },
+    get scope() { return scope; },
+    // What an answer, idea or +1 says it belongs to: the laptop refuses it for any other (409).
+    stamp(at) { const [workshop, sitting] = at.split("."); return { workshop, sitting }; },
+    here() { return Object.assign({}, where); },
+    load(name, at) {
+      const s = at === undefined ? scope : at;
+      if (!s || s !== scope) return null;
+      try { return JSON.parse(localStorage.getItem(full(s, name))); } catch (e) { return null; }
+    },
+    // Kept only while `at` is still the sitting served: an answer acknowledged by the last
+    // workshop is never written into the memory of the next.
+    keep(name, v, at) {
+      const s = at === undefined ? scope : at;
+      if (!s || s !== scope) return;
+      try { if (v === null) localStorage.removeItem(full(s, name)); else localStorage.setItem(full(s, name), JSON.stringify(v)); } catch (e) { /* private mode */ }
+    },
+    names(prefix) {
+      if (!scope) return [];
+      const head = full(scope, prefix);
+      try { return Object.keys(localStorage).filter((k) => k.startsWith(head)).map((k) => k.slice(full(scope, "").length)); } catch (e) { return []; }
+    },
+  };
+})();
+
 (function () {
   const $ = (id) => document.getElementById(id);
   const AGREE = ["Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree"];
@@ -51,10 +99,11 @@
   // does not come back in the same instant.
   function backoff(n, base, cap) { return 400 + Math.random() * Math.min(cap, base * 2 ** Math.min(n, 10)); }
   const sleep = (ms) => new Promise((res) => setTimeout(res, ms));
-  const key = (p) => "vbp:" + p.id + ":" + p.round;
-  const pendingKey = (p) => "vbp:pending:" + p.id + ":" + p.round;
-  function load(k) { try { return JSON.parse(localStorage.getItem(k)); } catch (e) { return null; } }
-  function store(k, v) { try { if (v === null) localStorage.removeItem(k); else localStorage.setItem(k, JSON.stringify(v)); } catch (e) { /* private mode */ } }
+  // Kept under the workshop and sitting (vbpMemory): "ans:<poll>:<round>", "pending:<poll>:<round>".
+  const key = (p) => "ans:" + p.id + ":" + p.round;
+  const pendingKey = (p) => "pending:" + p.id + ":" + p.round;
+  const load = (k, at) => vbpMemory.load(k, at);
+  const store = (k, v, at) => vbpMemory.keep(k, v, at);
   function message(v, fallback) { return typeof v === "string" && v ? v.slice(0, 300) : fallback; }
   // The laptop's Retry-After, spread by up to half again: phones told the same second must not return together.
   function retryAfter(res) { const s = Number(res.headers.get("Retry-After")); return s > 0 ? Math.min(s, 60) * 1000 * (1 + Math.random() / 2) : 0; }
@@ -158,6 +207,7 @@
       conn(true, "Connected");
       notice("");
       failures = 0;
+      flush();  // connected: what this phone holds goes now, not at the next question or reveal
       const reader = res.body.getReader();
       const decoder = new TextDecoder();
       let buf = "";
@@ -165,6 +215,7 @@
         const { value, done } = await reader.read();
         if (done || stream !== ctl) break;
         lastData = Date.now();
+        if (holding() && !sending) flush();  // a ping too: a connected phone that gave up tries again
         buf += decoder.decode(value, { stream: true }).replace(/\r\n?/g, "\n");
         let cut;
         while ((cut = buf.indexOf("\n\n")) >= 0) { frame(buf.slice(0, cut)); buf = buf.slice(cut + 2); }
@@ -176,7 +227,9 @@
     stream = null;
     conn(false, "Reconnecting…");
     notice(why);
-    retryTimer = setTimeout(listen, wait || backoff(failures++, 1000, 30000));
+    // A phone holding an answer looks for the laptop more often, so it goes within seconds of
+    // voting starting again (still spread at random, so a room does not return in one instant).
+    retryTimer = setTimeout(listen, wait || backoff(failures++, 1000, holding() ? 4000 : 30000));
   }
   function frame(text) {
     const data = text.split("\n").filter((l) => l.startsWith("data:")).map((l) => l.slice(5).replace(/^ /, "")).join("\n");
@@ -188,7 +241,7 @@
   function reconnectSoon() {
     // Back from the lock screen or a Wi-Fi gap: catch up now (with a little jitter), not after the backoff.
     if (!joined || document.visibilityState === "hidden") return;
-    resend();
+    flush();
     if (stream && Date.now() - lastData < 20000) return;
     stopStream();
     failures = 0;
@@ -200,14 +253,17 @@
 
   function render(snap) {
     if (!snap || typeof snap !== "object") return;
+    // Another workshop, or a new sitting: what the phone kept for the last is forgotten, and a
+    // question on screen is built again from this sitting's memory (none), never shown as answered.
+    if (vbpMemory.serve(snap.workshop, snap.sitting)) current = null;
     const p = snap.poll;
     if (p && typeof p === "object") {
       if (!current || current.id !== p.id || current.round !== p.round) build(p);
-      resend();
+      flush();
       return;
     }
     current = null;
-    if (Number.isInteger(snap.closed_poll)) resendClosed(snap.closed_poll);
+    flush();
     const closed = !!snap.closed_poll;
     const title = closed ? "Voting has closed" : "You're in";
     const shown = [title, snap.closed_poll, snap.result ? message(snap.result.headline, "-") : ""].join(":");
@@ -232,20 +288,24 @@
     box.appendChild(el("h2", {}, "Results: " + message(result.headline, "")));
     const n = Number(result.respondents);
     box.appendChild(el("p", { class: "muted" }, n + (n === 1 ? " answer" : " answers")));
+    // Each figure sits on its own line's end and never wraps: a long label wraps beside it.
     for (const [label, pct] of result.bars || []) {
       const bar = el("div", { class: "bar" });
-      const row = el("div", { class: "row" });
-      row.appendChild(el("span", {}, String(label)));
-      row.appendChild(el("span", {}, Math.round(pct) + "%"));
       const track = el("div", { class: "track" });
       const fill = el("div", { class: "fill" });
       fill.style.width = Math.max(0, Math.min(100, Number(pct) || 0)) + "%";
-      track.appendChild(fill); bar.appendChild(row); bar.appendChild(track); box.appendChild(bar);
+      track.appendChild(fill); bar.appendChild(figureRow(label, Math.round(pct) + "%")); bar.appendChild(track); box.appendChild(bar);
     }
     for (const [label, pt] of result.points || []) {
-      if (pt) box.appendChild(el("p", {}, label + ": " + Number(pt[0]).toFixed(1) + " / " + Number(pt[1]).toFixed(1)));
+      if (pt) box.appendChild(figureRow(label, Number(pt[0]).toFixed(1) + " / " + Number(pt[1]).toFixed(1)));
     }
-    for (const [word, n] of result.words || []) box.appendChild(el("p", {}, word + " (" + n + ")"));
+    for (const [word, n] of result.words || []) box.appendChild(figureRow(word, "(" + n + ")"));
+  }
+  function figureRow(label, figure) {
+    const row = el("div", { class: "result-row" });
+    row.appendChild(el("span", { class: "label" }, String(label)));
+    row.appendChild(el("span", { class: "figure" }, figure));
+    return row;
   }
 
   // ---- building the answer form for each kind ------------------------------------------------------
@@ -260,6 +320,8 @@
     $("poll-meta").textContent = (p.round > 1 ? "Round " + p.round + " — vote again · " : "") + (p.privacy || "");
     const form = $("answer");
     form.textContent = "";
+    // A consent poll: the statement the room is asked to consent to, above the answer.
+    if (typeof p.statement === "string" && p.statement) form.appendChild(el("blockquote", { class: "statement", id: "statement" }, p.statement));
     problem = "";
     const kinds = { single, multiple, agreement, scale: scaleKind, fist: scaleKind, ranking, points,
       matrix: pairs, importance: pairs, text, number: numberKind };
@@ -476,47 +538,71 @@
     store(pendingKey(p), ballot);
     deliver(p, ballot);
   }
-  function resend() {
-    // After a reconnect (or a reload) a ballot still waiting for its acknowledgement goes again, same id.
+  // Is an answer for this workshop's sitting still waiting for the laptop's acknowledgement?
+  function holding() { return joined && vbpMemory.names("pending:").length > 0; }
+  function flush() {
+    // On every (re)connection, every state and every ping: each answer still waiting for its
+    // acknowledgement goes again (same id) to the workshop, poll and round it was given for.
+    // One already on its way is woken from its wait and tried at once with fresh attempts (the
+    // old trigger did nothing while one was on its way, so a phone that reconnected during the
+    // last wait showed "Connected" beside "Not sent yet" until the next question or reveal).
     const p = current;
-    const pending = p && sending !== pendingKey(p) ? load(pendingKey(p)) : null;
-    if (pending && typeof pending.uid === "string") deliver(p, pending);
-  }
-  function resendClosed(id) {
-    // A ballot still unacknowledged when its poll closed: the laptop acknowledges it if it was
-    // stored (and refuses it if not), so the phone learns what became of it.
-    let keys = [];
-    try { keys = Object.keys(localStorage).filter((k) => k.startsWith("vbp:pending:" + id + ":")); } catch (e) { return; }
-    for (const k of keys) {
-      const round = Number(k.split(":")[3]);
-      const pending = load(k);
-      if (Number.isInteger(round) && sending !== k && pending && typeof pending.uid === "string") deliver({ id, round }, pending);
+    if (p) {
+      const pending = load(pendingKey(p));
+      if (pending && typeof pending.uid === "string") {
+        if (sending === pendingKey(p)) wakeDelivery(); else deliver(p, pending);
+      }
     }
+    for (const name of vbpMemory.names("pending:")) {
+      const [, id, round] = name.split(":").map(Number);
+      if (p && p.id === id && p.round === round) continue;
+      // A ballot still unacknowledged when its poll closed (or another question came): the
+      // laptop acknowledges it if it was stored (and refuses it if not), so the phone learns
+      // what became of it.
+      const pending = load(name);
+      if (!Number.isInteger(id) || !Number.isInteger(round) || !pending || typeof pending.uid !== "string") continue;
+      if (sending === name) wakeDelivery(); else if (!sending) deliver({ id, round }, pending);
+    }
+  }
+  let wake = null;      // ends the delivery's wait between attempts
+  let woken = false;    // the connection came back during that wait
+  function wakeDelivery() { woken = true; if (wake) wake(); }
+  function nap(ms) {
+    return new Promise((res) => {
+      const done = () => { clearTimeout(t); wake = null; res(); };
+      const t = setTimeout(done, ms);
+      wake = done;
+    });
   }
   async function deliver(p, ballot) {
     const k = pendingKey(p);
+    const at = vbpMemory.scope;  // the workshop and sitting this answer was given at, and only those
     sending = k;
     const here = () => current === p;
     if (here()) { $("send").disabled = true; status("Sending…"); }
-    const body = { poll_id: p.id, round: p.round, ballot_id: ballot.uid, answer: ballot.answer };
+    const body = Object.assign(vbpMemory.stamp(at), { poll_id: p.id, round: p.round, ballot_id: ballot.uid, answer: ballot.answer });
     try {
       for (let attempt = 0; attempt < 5; attempt++) {
         let r = null;
+        woken = false;
         try { r = await api("/api/vote", body); } catch (e) { /* network drop: retry below */ }
         if (r && r.data.ok) {
-          store(k, null);
-          store(key(p), ballot.draft !== undefined ? ballot.draft : ballot.answer);
+          store(k, null, at);
+          store(key(p), ballot.draft !== undefined ? ballot.draft : ballot.answer, at);
           if (here()) { status("✓ Your answer is recorded. You can change it while voting is open.", "ok"); $("send").textContent = "Change my answer"; }
+          setTimeout(flush, 0);  // any other answer still held goes next
           return;
         }
-        if (r && r.status === 401) { store(k, null); if (here()) status(r.data.error, "bad"); setTimeout(start, 1500); return; }
+        if (r && r.status === 401) { store(k, null, at); if (here()) status(r.data.error, "bad"); setTimeout(start, 1500); return; }
         if (r && r.status !== 408 && r.status !== 429 && r.status < 500) {
-          store(k, null); // refused for good (closed, invalid): sending again would not help
+          store(k, null, at); // refused for good (closed, invalid, another workshop): sending again would not help
           if (here()) status(r.data.error, "bad");
           return;
         }
         if (here()) status(r ? r.data.error + " Retrying…" : "Sending… (the connection is weak, trying again)");
-        await sleep((r && r.wait) || backoff(attempt, 700, 8000));
+        if (r && r.wait) await sleep(r.wait);  // the laptop said when: kept to, woken or not
+        else if (!woken) await nap(backoff(attempt, 700, 8000));
+        if (woken) attempt = -1;  // connected again: at once, and with every attempt still to come
       }
       if (here()) status("Not sent yet: the laptop cannot be reached. It goes as soon as the connection is back.", "bad");
     } finally {
@@ -542,9 +628,12 @@
   const POLL_MS = 2500;
   let activity = null;
   let version = -1;
+  let shownFor = "";  // the workshop and sitting the board was drawn for
   let sending = false;
-  function load(k) { try { return JSON.parse(localStorage.getItem(k)); } catch (e) { return null; } }
-  function keep(k, v) { try { if (v === null) localStorage.removeItem(k); else localStorage.setItem(k, JSON.stringify(v)); } catch (e) { /* private mode */ } }
+  // Kept under the workshop and sitting (vbpMemory): "ideas:sent:<activity>", "ideas:sup:<idea>",
+  // "ideas:pending:<activity>": another workshop's idea 3 is not the +1 given here.
+  const load = (k, at) => vbpMemory.load(k, at);
+  const keep = (k, v, at) => vbpMemory.keep(k, v, at);
   function uid() { const a = new Uint8Array(12); crypto.getRandomValues(a); return Array.from(a, (b) => b.toString(16).padStart(2, "0")).join(""); }
   function say(text, kind) { const s = $("idea-status"); s.textContent = text; s.className = "status " + (kind || ""); }
   async function call(path, body) {
@@ -554,7 +643,7 @@
     try { data = await res.json(); } catch (e) { /* not JSON */ }
     return { status: res.status, data: data && typeof data === "object" ? data : {} };
   }
-  const sentKey = () => "vbp:ideas:sent:" + activity.id;
+  const sentKey = () => "ideas:sent:" + activity.id;
   function visible() { return activity && $("join").hidden && $("poll").hidden; }
   function count() {
     const t = $("idea-text"), max = activity ? activity.max_len : 140;
@@ -579,7 +668,7 @@
       const li = document.createElement("li"); li.className = "idea";
       const label = document.createElement("span"); label.className = "label"; label.textContent = idea.text;
       const b = document.createElement("button"); b.type = "button";
-      const mine = load("vbp:ideas:sup:" + idea.id) === 1;
+      const mine = load("ideas:sup:" + idea.id) === 1;
       b.textContent = "+1 · " + idea.supports; b.setAttribute("aria-pressed", mine ? "true" : "false");
       b.setAttribute("aria-label", "Support: " + idea.text + " (" + idea.supports + " so far)");
       b.disabled = mine;
@@ -593,16 +682,23 @@
     if (!$("join").hidden) { $("ideas").hidden = true; return; }
     try {
       const r = await call("/api/ideas");
-      if (r.status === 200 && r.data.version !== version) { version = r.data.version; render(r.data); }
+      if (r.status === 200) {
+        // Another workshop or sitting (its versions count from their own start): forget the
+        // last one's count and +1s, and draw the board afresh.
+        vbpMemory.serve(r.data.workshop, r.data.sitting);
+        if (shownFor !== vbpMemory.scope) { shownFor = vbpMemory.scope; activity = null; version = -1; }
+        if (r.data.version !== version) { version = r.data.version; render(r.data); }
+      }
       $("ideas").hidden = !visible();
       $("wait-text").hidden = !$("ideas").hidden;  // "waiting for a question" is not true while ideas are asked for
     } catch (e) { /* offline: try again on the next round */ }
   }
   async function support(id, button) {
     button.disabled = true;
+    const at = vbpMemory.scope;
     try {
-      const r = await call("/api/ideas/support", { idea_id: id });
-      if (r.data.ok) { keep("vbp:ideas:sup:" + id, 1); button.setAttribute("aria-pressed", "true"); version = -1; refresh(); }
+      const r = await call("/api/ideas/support", Object.assign(vbpMemory.stamp(at), { idea_id: id }));
+      if (r.data.ok) { keep("ideas:sup:" + id, 1, at); button.setAttribute("aria-pressed", "true"); version = -1; refresh(); }
       else { say(r.data.error || "Not counted.", "bad"); button.disabled = false; }
     } catch (e) { say("Cannot reach the laptop. Try again.", "bad"); button.disabled = false; }
   }
@@ -612,24 +708,26 @@
     if (!text) { say("Type your idea first.", "bad"); return; }
     if (text.length > activity.max_len) { say("Keep it to " + activity.max_len + " characters.", "bad"); return; }
     // One id per idea until the laptop acknowledges it: a retry after a lost answer is stored once.
-    const pk = "vbp:ideas:pending:" + activity.id;
+    const pk = "ideas:pending:" + activity.id;
+    const at = vbpMemory.scope;
+    const sent = sentKey();
     const old = load(pk);
-    const item = old && old.text === text ? old : { text, uid: uid() };
+    const item = old && old.text === text && old.activity === activity.id ? old : { text, uid: uid(), activity: activity.id };
     keep(pk, item);
     sending = true; $("idea-send").disabled = true; say("Sending…");
     try {
       for (let attempt = 0; attempt < 4; attempt++) {
         let r = null;
-        try { r = await call("/api/ideas", { activity_id: activity.id, text: item.text, idea_uid: item.uid }); } catch (e) { /* retry */ }
+        try { r = await call("/api/ideas", Object.assign(vbpMemory.stamp(at), { activity_id: item.activity, text: item.text, idea_uid: item.uid })); } catch (e) { /* retry */ }
         if (r && r.data.ok) {
-          keep(pk, null);
-          if (!r.data.duplicate || !old) keep(sentKey(), (load(sentKey()) || 0) + 1);
+          keep(pk, null, at);
+          if (!r.data.duplicate || !old) keep(sent, (load(sent, at) || 0) + 1, at);
           $("idea-text").value = ""; count();
           say("✓ Sent. Thank you — add another if you like.", "ok");
           version = -1; refresh();
           return;
         }
-        if (r && r.status < 500 && r.status !== 429 && r.status !== 408) { keep(pk, null); say(r.data.error || "Not sent.", "bad"); return; }
+        if (r && r.status < 500 && r.status !== 429 && r.status !== 408) { keep(pk, null, at); say(r.data.error || "Not sent.", "bad"); return; }
         await new Promise((res) => setTimeout(res, 600 + Math.random() * 1500 * (attempt + 1)));
       }
       say("Not sent yet: the laptop cannot be reached. Press Send again in a moment.", "bad");

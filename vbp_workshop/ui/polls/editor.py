@@ -54,6 +54,9 @@ class PollEditor(QDialog):
         self.unit = QLineEdit()
         self.unit.setObjectName("unit")
         self.unit.setPlaceholderText("e.g. %, months (optional)")
+        self.statement = QLineEdit()
+        self.statement.setObjectName("statement")
+        self.statement.setPlaceholderText("What the room consents to (shown on phones and the projector)")
         self.privacy = QComboBox()
         for key, label in PRIVACY.items():
             self.privacy.addItem(label, key)
@@ -67,7 +70,8 @@ class PollEditor(QDialog):
         self.rows = {"max_choices": ("Most choices per person", self.max_choices),
                      "budget": ("Points per person", self.budget), "min": ("Scale from", self.lo),
                      "max": ("Scale to", self.hi), "x_label": ("Across (x axis)", self.x_label),
-                     "y_label": ("Up (y axis)", self.y_label), "unit": ("Unit", self.unit)}
+                     "y_label": ("Up (y axis)", self.y_label), "unit": ("Unit", self.unit),
+                     "statement": ("Statement", self.statement)}
         for label, widget in self.rows.values():
             form.addRow(label, widget)
         form.addRow("Privacy", self.privacy)
@@ -93,6 +97,7 @@ class PollEditor(QDialog):
             self.x_label.setText(str(s.get("x_label", "Effort")))
             self.y_label.setText(str(s.get("y_label", "Impact")))
             self.unit.setText(str(s.get("unit", "")))
+            self.statement.setText(str(s.get("statement", "")))
             self.privacy.setCurrentIndex(self.privacy.findData(poll.privacy))
             # Kept through an edit: where options come from, and a reference shown after the reveal.
             self._keep = {k: v for k, v in s.items() if k in ("fill_from", "reference")}

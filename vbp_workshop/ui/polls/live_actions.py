@@ -18,6 +18,16 @@ from vbp_workshop.ui.shared.context import PageContext
 from vbp_workshop.ui.shared.flow import FlowLayout
 
 
+def close_and_record(session: Session, poll_id: int) -> None:
+    """Close a poll as the Close button does: votes stop first; a consent vote or a 2×2 then
+    carries its result into the rule or the pilots (undoable, like any edit; "Apply result"
+    does it again after hand counts). Raises BallotError if it cannot be closed."""
+    close_poll(session.store, session.live, poll_id, session.round_tally)
+    edits = apply_result_edits(session.store, queries.get_poll(session.store, poll_id), session.round_tally)
+    if edits:
+        session.edit(edits, "Record the poll's result")
+
+
 class LiveActions(QWidget):
     """The row of live buttons for the selected poll: each action is a core operation the room
     hears (the change record), so the panel and the projector redraw from it."""
@@ -79,13 +89,7 @@ class LiveActions(QWidget):
     def close_poll(self) -> None:
         assert self.poll
         poll_id = self.poll.id
-        self._live(lambda: close_poll(self.session.store, self.session.live, poll_id))
-        # A consent vote or a 2×2 carries its result into the rule or the pilots when it closes
-        # (undoable, like any edit; "Apply result" does it again after hand counts).
-        edits = apply_result_edits(self.session.store, queries.get_poll(self.session.store, poll_id),
-                                           self.session.round_tally)
-        if edits:
-            self.session.edit(edits, "Record the poll's result")
+        self._live(lambda: close_and_record(self.session, poll_id))
 
     def toggle_reveal(self) -> None:
         assert self.poll

@@ -26,7 +26,7 @@ from vbp_workshop.ui.polls.heading import PollHeading
 from vbp_workshop.ui.polls.live_actions import LiveActions
 from vbp_workshop.ui.polls.poll_edits import PollEdits
 from vbp_workshop.ui.polls.result_view import ResultView
-from vbp_workshop.ui.polls.states import STATE_LABELS
+from vbp_workshop.ui.polls.states import state_label
 from vbp_workshop.ui.session import Session
 from vbp_workshop.ui.shared.context import PageContext
 from vbp_workshop.ui.shared.labels import plain_label
@@ -45,14 +45,14 @@ class PollList(QListWidget):
         self.setResizeMode(QListView.ResizeMode.Adjust)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
-    def fill(self, polls: list[Poll]) -> None:
+    def fill(self, polls: list[Poll], phones_on: bool = True) -> None:
         """Show `polls` without announcing a selection (the caller selects one)."""
         self.blockSignals(True)
         self.clear()
         for p in polls:
             item = QListWidgetItem(f"{STATE_MARKS.get(p.state, '○ ')}{p.question}")
             item.setData(Qt.ItemDataRole.UserRole, p.id)
-            item.setToolTip(f"{KINDS[p.kind]} · {STATE_LABELS[p.state]}")
+            item.setToolTip(f"{KINDS[p.kind]} · {state_label(p, phones_on)}")
             self.addItem(item)
         self.blockSignals(False)
 
@@ -108,6 +108,10 @@ class PollPanel(QWidget):
         lay.addWidget(split)
         self.reload_list()
         self.session.changed.connect(self._on_changed)
+        ctx.room.voting_changed.connect(self._on_voting)  # "open" says whether phones can vote
+
+    def _on_voting(self, _on: bool) -> None:
+        self.reload_list()
 
     # What the benchmarks reach for (benchmarks/room_app.py, vote_latency.py), by the names
     # they had before the panel was composed.
@@ -127,7 +131,7 @@ class PollPanel(QWidget):
     def reload_list(self) -> None:
         keep = self.poll.id if self.poll else None
         polls = self.polls()
-        self.list.fill(polls)
+        self.list.fill(polls, self.ctx.room.voting)
         ids = [p.id for p in polls]
         if keep in ids:
             self.list.setCurrentRow(ids.index(keep))
@@ -156,7 +160,7 @@ class PollPanel(QWidget):
             self.result.clear()
             return
         if not chart_only:
-            self.heading.show_poll(poll)
+            self.heading.show_poll(poll, self.ctx.room.voting)
         self.heading.show_count(self.result.show_poll(poll, chart_only))
 
     def _on_select(self, row: int) -> None:

@@ -25,7 +25,7 @@ from vbp_workshop.core.model.poll import Poll
 from vbp_workshop.core.model.tally import Tally
 from vbp_workshop.core.polls.spreads import apart_words, divergence_details
 from vbp_workshop.core.polls.tally import divergence
-from vbp_workshop.ui.polls import sector_view
+from vbp_workshop.ui.polls import over_time, sector_view
 from vbp_workshop.ui.polls.charts import chart_for
 from vbp_workshop.ui.polls.charts.base import PollChart
 from vbp_workshop.ui.polls.charts.groups import GroupChart
@@ -158,18 +158,21 @@ class ResultView(QWidget):
             self.round_box.blockSignals(False)
             self.by_group.setEnabled(poll.keeps_groups)
             self.by_sector.setEnabled(poll.keeps_groups)
-            self.compare.setEnabled(poll.round > 1)
+            self.compare.setEnabled(over_time.can_compare(self.session, poll))
+            self.compare.setText("Compare with earlier days" if over_time.has_earlier(self.session, poll)
+                                 else "Compare rounds")
         t = self.current_tally()
         assert t is not None
         self.text_box.setVisible(poll.kind == "text")
         if poll.kind == "text":
             self._fill_answers()
-        if self.compare.isChecked() and poll.round > 1 and poll.kind != "text":
-            rounds = {f"round{r}": self.session.round_tally(poll, r) for r in range(1, poll.round + 1)}
-            self.group_chart.set_groups(poll, rounds, {f"round{r}": f"Round {r}" for r in range(1, poll.round + 1)})
+        if self.compare.isChecked() and over_time.can_compare(self.session, poll):
+            rounds, labels = over_time.compared(self.session, poll)
+            self.group_chart.set_groups(poll, rounds, labels)
             self.stack.setCurrentWidget(self.group_chart)
             d, pair = divergence(poll, rounds)
-            self._say_divergence(f"Change between rounds: {apart_words(d)}" if pair else "",
+            what = "days and rounds" if len(labels) > poll.round else "rounds"
+            self._say_divergence(f"Change between {what}: {apart_words(d)}" if pair else "",
                                  divergence_details(d) if pair else "")
         elif self.by_sector.isChecked() and poll.keeps_groups:
             groups, labels, line = sector_view.sector_split(self.session, poll, self.round_box.currentData())

@@ -34,6 +34,7 @@ class LiveRoom(QObject):
     voting_changed = Signal(bool)
     projected = Signal(object)  # Poll | None
     voting_lost = Signal(str)  # the vote server's process ended by itself, and what to do
+    connected = Signal(int)  # phones following the room now (checked every second while voting)
 
     def __init__(self, session: Session) -> None:
         super().__init__()
@@ -46,6 +47,7 @@ class LiveRoom(QObject):
         self._code_fresh = False
         self.poll_id: int | None = None
         self.activity = ""
+        self.phones = 0  # phones connected at the last check
         session.changed.connect(self._on_changed)
         # The vote server runs in its own process: if it ends by itself (killed, out of memory),
         # the facilitator is told at once rather than finding out from the room.
@@ -61,6 +63,7 @@ class LiveRoom(QObject):
         if self.projector is None:
             self.projector = ProjectorWindow(self.session, self.countdown)
             self.projector.set_activity(self.activity)
+            self.projector.set_connected(self.phones)
             self._push_join()
             if self.poll_id:
                 self.projector.show_poll(queries.get_poll(self.session.store, self.poll_id))
@@ -120,7 +123,7 @@ class LiveRoom(QObject):
         if changes.origin == PHONE:
             if self.poll_id in changes.polls or changes.touches("devices"):
                 self.projector.refresh()
-        elif changes.touches("polls", "ballots", "workshop"):
+        elif changes.touches("polls", "ballots", "workshop", "rules", "ambitions"):  # a consent poll's statement too
             if self.poll_id and not self.session.store.row("polls", self.poll_id):
                 self.poll_id = None
                 self.projector.show_poll(None)
@@ -152,6 +155,9 @@ class LiveRoom(QObject):
         if not self._code_fresh:  # a code is good for one sitting: last session's may have left the room
             if not queries.same_sitting(self.session.store):  # the app restarted mid-sitting: keep it
                 self.new_join_code()
+                # Phones forget what they kept from another sitting (a practice run, yesterday's
+                # session); stopping and starting again within this one keeps answers not sent yet.
+                self.session.live.new_sitting()
             self._code_fresh = True
         session = self.session
         ideas = ideas_room(session.live, session.store.path)
@@ -194,7 +200,20 @@ class LiveRoom(QObject):
                 break
         return out
 
+    def connected_phones(self) -> int:
+        """Phones following the room now (an open event stream each), from the server's report of
+        the last second; 0 when phone voting is off."""
+        return int(self.server.server_stats().get("phones_connected", 0)) if self.voting else 0
+
+    def _tell_connected(self, phones: int) -> None:
+        if phones != self.phones:
+            self.phones = phones
+            if self.projector is not None:
+                self.projector.set_connected(phones)
+            self.connected.emit(phones)
+
     def _check_server(self) -> None:
+        self._tell_connected(self.connected_phones())
         if self.server is None or self.server.running:
             return
         self.stop_voting()  # drains what it sent before it ended
@@ -209,6 +228,7 @@ class LiveRoom(QObject):
             self.server = None
         self.session.stop_writer()
         self._push_join()
+        self._tell_connected(0)
         self.voting_changed.emit(False)
 
     def new_join_code(self) -> str:

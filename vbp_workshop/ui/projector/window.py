@@ -22,7 +22,7 @@ from vbp_workshop.core.model.words import plural
 from vbp_workshop.core.polls import queries
 from vbp_workshop.core.polls.tally import divergence, headline
 from vbp_workshop.core.steps.checks import RAG_COLOURS
-from vbp_workshop.ui.polls import sector_view
+from vbp_workshop.ui.polls import over_time, sector_view
 from vbp_workshop.ui.polls.answers_view import AnswersView
 from vbp_workshop.ui.polls.charts import chart_for
 from vbp_workshop.ui.polls.charts.base import PollChart
@@ -44,6 +44,8 @@ STYLE_768 = """
 #proj_timer[ending="true"] { color: AMBER; }
 #proj_timer[over="true"] { color: #ffffff; background: RED; border-radius: 10px; padding: 0 14px; }
 #proj_question { font-size: 32px; font-weight: 700; color: #111111; }
+#proj_statement { font-size: 26px; font-weight: 600; color: #111111; background: #eef3f9;
+                  border-left: 8px solid #12355b; padding: 8px 14px; }
 #proj_count { font-size: 24px; font-weight: 700; color: #12355b; }
 #proj_hidden { font-size: 26px; color: #333333; }
 #proj_answers { font-size: 22px; color: #111111; }
@@ -102,6 +104,8 @@ class ProjectorWindow(QWidget):
         self.charts: dict[str, PollChart] = {}
         self._activity = ""
         self._qr_source: QPixmap | None = None
+        self.phones_on = False  # phone voting is on: an open poll takes phones' votes
+        self.connected = 0  # phones following the room now (the room tells it every second)
 
         self.title = ElidedLabel(session.title)
         self.title.setObjectName("proj_title")
@@ -117,6 +121,9 @@ class ProjectorWindow(QWidget):
 
         self.question = plain_label("")
         self.question.setObjectName("proj_question")
+        self.statement = plain_label("")  # a consent poll: what the room is asked to consent to
+        self.statement.setObjectName("proj_statement")
+        self.statement.hide()
         self.count = plain_label("")
         self.count.setObjectName("proj_count")
         self.headline = plain_label("")
@@ -146,6 +153,7 @@ class ProjectorWindow(QWidget):
 
         left = QVBoxLayout()
         left.addWidget(self.question)
+        left.addWidget(self.statement)
         left.addWidget(self.count)
         left.addWidget(self.stack, 1)
         left.addWidget(self.headline)
@@ -270,6 +278,8 @@ class ProjectorWindow(QWidget):
         self.qr.setFixedSize(pix.width() + 2 * margin, pix.height() + 2 * margin)
 
     def set_join(self, url: str, code: str, qr_png: bytes | None) -> None:
+        phones_were = self.phones_on
+        self.phones_on = bool(url)
         self.join_box.setVisible(bool(url))  # voting off: the chart takes the whole width
         self.off_note.setVisible(not url)
         # Without "http://" it fits a narrow panel; phones' browsers add it, and the QR has it.
@@ -282,6 +292,15 @@ class ProjectorWindow(QWidget):
             pix.loadFromData(qr_png, "PNG")
             self._qr_source = pix
             self._size_qr()
+        if self.phones_on != phones_were:
+            self.refresh()  # an open poll says whether phones can answer it
+
+    def set_connected(self, phones: int) -> None:
+        """How many phones follow the room now: the count says "of N phones connected"."""
+        if phones != self.connected:
+            self.connected = phones
+            if self.poll is not None and self.summary_html is None:
+                self.refresh()
 
     def set_activity(self, title: str) -> None:
         self._activity = title
@@ -319,8 +338,16 @@ class ProjectorWindow(QWidget):
         self.pager.setText(f"Page {page + 1} of {pages}  ·  Page Down / Page Up" if shown else "")
         self.pager.setVisible(shown)
 
+    def _show_statement(self, poll: Poll | None) -> None:
+        store = self.session.store
+        fresh = queries.get_poll(store, poll.id) if poll is not None and store.row("polls", poll.id) else None
+        text = queries.consent_statement(store, fresh) if fresh is not None else ""
+        self.statement.setText(text)
+        self.statement.setVisible(bool(text))
+
     def refresh(self) -> None:
         self.set_activity(self._activity)
+        self._show_statement(self.poll if self.summary_html is None else None)
         if self.summary_html is not None:
             self.question.setText("What we agreed today")
             self.count.setText("")
@@ -345,9 +372,12 @@ class ProjectorWindow(QWidget):
         poll = self.poll = queries.get_poll(self.session.store, poll.id)
         tally = self.session.round_tally(poll)
         self.question.setText(poll.question)
-        state = {"open": "voting open", "closed": "voting closed", "draft": "not open yet"}[poll.state]
-        joined = queries.joined_devices(self.session.store)
-        of = f" of {plural(joined, 'phone')}" if joined and tally.by_source.get("hand", 0) == 0 else ""
+        state = {"open": "voting open" if self.phones_on else "open · phones off, hands up",
+                 "closed": "voting closed", "draft": "not open yet"}[poll.state]
+        # Phones connected now, not every phone that ever joined (those that left cannot answer).
+        connected = self.connected if self.phones_on else 0
+        of = (f" · {plural(connected, 'phone')} connected"
+              if connected and tally.by_source.get("hand", 0) == 0 else "")
         rnd = f" · round {poll.round}" if poll.round > 1 else ""
         self.count.setText(f"{plural(tally.respondents, 'response')}{of} · {state}{rnd}")
         if not poll.revealed:
@@ -358,7 +388,7 @@ class ProjectorWindow(QWidget):
             self.answers.set_tally(poll, tally)
             self.stack.setCurrentWidget(self.answers)
             self.headline.setText("")
-        elif self.compare and poll.round > 1:
+        elif self.compare and over_time.can_compare(self.session, poll):
             self._show_rounds(poll)
         elif self.split and self._show_groups(poll, tally):
             pass
@@ -392,9 +422,10 @@ class ProjectorWindow(QWidget):
         return True
 
     def _show_rounds(self, poll: Poll) -> None:
-        rounds = {f"round{r}": self.session.round_tally(poll, r) for r in range(1, poll.round + 1)}
-        self.group_chart.set_groups(poll, rounds, {f"round{r}": f"Round {r}" for r in range(1, poll.round + 1)})
+        rounds, labels = over_time.compared(self.session, poll)
+        self.group_chart.set_groups(poll, rounds, labels)
         self.stack.setCurrentWidget(self.group_chart)
-        last, before = rounds[f"round{poll.round}"], rounds[f"round{poll.round - 1}"]
-        self.headline.setText(f"Round {poll.round - 1}: {headline(before)}  →  "
-                              f"Round {poll.round}: {headline(last)}")
+        keys = list(rounds)
+        last, before = keys[-1], keys[-2]
+        self.headline.setText(f"{labels[before]}: {headline(rounds[before])}  →  "
+                              f"{labels[last]}: {headline(rounds[last])}")

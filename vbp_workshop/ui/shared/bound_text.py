@@ -71,7 +71,8 @@ class BoundText(QWidget):
         if changes.touches("steps" if self.step else self.table) and not self.edit.hasFocus():
             self.load()
 
-    def commit(self) -> None:
+    def commit(self) -> str:
+        """Save what is typed (undoably); the reason it is not saved, or ""."""
         new = self.text().strip()
         if self.parse is not None:
             try:
@@ -79,17 +80,18 @@ class BoundText(QWidget):
             except ValueError as exc:  # keep what was typed, say why it is not saved
                 self.problem.setText(f"⚠ {exc} Not saved yet.")
                 self.problem.show()
-                return
+                return str(exc)
         self.problem.hide()
         if new == self.value().strip():
             self.load()  # typed another way (24/11/2026 for 2026-11-24): show it as the others are
-            return
+            return ""
         if self.step:
             edit = step_field_edit(self.session.store, self.step, self.key, new)
         else:
             edit = Update(self.table, self.id, {self.key: new})
         self.session.edit([edit], f"Edit {self.key.replace('_', ' ')}")
         self.committed.emit()
+        return ""
 
 
 class _CommittingPlainText(QPlainTextEdit):

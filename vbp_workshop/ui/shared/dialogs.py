@@ -143,6 +143,9 @@ class DialogService:
     def save_file(self, title: str, suggested: str, filters: str) -> str:
         return self.remember(QFileDialog.getSaveFileName(self.parent, title, self.start_path(suggested), filters)[0])
 
+    def choose_folder(self, title: str, suggested: str) -> str:
+        return QFileDialog.getExistingDirectory(self.parent, title, suggested)
+
     def text(self, title: str, label: str, value: str = "") -> str | None:
         text, ok = QInputDialog.getText(self.parent, title, label, text=value)
         return text if ok else None
@@ -239,6 +242,9 @@ class ScriptedDialogs(DialogService):
         return str(self._next(""))
 
     def save_file(self, title: str, suggested: str, filters: str) -> str:
+        return str(self._next(""))
+
+    def choose_folder(self, title: str, suggested: str) -> str:
         return str(self._next(""))
 
     def text(self, title: str, label: str, value: str = "") -> str | None:

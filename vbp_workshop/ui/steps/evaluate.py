@@ -1,4 +1,5 @@
-"""Step 5: actual values, progress and RAG per metric, lessons, the decision, the case study."""
+"""Step 5: actual values and each metric's reading (statistical process control from its pilot's
+start, core/spc.py), lessons, the decision, the case study."""
 
 from __future__ import annotations
 
@@ -19,12 +20,17 @@ from PySide6.QtWidgets import (
 
 from vbp_workshop.core.model.domain import DECISIONS
 from vbp_workshop.core.operations import step_field_edit
-from vbp_workshop.core.steps.checks import RAG_COLOURS, RAG_LABELS, rag
+from vbp_workshop.core.steps.checks import metric_readings
+from vbp_workshop.core.steps.spc import MIN_POINTS, READING_COLOURS, claim_problems
 from vbp_workshop.ui.shared.bound_text import BoundText
 from vbp_workshop.ui.shared.labels import plain_label
 from vbp_workshop.ui.shared.record_table import RecordTable
 from vbp_workshop.ui.shared.table_models import Column, TableSpec
 from vbp_workshop.ui.steps.base import StepPage
+
+RESULT_COLUMNS = ["Metric", "Pilot began", "Points since", "Latest", "Target", "Reading", "Why",
+                  "Comparator and attribution"]
+READING_COLUMN = RESULT_COLUMNS.index("Reading")
 
 
 class EvaluatePage(StepPage):
@@ -36,12 +42,16 @@ class EvaluatePage(StepPage):
         box = QWidget()
         lay = QVBoxLayout(box)
         lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(plain_label("Results against targets", cls="section"))
+        lay.addWidget(plain_label("Has anything changed since the pilots began?", cls="section"))
+        lay.addWidget(plain_label(
+            "Each metric is read from its pilot's start date with the rules of statistical process control "
+            f"(Making Data Count): at least {MIN_POINTS} points since the start, then a shift, a trend or a "
+            "point outside the natural limits says it changed; anything else is ordinary variation. "
+            "A change that began before the pilot is not the pilot's alone.", cls="hint"))
         # Read-only and computed: a plain table widget is the right tool here, not a model.
-        self.results = QTableWidget(0, 7)
+        self.results = QTableWidget(0, len(RESULT_COLUMNS))
         self.results.setObjectName("results_table")
-        self.results.setHorizontalHeaderLabels(
-            ["Metric", "Baseline", "Target", "Latest", "Progress", "Status", "Why"])
+        self.results.setHorizontalHeaderLabels(RESULT_COLUMNS)
         self.results.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.results.horizontalHeader().setStretchLastSection(True)
         self.results.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -60,6 +70,17 @@ class EvaluatePage(StepPage):
             "Actual values", "Entered here, or imported from the workbook partners filled in.",
             movable=False))
         self.tabs.addTab(results, "Results")
+
+        plan = RecordTable(s, TableSpec("pilots", [
+            Column("name", "Pilot", width=200), Column("start_date", "Starts", "date", width=100),
+            Column("go_criteria", "Go (scale) if…", width=190), Column("adapt_criteria", "Adapt if…", width=190),
+            Column("stop_criteria", "Stop if…", width=190), Column("review_date", "Review on", "date", width=100),
+        ], noun="pilot"), "Evaluation plan",
+            "Decided on the design day, before anything runs: the result that means go, adapt or stop, "
+            "when the pilot is reviewed, and (on the Metrics tab of step 4) who collects which data how often.",
+            movable=False, addable=False)
+        plan.setObjectName("evaluation_plan")
+        self.tabs.addTab(plan, "Evaluation plan")
         s.changed.connect(lambda c: self.show_results() if c.touches("metrics", "actuals") else None)
         self.show_results()
 
@@ -80,19 +101,18 @@ class EvaluatePage(StepPage):
         form.addRow("Share the success",
                     BoundText(s, step=5, key="case_study", multiline=True,
                               placeholder="A short case study every partner agrees can be published"))
+        self.claim_check = plain_label(cls="problem")
+        self.claim_check.setObjectName("claim_check")
+        form.addRow("", self.claim_check)
         self.tabs.addTab(decision, "Decision")
-        s.changed.connect(lambda c: self._load_decision() if c.touches("steps") else None)
+        s.changed.connect(lambda c: self._load_decision() if c.touches("steps", "actuals", "metrics", "pilots")
+                          else None)
         self._load_decision()
 
     def show_results(self) -> None:
-        store = self.ctx.session.store
-        actuals: dict[int, list[dict[str, Any]]] = {}
-        for a in store.rows("actuals"):
-            actuals.setdefault(a["metric_id"], []).append(a)
-        metrics = store.rows("metrics")
-        self.results.setRowCount(len(metrics))
-        for r, m in enumerate(metrics):
-            status = rag(m, actuals.get(m["id"], []))
+        readings = metric_readings(self.ctx.session.store)
+        self.results.setRowCount(len(readings))
+        for r, (m, reading) in enumerate(readings):
             unit = m["unit"] or ""
 
             def fmt(v: Any, unit: str = unit) -> str:
@@ -100,20 +120,27 @@ class EvaluatePage(StepPage):
                     return ""
                 return f"{unit}{v:g}" if unit in ("£", "$", "€") else f"{v:g} {unit}".strip()
 
-            cells = [m["name"], fmt(m["baseline_value"]), fmt(m["target_value"]),
-                     fmt(status.latest),
-                     "" if status.progress is None else f"{status.progress:.0%}",
-                     RAG_LABELS[status.status], status.reason]
+            e = reading.evaluation
+            target = fmt(m["target_value"]) + ("" if reading.target_met is None else
+                                               " (met)" if reading.target_met else " (not yet)")
+            cells = [m["name"], reading.start or "not recorded", str(e.since_start), fmt(reading.latest), target,
+                     e.label, e.reason, " · ".join(x for x in (m.get("comparator") or "", m.get("attribution") or "")
+                                                   if x)]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                if c == 5:
+                if c == READING_COLUMN:
                     item.setForeground(QBrush(QColor("white")))
-                    item.setBackground(QBrush(QColor(RAG_COLOURS[status.status])))
+                    item.setBackground(QBrush(QColor(READING_COLOURS[e.verdict])))
                     item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 self.results.setItem(r, c, item)
 
     def _load_decision(self) -> None:
-        value = self.ctx.session.store.step_fields(5).get("decision", "")
+        store = self.ctx.session.store
+        problems = claim_problems(str(store.step_fields(5).get("case_study") or ""),
+                                  [r for _m, r in metric_readings(store)])
+        self.claim_check.setText("\n".join("⚠ " + p for p in problems))
+        self.claim_check.setVisible(bool(problems))
+        value = store.step_fields(5).get("decision", "")
         self.decision.blockSignals(True)
         self.decision.setCurrentIndex(max(0, self.decision.findData(value)))
         self.decision.blockSignals(False)

@@ -36,7 +36,10 @@ class PilotsPage(StepPage):
             Column("target_value", "Target", "float", width=70),
             Column("target_date", "Target date", "date", width=100),
             Column("source", "Data source", width=150), Column("frequency", "Frequency", width=90),
-            Column("owner", "Owner"),
+            Column("owner", "Owner", width=140),
+            Column("comparator", "Comparator", width=160,
+                   tip="Another site, the period before, or national figures: what the change is compared with"),
+            Column("attribution", "What else changed", tip="Anything else that could explain a change"),
         ], noun="metric", problems=metric_problems, depends_on=("pilots",),
             defaults=lambda: {"name": "New metric"}),
             "Metric register", "Patient outcomes first; rates need a numerator and denominator.")

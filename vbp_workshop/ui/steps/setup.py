@@ -15,6 +15,7 @@ from vbp_workshop.ui.shared.dates import date_hint, read_date, show_date
 from vbp_workshop.ui.shared.labels import plain_label
 from vbp_workshop.ui.shared.record_table import RecordTable
 from vbp_workshop.ui.shared.table_models import Column, TableSpec
+from vbp_workshop.ui.steps.frame_tab import FrameTab
 
 AGENDA_STEPS = {0: "—", **NUMBERED_STEPS}
 
@@ -87,6 +88,7 @@ class SetupPage(QWidget):
         self.total.setObjectName("agenda_total")
         agenda.addWidget(self.total)
         tabs.addTab(agenda, "Agenda")
+        tabs.addTab(FrameTab(s), "Opening, pre-work and close")
         s.changed.connect(lambda c: self.show_total() if c.touches("agenda") else None)
         self.show_total()
 

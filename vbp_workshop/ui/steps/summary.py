@@ -7,13 +7,11 @@ from html import escape
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from vbp_workshop.core.model.domain import ALIGNMENT_CHOICES, DECISIONS
-from vbp_workshop.core.steps.checks import RAG_COLOURS
+from vbp_workshop.core.steps.spc import READING_COLOURS, VERDICT_LABELS
 from vbp_workshop.core.steps.summary import summarize
 from vbp_workshop.ui.shared.context import PageContext
 from vbp_workshop.ui.shared.dates import show_date
 from vbp_workshop.ui.shared.labels import plain_label
-
-RAG = RAG_COLOURS
 
 
 def summary_html(ctx: PageContext, room: bool = False) -> str:
@@ -48,7 +46,8 @@ def summary_html(ctx: PageContext, room: bool = False) -> str:
     section("Pilots chosen", "<ul>" + "".join(
         f"<li><b>{e(n)}</b>" + (f" — {e(d)}" if d else "") + "</li>" for n, d in s.pilots) + "</ul>", not s.pilots)
     section("Metrics", "<table>" + "".join(
-        f"<tr><td><span style='color:{RAG[st]}'>●</span> {e(n)}</td><td class='sub'>{e(r)}</td></tr>"
+        f"<tr><td><span style='color:{READING_COLOURS[st]}'>●</span> {e(n)}</td>"
+        f"<td class='sub'>{e(VERDICT_LABELS[st])}: {e(r)}</td></tr>"
         for n, st, r in s.metrics) + "</table>", not s.metrics)
     if s.decision:
         section("Decision", f"<p><b>{e(DECISIONS.get(s.decision, s.decision.capitalize()))}</b></p>", False)

@@ -18,7 +18,7 @@ BLOCK = 0  # the fist: the only level that blocks (1 and 2 are concerns to hear,
 class Fist(Scale):
     name = "fist"
     label = "Fist-to-five"
-    editor_fields = frozenset()
+    editor_fields = frozenset({"statement"})  # what is consented to, if the question does not say
     group_measure = "mean support (0–5)"
     counts_blockers = True
 
@@ -33,6 +33,11 @@ class Fist(Scale):
         t.below_three = int(sum(t.counts[:CONSENT_FLOOR]))
         t.blocks = int(t.counts[BLOCK]) if t.counts else 0
         t.consensus = (t.below_three == 0) if t.respondents else None
+
+    def public(self, poll: Poll) -> dict[str, Any]:
+        """The statement being consented to, shown under the question on every phone."""
+        statement = str(poll.settings.get("statement") or "").strip()
+        return {"statement": statement} if statement else {}
 
     def headline(self, t: Tally) -> str:
         verdict = "Consensus" if t.consensus else f"No consensus: {objections(t)}"
