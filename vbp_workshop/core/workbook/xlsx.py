@@ -308,8 +308,8 @@ class WorkbookWriter:
                 style = sheet.styles.get((r, c))
                 if v is None or style in ("h1", "h2", "note"):
                     continue
-                if style == "header":  # headers wrap: their longest word sets the width
-                    n = max((len(w) for w in str(v).split()), default=0) + 2
+                if style == "header":  # a long header wraps: its longest word (or 16) sets the width
+                    n = min(len(str(v)), max(16, max((len(w) for w in str(v).split()), default=0) + 2))
                     widths[c] = max(widths.get(c, 8), min(sheet.max_width, n * 1.1 + 2))
                     continue
                 if isinstance(v, datetime):
@@ -449,7 +449,7 @@ def fit_one_page_wide(sheet: Sheet, widths: dict[int, float]) -> dict[int, float
     a narrowed column wraps (its rows grow), or is cut on paper for a `clip` sheet."""
     ncols = max((len(r) for r in sheet.rows), default=1)
     widths = {c: widths.get(c, 8.43) for c in range(1, ncols + 1)} | widths
-    limit = page_chars(sheet) - 0.8 * len(widths) - 3  # the file adds ~0.71 of padding to each column
+    limit = page_chars(sheet) - 0.8 * len(widths) - 6  # the file adds ~0.71 of padding to each column
     total = sum(widths.values())
     if total <= limit:
         return widths
