@@ -19,6 +19,7 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from vbp_workshop.server.network import DEFAULT_PORT, Offer, offers, vpns, windows_descriptions
 
@@ -203,7 +204,7 @@ def server_program() -> str:
     runs this executable (a Windows venv's python.exe only starts the base interpreter, which is
     the process that listens)."""
     if sys.platform == "win32" and not getattr(sys, "frozen", False) and sys.prefix != sys.base_prefix:
-        return str(getattr(sys, "_base_executable", sys.executable))
+        return str(Path(sys.base_prefix) / Path(sys.executable).name)  # the base interpreter, by its public prefix
     return sys.executable
 
 
