@@ -114,6 +114,12 @@ def test_join_every_kind_and_reveal(room: Room, ephone: Phone) -> None:
         close_poll(room.store, room.live, poll.id)
         reveal(room.store, room.live, poll.id, True)
         phone.wait("!document.getElementById('result').hidden && document.querySelector('#result h2')")
+        # Laid out before it is measured: a result the laptop re-sends is drawn again (a moment
+        # with no boxes), so wait until every figure has a box of its own.
+        phone.wait("Array.from(document.querySelectorAll('#result .figure')).length > 0 && "
+                   "Array.from(document.querySelectorAll('#result .figure')).every(function (el) {"
+                   " var r = document.createRange(); r.selectNodeContents(el);"
+                   " return Array.from(r.getClientRects()).some(function (x) { return x.width > 0; }); })")
         figures = phone.js(FIGURES)
         assert figures, f"{phone.name}: {kind} shows no figure"
         assert all(lines == 1 and whole and inside for _text, lines, whole, inside in figures), \
