@@ -209,6 +209,15 @@ class WebDriverPhone(Phone):
 
     driver: Any
 
+    def _elements(self, css: str) -> list[Any]:
+        return list(self.driver.find_elements("css selector", css))
+
+    def _window(self, width: int, height: int) -> None:
+        self.driver.set_window_rect(width=width, height=height)
+
+    def _forget_cookies(self) -> None:
+        self.driver.delete_all_cookies()
+
     def js(self, body: str, *args: Any) -> Any:
         return self.driver.execute_script(body, *args)
 
@@ -261,15 +270,6 @@ class WebKitPhone(WebDriverPhone):
     def open(self, url: str) -> None:
         self.driver.get(url)
 
-    def _elements(self, css: str) -> list[Any]:
-        return list(self.driver.find_elements("css selector", css))
-
-    def _window(self, width: int, height: int) -> None:
-        self.driver.set_window_rect(width=width, height=height)
-
-    def _forget_cookies(self) -> None:
-        self.driver.delete_all_cookies()
-
     def quit(self) -> None:
         try:
             self.driver.quit()
@@ -308,15 +308,6 @@ class GeckoPhone(WebDriverPhone):
 
     def js(self, body: str, *args: Any) -> Any:
         return self.driver.execute_script(body, script_args=list(args), sandbox=None)
-
-    def _elements(self, css: str) -> list[Any]:
-        return list(self.driver.find_elements("css selector", css))
-
-    def _window(self, width: int, height: int) -> None:
-        self.driver.set_window_rect(width=width, height=height)
-
-    def _forget_cookies(self) -> None:
-        self.driver.delete_all_cookies()
 
     def quit(self) -> None:
         try:

@@ -126,6 +126,16 @@ def earlier(store: Store, target: str) -> list[Earlier]:
     return out
 
 
+def has_earlier(store: Store, poll: Poll) -> bool:
+    """Whether an earlier day asked `poll` the same way: its kind and options only, without
+    reading the earlier ballots (the panel asks on every redraw)."""
+    if not poll.target:
+        return False
+    return any(r["kind"] == poll.kind and tuple(json.loads(r["options"])) == poll.options
+               for r in store.conn.execute("SELECT kind, options FROM earlier_sessions WHERE target = ?",
+                                           (poll.target,)))
+
+
 def comparable(earlier_poll: Poll, poll: Poll) -> bool:
     """Whether two askings can be compared item by item: the same kind and the same options."""
     return earlier_poll.kind == poll.kind and earlier_poll.options == poll.options

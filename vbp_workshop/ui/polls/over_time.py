@@ -6,12 +6,13 @@ from __future__ import annotations
 from vbp_workshop.core.model.poll import Poll
 from vbp_workshop.core.model.tally import Tally
 from vbp_workshop.core.polls.tally import tally
+from vbp_workshop.core.steps import partnership
 from vbp_workshop.core.steps.partnership import comparable, earlier
 from vbp_workshop.ui.session import Session
 
 
 def has_earlier(session: Session, poll: Poll) -> bool:
-    return any(comparable(e.poll, poll) for e in earlier(session.store, poll.target))
+    return partnership.has_earlier(session.store, poll)
 
 
 def can_compare(session: Session, poll: Poll) -> bool:

@@ -12,6 +12,7 @@ from vbp_workshop.core.model.poll import Poll
 from vbp_workshop.core.model.tally import Tally
 from vbp_workshop.core.polls import queries
 from vbp_workshop.core.polls.equal_groups import equal_group_line
+from vbp_workshop.core.polls.kinds.fist import objection_words
 from vbp_workshop.core.polls.sectors import SPLIT_LABELS
 from vbp_workshop.core.polls.spreads import (
     ItemSpread,
@@ -140,8 +141,7 @@ def room_note(session: Session, poll: Poll, headline: str = "") -> str:
     blockers = sum(s.blockers or 0 for s in items)
     concerns = sum(s.concerns or 0 for s in items)
     if (blockers or concerns) and "No consensus" not in headline:
-        parts.append(", ".join(([f"{blockers} block{'' if blockers == 1 else 's'}"] if blockers else [])
-                               + ([f"{concerns} with concerns"] if concerns else [])) + ": hear them")
+        parts.append(objection_words(blockers, concerns) + ": hear them")
     if any(s.polarised for s in items):
         parts.append("the room is split")
     n = max((s.n for s in items), default=session.round_tally(poll).respondents)

@@ -48,9 +48,13 @@ class Fist(Scale):
 
 
 def objections(t: Tally) -> str:
-    """'1 blocks, 2 with concerns' (only 0 blocks; 1–2 are concerns), '' when nobody is below 3."""
-    concerns = t.below_three - t.blocks
-    parts = ([f"{t.blocks} block{'' if t.blocks == 1 else 's'}"] if t.blocks else []) + (
+    """'1 block, 2 with concerns' (only 0 blocks; 1–2 are concerns), '' when nobody is below 3."""
+    return objection_words(t.blocks, t.below_three - t.blocks)
+
+
+def objection_words(blocks: int, concerns: int) -> str:
+    """'1 block, 2 with concerns' from the counts; '' when both are 0."""
+    parts = ([f"{blocks} block{'' if blocks == 1 else 's'}"] if blocks else []) + (
         [f"{concerns} with concerns"] if concerns else [])
     return ", ".join(parts)
 
