@@ -31,13 +31,16 @@ def equal_group_tally(poll: Poll, ballots: Sequence[Ballot], min_size: int) -> T
     groups, does not split by group, or fewer than two groups can be shown."""
     if not poll.keeps_groups or not poll.plugin.splits_by_group:
         return None
-    groups = {g: bs for g, bs in group_ballots(ballots, min_size).items() if _people(bs) > 0}
+    shown = group_ballots(ballots, min_size)
+    people = {g: _people(bs) for g, bs in shown.items()}
+    groups = {g: bs for g, bs in shown.items() if people[g] > 0}
     if len(groups) < 2:
         return None
-    total = sum(_people(bs) for bs in groups.values())
+    total = sum(people[g] for g in groups)
     share = total / len(groups)
-    weighted = [{**b, "weight": float(b.get("weight", 1)) * share / _people(bs)}
-                for bs in groups.values() for b in bs]
+    # each group's head count once, not once per ballot (a 500-ballot round was 250,000 sums)
+    weighted = [{**b, "weight": float(b.get("weight", 1)) * share / people[g]}
+                for g, bs in groups.items() for b in bs]
     t = Tally(kind=poll.kind, labels=list(poll.options))
     t.respondents = round(total)
     t.by_source = {"groups": len(groups)}
