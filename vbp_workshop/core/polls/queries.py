@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from vbp_workshop.core.file.store import Store
+from vbp_workshop.core.file.store import BallotMemo, Store
 from vbp_workshop.core.model.domain import DEFAULT_MIN_GROUP
 from vbp_workshop.core.model.poll import Poll
 from vbp_workshop.core.model.tally import Tally
@@ -48,20 +48,14 @@ def ballots(store: Store, poll_id: int, round_: int) -> list[dict[str, Any]]:
     return list(rows)
 
 
-def keep_ballots(store: Store, rounds: dict[tuple[int, int], list[dict[str, Any]]]) -> None:
-    """Hand ballots already read and parsed (rows as `ballots` reads them, with "parsed") to the
-    memo of `ballots_kept`, so that the other sheets do not read them again."""
-    if store.ballot_memo is not None:
-        store.ballot_memo.update(rounds)
-
-
 @contextlib.contextmanager
 def ballots_kept(store: Store) -> Iterator[None]:
     """While one reader goes through a workshop that nothing writes meanwhile (an export, on its
     own snapshot), each poll round's ballots are read and parsed once, and tallied once whole,
     per group and per sector, however many sheets use them (results, sectors, divergence…).
-    The tallies are shared: no reader changes a Tally."""
-    store.ballot_memo = {}
+    The tallies are shared: no reader changes a Tally. The ballots kept are bounded
+    (`BallotMemo`): a workshop with more votes reads some rounds twice rather than hold them all."""
+    store.ballot_memo = BallotMemo()
     store.tally_memo = {}
     try:
         yield

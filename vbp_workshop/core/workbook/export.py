@@ -374,6 +374,9 @@ def agenda_sheet(store: Store) -> Sheet:
 # -- polls: results with charts, raw votes, audit --------------------------------------------------------
 
 
+IN_MEMORY_VOTES = 100_000
+
+
 def locked_by_other_program(path: Path) -> str:
     """The program that seems to hold `path` open (by its lock file), or ''."""
     if (path.parent / f".~lock.{path.name}#").exists():
@@ -409,7 +412,9 @@ def export_workbook(store: Store, path: Path, *, include_names: bool = False,
             raise ExportCancelled("The export was cancelled; no file was written.")
 
     tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.xlsx")
-    writer = WorkbookWriter(tmp)
+    # Each part of a small workbook is built in memory (quicker); a large one's go through
+    # temporary files, so that memory does not grow with the votes' sheet.
+    writer = WorkbookWriter(tmp, in_memory=int(store.scalar("SELECT COUNT(*) FROM ballots") or 0) <= IN_MEMORY_VOTES)
     sheets: list[Sheet] = []
     try:
         progress(0.05)
@@ -426,11 +431,12 @@ def export_workbook(store: Store, path: Path, *, include_names: bool = False,
             if compared is not None:
                 sheets.append(compared)
             sheets += [participants_sheet(store, include_names), agenda_sheet(store)]
-        check()
-        for n, sh in enumerate(sheets, 1):
-            writer.write(sh, cancel)
             check()
-            progress(0.6 + 0.25 * n / len(sheets))
+            for n, sh in enumerate(sheets, 1):  # the raw votes are read again as they are written
+                writer.write(sh, cancel)
+                sheets[n - 1] = Sheet(sh.title)  # written: its rows are XlsxWriter's now
+                check()
+                progress(0.6 + 0.25 * n / len(sheets))
         w = store.workshop()
         writer.wb.set_properties({"title": w.get("partnership") or w.get("title") or "Workshop",
                                   "subject": "Value-based partnership workshop outcome",

@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -87,6 +86,19 @@ def shown_groups(ballots: list[Row], min_size: int, grouped: bool) -> dict[int, 
     return out
 
 
+@functools.lru_cache(maxsize=64)
+def _source(source: str) -> str:
+    return cell_text(source)
+
+
+def _raw_lines(poll: Poll, rnd: int, rb: list[Row], min_size: int) -> Iterator[tuple[list[Any], Row]]:
+    """Each ballot's first seven Raw votes cells (what the checksum covers), with the ballot."""
+    groups = shown_groups(rb, min_size, poll.keeps_groups)
+    for b in rb:
+        answer = "null" if b.get("hidden") else cell_text(b["answer"])
+        yield [poll.id, rnd, b["id"], answer, groups[b["id"]], _source(b["source"]), b["weight"]], b
+
+
 def poll_sheets(store: Store, progress: Callable[[float], None],
                 cancelled: Callable[[], bool] = lambda: False) -> list[Sheet]:
     min_size = min_group(store)  # the one rule, shared with the tallies
@@ -96,53 +108,48 @@ def poll_sheets(store: Store, progress: Callable[[float], None],
                  f"{min_size} respondents merge with the other small groups of their sector, then into “other” "
                  "(left out if still too few)."], "note")
     raw = Sheet("Raw votes", freeze=(1, 0), print_rows=(1, 1), max_width=50, clip=True)
-    raw_headers = ["Poll ID", "Round", "Ballot ID", "Answer (JSON)", "Group", "Source", "Count",
-                   "Step", "Question", "Answer", "Time (UTC)"]
-    raw_rows: list[list[Any]] = []
     audit = Sheet("Audit", freeze=(1, 0), print_rows=(1, 1))
     audit_rows: list[list[Any]] = []
     rounds = {(r["poll_id"], r["round"]): r for r in store.rows("poll_rounds")}
-    all_polls = store.rows("polls", order="step, pos, id")
-    by_round: dict[tuple[int, int], list[Row]] = {}
-    for b in store.conn.execute("SELECT * FROM ballots ORDER BY poll_id, round, id"):
-        row = dict(b)
-        row["parsed"] = json.loads(row["answer"])  # parsed once; the tallies use it as it is
-        by_round.setdefault((b["poll_id"], b["round"]), []).append(row)
-    queries.keep_ballots(store, by_round)  # the other sheets' tallies read these, not the file again
+    all_polls = [Poll.from_row(p) for p in store.rows("polls", order="step, pos, id")]
     n_polls = max(1, len(all_polls))
-    sources = functools.lru_cache(maxsize=64)(cell_text)
-    for i, prow in enumerate(all_polls):
-        poll = Poll.from_row(prow)
+    for i, poll in enumerate(all_polls):
         question = cell_text(poll.question)
         latest_tally = None
         for rnd in range(1, poll.round + 1):
-            rb = by_round.get((poll.id, rnd), [])
-            groups = shown_groups(rb, min_size, poll.keeps_groups)
-            lines = []
-            for b in rb:
-                hidden = bool(b.get("hidden"))
-                answer = "null" if hidden else cell_text(b["answer"])
-                line = [poll.id, rnd, b["id"], answer, groups[b["id"]], sources(b["source"]), b["weight"]]
-                lines.append(line)
-                raw_rows.append([*line, poll.step or "", question,
-                                 HIDDEN if hidden else readable_answer(poll, b["parsed"]),
-                                 utc_time(b["updated_at"])])
+            # Read through the export's memo: the raw votes' rows and the later sheets' tallies
+            # read the same parsed rows (queries.ballots_kept), without holding every vote.
+            rb = queries.ballots(store, poll.id, rnd)
+            lines = [line for line, _b in _raw_lines(poll, rnd, rb, min_size)]
             info = rounds.get((poll.id, rnd), {})
             # The latest round's tallies are kept for the sector sheets (see queries.ballots_kept).
             t = queries.round_tally(store, poll, rnd) if rnd == poll.round else tally(poll, rb)
-            if rnd == poll.round:
+            if rnd == poll.round and rb:
                 latest_tally = t
             audit_rows.append([poll.id, rnd, poll.step or "", question, KINDS[poll.kind],
                                PRIVACY.get(poll.privacy, poll.privacy), utc_time(info.get("opened_at", "")),
                                utc_time(info.get("closed_at", "")), t.respondents, t.by_source.get("phone", 0),
                                t.by_source.get("hand", 0), len(rb), checksum(lines)])
-        if by_round.get((poll.id, poll.round)) and latest_tally is not None:
+        if latest_tally is not None:  # the latest round has votes
             _poll_block(results, poll, latest_tally, queries.group_tallies(store, poll),
                         queries.equal_tally(store, poll))
         progress(0.2 + 0.4 * (i + 1) / n_polls)
         if cancelled():
             raise Cancelled
-    raw.table("RawVotes", raw_headers, raw_rows, formats={11: "yyyy-mm-dd hh:mm:ss"})
+
+    def raw_rows() -> Iterator[list[Any]]:
+        """A row per vote, read again poll by poll as the sheet is written (not held)."""
+        for poll in all_polls:
+            question = cell_text(poll.question)
+            for rnd in range(1, poll.round + 1):
+                for line, b in _raw_lines(poll, rnd, queries.ballots(store, poll.id, rnd), min_size):
+                    yield [*line, poll.step or "", question,
+                           HIDDEN if b.get("hidden") else readable_answer(poll, b["parsed"]),
+                           utc_time(b["updated_at"])]
+
+    raw.streamed_table("RawVotes", ["Poll ID", "Round", "Ballot ID", "Answer (JSON)", "Group", "Source", "Count",
+                                    "Step", "Question", "Answer", "Time (UTC)"],
+                       raw_rows, formats={11: "yyyy-mm-dd hh:mm:ss"})
     # One page wide: an appendix read on screen; on paper a long text is cut at its cell's edge.
     raw.widths = {1: 7, 2: 7, 3: 8, 4: 24, 5: 22, 6: 8, 7: 7, 8: 6, 9: 34, 10: 34, 11: 18}
     audit.table("Audit", ["Poll ID", "Round", "Step", "Question", "Type", "Privacy mode", "Opened (UTC)",

@@ -3,7 +3,10 @@ filters, native charts with visible axes, fitted columns and A4 print set-up.
 
 Each sheet is buffered as rows first (so column widths and row heights can be fitted), then
 written cell by cell through XlsxWriter's public API only (any XlsxWriter the project allows:
-tests/test_min_versions.py). Every text goes through `cell_text` and `write_string`: text from a
+tests/test_min_versions.py). A sheet's last table may instead be a `Stream`, its rows read as
+they are written: the raw votes, a row per vote, are never all held here. XlsxWriter itself keeps
+every cell until the file is closed, ~220 bytes a cell (~95 of them add_table's record of the
+cells a table covers). Every text goes through `cell_text` and `write_string`: text from a
 person is never a formula, whatever it starts with ("=", "+", "-", "@"), and never holds a
 character XML forbids. XlsxWriter's default mode is used, not constant_memory: it cannot write
 tables in constant_memory mode (measured figures in docs/BENCHMARKS.md).
@@ -13,8 +16,9 @@ from __future__ import annotations
 
 import math
 import os
+import shutil
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -70,6 +74,18 @@ class Table:
     first_row: int  # 1-based, the header row
     last_row: int
     headers: list[str]
+
+
+@dataclass
+class Stream:
+    """A table whose data rows are not held by the sheet but read as they are written (the raw
+    votes: a row per vote, hundreds of thousands of them): the sheet's memory does not grow
+    with the number of rows. Every data cell of a column has that column's number format."""
+    name: str
+    first_row: int  # 1-based, the header row
+    headers: list[str]
+    rows: Callable[[], Iterable[Sequence[Any]]]
+    formats: dict[int, str]  # 1-based column -> number format
 
 
 @dataclass
@@ -136,6 +152,7 @@ class Sheet:
     # Rows (first, last, 1-based) printed on one page together: a page break goes before a block
     # that would not fit on what is left of the page, never inside one (and only there).
     keep_together: list[tuple[int, int]] = field(default_factory=list)
+    stream: Stream | None = None  # the sheet's last table, its rows read as they are written
 
     @property
     def next_row(self) -> int:
@@ -182,6 +199,15 @@ class Sheet:
         return first, last
 
 
+    def streamed_table(self, name: str, headers: Sequence[str], rows: Callable[[], Iterable[Sequence[Any]]],
+                       formats: dict[int, str] | None = None) -> None:
+        """A header row, then `rows()` read while the sheet is written (an Excel table with
+        filters, when it yields any): the sheet's last content."""
+        headers = unique([cell_text(str(h)) for h in headers])
+        first = self.add(headers, "header")
+        self.stream = Stream(name, first, headers, rows, dict(formats or {}))
+
+
 def unique(names: list[str]) -> list[str]:
     """Excel table headers must differ (and be at most 255 characters): add a counter to repeats."""
     seen: dict[str, int] = {}
@@ -197,15 +223,16 @@ def unique(names: list[str]) -> list[str]:
 class WorkbookWriter:
     """Holds the XlsxWriter workbook and its formats; `write` adds one buffered sheet."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, in_memory: bool = True) -> None:
         import xlsxwriter
 
         # strings_to_formulas etc. off: no text ever becomes a formula, number or link.
         self.wb = xlsxwriter.Workbook(str(path), {
             "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False,
             "nan_inf_to_errors": True, "default_date_format": "yyyy-mm-dd", "remove_timezone": True,
-            # in_memory: no temporary file per part (hundreds of them cost a second to remove)
-            "in_memory": True})
+            # in_memory: no temporary file per part (hundreds of them cost a second to remove),
+            # but each part whole in memory: the caller says whether the workbook is small enough
+            "in_memory": in_memory})
         self._formats: dict[tuple[str, str, str], Any] = {}
 
     def fmt(self, style: str = "", number: str = "", fill: str = "") -> Any:
@@ -237,22 +264,36 @@ class WorkbookWriter:
         # Tables first: add_table writes the header cells (with the header format); the data
         # cells written below fill the table's rows.
         for t in sheet.tables:
-            ws.add_table(t.first_row - 1, 0, t.last_row - 1, len(t.headers) - 1, {
-                "name": t.name, "style": "Table Style Light 9", "autofilter": True,
-                "columns": [{"header": h, "header_format": self.fmt("header")} for h in t.headers]})
+            self._add_table(ws, t)
         styles, formats, fills = sheet.styles, sheet.formats, sheet.fills
         by_row: dict[int, dict[int, Any]] = {}  # 0-based row -> column -> format
         for r, c in {*styles, *formats, *fills}:
             by_row.setdefault(r - 1, {})[c - 1] = self._cell_format(sheet, r, c)
         no_formats: dict[int, Any] = {}
+        rows = sheet.rows[:EXCEL_ROWS]  # a cell off the grid would be refused
+        self._cells(ws, sheet, enumerate(rows), lambda r: by_row.get(r, no_formats),
+                    lambda r, c: (r + 1, c + 1) in formats, cancelled)
+        if sheet.stream is not None:
+            self._stream(ws, sheet, sheet.stream, len(rows), cancelled)
+        for chart, at_row, at_col in sheet.charts:
+            ws.insert_chart(at_row - 1, at_col - 1, self._chart(sheet, chart),
+                            {"object_position": 1, "x_offset": chart.x_offset})
+
+    def _cells(self, ws: Any, sheet: Sheet, rows: Iterable[tuple[int, Sequence[Any]]],
+               formats_of: Callable[[int], dict[int, Any]], numbered: Callable[[int, int], bool],
+               cancelled: Callable[[], bool]) -> int:
+        """Write `rows` ((0-based row, values)); `formats_of(row)` gives each column's format,
+        `numbered(row, col)` whether the cell has a number format. Returns the rows written."""
         texts: dict[str, str] = {}  # the raw votes repeat their texts: clean each once
         # XlsxWriter's public writers, one per kind of cell: the common ones (text, numbers,
         # times) called here directly, the rest through `_write_other`.
         write_string, write_number = ws.write_string, ws.write_number
-        for r, row in enumerate(sheet.rows[:EXCEL_ROWS]):  # a cell off the grid would be refused
+        n = 0
+        for r, row in rows:
             if r % 5000 == 4999 and cancelled():
                 raise Cancelled
-            row_formats = by_row.get(r, no_formats)
+            n += 1
+            row_formats = formats_of(r)
             if len(row) > EXCEL_COLUMNS:
                 row = row[:EXCEL_COLUMNS]
             for c, v in enumerate(row):
@@ -268,14 +309,27 @@ class WorkbookWriter:
                     write_string(r, c, text, row_formats.get(c))
                 elif kind is int or (kind is float and v - v == 0):  # v - v is nan for nan and ±inf
                     write_number(r, c, v, row_formats.get(c))
-                elif kind is datetime and v.tzinfo is None and (r + 1, c + 1) in formats:
+                elif kind is datetime and v.tzinfo is None and numbered(r, c):
                     # A formatted time is its serial number (what write_datetime writes, cheaper).
                     write_number(r, c, excel_time(v), row_formats.get(c))
                 elif v is not None:
                     self._write_other(ws, sheet, r, c, v, row_formats.get(c))
-        for chart, at_row, at_col in sheet.charts:
-            ws.insert_chart(at_row - 1, at_col - 1, self._chart(sheet, chart),
-                            {"object_position": 1, "x_offset": chart.x_offset})
+        return n
+
+    def _stream(self, ws: Any, sheet: Sheet, stream: Stream, start: int, cancelled: Callable[[], bool]) -> None:
+        """The streamed table's rows from 0-based row `start` on, then the table over them."""
+        col_formats = {c - 1: self.fmt("", f) for c, f in stream.formats.items()}
+        numbered = set(col_formats)
+        rows = zip(range(start, EXCEL_ROWS), stream.rows(), strict=False)  # never off the grid
+        n = self._cells(ws, sheet, rows, lambda _r: col_formats, lambda _r, c: c in numbered, cancelled)
+        if n:
+            # Written after its rows (add_table writes only the header cells, over the same text).
+            self._add_table(ws, Table(stream.name, stream.first_row, stream.first_row + n, stream.headers))
+
+    def _add_table(self, ws: Any, t: Table) -> None:
+        ws.add_table(t.first_row - 1, 0, t.last_row - 1, len(t.headers) - 1, {
+            "name": t.name, "style": "Table Style Light 9", "autofilter": True,
+            "columns": [{"header": h, "header_format": self.fmt("header")} for h in t.headers]})
 
     def _write_other(self, ws: Any, sheet: Sheet, r: int, c: int, v: Any, f: Any) -> None:
         """A cell that is not text, an int or empty (0-based r, c)."""
@@ -523,8 +577,12 @@ def show_axes(path: Path) -> None:
     tmp = path.with_name(path.name + ".axes")
     with zipfile.ZipFile(path) as zin, zipfile.ZipFile(tmp, "w") as zout:
         for info in zin.infolist():
-            data = zin.read(info)
             if info.filename.startswith("xl/charts/chart") and info.filename.endswith(".xml"):
-                data = data.replace(_AXIS_POSITION, b'<c:delete val="0"/>' + _AXIS_POSITION)
-            zout.writestr(info, data, compress_type=info.compress_type)
+                data = zin.read(info).replace(_AXIS_POSITION, b'<c:delete val="0"/>' + _AXIS_POSITION)
+                zout.writestr(info, data, compress_type=info.compress_type)
+            else:  # copied in pieces: a sheet of 400,000 votes is never whole in memory
+                out = zipfile.ZipInfo(info.filename, info.date_time)  # zout fills in its sizes
+                out.compress_type, out.external_attr = info.compress_type, info.external_attr
+                with zin.open(info) as src, zout.open(out, "w") as dst:
+                    shutil.copyfileobj(src, dst, 1 << 20)
     os.replace(tmp, path)
