@@ -16,7 +16,7 @@ from vbp_workshop.core.file.store import BallotMemo, Store
 from vbp_workshop.core.model.changes import Insert
 from vbp_workshop.core.model.poll import REGISTRY, encode
 from vbp_workshop.core.polls import queries
-from vbp_workshop.core.workbook import export
+from vbp_workshop.core.workbook import export, xlsx
 from vbp_workshop.core.workbook.export import ExportCancelled, export_workbook
 from vbp_workshop.core.workbook.poll_sheets import poll_sheets
 from vbp_workshop.core.workbook.xlsx import WorkbookWriter
@@ -171,3 +171,23 @@ def test_an_export_cancelled_while_the_raw_votes_stream_writes_nothing(store: St
         with pytest.raises(ExportCancelled):
             export_workbook(store, tmp_path / "out.xlsx", cancel=cancel)
     assert not (tmp_path / "out.xlsx").exists() and not list(tmp_path.glob("*.tmp*"))
+
+
+def test_a_raw_votes_sheet_too_long_for_a_table_keeps_its_filters_and_says_why(
+        store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past TABLE_ROWS votes the Raw votes are an autofilter, not a table (XlsxWriter records
+    every cell a table covers); the cells are the same and the Audit sheet says why."""
+    import openpyxl
+
+    _votes(store, 300)
+    as_table = export_workbook(store, tmp_path / "table.xlsx")
+    monkeypatch.setattr(xlsx, "TABLE_ROWS", 299)
+    filtered = export_workbook(store, tmp_path / "filtered.xlsx")
+    book = openpyxl.load_workbook(filtered)
+    raw = book["Raw votes"]
+    assert "RawVotes" not in raw.tables and raw.auto_filter.ref == f"A1:K{300 + 1}"
+    assert "RawVotes" in openpyxl.load_workbook(as_table)["Raw votes"].tables
+    notes = [c for row in book["Audit"].iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    assert any("holds 300 votes" in n and "not an Excel table" in n for n in notes)
+    same = workbook_diff._values(str(as_table)), workbook_diff._values(str(filtered))
+    assert same[0]["Raw votes"] == same[1]["Raw votes"]

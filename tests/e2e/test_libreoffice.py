@@ -74,3 +74,19 @@ def test_libreoffice_reads_hostile_text_as_text_intact(hostile: Store, tmp_path:
     # Every raw vote survived (LibreOffice dropped rows at a U+FFFE before).
     raw = [r for r in wb["Raw votes"].iter_rows(min_row=2, values_only=True) if r[0] is not None]
     assert len(raw) == len(hostile.rows("ballots"))
+
+
+def test_libreoffice_keeps_the_filters_and_rows_of_raw_votes_too_long_for_a_table(
+        demo: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past TABLE_ROWS votes the Raw votes sheet is an autofilter, not a table: LibreOffice opens
+    it, keeps the filter on the header row and every vote."""
+    from vbp_workshop.core.workbook import xlsx
+
+    soffice = need_tool("soffice", "libreoffice")
+    votes = len(demo.rows("ballots"))
+    monkeypatch.setattr(xlsx, "TABLE_ROWS", votes - 1)
+    book = export_workbook(demo, tmp_path / "filtered.xlsx")
+    resaved = _convert(soffice, book, tmp_path, "xlsx") / "filtered.xlsx"
+    raw = openpyxl.load_workbook(resaved)["Raw votes"]
+    assert raw.auto_filter.ref and raw.auto_filter.ref.startswith("A1:K")
+    assert sum(1 for r in raw.iter_rows(min_row=2, values_only=True) if r[0] is not None) == votes

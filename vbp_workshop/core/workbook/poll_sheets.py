@@ -113,6 +113,7 @@ def poll_sheets(store: Store, progress: Callable[[float], None],
     rounds = {(r["poll_id"], r["round"]): r for r in store.rows("poll_rounds")}
     all_polls = [Poll.from_row(p) for p in store.rows("polls", order="step, pos, id")]
     n_polls = max(1, len(all_polls))
+    votes = 0
     for i, poll in enumerate(all_polls):
         question = cell_text(poll.question)
         latest_tally = None
@@ -121,6 +122,7 @@ def poll_sheets(store: Store, progress: Callable[[float], None],
             # read the same parsed rows (queries.ballots_kept), without holding every vote.
             rb = queries.ballots(store, poll.id, rnd)
             lines = [line for line, _b in _raw_lines(poll, rnd, rb, min_size)]
+            votes += len(rb)
             info = rounds.get((poll.id, rnd), {})
             # The latest round's tallies are kept for the sector sheets (see queries.ballots_kept).
             t = queries.round_tally(store, poll, rnd) if rnd == poll.round else tally(poll, rb)
@@ -149,7 +151,7 @@ def poll_sheets(store: Store, progress: Callable[[float], None],
 
     raw.streamed_table("RawVotes", ["Poll ID", "Round", "Ballot ID", "Answer (JSON)", "Group", "Source", "Count",
                                     "Step", "Question", "Answer", "Time (UTC)"],
-                       raw_rows, formats={11: "yyyy-mm-dd hh:mm:ss"})
+                       raw_rows, formats={11: "yyyy-mm-dd hh:mm:ss"}, expected=votes)
     # One page wide: an appendix read on screen; on paper a long text is cut at its cell's edge.
     raw.widths = {1: 7, 2: 7, 3: 8, 4: 24, 5: 22, 6: 8, 7: 7, 8: 6, 9: 34, 10: 34, 11: 18}
     audit.table("Audit", ["Poll ID", "Round", "Step", "Question", "Type", "Privacy mode", "Opened (UTC)",
@@ -161,6 +163,9 @@ def poll_sheets(store: Store, progress: Callable[[float], None],
                "sheet shows them; join the rows with a line feed; the SHA-256 of those UTF-8 bytes, in "
                "lower-case hex, must equal the checksum above. Groups below the minimum size show merged, "
                "and an open-text answer the facilitator hid shows as null, here and in the checksum."], "note")
+    if raw.stream is not None and not raw.stream.table:
+        audit.add([f"The Raw votes sheet holds {votes:,} votes: it has filters on its header row but is not an "
+                   "Excel table (a table that long would need more memory than a laptop can spare)."], "note")
     audit.widths = {4: 40, 6: 22, 7: 17, 8: 17, 13: 66}
     return [results, raw, audit]
 

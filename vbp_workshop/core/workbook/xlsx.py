@@ -28,6 +28,9 @@ from vbp_workshop.core.model.text import EXCEL_CELL_LIMIT, clean_text
 
 NAVY = "#12355B"
 EXCEL_ROWS, EXCEL_COLUMNS = 1_048_576, 16_384  # a worksheet's grid
+# XlsxWriter records each cell a table covers (~95 bytes a cell): a streamed table longer than
+# this is written with an autofilter instead (filters, no table), so 400,000 votes stay under 1 GB.
+TABLE_ROWS = 200_000
 MAX_ROW_HEIGHT = 409  # points: Excel's limit
 LINE_HEIGHT = 15
 # A4 landscape, 0.7" side margins: the printable width in character-width units (~5.6 pt each).
@@ -86,6 +89,7 @@ class Stream:
     headers: list[str]
     rows: Callable[[], Iterable[Sequence[Any]]]
     formats: dict[int, str]  # 1-based column -> number format
+    table: bool = True  # False: an autofilter over the rows instead of an Excel table
 
 
 @dataclass
@@ -200,12 +204,13 @@ class Sheet:
 
 
     def streamed_table(self, name: str, headers: Sequence[str], rows: Callable[[], Iterable[Sequence[Any]]],
-                       formats: dict[int, str] | None = None) -> None:
+                       formats: dict[int, str] | None = None, expected: int = 0) -> None:
         """A header row, then `rows()` read while the sheet is written (an Excel table with
-        filters, when it yields any): the sheet's last content."""
+        filters, when it yields any; an autofilter past TABLE_ROWS `expected` rows): the sheet's
+        last content."""
         headers = unique([cell_text(str(h)) for h in headers])
         first = self.add(headers, "header")
-        self.stream = Stream(name, first, headers, rows, dict(formats or {}))
+        self.stream = Stream(name, first, headers, rows, dict(formats or {}), table=expected <= TABLE_ROWS)
 
 
 def unique(names: list[str]) -> list[str]:
@@ -322,7 +327,9 @@ class WorkbookWriter:
         numbered = set(col_formats)
         rows = zip(range(start, EXCEL_ROWS), stream.rows(), strict=False)  # never off the grid
         n = self._cells(ws, sheet, rows, lambda _r: col_formats, lambda _r, c: c in numbered, cancelled)
-        if n:
+        if n and not stream.table:  # filter buttons on the header, as a table has
+            ws.autofilter(stream.first_row - 1, 0, stream.first_row - 1 + n, len(stream.headers) - 1)
+        elif n:
             # Written after its rows (add_table writes only the header cells, over the same text).
             self._add_table(ws, Table(stream.name, stream.first_row, stream.first_row + n, stream.headers))
 
