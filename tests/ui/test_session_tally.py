@@ -10,6 +10,7 @@ from vbp_workshop.core.intake.votes import Vote
 from vbp_workshop.core.model.changes import Update
 from vbp_workshop.core.operations.live import close_poll, open_poll, reveal
 from vbp_workshop.core.polls import queries
+from vbp_workshop.core.polls.tally import tally_by_group
 from vbp_workshop.ui.main_window import MainWindow
 
 
@@ -67,7 +68,7 @@ def test_the_group_split_on_the_projector_follows_the_votes_without_reading_the_
     pid = next(p.id for p in queries.polls(session.store) if p.kind == "single" and p.privacy != "anonymous_nogroup")
     open_poll(session.store, session.live, pid)
     poll = queries.get_poll(session.store, pid)
-    session.group_tallies(poll)  # the round's ballots read from the file once
+    session.result(poll)  # the round's ballots read from the file once
     writer = session.start_writer()
     reads: list[int] = []
     real = queries.ballots
@@ -75,7 +76,7 @@ def test_the_group_split_on_the_projector_follows_the_votes_without_reading_the_
     for n in range(8):
         writer.vote(Vote(pid, poll.round, f"d-split-{n}", "pharma", n % len(poll.options), f"uid-split-{n}"))
     drained(session, qtbot, 8)
-    groups = session.group_tallies(poll)
+    groups = session.result(poll).groups
     assert reads == []  # the split is tallied from the kept ballots, as the plain result is
     assert groups == queries.group_tallies(session.store, poll)
     assert groups["pharma"].respondents >= 8
@@ -102,21 +103,40 @@ def test_opening_closing_and_revealing_keep_what_was_counted(demo_window: MainWi
 
 
 def test_the_spread_note_may_trail_a_burst_but_catches_up_when_it_stops(demo_window: MainWindow, qtbot) -> None:
-    from vbp_workshop.ui.polls import sector_view
-
     session = demo_window.session
     assert session is not None
     pid = next(p.id for p in queries.polls(session.store) if p.kind == "scale")
     open_poll(session.store, session.live, pid)
     poll = queries.get_poll(session.store, pid)
-    first = sector_view.spreads(session, poll)[0].n
+    first = session.result(poll).spreads[0].n
     writer = session.start_writer()
     for n in range(5):
         writer.vote(Vote(pid, poll.round, f"d-lag-{n}", "pharma", 1, f"uid-lag-{n}"))
     drained(session, qtbot, 5)
     assert session.round_tally(poll).respondents == first + 5  # the chart's tally is never behind
-    assert sector_view.spreads(session, poll)[0].n == first  # within half a second: the note lags
+    assert session.result(poll).spreads[0].n == first  # within half a second: the note lags
     redraws: list[int] = []
     session.changed.connect(lambda c: redraws.append(1) if c.event == "votes" and pid in c.polls else None)
     qtbot.waitUntil(lambda: bool(redraws), timeout=3000)  # the votes stopped: screens are told to redraw
-    assert sector_view.spreads(session, poll)[0].n == first + 5
+    assert session.result(poll).spreads[0].n == first + 5
+
+
+def test_a_result_keeps_the_ballots_it_was_made_from_when_a_phone_changes_its_answer(
+        demo_window: MainWindow, qtbot) -> None:
+    """A split is computed when first drawn, from the ballots its result was made from: a later
+    drain that changes an answer makes a new result, never changes the old one's ballots."""
+    session = demo_window.session
+    assert session is not None
+    pid = next(p.id for p in queries.polls(session.store) if p.kind == "single"
+               and len(queries.group_tallies(session.store, p)) > 1)
+    open_poll(session.store, session.live, pid)
+    poll = queries.get_poll(session.store, pid)
+    writer = session.start_writer()
+    writer.vote(Vote(pid, poll.round, "d-snap", "pharma", 0, "uid-snap-1"))
+    drained(session, qtbot, 1)
+    earlier = session.result(poll)
+    expected = tally_by_group(poll, list(earlier.ballots), earlier.min_group)
+    writer.vote(Vote(pid, poll.round, "d-snap", "provider", 1, "uid-snap-2"))  # the same phone, again
+    drained(session, qtbot, 2)
+    assert earlier.groups == expected  # drawn only now, from the ballots it was made from
+    assert session.result(poll).groups == queries.group_tallies(session.store, poll) != expected

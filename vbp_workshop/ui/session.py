@@ -13,9 +13,10 @@ from __future__ import annotations
 import json
 import queue
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
@@ -27,21 +28,28 @@ from vbp_workshop.core.intake.votes import VoteWriter
 from vbp_workshop.core.model.changes import FACILITATOR, LIVE, PHONE, REDO, UNDO, Changes, Edit
 from vbp_workshop.core.model.poll import Poll
 from vbp_workshop.core.model.room import LiveState
-from vbp_workshop.core.model.tally import Ballot, Tally
+from vbp_workshop.core.model.tally import Tally
 from vbp_workshop.core.operations import Refused
 from vbp_workshop.core.polls import queries
-from vbp_workshop.core.polls.equal_groups import equal_group_tally
-from vbp_workshop.core.polls.tally import tally, tally_by_group
+from vbp_workshop.core.polls.round_result import RoundResult, round_result
 
 DRAIN_MS = 25
 CATCH_UP_MS = 600  # a result allowed to lag the votes is brought up to date this long after
 RESULT_MS = 400  # the phones' revealed result follows the votes at most this often
-T = TypeVar("T")
+# The spreads may trail a burst of votes by this long (a note beside the chart: they cost as much
+# as the tally itself, measured 10 ms for 2,000 agreement ballots).
+SPREAD_LAG_S = 0.5
 
 
 def fingerprint(poll: Poll) -> tuple[Any, ...]:
     """What a result computed from a poll's ballots depends on besides the ballots."""
     return (poll.kind, poll.options, poll.privacy, repr(sorted(poll.settings.items())))
+
+
+@dataclass(frozen=True)
+class _Kept:
+    value: RoundResult
+    spreads_at: float  # when its spreads were computed (time.monotonic)
 
 
 class EditCommand(QUndoCommand):
@@ -101,11 +109,12 @@ class Session(QObject):
         # closed or crashed mid-vote) takes votes again as soon as phone voting restarts, and
         # any later change to the polls (an edit, an undo) reaches the phones the same way.
         operations.derive(store, self.live)
-        # Results computed from a round's ballots (its tally, the group and sector splits, the
-        # spreads), shared by every screen until those ballots change: the panel, the projector
-        # and the trust pulse each ask for the same ones on every drain and every click.
-        self._derived: dict[tuple[Any, ...], tuple[Any, float]] = {}  # value, when computed
+        # Each round's result (its tally, the group and sector splits, the spreads, the lines),
+        # shared by every screen until the round's ballots change: the panel, the projector and
+        # the trust pulse each ask for the same one on every drain and every click.
+        self._results: dict[tuple[Any, ...], _Kept] = {}
         self._stale: set[tuple[Any, ...]] = set()  # computed before the latest votes of its round
+        self._lagging: set[tuple[Any, ...]] = set()  # current, but its spreads trail the votes
         # Each tallied round's ballots by id, answers parsed, kept current from the drained vote
         # notices: a drain re-tallies without reading the file again (measured with 2,000 ballots:
         # reading them back cost ~30 ms of the GUI thread per drain, the tally itself ~6 ms).
@@ -142,42 +151,37 @@ class Session(QObject):
     def mirror_status(self) -> MirrorState | None:
         return self.keeper.status()
 
-    def derived(self, poll: Poll, round_: int | None, what: str, compute: Callable[[list[Ballot]], T],
-                lag_s: float = 0.0) -> T:
-        """`compute(ballots)` for a poll round, computed once per change of its ballots (or of
-        the poll's options and settings); `what` names the result. Do not change what it returns.
+    def result(self, poll: Poll, round_: int | None = None) -> RoundResult:
+        """A poll round's result as every screen shows it (`core/polls/round_result.py`: the
+        tally, the group and sector splits, the spreads, the divergence and their lines),
+        computed once per change of the round's ballots (or of the poll's options and settings),
+        from the ballots kept here. Shared: do not change what it holds.
 
-        `lag_s`: a result that may trail a burst of votes by this long (a note beside the chart,
-        not the chart) is recomputed at most that often while votes arrive, and once more when
-        they stop, so it always ends up current."""
+        The spreads (a note beside the chart, not the chart) may trail a burst of votes by
+        `SPREAD_LAG_S`: while votes arrive they are computed afresh at most that often (the
+        tally and the splits always are), and once more when the votes stop."""
         r = round_ or poll.round
-        key = (poll.id, r, what, fingerprint(poll))
-        hit = self._derived.get(key)
-        if hit is not None and key in self._stale and time.monotonic() - hit[1] < lag_s:
+        key = (poll.id, r, fingerprint(poll))
+        hit = self._results.get(key)
+        if hit is not None and key not in self._stale:
+            return hit.value
+        ballots = self.round_ballots(poll, r)
+        smallest = queries.min_group(self.store)
+        now = time.monotonic()
+        if hit is not None and hit.value.spreads and now - hit.spreads_at < SPREAD_LAG_S:
+            value = round_result(poll, ballots, smallest, r, spreads=hit.value.spreads)
+            self._results[key] = _Kept(value, hit.spreads_at)
+            self._lagging.add(key)
             self._catch_up.start()  # when the votes stop, every screen asks again
-            return hit[0]  # type: ignore[no-any-return]
-        if hit is None or key in self._stale:
-            value = compute(self.round_ballots(poll, r))
-            self._derived[key] = (value, time.monotonic())
-            self._stale.discard(key)
-            return value
-        return hit[0]  # type: ignore[no-any-return]
+        else:
+            self._results[key] = _Kept(round_result(poll, ballots, smallest, r), now)
+            self._lagging.discard(key)
+        self._stale.discard(key)
+        return self._results[key].value
 
     def round_tally(self, poll: Poll, round_: int | None = None) -> Tally:
-        """The tally of a poll round, computed once per change of its votes."""
-        return self.derived(poll, round_, "tally", lambda ballots: tally(poll, ballots))
-
-    def equal_tally(self, poll: Poll, round_: int | None = None) -> Tally | None:
-        """The round's result with each stakeholder group counted once (core/equal_groups.py)."""
-        smallest = queries.min_group(self.store)
-        return self.derived(poll, round_, "equal", lambda ballots: equal_group_tally(poll, ballots, smallest))
-
-    def group_tallies(self, poll: Poll, round_: int | None = None) -> dict[str, Tally]:
-        """The round's result per stakeholder group, from the live ballots (no file read per drain)."""
-        if not poll.keeps_groups:
-            return {}
-        smallest = queries.min_group(self.store)
-        return self.derived(poll, round_, "groups", lambda ballots: tally_by_group(poll, ballots, smallest))
+        """The tally of a poll round (its `result`'s): what the live operations are handed."""
+        return self.result(poll, round_).tally
 
     def round_ballots(self, poll: Poll, round_: int | None = None) -> list[dict[str, Any]]:
         """A poll round's ballots as the file holds them (answers parsed into "parsed"), kept
@@ -216,13 +220,15 @@ class Session(QObject):
             # Edits, hand counts, undo, a new minimum group size: read the file again. Opening,
             # closing and revealing change no ballot, so what was computed stays good (a click
             # then costs no re-read and no re-tally of thousands of ballots).
-            self._derived.clear()
+            self._results.clear()
             self._stale.clear()
+            self._lagging.clear()
             self._ballots.clear()
 
     def _keep_ballots(self, votes: list[dict[str, Any]]) -> None:
         """Apply drained vote notices to the kept rounds (a replaced ballot keeps its id, its
-        place and whether the facilitator hid it), and forget those rounds' tallies."""
+        place and whether the facilitator hid it), and mark those rounds' results stale. A kept
+        ballot is replaced, never changed in place: a result holds the ballots it was made from."""
         touched = set()
         for v in votes:
             where = (int(v["poll_id"]), int(v["round"]))
@@ -233,13 +239,13 @@ class Session(QObject):
             fresh = {"answer": v["answer"], "parsed": json.loads(v["answer"]), "grp": v["grp"],
                      "ballot_uid": v["uid"], "updated_at": v["at"]}
             old = rows.get(int(v["id"]))
-            if old is not None:
-                old.update(fresh)
+            if old is not None:  # a new dict: a result computed before keeps the ballots it had
+                rows[int(v["id"])] = {**old, **fresh}
             else:
                 rows[int(v["id"])] = {"id": int(v["id"]), "poll_id": where[0], "round": where[1],
                                       "voter": v["voter"], "source": v["source"], "weight": v["weight"],
                                       "hidden": v["hidden"], "created_at": v["at"], **fresh}
-        self._stale.update(k for k in self._derived if k[:2] in touched)
+        self._stale.update(k for k in self._results if k[:2] in touched)
 
     def apply(self, edits: Sequence[Edit], origin: str = FACILITATOR) -> list[Edit]:
         """Apply a batch through the core operation (its rules included); returns the inverse."""
@@ -282,6 +288,8 @@ class Session(QObject):
         self._timer.stop()
 
     def _announce_stale(self) -> None:
+        self._stale |= self._lagging  # the votes stopped: the next ask computes the spreads too
+        self._lagging.clear()
         polls = {k[0] for k in self._stale}
         if polls:  # redraw once more: the lagging results are computed afresh
             self.changed.emit(Changes(frozenset({"ballots"}), PHONE, event="votes", polls=frozenset(polls)))

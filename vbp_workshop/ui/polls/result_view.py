@@ -23,9 +23,10 @@ from vbp_workshop.core.model.changes import Update
 from vbp_workshop.core.model.domain import GROUP_LABELS
 from vbp_workshop.core.model.poll import Poll
 from vbp_workshop.core.model.tally import Tally
+from vbp_workshop.core.polls.round_result import RoundResult
 from vbp_workshop.core.polls.spreads import apart_words, divergence_details
 from vbp_workshop.core.polls.tally import divergence
-from vbp_workshop.ui.polls import over_time, sector_view
+from vbp_workshop.ui.polls import over_time
 from vbp_workshop.ui.polls.charts import chart_for
 from vbp_workshop.ui.polls.charts.base import PollChart
 from vbp_workshop.ui.polls.charts.groups import GroupChart
@@ -136,11 +137,15 @@ class ResultView(QWidget):
         lay.addWidget(self.figures)
         lay.addWidget(chart_split, 1)
 
-    def current_tally(self) -> Tally | None:
+    def current_result(self) -> RoundResult | None:
+        """The chosen round's result, as the session keeps it (computed once per change)."""
         if not self.poll:
             return None
-        r = self.round_box.currentData() or self.poll.round
-        return self.session.round_tally(self.poll, r)
+        return self.session.result(self.poll, self.round_box.currentData() or self.poll.round)
+
+    def current_tally(self) -> Tally | None:
+        result = self.current_result()
+        return result.tally if result is not None else None
 
     def clear(self) -> None:
         """No poll selected: the last chart stays behind the heading's "No poll selected"."""
@@ -161,8 +166,9 @@ class ResultView(QWidget):
             self.compare.setEnabled(over_time.can_compare(self.session, poll))
             self.compare.setText("Compare with earlier days" if over_time.has_earlier(self.session, poll)
                                  else "Compare rounds")
-        t = self.current_tally()
-        assert t is not None
+        result = self.current_result()
+        assert result is not None
+        t = result.tally
         self.text_box.setVisible(poll.kind == "text")
         if poll.kind == "text":
             self._fill_answers()
@@ -175,25 +181,18 @@ class ResultView(QWidget):
             self._say_divergence(f"Change between {what}: {apart_words(d)}" if pair else "",
                                  divergence_details(d) if pair else "")
         elif self.by_sector.isChecked() and poll.keeps_groups:
-            groups, labels, line = sector_view.sector_split(self.session, poll, self.round_box.currentData())
-            self.group_chart.set_groups(poll, groups, labels)
+            self.group_chart.set_groups(poll, result.sectors, result.sector_labels)
             self.stack.setCurrentWidget(self.group_chart)
-            self._say_divergence(line, sector_view.sector_details(self.session, poll, self.round_box.currentData()))
+            self._say_divergence(result.sector_line, result.sector_details)
         elif self.by_group.isChecked() and poll.keeps_groups:
-            groups = self.session.group_tallies(poll, self.round_box.currentData())
-            self.group_chart.set_groups(poll, groups, GROUP_LABELS)
+            self.group_chart.set_groups(poll, result.groups, GROUP_LABELS)
             self.stack.setCurrentWidget(self.group_chart)
-            d, pair = divergence(poll, groups)
-            self._say_divergence(
-                f"Groups differ most: {GROUP_LABELS.get(pair[0], pair[0])} and "
-                f"{GROUP_LABELS.get(pair[1], pair[1])}, {apart_words(d)}" if pair
-                else "Too few respondents per group to compare.", divergence_details(d) if pair else "")
+            self._say_divergence(result.group_line, result.group_details)
         else:
             chart = self.chart(poll.kind)
             chart.set_tally(poll, t)
             self.stack.setCurrentWidget(chart)
-            self._say_divergence(sector_view.spread_line(self.session, poll, self.round_box.currentData()),
-                                 sector_view.spread_details(self.session, poll, self.round_box.currentData()))
+            self._say_divergence(result.spread_line(poll), result.spread_details)
         return t
 
     def _say_divergence(self, text: str, details: str = "") -> None:

@@ -17,12 +17,12 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QStackedWidget, 
 
 from vbp_workshop.core.model.domain import GROUP_LABELS
 from vbp_workshop.core.model.poll import Poll
-from vbp_workshop.core.model.tally import Tally
 from vbp_workshop.core.model.words import plural
 from vbp_workshop.core.polls import queries
-from vbp_workshop.core.polls.tally import divergence, headline
+from vbp_workshop.core.polls.round_result import RoundResult
+from vbp_workshop.core.polls.tally import headline
 from vbp_workshop.core.steps.checks import RAG_COLOURS
-from vbp_workshop.ui.polls import over_time, sector_view
+from vbp_workshop.ui.polls import over_time
 from vbp_workshop.ui.polls.answers_view import AnswersView
 from vbp_workshop.ui.polls.charts import chart_for
 from vbp_workshop.ui.polls.charts.base import PollChart
@@ -370,7 +370,8 @@ class ProjectorWindow(QWidget):
             self.hidden_note.setText("Welcome. Questions will appear here.")
             return
         poll = self.poll = queries.get_poll(self.session.store, poll.id)
-        tally = self.session.round_tally(poll)
+        result = self.session.result(poll)
+        tally = result.tally
         self.question.setText(poll.question)
         state = {"open": "voting open" if self.phones_on else "open · phones off, hands up",
                  "closed": "voting closed", "draft": "not open yet"}[poll.state]
@@ -390,13 +391,13 @@ class ProjectorWindow(QWidget):
             self.headline.setText("")
         elif self.compare and over_time.can_compare(self.session, poll):
             self._show_rounds(poll)
-        elif self.split and self._show_groups(poll, tally):
+        elif self.split and self._show_groups(poll, result):
             pass
         else:
             chart = self.chart(poll.kind)
             chart.set_tally(poll, tally)
             self.stack.setCurrentWidget(chart)
-            self.headline.setText(sector_view.with_note(self.session, poll, headline(tally)))
+            self.headline.setText(result.with_note(poll, headline(tally)))
 
     def chart(self, kind: str) -> PollChart:
         chart = self.charts.get(kind)
@@ -406,19 +407,18 @@ class ProjectorWindow(QWidget):
             self.stack.addWidget(chart)
         return chart
 
-    def _show_groups(self, poll: Poll, tally: Tally) -> bool:
+    def _show_groups(self, poll: Poll, result: RoundResult) -> bool:
         if self.by_sector:
-            groups, labels, _line = sector_view.sector_split(self.session, poll)
+            groups, labels, pair = result.sectors, result.sector_labels, result.sector_pair
         else:
-            groups, labels = self.session.group_tallies(poll), GROUP_LABELS
+            groups, labels, pair = result.groups, GROUP_LABELS, result.group_pair
         if not groups:
             return False
         self.group_chart.set_groups(poll, groups, labels)
         self.stack.setCurrentWidget(self.group_chart)
-        _distance, pair = divergence(poll, groups)
         line = (f"Furthest apart: {labels.get(pair[0], pair[0])} and {labels.get(pair[1], pair[1])}" if pair
-                else headline(tally))
-        self.headline.setText(sector_view.with_note(self.session, poll, line))
+                else headline(result.tally))
+        self.headline.setText(result.with_note(poll, line))
         return True
 
     def _show_rounds(self, poll: Poll) -> None:

@@ -120,21 +120,19 @@ class TrustPulse(QWidget):
 
     def refresh(self) -> None:
         from vbp_workshop.core.model.domain import GROUP_LABELS
-        from vbp_workshop.core.polls import queries
         from vbp_workshop.core.polls.spreads import apart_words, divergence_details
-        from vbp_workshop.core.polls.tally import divergence
 
         poll = self.poll()
         if poll is None:
             self.gaps.setText("No trust-pulse poll in this step (its target is “trust”).")
             return
-        store = self.ctx.session.store
-        t = self.ctx.session.round_tally(poll)
+        result = self.ctx.session.result(poll)
+        t = result.tally
         self.chart.set_tally(poll, t)
         ranked = sorted(((g, o) for o, g in zip(poll.options, t.means, strict=False) if g is not None),
                         reverse=True)
         lines = [f"{n}. {o}: gap {g:+.1f}" for n, (g, o) in enumerate(ranked, 1)]
-        d, pair = divergence(poll, queries.group_tallies(store, poll))
+        d, pair = result.group_divergence, result.group_pair
         if pair:
             lines.append(f"Groups see it most differently: {GROUP_LABELS.get(pair[0], pair[0])} and "
                          f"{GROUP_LABELS.get(pair[1], pair[1])}, {apart_words(d)} — use “Split by "
