@@ -235,6 +235,8 @@ def test_a_file_in_a_synced_folder_is_worked_on_locally_and_mirrored_back_atomic
         assert sorted(p.name for p in target.parent.iterdir() if not p.name.startswith("seen-")) == ["Day one.vbpw"]
         for n in range(6):
             store.apply([Insert("partners", {"name": f"Partner {n}"})])
+            # The subject, not a wait: edits arriving as typed, closer than the 0.3 s settle, so
+            # the mirror copies while edits keep coming (the watcher must never see a torn file).
             time.sleep(0.15)
         wait_for(lambda: not mirror.status().pending and "Partner 5" in partners_in(target))
         state = mirror.status()

@@ -263,3 +263,35 @@ def test_a_gap_between_groups_of_four_and_five_does_not_lead_a_clear_one_between
     assert z_s == pytest.approx(0.4 / (sd_p**2 / 4 + sd_q**2 / 5) ** 0.5)
     assert z_l == pytest.approx(0.25 / ((0.125**2 / 20) * 2) ** 0.5)
     assert z_l > z_s  # the clear difference ranks first
+
+
+def test_the_furthest_pair_reads_as_one_above_the_other_in_their_own_words() -> None:
+    from vbp_workshop.core.polls.divergence import pair_text, sector_pair_text
+
+    assert pair_text(("provider", "pharma"), {"provider": "NHS providers"}) == "NHS providers above pharma"
+    assert pair_text(("a", "b"), {"a": "Alpha", "b": "Beta"}) == "Alpha above Beta"
+    assert pair_text(("x", "y"), {}) == "x above y"  # a name without a label is shown as it is
+    assert pair_text(None, {"a": "Alpha"}) == ""
+    assert sector_pair_text(("industry", "other")) == "Industry above Other (merged)"
+    assert sector_pair_text(("nhs", "patients")) == "NHS above Patients and public"
+
+
+def test_a_hand_count_weighs_as_many_people_as_hands_when_a_group_or_sector_is_sized() -> None:
+    hands = [b(0, "provider", weight=3)]  # one hand-count ballot: three people
+    assert list(group_ballots_in_sectors(hands, 3)) == ["provider"]
+    assert list(sector_ballots(hands, 3)) == ["nhs"]
+    assert group_ballots_in_sectors(hands, 4) == {} and sector_ballots(hands, 4) == {}
+
+
+def test_the_merged_other_is_shown_once_it_reaches_the_minimum_exactly() -> None:
+    # no sector reaches 3 alone (nhs 2, industry 1): together 3, the minimum, so shown as "other"
+    ballots = [b(0, "provider"), b(0, "payer"), b(1, "pharma")]
+    assert {s: len(bs) for s, bs in sector_ballots(ballots, 3).items()} == {"other": 3}
+    assert sector_ballots(ballots[:2], 3) == {}
+
+
+def test_the_group_called_other_joins_the_cross_sector_other_not_its_sectors_rest() -> None:
+    # two from "other" and two from "policy" (both in the wider sector), minimum 3: the policy
+    # pair has no sector partner large enough, so all four end in the one cross-sector "other"
+    ballots = [b(0, "other")] * 2 + [b(1, "policy")] * 2
+    assert {g: len(bs) for g, bs in group_ballots_in_sectors(ballots, 3).items()} == {"other": 4}

@@ -242,3 +242,23 @@ def test_shares_are_compared_as_total_variation_not_the_largest_gap() -> None:
 def test_open_text_has_no_divergence() -> None:
     p = poll("text", ())
     assert divergence(p, {"x": tally(p, [b("a")]), "y": tally(p, [b("b")])}) == (0.0, None)
+
+
+def test_a_tally_of_a_kind_this_version_does_not_know_reads_as_its_number_of_answers() -> None:
+    t = tally(poll("no-such-kind"), [b(0), b(1), b(0, source="hand", weight=2)])
+    assert (t.respondents, t.by_source) == (4, {"phone": 2, "hand": 2})
+    assert headline(t) == "4 answers"
+
+
+def test_divergence_names_the_first_pair_in_name_order_when_two_pairs_are_as_far_apart() -> None:
+    p = poll("single", ("A", "B"))
+    groups = {g: tally(p, [b(answer)]) for g, answer in (("c", 1), ("a", 0), ("b", 1))}
+    # a-b and a-c are both wholly apart (1.0); b-c agree (0.0)
+    assert divergence(p, groups) == (1.0, ("a", "b"))
+
+
+def test_divergence_is_given_to_four_places() -> None:
+    p = poll("single", ("A", "B", "C"))
+    groups = {"x": tally(p, [b(0), b(1), b(2)]), "y": tally(p, [b(0)] * 3)}
+    # shares (1/3, 1/3, 1/3) against (1, 0, 0): half of 2/3 + 1/3 + 1/3 = 2/3
+    assert divergence(p, groups) == (0.6667, ("x", "y"))

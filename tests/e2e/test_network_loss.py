@@ -18,6 +18,7 @@ import pytest
 from benchmarks.lossy_proxy import Faults, LossyProxy
 from benchmarks.room_phones import Phone, join_all, settle, wait_for
 from tests.server.conftest import Room
+from tests.waits import until
 from vbp_workshop.core.operations.live import close_poll
 from vbp_workshop.core.polls import queries
 
@@ -80,13 +81,17 @@ async def lossy_room(room: Room) -> None:
         first = room.open("single")
         key = (first, queries.get_poll(room.store, first).round)
         assert await wait_for(lambda: all(key in p.seen for p in phones), 15), on_poll(phones, first)
-        # Mid-burst the Wi-Fi drops for everyone, and comes back after two seconds.
-        await asyncio.sleep(1.0)
+        # Mid-burst (a quarter of the phones' ballots acknowledged) the Wi-Fi drops for everyone.
+        await until(lambda: sum(bool(p.ballots.get(key) and p.ballots[key].acked_at) for p in phones)
+                    >= len(phones) // 4, 15, "a quarter of the first poll's ballots acknowledged")
+        refused = proxy.stats["refused"]
         assert proxy.cut_all() > 0
         proxy.away = True
         # While the phones are away the facilitator moves on: they must see the new poll on return.
         second = room.open("scale")
-        await asyncio.sleep(2.0)
+        # The Wi-Fi comes back once the phones have found it gone: as many connections refused
+        # while away as there are phones (their streams reconnecting, their ballots retried).
+        await until(lambda: proxy.stats["refused"] - refused >= len(phones), 30, "the phones refused while away")
         proxy.away = False
         assert await wait_for(lambda: not on_poll(phones, second), 20), on_poll(phones, second)
         await settle(phones, 40)
@@ -122,8 +127,12 @@ async def lost_acks(room: Room) -> None:
         poll_id = room.open("agreement")
         assert await wait_for(lambda: proxy.stats["acks_dropped"] == n, 10), proxy.stats
         proxy.away = True
+        tried = {p.n: p.ballots[(poll_id, 1)].attempts for p in phones}
         close_poll(room.store, room.live, poll_id)
-        await asyncio.sleep(0.5)
+        # The phones stay away until each one still unacknowledged has retried once more (and
+        # found no network); the earliest voters may have had their retry acknowledged already.
+        await until(lambda: all(p.ballots[(poll_id, 1)].acked_at or p.ballots[(poll_id, 1)].attempts > tried[p.n]
+                                for p in phones), 20, "every unacknowledged phone retrying while away")
         proxy.away = False
         await settle(phones, 30)
         ballots = [p.ballots[(poll_id, 1)] for p in phones]

@@ -55,8 +55,8 @@ def test_the_wifi_drops_a_poll_opens_meanwhile_and_the_phone_catches_up_without_
     # While the phone is away the facilitator closes the question and opens the next one.
     close_poll(room.store, room.live, first)
     second = queries.get_poll(room.store, room.open("scale"))
-    phone.wait_for_timeout(2500)
-    assert phone.inner_text("#question") != second.question  # it really was cut off
+    phone.wait_for_timeout(2500)  # the subject, not a wait: the phone stays away a while ...
+    assert phone.inner_text("#question") != second.question  # ... and really was cut off
     net.back()
     on_question(phone, second.question)
     connected(phone)
@@ -146,7 +146,7 @@ def test_reconnects_wait_longer_each_time_and_phones_spread_out(
         page.on("request", lambda r, t=times: t.append(time.monotonic()) if r.url.endswith("/api/events") else None)
     cut = time.monotonic()
     net.drop()
-    phones[0].wait_for_timeout(7000)
+    phones[0].wait_for_timeout(7000)  # the subject: the outage the phones' retry times are measured over
     net.back()
     for page in phones:
         connected(page, timeout=40000)

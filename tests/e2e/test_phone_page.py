@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from tests.waits import wait_until
 from vbp_workshop.core.model.poll import BallotError, validate
 from vbp_workshop.core.operations.live import close_poll, open_poll, reveal
 from vbp_workshop.core.polls import queries
@@ -95,8 +96,8 @@ def test_the_phone_follows_close_and_reveal_and_can_change_its_answer(room: Room
     phone.locator(".scale button", has_text="5").first.click()
     phone.click("#send")
     phone.wait_for_function("() => document.getElementById('status').className.includes('ok')")
-    phone.wait_for_timeout(100)
-    assert [b["answer"] for b in my_ballots(room, poll)] == ["5"]  # changed, not counted twice
+    # changed, not counted twice
+    wait_until(lambda: [b["answer"] for b in my_ballots(room, poll)] == ["5"], 10, "the one ballot changed to 5")
     close_poll(room.store, room.live, pid)
     phone.wait_for_selector("#wait:not([hidden])")
     assert "closed" in phone.inner_text("#wait-title")

@@ -76,7 +76,9 @@ def test_ballots_sent_while_voting_was_off_arrive_when_it_restarts(window: MainW
         for phone in phones:  # each has tried and is waiting for the laptop
             phone.wait_for_function(
                 "() => /Sending|Not sent|weak/.test(document.getElementById('status').textContent)", timeout=60_000)
-        time.sleep(3)  # voting stays off a while; the phones keep trying meanwhile
+        # The subject, not a wait: voting stays off a while (every phone has already tried, above)
+        # and the phones keep retrying meanwhile; the restart must still collect every ballot.
+        time.sleep(3)
         room.start_voting("127.0.0.1", host="127.0.0.1", port=port)  # the same address as before
         restarted = time.monotonic()
         qtbot.waitUntil(lambda: session.round_tally(queries.get_poll(session.store, pid)).respondents == 3,

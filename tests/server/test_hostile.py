@@ -16,6 +16,7 @@ from typing import Any
 import aiohttp
 from yarl import URL
 
+from tests.waits import until
 from vbp_workshop.core.intake.votes import token_hash
 
 from .conftest import Room
@@ -249,7 +250,8 @@ def test_a_device_holds_at_most_three_streams_and_its_newest_wins(room: Room) ->
                 r = await s.get(room.base + "/api/events")
                 await r.content.readline()  # the first snapshot: the stream is open
                 streams.append(r)
-            await asyncio.sleep(0.3)
+            # the server has ended the two oldest (the newest three stay open)
+            await until(lambda: room.server.server_stats()["open_streams"] == 3, 10, "two streams ended")
             ended = []
             for r in streams:
                 try:

@@ -17,6 +17,7 @@ from typing import Any
 import aiohttp
 import pytest
 
+from tests.waits import wait_until
 from vbp_workshop.core import operations
 from vbp_workshop.core.file.store import Store
 from vbp_workshop.core.model.room import LiveState
@@ -149,10 +150,8 @@ def test_stop_keeps_every_acknowledged_ballot_and_ends_the_process(demo: Store) 
 def test_a_server_process_that_dies_is_seen_as_stopped(served) -> None:
     _store, _live, server = served
     os.kill(server.pid, signal.SIGKILL)
-    end = time.monotonic() + 5
-    while server.running and time.monotonic() < end:
-        time.sleep(0.05)
-    assert not server.running and server.server_stats() == {}
+    wait_until(lambda: not server.running, 5, "the killed process seen as stopped")
+    assert server.server_stats() == {}
 
 
 def test_an_address_that_cannot_be_served_is_reported_with_its_reason(demo: Store) -> None:
