@@ -125,8 +125,10 @@ def test_focus_moves_to_the_question_after_joining_and_new_questions_are_announc
     assert page.evaluate("() => document.activeElement.textContent") == "7"
     page.evaluate("() => { window.__moves = []; document.addEventListener('focusin', "
                   "(e) => window.__moves.push(e.target.id || e.target.textContent)); }")
-    room.live.show_result(poll.id, None)  # a change the phones are sent, same poll on screen
-    page.wait_for_timeout(300)
+    drawn = page.evaluate("() => document.documentElement.dataset.version")
+    again = next(p for p in room.live.open_polls() if p.id == poll.id)
+    room.live.open_poll(again)  # the same question sent again: the phones get a change, the same poll
+    page.wait_for_function(f"() => document.documentElement.dataset.version !== {drawn!r}")
     assert page.evaluate("() => document.activeElement.textContent") == "7"
     assert page.get_attribute(".scale button:has-text('7')", "aria-pressed") == "true"
     # Closing is announced. Updates arrive in order, so once the close is shown the update before

@@ -253,6 +253,8 @@ const vbpMemory = (function () {
 
   function render(snap) {
     if (!snap || typeof snap !== "object") return;
+    // The room's state this page last drew (a page's tests wait on it rather than on a clock).
+    if (typeof snap.version === "number") document.documentElement.dataset.version = String(snap.version);
     // Another workshop, or a new sitting: what the phone kept for the last is forgotten, and a
     // question on screen is built again from this sitting's memory (none), never shown as answered.
     if (vbpMemory.serve(snap.workshop, snap.sitting)) current = null;
