@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LIBRARIES = ("XlsxWriter", "openpyxl", "aiohttp")
 TESTS = ["tests/core/test_workbook.py", "tests/core/test_workbook_hostile.py", "tests/core/test_workbook_print.py",
          "tests/core/test_kind_sheets.py", "tests/core/test_export_sectors.py", "tests/core/test_imports.py",
+         "tests/core/test_export_memo.py",
          "tests/server"]
 
 
