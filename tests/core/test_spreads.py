@@ -2,8 +2,9 @@
 figures (`spread_text`, `objection_text`) and how far apart two groups are (`apart_words`).
 
 Every expected line is worked out in the comment above it from the module's rules, not copied
-from output: on a lo..hi scale the low side is the values up to ceil(mid) - 1 and the high side
-from floor(mid) + 1 (mid = (lo + hi) / 2; 1–5: 1–2 and 4–5); fist-to-five's sides are 0–2 and
+from output: on a lo..hi scale the low side is the values up to floor(mid - span/10) and the
+high side from ceil(mid + span/10) (mid = (lo + hi) / 2; 1–5: 1–2 and 4–5; 1–10: 1–4 and 7–10);
+fist-to-five's sides are 0–2 and
 4–5, its ends 0 and 5, only 0 blocks and 1–2 are concerns. Polarised ("the room is split"):
 at least 30 % on each side. "Views vary widely": not split, someone on each side and at least
 30 % at the two end values. Fewer than 5 answers adds the small-number note.
@@ -54,6 +55,19 @@ def test_the_sides_of_a_scale_leave_its_middle_out() -> None:
     assert sides(1, 4) == (2, 3)  # mid 2.5, no middle value: 1–2 low, 3–4 high
     assert sides(0, 5) == (2, 3)  # fist-to-five's numbers read as a plain scale: mid 2.5
     assert sides(0, 5, consent=True) == (2, 4)  # by its labels: 0–2 object, 3 can live with it
+    # 1–10 has no middle value and ten steps: 5 and 6 sit beside the middle (5.5), neighbours
+    # rather than sides; a tenth of the span (0.9) from it leaves 1–4 low and 7–10 high.
+    assert sides(1, 10) == (4, 7)
+    assert sides(1, 7) == (3, 5)  # mid 4, a tenth 0.6 away: 1–3 and 5–7
+
+
+def test_a_room_half_at_5_and_half_at_6_on_1_to_10_is_not_split() -> None:
+    """Neighbouring answers either side of a 1–10 scale's middle are not a split room; 4 against 7
+    (a tenth of the scale or more either side) is."""
+    near = spread_of("x", [(5, 10), (6, 10)], 1, 10)
+    assert not near.polarised and near.low == 0 and near.high == 0
+    apart = spread_of("x", [(4, 10), (7, 10)], 1, 10)
+    assert apart.polarised and apart.low == 0.5 and apart.high == 0.5
 
 
 # -- an item nobody rated -----------------------------------------------------------------------

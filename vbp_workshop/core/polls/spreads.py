@@ -5,9 +5,10 @@ rated item (an agreement statement, a scale or fist-to-five poll, each attribute
 and satisfaction) therefore also gets its standard deviation, the share of people on each *side*
 of the scale's middle, and the share at its two end values.
 
-*Polarised* (`POLARISED_RULE`): at least 30 % on each side of the middle — on a 1–5 scale at
-least 30 % at 1–2 and at least 30 % at 4–5. Professionals rarely pick the extremes, so a room of
-nine at 1–2 against nine at 4–5 is split even with nobody at 1 or 5. Fist-to-five is read by its
+*Polarised* (`POLARISED_RULE`): at least 30 % on each side of the middle, a tenth of the scale or
+more from it — on a 1–5 scale at least 30 % at 1–2 and at least 30 % at 4–5; on 1–10 at 1–4 and
+at 7–10. Professionals rarely pick the extremes, so a room of nine at 1–2 against nine at 4–5 is
+split even with nobody at 1 or 5. Fist-to-five is read by its
 own labels: its sides are the objections (0–2: block, serious concerns, concerns) and support
 (4–5), 3 ("can live with it") is neither; its ends are 0 and 5; only 0 *blocks*, 1–2 are
 concerns to hear. Results from fewer than `SMALL_N` people say so.
@@ -27,8 +28,8 @@ from vbp_workshop.core.polls.kinds.fist import BLOCK, CONSENT_FLOOR
 
 SMALL_N = 5  # a result from fewer people than this is read with care (and says so)
 POLARISED_SHARE = 0.30  # at least this share on each side of the scale's middle
-POLARISED_RULE = ("polarised = at least 30% on each side of the middle of the scale "
-                  "(on 1–5: at 1–2 and at 4–5; fist-to-five: at 0–2 and at 4–5)")
+POLARISED_RULE = ("polarised = at least 30% on each side of the middle of the scale, a tenth of it or more away "
+                  "(on 1–5: at 1–2 and at 4–5; on 1–10: at 1–4 and at 7–10; fist-to-five: at 0–2 and at 4–5)")
 
 
 @dataclass(frozen=True)
@@ -64,8 +65,11 @@ def sides(lo: int, hi: int, consent: bool = False) -> tuple[float, float]:
     """(highest value of the low side, lowest value of the high side) of a lo..hi scale."""
     if consent:  # fist-to-five: its labels say 0–2 object, 3 can live with it, 4–5 support
         return (CONSENT_FLOOR - 1, CONSENT_FLOOR + 1)
-    mid = (lo + hi) / 2
-    return (math.ceil(mid) - 1, math.floor(mid) + 1)
+    # A tenth of the span or more from the middle: 1–2 and 4–5 on 1–5, 0–4 and 6–10 on 0–10,
+    # 1–2 and 3–4 on a forced-choice 1–4. On 1–10, whose middle falls between 5 and 6, those two
+    # are neighbours, not two sides (a room half at 5 and half at 6 was called split): 1–4, 7–10.
+    mid, gap = (lo + hi) / 2, (hi - lo) / 10
+    return (math.floor(mid - gap), math.ceil(mid + gap))
 
 
 def spread_of(label: str, pairs: Sequence[tuple[float, float]], lo: int, hi: int,
