@@ -40,6 +40,23 @@ def _count_computes(monkeypatch: Any) -> list[tuple[str, int, int | None]]:
     return calls
 
 
+def _revealed_on_both_screens(window: MainWindow) -> tuple[Any, Poll, Any, Any]:
+    """A split-able poll selected on its step's panel, opened and revealed, on the projector.
+    Opening and revealing change no ballot."""
+    session = window.session
+    assert session is not None
+    poll = _single_with_groups(session)
+    projector = window.view.room.open_projector()
+    page = window.view.show_page(f"step{poll.step}")
+    page.show_polls()
+    panel = page.polls
+    panel.select(poll.id)
+    open_poll(session.store, session.live, poll.id)
+    reveal(session.store, session.live, poll.id, True, session.round_tally)
+    panel.live.project()
+    return session, poll, panel, projector
+
+
 def _vote(session: Any, qtbot: Any, poll: Poll, group: str, answers: list[int], tag: str) -> None:
     writer = session.start_writer()
     before = writer.committed
@@ -63,18 +80,8 @@ def _draw_every_way(panel: Any, projector: Any) -> None:
 
 def test_a_round_result_is_computed_once_per_change_of_its_ballots(demo_window: MainWindow, qtbot,
                                                                    monkeypatch) -> None:
-    session, room = demo_window.session, demo_window.view.room
-    assert session is not None
     calls = _count_computes(monkeypatch)
-    poll = _single_with_groups(session)
-    projector = room.open_projector()
-    page = demo_window.view.show_page(f"step{poll.step}")
-    page.show_polls()
-    panel = page.polls
-    panel.select(poll.id)
-    open_poll(session.store, session.live, poll.id)  # opening and revealing change no ballot
-    reveal(session.store, session.live, poll.id, True, session.round_tally)
-    panel.live.project()
+    session, poll, panel, projector = _revealed_on_both_screens(demo_window)
     _draw_every_way(panel, projector)
     assert calls.count(("result", poll.id, poll.round)) == 1
     assert calls.count(("tally_by_group", poll.id, None)) == 1  # each split once, when first drawn
@@ -89,17 +96,7 @@ def test_a_round_result_is_computed_once_per_change_of_its_ballots(demo_window: 
 
 
 def test_after_a_vote_the_next_draw_shows_the_new_figures(demo_window: MainWindow, qtbot) -> None:
-    session, room = demo_window.session, demo_window.view.room
-    assert session is not None
-    poll = _single_with_groups(session)
-    projector = room.open_projector()
-    page = demo_window.view.show_page(f"step{poll.step}")
-    page.show_polls()
-    panel = page.polls
-    panel.select(poll.id)
-    open_poll(session.store, session.live, poll.id)
-    reveal(session.store, session.live, poll.id, True, session.round_tally)
-    panel.live.project()
+    session, poll, panel, projector = _revealed_on_both_screens(demo_window)
     panel.result.by_sector.setChecked(True)  # the panel and the projector split by sector
     before = queries.sector_tallies(session.store, poll)["industry"].respondents
     assert f"Industry {before}" in panel.result.figures.text()

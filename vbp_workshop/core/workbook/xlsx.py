@@ -202,7 +202,6 @@ class Sheet:
             self.tables.append(Table(name, first, last, headers))
         return first, last
 
-
     def streamed_table(self, name: str, headers: Sequence[str], rows: Callable[[], Iterable[Sequence[Any]]],
                        formats: dict[int, str] | None = None, expected: int = 0) -> None:
         """A header row, then `rows()` read while the sheet is written (an Excel table with
