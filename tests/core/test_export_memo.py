@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from vbp_workshop.core.file.store import BallotMemo, Store
+from vbp_workshop.core.file.memo import BallotMemo
+from vbp_workshop.core.file.store import Store
 from vbp_workshop.core.model.changes import Insert
 from vbp_workshop.core.model.poll import REGISTRY, encode
 from vbp_workshop.core.polls import queries

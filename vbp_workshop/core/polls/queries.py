@@ -14,7 +14,8 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from vbp_workshop.core.file.store import BallotMemo, Store
+from vbp_workshop.core.file.memo import BallotMemo
+from vbp_workshop.core.file.store import Store
 from vbp_workshop.core.model.domain import DEFAULT_MIN_GROUP
 from vbp_workshop.core.model.poll import Poll
 from vbp_workshop.core.model.tally import Tally
